@@ -1,0 +1,26 @@
+package dev.rediskit;
+
+/**
+ * Redis answered a command with an error reply (e.g. {@code WRONGTYPE}, {@code OOM}), code 500.
+ * The connection is healthy; these do not count against the circuit breaker.
+ */
+public class RedisCommandException extends RedisKitException {
+
+  /** Event-bus failure code of an error reply. */
+  public static final int CODE = 500;
+
+  /**
+   * @param message the error reply, prefixed by the command that caused it
+   * @param cause the client's error value
+   */
+  public RedisCommandException(String message, Throwable cause) {
+    super(CODE, message, cause);
+  }
+
+  /** @return the error kind Redis sent first in its reply, e.g. {@code WRONGTYPE} or {@code NOSCRIPT} */
+  public String errorKind() {
+    String m = getCause() != null && getCause().getMessage() != null ? getCause().getMessage() : "";
+    int sp = m.indexOf(' ');
+    return sp > 0 ? m.substring(0, sp) : m;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.rediskit;
+
+/**
+ * Redis cannot be used right now (code 503): the circuit breaker is open, the connection is down
+ * or was lost, too many commands are queued, authentication failed, or the gateway is closed.
+ * {@link #reason()} tells which.
+ */
+public class RedisUnavailableException extends RedisKitException {
+
+  /** Event-bus failure code of an unavailable Redis. */
+  public static final int CODE = 503;
+
+  /** Why Redis is unavailable. */
+  public enum Reason {
+    /** The circuit breaker is open (or half-open and busy with its trial call): failing fast. */
+    BREAKER_OPEN,
+    /** No connection to Redis could be established yet. */
+    DISCONNECTED,
+    /** The connection broke while the command was in flight; the command may or may not have run. */
+    CONNECTION_LOST,
+    /** More commands are queued than the configured maximum: failing fast instead of queueing without bound. */
+    OVERLOADED,
+    /** Redis refused the credentials: a configuration problem that retrying will not fix. */
+    AUTHENTICATION,
+    /** The gateway was closed. */
+    CLOSED
+  }
+
+  private final Reason reason;
+
+  /**
+   * @param reason why Redis is unavailable
+   * @param message details for a human reader (never includes secrets)
+   * @param cause the underlying failure, may be {@code null}
+   */
+  public RedisUnavailableException(Reason reason, String message, Throwable cause) {
+    super(CODE, message, cause);
+    this.reason = reason;
+  }
+
+  /** @return why Redis is unavailable */
+  public Reason reason() {
+    return reason;
+  }
+}

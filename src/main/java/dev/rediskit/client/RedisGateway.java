@@ -1,0 +1,131 @@
+package dev.rediskit.client;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.client.impl.RedisGatewayImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The only part of the module that talks to Redis.
+ *
+ * <p>Ordinary commands are pipelined on one long-lived connection owned by the event loop of the
+ * context that created the gateway; the pool is kept for work that needs a connection of its own
+ * ({@link #withConnection}). Every call completes within the configured command timeout
+ * ({@link dev.rediskit.RedisTimeoutException}), fails fast when too many commands are pending or
+ * the circuit breaker is open ({@link dev.rediskit.RedisUnavailableException}), and a dropped
+ * connection is re-established by the gateway itself, with back-off.
+ *
+ * <p>Calls may be made from any thread; calls from the owning context take the fast path, others
+ * hop to it first.
+ */
+public interface RedisGateway {
+
+  /**
+   * Creates a gateway bound to the current context (or a new one when called outside a context)
+   * and starts connecting. Use {@link #ready()} to wait for the first connection. The options are
+   * validated first.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the settings (copied)
+   * @return the gateway
+   * @throws dev.rediskit.InvalidRequestException listing every invalid setting
+   */
+  static RedisGateway create(Vertx vertx, RedisKitOptions options) {
+    return new RedisGatewayImpl(vertx, options);
+  }
+
+  /**
+   * @return a future completed when the first connection is established, or failed with the
+   * connect error (authentication, refused, timed out after the connect timeout)
+   */
+  Future<RedisGateway> ready();
+
+  /**
+   * Sends one command, pipelined.
+   *
+   * @param request the command
+   * @return its reply; a Redis error reply fails it with {@link dev.rediskit.RedisCommandException}
+   */
+  Future<Response> send(Request request);
+
+  /**
+   * Sends several commands in one write, pipelined. On a cluster they are routed per slot.
+   * This is not a transaction: each command runs on its own.
+   *
+   * @param requests the commands
+   * @return the replies, in request order; fails when any command fails
+   */
+  Future<List<Response>> batch(List<Request> requests);
+
+  /**
+   * Runs a script with {@code EVALSHA}, sending its source once after a {@code NOSCRIPT} reply.
+   *
+   * @param script the script
+   * @param keys the keys it touches (on a cluster they must share a hash slot)
+   * @param args its arguments
+   * @return the script's reply
+   */
+  Future<Response> eval(Script script, List<String> keys, List<String> args);
+
+  /**
+   * Runs work that needs a connection of its own (blocking commands, MULTI/EXEC, SCAN of one
+   * node...) on a pooled connection, released when the returned future completes. The circuit
+   * breaker applies, and the work as a whole must finish within the command timeout.
+   *
+   * @param work what to do with the connection
+   * @param <T> the result type
+   * @return the work's result
+   */
+  <T> Future<T> withConnection(Function<RedisConnection, Future<T>> work);
+
+  /**
+   * Lists the endpoints of the master nodes: every master of a cluster, or the single node
+   * otherwise. Used to walk keys node by node (SCAN is per node).
+   *
+   * @return the masters' {@code host:port} endpoints
+   */
+  Future<List<String>> masters();
+
+  /**
+   * Runs work on a short-lived connection to one node, with this gateway's credentials and TLS
+   * settings, closed afterwards.
+   *
+   * @param hostPort a node from {@link #masters()}
+   * @param work what to do with the connection
+   * @param <T> the result type
+   * @return the work's result
+   */
+  <T> Future<T> onNode(String hostPort, Function<RedisConnection, Future<T>> work);
+
+  /** @return the topology in use */
+  RedisClientType type();
+
+  /** @return the settings in use (a copy must not be changed) */
+  RedisKitOptions options();
+
+  /** @return a snapshot of breaker, connection and queue state */
+  GatewayStatus status();
+
+  /**
+   * Sets the observer told about every command outcome (metrics). One observer per gateway;
+   * {@code null} removes it. It is called on the gateway's event loop and must be cheap.
+   *
+   * @param observer the observer
+   * @return this
+   */
+  RedisGateway observer(CommandObserver observer);
+
+  /**
+   * Closes the connections; pending commands fail with reason CLOSED.
+   *
+   * @return completion
+   */
+  Future<Void> close();
+}
