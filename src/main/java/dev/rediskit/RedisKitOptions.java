@@ -365,4 +365,17 @@ public class RedisKitOptions {
     }
     return this;
   }
+
+  /**
+   * Hides the password of a connection URL, for printing.
+   *
+   * @param url a connection URL, possibly with {@code user:password@}
+   * @return the URL with the password replaced by {@code ***}
+   */
+  public static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    return url.replaceAll("(://[^:/@,]*:)[^@/,]*@", "$1***@");
+  }
 }

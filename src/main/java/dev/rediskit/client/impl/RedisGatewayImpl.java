@@ -1,0 +1,652 @@
+package dev.rediskit.client.impl;
+
+import dev.rediskit.RedisCommandException;
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.RedisTimeoutException;
+import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.RedisUnavailableException.Reason;
+import dev.rediskit.client.CommandObserver;
+import dev.rediskit.client.CommandObserver.Outcome;
+import dev.rediskit.client.GatewayStatus;
+import dev.rediskit.client.GatewayStatus.ConnectionState;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.client.Script;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.PooledRedisConnection;
+import io.vertx.redis.client.impl.types.ErrorType;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The gateway: one pipelined connection owned by the creating context's event loop, a pool for
+ * dedicated work, and a circuit breaker.
+ *
+ * <p>Every mutable field is touched only on the owning event loop, so nothing here is locked.
+ * Deadlines cost no timer per command: commands are kept in send order in {@link #inflight}
+ * (all share one timeout, so the head always has the earliest deadline) and one periodic tick
+ * fails the expired heads. The breaker is told about every failure and about the first success
+ * after failures, which is all a consecutive-failure breaker needs, instead of wrapping each call
+ * (its {@code execute} costs several promises and a task hop per call).
+ */
+public class RedisGatewayImpl implements RedisGateway {
+
+  private static final System.Logger LOG = System.getLogger(RedisGateway.class.getName());
+  private static final long INITIAL_RECONNECT_DELAY_MS = 50;
+
+  private final Vertx vertx;
+  private final ContextInternal context;
+  private final RedisKitOptions options;
+  private final RedisOptions redisOptions;
+  private final Redis client;
+  private final CircuitBreaker breaker;
+  private final long timeoutNanos;
+  private final int maxPending;
+  private final long tickId;
+  private final Promise<RedisGateway> ready;
+
+  private final ArrayDeque<Pending<?>> inflight = new ArrayDeque<>();
+  private final ArrayDeque<Pending<?>> waiting = new ArrayDeque<>();
+  private int pending;
+  private RedisConnection connection;
+  private ConnectionState state = ConnectionState.CONNECTING;
+  private long connectAttempt;
+  private long reconnectDelayMs = INITIAL_RECONNECT_DELAY_MS;
+  private long reconnectTimer = -1;
+  private long reconnects;
+  private boolean authFailed;
+  private long completions;
+  private long completionsAtLastTick;
+  private long lastProgressNanos = System.nanoTime();
+  private volatile String lastError;
+  private volatile CircuitBreakerState breakerState = CircuitBreakerState.CLOSED;
+  private int unreportedFailures;
+  private CommandObserver observer;
+
+  /**
+   * Validates the options, builds the client and starts connecting on the current context.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the settings
+   */
+  public RedisGatewayImpl(Vertx vertx, RedisKitOptions options) {
+    this.options = new RedisKitOptions(options).validate();
+    this.vertx = vertx;
+    this.context = (ContextInternal) vertx.getOrCreateContext();
+    this.redisOptions = RedisOptionsFactory.create(this.options);
+    this.client = Redis.createClient(vertx, redisOptions);
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(this.options.getCommandTimeoutMs());
+    this.maxPending = this.options.getMaxPendingCommands();
+    this.ready = context.promise();
+    this.breaker = CircuitBreaker.create("rediskit-gateway", vertx, new CircuitBreakerOptions()
+        .setMaxFailures(this.options.getBreakerMaxFailures())
+        .setResetTimeout(this.options.getBreakerResetTimeoutMs())
+        // Deadlines are enforced by the tick below; the breaker's own timeout arms a timer per call.
+        .setTimeout(-1)
+        .setFallbackOnFailure(false))
+      .openHandler(v -> breakerChanged(CircuitBreakerState.OPEN))
+      .halfOpenHandler(v -> breakerChanged(CircuitBreakerState.HALF_OPEN))
+      .closeHandler(v -> breakerChanged(CircuitBreakerState.CLOSED));
+    long tickMs = Math.max(5, Math.min(100, this.options.getCommandTimeoutMs() / 10));
+    this.tickId = vertx.setPeriodic(tickMs, id -> context.runOnContext(v -> tick()));
+    context.runOnContext(v -> connect());
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  @Override
+  public Future<RedisGateway> ready() {
+    return ready.future();
+  }
+
+  @Override
+  public Future<Response> send(Request request) {
+    if (!context.isRunningOnContext()) {
+      return hop(() -> send(request));
+    }
+    return guarded(() -> submit(new Pending<Response>(request, System.nanoTime())));
+  }
+
+  @Override
+  public Future<List<Response>> batch(List<Request> requests) {
+    if (!context.isRunningOnContext()) {
+      return hop(() -> batch(requests));
+    }
+    if (requests.isEmpty()) {
+      return context.succeededFuture(List.of());
+    }
+    if (options.getType() == RedisClientType.CLUSTER) {
+      // The cluster connection refuses batches spanning slots; each command is still pipelined to its node.
+      List<Future<Response>> each = new ArrayList<>(requests.size());
+      for (Request r : requests) {
+        each.add(send(r));
+      }
+      return Future.all(each).map(cf -> {
+        List<Response> out = new ArrayList<>(each.size());
+        for (Future<Response> f : each) {
+          out.add(f.result());
+        }
+        return out;
+      });
+    }
+    return guarded(() -> submit(new Pending<List<Response>>(requests, System.nanoTime())));
+  }
+
+  @Override
+  public Future<Response> eval(Script script, List<String> keys, List<String> args) {
+    return send(scriptRequest(Command.EVALSHA, script.sha(), keys, args))
+      .recover(err -> {
+        if (err instanceof RedisCommandException rce && "NOSCRIPT".equals(rce.errorKind())) {
+          // EVAL runs the script and caches it on that node, so the next EVALSHA hits.
+          return send(scriptRequest(Command.EVAL, script.source(), keys, args));
+        }
+        return Future.failedFuture(err);
+      });
+  }
+
+  private static Request scriptRequest(Command cmd, String shaOrSource, List<String> keys, List<String> args) {
+    Request req = Request.cmd(cmd).arg(shaOrSource).arg(keys.size());
+    for (String k : keys) {
+      req.arg(k);
+    }
+    for (String a : args) {
+      req.arg(a);
+    }
+    return req;
+  }
+
+  @Override
+  public <T> Future<T> withConnection(Function<RedisConnection, Future<T>> work) {
+    return dedicated(client, work, false);
+  }
+
+  @Override
+  public Future<List<String>> masters() {
+    if (options.getType() != RedisClientType.CLUSTER) {
+      return Future.succeededFuture(List.of(RedisOptionsFactory.hostPort(options.getEndpoints().get(0))));
+    }
+    return send(Request.cmd(Command.CLUSTER).arg("SLOTS")).map(slots -> {
+      Set<String> masters = new LinkedHashSet<>();
+      for (Response range : slots) {
+        Response master = range.get(2);
+        masters.add(master.get(0).toString() + ":" + master.get(1).toInteger());
+      }
+      return new ArrayList<>(masters);
+    });
+  }
+
+  @Override
+  public <T> Future<T> onNode(String hostPort, Function<RedisConnection, Future<T>> work) {
+    if (options.getType() != RedisClientType.CLUSTER) {
+      return withConnection(work);
+    }
+    Redis nodeClient = Redis.createClient(vertx, RedisOptionsFactory.forNode(redisOptions, hostPort));
+    return dedicated(nodeClient, work, true);
+  }
+
+  private <T> Future<T> dedicated(Redis source, Function<RedisConnection, Future<T>> work, boolean closeSource) {
+    if (breakerState == CircuitBreakerState.OPEN) {
+      if (closeSource) {
+        source.close();
+      }
+      return Future.failedFuture(breakerOpen());
+    }
+    ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
+    Promise<T> result = caller.promise();
+    long timer = vertx.setTimer(options.getCommandTimeoutMs(), id -> result.tryFail(
+      new RedisTimeoutException("dedicated connection work did not complete within " + options.getCommandTimeoutMs() + " ms")));
+    source.connect()
+      .recover(err -> Future.failedFuture(mapConnectFailure(err)))
+      .compose(conn -> {
+        Future<T> f;
+        try {
+          f = work.apply(conn);
+        } catch (RuntimeException e) {
+          f = Future.failedFuture(e);
+        }
+        return f.andThen(ar -> {
+          if (result.future().isComplete() && !ar.succeeded()) {
+            forceClose(conn);
+          } else {
+            conn.close();
+          }
+        });
+      })
+      .onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        if (closeSource) {
+          source.close();
+        }
+        if (ar.succeeded()) {
+          result.tryComplete(ar.result());
+        } else {
+          result.tryFail(mapFailure(ar.cause()));
+        }
+      });
+    return result.future();
+  }
+
+  @Override
+  public RedisClientType type() {
+    return options.getType();
+  }
+
+  @Override
+  public RedisKitOptions options() {
+    return options;
+  }
+
+  @Override
+  public GatewayStatus status() {
+    return new GatewayStatus(state, breakerState, breaker.failureCount(), pending, lastError, reconnects);
+  }
+
+  @Override
+  public RedisGateway observer(CommandObserver observer) {
+    this.observer = observer;
+    return this;
+  }
+
+  @Override
+  public Future<Void> close() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      if (state == ConnectionState.CLOSED) {
+        done.complete();
+        return;
+      }
+      state = ConnectionState.CLOSED;
+      vertx.cancelTimer(tickId);
+      if (reconnectTimer != -1) {
+        vertx.cancelTimer(reconnectTimer);
+      }
+      RedisUnavailableException closed = new RedisUnavailableException(Reason.CLOSED, "the Redis gateway was closed", null);
+      failAll(waiting, closed, Outcome.REJECTED);
+      failAll(inflight, closed, Outcome.REJECTED);
+      ready.tryFail(closed);
+      RedisConnection c = connection;
+      connection = null;
+      if (c != null) {
+        c.exceptionHandler(null).endHandler(null);
+      }
+      breaker.close();
+      client.close().onComplete(ar -> done.complete());
+    });
+    return done.future();
+  }
+
+  // ---------------------------------------------------------------- the fast path
+
+  private <T> Future<T> hop(java.util.function.Supplier<Future<T>> call) {
+    ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
+    Promise<T> p = caller.promise();
+    context.runOnContext(v -> call.get().onComplete(p));
+    return p.future();
+  }
+
+  private <T> Future<T> guarded(java.util.function.Supplier<Future<T>> call) {
+    CircuitBreakerState b = breakerState;
+    if (b == CircuitBreakerState.CLOSED) {
+      return call.get();
+    }
+    if (b == CircuitBreakerState.OPEN) {
+      notifyObserver("breaker", Outcome.REJECTED, 0);
+      return context.failedFuture(breakerOpen());
+    }
+    // Half-open: the breaker itself picks the single trial call and closes or reopens on its outcome.
+    return breaker.<T>execute(call::get).recover(err -> Future.failedFuture(
+      err instanceof OpenCircuitException ? breakerOpen() : err));
+  }
+
+  private <T> Future<T> submit(Pending<T> p) {
+    switch (state) {
+      case CONNECTED:
+        if (pending >= maxPending) {
+          return reject(p, new RedisUnavailableException(Reason.OVERLOADED,
+            "more than " + maxPending + " Redis commands pending (maxPendingCommands); failing fast", null));
+        }
+        pending++;
+        inflight.addLast(p);
+        p.dispatch(connection);
+        return p.promise.future();
+      case CONNECTING:
+        if (pending >= maxPending) {
+          return reject(p, new RedisUnavailableException(Reason.OVERLOADED,
+            "more than " + maxPending + " Redis commands waiting for a connection (maxPendingCommands); failing fast", null));
+        }
+        pending++;
+        waiting.addLast(p);
+        return p.promise.future();
+      case DISCONNECTED:
+        RedisUnavailableException down = authFailed
+          ? new RedisUnavailableException(Reason.AUTHENTICATION, "Redis refused the credentials: " + lastError, null)
+          : new RedisUnavailableException(Reason.DISCONNECTED, "not connected to Redis: " + lastError, null);
+        reportFailure();
+        return reject(p, down);
+      default:
+        return reject(p, new RedisUnavailableException(Reason.CLOSED, "the Redis gateway was closed", null));
+    }
+  }
+
+  private <T> Future<T> reject(Pending<T> p, RedisUnavailableException e) {
+    notifyObserver(p.commandName(), Outcome.REJECTED, System.nanoTime() - p.start);
+    return context.failedFuture(e);
+  }
+
+  /**
+   * One command (or one batch) on its way: its deadline, and the promise handed to the caller.
+   * Completed exactly once, by the reply, the deadline tick, or a connection loss.
+   */
+  private final class Pending<T> implements Handler<AsyncResult<T>> {
+    final Object request;
+    final long start;
+    final long deadline;
+    final Promise<T> promise = context.promise();
+    boolean done;
+
+    Pending(Object request, long start) {
+      this.request = request;
+      this.start = start;
+      this.deadline = start + timeoutNanos;
+    }
+
+    @SuppressWarnings("unchecked")
+    void dispatch(RedisConnection conn) {
+      Future<?> f = request instanceof Request r ? conn.send(r) : conn.batch((List<Request>) request);
+      ((Future<T>) f).onComplete(this);
+    }
+
+    @Override
+    public void handle(AsyncResult<T> ar) {
+      if (done) {
+        return;
+      }
+      done = true;
+      pending--;
+      completions++;
+      if (ar.succeeded()) {
+        if (unreportedFailures > 0) {
+          reportSuccess();
+        }
+        if (observer != null) {
+          notifyObserver(commandName(), Outcome.SUCCESS, System.nanoTime() - start);
+        }
+        promise.complete(ar.result());
+        return;
+      }
+      Throwable cause = ar.cause();
+      if (cause instanceof ErrorType err) {
+        // An error reply: the connection works, so the breaker is not told.
+        if (observer != null) {
+          notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
+        }
+        promise.fail(new RedisCommandException(commandName() + ": " + err.getMessage(), err));
+        return;
+      }
+      fail(new RedisUnavailableException(Reason.CONNECTION_LOST,
+        commandName() + ": connection to Redis lost while the command was in flight (it may or may not have run): "
+          + cause.getMessage(), cause), Outcome.CONNECTION);
+    }
+
+    void fail(Throwable t, Outcome outcome) {
+      done = true;
+      if (outcome != Outcome.REJECTED) {
+        reportFailure();
+      }
+      notifyObserver(commandName(), outcome, System.nanoTime() - start);
+      promise.tryFail(t);
+    }
+
+    String commandName() {
+      return request instanceof Request r ? r.command().toString() : "batch";
+    }
+  }
+
+  // ---------------------------------------------------------------- deadlines
+
+  private void tick() {
+    if (state == ConnectionState.CLOSED) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (completions != completionsAtLastTick) {
+      completionsAtLastTick = completions;
+      lastProgressNanos = now;
+    }
+    boolean expired = expire(inflight, now);
+    expire(waiting, now);
+    if (inflight.isEmpty()) {
+      lastProgressNanos = now;
+    } else if (expired && now - lastProgressNanos >= timeoutNanos && state == ConnectionState.CONNECTED) {
+      // Nothing came back for a whole timeout although commands were sent: the connection is
+      // stalled (e.g. a network black hole). Pipelined replies can't overtake a stuck one, so
+      // drop the connection and make a new one.
+      lastError = "no reply from Redis for " + options.getCommandTimeoutMs() + " ms; reconnecting";
+      LOG.log(System.Logger.Level.WARNING, lastError);
+      RedisConnection c = connection;
+      connectionLost(c, new RedisUnavailableException(Reason.CONNECTION_LOST, lastError, null));
+      forceClose(c);
+    }
+  }
+
+  private boolean expire(ArrayDeque<Pending<?>> queue, long now) {
+    boolean any = false;
+    Pending<?> head;
+    while ((head = queue.peekFirst()) != null) {
+      if (head.done) {
+        queue.pollFirst();
+        continue;
+      }
+      if (head.deadline - now > 0) {
+        break;
+      }
+      queue.pollFirst();
+      pending--;
+      any = true;
+      head.fail(new RedisTimeoutException(head.commandName() + " did not complete within "
+        + options.getCommandTimeoutMs() + " ms (commandTimeoutMs)"), Outcome.TIMEOUT);
+    }
+    return any;
+  }
+
+  private void failAll(ArrayDeque<Pending<?>> queue, Throwable t, Outcome outcome) {
+    Pending<?> p;
+    while ((p = queue.pollFirst()) != null) {
+      if (!p.done) {
+        pending--;
+        p.fail(t, outcome);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- connection lifecycle
+
+  private void connect() {
+    if (state == ConnectionState.CLOSED) {
+      return;
+    }
+    reconnectTimer = -1;
+    state = ConnectionState.CONNECTING;
+    long attempt = ++connectAttempt;
+    // The client's connect timeout covers TCP only; a server that accepts and never answers the
+    // handshake would hang it, so each attempt gets its own deadline (attempts are rare).
+    long guard = vertx.setTimer(options.getConnectTimeoutMs(), id -> context.runOnContext(v -> {
+      if (attempt == connectAttempt && state == ConnectionState.CONNECTING) {
+        connectFailed(new RedisTimeoutException("connecting to Redis did not complete within "
+          + options.getConnectTimeoutMs() + " ms (connectTimeoutMs)"));
+      }
+    }));
+    client.connect().onComplete(ar -> context.runOnContext(v -> {
+      vertx.cancelTimer(guard);
+      if (attempt != connectAttempt || state != ConnectionState.CONNECTING) {
+        // Too late: this attempt already timed out, or the gateway closed.
+        if (ar.succeeded()) {
+          forceClose(ar.result());
+        }
+        return;
+      }
+      if (ar.failed()) {
+        connectFailed(ar.cause());
+      } else {
+        connected(ar.result());
+      }
+    }));
+  }
+
+  private void connected(RedisConnection conn) {
+    connection = conn;
+    state = ConnectionState.CONNECTED;
+    authFailed = false;
+    reconnectDelayMs = INITIAL_RECONNECT_DELAY_MS;
+    lastProgressNanos = System.nanoTime();
+    conn.exceptionHandler(err -> context.runOnContext(v -> connectionLost(conn,
+      new RedisUnavailableException(Reason.CONNECTION_LOST, "connection to Redis failed: " + err.getMessage(), err))));
+    conn.endHandler(v0 -> context.runOnContext(v -> connectionLost(conn,
+      new RedisUnavailableException(Reason.CONNECTION_LOST, "connection to Redis closed", null))));
+    if (!ready.future().isComplete()) {
+      ready.complete(this);
+    } else {
+      reconnects++;
+      LOG.log(System.Logger.Level.INFO, "reconnected to Redis");
+    }
+    Pending<?> p;
+    while ((p = waiting.pollFirst()) != null) {
+      if (!p.done) {
+        inflight.addLast(p);
+        p.dispatch(conn);
+      }
+    }
+  }
+
+  private void connectFailed(Throwable cause) {
+    RedisUnavailableException mapped = mapConnectFailure(cause);
+    authFailed = mapped.reason() == Reason.AUTHENTICATION;
+    lastError = mapped.getMessage();
+    state = ConnectionState.DISCONNECTED;
+    failAll(waiting, mapped, Outcome.CONNECTION);
+    ready.tryFail(mapped);
+    // A refused password will not get better by itself: retry slowly, not in a storm.
+    long delay = authFailed ? options.getReconnectMaxDelayMs() : reconnectDelayMs;
+    reconnectDelayMs = Math.min(options.getReconnectMaxDelayMs(), reconnectDelayMs * 2);
+    LOG.log(System.Logger.Level.WARNING, "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
+    reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> connect()));
+  }
+
+  private void connectionLost(RedisConnection conn, RedisUnavailableException cause) {
+    if (conn != connection || state != ConnectionState.CONNECTED) {
+      return;
+    }
+    connection = null;
+    lastError = cause.getMessage();
+    failAll(inflight, cause, Outcome.CONNECTION);
+    // Reconnect at once: most drops are one-off, and commands wait in `waiting` meanwhile.
+    connect();
+  }
+
+  private RedisUnavailableException mapConnectFailure(Throwable cause) {
+    if (cause instanceof RedisUnavailableException rue) {
+      return rue;
+    }
+    String msg = String.valueOf(cause.getMessage());
+    if (cause instanceof ErrorType err && (err.is("WRONGPASS") || err.is("NOAUTH") || err.is("NOPERM"))) {
+      return new RedisUnavailableException(Reason.AUTHENTICATION, "authentication to Redis failed: " + msg, null);
+    }
+    if (cause instanceof RedisTimeoutException) {
+      return new RedisUnavailableException(Reason.DISCONNECTED, msg, cause);
+    }
+    return new RedisUnavailableException(Reason.DISCONNECTED, "cannot connect to Redis at "
+      + RedisKitOptions.redact(String.join(",", options.getEndpoints())) + ": " + msg, cause);
+  }
+
+  private Throwable mapFailure(Throwable cause) {
+    if (cause instanceof dev.rediskit.RedisKitException) {
+      return cause;
+    }
+    if (cause instanceof ErrorType err) {
+      return new RedisCommandException(err.getMessage(), err);
+    }
+    return new RedisUnavailableException(Reason.CONNECTION_LOST, String.valueOf(cause.getMessage()), cause);
+  }
+
+  private static void forceClose(RedisConnection conn) {
+    if (conn == null) {
+      return;
+    }
+    if (conn instanceof PooledRedisConnection pooled) {
+      // close() would only hand a possibly stalled connection back to the pool.
+      pooled.actual().forceClose();
+    } else {
+      conn.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- breaker
+
+  private void breakerChanged(CircuitBreakerState s) {
+    breakerState = s;
+    CommandObserver o = observer;
+    if (o != null) {
+      context.runOnContext(v -> o.onBreakerState(s));
+    }
+    if (s == CircuitBreakerState.HALF_OPEN) {
+      // Don't let the trial call wait for the back-off timer: try to connect now.
+      context.runOnContext(v -> {
+        if (state == ConnectionState.DISCONNECTED && !authFailed) {
+          if (reconnectTimer != -1) {
+            vertx.cancelTimer(reconnectTimer);
+          }
+          connect();
+        }
+      });
+    }
+  }
+
+  private void reportFailure() {
+    if (breakerState != CircuitBreakerState.CLOSED) {
+      // While open the breaker counts nothing; while half-open the trial call reports itself.
+      return;
+    }
+    unreportedFailures++;
+    breaker.<Void>execute(p -> p.fail("Redis failure")).onFailure(err -> { });
+  }
+
+  private void reportSuccess() {
+    unreportedFailures = 0;
+    if (breakerState == CircuitBreakerState.CLOSED) {
+      breaker.<Void>execute(Promise::complete);
+    }
+  }
+
+  private RedisUnavailableException breakerOpen() {
+    return new RedisUnavailableException(Reason.BREAKER_OPEN,
+      "Redis circuit breaker is open after repeated failures (last: " + lastError + "); failing fast", null);
+  }
+
+  private void notifyObserver(String command, Outcome outcome, long nanos) {
+    CommandObserver o = observer;
+    if (o != null) {
+      o.onCommand(command, outcome, nanos);
+    }
+  }
+}
