@@ -1,0 +1,186 @@
+package dev.rediskit.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.HdrHistogram.Histogram;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * A closed-loop load driver: {@code inFlight} virtual callers each send a request, wait for its
+ * reply, and send the next, for a fixed time, all on one event loop (the one that owns the
+ * connection, as a verticle would). Records ops/s and latency percentiles with HdrHistogram.
+ * Shared by the benchmark mains in this package.
+ */
+public final class Harness {
+
+  /** Result of one measured scenario. */
+  public record Result(String name, int inFlight, long ops, double seconds, Histogram latencyMicros, long errors) {
+    /** @return completed operations per second */
+    public double opsPerSec() {
+      return ops / seconds;
+    }
+
+    /** @return one aligned line for the report */
+    public String line() {
+      return String.format(Locale.ROOT, "%-34s %5d %12.0f %9d %9d %9d %7d", name, inFlight, opsPerSec(),
+        latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(99),
+        latencyMicros.getMaxValue(), errors);
+    }
+  }
+
+  /** Header matching {@link Result#line()}. */
+  public static final String HEADER = String.format(Locale.ROOT, "%-34s %5s %12s %9s %9s %9s %7s",
+    "scenario", "conc", "ops/s", "p50(us)", "p99(us)", "max(us)", "errors");
+
+  private Harness() {
+  }
+
+  /**
+   * Runs one scenario: warm-up, then measurement, on the given context.
+   *
+   * @param ctx the context owning the client under test
+   * @param name scenario name
+   * @param inFlight concurrent callers
+   * @param warmupMs warm-up time
+   * @param measureMs measured time
+   * @param op one operation
+   * @return the result
+   */
+  public static Result run(Context ctx, String name, int inFlight, long warmupMs, long measureMs, Supplier<Future<?>> op) {
+    loop(ctx, inFlight, warmupMs, op, new Histogram(3_600_000_000L, 3), new long[2]);
+    Histogram h = new Histogram(3_600_000_000L, 3);
+    long[] counters = new long[2];
+    long t0 = System.nanoTime();
+    loop(ctx, inFlight, measureMs, op, h, counters);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    return new Result(name, inFlight, counters[0], secs, h, counters[1]);
+  }
+
+  private static void loop(Context ctx, int inFlight, long durationMs, Supplier<Future<?>> op, Histogram h, long[] counters) {
+    Promise<Void> done = Promise.promise();
+    ctx.runOnContext(v -> {
+      long end = System.nanoTime() + durationMs * 1_000_000L;
+      int[] active = {inFlight};
+      for (int i = 0; i < inFlight; i++) {
+        next(op, h, counters, end, active, done);
+      }
+    });
+    done.future().await();
+  }
+
+  private static void next(Supplier<Future<?>> op, Histogram h, long[] counters, long end, int[] active, Promise<Void> done) {
+    long start = System.nanoTime();
+    if (start - end >= 0) {
+      if (--active[0] == 0) {
+        done.complete();
+      }
+      return;
+    }
+    op.get().onComplete(ar -> {
+      long now = System.nanoTime();
+      h.recordValue(Math.max(1, (now - start) / 1000));
+      if (ar.succeeded()) {
+        counters[0]++;
+      } else {
+        counters[1]++;
+      }
+      next(op, h, counters, end, active, done);
+    });
+  }
+
+  /** @return a Vert.x with two event loops (the machine's cores) */
+  public static Vertx vertx() {
+    return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+  }
+
+  /** A redis-server started for the benchmark on a free port, stopped on close. */
+  public static final class Server implements AutoCloseable {
+    private final Process process;
+    private final int port;
+
+    private Server(Process process, int port) {
+      this.process = process;
+      this.port = port;
+    }
+
+    /**
+     * @return a started server
+     * @throws Exception when it cannot start
+     */
+    public static Server start() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      File dir = Files.createTempDirectory("bench-redis").toFile();
+      Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath())
+        .redirectErrorStream(true).redirectOutput(new File(dir, "redis.log")).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (true) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+          break;
+        } catch (IOException e) {
+          if (System.currentTimeMillis() > deadline) {
+            throw new IllegalStateException("redis-server did not start on port " + port);
+          }
+          Thread.sleep(20);
+        }
+      }
+      return new Server(p, port);
+    }
+
+    /** @return its port */
+    public int port() {
+      return port;
+    }
+
+    /** @return its URL */
+    public String url() {
+      return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * Runs redis-cli or redis-benchmark against this server and returns its output.
+     *
+     * @param args the command and its arguments
+     * @return standard output
+     * @throws Exception when it cannot run
+     */
+    public String tool(String... args) throws Exception {
+      List<String> cmd = new ArrayList<>(List.of(args));
+      cmd.add(1, "-p");
+      cmd.add(2, String.valueOf(port));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      StringBuilder out = new StringBuilder();
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          out.append(line).append('\n');
+        }
+      }
+      p.waitFor();
+      return out.toString();
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+}
