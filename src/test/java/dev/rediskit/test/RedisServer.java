@@ -47,9 +47,9 @@ public final class RedisServer implements AutoCloseable {
   private final boolean tlsAuthClients;
   private final boolean clusterEnabled;
   private final long clusterNodeTimeoutMillis;
-  private final String replicaOfHost;
-  private final int replicaOfPort;
-  private final String masterAuth;
+  private String replicaOfHost;
+  private int replicaOfPort;
+  private String masterAuth;
   private final boolean sentinel;
   private final List<String> extraConfig;
   private final Duration startupTimeout;
@@ -398,6 +398,21 @@ public final class RedisServer implements AutoCloseable {
     launch();
   }
 
+  /**
+   * Restarts the server as a replica of {@code master}, as Sentinel would have reconfigured it had it been up
+   * during a failover. Without this a killed master comes back as a second, empty master.
+   *
+   * @param master the server to replicate from; its password, if any, becomes {@code masterauth}
+   */
+  public synchronized void restartAsReplicaOf(RedisServer master) {
+    replicaOfHost = HOST;
+    replicaOfPort = master.port();
+    if (master.password() != null) {
+      masterAuth = master.password();
+    }
+    restart();
+  }
+
   /** Stops the server and deletes its directory. Idempotent; the server cannot be restarted afterwards. */
   @Override
   public synchronized void close() {
@@ -529,6 +544,9 @@ public final class RedisServer implements AutoCloseable {
     if (!sentinel) {
       lines.add("save \"\"");
       lines.add("appendonly no");
+      // Without this a master waits 5 s for more replicas before sending the first full sync to a new replica,
+      // which would make every replica (and every failover test) 5 s slower.
+      lines.add("repl-diskless-sync-delay 0");
       if (binary.majorVersion() >= 7) {
         // Redis 7 refuses DEBUG by default; tests use DEBUG SLEEP to simulate a slow server. "local" is enough,
         // everything connects over loopback.
