@@ -187,11 +187,11 @@ public final class RedisSentinel implements AutoCloseable {
 
   /**
    * Restarts stopped Sentinels and data nodes and waits until the setup is back: the reported master answers as
-   * master and every data node replicates from it. A stopped data node that is not the current master (a master
-   * lost in a failover) comes back directly as a replica of the current master: left to Sentinel, it would run as
-   * a second, empty master for about 10 s before Sentinel converts it.
+   * master and every other data node replicates from it.
    *
-   * @throws IllegalStateException when the reported master itself is stopped (no failover happened yet)
+   * <p>A stopped data node that is not the current master (a master lost in a failover) comes back directly as a
+   * replica of the current master: left to Sentinel, it would run as a second, empty master for about 10 s before
+   * Sentinel converts it. A stopped current master (killed, and no failover yet) is restarted as master.
    */
   public void restartStopped() {
     for (RedisServer sentinel : sentinels) {
@@ -201,18 +201,30 @@ public final class RedisSentinel implements AutoCloseable {
     }
     RedisServer current = currentMaster();
     if (!current.isRunning()) {
-      throw new IllegalStateException("The reported master " + current + " is not running; wait for the failover "
-          + "(awaitNewMaster) or restart it explicitly");
+      current.restart();
     }
     for (RedisServer server : dataNodes) {
       if (!server.isRunning()) {
         server.restartAsReplicaOf(current);
       }
     }
-    Await.until(() -> "master".equals(current.info("replication").get("role"))
-            && dataNodes.stream().filter(n -> n != current)
-                .allMatch(n -> "up".equals(n.info("replication").get("master_link_status"))),
-        timeout, "the data nodes to replicate from the reported master " + current);
+    // Asked afresh on every poll: a failover that was already under way may still move the master.
+    Await.until(() -> {
+      RedisServer master = currentMaster();
+      if (!master.isRunning() || !"master".equals(master.info("replication").get("role"))) {
+        return false;
+      }
+      for (RedisServer node : dataNodes) {
+        if (node != master) {
+          Map<String, String> replication = node.info("replication");
+          if (!"up".equals(replication.get("master_link_status"))
+              || !String.valueOf(master.port()).equals(replication.get("master_port"))) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }, timeout, "the data nodes to replicate from the master Sentinel reports");
   }
 
   /** Removes all keys: {@code FLUSHALL} on the current master, then waits until running replicas are empty. */
