@@ -219,9 +219,7 @@ public final class RedisBinary {
       JarEntry entry = matches.get(0);
       Path dir = Files.createTempDirectory("rediskit-redis-bin-");
       Path target = dir.resolve(entry.getName());
-      // deleteOnExit runs in reverse order of registration, so the file goes before its directory.
-      dir.toFile().deleteOnExit();
-      target.toFile().deleteOnExit();
+      ProcessReaper.claim(dir);
       try (InputStream in = jarFile.getInputStream(entry)) {
         Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -37,7 +37,11 @@ class RedisClusterTest {
 
   @Test
   void killedMasterIsReplacedByItsReplicaAndRejoins() {
-    try (RedisCluster cluster = RedisCluster.builder().replicasPerMaster(1).password("pw").start()) {
+    try (RedisCluster cluster = RedisCluster.builder()
+        .replicasPerMaster(1)
+        .password("pw")
+        .nodeTimeout(java.time.Duration.ofSeconds(2)) // failover starts after this, so shorter keeps the test fast
+        .start()) {
       assertThat(cluster.nodes()).hasSize(6);
       RedisServer replica = cluster.replicas().get(0);
       assertThat(replica.info("replication")).containsEntry("role", "slave");

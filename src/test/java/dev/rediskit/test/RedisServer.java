@@ -83,7 +83,8 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create a working directory", e);
     }
-    ProcessReaper.deleteOnExit(dir);
+    ProcessReaper.reapOrphansOnce();
+    ProcessReaper.claim(dir);
     this.configFile = dir.resolve(sentinel ? "sentinel.conf" : "redis.conf");
     this.logFile = dir.resolve("redis.log");
     this.port = fixedPort ? builder.port : Ports.reserve();
@@ -405,6 +406,9 @@ public final class RedisServer implements AutoCloseable {
    * @param master the server to replicate from; its password, if any, becomes {@code masterauth}
    */
   public synchronized void restartAsReplicaOf(RedisServer master) {
+    if (clusterEnabled || sentinel) {
+      throw new IllegalStateException("Only standalone data nodes can be made replicas this way: " + this);
+    }
     replicaOfHost = HOST;
     replicaOfPort = master.port();
     if (master.password() != null) {
@@ -541,6 +545,8 @@ public final class RedisServer implements AutoCloseable {
     lines.add("daemonize no");
     lines.add("dir " + quote(dir.toString()));
     lines.add("logfile \"\"");
+    // Lets a later JVM find and kill this server should this JVM die without running its shutdown hook.
+    lines.add("pidfile " + quote(dir.resolve(ProcessReaper.PID_FILE).toString()));
     if (!sentinel) {
       lines.add("save \"\"");
       lines.add("appendonly no");

@@ -84,8 +84,8 @@ public final class TlsCertificates {
     if (shared == null) {
       try {
         Path dir = Files.createTempDirectory("rediskit-tls-");
+        ProcessReaper.claim(dir);
         shared = generate(dir);
-        ProcessReaper.deleteOnExit(dir);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
