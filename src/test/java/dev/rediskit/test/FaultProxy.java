@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * {@link #resetAll()} closes the current connections once without changing the mode.
  *
+ * <p>Only connections made to the proxy's port go through it. Cluster and Sentinel clients learn the real node
+ * addresses from the servers ({@code MOVED}, {@code CLUSTER SLOTS}, {@code SENTINEL GET-MASTER-ADDR-BY-NAME}), so
+ * for them a proxy covers the first hop only.
+ *
  * <p>Call the methods from the test thread, not from an event loop: {@link #start} and {@link #close()} block
  * until Vert.x has bound or released the sockets.
  *

@@ -66,6 +66,7 @@ public final class TlsCertificates {
   private final X509Certificate caCert;
   private final X509Certificate clientCert;
   private final PrivateKey clientKey;
+  private SSLSocketFactory socketFactory;
 
   private TlsCertificates(Path dir, X509Certificate caCert, X509Certificate clientCert, PrivateKey clientKey) {
     this.dir = dir;
@@ -256,11 +257,19 @@ public final class TlsCertificates {
 
   /**
    * A JDK socket factory trusting the test CA and presenting the client certificate when asked; used by
-   * {@link RespConnection} to talk to TLS servers.
+   * {@link RespConnection} to talk to TLS servers. Built once: start-up polling asks for it every few
+   * milliseconds.
    *
    * @return a socket factory
    */
-  public SSLSocketFactory socketFactory() {
+  public synchronized SSLSocketFactory socketFactory() {
+    if (socketFactory == null) {
+      socketFactory = newSocketFactory();
+    }
+    return socketFactory;
+  }
+
+  private SSLSocketFactory newSocketFactory() {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
