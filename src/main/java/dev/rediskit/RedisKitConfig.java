@@ -53,11 +53,21 @@ public final class RedisKitConfig {
   public static final String REDIS_URL_ENV = "REDIS_URL";
   /** The conventional environment variable holding the Redis password. */
   public static final String REDIS_PASSWORD_ENV = "REDIS_PASSWORD";
+  /**
+   * The conventional environment variables read besides the {@code REDISKIT_*} ones, and the key
+   * each sets; the key's own variable ({@code REDISKIT_ENDPOINTS}, {@code REDISKIT_PASSWORD}) wins
+   * over them.
+   */
+  public static final Map<String, String> CONVENTIONAL_ENV_VARS;
 
   private static final Map<String, ConfigKey> BY_ENV = new LinkedHashMap<>();
   private static final Map<String, ConfigKey> BY_PROPERTY = new LinkedHashMap<>();
 
   static {
+    Map<String, String> conventional = new LinkedHashMap<>();
+    conventional.put(REDIS_URL_ENV, "endpoints");
+    conventional.put(REDIS_PASSWORD_ENV, "password");
+    CONVENTIONAL_ENV_VARS = java.util.Collections.unmodifiableMap(conventional);
     for (ConfigKey key : RedisKitOptions.KEYS) {
       BY_ENV.put(key.envVar(), key);
       BY_PROPERTY.put(key.systemProperty(), key);
@@ -128,8 +138,8 @@ public final class RedisKitConfig {
     Properties properties = sys == null ? new Properties() : sys;
 
     // The conventional names first, so that REDISKIT_ENDPOINTS / REDISKIT_PASSWORD override them.
-    overlay(merged, "endpoints", environment.get(REDIS_URL_ENV), "env " + REDIS_URL_ENV, sources, problems);
-    overlay(merged, "password", environment.get(REDIS_PASSWORD_ENV), "env " + REDIS_PASSWORD_ENV, sources, problems);
+    CONVENTIONAL_ENV_VARS.forEach((name, key) ->
+      overlay(merged, key, environment.get(name), "env " + name, sources, problems));
     for (ConfigKey key : RedisKitOptions.KEYS) {
       overlay(merged, key.name(), environment.get(key.envVar()), "env " + key.envVar(), sources, problems);
     }
