@@ -153,9 +153,10 @@ public final class OptionChecks {
   }
 
   /**
-   * Finds the candidate a mistyped name most likely meant: the same name ignoring case, or one
-   * within a small edit distance (typos, swapped letters) of the candidate or of its last dotted
-   * segment (so {@code ttlMs} at the top level suggests {@code cache.ttlMs}).
+   * Finds the candidate a mistyped name most likely meant: the same name ignoring case, one within
+   * a small edit distance (typos, swapped letters) of the candidate or of its last dotted segment
+   * (so {@code ttlMs} at the top level suggests {@code cache.ttlMs}), or one the name is the
+   * beginning of.
    *
    * @param unknown the name that matched nothing
    * @param candidates the valid names
@@ -168,10 +169,12 @@ public final class OptionChecks {
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {
       String c = candidate.toLowerCase(Locale.ROOT);
-      int d = distance(u, c);
       int dot = c.lastIndexOf('.');
-      if (dot >= 0) {
-        d = Math.min(d, distance(u, c.substring(dot + 1)));
+      String segment = dot >= 0 ? c.substring(dot + 1) : c;
+      int d = Math.min(distance(u, c), distance(u, segment));
+      // A name cut short ("ttlJitter" for "ttlJitterPercent", "timeout" for "timeoutMs") counts as close.
+      if (u.length() >= 4 && (c.startsWith(u) || segment.startsWith(u))) {
+        d = Math.min(d, 1);
       }
       if (d < bestDistance) {
         bestDistance = d;
