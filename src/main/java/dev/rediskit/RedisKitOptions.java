@@ -1,17 +1,44 @@
 package dev.rediskit;
 
 import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.impl.JsonOptionsReader;
+import dev.rediskit.impl.OptionChecks;
 import dev.rediskit.ratelimit.RateLimitOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisRole;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Every setting of the module, as one Vert.x data object. Built from JSON configuration, system
  * properties and environment variables by {@link RedisKitConfig}, validated once with
  * {@link #validate()}, then handed down to the gateway, the cache and the limiter.
+ *
+ * <p>JSON keys are the property names ({@link #KEYS} lists them all, with types, defaults and
+ * units); durations are milliseconds, in keys ending in {@code Ms}. Fluent setters reject at once a
+ * value that no configuration could make valid (a negative timeout, say), with an
+ * {@link IllegalArgumentException} naming the key and the value. The JSON constructor never throws:
+ * it keeps wrong types and unknown keys as problems, so that {@link #validate()} reports them
+ * together with every rule violation.
+ *
+ * <p>{@link #toJson()} holds the password (it is the form read back by the JSON constructor);
+ * print {@link #toDisplayJson()} or {@link #toString()} instead, which hide it, also inside endpoint
+ * URLs.
  */
 public class RedisKitOptions {
 
@@ -46,6 +73,72 @@ public class RedisKitOptions {
   /** Default TLS hostname verification: on. */
   public static final boolean DEFAULT_TLS_HOSTNAME_VERIFICATION = true;
 
+  /** Upper bound of {@link #setConnectTimeoutMs(long)}, in milliseconds (1 minute). */
+  public static final long MAX_CONNECT_TIMEOUT_MS = 60_000;
+  /** Upper bound of {@link #setCommandTimeoutMs(long)}, in milliseconds (1 minute). */
+  public static final long MAX_COMMAND_TIMEOUT_MS = 60_000;
+  /** Upper bound of {@link #setReconnectMaxDelayMs(long)}, in milliseconds (5 minutes). */
+  public static final long MAX_RECONNECT_MAX_DELAY_MS = 300_000;
+  /** Upper bound of {@link #setBreakerResetTimeoutMs(long)}, in milliseconds (1 hour). */
+  public static final long MAX_BREAKER_RESET_TIMEOUT_MS = 3_600_000;
+  /** Upper bound of {@link #setMaxPendingCommands(int)}, in commands. */
+  public static final int MAX_PENDING_COMMANDS_LIMIT = 1_000_000;
+
+  /** What is shown instead of a secret. */
+  public static final String REDACTED = "***";
+
+  /**
+   * Every configuration key, top-level ones first, then {@link CacheOptions#KEYS} and
+   * {@link RateLimitOptions#KEYS}: the single table from which {@link RedisKitConfig} maps
+   * environment variables and system properties, and from which {@code docs/CONFIGURATION.md} is
+   * generated.
+   */
+  public static final List<ConfigKey> KEYS = Stream.of(List.of(
+      ConfigKey.of("endpoints", ConfigKey.Type.STRING_LIST, List.of(DEFAULT_ENDPOINT), "URIs",
+        "Redis endpoints, redis://[user:password@]host[:port][/db], rediss:// for TLS or unix:///path: the server for "
+          + "STANDALONE, seed nodes for CLUSTER, sentinels for SENTINEL, master and replicas for REPLICATION."),
+      ConfigKey.ofEnum("type", RedisClientType.class, DEFAULT_TYPE, "Topology."),
+      ConfigKey.of("masterName", ConfigKey.Type.STRING, DEFAULT_MASTER_NAME, "",
+        "Name of the master the sentinels monitor; required for SENTINEL."),
+      ConfigKey.ofEnum("role", RedisRole.class, DEFAULT_ROLE, "Role of the node a SENTINEL client talks to."),
+      ConfigKey.of("user", ConfigKey.Type.STRING, null, "",
+        "ACL user; overrides the one in the endpoints. Empty means none."),
+      ConfigKey.secret("password", "Password; overrides the one in the endpoints. Never printed. Empty means none."),
+      ConfigKey.of("database", ConfigKey.Type.INT, null, "",
+        "Database index, >= 0 (0 to 15 on a default Redis); not with CLUSTER. Unset: the one in the endpoint, else 0."),
+      ConfigKey.of("poolSize", ConfigKey.Type.INT, DEFAULT_POOL_SIZE, "connections",
+        "Pooled connections kept for work needing a connection of its own (blocking commands, MULTI/EXEC); >= 1."),
+      ConfigKey.of("maxPoolWaiting", ConfigKey.Type.INT, DEFAULT_MAX_POOL_WAITING, "callers",
+        "Callers that may wait for a pooled connection before failing fast; >= 0."),
+      ConfigKey.of("connectTimeoutMs", ConfigKey.Type.LONG, DEFAULT_CONNECT_TIMEOUT_MS, "ms",
+        "Connect timeout; 1 to " + MAX_CONNECT_TIMEOUT_MS + "."),
+      ConfigKey.of("commandTimeoutMs", ConfigKey.Type.LONG, DEFAULT_COMMAND_TIMEOUT_MS, "ms",
+        "Every command completes or fails within this time; 1 to " + MAX_COMMAND_TIMEOUT_MS + "."),
+      ConfigKey.of("maxPendingCommands", ConfigKey.Type.INT, DEFAULT_MAX_PENDING_COMMANDS, "commands",
+        "Commands queued or in flight per gateway before new ones fail fast; 1 to " + MAX_PENDING_COMMANDS_LIMIT + "."),
+      ConfigKey.of("reconnectMaxDelayMs", ConfigKey.Type.LONG, DEFAULT_RECONNECT_MAX_DELAY_MS, "ms",
+        "Longest delay between reconnection attempts (the back-off doubles up to it); 1 to " + MAX_RECONNECT_MAX_DELAY_MS + "."),
+      ConfigKey.of("breakerMaxFailures", ConfigKey.Type.INT, DEFAULT_BREAKER_MAX_FAILURES, "failures",
+        "Consecutive failures that open the circuit breaker; >= 1."),
+      ConfigKey.of("breakerResetTimeoutMs", ConfigKey.Type.LONG, DEFAULT_BREAKER_RESET_TIMEOUT_MS, "ms",
+        "How long the open breaker fails fast before it lets a trial call through; 1 to " + MAX_BREAKER_RESET_TIMEOUT_MS + "."),
+      ConfigKey.of("tlsCaPath", ConfigKey.Type.STRING, null, "",
+        "PEM file of the CA certificates trusted for rediss://; must exist and be readable. Unset: the JVM's trust store."),
+      ConfigKey.of("tlsHostnameVerification", ConfigKey.Type.BOOLEAN, DEFAULT_TLS_HOSTNAME_VERIFICATION, "",
+        "Whether a TLS server's certificate must match its host name."),
+      ConfigKey.of("keyPrefix", ConfigKey.Type.STRING, DEFAULT_KEY_PREFIX, "",
+        "Prefix of every key the module writes; not empty, no whitespace, no { } (hash tags), no * ? [ ] \\ (glob)."),
+      ConfigKey.of("addressPrefix", ConfigKey.Type.STRING, DEFAULT_ADDRESS_PREFIX, "",
+        "Prefix of the event-bus addresses (cache.get becomes <prefix>cache.get); no whitespace.")),
+      CacheOptions.KEYS, RateLimitOptions.KEYS)
+    .flatMap(List::stream)
+    .toList();
+
+  // Endpoints start at a scheme; a comma before one separates two endpoints (as in REDIS_URL lists).
+  private static final Pattern ENDPOINT_START = Pattern.compile("(?<=,)(?=\\s*(?i:rediss?|unix)://)");
+  private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&#\\s]*");
+  private static final Pattern DATABASE_PATH = Pattern.compile("/\\d{1,9}");
+
   private List<String> endpoints = new ArrayList<>(List.of(DEFAULT_ENDPOINT));
   private RedisClientType type = DEFAULT_TYPE;
   private String masterName = DEFAULT_MASTER_NAME;
@@ -68,17 +161,28 @@ public class RedisKitOptions {
   private CacheOptions cache = new CacheOptions();
   private RateLimitOptions rateLimit = new RateLimitOptions();
 
+  // Problems met while reading the input (wrong types, unknown keys, unknown variables), by key,
+  // kept for validate(); a setter that sets the key again clears its entry.
+  private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  // Where RedisKitConfig read each key from, so that a problem can say which variable to fix.
+  private final Map<String, Origin> origins = new HashMap<>();
+
+  /** The source of a key's value, and the value it produced (the label is dropped once the value is changed). */
+  private record Origin(String source, Object value) {
+  }
+
   /** Options with every default. */
   public RedisKitOptions() {
   }
 
   /**
-   * Copy constructor.
+   * Copy constructor: the copy shares nothing mutable with the original, and keeps its pending
+   * input problems.
    *
    * @param other the options to copy
    */
   public RedisKitOptions(RedisKitOptions other) {
-    this.endpoints = new ArrayList<>(other.endpoints);
+    this.endpoints = other.endpoints == null ? null : new ArrayList<>(other.endpoints);
     this.type = other.type;
     this.masterName = other.masterName;
     this.role = other.role;
@@ -99,31 +203,284 @@ public class RedisKitOptions {
     this.addressPrefix = other.addressPrefix;
     this.cache = new CacheOptions(other.cache);
     this.rateLimit = new RateLimitOptions(other.rateLimit);
+    this.inputProblems.putAll(other.inputProblems);
+    this.origins.putAll(other.origins);
   }
 
-  /** @return the Redis endpoints: one for standalone, seeds for a cluster, sentinels for sentinel */
+  /**
+   * Reads the options from JSON, keys as in {@link #toJson()}. Missing keys and JSON {@code null}
+   * keep their defaults. Numbers and booleans may also be given as strings, enum names in any
+   * case, {@code endpoints} as one string with comma-separated URIs; an empty string for
+   * {@code user}, {@code password}, {@code database} or {@code tlsCaPath} means "not set".
+   *
+   * <p>Never throws: a value of the wrong type and an unknown key are kept as problems that
+   * {@link #validate()} reports (the option concerned keeps its default), so that a
+   * configuration file with several mistakes is reported in one go.
+   *
+   * @param json the configuration
+   */
+  public RedisKitOptions(JsonObject json) {
+    this(json, Map.of(), List.of());
+  }
+
+  /**
+   * Reads JSON assembled by {@link RedisKitConfig} from several sources.
+   *
+   * @param json the merged configuration
+   * @param sources for keys read from the environment or system properties, a description of
+   * where (e.g. {@code env REDISKIT_POOL_SIZE}), used to label problems
+   * @param sourceProblems problems found while assembling (unknown variables), reported by validate()
+   */
+  RedisKitOptions(JsonObject json, Map<String, String> sources, List<String> sourceProblems) {
+    JsonOptionsReader in = new JsonOptionsReader(json, "", inputProblems);
+    List<String> list = in.readStringList("endpoints");
+    if (list != null) {
+      endpoints = new ArrayList<>(list);
+    }
+    RedisClientType t = in.readEnum("type", RedisClientType.class);
+    if (t != null) {
+      type = t;
+    }
+    String s = in.readString("masterName");
+    if (s != null) {
+      masterName = s;
+    }
+    RedisRole r = in.readEnum("role", RedisRole.class);
+    if (r != null) {
+      role = r;
+    }
+    s = in.readString("user");
+    if (s != null) {
+      user = s.isEmpty() ? null : s;
+    }
+    s = in.readSecret("password");
+    if (s != null) {
+      password = s.isEmpty() ? null : s;
+    }
+    Integer i = in.readOptionalInt("database");
+    if (i != null) {
+      database = i;
+    }
+    i = in.readInt("poolSize");
+    if (i != null) {
+      poolSize = i;
+    }
+    i = in.readInt("maxPoolWaiting");
+    if (i != null) {
+      maxPoolWaiting = i;
+    }
+    Long l = in.readLong("connectTimeoutMs");
+    if (l != null) {
+      connectTimeoutMs = l;
+    }
+    l = in.readLong("commandTimeoutMs");
+    if (l != null) {
+      commandTimeoutMs = l;
+    }
+    i = in.readInt("maxPendingCommands");
+    if (i != null) {
+      maxPendingCommands = i;
+    }
+    l = in.readLong("reconnectMaxDelayMs");
+    if (l != null) {
+      reconnectMaxDelayMs = l;
+    }
+    i = in.readInt("breakerMaxFailures");
+    if (i != null) {
+      breakerMaxFailures = i;
+    }
+    l = in.readLong("breakerResetTimeoutMs");
+    if (l != null) {
+      breakerResetTimeoutMs = l;
+    }
+    s = in.readString("tlsCaPath");
+    if (s != null) {
+      tlsCaPath = s.isEmpty() ? null : s;
+    }
+    Boolean b = in.readBoolean("tlsHostnameVerification");
+    if (b != null) {
+      tlsHostnameVerification = b;
+    }
+    s = in.readString("keyPrefix");
+    if (s != null) {
+      keyPrefix = s;
+    }
+    s = in.readString("addressPrefix");
+    if (s != null) {
+      addressPrefix = s;
+    }
+    JsonObject section = in.readObject("cache");
+    if (section != null) {
+      cache = new CacheOptions(section);
+    }
+    section = in.readObject("rateLimit");
+    if (section != null) {
+      rateLimit = new RateLimitOptions(section);
+    }
+    // Nested keys written at the top level ("ttlMs", "cache.ttlMs") get a suggestion too.
+    in.reportUnknownKeys(KEYS.stream().map(ConfigKey::name).filter(n -> n.contains(".")).toList());
+    for (String p : sourceProblems) {
+      inputProblems.put(p, p);
+    }
+    if (!sources.isEmpty()) {
+      JsonObject loaded = toJson();
+      sources.forEach((key, source) -> origins.put(key, new Origin(source, valueAt(loaded, key))));
+    }
+  }
+
+  /**
+   * The round-trippable form, read back by {@link #RedisKitOptions(JsonObject)}. It holds the
+   * password: never log it, use {@link #toDisplayJson()}. Unset optional values are left out.
+   *
+   * @return the options as JSON
+   */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    json.put("endpoints", endpoints == null ? null : new JsonArray(new ArrayList<>(endpoints)));
+    json.put("type", type == null ? null : type.name());
+    putIfSet(json, "masterName", masterName);
+    json.put("role", role == null ? null : role.name());
+    putIfSet(json, "user", user);
+    putIfSet(json, "password", password);
+    putIfSet(json, "database", database);
+    json.put("poolSize", poolSize);
+    json.put("maxPoolWaiting", maxPoolWaiting);
+    json.put("connectTimeoutMs", connectTimeoutMs);
+    json.put("commandTimeoutMs", commandTimeoutMs);
+    json.put("maxPendingCommands", maxPendingCommands);
+    json.put("reconnectMaxDelayMs", reconnectMaxDelayMs);
+    json.put("breakerMaxFailures", breakerMaxFailures);
+    json.put("breakerResetTimeoutMs", breakerResetTimeoutMs);
+    putIfSet(json, "tlsCaPath", tlsCaPath);
+    json.put("tlsHostnameVerification", tlsHostnameVerification);
+    json.put("keyPrefix", keyPrefix);
+    json.put("addressPrefix", addressPrefix);
+    json.put("cache", cache.toJson());
+    json.put("rateLimit", rateLimit.toJson());
+    return json;
+  }
+
+  private static void putIfSet(JsonObject json, String key, Object value) {
+    if (value != null) {
+      json.put(key, value);
+    }
+  }
+
+  /**
+   * The form to print or log: {@link #toJson()} with the password replaced by {@value #REDACTED}
+   * and passwords inside endpoint URLs hidden too.
+   *
+   * @return the options as JSON, without secrets
+   */
+  public JsonObject toDisplayJson() {
+    JsonObject json = toJson();
+    if (password != null) {
+      json.put("password", REDACTED);
+    }
+    if (endpoints != null) {
+      json.put("endpoints", new JsonArray(endpoints.stream().map(RedisKitOptions::redact).toList()));
+    }
+    return json;
+  }
+
+  /** @return {@link #toDisplayJson()} as a string: safe to log */
+  @Override
+  public String toString() {
+    return "RedisKitOptions" + toDisplayJson().encode();
+  }
+
+  /**
+   * Hides the password in a connection URL, or in several joined with commas, for printing:
+   * {@code redis://user:secret@host} becomes {@code redis://user:***@host}. Works on malformed
+   * URLs too (erring on the side of hiding more), since those are the ones that end up in error
+   * messages. Every class that prints an endpoint goes through it.
+   *
+   * @param url a connection URL, possibly with {@code user:password@} or {@code ?password=}
+   * @return the URL with the password replaced by {@value #REDACTED}; {@code null} for {@code null}
+   */
+  public static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder(url.length());
+    for (String part : ENDPOINT_START.split(url, -1)) {
+      sb.append(redactOne(part));
+    }
+    return sb.toString();
+  }
+
+  private static String redactOne(String url) {
+    String s = url;
+    String tail = "";
+    if (s.endsWith(",")) {
+      tail = ",";
+      s = s.substring(0, s.length() - 1);
+    }
+    s = PASSWORD_PARAM.matcher(s).replaceAll("$1" + REDACTED);
+    int schemeEnd = s.indexOf("://");
+    int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+    // The last '@' ends the user info: a password typed with a raw '@' or '/' must still be hidden.
+    int at = s.lastIndexOf('@');
+    if (at >= start) {
+      int colon = s.indexOf(':', start);
+      if (colon >= 0 && colon < at) {
+        return s.substring(0, colon + 1) + REDACTED + s.substring(at) + tail;
+      }
+      // No colon: the client reads it as a user name, but people do put a bare password there.
+      return s.substring(0, start) + REDACTED + s.substring(at) + tail;
+    }
+    // No '@': "redis://user:secret" parses as host "user", port "secret". A port that is not a
+    // number may be a password.
+    int end = s.length();
+    for (int i = start; i < s.length(); i++) {
+      if ("/?#".indexOf(s.charAt(i)) >= 0) {
+        end = i;
+        break;
+      }
+    }
+    String authority = s.substring(start, end);
+    int colon = authority.lastIndexOf(':');
+    if (colon >= 0 && !authority.endsWith("]")) {
+      String port = authority.substring(colon + 1);
+      if (!port.isEmpty() && !port.chars().allMatch(Character::isDigit)) {
+        return s.substring(0, start + colon + 1) + REDACTED + s.substring(end) + tail;
+      }
+    }
+    return s + tail;
+  }
+
+  /** @return the Redis endpoints: one for standalone, seeds for a cluster, sentinels for sentinel (the list itself, not a copy) */
   public List<String> getEndpoints() {
     return endpoints;
   }
 
   /**
-   * @param endpoints {@code redis://[user:password@]host:port[/db]} or {@code rediss://...} for TLS
+   * @param endpoints {@code redis://[user:password@]host[:port][/db]}, {@code rediss://...} for TLS,
+   * or {@code unix:///path/to/socket}; at least one (the list is copied)
    * @return this
+   * @throws IllegalArgumentException when the list is null or empty, or an endpoint is not such a URI
    */
   public RedisKitOptions setEndpoints(List<String> endpoints) {
+    OptionChecks.require(endpoints == null ? "endpoints: must not be null" : null);
+    OptionChecks.require(endpoints.isEmpty() ? "endpoints: must list at least one redis://, rediss:// or unix:// URI" : null);
+    for (int i = 0; i < endpoints.size(); i++) {
+      // The type may still change, so the topology-dependent checks wait for validate().
+      OptionChecks.require(endpointProblem("endpoints[" + i + "]", endpoints.get(i), null));
+    }
     this.endpoints = new ArrayList<>(endpoints);
+    accepted("endpoints");
     return this;
   }
 
   /**
    * Sets a single endpoint.
    *
-   * @param endpoint the connection string
+   * @param endpoint the connection string, as for {@link #setEndpoints(List)}
    * @return this
+   * @throws IllegalArgumentException when it is not a redis://, rediss:// or unix:// URI
    */
   public RedisKitOptions setEndpoint(String endpoint) {
-    this.endpoints = new ArrayList<>(List.of(endpoint));
-    return this;
+    return setEndpoints(Arrays.asList(endpoint));
   }
 
   /** @return the topology */
@@ -131,9 +488,15 @@ public class RedisKitOptions {
     return type;
   }
 
-  /** @param type the topology: STANDALONE, SENTINEL, CLUSTER or REPLICATION @return this */
+  /**
+   * @param type the topology: STANDALONE, SENTINEL, CLUSTER or REPLICATION
+   * @return this
+   * @throws IllegalArgumentException when {@code null}
+   */
   public RedisKitOptions setType(RedisClientType type) {
+    OptionChecks.require(type == null ? typeProblem(null) : null);
     this.type = type;
+    accepted("type");
     return this;
   }
 
@@ -142,9 +505,13 @@ public class RedisKitOptions {
     return masterName;
   }
 
-  /** @param masterName the master name the sentinels monitor @return this */
+  /**
+   * @param masterName the master name the sentinels monitor (required, checked by {@link #validate()}, for SENTINEL)
+   * @return this
+   */
   public RedisKitOptions setMasterName(String masterName) {
     this.masterName = masterName;
+    accepted("masterName");
     return this;
   }
 
@@ -153,9 +520,15 @@ public class RedisKitOptions {
     return role;
   }
 
-  /** @param role MASTER (default) or REPLICA @return this */
+  /**
+   * @param role MASTER (default), REPLICA or SENTINEL
+   * @return this
+   * @throws IllegalArgumentException when {@code null}
+   */
   public RedisKitOptions setRole(RedisRole role) {
+    OptionChecks.require(role == null ? roleProblem(null) : null);
     this.role = role;
+    accepted("role");
     return this;
   }
 
@@ -164,9 +537,13 @@ public class RedisKitOptions {
     return user;
   }
 
-  /** @param user the ACL user; overrides the one in the endpoint @return this */
+  /**
+   * @param user the ACL user; overrides the one in the endpoint; {@code null} for none
+   * @return this
+   */
   public RedisKitOptions setUser(String user) {
     this.user = user;
+    accepted("user");
     return this;
   }
 
@@ -175,9 +552,13 @@ public class RedisKitOptions {
     return password;
   }
 
-  /** @param password the password; overrides the one in the endpoint @return this */
+  /**
+   * @param password the password; overrides the one in the endpoint; {@code null} for none
+   * @return this
+   */
   public RedisKitOptions setPassword(String password) {
     this.password = password;
+    accepted("password");
     return this;
   }
 
@@ -186,9 +567,16 @@ public class RedisKitOptions {
     return database;
   }
 
-  /** @param database the database index (standalone and sentinel only) @return this */
+  /**
+   * @param database the database index, {@code >= 0} (standalone, sentinel and replication only);
+   * {@code null} for the one in the endpoint
+   * @return this
+   * @throws IllegalArgumentException when negative
+   */
   public RedisKitOptions setDatabase(Integer database) {
+    OptionChecks.require(database == null ? null : databaseProblem(database));
     this.database = database;
+    accepted("database");
     return this;
   }
 
@@ -197,9 +585,15 @@ public class RedisKitOptions {
     return poolSize;
   }
 
-  /** @param poolSize connections kept for commands needing their own connection @return this */
+  /**
+   * @param poolSize connections kept for commands needing their own connection, {@code >= 1}
+   * @return this
+   * @throws IllegalArgumentException when below 1
+   */
   public RedisKitOptions setPoolSize(int poolSize) {
+    OptionChecks.require(poolSizeProblem(poolSize));
     this.poolSize = poolSize;
+    accepted("poolSize");
     return this;
   }
 
@@ -208,9 +602,15 @@ public class RedisKitOptions {
     return maxPoolWaiting;
   }
 
-  /** @param maxPoolWaiting callers that may wait for a pooled connection @return this */
+  /**
+   * @param maxPoolWaiting callers that may wait for a pooled connection, {@code >= 0}
+   * @return this
+   * @throws IllegalArgumentException when negative
+   */
   public RedisKitOptions setMaxPoolWaiting(int maxPoolWaiting) {
+    OptionChecks.require(maxPoolWaitingProblem(maxPoolWaiting));
     this.maxPoolWaiting = maxPoolWaiting;
+    accepted("maxPoolWaiting");
     return this;
   }
 
@@ -219,9 +619,15 @@ public class RedisKitOptions {
     return connectTimeoutMs;
   }
 
-  /** @param connectTimeoutMs the connect timeout in milliseconds @return this */
+  /**
+   * @param connectTimeoutMs the connect timeout in milliseconds, 1 to {@link #MAX_CONNECT_TIMEOUT_MS}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
   public RedisKitOptions setConnectTimeoutMs(long connectTimeoutMs) {
+    OptionChecks.require(connectTimeoutProblem(connectTimeoutMs));
     this.connectTimeoutMs = connectTimeoutMs;
+    accepted("connectTimeoutMs");
     return this;
   }
 
@@ -230,9 +636,15 @@ public class RedisKitOptions {
     return commandTimeoutMs;
   }
 
-  /** @param commandTimeoutMs the per-command timeout in milliseconds @return this */
+  /**
+   * @param commandTimeoutMs the per-command timeout in milliseconds, 1 to {@link #MAX_COMMAND_TIMEOUT_MS}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
   public RedisKitOptions setCommandTimeoutMs(long commandTimeoutMs) {
+    OptionChecks.require(commandTimeoutProblem(commandTimeoutMs));
     this.commandTimeoutMs = commandTimeoutMs;
+    accepted("commandTimeoutMs");
     return this;
   }
 
@@ -241,9 +653,15 @@ public class RedisKitOptions {
     return maxPendingCommands;
   }
 
-  /** @param maxPendingCommands commands queued or in flight before new ones fail fast @return this */
+  /**
+   * @param maxPendingCommands commands queued or in flight before new ones fail fast, 1 to {@link #MAX_PENDING_COMMANDS_LIMIT}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
   public RedisKitOptions setMaxPendingCommands(int maxPendingCommands) {
+    OptionChecks.require(maxPendingCommandsProblem(maxPendingCommands));
     this.maxPendingCommands = maxPendingCommands;
+    accepted("maxPendingCommands");
     return this;
   }
 
@@ -252,9 +670,16 @@ public class RedisKitOptions {
     return reconnectMaxDelayMs;
   }
 
-  /** @param reconnectMaxDelayMs the longest delay between reconnection attempts, in milliseconds @return this */
+  /**
+   * @param reconnectMaxDelayMs the longest delay between reconnection attempts, in milliseconds, 1 to
+   * {@link #MAX_RECONNECT_MAX_DELAY_MS}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
   public RedisKitOptions setReconnectMaxDelayMs(long reconnectMaxDelayMs) {
+    OptionChecks.require(reconnectMaxDelayProblem(reconnectMaxDelayMs));
     this.reconnectMaxDelayMs = reconnectMaxDelayMs;
+    accepted("reconnectMaxDelayMs");
     return this;
   }
 
@@ -263,9 +688,15 @@ public class RedisKitOptions {
     return breakerMaxFailures;
   }
 
-  /** @param breakerMaxFailures consecutive failures that open the breaker @return this */
+  /**
+   * @param breakerMaxFailures consecutive failures that open the breaker, {@code >= 1}
+   * @return this
+   * @throws IllegalArgumentException when below 1
+   */
   public RedisKitOptions setBreakerMaxFailures(int breakerMaxFailures) {
+    OptionChecks.require(breakerMaxFailuresProblem(breakerMaxFailures));
     this.breakerMaxFailures = breakerMaxFailures;
+    accepted("breakerMaxFailures");
     return this;
   }
 
@@ -274,9 +705,16 @@ public class RedisKitOptions {
     return breakerResetTimeoutMs;
   }
 
-  /** @param breakerResetTimeoutMs how long the breaker stays open before a trial call, in milliseconds @return this */
+  /**
+   * @param breakerResetTimeoutMs how long the breaker stays open before a trial call, in
+   * milliseconds, 1 to {@link #MAX_BREAKER_RESET_TIMEOUT_MS}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
   public RedisKitOptions setBreakerResetTimeoutMs(long breakerResetTimeoutMs) {
+    OptionChecks.require(breakerResetTimeoutProblem(breakerResetTimeoutMs));
     this.breakerResetTimeoutMs = breakerResetTimeoutMs;
+    accepted("breakerResetTimeoutMs");
     return this;
   }
 
@@ -285,9 +723,17 @@ public class RedisKitOptions {
     return tlsCaPath;
   }
 
-  /** @param tlsCaPath PEM file with trusted CA certificates @return this */
+  /**
+   * @param tlsCaPath PEM file with trusted CA certificates, or {@code null} for the JVM's trust
+   * store; {@link #validate()} checks that it exists and is readable
+   * @return this
+   * @throws IllegalArgumentException when blank
+   */
   public RedisKitOptions setTlsCaPath(String tlsCaPath) {
+    OptionChecks.require(tlsCaPath != null && tlsCaPath.isBlank()
+      ? OptionChecks.violation("tlsCaPath", "must not be blank (null means the JVM's trust store)", tlsCaPath) : null);
     this.tlsCaPath = tlsCaPath;
+    accepted("tlsCaPath");
     return this;
   }
 
@@ -296,9 +742,13 @@ public class RedisKitOptions {
     return tlsHostnameVerification;
   }
 
-  /** @param tlsHostnameVerification whether the certificate must match the host name @return this */
+  /**
+   * @param tlsHostnameVerification whether the certificate must match the host name
+   * @return this
+   */
   public RedisKitOptions setTlsHostnameVerification(boolean tlsHostnameVerification) {
     this.tlsHostnameVerification = tlsHostnameVerification;
+    accepted("tlsHostnameVerification");
     return this;
   }
 
@@ -307,9 +757,16 @@ public class RedisKitOptions {
     return keyPrefix;
   }
 
-  /** @param keyPrefix the prefix of every key the module writes @return this */
+  /**
+   * @param keyPrefix the prefix of every key the module writes: not empty, without whitespace,
+   * hash-tag characters {@code { }} or glob characters {@code * ? [ ] \}
+   * @return this
+   * @throws IllegalArgumentException when it breaks one of those rules
+   */
   public RedisKitOptions setKeyPrefix(String keyPrefix) {
+    OptionChecks.require(keyPrefixProblem(keyPrefix));
     this.keyPrefix = keyPrefix;
+    accepted("keyPrefix");
     return this;
   }
 
@@ -318,64 +775,308 @@ public class RedisKitOptions {
     return addressPrefix;
   }
 
-  /** @param addressPrefix prepended to every event-bus address @return this */
+  /**
+   * @param addressPrefix prepended to every event-bus address; may be empty, must not hold whitespace
+   * @return this
+   * @throws IllegalArgumentException when null or holding whitespace
+   */
   public RedisKitOptions setAddressPrefix(String addressPrefix) {
+    OptionChecks.require(addressPrefixProblem(addressPrefix));
     this.addressPrefix = addressPrefix;
+    accepted("addressPrefix");
     return this;
   }
 
-  /** @return the cache settings */
+  /** @return the cache settings (the object itself, not a copy) */
   public CacheOptions getCache() {
     return cache;
   }
 
-  /** @param cache the cache settings @return this */
+  /**
+   * @param cache the cache settings (kept, not copied)
+   * @return this
+   * @throws IllegalArgumentException when {@code null}
+   */
   public RedisKitOptions setCache(CacheOptions cache) {
+    OptionChecks.require(cache == null ? "cache: must not be null" : null);
     this.cache = cache;
+    accepted("cache");
     return this;
   }
 
-  /** @return the rate-limit settings */
+  /** @return the rate-limit settings (the object itself, not a copy) */
   public RateLimitOptions getRateLimit() {
     return rateLimit;
   }
 
-  /** @param rateLimit the rate-limit settings @return this */
+  /**
+   * @param rateLimit the rate-limit settings (kept, not copied)
+   * @return this
+   * @throws IllegalArgumentException when {@code null}
+   */
   public RedisKitOptions setRateLimit(RateLimitOptions rateLimit) {
+    OptionChecks.require(rateLimit == null ? "rateLimit: must not be null" : null);
     this.rateLimit = rateLimit;
+    accepted("rateLimit");
     return this;
   }
 
+  private void accepted(String key) {
+    inputProblems.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "[") || k.startsWith(key + "."));
+  }
+
   /**
-   * Checks every setting and reports all problems at once.
+   * Lists every problem at once: values of the wrong type and unknown keys met while reading
+   * JSON, environment variables or system properties, then every rule that the values break, the
+   * cross-field ones included (masterName for SENTINEL, no database with CLUSTER, cache.ttlMs at
+   * most cache.maxTtlMs, tlsCaPath readable). Each line names the key (dotted for nested ones, with
+   * the variable or property it came from when {@link RedisKitConfig} read it), the value (never a
+   * secret) and what is allowed.
+   *
+   * @return the problems; empty when the options are valid
+   */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>(inputProblems.values());
+    if (endpoints == null || endpoints.isEmpty()) {
+      problems.add("endpoints: must list at least one redis://, rediss:// or unix:// URI");
+    } else {
+      for (int i = 0; i < endpoints.size(); i++) {
+        OptionChecks.collect(problems, endpointProblem("endpoints[" + i + "]", endpoints.get(i), type));
+      }
+    }
+    OptionChecks.collect(problems, typeProblem(type));
+    if (type == RedisClientType.SENTINEL && (masterName == null || masterName.isBlank())) {
+      problems.add(OptionChecks.violation("masterName",
+        "must be set when type is SENTINEL (the name of the master the sentinels monitor)", masterName));
+    }
+    OptionChecks.collect(problems, roleProblem(role));
+    if (database != null) {
+      String problem = databaseProblem(database);
+      if (problem == null && type == RedisClientType.CLUSTER && database != 0) {
+        problem = OptionChecks.violation("database", "is not allowed with type CLUSTER (Redis Cluster has database 0 only)", database);
+      }
+      OptionChecks.collect(problems, problem);
+    }
+    OptionChecks.collect(problems, poolSizeProblem(poolSize));
+    OptionChecks.collect(problems, maxPoolWaitingProblem(maxPoolWaiting));
+    OptionChecks.collect(problems, connectTimeoutProblem(connectTimeoutMs));
+    OptionChecks.collect(problems, commandTimeoutProblem(commandTimeoutMs));
+    OptionChecks.collect(problems, maxPendingCommandsProblem(maxPendingCommands));
+    OptionChecks.collect(problems, reconnectMaxDelayProblem(reconnectMaxDelayMs));
+    OptionChecks.collect(problems, breakerMaxFailuresProblem(breakerMaxFailures));
+    OptionChecks.collect(problems, breakerResetTimeoutProblem(breakerResetTimeoutMs));
+    OptionChecks.collect(problems, tlsCaPathProblem(tlsCaPath));
+    OptionChecks.collect(problems, keyPrefixProblem(keyPrefix));
+    OptionChecks.collect(problems, addressPrefixProblem(addressPrefix));
+    problems.addAll(cache.problems());
+    problems.addAll(rateLimit.problems());
+    if (origins.isEmpty()) {
+      return problems;
+    }
+    JsonObject current = toJson();
+    return problems.stream().map(p -> labelled(p, current)).toList();
+  }
+
+  /**
+   * Checks every setting and reports all problems at once (see {@link #problems()}). Call it once,
+   * at start-up; {@link RedisKitConfig#load} does.
    *
    * @return this
    * @throws ConfigurationException naming each invalid key, its value and what is allowed
    */
   public RedisKitOptions validate() {
-    java.util.List<String> problems = new ArrayList<>();
-    if (endpoints == null || endpoints.isEmpty()) {
-      problems.add("endpoints: must list at least one redis:// or rediss:// URL");
-    }
-    if (commandTimeoutMs <= 0) {
-      problems.add("commandTimeoutMs: must be > 0 (milliseconds), was " + commandTimeoutMs);
-    }
+    List<String> problems = problems();
     if (!problems.isEmpty()) {
       throw new ConfigurationException(problems);
     }
     return this;
   }
 
-  /**
-   * Hides the password of a connection URL, for printing.
-   *
-   * @param url a connection URL, possibly with {@code user:password@}
-   * @return the URL with the password replaced by {@code ***}
-   */
-  public static String redact(String url) {
-    if (url == null) {
+  private String labelled(String problem, JsonObject current) {
+    int colon = problem.indexOf(": ");
+    if (colon < 0) {
+      return problem;
+    }
+    String head = problem.substring(0, colon);
+    String key = head.replaceFirst("\\[\\d+]$", "");
+    Origin origin = origins.get(key);
+    // A value set in code after loading no longer comes from that variable: no label then.
+    if (origin == null || !Objects.equals(origin.value(), valueAt(current, key))) {
+      return problem;
+    }
+    return head + " (from " + origin.source() + ")" + problem.substring(colon);
+  }
+
+  private static Object valueAt(JsonObject json, String dottedKey) {
+    Object value = json;
+    for (String part : dottedKey.split("\\.")) {
+      if (!(value instanceof JsonObject o)) {
+        return null;
+      }
+      value = o.getValue(part);
+    }
+    return value;
+  }
+
+  // The rules: each returns null or the problem line, so that setters (which throw it) and
+  // problems() (which collects it) say exactly the same thing.
+
+  private static String typeProblem(RedisClientType type) {
+    return type != null ? null : OptionChecks.violation("type", "must be one of "
+      + String.join(", ", Arrays.stream(RedisClientType.values()).map(Enum::name).toList()), null);
+  }
+
+  private static String roleProblem(RedisRole role) {
+    return role != null ? null : OptionChecks.violation("role", "must be one of "
+      + String.join(", ", Arrays.stream(RedisRole.values()).map(Enum::name).toList()), null);
+  }
+
+  private static String databaseProblem(int database) {
+    return OptionChecks.atLeast("database", database, 0,
+      "(a default Redis has databases 0 to 15; its 'databases' setting allows more)");
+  }
+
+  private static String poolSizeProblem(int v) {
+    return OptionChecks.atLeast("poolSize", v, 1, "connections");
+  }
+
+  private static String maxPoolWaitingProblem(int v) {
+    return OptionChecks.atLeast("maxPoolWaiting", v, 0, "callers");
+  }
+
+  private static String connectTimeoutProblem(long v) {
+    return OptionChecks.between("connectTimeoutMs", v, 1, MAX_CONNECT_TIMEOUT_MS, "ms");
+  }
+
+  private static String commandTimeoutProblem(long v) {
+    return OptionChecks.between("commandTimeoutMs", v, 1, MAX_COMMAND_TIMEOUT_MS, "ms");
+  }
+
+  private static String maxPendingCommandsProblem(int v) {
+    return OptionChecks.between("maxPendingCommands", v, 1, MAX_PENDING_COMMANDS_LIMIT, "commands");
+  }
+
+  private static String reconnectMaxDelayProblem(long v) {
+    return OptionChecks.between("reconnectMaxDelayMs", v, 1, MAX_RECONNECT_MAX_DELAY_MS, "ms");
+  }
+
+  private static String breakerMaxFailuresProblem(int v) {
+    return OptionChecks.atLeast("breakerMaxFailures", v, 1, "failures");
+  }
+
+  private static String breakerResetTimeoutProblem(long v) {
+    return OptionChecks.between("breakerResetTimeoutMs", v, 1, MAX_BREAKER_RESET_TIMEOUT_MS, "ms");
+  }
+
+  private static String tlsCaPathProblem(String path) {
+    if (path == null) {
       return null;
     }
-    return url.replaceAll("(://[^:/@,]*:)[^@/,]*@", "$1***@");
+    Path p;
+    try {
+      p = Path.of(path);
+    } catch (InvalidPathException e) {
+      return OptionChecks.violation("tlsCaPath", "must be a valid file path (" + e.getReason() + ")", path);
+    }
+    // A stat at start-up: validate() runs once, before any traffic, so this tiny blocking call is fine.
+    if (!Files.exists(p)) {
+      return OptionChecks.violation("tlsCaPath", "must name an existing PEM file (no such file)", path);
+    }
+    if (Files.isDirectory(p)) {
+      return OptionChecks.violation("tlsCaPath", "must name a PEM file, not a directory", path);
+    }
+    if (!Files.isReadable(p)) {
+      return OptionChecks.violation("tlsCaPath", "must name a readable PEM file (permission denied)", path);
+    }
+    return null;
+  }
+
+  private static String keyPrefixProblem(String prefix) {
+    if (prefix == null || prefix.isEmpty()) {
+      return OptionChecks.violation("keyPrefix", "must not be empty (every key the module writes starts with it)", prefix);
+    }
+    if (prefix.chars().anyMatch(Character::isWhitespace)) {
+      return OptionChecks.violation("keyPrefix", "must not contain whitespace", prefix);
+    }
+    if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+      return OptionChecks.violation("keyPrefix",
+        "must not contain '{' or '}' (a Redis Cluster hash tag would put every key in one slot)", prefix);
+    }
+    if (prefix.chars().anyMatch(c -> "*?[]\\".indexOf(c) >= 0)) {
+      return OptionChecks.violation("keyPrefix",
+        "must not contain the glob characters * ? [ ] \\ (namespace flush matches keys with SCAN patterns)", prefix);
+    }
+    return null;
+  }
+
+  private static String addressPrefixProblem(String prefix) {
+    if (prefix == null) {
+      return OptionChecks.violation("addressPrefix", "must not be null (\"\" means no prefix)", null);
+    }
+    if (prefix.chars().anyMatch(Character::isWhitespace)) {
+      return OptionChecks.violation("addressPrefix", "must not contain whitespace", prefix);
+    }
+    return null;
+  }
+
+  /**
+   * @param key the key to name, e.g. {@code endpoints[1]}
+   * @param url the endpoint
+   * @param type the topology, or {@code null} to skip the checks that depend on it
+   * @return the problem (showing the URL with its password hidden), or {@code null}
+   */
+  static String endpointProblem(String key, String url, RedisClientType type) {
+    if (url == null) {
+      return key + ": must be a redis://, rediss:// or unix:// URI, was null";
+    }
+    String shown = redact(url);
+    if (url.isBlank()) {
+      return OptionChecks.violation(key, "must be a redis://, rediss:// or unix:// URI", shown);
+    }
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      // The reason only: the exception's message repeats the input, password included.
+      return OptionChecks.violation(key, "must be a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")", shown);
+    }
+    String scheme = uri.getScheme();
+    if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss") || scheme.equals("unix"))) {
+      return OptionChecks.violation(key, "must start with redis://, rediss:// or unix://", shown);
+    }
+    if (scheme.equals("unix")) {
+      String path = uri.getPath();
+      if (path == null || path.isEmpty() || path.equals("/")) {
+        return OptionChecks.violation(key, "must name the socket file (unix:///run/redis/redis.sock)", shown);
+      }
+      return null;
+    }
+    if (uri.getHost() == null) {
+      String authority = uri.getRawAuthority();
+      if (authority == null || authority.isEmpty()) {
+        return OptionChecks.violation(key, "must name a host (redis://host:port)", shown);
+      }
+      String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+      int colon = hostPort.lastIndexOf(':');
+      if (colon >= 0 && !hostPort.endsWith("]") && !hostPort.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+        return OptionChecks.violation(key, "must have a port between 1 and 65535", shown);
+      }
+      return OptionChecks.violation(key, "must name a valid host (redis://host:port"
+        + (authority.indexOf('@') != authority.lastIndexOf('@') ? "; write an '@' in the password as %40" : "") + ")", shown);
+    }
+    int port = uri.getPort();
+    if (port != -1 && (port < 1 || port > 65535)) {
+      return OptionChecks.violation(key, "must have a port between 1 and 65535", shown);
+    }
+    String path = uri.getRawPath();
+    if (path != null && !path.isEmpty() && !path.equals("/")) {
+      if (!DATABASE_PATH.matcher(path).matches()) {
+        return OptionChecks.violation(key, "may only have a database index as path (redis://host:port/0)", shown);
+      }
+      if (type == RedisClientType.CLUSTER && Integer.parseInt(path.substring(1)) != 0) {
+        return OptionChecks.violation(key, "must not select a database with type CLUSTER (Redis Cluster has database 0 only)", shown);
+      }
+    }
+    return null;
   }
 }

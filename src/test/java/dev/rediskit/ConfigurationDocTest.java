@@ -1,0 +1,142 @@
+package dev.rediskit;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps {@code docs/CONFIGURATION.md} equal to what {@link RedisKitOptions#KEYS} says, so the
+ * reference cannot drift from the code. Regenerate it after changing a key with
+ * {@value #REGENERATE_COMMAND}.
+ */
+class ConfigurationDocTest {
+
+  static final Path DOC = Path.of("docs", "CONFIGURATION.md");
+  static final String REGENERATE_COMMAND = "mvn -q test -Dtest=ConfigurationDocTest -DregenerateDocs=true";
+
+  @Test
+  void docsMatchTheKeyTable() throws IOException {
+    String rendered = render();
+    if (Boolean.getBoolean("regenerateDocs")) {
+      Files.createDirectories(DOC.getParent());
+      Files.writeString(DOC, rendered, StandardCharsets.UTF_8);
+    }
+    assertThat(Files.exists(DOC)).as(DOC + " is missing; generate it with: " + REGENERATE_COMMAND).isTrue();
+    assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
+      .as(DOC + " is out of date with RedisKitOptions.KEYS; regenerate it with: " + REGENERATE_COMMAND)
+      .isEqualTo(rendered);
+  }
+
+  @Test
+  void tableHasOneRowPerKey() {
+    long rows = render().lines().filter(l -> l.startsWith("| `")).count();
+    assertThat(rows).isEqualTo(RedisKitOptions.KEYS.size());
+  }
+
+  static String render() {
+    StringBuilder md = new StringBuilder();
+    md.append("# Configuration reference\n\n");
+    md.append("<!-- Generated from RedisKitOptions.KEYS by ConfigurationDocTest: do not edit by hand.\n");
+    md.append("     Regenerate with: ").append(REGENERATE_COMMAND).append(" -->\n\n");
+    md.append("Every setting of RedisKit lives in `RedisKitOptions` (a Vert.x data object: JSON constructor, `toJson()`,\n");
+    md.append("fluent setters). `RedisKitConfig.load(vertx)` builds it from the sources below and validates it once, at start-up.\n\n");
+
+    md.append("## Where settings come from\n\n");
+    md.append("Later sources win:\n\n");
+    md.append("1. **Defaults**: the `DEFAULT_*` constants of `RedisKitOptions`, `CacheOptions` and `RateLimitOptions`\n");
+    md.append("   (the *default* column below).\n");
+    md.append("2. **A JSON file**: the path given to `RedisKitConfig.load(vertx, path)`; else the system property `")
+      .append(RedisKitConfig.CONFIG_FILE_PROPERTY).append("`;\n");
+    md.append("   else the environment variable `").append(RedisKitConfig.CONFIG_FILE_ENV).append("`; else `")
+      .append(RedisKitConfig.DEFAULT_CONFIG_FILE).append("` when it exists.\n");
+    md.append("   A file named in one of the first three ways must exist. Nested keys are objects:\n");
+    md.append("   `{\"commandTimeoutMs\": 500, \"cache\": {\"ttlMs\": 60000}}`.\n");
+    md.append("3. **Environment variables**: ")
+      .append(RedisKitConfig.CONVENTIONAL_ENV_VARS.entrySet().stream()
+        .map(e -> "`" + e.getKey() + "` (`" + e.getValue() + "`)").collect(Collectors.joining(" and ")))
+      .append(", the conventional names,\n");
+    md.append("   then the `").append(ConfigKey.ENV_PREFIX).append("*` variables of the table, which win over them.\n");
+    md.append("4. **System properties**: the `").append(ConfigKey.PROPERTY_PREFIX)
+      .append("*` properties of the table, e.g. `-Drediskit.commandTimeoutMs=500`.\n\n");
+    md.append("Variables and properties are strings, converted to the key's type: whole numbers in decimal, `true`/`false`,\n");
+    md.append("enum names in any case, lists comma-separated. An empty value for `user`, `password`, `database` or\n");
+    md.append("`tlsCaPath` means \"not set\". A JSON file may also give numbers and booleans as strings.\n\n");
+    md.append("Validation reports every problem at once, each naming the key (and the variable or property it came\n");
+    md.append("from), the value and what is allowed, e.g.\n");
+    md.append("`commandTimeoutMs (from env REDISKIT_COMMAND_TIMEOUT_MS): expected a number, was \"abc\"`.\n");
+    md.append("Unknown JSON keys, `").append(ConfigKey.ENV_PREFIX).append("*` variables and `").append(ConfigKey.PROPERTY_PREFIX)
+      .append("*` properties are reported too, with the closest known name.\n");
+    md.append("The password is never printed: `toString()`, `toDisplayJson()` and error messages show `")
+      .append(RedisKitOptions.REDACTED).append("`, also inside endpoint URLs.\n\n");
+    md.append("Durations are in milliseconds, in keys ending in `Ms`.\n\n");
+
+    md.append("## Keys\n\n");
+    md.append("| key | env var | system property | type | default | unit / meaning |\n");
+    md.append("|---|---|---|---|---|---|\n");
+    for (ConfigKey key : RedisKitOptions.KEYS) {
+      md.append("| `").append(key.name()).append("` | ")
+        .append(envCell(key)).append(" | `")
+        .append(key.systemProperty()).append("` | ")
+        .append(typeCell(key)).append(" | ")
+        .append(defaultCell(key)).append(" | ")
+        .append(key.unit().isEmpty() ? "" : "**" + cell(key.unit()) + "**: ")
+        .append(cell(key.description())).append(" |\n");
+    }
+    md.append("\n## Every default, as a JSON file\n\n");
+    md.append("```json\n").append(new RedisKitOptions().toJson().encodePrettily()).append("\n```\n");
+    return md.toString();
+  }
+
+  private static String envCell(ConfigKey key) {
+    StringBuilder cell = new StringBuilder("`" + key.envVar() + "`");
+    RedisKitConfig.CONVENTIONAL_ENV_VARS.forEach((name, target) -> {
+      if (target.equals(key.name())) {
+        cell.append(" (or `").append(name).append("`)");
+      }
+    });
+    return cell.toString();
+  }
+
+  private static String typeCell(ConfigKey key) {
+    if (key.type() == ConfigKey.Type.ENUM) {
+      return key.type().label() + " " + key.allowedValues().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "));
+    }
+    return key.type().label();
+  }
+
+  private static String defaultCell(ConfigKey key) {
+    Object value = key.defaultValue();
+    if (value == null || key.secret()) {
+      return "(not set)";
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "));
+    }
+    if (value instanceof String s && s.isEmpty()) {
+      return "`\"\"` (empty)";
+    }
+    return "`" + value + "`";
+  }
+
+  /** Escapes what Markdown would otherwise read as emphasis, links or HTML in plain-text descriptions. */
+  private static String cell(String text) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '\\', '*', '[', ']', '|', '_' -> sb.append('\\').append(c);
+        case '<' -> sb.append("&lt;");
+        case '>' -> sb.append("&gt;");
+        case '\n' -> sb.append(' ');
+        default -> sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

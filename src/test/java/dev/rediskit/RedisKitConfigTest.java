@@ -1,0 +1,417 @@
+package dev.rediskit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class RedisKitConfigTest {
+
+  @TempDir
+  static Path tmp;
+
+  static Vertx vertx;
+  static Path caFile;
+
+  private final List<String> propertiesSet = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    vertx = Vertx.vertx();
+    caFile = Files.writeString(tmp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void clearProperties() {
+    propertiesSet.forEach(System::clearProperty);
+  }
+
+  private void setProperty(String name, String value) {
+    propertiesSet.add(name);
+    System.setProperty(name, value);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  /** A valid value other than the default for every key: as a string (env, sysprop) and as it appears in toJson(). */
+  static Map<String, Object[]> samples() {
+    Map<String, Object[]> s = new LinkedHashMap<>();
+    s.put("endpoints", new Object[] {"redis://a.example:7000,redis://b.example:7001",
+      new JsonArray().add("redis://a.example:7000").add("redis://b.example:7001")});
+    s.put("type", new Object[] {"replication", "REPLICATION"});
+    s.put("masterName", new Object[] {"primary", "primary"});
+    s.put("role", new Object[] {"REPLICA", "REPLICA"});
+    s.put("user", new Object[] {"alice", "alice"});
+    s.put("password", new Object[] {"s3cret", "s3cret"});
+    s.put("database", new Object[] {"3", 3});
+    s.put("poolSize", new Object[] {"9", 9});
+    s.put("maxPoolWaiting", new Object[] {"7", 7});
+    s.put("connectTimeoutMs", new Object[] {"1500", 1500L});
+    s.put("commandTimeoutMs", new Object[] {"750", 750L});
+    s.put("maxPendingCommands", new Object[] {"100", 100});
+    s.put("reconnectMaxDelayMs", new Object[] {"4000", 4000L});
+    s.put("breakerMaxFailures", new Object[] {"3", 3});
+    s.put("breakerResetTimeoutMs", new Object[] {"9000", 9000L});
+    s.put("tlsCaPath", new Object[] {caFile.toString(), caFile.toString()});
+    s.put("tlsHostnameVerification", new Object[] {"false", false});
+    s.put("keyPrefix", new Object[] {"app", "app"});
+    s.put("addressPrefix", new Object[] {"app.", "app."});
+    s.put("cache.ttlMs", new Object[] {"1000", 1000L});
+    s.put("cache.staleTtlMs", new Object[] {"500", 500L});
+    s.put("cache.maxTtlMs", new Object[] {"86400000", 86_400_000L});
+    s.put("cache.maxValueBytes", new Object[] {"2048", 2048});
+    s.put("cache.ttlJitterPercent", new Object[] {"10", 10});
+    s.put("rateLimit.timeoutMs", new Object[] {"100", 100L});
+    s.put("rateLimit.failurePolicy", new Object[] {"local", "LOCAL"});
+    s.put("rateLimit.localSharePercent", new Object[] {"25", 25});
+    s.put("rateLimit.denyCacheSize", new Object[] {"0", 0});
+    return s;
+  }
+
+  @Test
+  void samplesCoverEveryKey() {
+    assertThat(samples().keySet()).containsExactlyElementsOf(RedisKitOptions.KEYS.stream().map(ConfigKey::name).toList());
+  }
+
+  static Stream<Arguments> everyKeyFromEverySource() {
+    List<Arguments> args = new ArrayList<>();
+    for (ConfigKey key : RedisKitOptions.KEYS) {
+      for (String source : List.of("file", "env", "sys")) {
+        args.add(arguments(key.name(), source));
+      }
+    }
+    return args.stream();
+  }
+
+  @ParameterizedTest(name = "{0} from {1}")
+  @MethodSource("everyKeyFromEverySource")
+  void eachKeyFromEachSource(String name, String source) {
+    ConfigKey key = RedisKitOptions.KEYS.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+    Object[] sample = samples().get(name);
+    JsonObject file = new JsonObject();
+    Map<String, String> env = new HashMap<>();
+    Properties sys = new Properties();
+    switch (source) {
+      case "file" -> putAt(file, name, sample[1]);
+      case "env" -> env.put(key.envVar(), (String) sample[0]);
+      default -> sys.setProperty(key.systemProperty(), (String) sample[0]);
+    }
+    RedisKitOptions o = RedisKitConfig.fromSources(file, env, sys);
+    assertThat(o.problems()).isEmpty();
+    assertThat(RedisKitOptionsTest.valueAt(o.toJson(), name)).isEqualTo(sample[1]);
+  }
+
+  private static void putAt(JsonObject json, String dotted, Object value) {
+    String[] path = dotted.split("\\.");
+    JsonObject target = json;
+    for (int i = 0; i < path.length - 1; i++) {
+      if (target.getJsonObject(path[i]) == null) {
+        target.put(path[i], new JsonObject());
+      }
+      target = target.getJsonObject(path[i]);
+    }
+    target.put(path[path.length - 1], value);
+  }
+
+  @Test
+  void namesFollowTheConvention() {
+    ConfigKey command = key("commandTimeoutMs");
+    assertThat(command.envVar()).isEqualTo("REDISKIT_COMMAND_TIMEOUT_MS");
+    assertThat(command.systemProperty()).isEqualTo("rediskit.commandTimeoutMs");
+    assertThat(key("cache.ttlMs").envVar()).isEqualTo("REDISKIT_CACHE_TTL_MS");
+    assertThat(key("cache.ttlMs").systemProperty()).isEqualTo("rediskit.cache.ttlMs");
+    assertThat(key("rateLimit.timeoutMs").envVar()).isEqualTo("REDISKIT_RATE_LIMIT_TIMEOUT_MS");
+    assertThat(key("rateLimit.timeoutMs").systemProperty()).isEqualTo("rediskit.rateLimit.timeoutMs");
+    assertThat(key("tlsCaPath").envVar()).isEqualTo("REDISKIT_TLS_CA_PATH");
+    assertThat(RedisKitOptions.KEYS.stream().map(ConfigKey::envVar).distinct().count()).isEqualTo(RedisKitOptions.KEYS.size());
+  }
+
+  private static ConfigKey key(String name) {
+    return RedisKitOptions.KEYS.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  // ---- precedence ----
+
+  @Test
+  void systemPropertyBeatsEnvBeatsFileBeatsDefault() {
+    JsonObject file = new JsonObject().put("commandTimeoutMs", 100);
+    Map<String, String> env = Map.of("REDISKIT_COMMAND_TIMEOUT_MS", "200");
+    Properties sys = new Properties();
+    sys.setProperty("rediskit.commandTimeoutMs", "300");
+
+    assertThat(RedisKitConfig.fromSources(file, env, sys).getCommandTimeoutMs()).isEqualTo(300);
+    assertThat(RedisKitConfig.fromSources(file, env, new Properties()).getCommandTimeoutMs()).isEqualTo(200);
+    assertThat(RedisKitConfig.fromSources(file, Map.of(), new Properties()).getCommandTimeoutMs()).isEqualTo(100);
+    assertThat(RedisKitConfig.fromSources(null, Map.of(), new Properties()).getCommandTimeoutMs())
+      .isEqualTo(RedisKitOptions.DEFAULT_COMMAND_TIMEOUT_MS);
+  }
+
+  @Test
+  void precedenceAppliesToNestedKeysWithoutLosingSiblings() {
+    JsonObject file = new JsonObject().put("cache", new JsonObject().put("ttlMs", 100).put("staleTtlMs", 1))
+      .put("rateLimit", new JsonObject().put("timeoutMs", 10).put("denyCacheSize", 5));
+    Map<String, String> env = Map.of("REDISKIT_CACHE_TTL_MS", "200", "REDISKIT_RATE_LIMIT_TIMEOUT_MS", "20");
+    Properties sys = new Properties();
+    sys.setProperty("rediskit.cache.ttlMs", "300");
+
+    RedisKitOptions o = RedisKitConfig.fromSources(file, env, sys);
+    assertThat(o.getCache().getTtlMs()).isEqualTo(300);
+    assertThat(o.getCache().getStaleTtlMs()).isEqualTo(1);
+    assertThat(o.getRateLimit().getTimeoutMs()).isEqualTo(20);
+    assertThat(o.getRateLimit().getDenyCacheSize()).isEqualTo(5);
+  }
+
+  @Test
+  void redisUrlIsReadAndLosesToRediskitEndpoints() {
+    JsonObject file = new JsonObject().put("endpoints", new JsonArray().add("redis://file:1"));
+    assertThat(RedisKitConfig.fromSources(file, Map.of("REDIS_URL", "redis://conventional:2"), new Properties())
+      .getEndpoints()).containsExactly("redis://conventional:2");
+    assertThat(RedisKitConfig.fromSources(file, Map.of("REDIS_URL", "redis://conventional:2",
+      "REDISKIT_ENDPOINTS", "redis://specific:3"), new Properties()).getEndpoints()).containsExactly("redis://specific:3");
+    Properties sys = new Properties();
+    sys.setProperty("rediskit.endpoints", "redis://property:4");
+    assertThat(RedisKitConfig.fromSources(file, Map.of("REDISKIT_ENDPOINTS", "redis://specific:3"), sys)
+      .getEndpoints()).containsExactly("redis://property:4");
+  }
+
+  @Test
+  void redisPasswordIsReadAndLosesToRediskitPassword() {
+    JsonObject file = new JsonObject().put("password", "fromfile");
+    assertThat(RedisKitConfig.fromSources(file, Map.of("REDIS_PASSWORD", "conventional"), new Properties())
+      .getPassword()).isEqualTo("conventional");
+    assertThat(RedisKitConfig.fromSources(file, Map.of("REDIS_PASSWORD", "conventional", "REDISKIT_PASSWORD", "specific"),
+      new Properties()).getPassword()).isEqualTo("specific");
+  }
+
+  @Test
+  void emptyVariableUnsetsAnOptionalValue() {
+    JsonObject file = new JsonObject().put("password", "fromfile").put("database", 2);
+    RedisKitOptions o = RedisKitConfig.fromSources(file, Map.of("REDISKIT_PASSWORD", "", "REDISKIT_DATABASE", ""), new Properties());
+    assertThat(o.getPassword()).isNull();
+    assertThat(o.getDatabase()).isNull();
+    assertThat(o.problems()).isEmpty();
+  }
+
+  @Test
+  void otherVariablesAndPropertiesAreIgnored() {
+    Properties sys = new Properties();
+    sys.setProperty("java.version", "17");
+    sys.setProperty("rediskit.config", "x.json");
+    RedisKitOptions o = RedisKitConfig.fromSources(null, Map.of("PATH", "/bin", "REDISKIT_CONFIG", "x.json"), sys);
+    assertThat(o).usingRecursiveComparison().isEqualTo(new RedisKitOptions());
+  }
+
+  // ---- problems from variables and properties name their source ----
+
+  @Test
+  void badEnvValueNamesTheVariable() {
+    RedisKitOptions o = RedisKitConfig.fromSources(null, Map.of("REDISKIT_COMMAND_TIMEOUT_MS", "abc"), new Properties());
+    assertThat(o.problems()).containsExactly(
+      "commandTimeoutMs (from env REDISKIT_COMMAND_TIMEOUT_MS): expected a number, was \"abc\"");
+  }
+
+  @Test
+  void badSystemPropertyValueNamesTheProperty() {
+    Properties sys = new Properties();
+    sys.setProperty("rediskit.cache.ttlMs", "soon");
+    sys.setProperty("rediskit.tlsHostnameVerification", "yes");
+    assertThat(RedisKitConfig.fromSources(null, Map.of(), sys).problems()).containsExactlyInAnyOrder(
+      "cache.ttlMs (from system property rediskit.cache.ttlMs): expected a number, was \"soon\"",
+      "tlsHostnameVerification (from system property rediskit.tlsHostnameVerification): expected true or false, was \"yes\"");
+  }
+
+  @Test
+  void ruleViolationFromEnvNamesTheVariable() {
+    RedisKitOptions o = RedisKitConfig.fromSources(null,
+      Map.of("REDISKIT_POOL_SIZE", "0", "REDIS_URL", "http://h:1", "REDISKIT_RATE_LIMIT_LOCAL_SHARE_PERCENT", "0"), new Properties());
+    assertThat(o.problems()).containsExactlyInAnyOrder(
+      "poolSize (from env REDISKIT_POOL_SIZE): must be >= 1 connections, was 0",
+      "endpoints[0] (from env REDIS_URL): must start with redis://, rediss:// or unix://, was \"http://h:1\"",
+      "rateLimit.localSharePercent (from env REDISKIT_RATE_LIMIT_LOCAL_SHARE_PERCENT): must be between 1 and 100 percent, was 0");
+  }
+
+  @Test
+  void valueChangedInCodeAfterLoadingDropsTheSourceLabel() {
+    RedisKitOptions o = RedisKitConfig.fromSources(null, Map.of("REDISKIT_COMMAND_TIMEOUT_MS", "abc"), new Properties());
+    o.setCommandTimeoutMs(500);
+    assertThat(o.problems()).isEmpty();
+
+    RedisKitOptions cache = RedisKitConfig.fromSources(null, Map.of("REDISKIT_CACHE_TTL_MS", "5000"), new Properties());
+    cache.getCache().setMaxTtlMs(4000);
+    assertThat(cache.problems()).containsExactly("cache.ttlMs (from env REDISKIT_CACHE_TTL_MS): must be <= cache.maxTtlMs (4000 ms), was 5000");
+    cache.getCache().setTtlMs(4500);
+    assertThat(cache.problems()).containsExactly("cache.ttlMs: must be <= cache.maxTtlMs (4000 ms), was 4500");
+  }
+
+  @Test
+  void unknownVariablesAndPropertiesAreReportedWithSuggestion() {
+    Properties sys = new Properties();
+    sys.setProperty("rediskit.commandTimeoutMS", "5");
+    sys.setProperty("rediskit.zzz", "5");
+    RedisKitOptions o = RedisKitConfig.fromSources(null, Map.of("REDISKIT_COMAND_TIMEOUT_MS", "5", "REDISKIT_CACHE_TTL", "5"), sys);
+    assertThat(o.problems()).containsExactly(
+      "env REDISKIT_CACHE_TTL: unknown setting, did you mean REDISKIT_CACHE_TTL_MS?",
+      "env REDISKIT_COMAND_TIMEOUT_MS: unknown setting, did you mean REDISKIT_COMMAND_TIMEOUT_MS?",
+      "system property rediskit.commandTimeoutMS: unknown setting, did you mean rediskit.commandTimeoutMs?",
+      "system property rediskit.zzz: unknown setting (the names are listed in docs/CONFIGURATION.md)");
+  }
+
+  @Test
+  void fileSectionThatIsNotAnObjectIsReportedWhenEnvSetsANestedKey() {
+    RedisKitOptions o = RedisKitConfig.fromSources(new JsonObject().put("cache", 5),
+      Map.of("REDISKIT_CACHE_TTL_MS", "1000"), new Properties());
+    assertThat(o.problems()).containsExactly("cache: expected an object, was 5");
+    assertThat(o.getCache().getTtlMs()).isEqualTo(1000);
+  }
+
+  @Test
+  void fileProblemsAndEnvProblemsAreReportedTogether() {
+    JsonObject file = new JsonObject().put("poolSzie", 3).put("keyPrefix", "a b");
+    assertThatThrownBy(() -> RedisKitConfig.fromSources(file, Map.of("REDISKIT_BREAKER_MAX_FAILURES", "x"), new Properties()).validate())
+      .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+        "poolSzie: unknown key, did you mean \"poolSize\"?",
+        "breakerMaxFailures (from env REDISKIT_BREAKER_MAX_FAILURES): expected a number, was \"x\"",
+        "keyPrefix: must not contain whitespace, was \"a b\""));
+  }
+
+  // ---- load(): vertx-config, a real file, real system properties ----
+
+  @Test
+  void loadReadsTheFileAndSystemProperties() throws Exception {
+    Path file = Files.writeString(tmp.resolve("rediskit.json"),
+      "{\"commandTimeoutMs\": 1234, \"keyPrefix\": \"fromfile\", \"cache\": {\"ttlMs\": 5000, \"staleTtlMs\": 7}}");
+    setProperty("rediskit.endpoints", "redis://loaded.example:6390");
+    setProperty("rediskit.cache.ttlMs", "6000");
+    setProperty("rediskit.poolSize", "3");
+
+    RedisKitOptions o = await(RedisKitConfig.load(vertx, file.toString()));
+
+    assertThat(o.getEndpoints()).containsExactly("redis://loaded.example:6390");
+    assertThat(o.getCommandTimeoutMs()).isEqualTo(1234);
+    assertThat(o.getKeyPrefix()).isEqualTo("fromfile");
+    assertThat(o.getCache().getTtlMs()).isEqualTo(6000);
+    assertThat(o.getCache().getStaleTtlMs()).isEqualTo(7);
+    assertThat(o.getPoolSize()).isEqualTo(3);
+  }
+
+  @Test
+  void loadFindsTheFileThroughTheSystemProperty() throws Exception {
+    Path file = Files.writeString(tmp.resolve("via-property.json"), "{\"maxPoolWaiting\": 11}");
+    setProperty("rediskit.config", file.toString());
+    setProperty("rediskit.endpoints", "redis://loaded.example:6390");
+    assertThat(await(RedisKitConfig.load(vertx)).getMaxPoolWaiting()).isEqualTo(11);
+  }
+
+  @Test
+  void loadWithoutAnyFileUsesDefaults() throws Exception {
+    // conf/rediskit.json does not exist in the build directory: not an error.
+    assertThat(Files.exists(Path.of(RedisKitConfig.DEFAULT_CONFIG_FILE))).isFalse();
+    setProperty("rediskit.endpoints", "redis://loaded.example:6390");
+    RedisKitOptions o = await(RedisKitConfig.load(vertx));
+    assertThat(o.getEndpoints()).containsExactly("redis://loaded.example:6390");
+    assertThat(o.getKeyPrefix()).isEqualTo(RedisKitOptions.DEFAULT_KEY_PREFIX);
+  }
+
+  @Test
+  void loadFailsWhenANamedFileIsMissing() {
+    String missing = tmp.resolve("missing.json").toString();
+    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx, missing)))
+      .isInstanceOf(ConfigurationException.class)
+      .hasMessageContaining("config file " + missing + " (given to RedisKitConfig.load): no such file");
+
+    setProperty("rediskit.config", missing);
+    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx)))
+      .isInstanceOf(ConfigurationException.class)
+      .hasMessageContaining("config file " + missing + " (from system property rediskit.config): no such file");
+  }
+
+  @Test
+  void loadReportsABrokenFileWithoutQuotingIt() throws IOException {
+    String marker = "Kp9-BROKEN-FILE-SECRET";
+    Path file = Files.writeString(tmp.resolve("broken.json"), "{\n  \"commandTimeoutMs\": 5,\n  \"password\": " + marker + "\n}");
+    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx, file.toString())))
+      .isInstanceOf(ConfigurationException.class)
+      .hasMessageContaining("config file " + file + " (given to RedisKitConfig.load): not a valid JSON object (line 3, column")
+      .hasMessageNotContaining(marker);
+
+    Path array = Files.writeString(tmp.resolve("array.json"), "[1, 2]");
+    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx, array.toString())))
+      .isInstanceOf(ConfigurationException.class)
+      .hasMessageContaining("not a valid JSON object");
+  }
+
+  @Test
+  void loadFailsWithEveryProblemAndNoSecret() throws IOException {
+    String marker = "Vb3-LOADED-SECRET";
+    Path file = Files.writeString(tmp.resolve("invalid.json"), new JsonObject()
+      .put("endpoints", new JsonArray().add("redis://u:" + marker + "@host:99999"))
+      .put("password", marker)
+      .put("poolSize", 0)
+      .encode());
+    setProperty("rediskit.commandTimeoutMs", "abc");
+    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx, file.toString())))
+      .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+          "commandTimeoutMs (from system property rediskit.commandTimeoutMs): expected a number, was \"abc\"",
+          "endpoints[0]: must have a port between 1 and 65535, was \"redis://u:***@host:99999\"",
+          "poolSize: must be >= 1 connections, was 0");
+        assertThat(e.getMessage()).doesNotContain(marker);
+      });
+  }
+
+  // ---- the design rule: configuration flows one way ----
+
+  @Test
+  void noOtherMainClassReadsTheEnvironmentOrSystemProperties() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        if (f.endsWith(Path.of("dev/rediskit/RedisKitConfig.java"))) {
+          continue;
+        }
+        String source = Files.readString(f);
+        if (source.contains("System.getenv") || source.contains("System.getProperty") || source.contains("System.getProperties")
+          || source.contains("Integer.getInteger") || source.contains("Long.getLong") || source.contains("Boolean.getBoolean")) {
+          offenders.add(f.toString());
+        }
+      }
+    }
+    assertThat(offenders).as("only RedisKitConfig may read the environment or system properties").isEmpty();
+  }
+}
