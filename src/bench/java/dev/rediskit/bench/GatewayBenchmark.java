@@ -61,11 +61,13 @@ public final class GatewayBenchmark {
           }).<Void>mapEmpty().onComplete(p);
       })).await();
 
-      List<Request> fill = new ArrayList<>();
-      for (int i = 0; i < KEYS; i++) {
-        fill.add(Request.cmd(Command.SET).arg("bench:" + i).arg(VALUE));
+      for (int from = 0; from < KEYS; from += 1000) {
+        List<Request> fill = new ArrayList<>();
+        for (int i = from; i < from + 1000; i++) {
+          fill.add(Request.cmd(Command.SET).arg("bench:" + i).arg(VALUE));
+        }
+        Future.future(p -> ctx.runOnContext(v -> raw[0].batch(fill).<Void>mapEmpty().onComplete(p))).await();
       }
-      Future.future(p -> ctx.runOnContext(v -> raw[0].batch(fill).<Void>mapEmpty().onComplete(p))).await();
 
       List<Harness.Result> results = new ArrayList<>();
       System.out.println(Harness.HEADER);

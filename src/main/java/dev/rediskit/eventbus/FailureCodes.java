@@ -1,0 +1,89 @@
+package dev.rediskit.eventbus;
+
+import dev.rediskit.InvalidRequestException;
+import dev.rediskit.RedisCommandException;
+import dev.rediskit.RedisKitException;
+import dev.rediskit.RedisTimeoutException;
+import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.ValueTooLargeException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/**
+ * The failure codes of the event-bus contract, and the mapping between them and the typed
+ * exceptions: consumers turn exceptions into {@link ReplyException}s, typed clients turn them back.
+ *
+ * <table>
+ *   <caption>Failure codes</caption>
+ *   <tr><th>code</th><th>meaning</th><th>exception</th></tr>
+ *   <tr><td>400</td><td>invalid request; the message names the field</td><td>{@link InvalidRequestException}</td></tr>
+ *   <tr><td>413</td><td>value too large</td><td>{@link ValueTooLargeException}</td></tr>
+ *   <tr><td>500</td><td>Redis error reply or unexpected failure</td><td>{@link RedisCommandException}</td></tr>
+ *   <tr><td>503</td><td>Redis unavailable or breaker open</td><td>{@link RedisUnavailableException}</td></tr>
+ *   <tr><td>504</td><td>timed out</td><td>{@link RedisTimeoutException}</td></tr>
+ * </table>
+ */
+public final class FailureCodes {
+
+  /** Invalid request. */
+  public static final int INVALID_REQUEST = InvalidRequestException.CODE;
+  /** Value too large. */
+  public static final int VALUE_TOO_LARGE = ValueTooLargeException.CODE;
+  /** Redis error reply, or an unexpected failure. */
+  public static final int INTERNAL = RedisCommandException.CODE;
+  /** Redis unavailable, or the breaker is open. */
+  public static final int UNAVAILABLE = RedisUnavailableException.CODE;
+  /** Timed out. */
+  public static final int TIMEOUT = RedisTimeoutException.CODE;
+
+  private FailureCodes() {
+  }
+
+  /**
+   * @param failure any failure of an operation
+   * @return the reply a consumer sends for it
+   */
+  public static ReplyException toReply(Throwable failure) {
+    if (failure instanceof RedisKitException rke) {
+      return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, rke.code(), rke.getMessage());
+    }
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, INTERNAL,
+      failure.getClass().getSimpleName() + ": " + failure.getMessage());
+  }
+
+  /**
+   * Turns a failed request back into a typed exception.
+   *
+   * @param failure what {@code request()} failed with
+   * @return the typed exception (a {@link RedisTimeoutException} when no reply came in time)
+   */
+  public static Throwable fromReply(Throwable failure) {
+    if (!(failure instanceof ReplyException re)) {
+      return failure;
+    }
+    if (re.failureType() == ReplyFailure.TIMEOUT) {
+      return new RedisTimeoutException("no reply on the event bus in time: " + re.getMessage());
+    }
+    if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+      return new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED,
+        "no consumer registered (is RedisKitVerticle deployed?): " + re.getMessage(), re);
+    }
+    String msg = re.getMessage();
+    switch (re.failureCode()) {
+      case INVALID_REQUEST: {
+        int colon = msg == null ? -1 : msg.indexOf(": ");
+        return colon > 0
+          ? new InvalidRequestException(msg.substring(0, colon), msg.substring(colon + 2))
+          : new InvalidRequestException("request", String.valueOf(msg));
+      }
+      case VALUE_TOO_LARGE:
+        return new RedisKitException(VALUE_TOO_LARGE, msg, re);
+      case UNAVAILABLE:
+        return new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED, msg, re);
+      case TIMEOUT:
+        return new RedisTimeoutException(msg);
+      default:
+        return new RedisKitException(re.failureCode(), msg, re);
+    }
+  }
+}

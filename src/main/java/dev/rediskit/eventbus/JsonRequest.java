@@ -1,0 +1,150 @@
+package dev.rediskit.eventbus;
+
+import dev.rediskit.InvalidRequestException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Reads fields of an event-bus request body, refusing wrong types and missing values with an
+ * {@link InvalidRequestException} that names the field and the reason. Used by every consumer so
+ * that bad input is refused before anything reaches Redis.
+ */
+public final class JsonRequest {
+
+  private JsonRequest() {
+  }
+
+  /**
+   * @param body the message body
+   * @return it as a JSON object
+   * @throws InvalidRequestException when it is not a JSON object
+   */
+  public static JsonObject body(Object body) {
+    if (body instanceof JsonObject json) {
+      return json;
+    }
+    throw new InvalidRequestException("body", "must be a JSON object, was " + (body == null ? "null" : body.getClass().getSimpleName()));
+  }
+
+  /**
+   * @param body the request
+   * @param field the field
+   * @return its non-empty string value
+   */
+  public static String requiredString(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    if (!(v instanceof String s)) {
+      throw new InvalidRequestException(field, "must be a string, was " + typeName(v));
+    }
+    if (s.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    return s;
+  }
+
+  /**
+   * @param body the request
+   * @param field the field
+   * @param def the value when absent
+   * @return its string value, or {@code def}
+   */
+  public static String optionalString(JsonObject body, String field, String def) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return def;
+    }
+    if (!(v instanceof String s)) {
+      throw new InvalidRequestException(field, "must be a string, was " + typeName(v));
+    }
+    return s;
+  }
+
+  /**
+   * @param body the request
+   * @param field the field
+   * @return its integral value (a JSON number without fraction)
+   */
+  public static long requiredLong(JsonObject body, String field) {
+    Long v = optionalLong(body, field);
+    if (v == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    return v;
+  }
+
+  /**
+   * @param body the request
+   * @param field the field
+   * @return its integral value, or {@code null} when absent
+   */
+  public static Long optionalLong(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n)) {
+      throw new InvalidRequestException(field, "must be a number, was " + typeName(v));
+    }
+    if (n instanceof Double || n instanceof Float) {
+      double d = n.doubleValue();
+      if (d != Math.rint(d) || Double.isInfinite(d)) {
+        throw new InvalidRequestException(field, "must be a whole number, was " + n);
+      }
+    }
+    return n.longValue();
+  }
+
+  /**
+   * @param body the request
+   * @param field the field
+   * @return its non-empty array of non-empty strings
+   */
+  public static JsonArray requiredStringArray(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    if (!(v instanceof JsonArray arr)) {
+      throw new InvalidRequestException(field, "must be an array of strings, was " + typeName(v));
+    }
+    if (arr.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    for (int i = 0; i < arr.size(); i++) {
+      Object e = arr.getValue(i);
+      if (!(e instanceof String s) || s.isEmpty()) {
+        throw new InvalidRequestException(field + "[" + i + "]", "must be a non-empty string, was " + typeName(e));
+      }
+    }
+    return arr;
+  }
+
+  /**
+   * @param v a JSON value
+   * @return its JSON type name, for messages
+   */
+  public static String typeName(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof String) {
+      return "a string";
+    }
+    if (v instanceof Number) {
+      return "a number";
+    }
+    if (v instanceof Boolean) {
+      return "a boolean";
+    }
+    if (v instanceof JsonObject) {
+      return "an object";
+    }
+    if (v instanceof JsonArray) {
+      return "an array";
+    }
+    return v.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.rediskit.eventbus.impl;
+
+import dev.rediskit.eventbus.FailureCodes;
+import dev.rediskit.eventbus.JsonRequest;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.function.Function;
+
+/**
+ * Registers the module's consumers the one way they all work: decode and validate the JSON body,
+ * call the Java API, reply with plain JSON (so replies cross a clustered event bus), and map every
+ * failure, thrown or returned, to a coded {@link io.vertx.core.eventbus.ReplyException}. A
+ * malformed message gets an error reply and never reaches Redis or kills the consumer.
+ */
+public final class Consumers {
+
+  private Consumers() {
+  }
+
+  /**
+   * @param eventBus the event bus
+   * @param address the full address
+   * @param handler the operation: request body in, reply body out; may throw for bad input
+   * @return the registered consumer (its {@code completion()} tells when registration is done)
+   */
+  public static MessageConsumer<Object> register(EventBus eventBus, String address,
+                                                 Function<JsonObject, Future<JsonObject>> handler) {
+    return eventBus.consumer(address, msg -> {
+      Future<JsonObject> result;
+      try {
+        result = handler.apply(JsonRequest.body(msg.body()));
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result());
+        } else {
+          io.vertx.core.eventbus.ReplyException re = FailureCodes.toReply(ar.cause());
+          msg.fail(re.failureCode(), re.getMessage());
+        }
+      });
+    });
+  }
+}
