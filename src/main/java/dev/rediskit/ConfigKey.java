@@ -39,7 +39,9 @@ public record ConfigKey(String name, Type type, Object defaultValue, String unit
     /** {@code true} or {@code false}. */
     BOOLEAN("boolean"),
     /** One name out of {@link ConfigKey#allowedValues()}, case-insensitive. */
-    ENUM("one of");
+    ENUM("one of"),
+    /** A JSON object; an environment variable or system property holds its JSON text. */
+    OBJECT("JSON object (as a variable or property: its JSON text)");
 
     private final String label;
 

@@ -101,6 +101,15 @@ class RedisKitConfigTest {
     s.put("rateLimit.failurePolicy", new Object[] {"local", "LOCAL"});
     s.put("rateLimit.localSharePercent", new Object[] {"25", 25});
     s.put("rateLimit.denyCacheSize", new Object[] {"0", 0});
+    s.put("rateLimit.algorithm", new Object[] {"sliding-window", "SLIDING_WINDOW"});
+    s.put("rateLimit.shadowMode", new Object[] {"true", true});
+    s.put("rateLimit.defaultTokenLimit", new Object[] {"100/1m", "100/1m"});
+    s.put("rateLimit.defaultIpLimit", new Object[] {"10/1s;burst=20", "10/1s;burst=20"});
+    s.put("rateLimit.defaultEndpointLimit", new Object[] {"1000/1h", "1000/1h"});
+    s.put("rateLimit.endpointLimits", new Object[] {"{\"/login\": {\"ip\": \"5/1m\"}}",
+      new JsonObject().put("/login", new JsonObject().put("ip", "5/1m"))});
+    s.put("rateLimit.serviceLimits", new Object[] {"{\"mailer\": \"50/1s\"}", new JsonObject().put("mailer", "50/1s")});
+    s.put("rateLimit.ipv6PrefixLength", new Object[] {"56", 56});
     return s;
   }
 

@@ -1,6 +1,8 @@
 package dev.rediskit;
 
 import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.ratelimit.EndpointLimits;
+import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +55,11 @@ class RedisKitOptionsTest {
       .setCache(new CacheOptions().setTtlMs(1000).setStaleTtlMs(500).setMaxTtlMs(86_400_000).setMaxValueBytes(4096)
         .setTtlJitterPercent(10))
       .setRateLimit(new RateLimitOptions().setTimeoutMs(100).setFailurePolicy(RateLimitOptions.FailurePolicy.LOCAL)
-        .setLocalSharePercent(25).setDenyCacheSize(0));
+        .setLocalSharePercent(25).setDenyCacheSize(0).setAlgorithm(RateLimitOptions.Algorithm.FIXED_WINDOW)
+        .setShadowMode(true).setDefaultTokenLimit(Limit.parse("100/1m")).setDefaultIpLimit(Limit.parse("10/1s;burst=20"))
+        .setDefaultEndpointLimit(Limit.parse("1000/1h"))
+        .putEndpointLimits("/login", new EndpointLimits(null, Limit.parse("5/1m"), null))
+        .putServiceLimit("mailer", Limit.parse("50/1s")).setIpv6PrefixLength(56));
   }
 
   private static List<String> problemsOf(String json) {
@@ -94,7 +100,9 @@ class RedisKitOptionsTest {
 
   private static void collectKeys(String prefix, JsonObject json, List<String> out) {
     for (String field : json.fieldNames()) {
-      if (json.getValue(field) instanceof JsonObject nested) {
+      boolean objectKey = RedisKitOptions.KEYS.stream()
+        .anyMatch(k -> k.name().equals(prefix + field) && k.type() == ConfigKey.Type.OBJECT);
+      if (!objectKey && json.getValue(field) instanceof JsonObject nested) {
         collectKeys(prefix + field + ".", nested, out);
       } else {
         out.add(prefix + field);

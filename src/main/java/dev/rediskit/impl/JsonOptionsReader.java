@@ -214,6 +214,26 @@ public final class JsonOptionsReader {
   }
 
   /**
+   * Like {@link #readObject(String)}, but also accepts a string holding the JSON text of an
+   * object, the form an environment variable or system property carries.
+   *
+   * @param name a key of this section holding a JSON object
+   * @return the object, or {@code null} when absent, JSON {@code null} or invalid (then recorded)
+   */
+  public JsonObject readJsonObject(String name) {
+    Object raw = raw(name);
+    if (raw instanceof String s) {
+      try {
+        return new JsonObject(s);
+      } catch (RuntimeException e) {
+        problem(name, "expected a JSON object, was " + OptionChecks.describe(raw));
+        return null;
+      }
+    }
+    return readObject(name);
+  }
+
+  /**
    * Records every key of the section that was not read as unknown, with the closest known key
    * when one is close enough to be a typo.
    *

@@ -2,19 +2,28 @@ package dev.rediskit.ratelimit;
 
 import dev.rediskit.ConfigKey;
 import dev.rediskit.ConfigurationException;
+import dev.rediskit.InvalidRequestException;
 import dev.rediskit.impl.JsonOptionsReader;
 import dev.rediskit.impl.OptionChecks;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Rate-limit defaults: the limiter's own timeout and its behaviour when Redis is unavailable. The
- * {@code rateLimit} section of {@link dev.rediskit.RedisKitOptions}; durations are in milliseconds.
+ * Rate-limit settings: the algorithm, the limiter's own timeout and its behaviour when Redis is
+ * unavailable, shadow mode, the deny cache, and the named limits (endpoint defaults, per endpoint,
+ * per service) that {@link RateLimiter#verifyAndLimit} and {@link RateLimiter#serviceLimit(String)}
+ * apply. The {@code rateLimit} section of {@link dev.rediskit.RedisKitOptions}; durations are in
+ * milliseconds. Each limiter takes its own copy, so several limiters may differ.
+ *
+ * <p>Limits are written as {@link Limit#parse(String)} reads them: {@code "100/1m"},
+ * {@code "10/1s;burst=20"}.
  *
  * <p>Fluent setters reject at once a value no configuration could make valid; the JSON
  * constructor never throws and keeps such problems for {@link #validate()}.
@@ -31,6 +40,35 @@ public class RateLimitOptions {
     LOCAL
   }
 
+  /** How a limiter counts. */
+  public enum Algorithm {
+    /**
+     * Generic cell rate algorithm: units are spaced evenly over the window, with up to
+     * {@link Limit#burst()} at once; one integer per key. The default.
+     */
+    GCRA,
+    /** Windows aligned on Redis time (a day starts at 00:00 UTC), for quotas such as 1,000 a day. */
+    FIXED_WINDOW,
+    /** The current window's count plus the previous one's, weighted by the overlap: smooth, two counters per key. */
+    SLIDING_WINDOW;
+
+    /** Above this, {@code limit * windowMs} would leave the range the sliding-window script computes exactly in. */
+    public static final long MAX_SLIDING_LIMIT_TIMES_WINDOW = 1L << 51;
+
+    /**
+     * Checks that this algorithm can count the limit exactly.
+     *
+     * @param limit a limit
+     * @throws InvalidRequestException when it cannot
+     */
+    public void check(Limit limit) {
+      if (this == SLIDING_WINDOW && (double) limit.limit() * limit.windowMs() > MAX_SLIDING_LIMIT_TIMES_WINDOW) {
+        throw new InvalidRequestException("limit", "limit * windowMs must be at most 2^51 for SLIDING_WINDOW, was "
+          + limit.limit() + " * " + limit.windowMs());
+      }
+    }
+  }
+
   /** Default limiter timeout, in milliseconds: past it the failure policy decides. */
   public static final long DEFAULT_TIMEOUT_MS = 250;
   /** Default failure policy. */
@@ -39,6 +77,12 @@ public class RateLimitOptions {
   public static final int DEFAULT_LOCAL_SHARE_PERCENT = 50;
   /** Default size of the local deny cache (entries). */
   public static final int DEFAULT_DENY_CACHE_SIZE = 10_000;
+  /** Default algorithm. */
+  public static final Algorithm DEFAULT_ALGORITHM = Algorithm.GCRA;
+  /** Default shadow mode: off. */
+  public static final boolean DEFAULT_SHADOW_MODE = false;
+  /** Default number of leading bits of an IPv6 address that identify one client (a /64 network). */
+  public static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
 
   /** Upper bound of {@link #setTimeoutMs(long)}, in milliseconds (1 minute). */
   public static final long MAX_TIMEOUT_MS = 60_000;
@@ -53,13 +97,42 @@ public class RateLimitOptions {
     new ConfigKey("rateLimit.localSharePercent", ConfigKey.Type.INT, DEFAULT_LOCAL_SHARE_PERCENT, "percent",
       "Share of each limit that the LOCAL policy grants this instance while Redis is away; 1 to 100.", false, List.of()),
     new ConfigKey("rateLimit.denyCacheSize", ConfigKey.Type.INT, DEFAULT_DENY_CACHE_SIZE, "entries",
-      "Keys remembered locally as denied until their window resets, sparing Redis a round trip; 0 turns it off.", false,
-      List.of()));
+      "Keys remembered locally as denied until they may pass again, sparing Redis a round trip; 0 turns it off.", false,
+      List.of()),
+    new ConfigKey("rateLimit.algorithm", ConfigKey.Type.ENUM, DEFAULT_ALGORITHM.name(), "",
+      "How limits are counted: GCRA (smooth, with bursts), fixed windows aligned on Redis time, or a sliding-window counter.",
+      false, Arrays.stream(Algorithm.values()).map(Enum::name).toList()),
+    new ConfigKey("rateLimit.shadowMode", ConfigKey.Type.BOOLEAN, DEFAULT_SHADOW_MODE, "",
+      "Decide and count, but never reject: for trying limits out on live traffic.", false, List.of()),
+    new ConfigKey("rateLimit.defaultTokenLimit", ConfigKey.Type.STRING, null, "",
+      "Per-token limit of verifyAndLimit on endpoints without their own, e.g. 100/1m or 10/1s;burst=20. Unset: none.",
+      false, List.of()),
+    new ConfigKey("rateLimit.defaultIpLimit", ConfigKey.Type.STRING, null, "",
+      "Per-client-IP limit of verifyAndLimit on endpoints without their own, e.g. 300/1m. Unset: none.", false, List.of()),
+    new ConfigKey("rateLimit.defaultEndpointLimit", ConfigKey.Type.STRING, null, "",
+      "Limit of all callers of an endpoint together, for endpoints without their own, e.g. 10000/1m. Unset: none.",
+      false, List.of()),
+    new ConfigKey("rateLimit.endpointLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
+      "Limits per endpoint name: {\"/login\": {\"token\": \"5/1m\", \"ip\": \"20/1m\", \"endpoint\": \"1000/1m\"}}; "
+        + "unset ones come from the defaults.", false, List.of()),
+    new ConfigKey("rateLimit.serviceLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
+      "Limits per service name, for serviceLimit(name): {\"mailer\": \"50/1s\"}.", false, List.of()),
+    new ConfigKey("rateLimit.ipv6PrefixLength", ConfigKey.Type.INT, DEFAULT_IPV6_PREFIX_LENGTH, "bits",
+      "Leading bits of an IPv6 address that identify one client for per-IP limits (64: a subscriber's network); 1 to 128.",
+      false, List.of()));
 
   private long timeoutMs = DEFAULT_TIMEOUT_MS;
   private FailurePolicy failurePolicy = DEFAULT_FAILURE_POLICY;
   private int localSharePercent = DEFAULT_LOCAL_SHARE_PERCENT;
   private int denyCacheSize = DEFAULT_DENY_CACHE_SIZE;
+  private Algorithm algorithm = DEFAULT_ALGORITHM;
+  private boolean shadowMode = DEFAULT_SHADOW_MODE;
+  private Limit defaultTokenLimit;
+  private Limit defaultIpLimit;
+  private Limit defaultEndpointLimit;
+  private Map<String, EndpointLimits> endpointLimits = new LinkedHashMap<>();
+  private Map<String, Limit> serviceLimits = new LinkedHashMap<>();
+  private int ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH;
   // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
 
@@ -77,6 +150,14 @@ public class RateLimitOptions {
     this.failurePolicy = other.failurePolicy;
     this.localSharePercent = other.localSharePercent;
     this.denyCacheSize = other.denyCacheSize;
+    this.algorithm = other.algorithm;
+    this.shadowMode = other.shadowMode;
+    this.defaultTokenLimit = other.defaultTokenLimit;
+    this.defaultIpLimit = other.defaultIpLimit;
+    this.defaultEndpointLimit = other.defaultEndpointLimit;
+    this.endpointLimits = new LinkedHashMap<>(other.endpointLimits);
+    this.serviceLimits = new LinkedHashMap<>(other.serviceLimits);
+    this.ipv6PrefixLength = other.ipv6PrefixLength;
     this.inputProblems.putAll(other.inputProblems);
   }
 
@@ -105,16 +186,94 @@ public class RateLimitOptions {
     if (i != null) {
       denyCacheSize = i;
     }
+    Algorithm a = in.readEnum("algorithm", Algorithm.class);
+    if (a != null) {
+      algorithm = a;
+    }
+    Boolean b = in.readBoolean("shadowMode");
+    if (b != null) {
+      shadowMode = b;
+    }
+    defaultTokenLimit = readLimit(in, "defaultTokenLimit");
+    defaultIpLimit = readLimit(in, "defaultIpLimit");
+    defaultEndpointLimit = readLimit(in, "defaultEndpointLimit");
+    JsonObject o = in.readJsonObject("endpointLimits");
+    if (o != null) {
+      for (Map.Entry<String, Object> e : o) {
+        try {
+          RateLimits.checkName("endpoint", e.getKey());
+          if (!(e.getValue() instanceof JsonObject entry)) {
+            throw new InvalidRequestException("limits", "expected an object {token?, ip?, endpoint?}, was "
+              + OptionChecks.describe(e.getValue()));
+          }
+          endpointLimits.put(e.getKey(), EndpointLimits.fromJson(entry));
+        } catch (InvalidRequestException ex) {
+          entryProblem("endpointLimits", e.getKey(), ex);
+        }
+      }
+    }
+    o = in.readJsonObject("serviceLimits");
+    if (o != null) {
+      for (Map.Entry<String, Object> e : o) {
+        try {
+          RateLimits.checkName("service", e.getKey());
+          serviceLimits.put(e.getKey(), Limit.parse(e.getValue()));
+        } catch (InvalidRequestException ex) {
+          entryProblem("serviceLimits", e.getKey(), ex);
+        }
+      }
+    }
+    i = in.readInt("ipv6PrefixLength");
+    if (i != null) {
+      ipv6PrefixLength = i;
+    }
     in.reportUnknownKeys(List.of());
+  }
+
+  private Limit readLimit(JsonOptionsReader in, String name) {
+    String spec = in.readString(name);
+    if (spec == null || spec.isBlank()) {
+      return null;
+    }
+    try {
+      return Limit.parse(spec);
+    } catch (InvalidRequestException e) {
+      inputProblems.put("rateLimit." + name, "rateLimit." + name + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private void entryProblem(String key, String entry, InvalidRequestException e) {
+    String full = "rateLimit." + key;
+    inputProblems.put(full + "." + entry, full + ": entry " + OptionChecks.describe(entry) + ": " + e.getMessage());
   }
 
   /** @return the options as JSON, the form the JSON constructor reads */
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
       .put("timeoutMs", timeoutMs)
       .put("failurePolicy", failurePolicy == null ? null : failurePolicy.name())
       .put("localSharePercent", localSharePercent)
-      .put("denyCacheSize", denyCacheSize);
+      .put("denyCacheSize", denyCacheSize)
+      .put("algorithm", algorithm == null ? null : algorithm.name())
+      .put("shadowMode", shadowMode);
+    putLimit(json, "defaultTokenLimit", defaultTokenLimit);
+    putLimit(json, "defaultIpLimit", defaultIpLimit);
+    putLimit(json, "defaultEndpointLimit", defaultEndpointLimit);
+    JsonObject endpoints = new JsonObject();
+    endpointLimits.forEach((name, limits) -> endpoints.put(name, limits.toJson()));
+    json.put("endpointLimits", endpoints);
+    JsonObject services = new JsonObject();
+    serviceLimits.forEach((name, limit) -> services.put(name, limit.toString()));
+    json.put("serviceLimits", services);
+    json.put("ipv6PrefixLength", ipv6PrefixLength);
+    return json;
+  }
+
+  private static void putLimit(JsonObject json, String key, Limit limit) {
+    if (limit != null) {
+      json.put(key, limit.toString());
+    }
   }
 
   /** @return the limiter timeout in milliseconds */
@@ -186,6 +345,208 @@ public class RateLimitOptions {
     return this;
   }
 
+  /** @return the algorithm */
+  public Algorithm getAlgorithm() {
+    return algorithm;
+  }
+
+  /**
+   * @param algorithm how limits are counted
+   * @return this
+   * @throws IllegalArgumentException when {@code null}
+   */
+  public RateLimitOptions setAlgorithm(Algorithm algorithm) {
+    OptionChecks.require(algorithmProblem(algorithm));
+    this.algorithm = algorithm;
+    inputProblems.remove("rateLimit.algorithm");
+    return this;
+  }
+
+  /** @return whether shadow mode is on */
+  public boolean isShadowMode() {
+    return shadowMode;
+  }
+
+  /**
+   * @param shadowMode decide and count, but never reject
+   * @return this
+   */
+  public RateLimitOptions setShadowMode(boolean shadowMode) {
+    this.shadowMode = shadowMode;
+    inputProblems.remove("rateLimit.shadowMode");
+    return this;
+  }
+
+  /** @return the per-token limit of endpoints without their own, or {@code null} */
+  public Limit getDefaultTokenLimit() {
+    return defaultTokenLimit;
+  }
+
+  /**
+   * @param limit the per-token limit of endpoints without their own; {@code null} for none
+   * @return this
+   */
+  public RateLimitOptions setDefaultTokenLimit(Limit limit) {
+    this.defaultTokenLimit = limit;
+    inputProblems.remove("rateLimit.defaultTokenLimit");
+    return this;
+  }
+
+  /** @return the per-IP limit of endpoints without their own, or {@code null} */
+  public Limit getDefaultIpLimit() {
+    return defaultIpLimit;
+  }
+
+  /**
+   * @param limit the per-client-IP limit of endpoints without their own; {@code null} for none
+   * @return this
+   */
+  public RateLimitOptions setDefaultIpLimit(Limit limit) {
+    this.defaultIpLimit = limit;
+    inputProblems.remove("rateLimit.defaultIpLimit");
+    return this;
+  }
+
+  /** @return the whole-endpoint limit of endpoints without their own, or {@code null} */
+  public Limit getDefaultEndpointLimit() {
+    return defaultEndpointLimit;
+  }
+
+  /**
+   * @param limit the limit of all callers of an endpoint together, for endpoints without their
+   * own; {@code null} for none
+   * @return this
+   */
+  public RateLimitOptions setDefaultEndpointLimit(Limit limit) {
+    this.defaultEndpointLimit = limit;
+    inputProblems.remove("rateLimit.defaultEndpointLimit");
+    return this;
+  }
+
+  /** @return the three defaults together */
+  public EndpointLimits getDefaultLimits() {
+    return new EndpointLimits(defaultTokenLimit, defaultIpLimit, defaultEndpointLimit);
+  }
+
+  /** @return the limits per endpoint name (read-only view) */
+  public Map<String, EndpointLimits> getEndpointLimits() {
+    return Collections.unmodifiableMap(endpointLimits);
+  }
+
+  /**
+   * @param endpointLimits the limits per endpoint name (copied)
+   * @return this
+   * @throws IllegalArgumentException when a name is empty or too long, or a value {@code null}
+   */
+  public RateLimitOptions setEndpointLimits(Map<String, EndpointLimits> endpointLimits) {
+    Map<String, EndpointLimits> copy = new LinkedHashMap<>();
+    endpointLimits.forEach((name, limits) -> copy.put(checkedName("endpointLimits", name), Objects.requireNonNull(limits)));
+    this.endpointLimits = copy;
+    inputProblems.keySet().removeIf(k -> k.startsWith("rateLimit.endpointLimits"));
+    return this;
+  }
+
+  /**
+   * @param endpoint an endpoint name
+   * @param limits its limits
+   * @return this
+   * @throws IllegalArgumentException when the name is empty or too long
+   */
+  public RateLimitOptions putEndpointLimits(String endpoint, EndpointLimits limits) {
+    endpointLimits.put(checkedName("endpointLimits", endpoint), Objects.requireNonNull(limits, "limits"));
+    return this;
+  }
+
+  /** @return the limits per service name (read-only view) */
+  public Map<String, Limit> getServiceLimits() {
+    return Collections.unmodifiableMap(serviceLimits);
+  }
+
+  /**
+   * @param serviceLimits the limits per service name (copied)
+   * @return this
+   * @throws IllegalArgumentException when a name is empty or too long, or a value {@code null}
+   */
+  public RateLimitOptions setServiceLimits(Map<String, Limit> serviceLimits) {
+    Map<String, Limit> copy = new LinkedHashMap<>();
+    serviceLimits.forEach((name, limit) -> copy.put(checkedName("serviceLimits", name), Objects.requireNonNull(limit)));
+    this.serviceLimits = copy;
+    inputProblems.keySet().removeIf(k -> k.startsWith("rateLimit.serviceLimits"));
+    return this;
+  }
+
+  /**
+   * @param service a service name
+   * @param limit its limit
+   * @return this
+   * @throws IllegalArgumentException when the name is empty or too long
+   */
+  public RateLimitOptions putServiceLimit(String service, Limit limit) {
+    serviceLimits.put(checkedName("serviceLimits", service), Objects.requireNonNull(limit, "limit"));
+    return this;
+  }
+
+  private static String checkedName(String key, String name) {
+    try {
+      RateLimits.checkName("name", name);
+    } catch (InvalidRequestException e) {
+      throw new IllegalArgumentException("rateLimit." + key + ": " + e.getMessage());
+    }
+    return name;
+  }
+
+  /** @return the IPv6 prefix length that identifies one client */
+  public int getIpv6PrefixLength() {
+    return ipv6PrefixLength;
+  }
+
+  /**
+   * @param ipv6PrefixLength leading bits of an IPv6 address that identify one client: 1 to 128
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public RateLimitOptions setIpv6PrefixLength(int ipv6PrefixLength) {
+    OptionChecks.require(ipv6PrefixProblem(ipv6PrefixLength));
+    this.ipv6PrefixLength = ipv6PrefixLength;
+    inputProblems.remove("rateLimit.ipv6PrefixLength");
+    return this;
+  }
+
+  private static String algorithmProblem(Algorithm a) {
+    return a != null ? null : OptionChecks.violation("rateLimit.algorithm",
+      "must be one of " + String.join(", ", Arrays.stream(Algorithm.values()).map(Enum::name).toList()), null);
+  }
+
+  private static String ipv6PrefixProblem(int v) {
+    return OptionChecks.between("rateLimit.ipv6PrefixLength", v, 1, 128, "bits");
+  }
+
+  private void algorithmProblems(List<String> problems) {
+    if (algorithm == null) {
+      return;
+    }
+    checkAlgorithm(problems, "defaultTokenLimit", defaultTokenLimit);
+    checkAlgorithm(problems, "defaultIpLimit", defaultIpLimit);
+    checkAlgorithm(problems, "defaultEndpointLimit", defaultEndpointLimit);
+    endpointLimits.forEach((name, l) -> {
+      checkAlgorithm(problems, "endpointLimits", l.token());
+      checkAlgorithm(problems, "endpointLimits", l.ip());
+      checkAlgorithm(problems, "endpointLimits", l.endpoint());
+    });
+    serviceLimits.forEach((name, l) -> checkAlgorithm(problems, "serviceLimits", l));
+  }
+
+  private void checkAlgorithm(List<String> problems, String key, Limit limit) {
+    if (limit == null) {
+      return;
+    }
+    try {
+      algorithm.check(limit);
+    } catch (InvalidRequestException e) {
+      problems.add("rateLimit." + key + ": " + limit + ": " + e.getMessage());
+    }
+  }
+
   private static String timeoutProblem(long v) {
     return OptionChecks.between("rateLimit.timeoutMs", v, 1, MAX_TIMEOUT_MS, "ms");
   }
@@ -216,6 +577,9 @@ public class RateLimitOptions {
     OptionChecks.collect(problems, policyProblem(failurePolicy));
     OptionChecks.collect(problems, shareProblem(localSharePercent));
     OptionChecks.collect(problems, denyCacheProblem(denyCacheSize));
+    OptionChecks.collect(problems, algorithmProblem(algorithm));
+    OptionChecks.collect(problems, ipv6PrefixProblem(ipv6PrefixLength));
+    algorithmProblems(problems);
     return problems;
   }
 

@@ -21,7 +21,9 @@ class RateLimitOptionsTest {
     RateLimitOptions back = new RateLimitOptions(o.toJson());
     assertThat(back).usingRecursiveComparison().isEqualTo(o);
     assertThat(back.toJson()).isEqualTo(new JsonObject()
-      .put("timeoutMs", 40L).put("failurePolicy", "FAIL_CLOSED").put("localSharePercent", 10).put("denyCacheSize", 3));
+      .put("timeoutMs", 40L).put("failurePolicy", "FAIL_CLOSED").put("localSharePercent", 10).put("denyCacheSize", 3)
+      .put("algorithm", "GCRA").put("shadowMode", false).put("endpointLimits", new JsonObject())
+      .put("serviceLimits", new JsonObject()).put("ipv6PrefixLength", 64));
   }
 
   @Test

@@ -1,0 +1,135 @@
+package dev.rediskit.ratelimit.impl;
+
+import dev.rediskit.InvalidRequestException;
+import dev.rediskit.ratelimit.IpAddresses;
+import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.RateLimits;
+
+/**
+ * The rules every rate-limit request is checked against before anything is sent to Redis, shared
+ * by the Java API and the event-bus consumers so that both refuse the same input with the same
+ * message ({@code field: reason, was value}).
+ */
+public final class RequestChecks {
+
+  /** Longest key accepted by {@code check}, in characters. */
+  public static final int MAX_KEY_LENGTH = 1024;
+  /** Longest token accepted by {@code verifyAndLimit}, in characters. */
+  public static final int MAX_TOKEN_LENGTH = 4096;
+
+  private RequestChecks() {
+  }
+
+  /**
+   * @param field the field name to report
+   * @param key the key
+   * @throws InvalidRequestException when missing, empty or too long
+   */
+  public static void key(String field, String key) {
+    if (key == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    if (key.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    if (key.length() > MAX_KEY_LENGTH) {
+      throw new InvalidRequestException(field, "must be at most " + MAX_KEY_LENGTH + " characters, was " + key.length());
+    }
+  }
+
+  /**
+   * @param field the field name to report ({@code endpoint} or {@code service})
+   * @param name an endpoint or service name
+   * @throws InvalidRequestException when missing, empty or longer than {@link RateLimits#MAX_NAME_LENGTH}
+   */
+  public static void name(String field, String name) {
+    if (name == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    if (name.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    if (name.length() > RateLimits.MAX_NAME_LENGTH) {
+      throw new InvalidRequestException(field, "must be at most " + RateLimits.MAX_NAME_LENGTH + " characters, was " + name.length());
+    }
+  }
+
+  /**
+   * @param field the field name to report
+   * @param limit units per window
+   * @throws InvalidRequestException when not positive
+   */
+  public static void limit(String field, long limit) {
+    if (limit <= 0) {
+      throw new InvalidRequestException(field, "must be > 0, was " + limit);
+    }
+  }
+
+  /**
+   * @param field the field name to report
+   * @param windowMs the window in ms
+   * @throws InvalidRequestException when not positive or longer than 366 days
+   */
+  public static void windowMs(String field, long windowMs) {
+    if (windowMs <= 0) {
+      throw new InvalidRequestException(field, "must be > 0, was " + windowMs);
+    }
+    if (windowMs > Limit.MAX_WINDOW_MS) {
+      throw new InvalidRequestException(field, "must be at most " + Limit.MAX_WINDOW_MS + " (366 days), was " + windowMs);
+    }
+  }
+
+  /**
+   * @param field the field name to report
+   * @param cost the cost of the request
+   * @param limit the limit it is charged against
+   * @throws InvalidRequestException when not positive, or more than the limit or its burst could ever grant
+   */
+  public static void cost(String field, long cost, Limit limit) {
+    if (cost <= 0) {
+      throw new InvalidRequestException(field, "must be > 0, was " + cost);
+    }
+    if (cost > limit.limit()) {
+      throw new InvalidRequestException(field, "must be <= limit (" + limit.limit() + "), was " + cost);
+    }
+    if (cost > limit.burst()) {
+      throw new InvalidRequestException(field, "must be <= burst (" + limit.burst() + "), was " + cost);
+    }
+  }
+
+  /**
+   * @param field the field name to report
+   * @param token a token, or {@code null}
+   * @throws InvalidRequestException when empty or too long
+   */
+  public static void token(String field, String token) {
+    if (token == null) {
+      return;
+    }
+    if (token.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      throw new InvalidRequestException(field, "must be at most " + MAX_TOKEN_LENGTH + " characters, was " + token.length());
+    }
+  }
+
+  /**
+   * @param field the field name to report
+   * @param ip an IP address literal, or {@code null}
+   * @param ipv6PrefixLength the bits that identify one IPv6 client
+   * @return the client key of the address ({@link IpAddresses#clientKey}), or {@code null} for {@code null}
+   * @throws InvalidRequestException when not an IP address literal
+   */
+  public static String ip(String field, String ip, int ipv6PrefixLength) {
+    if (ip == null) {
+      return null;
+    }
+    String key = IpAddresses.clientKey(ip, ipv6PrefixLength);
+    if (key == null) {
+      String shown = ip.length() > 64 ? ip.substring(0, 64) + "..." : ip;
+      throw new InvalidRequestException(field, "must be an IPv4 or IPv6 address, was \"" + shown + "\"");
+    }
+    return key;
+  }
+}
