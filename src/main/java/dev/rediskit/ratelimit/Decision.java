@@ -1,0 +1,119 @@
+package dev.rediskit.ratelimit;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The answer of a rate limiter to one request.
+ *
+ * <p>Times are relative to the moment Redis decided (taken from Redis {@code TIME}) and rounded
+ * up to whole milliseconds, so that a caller who waits them out is never early.
+ *
+ * @param allowed whether the request may proceed (always {@code true} in shadow mode)
+ * @param limit the quota of the limit that decided (units per window)
+ * @param remaining units left after this request (0 when rejected)
+ * @param resetMs ms until the full quota is available again
+ * @param retryAfterMs ms until a request of the same cost would pass; 0 when one would pass now
+ * @param windowMs the window of the limit that decided, in ms
+ * @param policy which limit decided: {@code "check"}, {@code "service:<name>"}, or for
+ * {@link RateLimiter#verifyAndLimit} {@code "token"}, {@code "ip"} or {@code "endpoint"}
+ * @param source where the decision came from
+ * @param shadowRejected whether the request would have been rejected, had shadow mode been off
+ * @param limits for {@link RateLimiter#verifyAndLimit}: the state of each limit applied (when the
+ * request was rejected, none of them was consumed); empty otherwise
+ * @param failure for {@link Source#FALLBACK}: why Redis could not decide; {@code null} otherwise
+ */
+public record Decision(boolean allowed, long limit, long remaining, long resetMs, long retryAfterMs, long windowMs,
+                       String policy, Source source, boolean shadowRejected, List<Decision> limits, Throwable failure) {
+
+  /** Where a decision came from. */
+  public enum Source {
+    /** Redis decided (the script ran). */
+    REDIS,
+    /** The local deny cache answered: the key was known to be blocked, Redis was not asked. */
+    DENY_CACHE,
+    /** Redis was unavailable, too slow or failed: the limiter's failure policy decided. */
+    FALLBACK
+  }
+
+  /**
+   * Copies the list of limits.
+   *
+   * @param allowed whether the request may proceed
+   * @param limit the quota
+   * @param remaining units left
+   * @param resetMs ms until the quota is full
+   * @param retryAfterMs ms until a request of the same cost would pass
+   * @param windowMs the window
+   * @param policy which limit decided
+   * @param source where the decision came from
+   * @param shadowRejected whether shadow mode let a rejected request through
+   * @param limits per-limit states, or {@code null} for none
+   * @param failure why the fallback decided, or {@code null}
+   */
+  public Decision {
+    limits = limits == null ? List.of() : List.copyOf(limits);
+  }
+
+  /** @return {@link #resetMs()} rounded up to whole seconds, as HTTP headers carry it */
+  public long resetSeconds() {
+    return ceilSeconds(resetMs);
+  }
+
+  /** @return {@link #retryAfterMs()} rounded up to whole seconds, as HTTP headers carry it */
+  public long retryAfterSeconds() {
+    return ceilSeconds(retryAfterMs);
+  }
+
+  private static long ceilSeconds(long ms) {
+    return ms <= 0 ? 0 : (ms + 999) / 1000;
+  }
+
+  /**
+   * @return this decision as the event-bus reply: {@code {allowed, limit, remaining, resetMs,
+   * retryAfterMs, windowMs, policy, source, shadowRejected, limits?}} (the failure is not sent)
+   */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+      .put("allowed", allowed)
+      .put("limit", limit)
+      .put("remaining", remaining)
+      .put("resetMs", resetMs)
+      .put("retryAfterMs", retryAfterMs)
+      .put("windowMs", windowMs)
+      .put("policy", policy)
+      .put("source", source.name())
+      .put("shadowRejected", shadowRejected);
+    if (!limits.isEmpty()) {
+      JsonArray array = new JsonArray();
+      for (Decision d : limits) {
+        array.add(d.toJson());
+      }
+      json.put("limits", array);
+    }
+    return json;
+  }
+
+  /**
+   * Reads the form written by {@link #toJson()}.
+   *
+   * @param json the reply body
+   * @return the decision (without failure)
+   */
+  public static Decision fromJson(JsonObject json) {
+    List<Decision> limits = new ArrayList<>();
+    JsonArray array = json.getJsonArray("limits");
+    if (array != null) {
+      for (int i = 0; i < array.size(); i++) {
+        limits.add(fromJson(array.getJsonObject(i)));
+      }
+    }
+    return new Decision(json.getBoolean("allowed", false), json.getLong("limit", 0L), json.getLong("remaining", 0L),
+      json.getLong("resetMs", 0L), json.getLong("retryAfterMs", 0L), json.getLong("windowMs", 0L),
+      json.getString("policy"), Source.valueOf(json.getString("source", Source.REDIS.name())),
+      json.getBoolean("shadowRejected", false), limits, null);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.rediskit.ratelimit;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Live counters of one limiter, cheap to read at any time from any thread: what a metrics layer
+ * binds to (one function counter per outcome, tagged with {@link #limiter()}).
+ */
+public interface RateLimitStats {
+
+  /** How a decision ended. Every decision counts exactly once. */
+  enum Outcome {
+    /** Allowed by Redis. */
+    ALLOWED,
+    /** Rejected, by Redis or by the deny cache. */
+    REJECTED,
+    /** Would have been rejected (by any source), let through because shadow mode is on. */
+    SHADOW_REJECTED,
+    /** Allowed by the failure policy while Redis could not decide. */
+    FALLBACK_ALLOWED,
+    /** Rejected by the failure policy while Redis could not decide. */
+    FALLBACK_REJECTED
+  }
+
+  /** @return the limiter's name */
+  String limiter();
+
+  /**
+   * @param outcome an outcome
+   * @return how many decisions ended that way since the limiter started
+   */
+  long decisions(Outcome outcome);
+
+  /** @return decisions answered by the deny cache without asking Redis (also counted in their outcome) */
+  long denyCacheHits();
+
+  /** @return how often the limiter switched from Redis to its failure policy */
+  long switchesToFallback();
+
+  /** @return how often the limiter switched back from its failure policy to Redis */
+  long switchesToRedis();
+
+  /** @return whether the failure policy decides right now (the last answer did not come from Redis) */
+  boolean fallbackActive();
+
+  /** @return entries in the deny cache right now (approximate) */
+  long denyCacheSize();
+
+  /**
+   * @return a snapshot: {@code {limiter, allowed, rejected, shadowRejected, fallbackAllowed,
+   * fallbackRejected, denyCacheHits, denyCacheSize, switchesToFallback, switchesToRedis, fallbackActive}}
+   */
+  default JsonObject toJson() {
+    return new JsonObject()
+      .put("limiter", limiter())
+      .put("allowed", decisions(Outcome.ALLOWED))
+      .put("rejected", decisions(Outcome.REJECTED))
+      .put("shadowRejected", decisions(Outcome.SHADOW_REJECTED))
+      .put("fallbackAllowed", decisions(Outcome.FALLBACK_ALLOWED))
+      .put("fallbackRejected", decisions(Outcome.FALLBACK_REJECTED))
+      .put("denyCacheHits", denyCacheHits())
+      .put("denyCacheSize", denyCacheSize())
+      .put("switchesToFallback", switchesToFallback())
+      .put("switchesToRedis", switchesToRedis())
+      .put("fallbackActive", fallbackActive());
+  }
+}

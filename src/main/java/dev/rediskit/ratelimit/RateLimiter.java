@@ -1,0 +1,176 @@
+package dev.rediskit.ratelimit;
+
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.ratelimit.impl.RateLimiterImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+
+/**
+ * A distributed rate limiter on Redis: each decision is one Lua script, one {@code EVALSHA}
+ * round trip, timed by Redis {@code TIME} (never the client's clock), atomic, so that any number
+ * of instances sharing the Redis grant exactly the limit between them.
+ *
+ * <p>Every method returns a future and never blocks. Invalid arguments fail the future with an
+ * {@link dev.rediskit.InvalidRequestException} naming the argument, and nothing is sent to Redis.
+ * Redis being unavailable, too slow (past {@link RateLimitOptions#getTimeoutMs()}) or failing
+ * does not fail the future: the limiter's failure policy answers instead
+ * ({@link Decision.Source#FALLBACK}).
+ *
+ * <p>Keys written to Redis start with {@code <keyPrefix>:rl:} and always carry a TTL: a key
+ * disappears once its quota is full again (GCRA) or its window is over.
+ *
+ * <pre>{@code
+ * RateLimiter limiter = RateLimiter.create(vertx, gateway);
+ * limiter.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> {
+ *   if (!d.allowed()) { ... wait d.retryAfterMs() ... }
+ * });
+ * }</pre>
+ */
+public interface RateLimiter {
+
+  /** Name of a limiter created without one. */
+  String DEFAULT_NAME = "default";
+
+  /**
+   * A limiter named {@value #DEFAULT_NAME} with the gateway's {@code rateLimit} settings.
+   *
+   * @param vertx the Vert.x instance
+   * @param gateway the gateway to Redis
+   * @return the limiter
+   */
+  static RateLimiter create(Vertx vertx, RedisGateway gateway) {
+    return create(vertx, gateway, DEFAULT_NAME, gateway.options().getRateLimit());
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param gateway the gateway to Redis
+   * @param name the limiter's name, for its statistics
+   * @param options its settings (copied; validated)
+   * @return the limiter
+   * @throws dev.rediskit.ConfigurationException when the options are invalid
+   */
+  static RateLimiter create(Vertx vertx, RedisGateway gateway, String name, RateLimitOptions options) {
+    return new RateLimiterImpl(vertx, gateway, name, options);
+  }
+
+  /**
+   * Charges one unit against {@code key}.
+   *
+   * @param key the key, e.g. a user id (at most 1,024 characters)
+   * @param limit units per window
+   * @param window the window
+   * @return the decision
+   */
+  Future<Decision> check(String key, long limit, Duration window);
+
+  /**
+   * Charges {@code cost} units against {@code key}; when they are not all available, none is
+   * taken.
+   *
+   * @param key the key (at most 1,024 characters)
+   * @param limit units per window
+   * @param window the window
+   * @param cost units this request takes: 1 to {@code limit}
+   * @return the decision
+   */
+  Future<Decision> check(String key, long limit, Duration window, long cost);
+
+  /**
+   * Like {@link #check(String, long, Duration, long)}, with a limit that may carry a GCRA burst.
+   *
+   * @param key the key
+   * @param limit the limit
+   * @param cost units this request takes: 1 to the limit and its burst
+   * @return the decision
+   */
+  Future<Decision> check(String key, Limit limit, long cost);
+
+  /**
+   * Charges one unit against a configured service limit ({@link RateLimits#service(String)}), for
+   * internal work such as a background job's calls to a partner API. Service limits have a key
+   * space of their own.
+   *
+   * @param name the service
+   * @return the decision; fails with an {@link dev.rediskit.InvalidRequestException} on field
+   * {@code service} when no limit is configured for it
+   */
+  Future<Decision> serviceLimit(String name);
+
+  /**
+   * Charges one unit against a service limit given here.
+   *
+   * @param name the service
+   * @param limit units per window
+   * @param window the window
+   * @return the decision
+   */
+  Future<Decision> serviceLimit(String name, long limit, Duration window);
+
+  /**
+   * Applies the limits configured for {@code endpoint} ({@link RateLimits#endpoint(String)}) to a
+   * request: the token's, the client IP's and the endpoint's as a whole, all or nothing: when one
+   * rejects, none is consumed. The decision is the strictest: the rejecting limit with the longest
+   * wait, or, when allowed, the one with the fewest units left; {@link Decision#policy()} names it
+   * ({@code token}, {@code ip} or {@code endpoint}) and {@link Decision#limits()} lists them all.
+   *
+   * <p>A limit applies when it is configured and, for the token and IP limits, when the
+   * identifier is given. Tokens are hashed ({@link TokenHash}) before they enter a key; IPv6
+   * addresses count per network ({@link RateLimitOptions#getIpv6PrefixLength()}). The token and IP
+   * quotas are per endpoint: on a Redis Cluster all keys of a decision must share a hash slot, so
+   * they are tagged by endpoint (see docs/RATE_LIMITING.md).
+   *
+   * @param token the caller's API token, or {@code null}
+   * @param ip the caller's IP address literal, or {@code null}
+   * @param endpoint the endpoint name (at most 256 characters)
+   * @return the decision; fails with an {@link dev.rediskit.InvalidRequestException} when no limit
+   * applies (field {@code endpoint}), or the IP is not an address literal (field {@code ip})
+   */
+  Future<Decision> verifyAndLimit(String token, String ip, String endpoint);
+
+  /**
+   * Like {@link #verifyAndLimit(String, String, String)}, with every applied limit counted over
+   * {@code window} instead of its configured window (the quotas stay).
+   *
+   * @param token the caller's API token, or {@code null}
+   * @param ip the caller's IP address literal, or {@code null}
+   * @param endpoint the endpoint name
+   * @param window the window to count over, or {@code null} for the configured ones
+   * @return the decision
+   */
+  Future<Decision> verifyAndLimit(String token, String ip, String endpoint, Duration window);
+
+  /** @return the named limits, changeable at run time */
+  RateLimits limits();
+
+  /**
+   * Turns shadow mode on or off at run time: in shadow mode every decision is made and counted,
+   * but none rejects ({@link Decision#shadowRejected()} tells which would have).
+   *
+   * @param on whether to run in shadow mode
+   * @return this
+   */
+  RateLimiter shadowMode(boolean on);
+
+  /** @return whether shadow mode is on */
+  boolean shadowMode();
+
+  /** @return the live counters of this limiter */
+  RateLimitStats stats();
+
+  /** @return the limiter's name */
+  String name();
+
+  /** @return the settings in use (a copy: changing it changes nothing) */
+  RateLimitOptions options();
+
+  /**
+   * Stops the limiter's timer and forgets the deny cache. The gateway is not closed: it may be
+   * shared.
+   *
+   * @return completion
+   */
+  Future<Void> close();
+}

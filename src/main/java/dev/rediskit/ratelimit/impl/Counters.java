@@ -1,0 +1,97 @@
+package dev.rediskit.ratelimit.impl;
+
+import dev.rediskit.ratelimit.RateLimitStats;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The counters behind {@link RateLimitStats}: {@link LongAdder}s, since decisions are counted on
+ * every event loop that calls the limiter and a contended atomic would cost more than the count.
+ */
+final class Counters implements RateLimitStats {
+
+  private final String limiter;
+  private final LongAdder[] outcomes = new LongAdder[Outcome.values().length];
+  private final LongAdder denyCacheHits = new LongAdder();
+  private final LongAdder toFallback = new LongAdder();
+  private final LongAdder toRedis = new LongAdder();
+  private final AtomicBoolean fallbackActive = new AtomicBoolean();
+  private final LongSupplier denyCacheSize;
+
+  Counters(String limiter, LongSupplier denyCacheSize) {
+    this.limiter = limiter;
+    this.denyCacheSize = denyCacheSize;
+    for (int i = 0; i < outcomes.length; i++) {
+      outcomes[i] = new LongAdder();
+    }
+  }
+
+  void count(Outcome outcome) {
+    outcomes[outcome.ordinal()].increment();
+  }
+
+  void denyCacheHit() {
+    denyCacheHits.increment();
+  }
+
+  /** @return true when this call switched the limiter to its failure policy */
+  boolean fallbackUsed() {
+    if (!fallbackActive.get() && fallbackActive.compareAndSet(false, true)) {
+      toFallback.increment();
+      return true;
+    }
+    return false;
+  }
+
+  /** @return true when this call switched the limiter back to Redis */
+  boolean redisAnswered() {
+    // A plain read first: the hot path must not write a shared cache line on every decision.
+    if (fallbackActive.get() && fallbackActive.compareAndSet(true, false)) {
+      toRedis.increment();
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public String limiter() {
+    return limiter;
+  }
+
+  @Override
+  public long decisions(Outcome outcome) {
+    return outcomes[outcome.ordinal()].sum();
+  }
+
+  @Override
+  public long denyCacheHits() {
+    return denyCacheHits.sum();
+  }
+
+  @Override
+  public long switchesToFallback() {
+    return toFallback.sum();
+  }
+
+  @Override
+  public long switchesToRedis() {
+    return toRedis.sum();
+  }
+
+  @Override
+  public boolean fallbackActive() {
+    return fallbackActive.get();
+  }
+
+  @Override
+  public long denyCacheSize() {
+    return denyCacheSize.getAsLong();
+  }
+
+  @Override
+  public String toString() {
+    return "RateLimitStats" + toJson().encode();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.rediskit.ratelimit.impl;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.rediskit.ratelimit.Limit;
+
+/**
+ * Keys that Redis said are blocked, each remembered until it may pass again, so that a client
+ * hammering a blocked key costs no Redis round trip. Bounded (Caffeine's size eviction, close to
+ * LRU), each entry expiring at its own retry time.
+ *
+ * <p>It can only err on the side of asking Redis: an entry's deadline is the call's start plus
+ * the retry-after Redis computed, which is never later than the true moment (Redis decided after
+ * the call started), and an entry applies only to requests at least as costly, under the same
+ * limit definition.
+ */
+final class DenyCache {
+
+  /**
+   * One blocked key.
+   *
+   * @param untilNanos when a request of {@code cost} may pass again ({@link System#nanoTime()})
+   * @param resetAtNanos when the quota is full again
+   * @param cost the cost that was rejected
+   * @param remaining units that were left
+   * @param limit the limit it was rejected under
+   */
+  record Blocked(long untilNanos, long resetAtNanos, long cost, long remaining, Limit limit) {
+  }
+
+  private final Cache<String, Blocked> cache;
+
+  DenyCache(int maxEntries) {
+    this.cache = Caffeine.newBuilder()
+      .maximumSize(maxEntries)
+      // Maintenance on the calling thread: no hop to the common pool, which the event loops share two cores with.
+      .executor(Runnable::run)
+      .expireAfter(new Expiry<String, Blocked>() {
+        @Override
+        public long expireAfterCreate(String key, Blocked value, long currentTime) {
+          return Math.max(0, value.untilNanos - currentTime);
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, Blocked value, long currentTime, long currentDuration) {
+          return Math.max(0, value.untilNanos - currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(String key, Blocked value, long currentTime, long currentDuration) {
+          return currentDuration;
+        }
+      })
+      .build();
+  }
+
+  /**
+   * @return the entry when {@code key} is blocked for a request of this cost under this limit
+   * right now, else {@code null}
+   */
+  Blocked blocked(String key, long cost, Limit limit, long now) {
+    Blocked b = cache.getIfPresent(key);
+    if (b == null || b.untilNanos - now <= 0 || cost < b.cost || !b.limit.equals(limit)) {
+      return null;
+    }
+    return b;
+  }
+
+  void put(String key, Blocked blocked) {
+    cache.put(key, blocked);
+  }
+
+  long size() {
+    return cache.estimatedSize();
+  }
+
+  void clear() {
+    cache.invalidateAll();
+  }
+}

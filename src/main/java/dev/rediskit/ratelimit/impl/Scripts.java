@@ -1,0 +1,36 @@
+package dev.rediskit.ratelimit.impl;
+
+import dev.rediskit.client.Script;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The Lua scripts of the limiters, read once from {@code src/main/resources/dev/rediskit/ratelimit}. */
+public final class Scripts {
+
+  /** GCRA on one key; replies with one integer. */
+  public static final Script GCRA = load("gcra.lua");
+  /** GCRA on several keys, all or nothing. */
+  public static final Script GCRA_MULTI = load("gcra_multi.lua");
+  /** Fixed window on one or several keys, all or nothing. */
+  public static final Script FIXED_WINDOW = load("fixed_window.lua");
+  /** Sliding-window counter on one or several keys, all or nothing. */
+  public static final Script SLIDING_WINDOW = load("sliding_window.lua");
+
+  private Scripts() {
+  }
+
+  private static Script load(String name) {
+    // Read once when the class is initialised, from the jar: not on an event loop's hot path.
+    try (InputStream in = Scripts.class.getResourceAsStream("/dev/rediskit/ratelimit/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource dev/rediskit/ratelimit/" + name);
+      }
+      return Script.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
