@@ -105,6 +105,10 @@ public class RedisGatewayImpl implements RedisGateway {
         // Deadlines are enforced by the tick below; the breaker's own timeout arms a timer per call.
         .setTimeout(-1)
         .setFallbackOnFailure(false))
+      // An error reply (NOSCRIPT, WRONGTYPE...) proves the connection works: it must close a
+      // half-open breaker like any reply, not reopen it. Otherwise a trial call that is an
+      // EVALSHA meeting a restarted server (NOSCRIPT) reopens the breaker forever.
+      .failurePolicy(ar -> ar.failed() && !(ar.cause() instanceof RedisCommandException))
       .openHandler(v -> breakerChanged(CircuitBreakerState.OPEN))
       .halfOpenHandler(v -> breakerChanged(CircuitBreakerState.HALF_OPEN))
       .closeHandler(v -> breakerChanged(CircuitBreakerState.CLOSED));

@@ -1,0 +1,73 @@
+package dev.rediskit.client;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.test.Await;
+import dev.rediskit.test.FaultProxy;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServers;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A half-open breaker whose trial call meets an error reply must close: the reply proves the
+ * connection works. The case that matters: after a restart or failover the server has lost its
+ * scripts, so the trial call of a script user is an EVALSHA answered NOSCRIPT.
+ */
+@IntegrationTest
+class GatewayBreakerRecoveryIT {
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  @Test
+  void anErrorReplyToTheTrialCallClosesTheBreaker(Vertx vertx) throws Exception {
+    FaultProxy proxy = FaultProxy.start(vertx, redis.server());
+    RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(proxy.uri())
+      .setBreakerMaxFailures(2).setBreakerResetTimeoutMs(200).setReconnectMaxDelayMs(100));
+    try {
+      await(gateway.ready());
+      Script script = Script.of("return 42");
+      assertThat(await(gateway.eval(script, List.of(), List.of())).toInteger()).isEqualTo(42);
+
+      proxy.reset();
+      Await.until(() -> {
+        gateway.eval(script, List.of(), List.of());
+        return gateway.status().breakerState() == CircuitBreakerState.OPEN;
+      }, Duration.ofSeconds(30), "the breaker to open while the proxy resets every connection");
+      // The server loses its scripts meanwhile, as a restarted one would.
+      redis.server().command("SCRIPT", "FLUSH");
+      proxy.pass();
+
+      // The trial call gets NOSCRIPT; the gateway then sends the source. Both must go through.
+      Await.until(() -> {
+        try {
+          return await(gateway.eval(script, List.of(), List.of())).toInteger() == 42;
+        } catch (RedisUnavailableException e) {
+          return false;
+        }
+      }, Duration.ofSeconds(30), () -> "the script to run again; gateway " + gateway.status().toJson().encode());
+      assertThat(gateway.status().breakerState()).isEqualTo(CircuitBreakerState.CLOSED);
+    } finally {
+      await(gateway.close());
+      proxy.close();
+    }
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+}
