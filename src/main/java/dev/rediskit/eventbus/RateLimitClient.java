@@ -1,0 +1,84 @@
+package dev.rediskit.eventbus;
+
+import dev.rediskit.eventbus.impl.RateLimitClientImpl;
+import dev.rediskit.ratelimit.Decision;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+import java.time.Duration;
+
+/**
+ * A typed client of the {@code ratelimit.*} addresses, for verticles (or nodes of a clustered
+ * Vert.x) that do not own the limiter. Failures come back as the module's typed exceptions
+ * ({@link FailureCodes#fromReply}): {@link dev.rediskit.InvalidRequestException} naming the field,
+ * {@link dev.rediskit.RedisUnavailableException}, {@link dev.rediskit.RedisTimeoutException}.
+ *
+ * <pre>{@code
+ * RateLimitClient client = RateLimitClient.create(vertx, "");
+ * client.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> ...);
+ * }</pre>
+ */
+public interface RateLimitClient {
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param addressPrefix the prefix the consumers were registered with (may be empty)
+   * @return the client, with default delivery options
+   */
+  static RateLimitClient create(Vertx vertx, String addressPrefix) {
+    return create(vertx, addressPrefix, new DeliveryOptions());
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param addressPrefix the prefix the consumers were registered with (may be empty)
+   * @param options delivery options of every request (e.g. the send timeout)
+   * @return the client
+   */
+  static RateLimitClient create(Vertx vertx, String addressPrefix, DeliveryOptions options) {
+    return new RateLimitClientImpl(vertx, addressPrefix, options, false);
+  }
+
+  /**
+   * @param fail when {@code true}, a request that Redis could not decide under a FAIL_CLOSED
+   * policy fails with {@link dev.rediskit.RedisUnavailableException} instead of returning the
+   * policy's rejection
+   * @return a client asking so (this one is unchanged)
+   */
+  RateLimitClient failOnUnavailable(boolean fail);
+
+  /**
+   * @param key the key
+   * @param limit units per window
+   * @param window the window
+   * @return the decision, as {@link dev.rediskit.ratelimit.RateLimiter#check(String, long, Duration)}
+   */
+  Future<Decision> check(String key, long limit, Duration window);
+
+  /**
+   * @param key the key
+   * @param limit units per window
+   * @param window the window
+   * @param cost units the request takes
+   * @return the decision
+   */
+  Future<Decision> check(String key, long limit, Duration window, long cost);
+
+  /**
+   * @param token the caller's token, or {@code null}
+   * @param ip the caller's IP address, or {@code null}
+   * @param endpoint the endpoint name
+   * @return the strictest decision, as {@link dev.rediskit.ratelimit.RateLimiter#verifyAndLimit(String, String, String)}
+   */
+  Future<Decision> verify(String token, String ip, String endpoint);
+
+  /**
+   * @param token the caller's token, or {@code null}
+   * @param ip the caller's IP address, or {@code null}
+   * @param endpoint the endpoint name
+   * @param window the window to count over instead of the configured ones, or {@code null}
+   * @return the strictest decision
+   */
+  Future<Decision> verify(String token, String ip, String endpoint, Duration window);
+}

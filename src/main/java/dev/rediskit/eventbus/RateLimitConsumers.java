@@ -1,0 +1,54 @@
+package dev.rediskit.eventbus;
+
+import dev.rediskit.eventbus.impl.RateLimitConsumersImpl;
+import dev.rediskit.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+
+/**
+ * The {@code ratelimit.check} and {@code ratelimit.verify} consumers of one {@link RateLimiter}:
+ * thin adapters that validate the request (a bad one is answered with code 400 naming the field,
+ * and never reaches Redis), call the limiter and reply with the decision as JSON.
+ *
+ * <table>
+ *   <caption>Addresses</caption>
+ *   <tr><th>address</th><th>request</th><th>reply</th></tr>
+ *   <tr><td>{@code <prefix>ratelimit.check}</td>
+ *       <td>{@code {key, limit, windowMs, cost?, failOnUnavailable?}}</td>
+ *       <td>{@link dev.rediskit.ratelimit.Decision#toJson()}</td></tr>
+ *   <tr><td>{@code <prefix>ratelimit.verify}</td>
+ *       <td>{@code {token?, ip?, endpoint, windowMs?, failOnUnavailable?}}</td>
+ *       <td>the strictest decision; {@code policy} names the limit that decided, {@code limits} lists each</td></tr>
+ * </table>
+ *
+ * <p>Failures: 400 invalid request (the message starts with the field), 503 when Redis could not
+ * decide, the limiter's policy is FAIL_CLOSED and the request asked for errors with
+ * {@code failOnUnavailable: true} (otherwise the policy's decision is the reply), 500 for anything
+ * unexpected. Use {@link RateLimitClient} rather than writing the JSON by hand.
+ */
+public interface RateLimitConsumers {
+
+  /**
+   * Registers both consumers.
+   *
+   * @param vertx the Vert.x instance whose event bus to use
+   * @param limiter the limiter to call
+   * @param addressPrefix prepended to the addresses (may be empty)
+   * @return the registration, once both consumers are registered (cluster-wide on a clustered event bus)
+   */
+  static Future<RateLimitConsumers> register(Vertx vertx, RateLimiter limiter, String addressPrefix) {
+    return RateLimitConsumersImpl.register(vertx, limiter, addressPrefix);
+  }
+
+  /** @return the full addresses the consumers listen on */
+  List<String> addresses();
+
+  /**
+   * Unregisters both consumers.
+   *
+   * @return completion, once both are unregistered
+   */
+  Future<Void> unregister();
+}

@@ -1,0 +1,87 @@
+package dev.rediskit.eventbus.impl;
+
+import dev.rediskit.eventbus.Addresses;
+import dev.rediskit.eventbus.FailureCodes;
+import dev.rediskit.eventbus.RateLimitClient;
+import dev.rediskit.ratelimit.Decision;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/** Builds the request bodies, sends them, and turns replies and failure codes back into types. */
+public final class RateLimitClientImpl implements RateLimitClient {
+
+  private final Vertx vertx;
+  private final String prefix;
+  private final DeliveryOptions options;
+  private final boolean failOnUnavailable;
+  private final String checkAddress;
+  private final String verifyAddress;
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param prefix the address prefix
+   * @param options delivery options
+   * @param failOnUnavailable whether to ask for errors instead of FAIL_CLOSED rejections
+   */
+  public RateLimitClientImpl(Vertx vertx, String prefix, DeliveryOptions options, boolean failOnUnavailable) {
+    this.vertx = vertx;
+    this.prefix = prefix;
+    this.options = new DeliveryOptions(options.toJson());
+    this.failOnUnavailable = failOnUnavailable;
+    this.checkAddress = Addresses.of(prefix, Addresses.RATELIMIT_CHECK);
+    this.verifyAddress = Addresses.of(prefix, Addresses.RATELIMIT_VERIFY);
+  }
+
+  @Override
+  public RateLimitClient failOnUnavailable(boolean fail) {
+    return new RateLimitClientImpl(vertx, prefix, options, fail);
+  }
+
+  @Override
+  public Future<Decision> check(String key, long limit, Duration window) {
+    return check(key, limit, window, 1);
+  }
+
+  @Override
+  public Future<Decision> check(String key, long limit, Duration window, long cost) {
+    JsonObject body = new JsonObject().put("key", key).put("limit", limit).put("cost", cost);
+    if (window != null) {
+      body.put("windowMs", window.toMillis());
+    }
+    return send(checkAddress, body);
+  }
+
+  @Override
+  public Future<Decision> verify(String token, String ip, String endpoint) {
+    return verify(token, ip, endpoint, null);
+  }
+
+  @Override
+  public Future<Decision> verify(String token, String ip, String endpoint, Duration window) {
+    JsonObject body = new JsonObject().put("endpoint", endpoint);
+    if (token != null) {
+      body.put("token", token);
+    }
+    if (ip != null) {
+      body.put("ip", ip);
+    }
+    if (window != null) {
+      body.put("windowMs", window.toMillis());
+    }
+    return send(verifyAddress, body);
+  }
+
+  private Future<Decision> send(String address, JsonObject body) {
+    if (failOnUnavailable) {
+      body.put("failOnUnavailable", true);
+    }
+    return vertx.eventBus().<JsonObject>request(address, body, options)
+      .transform(ar -> ar.succeeded()
+        ? Future.succeededFuture(Decision.fromJson(ar.result().body()))
+        : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
+  }
+}

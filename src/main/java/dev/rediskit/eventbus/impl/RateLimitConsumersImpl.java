@@ -1,0 +1,121 @@
+package dev.rediskit.eventbus.impl;
+
+import dev.rediskit.InvalidRequestException;
+import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.eventbus.Addresses;
+import dev.rediskit.eventbus.JsonRequest;
+import dev.rediskit.eventbus.RateLimitConsumers;
+import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
+import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.ratelimit.impl.RequestChecks;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decodes and validates {@code ratelimit.*} requests, calls the limiter, encodes the decision.
+ * Every check happens here, before the limiter is called, so that a bad request never reaches
+ * Redis and its message names the JSON field.
+ */
+public final class RateLimitConsumersImpl implements RateLimitConsumers {
+
+  private static final Set<String> CHECK_FIELDS = Set.of("key", "limit", "windowMs", "cost", "failOnUnavailable");
+  private static final Set<String> VERIFY_FIELDS = Set.of("token", "ip", "endpoint", "windowMs", "failOnUnavailable");
+
+  private final List<MessageConsumer<Object>> consumers;
+
+  private RateLimitConsumersImpl(List<MessageConsumer<Object>> consumers) {
+    this.consumers = consumers;
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param limiter the limiter
+   * @param prefix the address prefix
+   * @return the registration, once complete
+   */
+  public static Future<RateLimitConsumers> register(Vertx vertx, RateLimiter limiter, String prefix) {
+    FailurePolicy policy = limiter.options().getFailurePolicy();
+    MessageConsumer<Object> check = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_CHECK),
+      body -> check(limiter, policy, body));
+    MessageConsumer<Object> verify = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_VERIFY),
+      body -> verify(limiter, policy, body));
+    RateLimitConsumersImpl registration = new RateLimitConsumersImpl(List.of(check, verify));
+    return Future.all(check.completion(), verify.completion()).map(registration);
+  }
+
+  static Future<JsonObject> check(RateLimiter limiter, FailurePolicy policy, JsonObject body) {
+    onlyKnownFields(body, CHECK_FIELDS);
+    String key = JsonRequest.requiredString(body, "key");
+    RequestChecks.key("key", key);
+    long limit = JsonRequest.requiredLong(body, "limit");
+    RequestChecks.limit("limit", limit);
+    long windowMs = JsonRequest.requiredLong(body, "windowMs");
+    RequestChecks.windowMs("windowMs", windowMs);
+    Long cost = JsonRequest.optionalLong(body, "cost");
+    boolean failOnUnavailable = optionalBoolean(body, "failOnUnavailable");
+    Limit l = Limit.of(limit, windowMs);
+    RequestChecks.cost("cost", cost == null ? 1 : cost, l);
+    return limiter.check(key, l, cost == null ? 1 : cost).compose(d -> reply(d, policy, failOnUnavailable));
+  }
+
+  static Future<JsonObject> verify(RateLimiter limiter, FailurePolicy policy, JsonObject body) {
+    onlyKnownFields(body, VERIFY_FIELDS);
+    String token = JsonRequest.optionalString(body, "token", null);
+    String ip = JsonRequest.optionalString(body, "ip", null);
+    String endpoint = JsonRequest.requiredString(body, "endpoint");
+    Long windowMs = JsonRequest.optionalLong(body, "windowMs");
+    if (windowMs != null) {
+      RequestChecks.windowMs("windowMs", windowMs);
+    }
+    boolean failOnUnavailable = optionalBoolean(body, "failOnUnavailable");
+    return limiter.verifyAndLimit(token, ip, endpoint, windowMs == null ? null : Duration.ofMillis(windowMs))
+      .compose(d -> reply(d, policy, failOnUnavailable));
+  }
+
+  private static Future<JsonObject> reply(Decision d, FailurePolicy policy, boolean failOnUnavailable) {
+    if (failOnUnavailable && policy == FailurePolicy.FAIL_CLOSED && d.source() == Decision.Source.FALLBACK) {
+      Throwable cause = d.failure();
+      return Future.failedFuture(cause instanceof RedisUnavailableException rue ? rue
+        : new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED,
+          "Redis could not decide: " + (cause == null ? "unknown" : cause.getMessage()), cause));
+    }
+    return Future.succeededFuture(d.toJson());
+  }
+
+  private static void onlyKnownFields(JsonObject body, Set<String> known) {
+    for (String f : body.fieldNames()) {
+      if (!known.contains(f)) {
+        throw new InvalidRequestException(f, "unknown field (expected " + String.join(", ", known.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  private static boolean optionalBoolean(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return false;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw new InvalidRequestException(field, "must be a boolean, was " + JsonRequest.typeName(v));
+  }
+
+  @Override
+  public List<String> addresses() {
+    return consumers.stream().map(MessageConsumer::address).toList();
+  }
+
+  @Override
+  public Future<Void> unregister() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  }
+}

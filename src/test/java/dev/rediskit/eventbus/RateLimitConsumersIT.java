@@ -1,0 +1,258 @@
+package dev.rediskit.eventbus;
+
+import dev.rediskit.InvalidRequestException;
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.Decision.Source;
+import dev.rediskit.ratelimit.EndpointLimits;
+import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.RateLimitOptions;
+import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
+import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * The {@code ratelimit.*} addresses: the contract of DESIGN.md, through raw JSON (every bad input,
+ * with its code and message, and that none reaches Redis) and through the typed client.
+ */
+@IntegrationTest
+class RateLimitConsumersIT {
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  static final String PREFIX = "test.";
+
+  static Vertx vertx;
+  static RedisGateway gateway;
+  static RateLimiter limiter;
+  static RateLimitConsumers consumers;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.server().uri()));
+    await(gateway.ready());
+    limiter = RateLimiter.create(vertx, gateway, "eventbus", new RateLimitOptions().setTimeoutMs(5_000)
+      .putEndpointLimits("/login", new EndpointLimits(Limit.parse("5/1h"), Limit.parse("2/1h"), null)));
+    consumers = await(RateLimitConsumers.register(vertx, limiter, PREFIX));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    await(consumers.unregister());
+    await(gateway.close());
+    await(vertx.close());
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+  static ReplyException failure(String address, Object body) {
+    Throwable t = vertx.eventBus().request(PREFIX + address, body).toCompletionStage().toCompletableFuture()
+      .handle((r, err) -> err).join();
+    assertThat(t).isInstanceOf(ReplyException.class);
+    return (ReplyException) t;
+  }
+
+  static long scriptCalls() {
+    Map<String, String> stats = redis.server().info("commandstats");
+    long calls = 0;
+    for (String cmd : new String[] {"cmdstat_evalsha", "cmdstat_eval"}) {
+      String line = stats.get(cmd);
+      if (line != null) {
+        calls += Long.parseLong(line.substring("calls=".length(), line.indexOf(',')));
+      }
+    }
+    return calls;
+  }
+
+  static JsonObject check() {
+    return new JsonObject().put("key", "k").put("limit", 5).put("windowMs", 1000);
+  }
+
+  static Stream<Arguments> badChecks() {
+    return Stream.of(
+      arguments(check().putNull("key"), "key: is required"),
+      arguments(new JsonObject().put("limit", 5).put("windowMs", 1000), "key: is required"),
+      arguments(check().put("key", 42), "key: must be a string, was a number"),
+      arguments(check().put("key", ""), "key: must not be empty"),
+      arguments(check().put("key", "x".repeat(1025)), "key: must be at most 1024 characters, was 1025"),
+      arguments(check().putNull("limit"), "limit: is required"),
+      arguments(new JsonObject().put("key", "k").put("windowMs", 1000), "limit: is required"),
+      arguments(check().put("limit", 0), "limit: must be > 0, was 0"),
+      arguments(check().put("limit", -3), "limit: must be > 0, was -3"),
+      arguments(check().put("limit", "5"), "limit: must be a number, was a string"),
+      arguments(check().put("limit", 2.5), "limit: must be a whole number, was 2.5"),
+      arguments(check().put("limit", 2_000_000_000L), "limit: must be between 1 and 1000000000, was 2000000000"),
+      arguments(check().put("windowMs", null), "windowMs: is required"),
+      arguments(check().put("windowMs", 0), "windowMs: must be > 0, was 0"),
+      arguments(check().put("windowMs", -1000), "windowMs: must be > 0, was -1000"),
+      arguments(check().put("windowMs", true), "windowMs: must be a number, was a boolean"),
+      arguments(check().put("windowMs", 40_000_000_000L), "windowMs: must be at most 31622400000 (366 days), was 40000000000"),
+      arguments(check().put("cost", 0), "cost: must be > 0, was 0"),
+      arguments(check().put("cost", 6), "cost: must be <= limit (5), was 6"),
+      arguments(check().put("cost", "1"), "cost: must be a number, was a string"),
+      arguments(check().put("failOnUnavailable", "yes"), "failOnUnavailable: must be a boolean, was a string"),
+      arguments(check().put("windowMS", 1000),
+        "windowMS: unknown field (expected cost, failOnUnavailable, key, limit, windowMs)"),
+      arguments(check().put("limit", 2000).put("windowMs", 1),
+        "limit: must be at most one per microsecond of the window (1000 for 1 ms), was 2000"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("badChecks")
+  void badCheckRequestsGet400NamingTheFieldAndNeverReachRedis(JsonObject body, String message) throws Exception {
+    long before = scriptCalls();
+    ReplyException e = failure(Addresses.RATELIMIT_CHECK, body);
+    assertThat(e.failureCode()).isEqualTo(400);
+    assertThat(e.getMessage()).isEqualTo(message);
+    assertThat(scriptCalls()).isEqualTo(before);
+  }
+
+  static JsonObject verify() {
+    return new JsonObject().put("token", "t").put("ip", "192.0.2.1").put("endpoint", "/login");
+  }
+
+  static Stream<Arguments> badVerifies() {
+    return Stream.of(
+      arguments(verify().putNull("endpoint"), "endpoint: is required"),
+      arguments(verify().put("endpoint", ""), "endpoint: must not be empty"),
+      arguments(verify().put("endpoint", 7), "endpoint: must be a string, was a number"),
+      arguments(verify().put("endpoint", "e".repeat(257)), "endpoint: must be at most 256 characters, was 257"),
+      arguments(verify().put("token", 12), "token: must be a string, was a number"),
+      arguments(verify().put("token", ""), "token: must not be empty"),
+      arguments(verify().put("ip", "example.org"), "ip: must be an IPv4 or IPv6 address, was \"example.org\""),
+      arguments(verify().put("ip", "300.1.1.1"), "ip: must be an IPv4 or IPv6 address, was \"300.1.1.1\""),
+      arguments(verify().put("ip", new JsonArray()), "ip: must be a string, was an array"),
+      arguments(verify().put("windowMs", 0), "windowMs: must be > 0, was 0"),
+      arguments(verify().put("windowMs", "60000"), "windowMs: must be a number, was a string"),
+      arguments(verify().put("endpoint", "/unconfigured"), "endpoint: no rate limit applies to \"/unconfigured\" (none configured)"),
+      arguments(verify().put("extra", 1), "extra: unknown field (expected endpoint, failOnUnavailable, ip, token, windowMs)"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("badVerifies")
+  void badVerifyRequestsGet400NamingTheFieldAndNeverReachRedis(JsonObject body, String message) throws Exception {
+    long before = scriptCalls();
+    ReplyException e = failure(Addresses.RATELIMIT_VERIFY, body);
+    assertThat(e.failureCode()).isEqualTo(400);
+    assertThat(e.getMessage()).isEqualTo(message);
+    assertThat(scriptCalls()).isEqualTo(before);
+  }
+
+  @Test
+  void aBodyThatIsNotAnObjectGets400() throws Exception {
+    ReplyException e = failure(Addresses.RATELIMIT_CHECK, "key=k");
+    assertThat(e.failureCode()).isEqualTo(400);
+    assertThat(e.getMessage()).isEqualTo("body: must be a JSON object, was String");
+  }
+
+  @Test
+  void checkRepliesWithTheDecision() throws Exception {
+    JsonObject reply = await(vertx.eventBus().<JsonObject>request(PREFIX + Addresses.RATELIMIT_CHECK,
+      new JsonObject().put("key", "raw").put("limit", 3).put("windowMs", 60_000).put("cost", 2))).body();
+    assertThat(reply.getBoolean("allowed")).isTrue();
+    assertThat(reply.getLong("limit")).isEqualTo(3);
+    assertThat(reply.getLong("remaining")).isEqualTo(1);
+    assertThat(reply.getLong("resetMs")).isBetween(39_000L, 40_000L);
+    assertThat(reply.getLong("retryAfterMs")).isBetween(19_000L, 20_000L);
+    assertThat(reply.getString("source")).isEqualTo("REDIS");
+  }
+
+  @Test
+  void theTypedClientRoundTrips() throws Exception {
+    RateLimitClient client = RateLimitClient.create(vertx, PREFIX);
+    Decision first = await(client.check("typed", 1, Duration.ofHours(1)));
+    assertThat(first.allowed()).isTrue();
+    Decision second = await(client.check("typed", 1, Duration.ofHours(1)));
+    assertThat(second.allowed()).isFalse();
+    assertThat(second.retryAfterMs()).isPositive();
+
+    Decision v = await(client.verify("tok", "192.0.2.9", "/login"));
+    assertThat(v.allowed()).isTrue();
+    assertThat(v.policy()).isEqualTo("ip");
+    assertThat(v.limits()).extracting(Decision::policy).containsExactly("token", "ip");
+    await(client.verify("tok", "192.0.2.9", "/login"));
+    Decision rejected = await(client.verify("tok", "192.0.2.9", "/login"));
+    assertThat(rejected.allowed()).isFalse();
+    assertThat(rejected.policy()).isEqualTo("ip");
+
+    assertThatThrownBy(() -> await(client.check("typed", 0, Duration.ofHours(1))))
+      .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+        assertThat(e.field()).isEqualTo("limit");
+        assertThat(e.getMessage()).isEqualTo("limit: must be > 0, was 0");
+      });
+  }
+
+  @Test
+  void failClosedAnswers503OnlyToCallersAskingForErrors() throws Exception {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort();
+    }
+    Vertx other = Vertx.vertx();
+    RedisGateway dead = RedisGateway.create(other, new RedisKitOptions().setEndpoint("redis://127.0.0.1:" + deadPort)
+      .setConnectTimeoutMs(500));
+    try {
+      RateLimiter closed = RateLimiter.create(other, dead, "closed", new RateLimitOptions()
+        .setFailurePolicy(FailurePolicy.FAIL_CLOSED).setTimeoutMs(300));
+      RateLimitConsumers c = await(RateLimitConsumers.register(other, closed, "dead."));
+      RateLimitClient client = RateLimitClient.create(other, "dead.");
+      Decision d = await(client.check("x", 5, Duration.ofSeconds(1)));
+      assertThat(d.allowed()).isFalse();
+      assertThat(d.source()).isEqualTo(Source.FALLBACK);
+      assertThatThrownBy(() -> await(client.failOnUnavailable(true).check("x", 5, Duration.ofSeconds(1))))
+        .isInstanceOf(RedisUnavailableException.class);
+      Throwable raw = other.eventBus().request("dead." + Addresses.RATELIMIT_VERIFY, new JsonObject()
+          .put("endpoint", "/any").put("failOnUnavailable", true))
+        .toCompletionStage().toCompletableFuture().handle((r, err) -> err).join();
+      // No limit configured for /any: validation comes first, Redis being down or not.
+      assertThat(((ReplyException) raw).failureCode()).isEqualTo(400);
+      await(c.unregister());
+    } finally {
+      await(dead.close());
+      await(other.close());
+    }
+  }
+
+  @Test
+  void unregisterRemovesBothConsumers() throws Exception {
+    RateLimitConsumers extra = await(RateLimitConsumers.register(vertx, limiter, "gone."));
+    assertThat(extra.addresses()).containsExactly("gone.ratelimit.check", "gone.ratelimit.verify");
+    await(extra.unregister());
+    assertThatThrownBy(() -> await(RateLimitClient.create(vertx, "gone.").check("k", 1, Duration.ofSeconds(1))))
+      .isInstanceOf(RedisUnavailableException.class).hasMessageContaining("no consumer");
+  }
+}
