@@ -1,0 +1,228 @@
+package dev.rediskit.web;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.ratelimit.RateLimitOptions;
+import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
+import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServers;
+import dev.rediskit.web.ClientIpResolver.ForwardedHeader;
+import dev.rediskit.web.RateLimitHandlerOptions.LegacyHeaders;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The handler in a real HTTP server, called with a real client: headers on allowed and rejected
+ * responses, the 429 problem body, and client-IP resolution with and without a trusted proxy
+ * (the test client connects from 127.0.0.1, which is the "proxy" when trusted).
+ */
+@IntegrationTest
+class RateLimitHandlerIT {
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  private final List<RedisGateway> gateways = new ArrayList<>();
+  private final List<HttpServer> servers = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (HttpServer s : servers) {
+      await(s.close());
+    }
+    for (RedisGateway g : gateways) {
+      await(g.close());
+    }
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : e;
+    }
+  }
+
+  private RateLimiter limiter(Vertx vertx, String uri, RateLimitOptions options) throws Exception {
+    RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(uri).setConnectTimeoutMs(500));
+    gateways.add(gateway);
+    if (uri.equals(redis.server().uri())) {
+      await(gateway.ready());
+    }
+    return RateLimiter.create(vertx, gateway, "http", options);
+  }
+
+  /** @return the port of a server with the handler on /api/* in front of an echo of the body */
+  private int serve(Vertx vertx, RateLimitHandler handler) throws Exception {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(handler).handler(BodyHandler.create())
+      .handler(ctx -> ctx.response().end("ok:" + ctx.body().asString()));
+    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    servers.add(server);
+    return server.actualPort();
+  }
+
+  private static HttpResponse<Buffer> get(WebClient client, int port, MultiMap headers) throws Exception {
+    return await(client.get(port, "127.0.0.1", "/api/items").putHeaders(headers).send());
+  }
+
+  @Test
+  void allowedAndRejectedResponsesCarryTheDraftHeadersAndA429Problem(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    int port = serve(vertx, RateLimitHandler.create(limiter,
+      HttpRateLimitPolicy.perIp("per-ip", 3, Duration.ofHours(1)),
+      HttpRateLimitPolicy.perToken("per-token", 5, Duration.ofHours(1))));
+    WebClient client = WebClient.create(vertx);
+    MultiMap bearer = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer s3cr3t-token");
+
+    HttpResponse<Buffer> first = get(client, port, bearer);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.getHeader("RateLimit-Policy")).isEqualTo("\"per-ip\";q=3;w=3600, \"per-token\";q=5;w=3600");
+    // One of 3 an hour used: full again in 20 min; one of 5: in 12 min.
+    assertThat(first.getHeader("RateLimit")).isEqualTo("\"per-ip\";r=2;t=1200, \"per-token\";r=4;t=720");
+
+    // Without a token, the token policy does not count the request and is not reported.
+    HttpResponse<Buffer> anonymous = get(client, port, MultiMap.caseInsensitiveMultiMap());
+    assertThat(anonymous.statusCode()).isEqualTo(200);
+    assertThat(anonymous.getHeader("RateLimit")).matches("\"per-ip\";r=1;t=(2399|2400)");
+
+    assertThat(get(client, port, bearer).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> rejected = get(client, port, bearer);
+    assertThat(rejected.statusCode()).isEqualTo(429);
+    assertThat(rejected.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    long retryAfter = Long.parseLong(rejected.getHeader("Retry-After"));
+    // The next unit of 3 an hour comes back 20 min after the first request, give or take the test's duration.
+    assertThat(retryAfter).isBetween(1100L, 1200L);
+    // Policies are independent limits checked together: the token's allowed this request and
+    // counted it (3 of 5 used), though the IP's rejected it. Its t is capped at Retry-After.
+    assertThat(rejected.getHeader("RateLimit")).isEqualTo("\"per-ip\";r=0;t=" + retryAfter + ", \"per-token\";r=2;t=" + retryAfter);
+    assertThat(rejected.getHeader("RateLimit-Policy")).isEqualTo(first.getHeader("RateLimit-Policy"));
+    JsonObject problem = rejected.bodyAsJsonObject();
+    assertThat(problem.getString("type")).isEqualTo("https://iana.org/assignments/http-problem-types#quota-exceeded");
+    assertThat(problem.getInteger("status")).isEqualTo(429);
+    assertThat(problem.getString("title")).isNotBlank();
+    assertThat(problem.getString("detail")).contains("per-ip");
+    assertThat(problem.getJsonArray("violated-policies")).isEqualTo(new JsonArray().add("per-ip"));
+    // The raw token never reached Redis.
+    assertThat((List<?>) redis.server().command("KEYS", "*s3cr3t*")).isEmpty();
+  }
+
+  @Test
+  void aBodyHandlerAfterTheLimiterStillGetsTheBody(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    int port = serve(vertx, RateLimitHandler.create(limiter, HttpRateLimitPolicy.perRoute("route", 10, Duration.ofMinutes(1))));
+    HttpResponse<Buffer> r = await(WebClient.create(vertx).post(port, "127.0.0.1", "/api/items")
+      .sendBuffer(Buffer.buffer("payload")));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsString()).isEqualTo("ok:payload");
+    assertThat(r.getHeader("RateLimit")).startsWith("\"route\";r=9;");
+  }
+
+  @Test
+  void aClientCannotDodgeItsIpLimitWithItsOwnForwardedFor(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    // 127.0.0.1, the test client, is not a trusted proxy here.
+    int port = serve(vertx, RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
+      .addPolicy(HttpRateLimitPolicy.perIp("per-ip", 2, Duration.ofHours(1)))
+      .setClientIpResolver(ClientIpResolver.create(ForwardedHeader.X_FORWARDED_FOR, List.of("10.0.0.0/8", "fd00::/8")))));
+    WebClient client = WebClient.create(vertx);
+    List<Integer> statuses = new ArrayList<>();
+    for (String spoofed : List.of("203.0.113.1", "203.0.113.2", "203.0.113.3", "10.0.0.1, 203.0.113.4")) {
+      statuses.add(get(client, port, MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", spoofed)).statusCode());
+    }
+    assertThat(statuses).containsExactly(200, 200, 429, 429);
+    assertThat((List<?>) redis.server().command("KEYS", "*203.0.113*")).isEmpty();
+  }
+
+  @Test
+  void forwardedForIsHonouredFromATrustedProxyReadingFromTheRight(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    int port = serve(vertx, RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
+      .addPolicy(HttpRateLimitPolicy.perIp("per-ip", 1, Duration.ofHours(1)))
+      .setClientIpResolver(ClientIpResolver.create(ForwardedHeader.X_FORWARDED_FOR, List.of("127.0.0.1/32", "::1/128")))));
+    WebClient client = WebClient.create(vertx);
+    assertThat(get(client, port, xff("198.51.100.1")).statusCode()).isEqualTo(200);
+    assertThat(get(client, port, xff("198.51.100.2")).statusCode()).isEqualTo(200);
+    assertThat(get(client, port, xff("198.51.100.1")).statusCode()).isEqualTo(429);
+    // What the client wrote itself sits left of what the proxy appended, and is never read.
+    assertThat(get(client, port, xff("192.0.2.99, 198.51.100.2")).statusCode()).isEqualTo(429);
+    // A chain of trusted proxies is skipped; several header lines count as one list.
+    assertThat(get(client, port, MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "198.51.100.3")
+      .add("X-Forwarded-For", "127.0.0.1")).statusCode()).isEqualTo(200);
+    assertThat(get(client, port, xff("198.51.100.3, 127.0.0.1")).statusCode()).isEqualTo(429);
+    assertThat((List<?>) redis.server().command("KEYS", "*198.51.100.1*")).hasSize(1);
+  }
+
+  @Test
+  void theForwardedHeaderIsReadWhenThatIsWhatTheProxiesWrite(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    int port = serve(vertx, RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
+      .addPolicy(HttpRateLimitPolicy.perIp("per-ip", 1, Duration.ofHours(1)))
+      .setClientIpResolver(ClientIpResolver.create(ForwardedHeader.FORWARDED, List.of("127.0.0.0/8")))));
+    WebClient client = WebClient.create(vertx);
+    MultiMap v6 = MultiMap.caseInsensitiveMultiMap().add("Forwarded", "for=\"[2001:db8:cafe::17]:4711\";proto=https");
+    assertThat(get(client, port, v6).statusCode()).isEqualTo(200);
+    // Another address of the same /64: the same client.
+    MultiMap sameNet = MultiMap.caseInsensitiveMultiMap().add("Forwarded", "for=\"[2001:db8:cafe::99]\"");
+    assertThat(get(client, port, sameNet).statusCode()).isEqualTo(429);
+    // X-Forwarded-For is not what these proxies write: ignored, so the peer (127.0.0.1, trusted, no Forwarded) is the client.
+    assertThat(get(client, port, xff("203.0.113.5")).statusCode()).isEqualTo(200);
+    assertThat(get(client, port, xff("203.0.113.6")).statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void legacyHeadersWhenAskedFor(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    int port = serve(vertx, RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
+      .addPolicy(HttpRateLimitPolicy.perIp("per-ip", 10, Duration.ofMinutes(1)))
+      .addPolicy(HttpRateLimitPolicy.perRoute("route", 100, Duration.ofMinutes(1)))
+      .setLegacyHeaders(LegacyHeaders.X_RATELIMIT)));
+    HttpResponse<Buffer> r = get(WebClient.create(vertx), port, MultiMap.caseInsensitiveMultiMap());
+    // The most restrictive policy's values: the IP's.
+    assertThat(r.getHeader("X-RateLimit-Limit")).isEqualTo("10");
+    assertThat(r.getHeader("X-RateLimit-Remaining")).isEqualTo("9");
+    assertThat(r.getHeader("X-RateLimit-Reset")).isEqualTo("6");
+    assertThat(r.getHeader("RateLimit-Limit")).isNull();
+  }
+
+  @Test
+  void failClosedWithoutRedisAnswers503(Vertx vertx) throws Exception {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort();
+    }
+    RateLimiter limiter = limiter(vertx, "redis://127.0.0.1:" + deadPort, new RateLimitOptions()
+      .setFailurePolicy(FailurePolicy.FAIL_CLOSED).setTimeoutMs(300));
+    int port = serve(vertx, RateLimitHandler.create(limiter, HttpRateLimitPolicy.perIp("per-ip", 10, Duration.ofMinutes(1))));
+    HttpResponse<Buffer> r = get(WebClient.create(vertx), port, MultiMap.caseInsensitiveMultiMap());
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(r.bodyAsJsonObject().getString("type")).endsWith("#temporary-reduced-capacity");
+  }
+
+  private static MultiMap xff(String value) {
+    return MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", value);
+  }
+}
