@@ -43,4 +43,58 @@ class RateLimitOptionsTest {
         "rateLimit.timeoutMs: must be between 1 and 60000 ms, was 0",
         "rateLimit.localSharePercent: must be between 1 and 100 percent, was 200"));
   }
+
+  @Test
+  void limitsReadFromJsonInEveryForm() {
+    RateLimitOptions o = new RateLimitOptions(new JsonObject()
+      .put("defaultTokenLimit", "100/1m").put("defaultIpLimit", "10/1s;burst=20")
+      .put("endpointLimits", new JsonObject()
+        .put("/login", new JsonObject().put("token", "5/1m").put("ip", new JsonObject().put("limit", 20).put("windowMs", 60_000))))
+      .put("serviceLimits", "{\"mailer\": \"50/1s\"}")
+      .put("algorithm", "fixed-window").put("shadowMode", "true").put("ipv6PrefixLength", 56));
+    assertThat(o.problems()).isEmpty();
+    assertThat(o.getDefaultLimits()).isEqualTo(new EndpointLimits(Limit.parse("100/1m"), Limit.parse("10/1s;burst=20"), null));
+    assertThat(o.getEndpointLimits().get("/login")).isEqualTo(new EndpointLimits(Limit.parse("5/1m"), Limit.parse("20/1m"), null));
+    assertThat(o.getServiceLimits()).containsEntry("mailer", Limit.parse("50/1s"));
+    assertThat(o.getAlgorithm()).isEqualTo(RateLimitOptions.Algorithm.FIXED_WINDOW);
+    assertThat(o.isShadowMode()).isTrue();
+    assertThat(o.getIpv6PrefixLength()).isEqualTo(56);
+    assertThat(new RateLimitOptions(o.toJson())).usingRecursiveComparison().isEqualTo(o);
+    assertThat(o.toJson().getJsonObject("endpointLimits"))
+      .isEqualTo(new JsonObject().put("/login", new JsonObject().put("token", "5/1m").put("ip", "20/1m")));
+  }
+
+  @Test
+  void badLimitsAreReportedWithTheirEntry() {
+    RateLimitOptions o = new RateLimitOptions(new JsonObject()
+      .put("defaultIpLimit", "lots")
+      .put("endpointLimits", new JsonObject()
+        .put("/login", new JsonObject().put("ip", "0/1m"))
+        .put("/search", new JsonObject().put("tokens", "5/1m"))
+        .put("/x", "5/1m"))
+      .put("serviceLimits", new JsonObject().put("mailer", "5/1w"))
+      .put("ipv6PrefixLength", 0));
+    assertThat(o.problems()).containsExactlyInAnyOrder(
+      "rateLimit.defaultIpLimit: limit: expected LIMIT/WINDOW such as \"100/1m\", was \"lots\"",
+      "rateLimit.endpointLimits: entry \"/login\": ip: limit: must be between 1 and 1000000000, was 0",
+      "rateLimit.endpointLimits: entry \"/search\": tokens: unknown limit (expected token, ip, endpoint)",
+      "rateLimit.endpointLimits: entry \"/x\": limits: expected an object {token?, ip?, endpoint?}, was \"5/1m\"",
+      "rateLimit.serviceLimits: entry \"mailer\": limit: expected LIMIT/WINDOW[;burst=N] with whole numbers, such as \"100/1m\", was \"5/1w\"",
+      "rateLimit.ipv6PrefixLength: must be between 1 and 128 bits, was 0");
+  }
+
+  @Test
+  void theSlidingWindowRefusesLimitsItCannotCountExactly() {
+    RateLimitOptions o = new RateLimitOptions().setAlgorithm(RateLimitOptions.Algorithm.SLIDING_WINDOW)
+      .putServiceLimit("huge", Limit.parse("1000000000/1d"));
+    assertThat(o.problems()).containsExactly("rateLimit.serviceLimits: 1000000000/1d: limit: limit * windowMs must be at most"
+      + " 2^51 for SLIDING_WINDOW, was 1000000000 * 86400000");
+    assertThat(o.setAlgorithm(RateLimitOptions.Algorithm.GCRA).problems()).isEmpty();
+  }
+
+  @Test
+  void settersRefuseBadNames() {
+    assertThatThrownBy(() -> new RateLimitOptions().putEndpointLimits("", EndpointLimits.NONE))
+      .isInstanceOf(IllegalArgumentException.class).hasMessage("rateLimit.endpointLimits: name: must not be empty");
+  }
 }

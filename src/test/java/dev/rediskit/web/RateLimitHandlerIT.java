@@ -193,6 +193,28 @@ class RateLimitHandlerIT {
   }
 
   @Test
+  void theApiKeyHeaderIsReadBeforeTheBearerToken(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    int port = serve(vertx, RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
+      .addPolicy(HttpRateLimitPolicy.perToken("per-key", 1, Duration.ofHours(1)))
+      .setApiKeyHeader("X-API-Key")));
+    WebClient client = WebClient.create(vertx);
+    MultiMap both = MultiMap.caseInsensitiveMultiMap().add("X-API-Key", "key-1").add("Authorization", "Bearer other");
+    assertThat(get(client, port, both).statusCode()).isEqualTo(200);
+    assertThat(get(client, port, MultiMap.caseInsensitiveMultiMap().add("X-API-Key", "key-1")).statusCode()).isEqualTo(429);
+    // The bearer token counts on its own when no API key is sent; the scheme is case-insensitive.
+    assertThat(get(client, port, MultiMap.caseInsensitiveMultiMap().add("Authorization", "bearer other")).statusCode())
+      .isEqualTo(200);
+    assertThat(get(client, port, MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer other")).statusCode())
+      .isEqualTo(429);
+    // A request without any token is not counted by a token policy.
+    HttpResponse<Buffer> none = get(client, port, MultiMap.caseInsensitiveMultiMap().add("Authorization", "Basic dXNlcjpwdw=="));
+    assertThat(none.statusCode()).isEqualTo(200);
+    assertThat(none.getHeader("RateLimit")).isNull();
+    assertThat(none.getHeader("RateLimit-Policy")).isEqualTo("\"per-key\";q=1;w=3600");
+  }
+
+  @Test
   void legacyHeadersWhenAskedFor(Vertx vertx) throws Exception {
     RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
     int port = serve(vertx, RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
