@@ -1,0 +1,280 @@
+package dev.rediskit.bench;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.client.Script;
+import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.RateLimitOptions;
+import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.ratelimit.impl.Scripts;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * The limiter side by side with the same script sent raw and with Bucket4j's Redis back-end
+ * (Lettuce, compare-and-swap proxy manager), in one run against one redis-server, at 64 in
+ * flight: on 1,000 keys and on one hot key. Also the server's cost per decision
+ * ({@code usec_per_call} of EVALSHA in INFO commandstats, next to a straightforward GCRA script
+ * for reference) and the throughput of checks on a blocked key (the deny cache).
+ *
+ * <p>Every check is allowed (1,000,000 per second per key) so that Redis does the full work: a
+ * read, the arithmetic and a write.
+ *
+ * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.RateLimitBenchmark [-Dbench.seconds=5]</pre>
+ */
+public final class RateLimitBenchmark {
+
+  static final int KEYS = 1_000;
+  static final int IN_FLIGHT = 64;
+  static final Limit LIMIT = Limit.of(1_000_000, 1_000);
+
+  /**
+   * A GCRA as commonly written (go-redis/redis_rate's shape): float arithmetic in seconds, a
+   * table of four values returned, {@code redis.replicate_commands()}. For comparison of
+   * {@code usec_per_call} only.
+   */
+  static final Script STRAIGHTFORWARD_GCRA = Script.of(String.join("\n",
+    "redis.replicate_commands()",
+    "local rate_limit_key = KEYS[1]",
+    "local burst = tonumber(ARGV[1])",
+    "local rate = tonumber(ARGV[2])",
+    "local period = tonumber(ARGV[3])",
+    "local cost = tonumber(ARGV[4])",
+    "local emission_interval = period / rate",
+    "local increment = emission_interval * cost",
+    "local burst_offset = emission_interval * burst",
+    "local jan_1_2017 = 1483228800",
+    "local now = redis.call('TIME')",
+    "now = (now[1] - jan_1_2017) + (now[2] / 1000000)",
+    "local tat = redis.call('GET', rate_limit_key)",
+    "if not tat then tat = now else tat = tonumber(tat) end",
+    "tat = math.max(tat, now)",
+    "local new_tat = tat + increment",
+    "local allow_at = new_tat - burst_offset",
+    "local diff = now - allow_at",
+    "local remaining = diff / emission_interval",
+    "if remaining < 0 then",
+    "  local reset_after = tat - now",
+    "  local retry_after = diff * -1",
+    "  return {0, 0, tostring(retry_after), tostring(reset_after)}",
+    "end",
+    "local reset_after = new_tat - now",
+    "if reset_after > 0 then redis.call('SET', rate_limit_key, new_tat, 'EX', math.ceil(reset_after)) end",
+    "local retry_after = -1",
+    "return {cost, remaining, tostring(retry_after), tostring(reset_after)}"));
+
+  private RateLimitBenchmark() {
+  }
+
+  /**
+   * @param args unused
+   * @throws Exception on failure
+   */
+  public static void main(String[] args) throws Exception {
+    long measureMs = Long.getLong("bench.seconds", 5) * 1000;
+    long warmupMs = Math.max(1000, measureMs / 2);
+    try (Harness.Server server = Harness.Server.start()) {
+      Vertx vertx = Harness.vertx();
+      Context ctx = vertx.getOrCreateContext();
+      Random rnd = new Random(42);
+      Supplier<String> key = () -> "k" + rnd.nextInt(KEYS);
+
+      RedisGateway[] gw = new RedisGateway[1];
+      RateLimiter[] limiter = new RateLimiter[1];
+      RedisConnection[] raw = new RedisConnection[1];
+      Future.<Void>future(p -> ctx.runOnContext(v -> {
+        RedisKitOptions options = new RedisKitOptions().setEndpoint(server.url());
+        gw[0] = RedisGateway.create(vertx, options);
+        // The defaults, as an application gets them (250 ms limiter timeout, deny cache on).
+        limiter[0] = RateLimiter.create(vertx, gw[0], "bench", new RateLimitOptions());
+        Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxWaitingHandlers(8192))
+          .connect().compose(c -> {
+            raw[0] = c;
+            return gw[0].ready();
+          }).<Void>mapEmpty().onComplete(p);
+      })).await();
+      String sha = onContext(ctx, () -> raw[0].send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(Scripts.GCRA.source())))
+        .toString();
+      String straightSha = onContext(ctx, () -> raw[0].send(Request.cmd(Command.SCRIPT).arg("LOAD")
+        .arg(STRAIGHTFORWARD_GCRA.source()))).toString();
+      // The arguments the limiter computes for this limit: 1 us per unit, a tolerance of one second.
+      String increment = "1";
+      String tolerance = Long.toString(1_000_000L);
+
+      RedisClient lettuce = RedisClient.create(server.url());
+      StatefulRedisConnection<byte[], byte[]> lettuceConnection = lettuce.connect(ByteArrayCodec.INSTANCE);
+      AsyncProxyManager<byte[]> bucket4j = Bucket4jLettuce.casBasedBuilder(lettuceConnection)
+        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+        .build().asAsync();
+      BucketConfiguration config = BucketConfiguration.builder()
+        .addLimit(l -> l.capacity(1_000_000).refillGreedy(1_000_000, Duration.ofSeconds(1)))
+        .build();
+      List<AsyncBucketProxy> buckets = new ArrayList<>();
+      for (int i = 0; i < KEYS; i++) {
+        buckets.add(bucket4j.builder().build(("b4j:k" + i).getBytes(StandardCharsets.UTF_8), config));
+      }
+      AsyncBucketProxy hotBucket = bucket4j.builder().build("b4j:hot".getBytes(StandardCharsets.UTF_8), config);
+
+      List<Harness.Result> results = new ArrayList<>();
+      System.out.println(Harness.HEADER);
+
+      // The API and the raw script alternate over several rounds, each with its EVALSHA cost
+      // from INFO commandstats: on a shared machine a single pair is at the mercy of whatever
+      // else runs, the median ratio much less so.
+      int rounds = Integer.getInteger("bench.rounds", 3);
+      List<Double> ratios = new ArrayList<>();
+      List<Double> apiUsec = new ArrayList<>();
+      List<Double> rawUsec = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        resetStats(ctx, raw[0]);
+        Harness.Result api = print(Harness.run(ctx, "check() API, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
+          () -> limiter[0].check(key.get(), LIMIT, 1)));
+        apiUsec.add(usecPerCall(ctx, raw[0]));
+        resetStats(ctx, raw[0]);
+        Harness.Result rawScript = print(Harness.run(ctx, "raw EVALSHA pipelined, 1000 keys", IN_FLIGHT, warmupMs,
+          measureMs, () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg("rediskit:rl:g:k:" + key.get())
+            .arg(increment).arg(tolerance))));
+        rawUsec.add(usecPerCall(ctx, raw[0]));
+        results.add(api);
+        results.add(rawScript);
+        ratios.add(api.opsPerSec() / rawScript.opsPerSec());
+      }
+
+      results.add(print(Harness.run(ctx, "Bucket4j Lettuce CAS, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
+        () -> Future.fromCompletionStage(buckets.get(rnd.nextInt(KEYS)).tryConsume(1), ctx))));
+
+      resetStats(ctx, raw[0]);
+      results.add(print(Harness.run(ctx, "straightforward GCRA raw, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
+        () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(straightSha).arg(1).arg("straight:" + key.get())
+          .arg(1_000_000).arg(1_000_000).arg(1).arg(1)))));
+      double straightUsec = usecPerCall(ctx, raw[0]);
+      resetStats(ctx, raw[0]);
+      results.add(print(Harness.run(ctx, "raw EVALSHA pipelined, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
+        () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg("rediskit:rl:g:k:" + key.get())
+          .arg(increment).arg(tolerance)))));
+      rawUsec.add(usecPerCall(ctx, raw[0]));
+
+      Harness.Result apiHot = print(Harness.run(ctx, "check() API, one hot key", IN_FLIGHT, warmupMs, measureMs,
+        () -> limiter[0].check("hot", LIMIT, 1)));
+      Harness.Result rawHot = print(Harness.run(ctx, "raw EVALSHA pipelined, one hot key", IN_FLIGHT, warmupMs, measureMs,
+        () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg("rediskit:rl:g:k:hot")
+          .arg(increment).arg(tolerance))));
+      Harness.Result bucketHot = print(Harness.run(ctx, "Bucket4j Lettuce CAS, one hot key", IN_FLIGHT, warmupMs, measureMs,
+        () -> Future.fromCompletionStage(hotBucket.tryConsume(1), ctx)));
+
+      double blocked = blockedKeyChecksPerSecond(ctx, limiter[0], measureMs);
+
+      System.out.println();
+      System.out.printf(Locale.ROOT, "usec_per_call of EVALSHA (INFO commandstats): limiter script via check() %s,"
+        + " sent raw %s; straightforward GCRA %.2f%n", apiUsec, rawUsec, straightUsec);
+      System.out.printf(Locale.ROOT, "ratio check() / raw script at %d in flight, 1000 keys, per round: %s, median %.2f;"
+        + " one hot key: %.2f%n", IN_FLIGHT, ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
+        median(ratios), apiHot.opsPerSec() / rawHot.opsPerSec());
+      System.out.printf(Locale.ROOT, "ratio check() / Bucket4j, 1000 keys: %.2f; one hot key: %.2f%n",
+        median(results.stream().filter(r -> r.name().equals("check() API, 1000 keys")).map(Harness.Result::opsPerSec).toList())
+          / find(results, "Bucket4j Lettuce CAS, 1000 keys"),
+        apiHot.opsPerSec() / bucketHot.opsPerSec());
+      System.out.printf(Locale.ROOT, "checks on a blocked key (deny cache, one event loop): %.0f/s%n", blocked);
+
+      lettuceConnection.close();
+      lettuce.shutdown();
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * Checks on a key that is blocked for an hour, answered by the deny cache. They complete at
+   * once, so they are run in batches (a closed loop of already-completed futures would only
+   * measure recursion), each batch one event-loop task.
+   */
+  static double blockedKeyChecksPerSecond(Context ctx, RateLimiter limiter, long measureMs) {
+    Limit one = Limit.of(1, 3_600_000);
+    onContext(ctx, () -> limiter.check("blocked", one, 1));
+    Decision denied = onContext(ctx, () -> limiter.check("blocked", one, 1));
+    if (denied.allowed()) {
+      throw new IllegalStateException("the key should be blocked");
+    }
+    long[] count = {0};
+    long start = System.nanoTime();
+    long end = start + measureMs * 1_000_000L;
+    while (System.nanoTime() < end) {
+      onContext(ctx, () -> {
+        for (int i = 0; i < 10_000; i++) {
+          limiter.check("blocked", one, 1).onSuccess(d -> {
+            if (d.source() == Decision.Source.DENY_CACHE) {
+              count[0]++;
+            }
+          });
+        }
+        return Future.succeededFuture();
+      });
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    return count[0] / secs;
+  }
+
+  static void resetStats(Context ctx, RedisConnection c) {
+    onContext(ctx, () -> c.send(Request.cmd(Command.CONFIG).arg("RESETSTAT")));
+  }
+
+  static double usecPerCall(Context ctx, RedisConnection c) {
+    Response info = onContext(ctx, () -> c.send(Request.cmd(Command.INFO).arg("commandstats")));
+    for (String line : info.toString().split("\r?\n")) {
+      if (line.startsWith("cmdstat_evalsha:")) {
+        for (String part : line.substring(line.indexOf(':') + 1).split(",")) {
+          if (part.startsWith("usec_per_call=")) {
+            return Double.parseDouble(part.substring("usec_per_call=".length()));
+          }
+        }
+      }
+    }
+    return Double.NaN;
+  }
+
+  static <T> T onContext(Context ctx, Supplier<Future<T>> work) {
+    Promise<T> p = Promise.promise();
+    ctx.runOnContext(v -> work.get().onComplete(p));
+    return p.future().await();
+  }
+
+  static Harness.Result print(Harness.Result r) {
+    System.out.println(r.line());
+    return r;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  static double find(List<Harness.Result> rs, String name) {
+    return rs.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().opsPerSec();
+  }
+}
