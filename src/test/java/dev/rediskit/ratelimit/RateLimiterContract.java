@@ -86,8 +86,10 @@ abstract class RateLimiterContract {
       all.add(limiter.check("hot", 100, Duration.ofHours(1)));
     }
     await(Future.all(all));
-    assertThat(all).allMatch(f -> f.result().source() == Source.REDIS);
+    // Rejections may come from the deny cache once Redis has rejected the key; allowances only from Redis.
+    assertThat(all).noneMatch(f -> f.result().source() == Source.FALLBACK);
     assertThat(all.stream().filter(f -> f.result().allowed()).count()).isEqualTo(100);
+    assertThat(all).filteredOn(f -> f.result().allowed()).allMatch(f -> f.result().source() == Source.REDIS);
     assertThat(limiter.stats().decisions(Outcome.ALLOWED)).isEqualTo(100);
     assertThat(limiter.stats().decisions(Outcome.REJECTED)).isEqualTo(9_900);
   }
@@ -147,28 +149,28 @@ abstract class RateLimiterContract {
     RateLimiter limiter = limiter(vertx, patient().setDenyCacheSize(0));
     String key = "rl-test:rate";
     String redisKey = "rediskit:rl:g:k:" + key;
-    Duration window = Duration.ofMillis(500);
-    // 5 per 500 ms: a burst of 5, then one every 100 ms.
+    Duration window = Duration.ofSeconds(2);
+    // 10 per 2 s: a burst of 10, then one every 200 ms.
     long start = target().timeMicros(redisKey);
     int allowed = 0;
-    for (int i = 0; i < 5; i++) {
-      allowed += await(limiter.check(key, 5, window)).allowed() ? 1 : 0;
+    for (int i = 0; i < 10; i++) {
+      allowed += await(limiter.check(key, 10, window)).allowed() ? 1 : 0;
     }
-    assertThat(allowed).isEqualTo(5);
-    Decision denied = await(limiter.check(key, 5, window));
+    assertThat(allowed).isEqualTo(10);
+    Decision denied = await(limiter.check(key, 10, window));
     assertThat(denied.allowed()).isFalse();
-    assertThat(denied.retryAfterMs()).isBetween(1L, 100L);
-    // Keep asking for about 1.2 s of Redis time. The limiter guarantees the upper bound exactly;
-    // the lower bound holds as long as the test thread is not stalled for a whole burst (500 ms),
-    // since units missed meanwhile accumulate up to the burst.
-    long end = start + 1_200_000;
+    assertThat(denied.retryAfterMs()).isBetween(1L, 200L);
+    // Keep asking for about 1.6 s of Redis time. The limiter guarantees the upper bound exactly.
+    // The lower bound holds unless the test thread stalls for a whole burst (2 s), since units
+    // missed meanwhile accumulate up to the burst: a generous margin for a shared machine.
+    long end = start + 1_600_000;
     long now;
     do {
-      allowed += await(limiter.check(key, 5, window)).allowed() ? 1 : 0;
+      allowed += await(limiter.check(key, 10, window)).allowed() ? 1 : 0;
       now = target().timeMicros(redisKey);
     } while (now < end);
-    long elapsedUnits = (now - start) / 100_000;
-    assertThat((long) allowed).isLessThanOrEqualTo(5 + elapsedUnits + 1).isGreaterThanOrEqualTo(5 + elapsedUnits - 3);
+    long elapsedUnits = (now - start) / 200_000;
+    assertThat((long) allowed).isLessThanOrEqualTo(10 + elapsedUnits + 1).isGreaterThanOrEqualTo(10 + elapsedUnits - 3);
   }
 
   @Test
@@ -357,17 +359,17 @@ abstract class RateLimiterContract {
         assertThat(last.allowed()).isFalse();
         assertThat(last.retryAfterMs()).isPositive().isLessThanOrEqualTo(denied.retryAfterMs());
       } else if (!last.allowed()) {
-        // The entry ends at the call's start plus Redis' wait, so up to one round trip early:
-        // then Redis is asked and says "a moment more".
+        // The entry ends at the call's start plus Redis' wait, so up to one round trip early
+        // (longer if the call queued on a busy machine): then Redis is asked and says "a moment more".
         early++;
-        assertThat(last.retryAfterMs()).isLessThanOrEqualTo(TOLERANCE_MS);
+        assertThat(last.retryAfterMs()).isLessThanOrEqualTo(200);
       } else {
         break;
       }
     }
     assertThat(last.source()).isEqualTo(Source.REDIS);
     assertThat(local).isPositive();
-    assertThat(early).isLessThanOrEqualTo(2);
+    assertThat(early).isLessThanOrEqualTo(5);
     // While the key was blocked (about a second of checks), Redis saw no command for it.
     assertThat(target().calls("evalsha") + target().calls("eval") - before).isEqualTo(1 + early);
     assertThat(limiter.stats().denyCacheHits()).isEqualTo(local);
