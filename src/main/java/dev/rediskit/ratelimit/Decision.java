@@ -23,7 +23,8 @@ import java.util.List;
  * @param source where the decision came from
  * @param shadowRejected whether the request would have been rejected, had shadow mode been off
  * @param limits for {@link RateLimiter#verifyAndLimit}: the state of each limit applied (when the
- * request was rejected, none of them was consumed); empty otherwise
+ * request was rejected, none of them was consumed; from the deny cache, only the blocked one);
+ * empty otherwise
  * @param failure for {@link Source#FALLBACK}: why Redis could not decide; {@code null} otherwise
  */
 public record Decision(boolean allowed, long limit, long remaining, long resetMs, long retryAfterMs, long windowMs,
