@@ -28,6 +28,9 @@ public final class HttpRateLimitPolicy {
     CUSTOM
   }
 
+  /** Longest policy name, in characters: it is sent in every response's headers and is part of every key. */
+  public static final int MAX_NAME_LENGTH = 64;
+
   private final String name;
   private final Limit limit;
   private final long cost;
@@ -35,9 +38,10 @@ public final class HttpRateLimitPolicy {
   private final Function<RoutingContext, String> keyFunction;
 
   private HttpRateLimitPolicy(String name, Limit limit, long cost, KeyKind kind, Function<RoutingContext, String> keyFunction) {
-    if (name == null || name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128
-      || c == '-' || c == '_' || c == '.')) {
-      throw new IllegalArgumentException("policy name: must be letters, digits, '-', '_' or '.', was \"" + name + "\"");
+    if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH
+      || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '_' || c == '.')) {
+      throw new IllegalArgumentException("policy name: must be 1 to " + MAX_NAME_LENGTH
+        + " letters, digits, '-', '_' or '.', was \"" + name + "\"");
     }
     if (cost < 1 || cost > limit.limit() || cost > limit.burst()) {
       throw new IllegalArgumentException("cost: must be between 1 and the limit (and burst), was " + cost);

@@ -11,6 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -311,6 +313,35 @@ abstract class RateLimiterContract {
     assertThat(other.allowed()).isTrue();
     assertThat(byPolicy(other).get("token").remaining()).isEqualTo(1);
     assertThat(target().keys("*token-a*")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Algorithm.class)
+  void everyAlgorithmDecidesVerifyAllOrNothingAndTheDenyCacheHoldsTheBlockedIp(Algorithm algorithm, Vertx vertx) {
+    RateLimitOptions options = patient().setAlgorithm(algorithm)
+      .putEndpointLimits("/pay", new EndpointLimits(Limit.parse("5/1h"), Limit.parse("2/1h"), null));
+    RateLimiter limiter = limiter(vertx, options);
+    assertThat(await(limiter.verifyAndLimit("tok", "203.0.113.1", "/pay")).allowed()).isTrue();
+    assertThat(await(limiter.verifyAndLimit("tok", "203.0.113.1", "/pay")).allowed()).isTrue();
+    Decision rejected = await(limiter.verifyAndLimit("tok", "203.0.113.1", "/pay"));
+    assertThat(rejected.allowed()).isFalse();
+    assertThat(rejected.source()).isEqualTo(Source.REDIS);
+    assertThat(rejected.policy()).isEqualTo("ip");
+    assertThat(rejected.retryAfterMs()).isPositive();
+    assertThat(byPolicy(rejected).get("token").remaining()).isEqualTo(3);
+    // The blocked IP is held locally whatever token comes with it.
+    Decision cached = await(limiter.verifyAndLimit("other-token", "203.0.113.1", "/pay"));
+    assertThat(cached.allowed()).isFalse();
+    assertThat(cached.source()).isEqualTo(Source.DENY_CACHE);
+    assertThat(cached.policy()).isEqualTo("ip");
+    // The token was not charged by the rejections: 3 left from another address.
+    Decision elsewhere = await(limiter.verifyAndLimit("tok", "203.0.113.2", "/pay"));
+    assertThat(elsewhere.allowed()).isTrue();
+    assertThat(byPolicy(elsewhere).get("token").remaining()).isEqualTo(2);
+    // Costs take several units or none.
+    assertThat(await(limiter.check("cost-" + algorithm, 5, Duration.ofHours(1), 4)).remaining()).isEqualTo(1);
+    assertThat(await(limiter.check("cost-" + algorithm, 5, Duration.ofHours(1), 2)).allowed()).isFalse();
+    assertThat(await(limiter.check("cost-" + algorithm, 5, Duration.ofHours(1), 1)).allowed()).isTrue();
   }
 
   @Test
