@@ -40,6 +40,11 @@ public interface RateLimitStats {
   /** @return how often the limiter switched back from its failure policy to Redis */
   long switchesToRedis();
 
+  /** @return switches in either direction, the total a metrics layer reports as policy switches */
+  default long policySwitches() {
+    return switchesToFallback() + switchesToRedis();
+  }
+
   /** @return whether the failure policy decides right now (the last answer did not come from Redis) */
   boolean fallbackActive();
 
