@@ -396,7 +396,7 @@ public class RedisGatewayImpl implements RedisGateway {
         return;
       }
       Throwable cause = ar.cause();
-      if (cause instanceof ErrorType err) {
+      if (cause instanceof ErrorType err && !isClientSideError(err)) {
         // An error reply: the connection works, so the breaker is not told.
         if (observer != null) {
           notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
@@ -419,8 +419,23 @@ public class RedisGatewayImpl implements RedisGateway {
     }
 
     String commandName() {
-      return request instanceof Request r ? r.command().toString() : "batch";
+      return request instanceof Request r ? RedisGatewayImpl.commandName(r.command()) : "BATCH";
     }
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Command, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Upper-case name of a command, computed once per command (names are a small, fixed set). */
+  static String commandName(Command command) {
+    return NAMES.computeIfAbsent(command, c -> c.toString().toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * The client reports a closed connection and protocol trouble as error values too; those are
+   * connection failures, not replies from Redis.
+   */
+  private static boolean isClientSideError(ErrorType err) {
+    return err.is("CONNECTION_CLOSED") || err.is("ILLEGAL_STATE");
   }
 
   // ---------------------------------------------------------------- deadlines
