@@ -166,6 +166,7 @@ public class RedisKitOptions {
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
   // Where RedisKitConfig read each key from, so that a problem can say which variable to fix.
   private final Map<String, Origin> origins = new HashMap<>();
+  private boolean endpointsConfigured;
 
   /** The source of a key's value, and the value it produced (the label is dropped once the value is changed). */
   private record Origin(String source, Object value) {
@@ -205,6 +206,7 @@ public class RedisKitOptions {
     this.rateLimit = new RateLimitOptions(other.rateLimit);
     this.inputProblems.putAll(other.inputProblems);
     this.origins.putAll(other.origins);
+    this.endpointsConfigured = other.endpointsConfigured;
   }
 
   /**
@@ -234,6 +236,7 @@ public class RedisKitOptions {
   RedisKitOptions(JsonObject json, Map<String, String> sources, List<String> sourceProblems) {
     JsonOptionsReader in = new JsonOptionsReader(json, "", inputProblems);
     List<String> list = in.readStringList("endpoints");
+    endpointsConfigured = json.containsKey("endpoints");
     if (list != null) {
       endpoints = new ArrayList<>(list);
     }
@@ -468,6 +471,7 @@ public class RedisKitOptions {
       OptionChecks.require(endpointProblem("endpoints[" + i + "]", endpoints.get(i), null));
     }
     this.endpoints = new ArrayList<>(endpoints);
+    this.endpointsConfigured = true;
     accepted("endpoints");
     return this;
   }
@@ -481,6 +485,17 @@ public class RedisKitOptions {
    */
   public RedisKitOptions setEndpoint(String endpoint) {
     return setEndpoints(Arrays.asList(endpoint));
+  }
+
+  /**
+   * Whether the endpoints were set at all (by a setter, the JSON, the environment or a system
+   * property), as opposed to left at {@link #DEFAULT_ENDPOINT}. Lets an application tell "use the
+   * local default" from "nothing configured" (the example starts an embedded Redis then).
+   *
+   * @return {@code true} when the endpoints were configured
+   */
+  public boolean isEndpointsConfigured() {
+    return endpointsConfigured;
   }
 
   /** @return the topology */
