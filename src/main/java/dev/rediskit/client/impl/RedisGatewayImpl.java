@@ -76,6 +76,7 @@ public class RedisGatewayImpl implements RedisGateway {
   private long reconnectTimer = -1;
   private long reconnects;
   private boolean authFailed;
+  private int consecutiveConnectFailures;
   private long completions;
   private long completionsAtLastTick;
   private long lastProgressNanos = System.nanoTime();
@@ -533,6 +534,7 @@ public class RedisGatewayImpl implements RedisGateway {
     connection = conn;
     state = ConnectionState.CONNECTED;
     authFailed = false;
+    consecutiveConnectFailures = 0;
     reconnectDelayMs = INITIAL_RECONNECT_DELAY_MS;
     lastProgressNanos = System.nanoTime();
     conn.exceptionHandler(err -> context.runOnContext(v -> connectionLost(conn,
@@ -564,7 +566,9 @@ public class RedisGatewayImpl implements RedisGateway {
     // A refused password will not get better by itself: retry slowly, not in a storm.
     long delay = authFailed ? options.getReconnectMaxDelayMs() : reconnectDelayMs;
     reconnectDelayMs = Math.min(options.getReconnectMaxDelayMs(), reconnectDelayMs * 2);
-    LOG.log(System.Logger.Level.WARNING, "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
+    // Loud once per outage, quiet for the retries that follow.
+    LOG.log(consecutiveConnectFailures++ == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+      "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
     reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> connect()));
   }
 
