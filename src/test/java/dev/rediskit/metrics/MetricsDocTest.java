@@ -21,14 +21,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps {@code docs/METRICS.md} equal to what {@link MeterNames} says, with the Prometheus series
- * names taken from a real Micrometer Prometheus registry rather than written by hand. Regenerate
- * the document after changing a meter with {@value #REGENERATE_COMMAND}.
+ * names taken from a real Micrometer Prometheus registry rather than written by hand; and checks
+ * that the shipped Grafana dashboard and alert rules only use series that exist. Regenerate the
+ * document after changing a meter with {@value #REGENERATE_COMMAND}.
  */
 class MetricsDocTest {
 
@@ -61,6 +64,24 @@ class MetricsDocTest {
         assertThat(MeterNames.TAGS).as(m.name() + " tag " + tag).anyMatch(t -> t.key().equals(tag));
       }
     }
+  }
+
+  @Test
+  void dashboardAndAlertsUseOnlyDocumentedSeries() throws IOException {
+    Set<String> documented = MeterNames.METERS.stream().flatMap(m -> prometheusSeries(m).stream()).collect(Collectors.toSet());
+    for (Path file : List.of(DASHBOARD, ALERTS)) {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      Set<String> used = new TreeSet<>();
+      Matcher m = Pattern.compile("rediskit_[a-z_]+").matcher(text);
+      while (m.find()) {
+        used.add(m.group());
+      }
+      assertThat(used).as(file + " uses metrics").isNotEmpty();
+      assertThat(documented).as(file + " must only use series listed in " + DOC).containsAll(used);
+    }
+    String alerts = Files.readString(ALERTS, StandardCharsets.UTF_8);
+    assertThat(alerts).contains("rediskit_breaker_state", "rediskit_redis_up", "rediskit_cache_requests_total",
+      "rediskit_ratelimit_decisions_total");
   }
 
   /**
