@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -172,7 +172,8 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
   /** The meters of one bound component. */
   private abstract class Binding implements MetricsBinding {
     final MeterRegistry registry;
-    final List<Meter> meters = new CopyOnWriteArrayList<>();
+    // Lock-free: a timer may be added from the gateway's event loop the first time a command and outcome are seen.
+    final ConcurrentLinkedQueue<Meter> meters = new ConcurrentLinkedQueue<>();
     final AtomicBoolean closed = new AtomicBoolean();
     String key;
 
