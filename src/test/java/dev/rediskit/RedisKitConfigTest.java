@@ -101,6 +101,13 @@ class RedisKitConfigTest {
     s.put("rateLimit.failurePolicy", new Object[] {"local", "LOCAL"});
     s.put("rateLimit.localSharePercent", new Object[] {"25", 25});
     s.put("rateLimit.denyCacheSize", new Object[] {"0", 0});
+    s.put("health.timeoutMs", new Object[] {"250", 250L});
+    s.put("health.slowPingMs", new Object[] {"20", 20L});
+    s.put("health.detail", new Object[] {"minimal", "MINIMAL"});
+    s.put("health.path", new Object[] {"/ops/health", "/ops/health"});
+    s.put("health.redisPath", new Object[] {"/ops/health/redis", "/ops/health/redis"});
+    s.put("metrics.path", new Object[] {"/ops/metrics", "/ops/metrics"});
+    s.put("metrics.healthProbeIntervalMs", new Object[] {"0", 0L});
     return s;
   }
 
