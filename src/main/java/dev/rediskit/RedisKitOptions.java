@@ -1,8 +1,10 @@
 package dev.rediskit;
 
 import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.health.HealthOptions;
 import dev.rediskit.impl.JsonOptionsReader;
 import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.metrics.MetricsOptions;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -88,8 +90,8 @@ public class RedisKitOptions {
   public static final String REDACTED = "***";
 
   /**
-   * Every configuration key, top-level ones first, then {@link CacheOptions#KEYS} and
-   * {@link RateLimitOptions#KEYS}: the single table from which {@link RedisKitConfig} maps
+   * Every configuration key, top-level ones first, then {@link CacheOptions#KEYS},
+   * {@link RateLimitOptions#KEYS}, {@link HealthOptions#KEYS} and {@link MetricsOptions#KEYS}: the single table from which {@link RedisKitConfig} maps
    * environment variables and system properties, and from which {@code docs/CONFIGURATION.md} is
    * generated.
    */
@@ -130,7 +132,7 @@ public class RedisKitOptions {
         "Prefix of every key the module writes; not empty, no whitespace, no { } (hash tags), no * ? [ ] \\ (glob)."),
       ConfigKey.of("addressPrefix", ConfigKey.Type.STRING, DEFAULT_ADDRESS_PREFIX, "",
         "Prefix of the event-bus addresses (cache.get becomes <prefix>cache.get); no whitespace.")),
-      CacheOptions.KEYS, RateLimitOptions.KEYS)
+      CacheOptions.KEYS, RateLimitOptions.KEYS, HealthOptions.KEYS, MetricsOptions.KEYS)
     .flatMap(List::stream)
     .toList();
 
@@ -160,12 +162,15 @@ public class RedisKitOptions {
   private String addressPrefix = DEFAULT_ADDRESS_PREFIX;
   private CacheOptions cache = new CacheOptions();
   private RateLimitOptions rateLimit = new RateLimitOptions();
+  private HealthOptions health = new HealthOptions();
+  private MetricsOptions metrics = new MetricsOptions();
 
   // Problems met while reading the input (wrong types, unknown keys, unknown variables), by key,
   // kept for validate(); a setter that sets the key again clears its entry.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
   // Where RedisKitConfig read each key from, so that a problem can say which variable to fix.
   private final Map<String, Origin> origins = new HashMap<>();
+  private boolean endpointsConfigured;
 
   /** The source of a key's value, and the value it produced (the label is dropped once the value is changed). */
   private record Origin(String source, Object value) {
@@ -203,8 +208,11 @@ public class RedisKitOptions {
     this.addressPrefix = other.addressPrefix;
     this.cache = new CacheOptions(other.cache);
     this.rateLimit = new RateLimitOptions(other.rateLimit);
+    this.health = new HealthOptions(other.health);
+    this.metrics = new MetricsOptions(other.metrics);
     this.inputProblems.putAll(other.inputProblems);
     this.origins.putAll(other.origins);
+    this.endpointsConfigured = other.endpointsConfigured;
   }
 
   /**
@@ -234,6 +242,7 @@ public class RedisKitOptions {
   RedisKitOptions(JsonObject json, Map<String, String> sources, List<String> sourceProblems) {
     JsonOptionsReader in = new JsonOptionsReader(json, "", inputProblems);
     List<String> list = in.readStringList("endpoints");
+    endpointsConfigured = json.containsKey("endpoints");
     if (list != null) {
       endpoints = new ArrayList<>(list);
     }
@@ -317,6 +326,14 @@ public class RedisKitOptions {
     if (section != null) {
       rateLimit = new RateLimitOptions(section);
     }
+    section = in.readObject("health");
+    if (section != null) {
+      health = new HealthOptions(section);
+    }
+    section = in.readObject("metrics");
+    if (section != null) {
+      metrics = new MetricsOptions(section);
+    }
     // Nested keys written at the top level ("ttlMs", "cache.ttlMs") get a suggestion too.
     in.reportUnknownKeys(KEYS.stream().map(ConfigKey::name).filter(n -> n.contains(".")).toList());
     for (String p : sourceProblems) {
@@ -357,6 +374,8 @@ public class RedisKitOptions {
     json.put("addressPrefix", addressPrefix);
     json.put("cache", cache.toJson());
     json.put("rateLimit", rateLimit.toJson());
+    json.put("health", health.toJson());
+    json.put("metrics", metrics.toJson());
     return json;
   }
 
@@ -468,6 +487,7 @@ public class RedisKitOptions {
       OptionChecks.require(endpointProblem("endpoints[" + i + "]", endpoints.get(i), null));
     }
     this.endpoints = new ArrayList<>(endpoints);
+    this.endpointsConfigured = true;
     accepted("endpoints");
     return this;
   }
@@ -481,6 +501,17 @@ public class RedisKitOptions {
    */
   public RedisKitOptions setEndpoint(String endpoint) {
     return setEndpoints(Arrays.asList(endpoint));
+  }
+
+  /**
+   * Whether the endpoints were set at all (by a setter, the JSON, the environment or a system
+   * property), as opposed to left at {@link #DEFAULT_ENDPOINT}. Lets an application tell "use the
+   * local default" from "nothing configured" (the example starts an embedded Redis then).
+   *
+   * @return {@code true} when the endpoints were configured
+   */
+  public boolean isEndpointsConfigured() {
+    return endpointsConfigured;
   }
 
   /** @return the topology */
@@ -821,6 +852,40 @@ public class RedisKitOptions {
     return this;
   }
 
+  /** @return the health check settings (the object itself, not a copy) */
+  public HealthOptions getHealth() {
+    return health;
+  }
+
+  /**
+   * @param health the health check settings (kept, not copied)
+   * @return this
+   * @throws IllegalArgumentException when {@code null}
+   */
+  public RedisKitOptions setHealth(HealthOptions health) {
+    OptionChecks.require(health == null ? "health: must not be null" : null);
+    this.health = health;
+    accepted("health");
+    return this;
+  }
+
+  /** @return the metrics settings (the object itself, not a copy) */
+  public MetricsOptions getMetrics() {
+    return metrics;
+  }
+
+  /**
+   * @param metrics the metrics settings (kept, not copied)
+   * @return this
+   * @throws IllegalArgumentException when {@code null}
+   */
+  public RedisKitOptions setMetrics(MetricsOptions metrics) {
+    OptionChecks.require(metrics == null ? "metrics: must not be null" : null);
+    this.metrics = metrics;
+    accepted("metrics");
+    return this;
+  }
+
   private void accepted(String key) {
     inputProblems.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "[") || k.startsWith(key + "."));
   }
@@ -870,6 +935,13 @@ public class RedisKitOptions {
     OptionChecks.collect(problems, addressPrefixProblem(addressPrefix));
     problems.addAll(cache.problems());
     problems.addAll(rateLimit.problems());
+    problems.addAll(health.problems());
+    problems.addAll(metrics.problems());
+    String metricsPath = metrics.getPath();
+    if (metricsPath != null && (metricsPath.equals(health.getPath()) || metricsPath.equals(health.getRedisPath()))) {
+      // One route would shadow the other: whichever is mounted first answers both.
+      problems.add(OptionChecks.violation("metrics.path", "must differ from health.path and health.redisPath", metricsPath));
+    }
     if (origins.isEmpty()) {
       return problems;
     }

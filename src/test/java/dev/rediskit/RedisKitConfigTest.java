@@ -110,6 +110,13 @@ class RedisKitConfigTest {
       new JsonObject().put("/login", new JsonObject().put("ip", "5/1m"))});
     s.put("rateLimit.serviceLimits", new Object[] {"{\"mailer\": \"50/1s\"}", new JsonObject().put("mailer", "50/1s")});
     s.put("rateLimit.ipv6PrefixLength", new Object[] {"56", 56});
+    s.put("health.timeoutMs", new Object[] {"250", 250L});
+    s.put("health.slowPingMs", new Object[] {"20", 20L});
+    s.put("health.detail", new Object[] {"minimal", "MINIMAL"});
+    s.put("health.path", new Object[] {"/ops/health", "/ops/health"});
+    s.put("health.redisPath", new Object[] {"/ops/health/redis", "/ops/health/redis"});
+    s.put("metrics.path", new Object[] {"/ops/metrics", "/ops/metrics"});
+    s.put("metrics.healthProbeIntervalMs", new Object[] {"0", 0L});
     return s;
   }
 

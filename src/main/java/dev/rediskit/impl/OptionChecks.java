@@ -58,6 +58,28 @@ public final class OptionChecks {
   }
 
   /**
+   * Checks an HTTP route path given in the configuration: it must be literal, because the module
+   * mounts it as an exact route and documents it as the URL to probe or scrape.
+   *
+   * @param key the full key
+   * @param path the path
+   * @return the problem, or {@code null} when it starts with {@code /} and holds no whitespace,
+   * {@code *} (wildcard), {@code :} (path parameter) or {@code ?}/{@code #}
+   */
+  public static String routePathProblem(String key, String path) {
+    if (path == null || path.isEmpty() || path.charAt(0) != '/') {
+      return violation(key, "must start with '/'", path);
+    }
+    if (path.chars().anyMatch(Character::isWhitespace)) {
+      return violation(key, "must not contain whitespace", path);
+    }
+    if (path.chars().anyMatch(c -> "*:?#".indexOf(c) >= 0)) {
+      return violation(key, "must be a literal path, without * : ? or #", path);
+    }
+    return null;
+  }
+
+  /**
    * Fails a fluent setter at once, for a value that no configuration could make valid.
    *
    * @param problem a problem line, or {@code null}

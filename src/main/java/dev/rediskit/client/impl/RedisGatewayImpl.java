@@ -76,6 +76,7 @@ public class RedisGatewayImpl implements RedisGateway {
   private long reconnectTimer = -1;
   private long reconnects;
   private boolean authFailed;
+  private int consecutiveConnectFailures;
   private long completions;
   private long completionsAtLastTick;
   private long lastProgressNanos = System.nanoTime();
@@ -400,7 +401,7 @@ public class RedisGatewayImpl implements RedisGateway {
         return;
       }
       Throwable cause = ar.cause();
-      if (cause instanceof ErrorType err) {
+      if (cause instanceof ErrorType err && !isClientSideError(err)) {
         // An error reply: the connection works, so the breaker is not told.
         if (observer != null) {
           notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
@@ -423,8 +424,23 @@ public class RedisGatewayImpl implements RedisGateway {
     }
 
     String commandName() {
-      return request instanceof Request r ? r.command().toString() : "batch";
+      return request instanceof Request r ? RedisGatewayImpl.commandName(r.command()) : "BATCH";
     }
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Command, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Upper-case name of a command, computed once per command (names are a small, fixed set). */
+  static String commandName(Command command) {
+    return NAMES.computeIfAbsent(command, c -> c.toString().toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * The client reports a closed connection and protocol trouble as error values too; those are
+   * connection failures, not replies from Redis.
+   */
+  private static boolean isClientSideError(ErrorType err) {
+    return err.is("CONNECTION_CLOSED") || err.is("ILLEGAL_STATE");
   }
 
   // ---------------------------------------------------------------- deadlines
@@ -522,6 +538,7 @@ public class RedisGatewayImpl implements RedisGateway {
     connection = conn;
     state = ConnectionState.CONNECTED;
     authFailed = false;
+    consecutiveConnectFailures = 0;
     reconnectDelayMs = INITIAL_RECONNECT_DELAY_MS;
     lastProgressNanos = System.nanoTime();
     conn.exceptionHandler(err -> context.runOnContext(v -> connectionLost(conn,
@@ -553,7 +570,9 @@ public class RedisGatewayImpl implements RedisGateway {
     // A refused password will not get better by itself: retry slowly, not in a storm.
     long delay = authFailed ? options.getReconnectMaxDelayMs() : reconnectDelayMs;
     reconnectDelayMs = Math.min(options.getReconnectMaxDelayMs(), reconnectDelayMs * 2);
-    LOG.log(System.Logger.Level.WARNING, "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
+    // Loud once per outage, quiet for the retries that follow.
+    LOG.log(consecutiveConnectFailures++ == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+      "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
     reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> connect()));
   }
 

@@ -1,0 +1,104 @@
+package dev.rediskit.client;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.RedisUnavailableException.Reason;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServer;
+import dev.rediskit.test.RedisServers;
+import dev.rediskit.test.TlsCertificates;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.rediskit.test.Futures.await;
+import static dev.rediskit.test.Futures.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** ACL users, passwords and TLS with CA and hostname verification, against real servers. */
+@IntegrationTest
+class RedisGatewaySecurityTest {
+
+  @RegisterExtension
+  static final RedisServers secured = RedisServers.standalone().withPassword("s3cret-pw").withAclUser("alice", "alice-pw");
+
+  @RegisterExtension
+  static final RedisServers tls = RedisServers.standalone().tls();
+
+  @Test
+  void aclUserWorks(Vertx vertx) {
+    RedisServer server = secured.server();
+    RedisGateway gw = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+      .setUser("alice").setPassword("alice-pw")).ready());
+    assertThat(await(gw.send(Request.cmd(Command.ACL).arg("WHOAMI"))).toString()).isEqualTo("alice");
+    await(gw.close());
+  }
+
+  @Test
+  void wrongPasswordFailsAtOnceWithoutRetryStorm(Vertx vertx) {
+    RedisServer server = secured.server();
+    long t0 = System.nanoTime();
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+      .setUser("alice").setPassword("wrong-pw").setReconnectMaxDelayMs(2_000));
+    Throwable err = failure(gw.ready());
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("WRONGPASS")
+      .hasMessageNotContaining("wrong-pw");
+    assertThat(((RedisUnavailableException) err).reason()).isEqualTo(Reason.AUTHENTICATION);
+    // "At once": one round trip to a local server, far below the connect timeout (2 s default).
+    assertThat(ms).isLessThan(1_500);
+
+    long connectionsBefore = Long.parseLong(server.info("stats").get("total_connections_received"));
+    for (int i = 0; i < 50; i++) {
+      Throwable e = failure(gw.send(Request.cmd(Command.PING)));
+      assertThat(((RedisUnavailableException) e).reason()).isIn(Reason.AUTHENTICATION, Reason.BREAKER_OPEN);
+    }
+    long connectionsAfter = Long.parseLong(server.info("stats").get("total_connections_received"));
+    // Calls fail fast without each trying to connect; only the slow back-off retries may add one or two
+    // (plus the one connection this check itself opens for INFO).
+    assertThat(connectionsAfter - connectionsBefore).isLessThanOrEqualTo(3);
+    await(gw.close());
+  }
+
+  @Test
+  void tlsWithCaAndHostnameVerification(Vertx vertx) {
+    RedisServer server = tls.server();
+    TlsCertificates certs = tls.tlsCertificates();
+    assertThat(server.uri()).startsWith("rediss://localhost:");
+    RedisGateway gw = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+      .setTlsCaPath(certs.caCert().toString()).setTlsHostnameVerification(true)).ready());
+    assertThat(await(gw.send(Request.cmd(Command.PING))).toString()).isEqualTo("PONG");
+    await(gw.close());
+  }
+
+  @Test
+  void untrustedCertificateIsRefused(Vertx vertx) {
+    RedisServer server = tls.server();
+    TlsCertificates certs = tls.tlsCertificates();
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+      .setTlsCaPath(certs.untrustedCaCert().toString()));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class);
+    await(gw.close());
+  }
+
+  @Test
+  void hostnameMismatchIsRefused(Vertx vertx) throws Exception {
+    RedisServer server = tls.server();
+    TlsCertificates certs = tls.tlsCertificates();
+    // The certificate names localhost, 127.0.0.1 and ::1. The machine's own host name is none of these; it
+    // reaches the server only where it resolves to 127.0.0.1 (as in /etc/hosts of most test machines).
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+      "127.0.0.1".equals(java.net.InetAddress.getByName(host).getHostAddress()) && !"localhost".equals(host),
+      "the host name must resolve to 127.0.0.1 for this check");
+    String other = "rediss://" + host + ":" + server.port();
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(other)
+      .setTlsCaPath(certs.caCert().toString()).setTlsHostnameVerification(true));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class);
+    await(gw.close());
+  }
+}

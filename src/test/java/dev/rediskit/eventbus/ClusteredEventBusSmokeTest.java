@@ -1,0 +1,30 @@
+package dev.rediskit.eventbus;
+
+import dev.rediskit.test.ClusteredVertx;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import static dev.rediskit.test.Futures.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two clustered nodes on loopback see each other's consumers: the ground the scale-out tests stand on. */
+@Tag("integration")
+class ClusteredEventBusSmokeTest {
+
+  @Test
+  void requestCrossesNodes() {
+    ClusteredVertx.Cluster cluster = ClusteredVertx.newCluster();
+    Vertx a = cluster.node();
+    Vertx b = cluster.node();
+    try {
+      await(a.eventBus().<JsonObject>consumer("echo", m -> m.reply(m.body().put("by", "a"))).completion());
+      JsonObject reply = await(b.eventBus().<JsonObject>request("echo", new JsonObject().put("x", 1))).body();
+      assertThat(reply.getString("by")).isEqualTo("a");
+    } finally {
+      await(b.close());
+      await(a.close());
+    }
+  }
+}
