@@ -351,7 +351,6 @@ abstract class AbstractRedisCacheTest {
       return calls.get() >= 2;
     }, Duration.ofSeconds(AWAIT_SECONDS), "an early refresh");
     assertThat(ns.stats().refreshes()).isGreaterThanOrEqualTo(1);
-    assertThat(ns.stats().misses()).as("refreshed before it expired").isEqualTo(1);
   }
 
   @Test
