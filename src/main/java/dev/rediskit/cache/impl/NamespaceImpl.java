@@ -534,6 +534,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
           stats.errors.increment();
         } else {
           stats.sets.increment();
+          cache.notifyInvalidate(ns, List.of(key));
         }
         return Future.succeededFuture(result);
       });
