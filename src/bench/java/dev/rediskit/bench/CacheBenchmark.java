@@ -9,6 +9,7 @@ import dev.rediskit.eventbus.CacheConsumers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -26,7 +27,9 @@ import java.util.function.Supplier;
 /**
  * Cache reads of 100-byte values over 10,000 keys at 64 in flight, side by side in one run: raw GET
  * pipelined on one {@code RedisConnection} (the reference), GET through the gateway,
- * {@code RedisCache.get} through the Java API, and {@code CacheClient.get} over the local event bus.
+ * {@code RedisCache.get} through the Java API, and {@code CacheClient.get} over the local event bus,
+ * plus a bare event-bus request/reply without Redis, which shows how much of the last one is the
+ * event bus itself.
  * Everything runs on one event loop, as a verticle owning the cache would.
  *
  * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.CacheBenchmark [-Dbench.seconds=5]</pre>
@@ -68,6 +71,10 @@ public final class CacheBenchmark {
       })).await();
       CacheNamespace<Object> ns = cache[0].namespace("bench");
       CacheClient client = CacheClient.create(vertx, "");
+      // The event bus's own cost, without Redis: a consumer answering a JSON request at once.
+      JsonObject echoReply = new JsonObject().put("found", true).put("value", "x".repeat(98)).put("stale", false).put("ttlMs", 1000L);
+      Future.<Void>future(p -> ctx.runOnContext(v -> vertx.eventBus().<JsonObject>consumer("bench.echo", m -> m.reply(echoReply))
+        .completion().onComplete(p))).await();
 
       String value = "x".repeat(98); // 100 bytes once encoded as a JSON string
       for (int from = 0; from < KEYS; from += 1000) {
@@ -88,6 +95,8 @@ public final class CacheBenchmark {
         () -> ns.get(key.get()))));
       results.add(GatewayBenchmark.print(Harness.run(ctx, "cache get, CacheClient (event bus)", IN_FLIGHT, warmupMs, measureMs,
         () -> client.get("bench", key.get()))));
+      results.add(GatewayBenchmark.print(Harness.run(ctx, "event bus echo, no Redis (baseline)", IN_FLIGHT, warmupMs, measureMs,
+        () -> vertx.eventBus().request("bench.echo", new JsonObject().put("namespace", "bench").put("key", key.get())))));
       double rawOps = results.get(0).opsPerSec();
       for (Harness.Result r : results.subList(1, results.size())) {
         System.out.printf("ratio %s / raw pipelined: %.2f%n", r.name(), r.opsPerSec() / rawOps);
