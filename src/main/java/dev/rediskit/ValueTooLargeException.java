@@ -14,4 +14,13 @@ public class ValueTooLargeException extends RedisKitException {
   public ValueTooLargeException(String field, long size, long max) {
     super(CODE, field + ": encoded value is " + size + " bytes, larger than the maximum of " + max + " bytes", null);
   }
+
+  /**
+   * Rebuilds the failure from its message, e.g. from an event-bus reply with code 413.
+   *
+   * @param message the message of the original failure
+   */
+  public ValueTooLargeException(String message) {
+    super(CODE, message, null);
+  }
 }

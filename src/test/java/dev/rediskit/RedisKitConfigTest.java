@@ -97,6 +97,11 @@ class RedisKitConfigTest {
     s.put("cache.maxTtlMs", new Object[] {"86400000", 86_400_000L});
     s.put("cache.maxValueBytes", new Object[] {"2048", 2048});
     s.put("cache.ttlJitterPercent", new Object[] {"10", 10});
+    s.put("cache.nullTtlMs", new Object[] {"30000", 30_000L});
+    s.put("cache.leaseTtlMs", new Object[] {"2500", 2500L});
+    s.put("cache.loadTimeoutMs", new Object[] {"3000", 3000L});
+    s.put("cache.warmBatchSize", new Object[] {"250", 250});
+    s.put("cache.warmConcurrency", new Object[] {"8", 8});
     s.put("rateLimit.timeoutMs", new Object[] {"100", 100L});
     s.put("rateLimit.failurePolicy", new Object[] {"local", "LOCAL"});
     s.put("rateLimit.localSharePercent", new Object[] {"25", 25});

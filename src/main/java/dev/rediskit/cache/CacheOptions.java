@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cache defaults: TTLs, serve-stale window and the largest value accepted. The {@code cache}
+ * Cache defaults: TTLs, serve-stale window, the largest value accepted, negative caching, the
+ * load lease and timeout, and warm-up batching. The {@code cache}
  * section of {@link dev.rediskit.RedisKitOptions}; all durations are in milliseconds.
  *
  * <p>Fluent setters reject at once a value no configuration could make valid; the JSON
@@ -31,6 +32,24 @@ public class CacheOptions {
   /** Default TTL jitter, in percent of the TTL (0: off). */
   public static final int DEFAULT_TTL_JITTER_PERCENT = 0;
 
+  /** Default time an absent value is cached by getOrLoad with negative caching on, in milliseconds (1 minute). */
+  public static final long DEFAULT_NULL_TTL_MS = 60_000;
+  /** Default lifetime of the lease that lets one instance load a key while others wait, in milliseconds. */
+  public static final long DEFAULT_LEASE_TTL_MS = 5_000;
+  /** Default longest time a loader may take before the load fails, in milliseconds. */
+  public static final long DEFAULT_LOAD_TIMEOUT_MS = 5_000;
+  /** Default number of keys per batch of a warm-up without an explicit batch size. */
+  public static final int DEFAULT_WARM_BATCH_SIZE = 100;
+  /** Default number of warm-up batches loaded at the same time. */
+  public static final int DEFAULT_WARM_CONCURRENCY = 4;
+
+  /** Upper bound of {@link #setLeaseTtlMs(long)} and {@link #setLoadTimeoutMs(long)}, in milliseconds (10 minutes). */
+  public static final long MAX_LOAD_TIME_MS = 600_000;
+  /** Upper bound of {@link #setWarmBatchSize(int)}, in keys. */
+  public static final int MAX_WARM_BATCH_SIZE = 10_000;
+  /** Upper bound of {@link #setWarmConcurrency(int)}, in batches. */
+  public static final int MAX_WARM_CONCURRENCY = 64;
+
   /** Upper bound of {@link #setMaxValueBytes(int)}, in bytes: Redis' own limit for a string value (512 MiB). */
   public static final int MAX_VALUE_BYTES_LIMIT = 512 * 1024 * 1024;
   /** Upper bound of {@link #setTtlJitterPercent(int)}, in percent. */
@@ -47,7 +66,17 @@ public class CacheOptions {
     key("cache.maxValueBytes", ConfigKey.Type.INT, DEFAULT_MAX_VALUE_BYTES, "bytes",
       "Largest encoded value accepted; larger ones fail with code 413. 1 to 536870912 (512 MiB, Redis' limit)."),
     key("cache.ttlJitterPercent", ConfigKey.Type.INT, DEFAULT_TTL_JITTER_PERCENT, "percent",
-      "Random spread added to each TTL so entries written together do not expire together; 0 to 50."));
+      "Random spread taken off each TTL (never added, so PTTL stays <= the TTL asked for) so entries written together do not expire together; 0 to 50."),
+    key("cache.nullTtlMs", ConfigKey.Type.LONG, DEFAULT_NULL_TTL_MS, "ms",
+      "How long getOrLoad remembers that the loader found nothing, when negative caching is on; capped at cache.maxTtlMs."),
+    key("cache.leaseTtlMs", ConfigKey.Type.LONG, DEFAULT_LEASE_TTL_MS, "ms",
+      "Lifetime of the Redis lease that lets one instance load a missing key while the others wait; after it they load themselves. 1 to 600000."),
+    key("cache.loadTimeoutMs", ConfigKey.Type.LONG, DEFAULT_LOAD_TIMEOUT_MS, "ms",
+      "Longest time a loader may take; then the load fails (a stale value is served if there is one). 1 to 600000."),
+    key("cache.warmBatchSize", ConfigKey.Type.INT, DEFAULT_WARM_BATCH_SIZE, "keys",
+      "Keys per batch of warm(keys) with the registered loader; 1 to 10000."),
+    key("cache.warmConcurrency", ConfigKey.Type.INT, DEFAULT_WARM_CONCURRENCY, "batches",
+      "Warm-up batches loaded at the same time; 1 to 64."));
 
   private static ConfigKey key(String name, ConfigKey.Type type, Object defaultValue, String unit, String description) {
     return new ConfigKey(name, type, defaultValue, unit, description, false, List.of());
@@ -58,6 +87,11 @@ public class CacheOptions {
   private long maxTtlMs = DEFAULT_MAX_TTL_MS;
   private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
   private int ttlJitterPercent = DEFAULT_TTL_JITTER_PERCENT;
+  private long nullTtlMs = DEFAULT_NULL_TTL_MS;
+  private long leaseTtlMs = DEFAULT_LEASE_TTL_MS;
+  private long loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS;
+  private int warmBatchSize = DEFAULT_WARM_BATCH_SIZE;
+  private int warmConcurrency = DEFAULT_WARM_CONCURRENCY;
   // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
 
@@ -76,6 +110,11 @@ public class CacheOptions {
     this.maxTtlMs = other.maxTtlMs;
     this.maxValueBytes = other.maxValueBytes;
     this.ttlJitterPercent = other.ttlJitterPercent;
+    this.nullTtlMs = other.nullTtlMs;
+    this.leaseTtlMs = other.leaseTtlMs;
+    this.loadTimeoutMs = other.loadTimeoutMs;
+    this.warmBatchSize = other.warmBatchSize;
+    this.warmConcurrency = other.warmConcurrency;
     this.inputProblems.putAll(other.inputProblems);
   }
 
@@ -108,6 +147,26 @@ public class CacheOptions {
     if (i != null) {
       ttlJitterPercent = i;
     }
+    l = in.readLong("nullTtlMs");
+    if (l != null) {
+      nullTtlMs = l;
+    }
+    l = in.readLong("leaseTtlMs");
+    if (l != null) {
+      leaseTtlMs = l;
+    }
+    l = in.readLong("loadTimeoutMs");
+    if (l != null) {
+      loadTimeoutMs = l;
+    }
+    i = in.readInt("warmBatchSize");
+    if (i != null) {
+      warmBatchSize = i;
+    }
+    i = in.readInt("warmConcurrency");
+    if (i != null) {
+      warmConcurrency = i;
+    }
     in.reportUnknownKeys(List.of());
   }
 
@@ -118,7 +177,12 @@ public class CacheOptions {
       .put("staleTtlMs", staleTtlMs)
       .put("maxTtlMs", maxTtlMs)
       .put("maxValueBytes", maxValueBytes)
-      .put("ttlJitterPercent", ttlJitterPercent);
+      .put("ttlJitterPercent", ttlJitterPercent)
+      .put("nullTtlMs", nullTtlMs)
+      .put("leaseTtlMs", leaseTtlMs)
+      .put("loadTimeoutMs", loadTimeoutMs)
+      .put("warmBatchSize", warmBatchSize)
+      .put("warmConcurrency", warmConcurrency);
   }
 
   /** @return the default TTL in milliseconds */
@@ -207,6 +271,105 @@ public class CacheOptions {
     return this;
   }
 
+  /** @return how long an absent value is cached, in milliseconds */
+  public long getNullTtlMs() {
+    return nullTtlMs;
+  }
+
+  /**
+   * @param nullTtlMs how long getOrLoad caches an absent value, in milliseconds; {@code > 0} (capped
+   * at {@link #getMaxTtlMs()} when used)
+   * @return this
+   * @throws IllegalArgumentException when {@code nullTtlMs <= 0}
+   */
+  public CacheOptions setNullTtlMs(long nullTtlMs) {
+    OptionChecks.require(OptionChecks.atLeast("cache.nullTtlMs", nullTtlMs, 1, "ms"));
+    this.nullTtlMs = nullTtlMs;
+    inputProblems.remove("cache.nullTtlMs");
+    return this;
+  }
+
+  /** @return the lifetime of a load lease, in milliseconds */
+  public long getLeaseTtlMs() {
+    return leaseTtlMs;
+  }
+
+  /**
+   * @param leaseTtlMs the lifetime of the lease that lets one instance load a key while the others
+   * wait, in milliseconds: 1 to {@link #MAX_LOAD_TIME_MS}. Best at least the loader's usual time.
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public CacheOptions setLeaseTtlMs(long leaseTtlMs) {
+    OptionChecks.require(loadTimeProblem("cache.leaseTtlMs", leaseTtlMs));
+    this.leaseTtlMs = leaseTtlMs;
+    inputProblems.remove("cache.leaseTtlMs");
+    return this;
+  }
+
+  /** @return the longest time a loader may take, in milliseconds */
+  public long getLoadTimeoutMs() {
+    return loadTimeoutMs;
+  }
+
+  /**
+   * @param loadTimeoutMs the longest time a loader may take, in milliseconds: 1 to {@link #MAX_LOAD_TIME_MS}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public CacheOptions setLoadTimeoutMs(long loadTimeoutMs) {
+    OptionChecks.require(loadTimeProblem("cache.loadTimeoutMs", loadTimeoutMs));
+    this.loadTimeoutMs = loadTimeoutMs;
+    inputProblems.remove("cache.loadTimeoutMs");
+    return this;
+  }
+
+  /** @return the keys per batch of {@code warm(keys)} */
+  public int getWarmBatchSize() {
+    return warmBatchSize;
+  }
+
+  /**
+   * @param warmBatchSize keys per batch of {@code warm(keys)}: 1 to {@link #MAX_WARM_BATCH_SIZE}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public CacheOptions setWarmBatchSize(int warmBatchSize) {
+    OptionChecks.require(warmBatchSizeProblem(warmBatchSize));
+    this.warmBatchSize = warmBatchSize;
+    inputProblems.remove("cache.warmBatchSize");
+    return this;
+  }
+
+  /** @return the warm-up batches loaded at the same time */
+  public int getWarmConcurrency() {
+    return warmConcurrency;
+  }
+
+  /**
+   * @param warmConcurrency warm-up batches loaded at the same time: 1 to {@link #MAX_WARM_CONCURRENCY}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public CacheOptions setWarmConcurrency(int warmConcurrency) {
+    OptionChecks.require(warmConcurrencyProblem(warmConcurrency));
+    this.warmConcurrency = warmConcurrency;
+    inputProblems.remove("cache.warmConcurrency");
+    return this;
+  }
+
+  private static String loadTimeProblem(String key, long v) {
+    return OptionChecks.between(key, v, 1, MAX_LOAD_TIME_MS, "ms");
+  }
+
+  private static String warmBatchSizeProblem(int v) {
+    return OptionChecks.between("cache.warmBatchSize", v, 1, MAX_WARM_BATCH_SIZE, "keys");
+  }
+
+  private static String warmConcurrencyProblem(int v) {
+    return OptionChecks.between("cache.warmConcurrency", v, 1, MAX_WARM_CONCURRENCY, "batches");
+  }
+
   private static String maxValueBytesProblem(int v) {
     return OptionChecks.between("cache.maxValueBytes", v, 1, MAX_VALUE_BYTES_LIMIT, "bytes (512 MiB is Redis' limit)");
   }
@@ -234,6 +397,12 @@ public class CacheOptions {
     OptionChecks.collect(problems, OptionChecks.atLeast("cache.staleTtlMs", staleTtlMs, 0, "ms"));
     OptionChecks.collect(problems, maxValueBytesProblem(maxValueBytes));
     OptionChecks.collect(problems, jitterProblem(ttlJitterPercent));
+    // Not checked against cache.maxTtlMs: a short maxTtlMs should not force changing this default too; it is capped when used.
+    OptionChecks.collect(problems, OptionChecks.atLeast("cache.nullTtlMs", nullTtlMs, 1, "ms"));
+    OptionChecks.collect(problems, loadTimeProblem("cache.leaseTtlMs", leaseTtlMs));
+    OptionChecks.collect(problems, loadTimeProblem("cache.loadTimeoutMs", loadTimeoutMs));
+    OptionChecks.collect(problems, warmBatchSizeProblem(warmBatchSize));
+    OptionChecks.collect(problems, warmConcurrencyProblem(warmConcurrency));
     return problems;
   }
 

@@ -77,7 +77,7 @@ public final class FailureCodes {
           : new InvalidRequestException("request", String.valueOf(msg));
       }
       case VALUE_TOO_LARGE:
-        return new RedisKitException(VALUE_TOO_LARGE, msg, re);
+        return new ValueTooLargeException(msg);
       case UNAVAILABLE:
         return new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED, msg, re);
       case TIMEOUT:

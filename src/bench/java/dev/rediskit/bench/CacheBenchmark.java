@@ -1,0 +1,109 @@
+package dev.rediskit.bench;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.eventbus.CacheConsumers;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Cache reads of 100-byte values over 10,000 keys at 64 in flight, side by side in one run: raw GET
+ * pipelined on one {@code RedisConnection} (the reference), GET through the gateway,
+ * {@code RedisCache.get} through the Java API, and {@code CacheClient.get} over the local event bus,
+ * plus a bare event-bus request/reply without Redis, which shows how much of the last one is the
+ * event bus itself.
+ * Everything runs on one event loop, as a verticle owning the cache would.
+ *
+ * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.CacheBenchmark [-Dbench.seconds=5]</pre>
+ */
+public final class CacheBenchmark {
+
+  static final int KEYS = 10_000;
+  static final int IN_FLIGHT = 64;
+
+  private CacheBenchmark() {
+  }
+
+  /**
+   * @param args unused
+   * @throws Exception on failure
+   */
+  public static void main(String[] args) throws Exception {
+    long measureMs = Long.getLong("bench.seconds", 5) * 1000;
+    long warmupMs = Math.max(1000, measureMs / 2);
+    try (Harness.Server server = Harness.Server.start()) {
+      Vertx vertx = Harness.vertx();
+      Context ctx = vertx.getOrCreateContext();
+      Random rnd = new Random(42);
+      Supplier<String> key = () -> String.valueOf(rnd.nextInt(KEYS));
+
+      RedisConnection[] raw = new RedisConnection[1];
+      RedisGateway[] gw = new RedisGateway[1];
+      RedisCache[] cache = new RedisCache[1];
+      Future.<Void>future(p -> ctx.runOnContext(v -> {
+        gw[0] = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.url()));
+        cache[0] = RedisCache.create(vertx, gw[0]);
+        Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxWaitingHandlers(8192))
+          .connect().compose(c -> {
+            raw[0] = c;
+            return gw[0].ready();
+          })
+          .compose(g -> CacheConsumers.register(vertx.eventBus(), "", cache[0]))
+          .<Void>mapEmpty().onComplete(p);
+      })).await();
+      CacheNamespace<Object> ns = cache[0].namespace("bench");
+      CacheClient client = CacheClient.create(vertx, "");
+      // The event bus's own cost, without Redis: a consumer answering a JSON request at once.
+      JsonObject echoReply = new JsonObject().put("found", true).put("value", "x".repeat(98)).put("stale", false).put("ttlMs", 1000L);
+      Future.<Void>future(p -> ctx.runOnContext(v -> vertx.eventBus().<JsonObject>consumer("bench.echo", m -> m.reply(echoReply))
+        .completion().onComplete(p))).await();
+
+      String value = "x".repeat(98); // 100 bytes once encoded as a JSON string
+      for (int from = 0; from < KEYS; from += 1000) {
+        Map<String, Object> batch = new HashMap<>();
+        for (int i = from; i < from + 1000; i++) {
+          batch.put(String.valueOf(i), value);
+        }
+        Future.<Void>future(p -> ctx.runOnContext(v -> ns.setMany(batch, Duration.ofHours(1)).onComplete(p))).await();
+      }
+
+      List<Harness.Result> results = new ArrayList<>();
+      System.out.println(Harness.HEADER);
+      results.add(GatewayBenchmark.print(Harness.run(ctx, "GET raw pipelined RedisConnection", IN_FLIGHT, warmupMs, measureMs,
+        () -> raw[0].send(Request.cmd(Command.GET).arg("rediskit:bench:" + key.get())))));
+      results.add(GatewayBenchmark.print(Harness.run(ctx, "GET gateway", IN_FLIGHT, warmupMs, measureMs,
+        () -> gw[0].send(Request.cmd(Command.GET).arg("rediskit:bench:" + key.get())))));
+      results.add(GatewayBenchmark.print(Harness.run(ctx, "cache get, Java API", IN_FLIGHT, warmupMs, measureMs,
+        () -> ns.get(key.get()))));
+      results.add(GatewayBenchmark.print(Harness.run(ctx, "cache get, CacheClient (event bus)", IN_FLIGHT, warmupMs, measureMs,
+        () -> client.get("bench", key.get()))));
+      results.add(GatewayBenchmark.print(Harness.run(ctx, "event bus echo, no Redis (baseline)", IN_FLIGHT, warmupMs, measureMs,
+        () -> vertx.eventBus().request("bench.echo", new JsonObject().put("namespace", "bench").put("key", key.get())))));
+      double rawOps = results.get(0).opsPerSec();
+      for (Harness.Result r : results.subList(1, results.size())) {
+        System.out.printf("ratio %s / raw pipelined: %.2f%n", r.name(), r.opsPerSec() / rawOps);
+      }
+      System.out.println("cache stats: " + ns.stats().toJson().encode());
+      gw[0].close().await();
+      vertx.close().await();
+    }
+  }
+}

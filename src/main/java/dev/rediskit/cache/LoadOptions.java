@@ -1,0 +1,153 @@
+package dev.rediskit.cache;
+
+import java.time.Duration;
+
+/**
+ * How {@link CacheNamespace#getOrLoad} caches what it loads. Unset durations fall back to the
+ * {@link CacheOptions} of the cache; everything is checked when the options are used (an invalid
+ * value fails the call with code 400, naming the field).
+ *
+ * <pre>{@code
+ * new LoadOptions().setTtl(Duration.ofMinutes(5)).setStaleTtl(Duration.ofHours(1))
+ *   .setRefreshAheadFraction(0.2).setCacheNulls(true).setNullTtl(Duration.ofSeconds(30))
+ * }</pre>
+ */
+public class LoadOptions {
+
+  private Duration ttl;
+  private Duration staleTtl;
+  private double refreshAheadFraction;
+  private double refreshAheadBeta;
+  private boolean cacheNulls;
+  private Duration nullTtl;
+
+  /** Options taking every default from the cache's {@link CacheOptions}; refresh-ahead and null caching off. */
+  public LoadOptions() {
+  }
+
+  /**
+   * Copy constructor.
+   *
+   * @param other the options to copy
+   */
+  public LoadOptions(LoadOptions other) {
+    this.ttl = other.ttl;
+    this.staleTtl = other.staleTtl;
+    this.refreshAheadFraction = other.refreshAheadFraction;
+    this.refreshAheadBeta = other.refreshAheadBeta;
+    this.cacheNulls = other.cacheNulls;
+    this.nullTtl = other.nullTtl;
+  }
+
+  /**
+   * @param ttl how long a loaded value stays fresh
+   * @return new options with that TTL and every other default
+   */
+  public static LoadOptions ttl(Duration ttl) {
+    return new LoadOptions().setTtl(ttl);
+  }
+
+  /** @return how long a loaded value stays fresh, or {@code null} for {@code cache.ttlMs} */
+  public Duration getTtl() {
+    return ttl;
+  }
+
+  /**
+   * @param ttl how long a loaded value stays fresh ({@code > 0}, at most {@code cache.maxTtlMs}); {@code null} for the default
+   * @return this
+   */
+  public LoadOptions setTtl(Duration ttl) {
+    this.ttl = ttl;
+    return this;
+  }
+
+  /** @return how long after its TTL a value may still be served stale, or {@code null} for {@code cache.staleTtlMs} */
+  public Duration getStaleTtl() {
+    return staleTtl;
+  }
+
+  /**
+   * Serve-stale: the entry is kept this long after its TTL; when reloading it fails meanwhile, the
+   * stale value is served instead of the error.
+   *
+   * @param staleTtl the stale window ({@code >= 0}, 0 turns it off); {@code null} for the default
+   * @return this
+   */
+  public LoadOptions setStaleTtl(Duration staleTtl) {
+    this.staleTtl = staleTtl;
+    return this;
+  }
+
+  /** @return the refresh-ahead fraction, 0 when off */
+  public double getRefreshAheadFraction() {
+    return refreshAheadFraction;
+  }
+
+  /**
+   * Refresh-ahead by fraction: a read in the last {@code fraction} of the entry's TTL (0.2: the
+   * last 20%) reloads it once in the background, while readers keep getting the current value.
+   *
+   * @param fraction between 0 (off) and 1, exclusive of 1; not together with a beta
+   * @return this
+   */
+  public LoadOptions setRefreshAheadFraction(double fraction) {
+    this.refreshAheadFraction = fraction;
+    return this;
+  }
+
+  /** @return the XFetch beta, 0 when off */
+  public double getRefreshAheadBeta() {
+    return refreshAheadBeta;
+  }
+
+  /**
+   * Probabilistic early refresh (XFetch, Vattani et al.): a read refreshes in the background when
+   * {@code now - loadTime * beta * ln(random) >= expiry}, so the slower the loader and the hotter
+   * the key, the earlier, and the refreshes of many keys do not line up. 1.0 is the usual value;
+   * larger refreshes earlier.
+   *
+   * @param beta {@code > 0} to turn it on, 0 for off; at most 10; not together with a fraction
+   * @return this
+   */
+  public LoadOptions setRefreshAheadBeta(double beta) {
+    this.refreshAheadBeta = beta;
+    return this;
+  }
+
+  /** @return whether an absent (null) result is cached */
+  public boolean isCacheNulls() {
+    return cacheNulls;
+  }
+
+  /**
+   * Negative caching: when the loader yields {@code null}, remember that for {@link #getNullTtl()},
+   * so lookups of missing data do not reach the loader each time.
+   *
+   * @param cacheNulls whether to cache absence
+   * @return this
+   */
+  public LoadOptions setCacheNulls(boolean cacheNulls) {
+    this.cacheNulls = cacheNulls;
+    return this;
+  }
+
+  /** @return how long an absence is cached, or {@code null} for {@code cache.nullTtlMs} */
+  public Duration getNullTtl() {
+    return nullTtl;
+  }
+
+  /**
+   * @param nullTtl how long an absence is cached ({@code > 0}, at most {@code cache.maxTtlMs}); {@code null} for the default
+   * @return this
+   */
+  public LoadOptions setNullTtl(Duration nullTtl) {
+    this.nullTtl = nullTtl;
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return "LoadOptions{ttl=" + ttl + ", staleTtl=" + staleTtl + ", refreshAheadFraction=" + refreshAheadFraction
+      + ", refreshAheadBeta=" + refreshAheadBeta + ", cacheNulls=" + cacheNulls + ", nullTtl=" + nullTtl + "}";
+  }
+}

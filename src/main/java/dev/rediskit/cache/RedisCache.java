@@ -1,0 +1,133 @@
+package dev.rediskit.cache;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.cache.impl.RedisCacheImpl;
+import dev.rediskit.client.RedisGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.Map;
+
+/**
+ * A cache on Redis: entries under {@code <keyPrefix>:<namespace>:<key>}, with TTLs, serve-stale,
+ * refresh-ahead, negative caching, stampede protection, warm-up, namespace flush and statistics.
+ * All Redis traffic goes through the {@link RedisGateway}; nothing blocks.
+ *
+ * <p>This object is also the {@value #DEFAULT_NAMESPACE} namespace with the
+ * {@link CacheCodec#json() JSON codec}; {@link #namespace(String)} and its variants give the
+ * others.
+ *
+ * <pre>{@code
+ * RedisCache cache = RedisCache.create(vertx, gateway);
+ * CacheNamespace<User> users = cache.namespace("users", User.class);
+ * users.getOrLoad("42", () -> db.findUser("42"), LoadOptions.ttl(Duration.ofMinutes(5)));
+ * }</pre>
+ */
+public interface RedisCache extends CacheNamespace<Object> {
+
+  /** The namespace used when none is given (also by the event-bus addresses). */
+  String DEFAULT_NAMESPACE = "default";
+
+  /**
+   * Creates a cache with the gateway's settings ({@code keyPrefix} and the {@code cache} section).
+   *
+   * @param vertx the Vert.x instance
+   * @param gateway the gateway
+   * @return the cache
+   */
+  static RedisCache create(Vertx vertx, RedisGateway gateway) {
+    return create(vertx, gateway, gateway.options());
+  }
+
+  /**
+   * Creates a cache with the given settings ({@code keyPrefix} and the {@code cache} section).
+   *
+   * @param vertx the Vert.x instance
+   * @param gateway the gateway
+   * @param options the settings, validated here
+   * @return the cache
+   * @throws dev.rediskit.ConfigurationException when the settings are invalid
+   */
+  static RedisCache create(Vertx vertx, RedisGateway gateway, RedisKitOptions options) {
+    return new RedisCacheImpl(vertx, gateway, new RedisKitOptions(options).validate());
+  }
+
+  /**
+   * Creates a cache with the gateway's {@code keyPrefix} and the given cache settings.
+   *
+   * @param vertx the Vert.x instance
+   * @param gateway the gateway
+   * @param options the cache settings, validated here
+   * @return the cache
+   * @throws dev.rediskit.ConfigurationException when the settings are invalid
+   */
+  static RedisCache create(Vertx vertx, RedisGateway gateway, CacheOptions options) {
+    return create(vertx, gateway, new RedisKitOptions(gateway.options()).setCache(new CacheOptions(options)));
+  }
+
+  /**
+   * @param namespace 1 to 128 characters, no {@code ':'}, whitespace or control characters; glob
+   * characters such as {@code *} or {@code [} are allowed (flush escapes them)
+   * @return the namespace with the JSON codec
+   * @throws dev.rediskit.InvalidRequestException when the name is invalid
+   */
+  CacheNamespace<Object> namespace(String namespace);
+
+  /**
+   * @param namespace the namespace
+   * @param codec the codec of its values
+   * @param <V> the value type
+   * @return the namespace with that codec
+   * @throws dev.rediskit.InvalidRequestException when the name is invalid
+   */
+  <V> CacheNamespace<V> namespace(String namespace, CacheCodec<V> codec);
+
+  /**
+   * @param namespace the namespace
+   * @param type the class of its values, mapped to JSON with Vert.x's JSON mapping
+   * @param <V> the value type
+   * @return the namespace with {@link CacheCodec#pojo(Class)}
+   * @throws dev.rediskit.InvalidRequestException when the name is invalid
+   */
+  <V> CacheNamespace<V> namespace(String namespace, Class<V> type);
+
+  /**
+   * Removes every entry of a namespace, without blocking Redis: {@code SCAN} with the namespace's
+   * glob characters escaped on every master, {@code UNLINK} in batches of at most 1,000 keys of one
+   * hash slot. Never {@code KEYS}. Other namespaces are untouched; entries written while the flush
+   * runs may or may not be removed.
+   *
+   * <pre>{@code cache.flushNamespace("users").onSuccess(n -> log.info("removed " + n))}</pre>
+   *
+   * @param namespace the namespace
+   * @return how many entries were removed
+   */
+  Future<Long> flushNamespace(String namespace);
+
+  /**
+   * @param namespace the namespace
+   * @return its live counters on this instance (all zero before first use)
+   */
+  CacheStats stats(String namespace);
+
+  /** @return the live counters of every namespace used on this instance */
+  Map<String, CacheStats> allStats();
+
+  /**
+   * Adds a listener told about every write, delete, invalidation and flush made through this
+   * instance.
+   *
+   * @param listener the listener
+   * @return this
+   */
+  RedisCache addInvalidationListener(InvalidationListener listener);
+
+  /**
+   * @param listener a listener added before
+   * @return this
+   */
+  RedisCache removeInvalidationListener(InvalidationListener listener);
+
+  /** @return the settings in use */
+  CacheOptions options();
+}

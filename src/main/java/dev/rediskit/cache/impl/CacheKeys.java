@@ -1,0 +1,147 @@
+package dev.rediskit.cache.impl;
+
+import dev.rediskit.InvalidRequestException;
+import dev.rediskit.impl.OptionChecks;
+
+/**
+ * Builds and checks the Redis keys of cache entries: {@code <keyPrefix>:<namespace>:<key>}.
+ *
+ * <p>A namespace may not contain {@code ':'}: otherwise namespace {@code a} would own the keys of
+ * namespace {@code a:b} and flushing one would flush the other. Lease keys live under
+ * {@code <keyPrefix>::lease:}, an empty namespace segment that no valid namespace can produce, so
+ * they can never collide with an entry or be matched by a namespace flush.
+ */
+public final class CacheKeys {
+
+  /** Longest namespace accepted, in characters. */
+  public static final int MAX_NAMESPACE_LENGTH = 128;
+  /** Longest key accepted, in characters. */
+  public static final int MAX_KEY_LENGTH = 1024;
+
+  private final String prefix;
+  private final String leasePrefix;
+
+  /** @param keyPrefix the validated key prefix of the module (no glob characters, no whitespace) */
+  public CacheKeys(String keyPrefix) {
+    this.prefix = keyPrefix + ":";
+    this.leasePrefix = keyPrefix + "::lease:";
+  }
+
+  /**
+   * @param namespace a namespace
+   * @return it, when valid
+   * @throws InvalidRequestException naming field {@code namespace}
+   */
+  public static String checkNamespace(String namespace) {
+    return checkNamespace("namespace", namespace);
+  }
+
+  /**
+   * @param field the field name to report
+   * @param namespace a namespace
+   * @return it, when valid
+   * @throws InvalidRequestException naming {@code field}
+   */
+  public static String checkNamespace(String field, String namespace) {
+    if (namespace == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    if (namespace.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    if (namespace.length() > MAX_NAMESPACE_LENGTH) {
+      throw new InvalidRequestException(field, "must be at most " + MAX_NAMESPACE_LENGTH + " characters, was "
+        + namespace.length());
+    }
+    for (int i = 0; i < namespace.length(); i++) {
+      char c = namespace.charAt(i);
+      if (c == ':') {
+        throw new InvalidRequestException(field, "must not contain ':' (it separates namespace and key), was "
+          + OptionChecks.describe(namespace));
+      }
+      if (isControlOrSpace(c)) {
+        throw new InvalidRequestException(field, "must not contain whitespace or control characters (at index " + i
+          + "), was " + OptionChecks.describe(namespace));
+      }
+    }
+    return namespace;
+  }
+
+  /**
+   * @param field the field name to report ({@code key}, {@code keys[3]}...)
+   * @param key a key inside a namespace
+   * @return it, when valid
+   * @throws InvalidRequestException naming {@code field}
+   */
+  public static String checkKey(String field, String key) {
+    if (key == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    if (key.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    if (key.length() > MAX_KEY_LENGTH) {
+      throw new InvalidRequestException(field, "must be at most " + MAX_KEY_LENGTH + " characters, was " + key.length());
+    }
+    for (int i = 0; i < key.length(); i++) {
+      // Spaces are fine in a key; control characters are not (they break logs and redis-cli output).
+      if (Character.isISOControl(key.charAt(i))) {
+        throw new InvalidRequestException(field, "must not contain control characters (at index " + i + ")");
+      }
+    }
+    return key;
+  }
+
+  private static boolean isControlOrSpace(char c) {
+    return Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c);
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @param key a valid key
+   * @return the Redis key of the entry
+   */
+  public String entryKey(String namespace, String key) {
+    return prefix + namespace + ':' + key;
+  }
+
+  /**
+   * @param entryKey the Redis key of an entry
+   * @return the key of the lease that guards its loading
+   */
+  public String leaseKey(String entryKey) {
+    return leasePrefix + entryKey.substring(prefix.length());
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @return the SCAN MATCH pattern of every entry of the namespace, glob characters escaped
+   */
+  public String matchPattern(String namespace) {
+    return escapeGlob(prefix) + escapeGlob(namespace) + ":*";
+  }
+
+  /**
+   * Escapes the characters SCAN MATCH treats specially ({@code * ? [ ] \}), so that namespace
+   * {@code user*} matches only itself.
+   *
+   * @param s any text
+   * @return the text as a literal glob
+   */
+  public static String escapeGlob(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        if (sb == null) {
+          sb = new StringBuilder(s.length() + 8).append(s, 0, i);
+        }
+        sb.append('\\');
+      }
+      if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? s : sb.toString();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.rediskit.eventbus;
+
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.eventbus.impl.CacheConsumersImpl;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+
+import java.util.List;
+
+/**
+ * The consumers of the {@code cache.*} addresses: thin adapters that validate a JSON request, call
+ * a {@link RedisCache} and reply with JSON. Bad input is refused with code 400 (413 for a value too
+ * large) naming the field, before anything reaches Redis; Redis unavailable is 503, a timeout 504.
+ *
+ * <pre>{@code
+ * CacheConsumers.register(vertx.eventBus(), options.getAddressPrefix(), cache)
+ *   .onSuccess(consumers -> ...);   // later: consumers.unregister()
+ * }</pre>
+ *
+ * <p>Register them on the context that owns the cache's gateway (e.g. in the verticle that created
+ * it), so requests take the gateway's fast path.
+ */
+public interface CacheConsumers {
+
+  /** The addresses served, without prefix. */
+  List<String> ADDRESSES = List.of(Addresses.CACHE_GET, Addresses.CACHE_SET, Addresses.CACHE_DELETE,
+    Addresses.CACHE_FLUSH, Addresses.CACHE_STATS, Addresses.CACHE_MGET, Addresses.CACHE_MSET,
+    Addresses.CACHE_INVALIDATE);
+
+  /** Most keys (or entries) one {@code cache.delete}, {@code cache.mget}, {@code cache.mset} or {@code cache.invalidate} request may name. */
+  int MAX_KEYS_PER_REQUEST = 10_000;
+
+  /**
+   * Registers a consumer for every {@code cache.*} address.
+   *
+   * @param eventBus the event bus
+   * @param addressPrefix prepended to every address ({@code null} or empty for none)
+   * @param cache the cache served
+   * @return the registration, once every consumer is registered (cluster-wide on a clustered event bus)
+   */
+  static Future<CacheConsumers> register(EventBus eventBus, String addressPrefix, RedisCache cache) {
+    return CacheConsumersImpl.register(eventBus, addressPrefix, cache);
+  }
+
+  /** @return the full addresses served */
+  List<String> addresses();
+
+  /**
+   * Unregisters every consumer.
+   *
+   * @return completion
+   */
+  Future<Void> unregister();
+}

@@ -1,0 +1,24 @@
+package dev.rediskit.cache;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServers;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The cache on one standalone server. */
+@IntegrationTest
+class RedisCacheStandaloneTest extends AbstractRedisCacheTest {
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  @Override
+  RedisKitOptions baseOptions() {
+    return new RedisKitOptions().setEndpoint(redis.uri());
+  }
+
+  @Override
+  RedisInspector redis() {
+    return RedisInspector.of(redis.server());
+  }
+}
