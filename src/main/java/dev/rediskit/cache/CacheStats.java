@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonObject;
  *   <tr><td>refreshes</td><td>background refresh-ahead loads started by this instance</td></tr>
  *   <tr><td>redisFallbacks</td><td>getOrLoad calls answered by the loader directly because Redis failed</td></tr>
  *   <tr><td>flushes</td><td>flushNamespace calls completed</td></tr>
+ *   <tr><td>flushedKeys</td><td>keys removed by those flushes</td></tr>
  * </table>
  */
 public interface CacheStats {
@@ -73,6 +74,9 @@ public interface CacheStats {
   /** @return namespace flushes completed */
   long flushes();
 
+  /** @return keys removed by namespace flushes */
+  long flushedKeys();
+
   /** @return {@code (hits + staleHits) / (hits + staleHits + misses)}, 0 when nothing was read */
   default double hitRatio() {
     long served = hits() + staleHits();
@@ -98,7 +102,8 @@ public interface CacheStats {
       .put("leaseWaits", leaseWaits())
       .put("refreshes", refreshes())
       .put("redisFallbacks", redisFallbacks())
-      .put("flushes", flushes());
+      .put("flushes", flushes())
+      .put("flushedKeys", flushedKeys());
   }
 
   /**
@@ -112,7 +117,7 @@ public interface CacheStats {
       json.getLong("staleHits", 0L), json.getLong("loads", 0L), json.getLong("loadFailures", 0L),
       json.getLong("loadTimeMs", 0L), json.getLong("errors", 0L), json.getLong("sets", 0L),
       json.getLong("deletes", 0L), json.getLong("singleFlightJoins", 0L), json.getLong("leaseWaits", 0L),
-      json.getLong("refreshes", 0L), json.getLong("redisFallbacks", 0L), json.getLong("flushes", 0L));
+      json.getLong("refreshes", 0L), json.getLong("redisFallbacks", 0L), json.getLong("flushes", 0L), json.getLong("flushedKeys", 0L));
   }
 
   /**
@@ -133,9 +138,10 @@ public interface CacheStats {
    * @param refreshes refreshes
    * @param redisFallbacks Redis fallbacks
    * @param flushes flushes
+   * @param flushedKeys keys removed by flushes
    */
   record Snapshot(String namespace, long hits, long misses, long staleHits, long loads, long loadFailures,
                   long loadTimeMs, long errors, long sets, long deletes, long singleFlightJoins, long leaseWaits,
-                  long refreshes, long redisFallbacks, long flushes) implements CacheStats {
+                  long refreshes, long redisFallbacks, long flushes, long flushedKeys) implements CacheStats {
   }
 }

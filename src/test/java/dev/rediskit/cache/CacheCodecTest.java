@@ -119,9 +119,9 @@ class CacheCodecTest {
 
   @Test
   void statsSnapshotRoundTrips() {
-    CacheStats s = new CacheStats.Snapshot("ns", 3, 1, 0, 1, 0, 5, 0, 1, 0, 2, 0, 0, 0, 0);
+    CacheStats s = new CacheStats.Snapshot("ns", 3, 1, 0, 1, 0, 5, 0, 1, 0, 2, 0, 0, 0, 1, 7);
     assertThat(s.hitRatio()).isEqualTo(0.75);
     assertThat(CacheStats.fromJson(s.toJson())).isEqualTo(s);
-    assertThat(new CacheStats.Snapshot("ns", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).hitRatio()).isZero();
+    assertThat(new CacheStats.Snapshot("ns", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).hitRatio()).isZero();
   }
 }

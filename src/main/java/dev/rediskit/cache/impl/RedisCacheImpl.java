@@ -188,6 +188,7 @@ public final class RedisCacheImpl implements RedisCache {
     }).andThen(ar -> {
       if (ar.succeeded()) {
         s.flushes.increment();
+        s.flushedKeys.add(ar.result());
         for (InvalidationListener l : listeners) {
           try {
             l.onFlush(namespace);

@@ -23,6 +23,7 @@ public final class StatsImpl implements CacheStats {
   final LongAdder refreshes = new LongAdder();
   final LongAdder redisFallbacks = new LongAdder();
   final LongAdder flushes = new LongAdder();
+  final LongAdder flushedKeys = new LongAdder();
 
   StatsImpl(String namespace) {
     this.namespace = namespace;
@@ -101,6 +102,11 @@ public final class StatsImpl implements CacheStats {
   @Override
   public long flushes() {
     return flushes.sum();
+  }
+
+  @Override
+  public long flushedKeys() {
+    return flushedKeys.sum();
   }
 
   @Override

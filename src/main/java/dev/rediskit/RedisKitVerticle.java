@@ -1,0 +1,75 @@
+package dev.rediskit;
+
+import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.eventbus.HealthConsumer;
+import dev.rediskit.eventbus.RateLimitConsumers;
+import dev.rediskit.impl.Components;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Deploys the module behind the event bus: creates a gateway on this verticle's event loop, the
+ * cache, the rate limiter and the health check on it, and registers every consumer
+ * ({@code cache.*}, {@code ratelimit.*}, {@code health.redis}, with the configured address prefix).
+ * Undeploying unregisters them and closes the Redis connections.
+ *
+ * <pre>{@code
+ * vertx.deployVerticle(RedisKitVerticle.class, new DeploymentOptions()
+ *   .setConfig(new JsonObject().put("endpoints", "redis://localhost:6379"))
+ *   .setInstances(2));   // one gateway, one pipelined connection, per event loop
+ * }</pre>
+ *
+ * <p>The config is the JSON form of {@link RedisKitOptions}; an invalid one fails the deployment
+ * with every problem listed, and an unreachable Redis fails it after the connect timeout, leaving
+ * nothing half-deployed. Several instances spread the consumers over event loops: the event bus
+ * round-robins requests among them.
+ */
+public class RedisKitVerticle extends VerticleBase {
+
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private Components components;
+  private CacheConsumers cacheConsumers;
+  private RateLimitConsumers rateLimitConsumers;
+  private MessageConsumer<Object> healthConsumer;
+
+  @Override
+  public Future<?> start() {
+    RedisKitOptions options;
+    try {
+      options = new RedisKitOptions(config()).validate();
+    } catch (ConfigurationException e) {
+      return Future.failedFuture(e);
+    }
+    String prefix = options.getAddressPrefix();
+    // Meters are tagged per gateway; instances of this verticle each own one.
+    String metricsName = "verticle-" + INSTANCES.incrementAndGet();
+    return Components.start(vertx, options, metricsName)
+      .compose(c -> {
+        components = c;
+        return CacheConsumers.register(vertx.eventBus(), prefix, c.cache());
+      })
+      .compose(cc -> {
+        cacheConsumers = cc;
+        return RateLimitConsumers.register(vertx, components.rateLimiter(), prefix);
+      })
+      .compose(rc -> {
+        rateLimitConsumers = rc;
+        healthConsumer = HealthConsumer.register(vertx.eventBus(), components.health(), prefix);
+        return healthConsumer.completion();
+      })
+      .recover(err -> stop().transform(v -> Future.failedFuture(err)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = Future.all(
+      cacheConsumers == null ? Future.succeededFuture() : cacheConsumers.unregister(),
+      rateLimitConsumers == null ? Future.succeededFuture() : rateLimitConsumers.unregister(),
+      healthConsumer == null ? Future.succeededFuture() : healthConsumer.unregister()).mapEmpty();
+    return unregistered.eventually(() -> components == null ? Future.succeededFuture() : components.close());
+  }
+}

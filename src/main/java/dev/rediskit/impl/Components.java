@@ -1,0 +1,73 @@
+package dev.rediskit.impl;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.health.RedisHealthCheck;
+import dev.rediskit.metrics.MetricsBinding;
+import dev.rediskit.metrics.RedisKitMetrics;
+import dev.rediskit.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The module's components wired on one gateway, started and closed together: shared by the
+ * {@link dev.rediskit.RedisKit} facade and {@link dev.rediskit.RedisKitVerticle}.
+ *
+ * @param gateway the gateway
+ * @param cache the cache
+ * @param rateLimiter the default rate limiter
+ * @param health the Redis health procedure
+ * @param metrics the metrics binder
+ * @param bindings the meters bound for these components, released on close
+ */
+public record Components(RedisGateway gateway, RedisCache cache, RateLimiter rateLimiter, RedisHealthCheck health,
+                         RedisKitMetrics metrics, List<MetricsBinding> bindings) {
+
+  /** Name of the rate limiter the components create. */
+  public static final String LIMITER_NAME = "default";
+
+  /**
+   * Connects a gateway on the current context and builds the rest on it. Fails, leaving nothing
+   * open, when Redis cannot be reached within the connect timeout.
+   *
+   * @param vertx the Vert.x instance
+   * @param options validated settings
+   * @param metricsName the name the meters are tagged with (one per gateway)
+   * @return the started components
+   */
+  public static Future<Components> start(Vertx vertx, RedisKitOptions options, String metricsName) {
+    RedisGateway gateway = RedisGateway.create(vertx, options);
+    return gateway.ready()
+      .recover(err -> gateway.close().transform(v -> Future.failedFuture(new RedisUnavailableException(
+        err instanceof RedisUnavailableException rue ? rue.reason() : RedisUnavailableException.Reason.DISCONNECTED,
+        "RedisKit cannot start: " + err.getMessage(), err))))
+      .map(gw -> {
+        RedisCache cache = RedisCache.create(vertx, gateway, options);
+        RateLimiter limiter = RateLimiter.create(vertx, gateway, LIMITER_NAME, options.getRateLimit());
+        RedisHealthCheck health = RedisHealthCheck.create(vertx, gateway);
+        RedisKitMetrics metrics = RedisKitMetrics.create(vertx);
+        List<MetricsBinding> bindings = new ArrayList<>();
+        bindings.add(metrics.bindGateway(metricsName, gateway));
+        bindings.add(metrics.bindHealth(metricsName, health, options.getMetrics().getHealthProbeIntervalMs()));
+        bindings.add(MeterWiring.add(vertx, metrics, cache, limiter));
+        return new Components(gateway, cache, limiter, health, metrics, bindings);
+      });
+  }
+
+  /**
+   * Releases the meters, stops the limiter's timers and closes the gateway.
+   *
+   * @return completion
+   */
+  public Future<Void> close() {
+    for (MetricsBinding b : bindings) {
+      b.close();
+    }
+    return rateLimiter.close().eventually(() -> gateway.close());
+  }
+}
