@@ -957,10 +957,7 @@ public class RedisKitOptions {
    * @throws ConfigurationException naming each invalid key, its value and what is allowed
    */
   public RedisKitOptions validate() {
-    List<String> problems = problems();
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    OptionChecks.requireNone(problems());
     return this;
   }
 

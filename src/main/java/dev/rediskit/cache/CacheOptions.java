@@ -413,10 +413,7 @@ public class CacheOptions {
    * @throws ConfigurationException listing every problem of {@link #problems()}
    */
   public CacheOptions validate() {
-    List<String> problems = problems();
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    OptionChecks.requireNone(problems());
     return this;
   }
 

@@ -260,10 +260,7 @@ public class HealthOptions {
    * @throws ConfigurationException listing every problem of {@link #problems()}
    */
   public HealthOptions validate() {
-    List<String> problems = problems();
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    OptionChecks.requireNone(problems());
     return this;
   }
 

@@ -25,6 +25,18 @@ public final class OptionChecks {
   }
 
   /**
+   * Ends a {@code validate()}: throws when anything was found.
+   *
+   * @param problems every problem of the options checked
+   * @throws dev.rediskit.ConfigurationException listing them all, when there is any
+   */
+  public static void requireNone(java.util.List<String> problems) {
+    if (!problems.isEmpty()) {
+      throw new dev.rediskit.ConfigurationException(problems);
+    }
+  }
+
+  /**
    * @param key the full key
    * @param value the value
    * @param min the smallest value allowed

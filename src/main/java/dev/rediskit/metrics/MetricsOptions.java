@@ -141,10 +141,7 @@ public class MetricsOptions {
    * @throws ConfigurationException listing every problem of {@link #problems()}
    */
   public MetricsOptions validate() {
-    List<String> problems = problems();
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    OptionChecks.requireNone(problems());
     return this;
   }
 

@@ -590,10 +590,7 @@ public class RateLimitOptions {
    * @throws ConfigurationException listing every problem of {@link #problems()}
    */
   public RateLimitOptions validate() {
-    List<String> problems = problems();
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    OptionChecks.requireNone(problems());
     return this;
   }
 
