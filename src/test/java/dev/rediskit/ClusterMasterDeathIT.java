@@ -51,10 +51,12 @@ class ClusterMasterDeathIT {
         && System.nanoTime() - traffic.lastFailure.get() > 2_000_000_000L, Duration.ofSeconds(60),
       "calls on every slot to succeed again after the replica takes over");
     vertx.cancelTimer(traffic.timer);
+    // Which calls failed: those on the dead master's slots only, or (breaker open) every call.
     long failedCalls = traffic.failures.values().stream().mapToLong(Number::longValue).sum();
     System.out.printf("redis cluster master death via event bus: gap %d ms (first to last failed call; kill to "
-        + "stable recovery %d ms incl. 2 s without failures; %d calls failed %s; killed %d)%n", traffic.gapMs(),
-      (System.nanoTime() - killedAt) / 1_000_000, failedCalls, traffic.failures, victim.port());
+        + "stable recovery %d ms incl. 2 s without failures; %d calls failed %s, %d succeeded within the gap; killed %d)%n",
+      traffic.gapMs(), (System.nanoTime() - killedAt) / 1_000_000, failedCalls, traffic.failures,
+      traffic.successesWithinGap.get(), victim.port());
 
     // Every key, whichever master holds its slot now, is writable and readable again.
     for (int i = 0; i < 50; i++) {
