@@ -57,6 +57,7 @@ public class UserProfileVerticle extends VerticleBase {
   private RedisKit kit;
   private UserDatabase database;
   private CacheNamespace<Object> users;
+  private RateLimiter healthLimiter;
   private HttpServer server;
 
   /**
@@ -93,7 +94,7 @@ public class UserProfileVerticle extends VerticleBase {
 
     // Health and metrics. The health guard has a limiter of its own that FAILS OPEN whatever the
     // application's policy: when Redis is down it cannot count, and must let the 503 DOWN out.
-    RateLimiter healthLimiter = RateLimiter.create(vertx, kit.gateway(), "health",
+    healthLimiter = RateLimiter.create(vertx, kit.gateway(), "health",
       new RateLimitOptions(kit.options().getRateLimit()).setFailurePolicy(RateLimitOptions.FailurePolicy.FAIL_OPEN));
     RedisKitRoutes.create(kit.health())
       .guard(RateLimitHandler.create(healthLimiter,
@@ -121,6 +122,8 @@ public class UserProfileVerticle extends VerticleBase {
       return;
     }
     long t0 = System.nanoTime();
+    // "database" when this request ran the loader; a request that joined a load already running
+    // (single flight) or found the entry says "cache".
     boolean[] loaded = {false};
     users.getOrLoad(id, () -> {
       loaded[0] = true;
@@ -222,6 +225,7 @@ public class UserProfileVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return (server == null ? Future.succeededFuture() : server.close())
+      .eventually(() -> healthLimiter == null ? Future.succeededFuture() : healthLimiter.close())
       .eventually(() -> kit == null ? Future.succeededFuture() : kit.close());
   }
 
