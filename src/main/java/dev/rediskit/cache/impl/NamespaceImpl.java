@@ -80,20 +80,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   @Override
   public Future<V> get(String key) {
-    String rk;
-    try {
-      rk = redisKey("key", key);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    // The hottest call of the cache: one stage on the gateway's future, no intermediate result stage.
-    return cache.gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
-      if (ar.failed()) {
-        stats.errors.increment();
-        return Future.failedFuture(ar.cause());
-      }
-      return Future.succeededFuture(toResult(ar.result(), System.currentTimeMillis(), false).value());
-    });
+    return fetch(key).map(reply -> toResult(reply, System.currentTimeMillis(), false).value());
   }
 
   @Override
@@ -102,19 +89,18 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   }
 
   private Future<CacheResult<V>> read(String key, boolean serveStale) {
+    return fetch(key).map(reply -> toResult(reply, System.currentTimeMillis(), serveStale));
+  }
+
+  /** One GET of an entry; a failure is counted here and passed on. */
+  private Future<Response> fetch(String key) {
     String rk;
     try {
       rk = redisKey("key", key);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return cache.gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
-      if (ar.failed()) {
-        stats.errors.increment();
-        return Future.failedFuture(ar.cause());
-      }
-      return Future.succeededFuture(toResult(ar.result(), System.currentTimeMillis(), serveStale));
-    });
+    return cache.gateway.send(Request.cmd(Command.GET).arg(rk)).onFailure(err -> stats.errors.increment());
   }
 
   /** Turns a GET reply into a result and counts it. */
