@@ -124,27 +124,9 @@ public final class JsonRequest {
 
   /**
    * @param v a JSON value
-   * @return its JSON type name, for messages
+   * @return its JSON type name, for messages (the same wording as configuration problems)
    */
   public static String typeName(Object v) {
-    if (v == null) {
-      return "null";
-    }
-    if (v instanceof String) {
-      return "a string";
-    }
-    if (v instanceof Number) {
-      return "a number";
-    }
-    if (v instanceof Boolean) {
-      return "a boolean";
-    }
-    if (v instanceof JsonObject) {
-      return "an object";
-    }
-    if (v instanceof JsonArray) {
-      return "an array";
-    }
-    return v.getClass().getSimpleName();
+    return dev.rediskit.impl.OptionChecks.typeName(v);
   }
 }
