@@ -76,6 +76,7 @@ public class RedisGatewayImpl implements RedisGateway {
   private long reconnectTimer = -1;
   private long reconnects;
   private boolean authFailed;
+  private boolean rebuilding;
   private int consecutiveConnectFailures;
   private long completions;
   private long completionsAtLastTick;
@@ -541,10 +542,7 @@ public class RedisGatewayImpl implements RedisGateway {
     consecutiveConnectFailures = 0;
     reconnectDelayMs = INITIAL_RECONNECT_DELAY_MS;
     lastProgressNanos = System.nanoTime();
-    conn.exceptionHandler(err -> context.runOnContext(v -> connectionLost(conn,
-      new RedisUnavailableException(Reason.CONNECTION_LOST, "connection to Redis failed: " + err.getMessage(), err))));
-    conn.endHandler(v0 -> context.runOnContext(v -> connectionLost(conn,
-      new RedisUnavailableException(Reason.CONNECTION_LOST, "connection to Redis closed", null))));
+    watch(conn);
     if (!ready.future().isComplete()) {
       ready.complete(this);
     } else {
@@ -576,11 +574,83 @@ public class RedisGatewayImpl implements RedisGateway {
     reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> connect()));
   }
 
+  private void watch(RedisConnection conn) {
+    conn.exceptionHandler(err -> context.runOnContext(v -> nodeLost(conn,
+      new RedisUnavailableException(Reason.CONNECTION_LOST, "connection to Redis failed: " + err.getMessage(), err))));
+    conn.endHandler(v0 -> context.runOnContext(v -> nodeLost(conn,
+      new RedisUnavailableException(Reason.CONNECTION_LOST, "connection to Redis closed", null))));
+  }
+
+  /**
+   * A link reported broken. On a cluster that is one node's link: the other masters still serve
+   * their slots on the current connection, so a fresh cluster connection is built beside it and
+   * swapped in once up (after a failover, once the promoted replica is in the slot map), instead
+   * of failing every slot meanwhile. Elsewhere the connection is lost as a whole.
+   */
+  private void nodeLost(RedisConnection conn, RedisUnavailableException cause) {
+    if (options.getType() != RedisClientType.CLUSTER) {
+      connectionLost(conn, cause);
+      return;
+    }
+    if (conn != connection || state != ConnectionState.CONNECTED) {
+      return;
+    }
+    lastError = cause.getMessage();
+    rebuildCluster(conn);
+  }
+
+  private void rebuildCluster(RedisConnection old) {
+    if (rebuilding || state != ConnectionState.CONNECTED || connection != old) {
+      return;
+    }
+    rebuilding = true;
+    long attempt = ++connectAttempt;
+    long guard = vertx.setTimer(options.getConnectTimeoutMs(), id -> context.runOnContext(v -> {
+      if (attempt == connectAttempt && rebuilding) {
+        rebuildFailed(old, "rebuilding the cluster connection did not complete within "
+          + options.getConnectTimeoutMs() + " ms (connectTimeoutMs)");
+      }
+    }));
+    client.connect().onComplete(ar -> context.runOnContext(v -> {
+      vertx.cancelTimer(guard);
+      if (attempt != connectAttempt || !rebuilding || state != ConnectionState.CONNECTED || connection != old) {
+        if (ar.succeeded()) {
+          ar.result().close();
+        }
+        return;
+      }
+      if (ar.failed()) {
+        rebuildFailed(old, mapConnectFailure(ar.cause()).getMessage());
+        return;
+      }
+      rebuilding = false;
+      RedisConnection fresh = ar.result();
+      old.exceptionHandler(null).endHandler(null);
+      connection = fresh;
+      watch(fresh);
+      reconnects++;
+      reconnectDelayMs = INITIAL_RECONNECT_DELAY_MS;
+      LOG.log(System.Logger.Level.INFO, "cluster connection rebuilt");
+      // Commands still in flight on the old connection complete there; it goes back to the pool.
+      old.close();
+    }));
+  }
+
+  private void rebuildFailed(RedisConnection old, String error) {
+    rebuilding = false;
+    lastError = error;
+    long delay = reconnectDelayMs;
+    reconnectDelayMs = Math.min(options.getReconnectMaxDelayMs(), reconnectDelayMs * 2);
+    LOG.log(System.Logger.Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
+    reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> rebuildCluster(old)));
+  }
+
   private void connectionLost(RedisConnection conn, RedisUnavailableException cause) {
     if (conn != connection || state != ConnectionState.CONNECTED) {
       return;
     }
     connection = null;
+    rebuilding = false;
     lastError = cause.getMessage();
     failAll(inflight, cause, Outcome.CONNECTION);
     // Reconnect at once: most drops are one-off, and commands wait in `waiting` meanwhile.
