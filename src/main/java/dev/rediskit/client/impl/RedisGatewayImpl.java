@@ -68,6 +68,9 @@ public class RedisGatewayImpl implements RedisGateway {
 
   private final ArrayDeque<Pending<?>> inflight = new ArrayDeque<>();
   private final ArrayDeque<Pending<?>> waiting = new ArrayDeque<>();
+  private final List<Pending<?>> outbox = new ArrayList<>();
+  private final Handler<Void> flushOutbox = this::flushOutbox;
+  private final boolean coalesce;
   private int pending;
   private RedisConnection connection;
   private ConnectionState state = ConnectionState.CONNECTING;
@@ -100,6 +103,8 @@ public class RedisGatewayImpl implements RedisGateway {
     this.client = Redis.createClient(vertx, redisOptions);
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(this.options.getCommandTimeoutMs());
     this.maxPending = this.options.getMaxPendingCommands();
+    // The cluster connection refuses batches spanning slots, so reads are not gathered there.
+    this.coalesce = this.options.getType() != RedisClientType.CLUSTER;
     this.ready = context.promise();
     this.breaker = CircuitBreaker.create("rediskit-gateway", vertx, new CircuitBreakerOptions()
         .setMaxFailures(this.options.getBreakerMaxFailures())
@@ -334,7 +339,16 @@ public class RedisGatewayImpl implements RedisGateway {
         }
         pending++;
         inflight.addLast(p);
-        p.dispatch(connection);
+        if (coalesce && p.request instanceof Request r && COALESCED.contains(r.command())) {
+          outbox.add(p);
+          if (outbox.size() == 1) {
+            context.runOnContext(flushOutbox);
+          }
+        } else {
+          // Keep the pipeline in call order: reads waiting in the outbox go first.
+          flushOutbox(null);
+          p.dispatch(connection);
+        }
         return p.promise.future();
       case CONNECTING:
         if (pending >= maxPending) {
@@ -383,6 +397,15 @@ public class RedisGatewayImpl implements RedisGateway {
       ((Future<T>) f).onComplete(this);
     }
 
+    @SuppressWarnings("unchecked")
+    void handleReply(Response reply) {
+      handle(Future.succeededFuture((T) reply));
+    }
+
+    void handleFailure(Throwable cause) {
+      handle(Future.failedFuture(cause));
+    }
+
     @Override
     public void handle(AsyncResult<T> ar) {
       if (done) {
@@ -427,6 +450,65 @@ public class RedisGatewayImpl implements RedisGateway {
     String commandName() {
       return request instanceof Request r ? RedisGatewayImpl.commandName(r.command()) : "BATCH";
     }
+  }
+
+  /**
+   * Reads that may be written to Redis together, in one write and flush, and sent again one by one
+   * if the batch fails: they change nothing, so sending one twice is harmless. A command issued from
+   * its own event-loop task (an event-bus request, a timer) is otherwise written and flushed alone,
+   * a system call each; inside a reply callback Vert.x already defers the flush to the end of the read.
+   */
+  private static final java.util.Set<Command> COALESCED = java.util.Set.of(Command.GET, Command.MGET,
+    Command.EXISTS, Command.PTTL, Command.TTL, Command.STRLEN, Command.HGET, Command.HMGET, Command.HGETALL);
+
+  /** Flushes the reads gathered during this event-loop turn. */
+  private void flushOutbox(Void ignored) {
+    int n = outbox.size();
+    if (n == 0) {
+      return;
+    }
+    RedisConnection conn = connection;
+    if (n == 1 || conn == null) {
+      for (Pending<?> p : outbox) {
+        if (!p.done && conn != null) {
+          p.dispatch(conn);
+        }
+      }
+      outbox.clear();
+      return;
+    }
+    List<Pending<?>> group = new ArrayList<>(n);
+    List<Request> requests = new ArrayList<>(n);
+    for (Pending<?> p : outbox) {
+      if (!p.done) {
+        group.add(p);
+        requests.add((Request) p.request);
+      }
+    }
+    outbox.clear();
+    if (group.isEmpty()) {
+      return;
+    }
+    conn.batch(requests).onComplete(ar -> {
+      if (ar.succeeded()) {
+        List<Response> replies = ar.result();
+        for (int i = 0; i < group.size(); i++) {
+          group.get(i).handleReply(replies.get(i));
+        }
+      } else if (ar.cause() instanceof ErrorType err && !isClientSideError(err)) {
+        // One read got an error reply (e.g. WRONGTYPE): the batch reports only that something failed,
+        // so send each again on its own to give every caller its own answer.
+        for (Pending<?> p : group) {
+          if (!p.done && connection != null) {
+            p.dispatch(connection);
+          }
+        }
+      } else {
+        for (Pending<?> p : group) {
+          p.handleFailure(ar.cause());
+        }
+      }
+    });
   }
 
   private static final java.util.concurrent.ConcurrentHashMap<Command, String> NAMES = new java.util.concurrent.ConcurrentHashMap<>();
