@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 
 import java.time.Duration;
@@ -47,28 +46,22 @@ public final class CacheBenchmark {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    long measureMs = Long.getLong("bench.seconds", 5) * 1000;
-    long warmupMs = Math.max(1000, measureMs / 2);
+    long measureMs = Harness.measureMs();
+    long warmupMs = Harness.warmupMs();
     try (Harness.Server server = Harness.Server.start()) {
       Vertx vertx = Harness.vertx();
       Context ctx = vertx.getOrCreateContext();
       Random rnd = new Random(42);
       Supplier<String> key = () -> String.valueOf(rnd.nextInt(KEYS));
 
-      RedisConnection[] raw = new RedisConnection[1];
-      RedisGateway[] gw = new RedisGateway[1];
+      Harness.Clients clients = Harness.connect(vertx, ctx, new RedisKitOptions().setEndpoint(server.url()));
+      RedisConnection[] raw = {clients.raw()};
+      RedisGateway[] gw = {clients.gateway()};
       RedisCache[] cache = new RedisCache[1];
-      Future.<Void>future(p -> ctx.runOnContext(v -> {
-        gw[0] = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.url()));
+      Harness.onContext(ctx, () -> {
         cache[0] = RedisCache.create(vertx, gw[0]);
-        Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxWaitingHandlers(8192))
-          .connect().compose(c -> {
-            raw[0] = c;
-            return gw[0].ready();
-          })
-          .compose(g -> CacheConsumers.register(vertx.eventBus(), "", cache[0]))
-          .<Void>mapEmpty().onComplete(p);
-      })).await();
+        return CacheConsumers.register(vertx.eventBus(), "", cache[0]);
+      });
       CacheNamespace<Object> ns = cache[0].namespace("bench");
       CacheClient client = CacheClient.create(vertx, "");
       // The event bus's own cost, without Redis: a consumer answering a JSON request at once.

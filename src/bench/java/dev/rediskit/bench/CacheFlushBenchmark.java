@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -49,16 +48,9 @@ public final class CacheFlushBenchmark {
     try (Harness.Server server = Harness.Server.start()) {
       Vertx vertx = Harness.vertx();
       Context ctx = vertx.getOrCreateContext();
-      RedisConnection[] raw = new RedisConnection[1];
-      RedisGateway[] gw = new RedisGateway[1];
-      Future.<Void>future(p -> ctx.runOnContext(v -> {
-        gw[0] = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.url()));
-        Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxWaitingHandlers(8192))
-          .connect().compose(c -> {
-            raw[0] = c;
-            return gw[0].ready();
-          }).<Void>mapEmpty().onComplete(p);
-      })).await();
+      Harness.Clients clients = Harness.connect(vertx, ctx, new RedisKitOptions().setEndpoint(server.url()));
+      RedisConnection[] raw = {clients.raw()};
+      RedisGateway[] gw = {clients.gateway()};
       RedisCache cache = RedisCache.create(vertx, gw[0]);
 
       long t0 = System.nanoTime();

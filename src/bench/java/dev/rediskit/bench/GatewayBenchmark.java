@@ -39,8 +39,8 @@ public final class GatewayBenchmark {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    long measureMs = Long.getLong("bench.seconds", 5) * 1000;
-    long warmupMs = Math.max(1000, measureMs / 2);
+    long measureMs = Harness.measureMs();
+    long warmupMs = Harness.warmupMs();
     int[] levels = {1, 64, 256};
     try (Harness.Server server = Harness.Server.start()) {
       Vertx vertx = Harness.vertx();
@@ -50,16 +50,9 @@ public final class GatewayBenchmark {
 
       // Everything created on the same context, as a verticle would.
       Redis pooled = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(8).setMaxPoolWaiting(1024));
-      RedisConnection[] raw = new RedisConnection[1];
-      RedisGateway[] gw = new RedisGateway[1];
-      Future.<Void>future(p -> ctx.runOnContext(v -> {
-        gw[0] = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.url()));
-        Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxWaitingHandlers(8192))
-          .connect().compose(c -> {
-            raw[0] = c;
-            return gw[0].ready();
-          }).<Void>mapEmpty().onComplete(p);
-      })).await();
+      Harness.Clients clients = Harness.connect(vertx, ctx, new RedisKitOptions().setEndpoint(server.url()));
+      RedisConnection[] raw = {clients.raw()};
+      RedisGateway[] gw = {clients.gateway()};
 
       for (int from = 0; from < KEYS; from += 1000) {
         List<Request> fill = new ArrayList<>();

@@ -5,6 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.client.RedisGateway;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -100,6 +105,57 @@ public final class Harness {
       }
       next(op, h, counters, end, active, done);
     });
+  }
+
+  /** @return the measured time of each scenario, from {@code -Dbench.seconds} (default 5 s), in ms */
+  public static long measureMs() {
+    return Long.getLong("bench.seconds", 5) * 1000;
+  }
+
+  /** @return the warm-up before each scenario, in ms: half the measured time, at least 1 s */
+  public static long warmupMs() {
+    return Math.max(1000, measureMs() / 2);
+  }
+
+  /**
+   * The clients compared in one run, both bound to one context as a verticle's would be.
+   *
+   * @param gateway the module's gateway
+   * @param raw one raw vertx-redis-client connection, for pipelining by hand
+   */
+  public record Clients(RedisGateway gateway, RedisConnection raw) {
+  }
+
+  /**
+   * Creates a gateway and a raw connection on {@code ctx} and waits until both are connected.
+   *
+   * @param vertx the Vert.x instance
+   * @param ctx the context owning both
+   * @param options the gateway's settings
+   * @return the connected clients
+   */
+  public static Clients connect(Vertx vertx, Context ctx, RedisKitOptions options) {
+    String url = options.getEndpoints().get(0);
+    return onContext(ctx, () -> {
+      RedisGateway gateway = RedisGateway.create(vertx, options);
+      return Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxWaitingHandlers(8192))
+        .connect()
+        .compose(raw -> gateway.ready().map(g -> new Clients(gateway, raw)));
+    });
+  }
+
+  /**
+   * Runs {@code work} on {@code ctx} and waits for its result (benchmark threads only).
+   *
+   * @param ctx the context
+   * @param work what to run there
+   * @param <T> the result type
+   * @return the result
+   */
+  public static <T> T onContext(Context ctx, Supplier<Future<T>> work) {
+    Promise<T> p = Promise.promise();
+    ctx.runOnContext(v -> work.get().onComplete(p));
+    return p.future().await();
   }
 
   /** @return a Vert.x with two event loops (the machine's cores) */

@@ -18,12 +18,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -96,31 +94,23 @@ public final class RateLimitBenchmark {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    long measureMs = Long.getLong("bench.seconds", 5) * 1000;
-    long warmupMs = Math.max(1000, measureMs / 2);
+    long measureMs = Harness.measureMs();
+    long warmupMs = Harness.warmupMs();
     try (Harness.Server server = Harness.Server.start()) {
       Vertx vertx = Harness.vertx();
       Context ctx = vertx.getOrCreateContext();
       Random rnd = new Random(42);
       Supplier<String> key = () -> "k" + rnd.nextInt(KEYS);
 
-      RedisGateway[] gw = new RedisGateway[1];
-      RateLimiter[] limiter = new RateLimiter[1];
-      RedisConnection[] raw = new RedisConnection[1];
-      Future.<Void>future(p -> ctx.runOnContext(v -> {
-        RedisKitOptions options = new RedisKitOptions().setEndpoint(server.url());
-        gw[0] = RedisGateway.create(vertx, options);
-        // The defaults, as an application gets them (250 ms limiter timeout, deny cache on).
-        limiter[0] = RateLimiter.create(vertx, gw[0], "bench", new RateLimitOptions());
-        Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxWaitingHandlers(8192))
-          .connect().compose(c -> {
-            raw[0] = c;
-            return gw[0].ready();
-          }).<Void>mapEmpty().onComplete(p);
-      })).await();
-      String sha = onContext(ctx, () -> raw[0].send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(Scripts.GCRA.source())))
+      Harness.Clients clients = Harness.connect(vertx, ctx, new RedisKitOptions().setEndpoint(server.url()));
+      RedisGateway[] gw = {clients.gateway()};
+      RedisConnection[] raw = {clients.raw()};
+      // The defaults, as an application gets them (250 ms limiter timeout, deny cache on).
+      RateLimiter[] limiter = {Harness.onContext(ctx,
+        () -> Future.succeededFuture(RateLimiter.create(vertx, gw[0], "bench", new RateLimitOptions())))};
+      String sha = Harness.onContext(ctx, () -> raw[0].send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(Scripts.GCRA.source())))
         .toString();
-      String straightSha = onContext(ctx, () -> raw[0].send(Request.cmd(Command.SCRIPT).arg("LOAD")
+      String straightSha = Harness.onContext(ctx, () -> raw[0].send(Request.cmd(Command.SCRIPT).arg("LOAD")
         .arg(STRAIGHTFORWARD_GCRA.source()))).toString();
       // The arguments the limiter computes for this limit: 1 us per unit, a tolerance of one second.
       String increment = "1";
@@ -214,8 +204,8 @@ public final class RateLimitBenchmark {
    */
   static double blockedKeyChecksPerSecond(Context ctx, RateLimiter limiter, long measureMs) {
     Limit one = Limit.of(1, 3_600_000);
-    onContext(ctx, () -> limiter.check("blocked", one, 1));
-    Decision denied = onContext(ctx, () -> limiter.check("blocked", one, 1));
+    Harness.onContext(ctx, () -> limiter.check("blocked", one, 1));
+    Decision denied = Harness.onContext(ctx, () -> limiter.check("blocked", one, 1));
     if (denied.allowed()) {
       throw new IllegalStateException("the key should be blocked");
     }
@@ -223,7 +213,7 @@ public final class RateLimitBenchmark {
     long start = System.nanoTime();
     long end = start + measureMs * 1_000_000L;
     while (System.nanoTime() < end) {
-      onContext(ctx, () -> {
+      Harness.onContext(ctx, () -> {
         for (int i = 0; i < 10_000; i++) {
           limiter.check("blocked", one, 1).onSuccess(d -> {
             if (d.source() == Decision.Source.DENY_CACHE) {
@@ -239,11 +229,11 @@ public final class RateLimitBenchmark {
   }
 
   static void resetStats(Context ctx, RedisConnection c) {
-    onContext(ctx, () -> c.send(Request.cmd(Command.CONFIG).arg("RESETSTAT")));
+    Harness.onContext(ctx, () -> c.send(Request.cmd(Command.CONFIG).arg("RESETSTAT")));
   }
 
   static double usecPerCall(Context ctx, RedisConnection c) {
-    Response info = onContext(ctx, () -> c.send(Request.cmd(Command.INFO).arg("commandstats")));
+    Response info = Harness.onContext(ctx, () -> c.send(Request.cmd(Command.INFO).arg("commandstats")));
     for (String line : info.toString().split("\r?\n")) {
       if (line.startsWith("cmdstat_evalsha:")) {
         for (String part : line.substring(line.indexOf(':') + 1).split(",")) {
@@ -254,12 +244,6 @@ public final class RateLimitBenchmark {
       }
     }
     return Double.NaN;
-  }
-
-  static <T> T onContext(Context ctx, Supplier<Future<T>> work) {
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> work.get().onComplete(p));
-    return p.future().await();
   }
 
   static Harness.Result print(Harness.Result r) {
