@@ -1,10 +1,8 @@
 package dev.rediskit;
 
+import dev.rediskit.test.GeneratedDoc;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -22,16 +20,8 @@ class ConfigurationDocTest {
   static final String REGENERATE_COMMAND = "mvn -q test -Dtest=ConfigurationDocTest -DregenerateDocs=true";
 
   @Test
-  void docsMatchTheKeyTable() throws IOException {
-    String rendered = render();
-    if (Boolean.getBoolean("regenerateDocs")) {
-      Files.createDirectories(DOC.getParent());
-      Files.writeString(DOC, rendered, StandardCharsets.UTF_8);
-    }
-    assertThat(Files.exists(DOC)).as(DOC + " is missing; generate it with: " + REGENERATE_COMMAND).isTrue();
-    assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
-      .as(DOC + " is out of date with RedisKitOptions.KEYS; regenerate it with: " + REGENERATE_COMMAND)
-      .isEqualTo(rendered);
+  void docsMatchTheKeyTable() {
+    GeneratedDoc.assertUpToDate(DOC, render(), "RedisKitOptions.KEYS", REGENERATE_COMMAND);
   }
 
   @Test

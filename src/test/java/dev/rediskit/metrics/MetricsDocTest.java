@@ -1,5 +1,6 @@
 package dev.rediskit.metrics;
 
+import dev.rediskit.test.GeneratedDoc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -41,16 +42,8 @@ class MetricsDocTest {
   static final String REGENERATE_COMMAND = "mvn -q test -Dtest=MetricsDocTest -DregenerateDocs=true";
 
   @Test
-  void docsMatchTheMeterNames() throws IOException {
-    String rendered = render();
-    if (Boolean.getBoolean("regenerateDocs")) {
-      Files.createDirectories(DOC.getParent());
-      Files.writeString(DOC, rendered, StandardCharsets.UTF_8);
-    }
-    assertThat(Files.exists(DOC)).as(DOC + " is missing; generate it with: " + REGENERATE_COMMAND).isTrue();
-    assertThat(Files.readString(DOC, StandardCharsets.UTF_8))
-      .as(DOC + " is out of date with MeterNames; regenerate it with: " + REGENERATE_COMMAND)
-      .isEqualTo(rendered);
+  void docsMatchTheMeterNames() {
+    GeneratedDoc.assertUpToDate(DOC, render(), "MeterNames", REGENERATE_COMMAND);
   }
 
   @Test
