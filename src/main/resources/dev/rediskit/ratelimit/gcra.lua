@@ -7,6 +7,8 @@
 local t = redis.call('TIME')
 local now = t[1] * 1000000 + t[2]
 local tat = tonumber(redis.call('GET', KEYS[1]))
+-- 0 is written by gcra_ms.lua, which keeps the state in the key's expiry.
+if tat == 0 then tat = now + redis.call('PTTL', KEYS[1]) * 1000 end
 if not tat or tat < now then tat = now end
 local new = tat + ARGV[1]
 if new - ARGV[2] > now then return now - tat - 1 end

@@ -9,6 +9,8 @@ local out = {1}
 local new = {}
 for i = 1, #KEYS do
   local tat = tonumber(redis.call('GET', KEYS[i]))
+  -- 0 is written by gcra_ms.lua, which keeps the state in the key's expiry.
+  if tat == 0 then tat = now + redis.call('PTTL', KEYS[i]) * 1000 end
   if not tat or tat < now then tat = now end
   new[i] = tat + ARGV[2 * i - 1]
   out[i + 1] = tat - now

@@ -186,6 +186,39 @@ abstract class RateLimiterContract {
   }
 
   @Test
+  void limitsFinerThanAMillisecondAreDecidedExactlyInMicroseconds(Vertx vertx) {
+    RateLimiter limiter = limiter(vertx, patient().setDenyCacheSize(0));
+    // 36,000.01 ms per unit: not a whole number of milliseconds, so the microsecond script decides.
+    Limit limit = Limit.of(100, Duration.ofMillis(3_600_001));
+    List<Future<Decision>> all = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      all.add(limiter.check("fine", limit, 1));
+    }
+    await(Future.all(all));
+    assertThat(all.stream().filter(f -> f.result().allowed()).count()).isEqualTo(100);
+    String fineKey = "rediskit:rl:g:k:fine";
+    // That script keeps the theoretical arrival time in the value; the millisecond one keeps it in the expiry.
+    assertThat((String) target().nodeFor(fineKey).command("GET", fineKey)).matches("[0-9]+");
+    await(limiter.check("coarse", 100, Duration.ofHours(1)));
+    String coarseKey = "rediskit:rl:g:k:coarse";
+    assertThat((String) target().nodeFor(coarseKey).command("GET", coarseKey)).isEqualTo("0");
+  }
+
+  @Test
+  void aKeyKeepsItsStateWhenItsLimitMovesBetweenMillisecondsAndMicroseconds(Vertx vertx) {
+    RateLimiter limiter = limiter(vertx, patient().setDenyCacheSize(0));
+    Limit whole = Limit.of(10, Duration.ofHours(1));
+    // Almost the same limit, but 360,000.1 ms per unit.
+    Limit fine = Limit.of(10, Duration.ofMillis(3_600_001));
+    for (int i = 0; i < 5; i++) {
+      assertThat(await(limiter.check("moves", whole, 1)).allowed()).isTrue();
+    }
+    // Each script reads the state the other wrote: 5 units used, then 6, then 7.
+    assertThat(await(limiter.check("moves", fine, 1)).remaining()).isEqualTo(4);
+    assertThat(await(limiter.check("moves", whole, 1)).remaining()).isEqualTo(3);
+  }
+
+  @Test
   void gcraBurstCanDifferFromTheLimit(Vertx vertx) {
     RateLimiter limiter = limiter(vertx, patient());
     Limit limit = Limit.of(100, Duration.ofHours(1)).withBurst(3);
@@ -225,7 +258,7 @@ abstract class RateLimiterContract {
     String gcraKey = "rediskit:rl:g:k:ttl-a";
     Long bytes = (Long) target().nodeFor(gcraKey).command("MEMORY", "USAGE", gcraKey);
     System.out.println("MEMORY USAGE of a GCRA key (" + gcraKey + "): " + bytes + " bytes");
-    // An integer-encoded string plus its TTL: constant, whatever the traffic.
+    // A shared integer plus its TTL (the expiry is the state): constant, whatever the traffic.
     assertThat(bytes).isPositive().isLessThan(100);
   }
 

@@ -24,4 +24,12 @@ final class Gcra {
   static long increment(Limit limit, long cost) {
     return interval(limit) * cost;
   }
+
+  /**
+   * Whether the limit's emission interval is a whole number of milliseconds, so that Redis can
+   * keep its state at millisecond precision in a key's expiry ({@code gcra_ms.lua}).
+   */
+  static boolean wholeMillis(Limit limit) {
+    return interval(limit) % 1000 == 0;
+  }
 }

@@ -319,6 +319,8 @@ public final class RateLimiterImpl implements RateLimiter {
     final long start = System.nanoTime();
     /** Per key, the exact wait Redis implies (the decision rounds it up to ms), for the deny cache. */
     final long[] retryUs;
+    /** One GCRA key whose limit is in whole milliseconds: decided by {@code gcra_ms.lua}, replies in ms. */
+    final boolean millis;
     long deadline;
     Promise<Decision> promise;
 
@@ -329,6 +331,7 @@ public final class RateLimiterImpl implements RateLimiter {
       this.cost = cost;
       this.verify = verify;
       this.retryUs = new long[keys.length];
+      this.millis = algorithm == Algorithm.GCRA && keys.length == 1 && Gcra.wholeMillis(limits[0]);
     }
 
     @Override
@@ -381,7 +384,7 @@ public final class RateLimiterImpl implements RateLimiter {
 
   private Script script(Call call) {
     return switch (algorithm) {
-      case GCRA -> call.keys.length == 1 ? Scripts.GCRA : Scripts.GCRA_MULTI;
+      case GCRA -> call.millis ? Scripts.GCRA_MS : call.keys.length == 1 ? Scripts.GCRA : Scripts.GCRA_MULTI;
       case FIXED_WINDOW -> Scripts.FIXED_WINDOW;
       case SLIDING_WINDOW -> Scripts.SLIDING_WINDOW;
     };
@@ -390,10 +393,11 @@ public final class RateLimiterImpl implements RateLimiter {
   private List<String> args(Call call) {
     int n = call.keys.length;
     if (algorithm == Algorithm.GCRA) {
+      long unit = call.millis ? 1000 : 1;
       String[] args = new String[2 * n];
       for (int i = 0; i < n; i++) {
-        args[2 * i] = Long.toString(Gcra.increment(call.limits[i], call.cost));
-        args[2 * i + 1] = Long.toString(Gcra.tolerance(call.limits[i]));
+        args[2 * i] = Long.toString(Gcra.increment(call.limits[i], call.cost) / unit);
+        args[2 * i + 1] = Long.toString(Gcra.tolerance(call.limits[i]) / unit);
       }
       return Arrays.asList(args);
     }
@@ -431,7 +435,7 @@ public final class RateLimiterImpl implements RateLimiter {
         if (n == 1) {
           long r = reply.toLong();
           allowed = r > 0;
-          each[0] = gcraState(call, 0, allowed, allowed ? r : -r - 1);
+          each[0] = gcraState(call, 0, allowed, (allowed ? r : -r - 1) * (call.millis ? 1000 : 1));
         } else {
           allowed = reply.get(0).toLong() == 1;
           for (int i = 0; i < n; i++) {

@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 /** The Lua scripts of the limiters, read once from {@code src/main/resources/dev/rediskit/ratelimit}. */
 public final class Scripts {
 
-  /** GCRA on one key; replies with one integer. */
+  /** GCRA on one key, in microseconds; replies with one integer. */
   public static final Script GCRA = load("gcra.lua");
+  /** GCRA on one key whose emission interval is whole milliseconds, kept in the key's expiry; replies with one integer. */
+  public static final Script GCRA_MS = load("gcra_ms.lua");
   /** GCRA on several keys, all or nothing. */
   public static final Script GCRA_MULTI = load("gcra_multi.lua");
   /** Fixed window on one or several keys, all or nothing. */
