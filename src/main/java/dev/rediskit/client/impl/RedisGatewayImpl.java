@@ -136,7 +136,7 @@ public class RedisGatewayImpl implements RedisGateway {
     if (!context.isRunningOnContext()) {
       return hop(() -> send(request));
     }
-    return guarded(() -> submit(new Pending<Response>(request, System.nanoTime())));
+    return guarded(() -> submit(new Pending<Response>(request, System.nanoTime(), null, null)));
   }
 
   @Override
@@ -161,19 +161,22 @@ public class RedisGatewayImpl implements RedisGateway {
         return out;
       });
     }
-    return guarded(() -> submit(new Pending<List<Response>>(requests, System.nanoTime())));
+    return guarded(() -> submit(new Pending<List<Response>>(requests, System.nanoTime(), null, null)));
   }
 
   @Override
   public Future<Response> eval(Script script, List<String> keys, List<String> args) {
-    return send(scriptRequest(Command.EVALSHA, script.sha(), keys, args))
-      .recover(err -> {
-        if (err instanceof RedisCommandException rce && "NOSCRIPT".equals(rce.errorKind())) {
-          // EVAL runs the script and caches it on that node, so the next EVALSHA hits.
-          return send(scriptRequest(Command.EVAL, script.source(), keys, args));
-        }
-        return Future.failedFuture(err);
-      });
+    if (!context.isRunningOnContext()) {
+      return hop(() -> eval(script, keys, args));
+    }
+    // The NOSCRIPT fallback lives in the command's own reply handler rather than in a recover
+    // stage: a limiter's every decision is an EVALSHA, and the extra future showed in its profile.
+    return guarded(() -> submit(new Pending<Response>(scriptRequest(Command.EVALSHA, script.sha(), keys, args),
+      System.nanoTime(), new ScriptCall(script, keys, args), null)));
+  }
+
+  /** What an EVALSHA needs to be sent again as EVAL when the node does not know the script. */
+  private record ScriptCall(Script script, List<String> keys, List<String> args) {
   }
 
   private static Request scriptRequest(Command cmd, String shaOrSource, List<String> keys, List<String> args) {
@@ -339,7 +342,7 @@ public class RedisGatewayImpl implements RedisGateway {
         }
         pending++;
         inflight.addLast(p);
-        if (coalesce && p.request instanceof Request r && COALESCED.contains(r.command())) {
+        if (coalesce && p.request instanceof Request r && (r.command() == Command.GET || COALESCED.contains(r.command()))) {
           outbox.add(p);
           if (outbox.size() == 1) {
             context.runOnContext(flushOutbox);
@@ -382,13 +385,21 @@ public class RedisGatewayImpl implements RedisGateway {
     final Object request;
     final long start;
     final long deadline;
-    final Promise<T> promise = context.promise();
+    /** Set on an EVALSHA: sent again as EVAL on NOSCRIPT. */
+    final ScriptCall script;
+    final Promise<T> promise;
     boolean done;
 
-    Pending(Object request, long start) {
+    /**
+     * @param promise the promise to complete, or null for a new one (an EVAL sent after NOSCRIPT
+     *                completes the EVALSHA's)
+     */
+    Pending(Object request, long start, ScriptCall script, Promise<T> promise) {
       this.request = request;
       this.start = start;
       this.deadline = start + timeoutNanos;
+      this.script = script;
+      this.promise = promise != null ? promise : context.promise();
     }
 
     @SuppressWarnings("unchecked")
@@ -429,6 +440,13 @@ public class RedisGatewayImpl implements RedisGateway {
         // An error reply: the connection works, so the breaker is not told.
         if (observer != null) {
           notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
+        }
+        if (script != null && err.is("NOSCRIPT")) {
+          // EVAL runs the script and caches it on that node, so the next EVALSHA hits. Its deadline
+          // starts now: the EVALSHA's round trip is not held against it.
+          submit(new Pending<>(scriptRequest(Command.EVAL, script.script().source(), script.keys(), script.args()),
+            System.nanoTime(), null, promise));
+          return;
         }
         promise.fail(new RedisCommandException(commandName() + ": " + err.getMessage(), err));
         return;
