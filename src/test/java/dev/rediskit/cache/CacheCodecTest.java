@@ -49,6 +49,24 @@ class CacheCodecTest {
   }
 
   @Test
+  void stringsComeBackExactlyWhetherOrNotTheyNeedEscapes() {
+    CacheCodec<Object> c = CacheCodec.json();
+    for (String s : List.of("", "x", "plain text", "ünïcødé €", "emoji \uD83D\uDE00", "quote \" inside", "back\\slash",
+      "new\nline", "tab\t", "\u0001", "\"", "\"\"", "{\"a\":1}", "[1]", "42", "null")) {
+      assertThat(roundTrip(c, s)).as("round trip of %s", s).isEqualTo(s);
+    }
+  }
+
+  @Test
+  void textsThatAreNotPlainStringsStillDecodeAsJson() {
+    CacheCodec<Object> c = CacheCodec.json();
+    assertThat(c.decode(Buffer.buffer("J\"a\" "))).isEqualTo("a");
+    assertThat(c.decode(Buffer.buffer("J[\"a\",\"b\"]"))).isEqualTo(new JsonArray().add("a").add("b"));
+    assertThat(c.decode(Buffer.buffer("J\"a\\u0041\""))).isEqualTo("aA");
+    assertThatThrownBy(() -> c.decode(Buffer.buffer("J\""))).isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
   void buffersKeepTheirBytesUnderTheJsonCodec() {
     Buffer raw = Buffer.buffer(new byte[] {0, 'J', (byte) 0xFF, '{'});
     Object back = roundTrip(CacheCodec.json(), raw);

@@ -58,6 +58,8 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   private final String ns;
   private final CacheCodec<V> codec;
   private final StatsImpl stats;
+  /** {@code <keyPrefix>:<namespace>:}, built once: a read then costs one concatenation. */
+  private final String keyStart;
   private volatile Function<String, Future<V>> registeredLoader;
 
   NamespaceImpl(RedisCacheImpl cache, String ns, CacheCodec<V> codec) {
@@ -65,6 +67,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     this.ns = ns;
     this.codec = codec;
     this.stats = cache.statsOf(ns);
+    this.keyStart = cache.keys.entryKey(ns, "");
   }
 
   @Override
@@ -73,14 +76,14 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   }
 
   private String redisKey(String field, String key) {
-    return cache.keys.entryKey(ns, CacheKeys.checkKey(field, key));
+    return keyStart.concat(CacheKeys.checkKey(field, key));
   }
 
   // ---------------------------------------------------------------- reads
 
   @Override
   public Future<V> get(String key) {
-    return fetch(key).map(reply -> toResult(reply, System.currentTimeMillis(), false).value());
+    return fetch(key, reply -> toResult(reply, System.currentTimeMillis(), false).value());
   }
 
   @Override
@@ -89,18 +92,28 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   }
 
   private Future<CacheResult<V>> read(String key, boolean serveStale) {
-    return fetch(key).map(reply -> toResult(reply, System.currentTimeMillis(), serveStale));
+    return fetch(key, reply -> toResult(reply, System.currentTimeMillis(), serveStale));
   }
 
-  /** One GET of an entry; a failure is counted here and passed on. */
-  private Future<Response> fetch(String key) {
+  /**
+   * One GET of an entry, its reply turned into a result; a failure is counted here and passed on.
+   * One stage after the gateway's future (not a map plus a failure listener): this is the path of
+   * every cache read.
+   */
+  private <T> Future<T> fetch(String key, Function<Response, T> result) {
     String rk;
     try {
       rk = redisKey("key", key);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return cache.gateway.send(Request.cmd(Command.GET).arg(rk)).onFailure(err -> stats.errors.increment());
+    return cache.gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
+      if (ar.failed()) {
+        stats.errors.increment();
+        return Future.failedFuture(ar.cause());
+      }
+      return Future.succeededFuture(result.apply(ar.result()));
+    });
   }
 
   /** Turns a GET reply into a result and counts it. */
