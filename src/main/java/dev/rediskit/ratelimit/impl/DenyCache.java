@@ -75,6 +75,11 @@ final class DenyCache {
     return cache.estimatedSize();
   }
 
+  /** @return whether nothing is blocked: then a lookup (which hashes the key) is skipped */
+  boolean isEmpty() {
+    return cache.estimatedSize() == 0;
+  }
+
   void clear() {
     cache.invalidateAll();
   }

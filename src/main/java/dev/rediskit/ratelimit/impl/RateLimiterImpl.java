@@ -74,6 +74,11 @@ public final class RateLimiterImpl implements RateLimiter {
   private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
   private final long tickTimer;
   private volatile boolean shadow;
+  /** The arguments of the last one-key GCRA call: most calls repeat one limit and cost, so their strings are reused. */
+  private volatile GcraArgs lastArgs;
+
+  private record GcraArgs(Limit limit, long cost, List<String> args) {
+  }
 
   /**
    * @param vertx the Vert.x instance
@@ -343,7 +348,7 @@ public final class RateLimiterImpl implements RateLimiter {
   }
 
   private Future<Decision> decide(Call call) {
-    if (denyCache != null) {
+    if (denyCache != null && !denyCache.isEmpty()) {
       Decision cached = fromDenyCache(call);
       if (cached != null) {
         counters.denyCacheHit();
@@ -392,6 +397,17 @@ public final class RateLimiterImpl implements RateLimiter {
 
   private List<String> args(Call call) {
     int n = call.keys.length;
+    if (algorithm == Algorithm.GCRA && n == 1) {
+      GcraArgs last = lastArgs;
+      if (last != null && last.cost == call.cost && last.limit.equals(call.limits[0])) {
+        return last.args;
+      }
+      long unit = call.millis ? 1000 : 1;
+      List<String> args = List.of(Long.toString(Gcra.increment(call.limits[0], call.cost) / unit),
+        Long.toString(Gcra.tolerance(call.limits[0]) / unit));
+      lastArgs = new GcraArgs(call.limits[0], call.cost, args);
+      return args;
+    }
     if (algorithm == Algorithm.GCRA) {
       long unit = call.millis ? 1000 : 1;
       String[] args = new String[2 * n];
