@@ -30,11 +30,12 @@ import java.util.function.Supplier;
  * pipelined on one {@code RedisConnection} (the reference), GET through the gateway,
  * {@code RedisCache.get} through the Java API, and {@code CacheClient.get} over the local event bus,
  * plus a bare event-bus request/reply without Redis, which shows how much of the last one is the
- * event bus itself. The four Redis scenarios alternate over {@code bench.rounds} rounds (5 by
- * default) and each ratio to the raw client is taken within its round; the median is reported.
+ * event bus itself. The four Redis scenarios alternate over {@code bench.rounds} rounds (6 by
+ * default), in an order that rotates every round, and each ratio to the raw client is taken
+ * within its round; the median is reported.
  * Everything runs on one event loop, as a verticle owning the cache would.
  *
- * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.CacheBenchmark [-Dbench.seconds=5] [-Dbench.rounds=5]</pre>
+ * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.CacheBenchmark [-Dbench.seconds=5] [-Dbench.rounds=6]</pre>
  */
 public final class CacheBenchmark {
 
@@ -83,21 +84,25 @@ public final class CacheBenchmark {
 
       // The scenarios alternate over several rounds and each ratio is taken within its round: on a
       // shared machine one pair is at the mercy of whatever else runs, the median ratio much less so.
-      int rounds = Integer.getInteger("bench.rounds", 5);
+      // The order rotates every round, so that a drift during the run favours no scenario.
+      int rounds = Integer.getInteger("bench.rounds", 6);
       Map<String, List<Double>> ratios = new LinkedHashMap<>();
+      List<Map.Entry<String, Supplier<Future<?>>>> scenarios = List.of(
+        Map.entry("GET raw pipelined RedisConnection", () -> raw[0].send(Request.cmd(Command.GET).arg("rediskit:bench:" + key.get()))),
+        Map.entry("GET gateway", () -> gw[0].send(Request.cmd(Command.GET).arg("rediskit:bench:" + key.get()))),
+        Map.entry("cache get, Java API", () -> ns.get(key.get())),
+        Map.entry("cache get, CacheClient (event bus)", () -> client.get("bench", key.get())));
       System.out.println(Harness.HEADER);
-      for (int round = 1; round <= rounds; round++) {
-        Harness.Result rawGet = GatewayBenchmark.print(Harness.run(ctx, "GET raw pipelined RedisConnection", IN_FLIGHT,
-          warmupMs, measureMs, () -> raw[0].send(Request.cmd(Command.GET).arg("rediskit:bench:" + key.get()))));
-        List<Harness.Result> others = List.of(
-          GatewayBenchmark.print(Harness.run(ctx, "GET gateway", IN_FLIGHT, warmupMs, measureMs,
-            () -> gw[0].send(Request.cmd(Command.GET).arg("rediskit:bench:" + key.get())))),
-          GatewayBenchmark.print(Harness.run(ctx, "cache get, Java API", IN_FLIGHT, warmupMs, measureMs,
-            () -> ns.get(key.get()))),
-          GatewayBenchmark.print(Harness.run(ctx, "cache get, CacheClient (event bus)", IN_FLIGHT, warmupMs, measureMs,
-            () -> client.get("bench", key.get()))));
-        for (Harness.Result r : others) {
-          ratios.computeIfAbsent(r.name(), n -> new ArrayList<>()).add(r.opsPerSec() / rawGet.opsPerSec());
+      for (int round = 0; round < rounds; round++) {
+        Map<String, Double> ops = new HashMap<>();
+        for (int i = 0; i < scenarios.size(); i++) {
+          Map.Entry<String, Supplier<Future<?>>> s = scenarios.get((round + i) % scenarios.size());
+          ops.put(s.getKey(), GatewayBenchmark.print(Harness.run(ctx, s.getKey(), IN_FLIGHT, warmupMs, measureMs, s.getValue()))
+            .opsPerSec());
+        }
+        double rawOps = ops.get(scenarios.get(0).getKey());
+        for (Map.Entry<String, Supplier<Future<?>>> s : scenarios.subList(1, scenarios.size())) {
+          ratios.computeIfAbsent(s.getKey(), n -> new ArrayList<>()).add(ops.get(s.getKey()) / rawOps);
         }
       }
       GatewayBenchmark.print(Harness.run(ctx, "event bus echo, no Redis (baseline)", IN_FLIGHT, warmupMs, measureMs,

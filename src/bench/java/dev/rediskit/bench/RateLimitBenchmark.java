@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  * so the limiter decides it with {@code gcra_ms.lua}, and so does the raw scenario; the
  * microsecond script that decides limits finer than a millisecond is measured raw beside it.
  *
- * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.RateLimitBenchmark [-Dbench.seconds=5]</pre>
+ * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.RateLimitBenchmark [-Dbench.seconds=5] [-Dbench.rounds=6]</pre>
  */
 public final class RateLimitBenchmark {
 
@@ -139,21 +139,31 @@ public final class RateLimitBenchmark {
 
       // The API and the raw script alternate over several rounds, each with its EVALSHA cost
       // from INFO commandstats: on a shared machine a single pair is at the mercy of whatever
-      // else runs, the median ratio much less so.
-      int rounds = Integer.getInteger("bench.rounds", 5);
+      // else runs, the median ratio much less so. Which goes first swaps every round, so that a
+      // drift during the run (JIT, the machine's neighbours) favours neither.
+      int rounds = Integer.getInteger("bench.rounds", 6);
       List<Double> ratios = new ArrayList<>();
       List<Double> apiUsec = new ArrayList<>();
       List<Double> rawUsec = new ArrayList<>();
+      Supplier<Harness.Result> apiRun = () -> print(Harness.run(ctx, "check() API, 1000 keys", IN_FLIGHT, warmupMs,
+        measureMs, () -> limiter[0].check(key.get(), LIMIT, 1)));
+      Supplier<Harness.Result> rawRun = () -> print(Harness.run(ctx, "raw EVALSHA pipelined, 1000 keys", IN_FLIGHT,
+        warmupMs, measureMs, () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(sha).arg(1)
+          .arg("rediskit:rl:g:k:" + key.get()).arg(increment).arg(tolerance))));
       for (int round = 1; round <= rounds; round++) {
-        resetStats(ctx, raw[0]);
-        Harness.Result api = print(Harness.run(ctx, "check() API, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
-          () -> limiter[0].check(key.get(), LIMIT, 1)));
-        apiUsec.add(usecPerCall(ctx, raw[0]));
-        resetStats(ctx, raw[0]);
-        Harness.Result rawScript = print(Harness.run(ctx, "raw EVALSHA pipelined, 1000 keys", IN_FLIGHT, warmupMs,
-          measureMs, () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg("rediskit:rl:g:k:" + key.get())
-            .arg(increment).arg(tolerance))));
-        rawUsec.add(usecPerCall(ctx, raw[0]));
+        Harness.Result api = null;
+        Harness.Result rawScript = null;
+        for (int turn = 0; turn < 2; turn++) {
+          boolean apiTurn = (turn == 0) == (round % 2 == 1);
+          resetStats(ctx, raw[0]);
+          if (apiTurn) {
+            api = apiRun.get();
+            apiUsec.add(usecPerCall(ctx, raw[0]));
+          } else {
+            rawScript = rawRun.get();
+            rawUsec.add(usecPerCall(ctx, raw[0]));
+          }
+        }
         results.add(api);
         results.add(rawScript);
         ratios.add(api.opsPerSec() / rawScript.opsPerSec());

@@ -99,6 +99,12 @@ public final class RedisCacheImpl implements RedisCache {
 
   @Override
   public CacheNamespace<Object> namespace(String namespace) {
+    // A namespace seen before was valid then: skip checking its characters again (every
+    // event-bus request names one).
+    CacheNamespace<Object> known = namespace == null ? null : jsonViews.get(namespace);
+    if (known != null) {
+      return known;
+    }
     CacheKeys.checkNamespace(namespace);
     return jsonViews.computeIfAbsent(namespace, ns -> new NamespaceImpl<>(this, ns, CacheCodec.json()));
   }
