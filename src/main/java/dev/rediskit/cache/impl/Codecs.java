@@ -79,7 +79,7 @@ public final class Codecs {
 
   /**
    * A JSON string without escapes, read straight from its UTF-8 bytes: the most common cached
-   * value skips the JSON parser (a third of a read's client-side work for short strings). A
+   * value skips the JSON parser (the largest part of a read's own work in a profile). A
    * string written by the encoder has no raw control character, so without a backslash its bytes
    * between the quotes are the text itself.
    *
