@@ -453,8 +453,9 @@ public class RedisGatewayImpl implements RedisGateway {
         if (script != null && err.is("NOSCRIPT")) {
           // EVAL runs the script and caches it on that node, so the next EVALSHA hits. Its deadline
           // starts now: the EVALSHA's round trip is not held against it.
+          // A refusal (gateway closed meanwhile) comes back as a failed future, not through the promise.
           submit(new Pending<>(scriptRequest(Command.EVAL, script.script().source(), script.keys(), script.args()),
-            System.nanoTime(), null, promise));
+            System.nanoTime(), null, promise)).onFailure(promise::tryFail);
           return;
         }
         promise.fail(new RedisCommandException(commandName() + ": " + err.getMessage(), err));
