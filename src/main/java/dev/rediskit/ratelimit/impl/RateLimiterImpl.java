@@ -409,11 +409,11 @@ public final class RateLimiterImpl implements RateLimiter {
       return args;
     }
     if (algorithm == Algorithm.GCRA) {
-      long unit = call.millis ? 1000 : 1;
+      // Several keys: gcra_multi.lua, in microseconds.
       String[] args = new String[2 * n];
       for (int i = 0; i < n; i++) {
-        args[2 * i] = Long.toString(Gcra.increment(call.limits[i], call.cost) / unit);
-        args[2 * i + 1] = Long.toString(Gcra.tolerance(call.limits[i]) / unit);
+        args[2 * i] = Long.toString(Gcra.increment(call.limits[i], call.cost));
+        args[2 * i + 1] = Long.toString(Gcra.tolerance(call.limits[i]));
       }
       return Arrays.asList(args);
     }
