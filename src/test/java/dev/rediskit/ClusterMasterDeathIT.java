@@ -2,6 +2,7 @@ package dev.rediskit;
 
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.test.Await;
+import dev.rediskit.test.FailoverTraffic;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisServer;
@@ -39,8 +40,7 @@ class ClusterMasterDeathIT {
       .put("commandTimeoutMs", 1_000).put("breakerResetTimeoutMs", 500).put("reconnectMaxDelayMs", 250);
     String id = await(vertx.deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config)));
     CacheClient client = CacheClient.create(vertx, "", new DeliveryOptions().setSendTimeout(5_000));
-    ScaleOutIT.Traffic traffic = new ScaleOutIT.Traffic();
-    traffic.start(vertx, client, "cm");
+    FailoverTraffic traffic = FailoverTraffic.start(vertx, i -> client.set("cm", "t" + i, "v", Duration.ofMinutes(5)));
     Await.until(() -> traffic.lastSuccess.get() != 0, Duration.ofSeconds(10), "traffic to flow");
 
     RedisServer victim = redis.masterForSlot(0);
@@ -50,7 +50,7 @@ class ClusterMasterDeathIT {
     Await.until(() -> traffic.successesAfterFailure.get() > 50
         && System.nanoTime() - traffic.lastFailure.get() > 2_000_000_000L, Duration.ofSeconds(60),
       "calls on every slot to succeed again after the replica takes over");
-    vertx.cancelTimer(traffic.timer);
+    traffic.stop();
     // Which calls failed: those on the dead master's slots only, or (breaker open) every call.
     long failedCalls = traffic.failures.values().stream().mapToLong(Number::longValue).sum();
     System.out.printf("redis cluster master death via event bus: gap %d ms (first to last failed call; kill to "

@@ -6,6 +6,7 @@ import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.test.Await;
+import dev.rediskit.test.FailoverTraffic;
 import dev.rediskit.test.ClusteredVertx;
 import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisSentinel;
@@ -31,10 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.rediskit.test.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -337,44 +336,6 @@ class ScaleOutIT {
     await(b.undeploy(onB));
   }
 
-  /** Writes through a {@link CacheClient} every 10 ms and remembers when calls failed and succeeded. */
-  static final class Traffic {
-    final AtomicLong firstFailure = new AtomicLong();
-    final AtomicLong lastFailure = new AtomicLong();
-    final AtomicLong lastSuccess = new AtomicLong();
-    final AtomicLong successesAfterFailure = new AtomicLong();
-    /** Successes between the first and the last failure: calls that still worked during the gap. */
-    final AtomicLong successesWithinGap = new AtomicLong();
-    final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-    long timer;
-
-    void start(Vertx vertx, CacheClient client, String namespace) {
-      long[] n = {0};
-      timer = vertx.setPeriodic(10, id -> client.set(namespace, "t" + (n[0]++ % 50), "v", Duration.ofMinutes(5))
-        .onComplete(ar -> {
-          long now = System.nanoTime();
-          if (ar.succeeded()) {
-            lastSuccess.set(now);
-            if (firstFailure.get() != 0) {
-              successesAfterFailure.incrementAndGet();
-            }
-          } else {
-            firstFailure.compareAndSet(0, now);
-            lastFailure.set(now);
-            successesWithinGap.set(successesAfterFailure.get());
-            Throwable cause = ar.cause();
-            String kind = cause instanceof RedisUnavailableException u
-              ? "503 " + u.reason() : cause.getClass().getSimpleName();
-            failures.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
-          }
-        }));
-    }
-
-    long gapMs() {
-      return firstFailure.get() == 0 ? 0 : (lastFailure.get() - firstFailure.get()) / 1_000_000;
-    }
-  }
-
   @Test
   @Order(4)
   void sentinelFailoverThroughTheEventBus() {
@@ -383,8 +344,7 @@ class ScaleOutIT {
     String onA = deploy(a, sentinelConfig(prefix));
     // Traffic from node B, served by node A's verticle over the clustered event bus.
     CacheClient client = CacheClient.create(b, prefix, new DeliveryOptions().setSendTimeout(5_000));
-    Traffic traffic = new Traffic();
-    traffic.start(b, client, "fo");
+    FailoverTraffic traffic = FailoverTraffic.start(b, i -> client.set("fo", "t" + i, "v", Duration.ofMinutes(5)));
     Await.until(() -> traffic.lastSuccess.get() != 0, Duration.ofSeconds(10), "traffic to flow");
 
     long killedAt = System.nanoTime();
@@ -395,7 +355,7 @@ class ScaleOutIT {
     Await.until(() -> traffic.successesAfterFailure.get() > 20, Duration.ofSeconds(60),
       "calls through the event bus to succeed after the failover");
     long recoveredMs = (System.nanoTime() - killedAt) / 1_000_000;
-    b.cancelTimer(traffic.timer);
+    traffic.stop();
     System.out.printf("sentinel failover via event bus: gap %d ms (first to last failed call; kill to recovery %d ms;"
         + " failures %s; %d calls succeeded within the gap; killed master %d, promoted %d)%n", traffic.gapMs(), recoveredMs,
       traffic.failures, traffic.successesWithinGap.get(),

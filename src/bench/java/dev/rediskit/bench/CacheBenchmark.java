@@ -97,7 +97,7 @@ public final class CacheBenchmark {
         Map<String, Double> ops = new HashMap<>();
         for (int i = 0; i < scenarios.size(); i++) {
           Map.Entry<String, Supplier<Future<?>>> s = scenarios.get((round + i) % scenarios.size());
-          ops.put(s.getKey(), GatewayBenchmark.print(Harness.run(ctx, s.getKey(), IN_FLIGHT, warmupMs, measureMs, s.getValue()))
+          ops.put(s.getKey(), Harness.print(Harness.run(ctx, s.getKey(), IN_FLIGHT, warmupMs, measureMs, s.getValue()))
             .opsPerSec());
         }
         double rawOps = ops.get(scenarios.get(0).getKey());
@@ -105,10 +105,10 @@ public final class CacheBenchmark {
           ratios.computeIfAbsent(s.getKey(), n -> new ArrayList<>()).add(ops.get(s.getKey()) / rawOps);
         }
       }
-      GatewayBenchmark.print(Harness.run(ctx, "event bus echo, no Redis (baseline)", IN_FLIGHT, warmupMs, measureMs,
+      Harness.print(Harness.run(ctx, "event bus echo, no Redis (baseline)", IN_FLIGHT, warmupMs, measureMs,
         () -> vertx.eventBus().request("bench.echo", new JsonObject().put("namespace", "bench").put("key", key.get()))));
       ratios.forEach((name, rs) -> System.out.printf(Locale.ROOT, "ratio %s / raw pipelined, per round %s, median %.2f%n",
-        name, rs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), RateLimitBenchmark.median(rs)));
+        name, rs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), Harness.median(rs)));
       System.out.println("cache stats: " + ns.stats().toJson().encode());
       gw[0].close().await();
       vertx.close().await();

@@ -65,15 +65,15 @@ public final class GatewayBenchmark {
       List<Harness.Result> results = new ArrayList<>();
       System.out.println(Harness.HEADER);
       for (int c : levels) {
-        results.add(print(Harness.run(ctx, "GET raw pooled Redis.send()", c, warmupMs, measureMs,
+        results.add(Harness.print(Harness.run(ctx, "GET raw pooled Redis.send()", c, warmupMs, measureMs,
           () -> pooled.send(Request.cmd(Command.GET).arg(key.get())))));
-        results.add(print(Harness.run(ctx, "GET raw pipelined RedisConnection", c, warmupMs, measureMs,
+        results.add(Harness.print(Harness.run(ctx, "GET raw pipelined RedisConnection", c, warmupMs, measureMs,
           () -> raw[0].send(Request.cmd(Command.GET).arg(key.get())))));
-        results.add(print(Harness.run(ctx, "GET gateway", c, warmupMs, measureMs,
+        results.add(Harness.print(Harness.run(ctx, "GET gateway", c, warmupMs, measureMs,
           () -> gw[0].send(Request.cmd(Command.GET).arg(key.get())))));
-        results.add(print(Harness.run(ctx, "SET raw pipelined RedisConnection", c, warmupMs, measureMs,
+        results.add(Harness.print(Harness.run(ctx, "SET raw pipelined RedisConnection", c, warmupMs, measureMs,
           () -> raw[0].send(Request.cmd(Command.SET).arg(key.get()).arg(VALUE)))));
-        results.add(print(Harness.run(ctx, "SET gateway", c, warmupMs, measureMs,
+        results.add(Harness.print(Harness.run(ctx, "SET gateway", c, warmupMs, measureMs,
           () -> gw[0].send(Request.cmd(Command.SET).arg(key.get()).arg(VALUE)))));
       }
       String rb = server.tool("redis-benchmark", "-t", "get", "-P", "16", "-c", "64", "-n", "2000000", "-d", "100", "-r", "10000", "-q");
@@ -86,11 +86,6 @@ public final class GatewayBenchmark {
       }
       vertx.close().await();
     }
-  }
-
-  static Harness.Result print(Harness.Result r) {
-    System.out.println(r.line());
-    return r;
   }
 
   static Harness.Result find(List<Harness.Result> rs, String name, int c) {

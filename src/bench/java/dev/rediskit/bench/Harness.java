@@ -107,6 +107,26 @@ public final class Harness {
     });
   }
 
+  /**
+   * @param r a result
+   * @return it, after printing its line
+   */
+  public static Result print(Result r) {
+    System.out.println(r.line());
+    return r;
+  }
+
+  /**
+   * @param values some figures
+   * @return their median
+   */
+  public static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
   /** @return the measured time of each scenario, from {@code -Dbench.seconds} (default 5 s), in ms */
   public static long measureMs() {
     return Long.getLong("bench.seconds", 5) * 1000;

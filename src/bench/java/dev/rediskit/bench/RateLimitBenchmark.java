@@ -145,9 +145,9 @@ public final class RateLimitBenchmark {
       List<Double> ratios = new ArrayList<>();
       List<Double> apiUsec = new ArrayList<>();
       List<Double> rawUsec = new ArrayList<>();
-      Supplier<Harness.Result> apiRun = () -> print(Harness.run(ctx, "check() API, 1000 keys", IN_FLIGHT, warmupMs,
+      Supplier<Harness.Result> apiRun = () -> Harness.print(Harness.run(ctx, "check() API, 1000 keys", IN_FLIGHT, warmupMs,
         measureMs, () -> limiter[0].check(key.get(), LIMIT, 1)));
-      Supplier<Harness.Result> rawRun = () -> print(Harness.run(ctx, "raw EVALSHA pipelined, 1000 keys", IN_FLIGHT,
+      Supplier<Harness.Result> rawRun = () -> Harness.print(Harness.run(ctx, "raw EVALSHA pipelined, 1000 keys", IN_FLIGHT,
         warmupMs, measureMs, () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(sha).arg(1)
           .arg("rediskit:rl:g:k:" + key.get()).arg(increment).arg(tolerance))));
       for (int round = 1; round <= rounds; round++) {
@@ -169,32 +169,32 @@ public final class RateLimitBenchmark {
         ratios.add(api.opsPerSec() / rawScript.opsPerSec());
       }
 
-      results.add(print(Harness.run(ctx, "Bucket4j Lettuce CAS, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
+      results.add(Harness.print(Harness.run(ctx, "Bucket4j Lettuce CAS, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
         () -> Future.fromCompletionStage(buckets.get(rnd.nextInt(KEYS)).tryConsume(1), ctx))));
 
       resetStats(ctx, raw[0]);
-      results.add(print(Harness.run(ctx, "straightforward GCRA raw, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
+      results.add(Harness.print(Harness.run(ctx, "straightforward GCRA raw, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
         () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(straightSha).arg(1).arg("straight:" + key.get())
           .arg(10_000_000).arg(10_000_000).arg(10_000).arg(1)))));
       double straightUsec = usecPerCall(ctx, raw[0]);
       resetStats(ctx, raw[0]);
       // The same limit in microseconds (1,000 us per unit): what gcra.lua costs for limits finer than 1 ms.
-      results.add(print(Harness.run(ctx, "raw EVALSHA microsecond script, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
+      results.add(Harness.print(Harness.run(ctx, "raw EVALSHA microsecond script, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
         () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(microSha).arg(1).arg("micro:" + key.get())
           .arg(1_000).arg(10_000_000_000L)))));
       double microUsec = usecPerCall(ctx, raw[0]);
       resetStats(ctx, raw[0]);
-      results.add(print(Harness.run(ctx, "raw EVALSHA pipelined, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
+      results.add(Harness.print(Harness.run(ctx, "raw EVALSHA pipelined, 1000 keys", IN_FLIGHT, warmupMs, measureMs,
         () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg("rediskit:rl:g:k:" + key.get())
           .arg(increment).arg(tolerance)))));
       rawUsec.add(usecPerCall(ctx, raw[0]));
 
-      Harness.Result apiHot = print(Harness.run(ctx, "check() API, one hot key", IN_FLIGHT, warmupMs, measureMs,
+      Harness.Result apiHot = Harness.print(Harness.run(ctx, "check() API, one hot key", IN_FLIGHT, warmupMs, measureMs,
         () -> limiter[0].check("hot", LIMIT, 1)));
-      Harness.Result rawHot = print(Harness.run(ctx, "raw EVALSHA pipelined, one hot key", IN_FLIGHT, warmupMs, measureMs,
+      Harness.Result rawHot = Harness.print(Harness.run(ctx, "raw EVALSHA pipelined, one hot key", IN_FLIGHT, warmupMs, measureMs,
         () -> raw[0].send(Request.cmd(Command.EVALSHA).arg(sha).arg(1).arg("rediskit:rl:g:k:hot")
           .arg(increment).arg(tolerance))));
-      Harness.Result bucketHot = print(Harness.run(ctx, "Bucket4j Lettuce CAS, one hot key", IN_FLIGHT, warmupMs, measureMs,
+      Harness.Result bucketHot = Harness.print(Harness.run(ctx, "Bucket4j Lettuce CAS, one hot key", IN_FLIGHT, warmupMs, measureMs,
         () -> Future.fromCompletionStage(hotBucket.tryConsume(1), ctx)));
 
       double blocked = blockedKeyChecksPerSecond(ctx, limiter[0], measureMs);
@@ -205,9 +205,9 @@ public final class RateLimitBenchmark {
         apiUsec, rawUsec, microUsec, straightUsec);
       System.out.printf(Locale.ROOT, "ratio check() / raw script at %d in flight, 1000 keys, per round: %s, median %.2f;"
         + " one hot key: %.2f%n", IN_FLIGHT, ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
-        median(ratios), apiHot.opsPerSec() / rawHot.opsPerSec());
+        Harness.median(ratios), apiHot.opsPerSec() / rawHot.opsPerSec());
       System.out.printf(Locale.ROOT, "ratio check() / Bucket4j, 1000 keys: %.2f; one hot key: %.2f%n",
-        median(results.stream().filter(r -> r.name().equals("check() API, 1000 keys")).map(Harness.Result::opsPerSec).toList())
+        Harness.median(results.stream().filter(r -> r.name().equals("check() API, 1000 keys")).map(Harness.Result::opsPerSec).toList())
           / find(results, "Bucket4j Lettuce CAS, 1000 keys"),
         apiHot.opsPerSec() / bucketHot.opsPerSec());
       System.out.printf(Locale.ROOT, "checks on a blocked key (deny cache, one event loop): %.0f/s%n", blocked);
@@ -267,17 +267,6 @@ public final class RateLimitBenchmark {
     return Double.NaN;
   }
 
-  static Harness.Result print(Harness.Result r) {
-    System.out.println(r.line());
-    return r;
-  }
-
-  static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 
   static double find(List<Harness.Result> rs, String name) {
     return rs.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().opsPerSec();

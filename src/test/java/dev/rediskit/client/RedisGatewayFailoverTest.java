@@ -2,6 +2,7 @@ package dev.rediskit.client;
 
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.test.Await;
+import dev.rediskit.test.FailoverTraffic;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisSentinel;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.rediskit.test.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,36 +35,6 @@ class RedisGatewayFailoverTest {
   @RegisterExtension
   final RedisServers cluster = RedisServers.cluster().withReplicas();
 
-  /** Sends a write every 10 ms from the gateway's context and remembers when calls failed and succeeded. */
-  private static final class Traffic {
-    final AtomicLong firstFailure = new AtomicLong();
-    final AtomicLong lastFailure = new AtomicLong();
-    final AtomicLong lastSuccess = new AtomicLong();
-    final AtomicLong successesAfterFailure = new AtomicLong();
-    long timer;
-
-    void start(Vertx vertx, RedisGateway gw) {
-      long[] n = {0};
-      timer = vertx.setPeriodic(10, id -> gw.send(Request.cmd(Command.SET).arg("t" + (n[0]++ % 50)).arg("v"))
-        .onComplete(ar -> {
-          long now = System.nanoTime();
-          if (ar.succeeded()) {
-            lastSuccess.set(now);
-            if (firstFailure.get() != 0) {
-              successesAfterFailure.incrementAndGet();
-            }
-          } else {
-            firstFailure.compareAndSet(0, now);
-            lastFailure.set(now);
-          }
-        }));
-    }
-
-    long gapMs() {
-      return firstFailure.get() == 0 ? 0 : (lastFailure.get() - firstFailure.get()) / 1_000_000;
-    }
-  }
-
   private static RedisKitOptions tolerant(RedisKitOptions o) {
     return o.setCommandTimeoutMs(1_000).setBreakerResetTimeoutMs(500).setReconnectMaxDelayMs(250);
   }
@@ -74,15 +44,14 @@ class RedisGatewayFailoverTest {
     RedisSentinel redis = sentinel.redisSentinel();
     RedisGateway gw = await(RedisGateway.create(vertx, tolerant(new RedisKitOptions().setType(RedisClientType.SENTINEL)
       .setEndpoints(redis.sentinelEndpoints()).setMasterName(redis.masterName()))).ready());
-    Traffic traffic = new Traffic();
-    traffic.start(vertx, gw);
+    FailoverTraffic traffic = FailoverTraffic.start(vertx, i -> gw.send(Request.cmd(Command.SET).arg("t" + i).arg("v")));
     Await.until(() -> traffic.lastSuccess.get() != 0, Duration.ofSeconds(10), "traffic to flow");
 
     RedisServer old = redis.killMaster();
     RedisServer promoted = redis.awaitNewMaster(old);
     // Sentinel's own detection (down-after 2 s) plus promotion dominate; 60 s is far above what a busy box needs.
     Await.until(() -> traffic.successesAfterFailure.get() > 20, Duration.ofSeconds(60), "calls to succeed after failover");
-    vertx.cancelTimer(traffic.timer);
+    traffic.stop();
     System.out.printf("sentinel failover: calls failed for %d ms (killed master %s, promoted %s)%n",
       traffic.gapMs(), old.port(), promoted.port());
     assertThat(await(gw.send(Request.cmd(Command.ROLE))).get(0).toString()).isEqualTo("master");
@@ -96,8 +65,7 @@ class RedisGatewayFailoverTest {
     RedisCluster redis = cluster.redisCluster();
     RedisGateway gw = await(RedisGateway.create(vertx, tolerant(new RedisKitOptions().setType(RedisClientType.CLUSTER)
       .setEndpoints(redis.endpoints()))).ready());
-    Traffic traffic = new Traffic();
-    traffic.start(vertx, gw);
+    FailoverTraffic traffic = FailoverTraffic.start(vertx, i -> gw.send(Request.cmd(Command.SET).arg("t" + i).arg("v")));
     Await.until(() -> traffic.lastSuccess.get() != 0, Duration.ofSeconds(10), "traffic to flow");
 
     RedisServer victim = redis.masterForSlot(0);
@@ -107,7 +75,7 @@ class RedisGatewayFailoverTest {
       long before = traffic.successesAfterFailure.get();
       return before > 50 && System.nanoTime() - traffic.lastFailure.get() > 2_000_000_000L;
     }, Duration.ofSeconds(60), "calls on every slot to succeed again after the replica takes over");
-    vertx.cancelTimer(traffic.timer);
+    traffic.stop();
     System.out.printf("cluster master death: calls failed for %d ms (killed %s)%n", traffic.gapMs(), victim.port());
     for (int i = 0; i < 50; i++) {
       assertThat(await(gw.send(Request.cmd(Command.GET).arg("t" + i))).toString()).isEqualTo("v");

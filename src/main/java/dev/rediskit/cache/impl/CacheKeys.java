@@ -2,6 +2,7 @@ package dev.rediskit.cache.impl;
 
 import dev.rediskit.InvalidRequestException;
 import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.impl.RequestText;
 
 /**
  * Builds and checks the Redis keys of cache entries: {@code <keyPrefix>:<namespace>:<key>}.
@@ -43,16 +44,7 @@ public final class CacheKeys {
    * @throws InvalidRequestException naming {@code field}
    */
   public static String checkNamespace(String field, String namespace) {
-    if (namespace == null) {
-      throw new InvalidRequestException(field, "is required");
-    }
-    if (namespace.isEmpty()) {
-      throw new InvalidRequestException(field, "must not be empty");
-    }
-    if (namespace.length() > MAX_NAMESPACE_LENGTH) {
-      throw new InvalidRequestException(field, "must be at most " + MAX_NAMESPACE_LENGTH + " characters, was "
-        + namespace.length());
-    }
+    RequestText.check(field, namespace, MAX_NAMESPACE_LENGTH);
     for (int i = 0; i < namespace.length(); i++) {
       char c = namespace.charAt(i);
       if (c == ':') {
@@ -74,15 +66,7 @@ public final class CacheKeys {
    * @throws InvalidRequestException naming {@code field}
    */
   public static String checkKey(String field, String key) {
-    if (key == null) {
-      throw new InvalidRequestException(field, "is required");
-    }
-    if (key.isEmpty()) {
-      throw new InvalidRequestException(field, "must not be empty");
-    }
-    if (key.length() > MAX_KEY_LENGTH) {
-      throw new InvalidRequestException(field, "must be at most " + MAX_KEY_LENGTH + " characters, was " + key.length());
-    }
+    RequestText.check(field, key, MAX_KEY_LENGTH);
     for (int i = 0; i < key.length(); i++) {
       // Spaces are fine in a key; control characters are not (they break logs and redis-cli output).
       if (Character.isISOControl(key.charAt(i))) {

@@ -1,6 +1,7 @@
 package dev.rediskit.ratelimit.impl;
 
 import dev.rediskit.InvalidRequestException;
+import dev.rediskit.impl.RequestText;
 import dev.rediskit.ratelimit.IpAddresses;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.RateLimits;
@@ -26,15 +27,7 @@ public final class RequestChecks {
    * @throws InvalidRequestException when missing, empty or too long
    */
   public static void key(String field, String key) {
-    if (key == null) {
-      throw new InvalidRequestException(field, "is required");
-    }
-    if (key.isEmpty()) {
-      throw new InvalidRequestException(field, "must not be empty");
-    }
-    if (key.length() > MAX_KEY_LENGTH) {
-      throw new InvalidRequestException(field, "must be at most " + MAX_KEY_LENGTH + " characters, was " + key.length());
-    }
+    RequestText.check(field, key, MAX_KEY_LENGTH);
   }
 
   /**
@@ -43,15 +36,7 @@ public final class RequestChecks {
    * @throws InvalidRequestException when missing, empty or longer than {@link RateLimits#MAX_NAME_LENGTH}
    */
   public static void name(String field, String name) {
-    if (name == null) {
-      throw new InvalidRequestException(field, "is required");
-    }
-    if (name.isEmpty()) {
-      throw new InvalidRequestException(field, "must not be empty");
-    }
-    if (name.length() > RateLimits.MAX_NAME_LENGTH) {
-      throw new InvalidRequestException(field, "must be at most " + RateLimits.MAX_NAME_LENGTH + " characters, was " + name.length());
-    }
+    RequestText.check(field, name, RateLimits.MAX_NAME_LENGTH);
   }
 
   /**
@@ -103,14 +88,8 @@ public final class RequestChecks {
    * @throws InvalidRequestException when empty or too long
    */
   public static void token(String field, String token) {
-    if (token == null) {
-      return;
-    }
-    if (token.isEmpty()) {
-      throw new InvalidRequestException(field, "must not be empty");
-    }
-    if (token.length() > MAX_TOKEN_LENGTH) {
-      throw new InvalidRequestException(field, "must be at most " + MAX_TOKEN_LENGTH + " characters, was " + token.length());
+    if (token != null) {
+      RequestText.check(field, token, MAX_TOKEN_LENGTH);
     }
   }
 

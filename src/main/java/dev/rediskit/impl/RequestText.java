@@ -1,0 +1,36 @@
+package dev.rediskit.impl;
+
+import dev.rediskit.InvalidRequestException;
+
+/**
+ * The check every text field of a request starts with (cache keys and namespaces, rate-limit
+ * keys, names and tokens), so that all refuse a missing, empty or overlong value with the same
+ * message.
+ *
+ * <p>Internal: shared by the module's packages; not part of the API.
+ */
+public final class RequestText {
+
+  private RequestText() {
+  }
+
+  /**
+   * @param field the field name to report
+   * @param value the value
+   * @param maxLength the longest value accepted, in characters
+   * @return the value, when present, not empty and at most {@code maxLength} characters
+   * @throws InvalidRequestException naming {@code field} otherwise
+   */
+  public static String check(String field, String value, int maxLength) {
+    if (value == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    if (value.isEmpty()) {
+      throw new InvalidRequestException(field, "must not be empty");
+    }
+    if (value.length() > maxLength) {
+      throw new InvalidRequestException(field, "must be at most " + maxLength + " characters, was " + value.length());
+    }
+    return value;
+  }
+}
