@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import static dev.rediskit.test.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -78,17 +79,6 @@ abstract class AbstractRedisCacheTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static Throwable failure(Future<?> f) {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(AWAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    throw new AssertionError("expected a failure");
   }
 
   // ---------------------------------------------------------------- basics

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.rediskit.test.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -75,17 +76,6 @@ class CacheConsumersTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static Throwable failure(Future<?> f) {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    throw new AssertionError("expected a failure");
   }
 
   @Test
