@@ -2,18 +2,78 @@ package dev.rediskit.cache;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.Locale;
+
 /**
- * What a lookup found.
+ * What a lookup or a get-or-load found, and where the answer came from.
  *
  * @param found whether an entry exists (a cached absence counts: then {@code value} is {@code null})
  * @param value the value, or {@code null} when not found or when the entry caches an absence
  * @param stale whether the entry is past its TTL (served within its stale window)
  * @param ttlMs how long the entry stays fresh, in ms: 0 when stale or not found
+ * @param source where the answer came from; never {@code null}
  * @param <V> the value type
  */
-public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs) {
+public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, Source source) {
 
-  private static final CacheResult<?> MISS = new CacheResult<>(false, null, false, 0);
+  /**
+   * Where a read result came from: one field for every read result of the module ({@code source}
+   * in the replies of {@code cache.get}, {@code cache.mget} and {@code cache.getOrLoad}). Later
+   * features add values; a reader should treat a value it does not know like {@link #CACHE}.
+   */
+  public enum Source {
+    /** Answered from Redis: a fresh entry, or nothing there ({@code found} says which). */
+    CACHE,
+    /** A stale entry, past its TTL but within its stale window (a failed load, or a read that serves stale). */
+    STALE,
+    /** A cached absence: the loader found nothing earlier, and negative caching remembered it. */
+    NEGATIVE,
+    /** Loaded for this call (or for the load it joined): {@code found} says whether the loader had a value. */
+    LOADER;
+
+    /** @return the name used in JSON: the constant in lower case ({@code cache}, {@code stale}...) */
+    public String jsonName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @param name a JSON name, any case; {@code null} or unknown reads as {@link #CACHE}
+     * @return the source
+     */
+    public static Source fromJson(String name) {
+      if (name != null) {
+        for (Source s : values()) {
+          if (s.name().equalsIgnoreCase(name)) {
+            return s;
+          }
+        }
+      }
+      return CACHE;
+    }
+  }
+
+  private static final CacheResult<?> MISS = new CacheResult<>(false, null, false, 0, Source.CACHE);
+  private static final CacheResult<?> LOADED_ABSENT = new CacheResult<>(false, null, false, 0, Source.LOADER);
+
+  /** Checks the source. */
+  public CacheResult {
+    if (source == null) {
+      throw new NullPointerException("source");
+    }
+  }
+
+  /**
+   * A result read from the cache: the source follows from the state ({@link Source#STALE} when
+   * stale, {@link Source#NEGATIVE} for a cached absence, else {@link Source#CACHE}).
+   *
+   * @param found whether an entry exists
+   * @param value the value
+   * @param stale whether it is stale
+   * @param ttlMs how long it stays fresh
+   */
+  public CacheResult(boolean found, V value, boolean stale, long ttlMs) {
+    this(found, value, stale, ttlMs, stale ? Source.STALE : found && value == null ? Source.NEGATIVE : Source.CACHE);
+  }
 
   /**
    * @param <V> the value type
@@ -24,13 +84,32 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs) 
     return (CacheResult<V>) MISS;
   }
 
+  /**
+   * @param <V> the value type
+   * @return the result of a load that found nothing, with nothing cached
+   */
+  @SuppressWarnings("unchecked")
+  public static <V> CacheResult<V> loadedAbsent() {
+    return (CacheResult<V>) LOADED_ABSENT;
+  }
+
+  /**
+   * @param value the loaded value, {@code null} for a loaded absence that was cached
+   * @param ttlMs how long it stays fresh (0 when it was not cached)
+   * @param <V> the value type
+   * @return the result of a load
+   */
+  public static <V> CacheResult<V> loaded(V value, long ttlMs) {
+    return new CacheResult<>(true, value, false, ttlMs, Source.LOADER);
+  }
+
   /** @return whether a fresh entry was found */
   public boolean isFreshHit() {
     return found && !stale;
   }
 
   /**
-   * The reply of {@code cache.get}: {@code {found, value?, stale?, ttlMs?}}.
+   * The reply of {@code cache.get}: {@code {found, value?, stale?, ttlMs?, source}}.
    *
    * @return this result as JSON (a JSON-codec value as it is; other values as the caller put them)
    */
@@ -41,6 +120,7 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs) 
       json.put("stale", stale);
       json.put("ttlMs", ttlMs);
     }
+    json.put("source", source.jsonName());
     return json;
   }
 }

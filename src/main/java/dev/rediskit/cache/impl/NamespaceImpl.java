@@ -527,7 +527,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
       }
       V value = ar.result();
       if (value == null && !o.cacheNulls()) {
-        return Future.succeededFuture(CacheResult.miss());
+        return Future.succeededFuture(CacheResult.loadedAbsent());
       }
       long ttl = value == null ? o.nullTtlMs() : o.ttlMs();
       Request write;
@@ -538,9 +538,9 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
         // Too large or not encodable: the caller still gets the value, it is just not cached.
         stats.errors.increment();
         RedisCacheImpl.LOG.log(System.Logger.Level.WARNING, "not caching " + ns + ":" + key + ": " + e.getMessage());
-        return Future.succeededFuture(new CacheResult<>(true, value, false, 0));
+        return Future.succeededFuture(CacheResult.loaded(value, 0));
       }
-      CacheResult<V> result = new CacheResult<>(true, value, false, ttl);
+      CacheResult<V> result = CacheResult.loaded(value, ttl);
       return cache.gateway.send(write).transform(w -> {
         if (w.failed()) {
           stats.errors.increment();
@@ -563,7 +563,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
         stats.loadFailures.increment();
         return staleOr(stale, ar.cause());
       }
-      return Future.succeededFuture(ar.result() == null ? CacheResult.miss() : new CacheResult<>(true, ar.result(), false, 0));
+      return Future.succeededFuture(ar.result() == null ? CacheResult.loadedAbsent() : CacheResult.loaded(ar.result(), 0));
     });
   }
 
