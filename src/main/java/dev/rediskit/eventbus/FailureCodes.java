@@ -6,6 +6,9 @@ import dev.rediskit.RedisKitException;
 import dev.rediskit.RedisTimeoutException;
 import dev.rediskit.RedisUnavailableException;
 import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.cache.LoadTimeoutException;
+import dev.rediskit.cache.LoaderException;
+import dev.rediskit.cache.LoaderUnavailableException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
@@ -20,7 +23,13 @@ import io.vertx.core.eventbus.ReplyFailure;
  *   <tr><td>413</td><td>value too large</td><td>{@link ValueTooLargeException}</td></tr>
  *   <tr><td>500</td><td>Redis error reply or unexpected failure</td><td>{@link RedisCommandException}</td></tr>
  *   <tr><td>503</td><td>Redis unavailable or breaker open</td><td>{@link RedisUnavailableException}</td></tr>
- *   <tr><td>504</td><td>timed out</td><td>{@link RedisTimeoutException}</td></tr>
+ *   <tr><td>504</td><td>a Redis command (or the event-bus request) timed out</td><td>{@link RedisTimeoutException}</td></tr>
+ *   <tr><td>501</td><td>no loader: none configured for the namespace, or nothing consumes its address</td>
+ *     <td>{@link LoaderUnavailableException}</td></tr>
+ *   <tr><td>502</td><td>the loader failed or answered outside the contract, and no stale value was there</td>
+ *     <td>{@link LoaderException}</td></tr>
+ *   <tr><td>524</td><td>the loader did not answer within {@code cache.loadTimeoutMs}</td>
+ *     <td>{@link LoadTimeoutException}</td></tr>
  * </table>
  */
 public final class FailureCodes {
@@ -35,6 +44,12 @@ public final class FailureCodes {
   public static final int UNAVAILABLE = RedisUnavailableException.CODE;
   /** Timed out. */
   public static final int TIMEOUT = RedisTimeoutException.CODE;
+  /** No loader: none configured for the namespace, or no consumer at its address. */
+  public static final int LOADER_UNAVAILABLE = LoaderUnavailableException.CODE;
+  /** The loader failed, or its reply broke the loader contract, and no stale value was there. */
+  public static final int LOADER_FAILED = LoaderException.CODE;
+  /** The loader did not answer within {@code cache.loadTimeoutMs}. */
+  public static final int LOADER_TIMEOUT = LoadTimeoutException.CODE;
 
   private FailureCodes() {
   }
@@ -82,6 +97,12 @@ public final class FailureCodes {
         return new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED, msg, re);
       case TIMEOUT:
         return new RedisTimeoutException(msg);
+      case LOADER_UNAVAILABLE:
+        return new LoaderUnavailableException(msg);
+      case LOADER_FAILED:
+        return new LoaderException(msg);
+      case LOADER_TIMEOUT:
+        return new LoadTimeoutException(msg);
       default:
         return new RedisKitException(re.failureCode(), msg, re);
     }
