@@ -2,18 +2,23 @@ package dev.rediskit.cache;
 
 import dev.rediskit.ConfigKey;
 import dev.rediskit.ConfigurationException;
+import dev.rediskit.InvalidRequestException;
+import dev.rediskit.cache.impl.CacheKeys;
 import dev.rediskit.impl.JsonOptionsReader;
 import dev.rediskit.impl.OptionChecks;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Cache defaults: TTLs, serve-stale window, the largest value accepted, negative caching, the
- * load lease and timeout, and warm-up batching. The {@code cache}
+ * load lease and timeout, warm-up batching, and the loaders of the event-bus service (per
+ * namespace in {@code namespaces}, and the prefix under which requests may name their own). The {@code cache}
  * section of {@link dev.rediskit.RedisKitOptions}; all durations are in milliseconds.
  *
  * <p>Fluent setters reject at once a value no configuration could make valid; the JSON
@@ -42,6 +47,12 @@ public class CacheOptions {
   public static final int DEFAULT_WARM_BATCH_SIZE = 100;
   /** Default number of warm-up batches loaded at the same time. */
   public static final int DEFAULT_WARM_CONCURRENCY = 4;
+
+  /**
+   * Default loader prefix: with it, a {@code cache.getOrLoad} request (or a memoized function of
+   * {@code CacheClient}) may name a loader at {@code <addressPrefix>cache.loader.<anything>}.
+   */
+  public static final String DEFAULT_LOADER_PREFIX = "cache.loader.";
 
   /** Upper bound of {@link #setLeaseTtlMs(long)} and {@link #setLoadTimeoutMs(long)}, in milliseconds (10 minutes). */
   public static final long MAX_LOAD_TIME_MS = 600_000;
@@ -76,7 +87,14 @@ public class CacheOptions {
     key("cache.warmBatchSize", ConfigKey.Type.INT, DEFAULT_WARM_BATCH_SIZE, "keys",
       "Keys per batch of warm(keys) with the registered loader; 1 to 10000."),
     key("cache.warmConcurrency", ConfigKey.Type.INT, DEFAULT_WARM_CONCURRENCY, "batches",
-      "Warm-up batches loaded at the same time; 1 to 64."));
+      "Warm-up batches loaded at the same time; 1 to 64."),
+    key("cache.loaderPrefix", ConfigKey.Type.STRING, DEFAULT_LOADER_PREFIX, "",
+      "Event-bus addresses (after addressPrefix) under which a cache.getOrLoad request may name its own loader, "
+        + "as CacheClient.memoize does; empty: only the loaders of cache.namespaces. Must not cover the module's own addresses."),
+    new ConfigKey("cache.namespaces", ConfigKey.Type.OBJECT, new JsonObject(), "",
+      "Per namespace: its loader and batch loader addresses and default load options, "
+        + "{\"users\": {\"loader\": \"db.users.load\", \"batchLoader\": \"db.users.loadMany\", \"ttlMs\": 60000, "
+        + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true}}.", false, List.of()));
 
   private static ConfigKey key(String name, ConfigKey.Type type, Object defaultValue, String unit, String description) {
     return new ConfigKey(name, type, defaultValue, unit, description, false, List.of());
@@ -92,6 +110,8 @@ public class CacheOptions {
   private long loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS;
   private int warmBatchSize = DEFAULT_WARM_BATCH_SIZE;
   private int warmConcurrency = DEFAULT_WARM_CONCURRENCY;
+  private String loaderPrefix = DEFAULT_LOADER_PREFIX;
+  private Map<String, NamespaceOptions> namespaces = new LinkedHashMap<>();
   // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
 
@@ -115,6 +135,8 @@ public class CacheOptions {
     this.loadTimeoutMs = other.loadTimeoutMs;
     this.warmBatchSize = other.warmBatchSize;
     this.warmConcurrency = other.warmConcurrency;
+    this.loaderPrefix = other.loaderPrefix;
+    other.namespaces.forEach((name, ns) -> this.namespaces.put(name, new NamespaceOptions(ns)));
     this.inputProblems.putAll(other.inputProblems);
   }
 
@@ -167,6 +189,28 @@ public class CacheOptions {
     if (i != null) {
       warmConcurrency = i;
     }
+    String prefix = in.readString("loaderPrefix");
+    if (prefix != null) {
+      loaderPrefix = prefix;
+    }
+    JsonObject ns = in.readJsonObject("namespaces");
+    if (ns != null) {
+      for (Map.Entry<String, Object> e : ns) {
+        String key = "cache.namespaces." + e.getKey();
+        try {
+          CacheKeys.checkNamespace("namespace", e.getKey());
+        } catch (InvalidRequestException ex) {
+          inputProblems.put(key, "cache.namespaces: entry " + OptionChecks.describe(e.getKey()) + ": " + ex.getMessage());
+          continue;
+        }
+        if (e.getValue() instanceof JsonObject entry) {
+          namespaces.put(e.getKey(), new NamespaceOptions(entry));
+        } else {
+          inputProblems.put(key, key + ": expected an object {loader?, batchLoader?, ttlMs?, ...}, was "
+            + OptionChecks.describe(e.getValue()));
+        }
+      }
+    }
     in.reportUnknownKeys(List.of());
   }
 
@@ -182,7 +226,15 @@ public class CacheOptions {
       .put("leaseTtlMs", leaseTtlMs)
       .put("loadTimeoutMs", loadTimeoutMs)
       .put("warmBatchSize", warmBatchSize)
-      .put("warmConcurrency", warmConcurrency);
+      .put("warmConcurrency", warmConcurrency)
+      .put("loaderPrefix", loaderPrefix)
+      .put("namespaces", namespacesJson());
+  }
+
+  private JsonObject namespacesJson() {
+    JsonObject json = new JsonObject();
+    namespaces.forEach((name, ns) -> json.put(name, ns.toJson()));
+    return json;
   }
 
   /** @return the default TTL in milliseconds */
@@ -358,6 +410,87 @@ public class CacheOptions {
     return this;
   }
 
+  /** @return the loader prefix (after the address prefix); empty when requests may not name a loader */
+  public String getLoaderPrefix() {
+    return loaderPrefix;
+  }
+
+  /**
+   * @param loaderPrefix the event-bus addresses, after {@code addressPrefix}, under which a
+   * {@code cache.getOrLoad} request may name its own loader (as {@code CacheClient.memoize} does);
+   * empty to allow only the loaders of {@link #getNamespaces()}. No whitespace; the event-bus
+   * consumers refuse to start when it covers one of the module's own addresses.
+   * @return this
+   * @throws IllegalArgumentException when {@code null} or holding whitespace
+   */
+  public CacheOptions setLoaderPrefix(String loaderPrefix) {
+    OptionChecks.require(loaderPrefixProblem(loaderPrefix));
+    this.loaderPrefix = loaderPrefix;
+    inputProblems.remove("cache.loaderPrefix");
+    return this;
+  }
+
+  /** @return the per-namespace settings, by namespace (read-only view) */
+  public Map<String, NamespaceOptions> getNamespaces() {
+    return Collections.unmodifiableMap(namespaces);
+  }
+
+  /**
+   * @param namespace a namespace
+   * @return its settings, or {@code null} when it has none of its own
+   */
+  public NamespaceOptions getNamespace(String namespace) {
+    return namespaces.get(namespace);
+  }
+
+  /**
+   * @param namespaces the per-namespace settings, by namespace (the map is copied, the entries kept)
+   * @return this
+   * @throws IllegalArgumentException when a namespace name is invalid or an entry {@code null}
+   */
+  public CacheOptions setNamespaces(Map<String, NamespaceOptions> namespaces) {
+    Map<String, NamespaceOptions> copy = new LinkedHashMap<>();
+    namespaces.forEach((name, ns) -> copy.put(checkedNamespace(name), Objects.requireNonNull(ns, name)));
+    this.namespaces = copy;
+    inputProblems.keySet().removeIf(k -> k.startsWith("cache.namespaces"));
+    return this;
+  }
+
+  /**
+   * @param namespace a namespace
+   * @param options its settings (kept, not copied)
+   * @return this
+   * @throws IllegalArgumentException when the name is invalid
+   */
+  public CacheOptions putNamespace(String namespace, NamespaceOptions options) {
+    namespaces.put(checkedNamespace(namespace), Objects.requireNonNull(options, "options"));
+    inputProblems.keySet().removeIf(k -> k.equals("cache.namespaces." + namespace) || k.startsWith("cache.namespaces." + namespace + "."));
+    return this;
+  }
+
+  private static String checkedNamespace(String name) {
+    try {
+      return CacheKeys.checkNamespace("namespace", name);
+    } catch (InvalidRequestException e) {
+      throw new IllegalArgumentException("cache.namespaces: " + e.getMessage());
+    }
+  }
+
+  private static String loaderPrefixProblem(String prefix) {
+    if (prefix == null) {
+      return "cache.loaderPrefix: must not be null (empty turns request-named loaders off)";
+    }
+    if (prefix.isEmpty()) {
+      return null;
+    }
+    try {
+      dev.rediskit.impl.RequestText.checkAddress("cache.loaderPrefix", prefix);
+      return null;
+    } catch (InvalidRequestException e) {
+      return e.getMessage();
+    }
+  }
+
   private static String loadTimeProblem(String key, long v) {
     return OptionChecks.between(key, v, 1, MAX_LOAD_TIME_MS, "ms");
   }
@@ -403,6 +536,13 @@ public class CacheOptions {
     OptionChecks.collect(problems, loadTimeProblem("cache.loadTimeoutMs", loadTimeoutMs));
     OptionChecks.collect(problems, warmBatchSizeProblem(warmBatchSize));
     OptionChecks.collect(problems, warmConcurrencyProblem(warmConcurrency));
+    OptionChecks.collect(problems, loaderPrefixProblem(loaderPrefix));
+    long maxTtl = Math.max(1, maxTtlMs);
+    namespaces.forEach((name, ns) -> {
+      for (String p : ns.problems(maxTtl)) {
+        problems.add("cache.namespaces." + name + "." + p);
+      }
+    });
     return problems;
   }
 

@@ -1,6 +1,9 @@
 package dev.rediskit.cache;
 
+import io.vertx.core.json.JsonObject;
+
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How {@link CacheNamespace#getOrLoad} caches what it loads. Unset durations fall back to the
@@ -13,6 +16,22 @@ import java.time.Duration;
  * }</pre>
  */
 public class LoadOptions {
+
+  /** JSON name of {@link #setTtl(Duration)}, in ms: the same in a {@code cache.getOrLoad} request and in {@code cache.namespaces}. */
+  public static final String TTL_MS = "ttlMs";
+  /** JSON name of {@link #setStaleTtl(Duration)}, in ms. */
+  public static final String STALE_TTL_MS = "staleTtlMs";
+  /** JSON name of {@link #setRefreshAheadFraction(double)}. */
+  public static final String REFRESH_AHEAD_FRACTION = "refreshAheadFraction";
+  /** JSON name of {@link #setRefreshAheadBeta(double)}. */
+  public static final String REFRESH_AHEAD_BETA = "refreshAheadBeta";
+  /** JSON name of {@link #setCacheNulls(boolean)}. */
+  public static final String CACHE_NULLS = "cacheNulls";
+  /** JSON name of {@link #setNullTtl(Duration)}, in ms. */
+  public static final String NULL_TTL_MS = "nullTtlMs";
+  /** Every JSON name of these options, in the order {@link #toJson()} writes them. */
+  public static final List<String> JSON_FIELDS = List.of(TTL_MS, STALE_TTL_MS, REFRESH_AHEAD_FRACTION, REFRESH_AHEAD_BETA,
+    CACHE_NULLS, NULL_TTL_MS);
 
   private Duration ttl;
   private Duration staleTtl;
@@ -143,6 +162,36 @@ public class LoadOptions {
   public LoadOptions setNullTtl(Duration nullTtl) {
     this.nullTtl = nullTtl;
     return this;
+  }
+
+  /**
+   * The JSON form used by {@code cache.getOrLoad} requests and the {@code cache.namespaces}
+   * configuration: only what is set (durations in ms, a fraction or beta when not 0,
+   * {@code cacheNulls} when true), so that the receiver's defaults fill in the rest.
+   *
+   * @return the options that are set, under {@link #JSON_FIELDS}
+   */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    if (ttl != null) {
+      json.put(TTL_MS, ttl.toMillis());
+    }
+    if (staleTtl != null) {
+      json.put(STALE_TTL_MS, staleTtl.toMillis());
+    }
+    if (refreshAheadFraction != 0) {
+      json.put(REFRESH_AHEAD_FRACTION, refreshAheadFraction);
+    }
+    if (refreshAheadBeta != 0) {
+      json.put(REFRESH_AHEAD_BETA, refreshAheadBeta);
+    }
+    if (cacheNulls) {
+      json.put(CACHE_NULLS, true);
+    }
+    if (nullTtl != null) {
+      json.put(NULL_TTL_MS, nullTtl.toMillis());
+    }
+    return json;
   }
 
   @Override

@@ -72,6 +72,32 @@ public final class JsonOptionsReader {
 
   /**
    * @param name a key of this section
+   * @return the value as a finite double, or {@code null} when absent, JSON {@code null} or invalid (then recorded)
+   */
+  public Double readDouble(String name) {
+    Object raw = raw(name);
+    if (raw == null) {
+      return null;
+    }
+    Double d = null;
+    if (raw instanceof Number n) {
+      d = n.doubleValue();
+    } else if (raw instanceof String s) {
+      try {
+        d = Double.valueOf(s.trim());
+      } catch (NumberFormatException e) {
+        d = null;
+      }
+    }
+    if (d == null || !Double.isFinite(d)) {
+      problem(name, "expected a number, was " + OptionChecks.describe(raw));
+      return null;
+    }
+    return d;
+  }
+
+  /**
+   * @param name a key of this section
    * @return the value, or {@code null} when absent, JSON {@code null} or invalid (then recorded)
    */
   public Boolean readBoolean(String name) {

@@ -33,4 +33,25 @@ public final class RequestText {
     }
     return value;
   }
+
+  /** Longest event-bus address accepted (a loader's, or a loader prefix), in characters. */
+  public static final int MAX_ADDRESS_LENGTH = 256;
+
+  /**
+   * @param field the field name to report
+   * @param address an event-bus address
+   * @return it, when 1 to {@link #MAX_ADDRESS_LENGTH} characters without whitespace or control characters
+   * @throws InvalidRequestException naming {@code field} otherwise
+   */
+  public static String checkAddress(String field, String address) {
+    check(field, address, MAX_ADDRESS_LENGTH);
+    for (int i = 0; i < address.length(); i++) {
+      char c = address.charAt(i);
+      if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        throw new InvalidRequestException(field, "must not contain whitespace or control characters (at index " + i
+          + "), was " + OptionChecks.describe(address));
+      }
+    }
+    return address;
+  }
 }

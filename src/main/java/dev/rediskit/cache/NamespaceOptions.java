@@ -1,0 +1,205 @@
+package dev.rediskit.cache;
+
+import dev.rediskit.InvalidRequestException;
+import dev.rediskit.impl.JsonOptionsReader;
+import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.impl.RequestText;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The settings of one namespace, an entry of the {@code cache.namespaces} section: the event-bus
+ * address of its loader (called by {@code cache.getOrLoad}) and of its batch loader (called by
+ * {@code cache.warm}), and its default {@link LoadOptions}, which a request's own fields override
+ * one by one.
+ *
+ * <pre>{@code
+ * {"cache": {"namespaces": {"users": {"loader": "db.users.load", "batchLoader": "db.users.loadMany",
+ *   "ttlMs": 300000, "staleTtlMs": 3600000, "refreshAheadFraction": 0.2}}}}
+ * }</pre>
+ *
+ * <p>The loader addresses are taken as they are (the address prefix is not prepended): they belong
+ * to the verticles that own the data. Only an operator sets them, never an event-bus request.
+ */
+public class NamespaceOptions {
+
+  /** JSON name of the loader address. */
+  public static final String LOADER = "loader";
+  /** JSON name of the batch loader address. */
+  public static final String BATCH_LOADER = "batchLoader";
+
+  private String loader;
+  private String batchLoader;
+  private LoadOptions loadOptions = new LoadOptions();
+  // Problems found while reading JSON, by key (relative to the entry); a setter clears its key.
+  private final Map<String, String> inputProblems = new LinkedHashMap<>();
+
+  /** No loader, no batch loader, every load option from {@link CacheOptions}. */
+  public NamespaceOptions() {
+  }
+
+  /**
+   * Copy constructor.
+   *
+   * @param other the options to copy
+   */
+  public NamespaceOptions(NamespaceOptions other) {
+    this.loader = other.loader;
+    this.batchLoader = other.batchLoader;
+    this.loadOptions = new LoadOptions(other.loadOptions);
+    this.inputProblems.putAll(other.inputProblems);
+  }
+
+  /**
+   * Reads an entry (keys as in {@link #toJson()}). Never throws: values of the wrong type and
+   * unknown keys are kept as problems that {@link #problems(long)} reports.
+   *
+   * @param json the entry of one namespace
+   */
+  public NamespaceOptions(JsonObject json) {
+    JsonOptionsReader in = new JsonOptionsReader(json, "", inputProblems);
+    loader = in.readString(LOADER);
+    batchLoader = in.readString(BATCH_LOADER);
+    Long l = in.readLong(LoadOptions.TTL_MS);
+    if (l != null) {
+      loadOptions.setTtl(Duration.ofMillis(l));
+    }
+    l = in.readLong(LoadOptions.STALE_TTL_MS);
+    if (l != null) {
+      loadOptions.setStaleTtl(Duration.ofMillis(l));
+    }
+    Double d = in.readDouble(LoadOptions.REFRESH_AHEAD_FRACTION);
+    if (d != null) {
+      loadOptions.setRefreshAheadFraction(d);
+    }
+    d = in.readDouble(LoadOptions.REFRESH_AHEAD_BETA);
+    if (d != null) {
+      loadOptions.setRefreshAheadBeta(d);
+    }
+    Boolean b = in.readBoolean(LoadOptions.CACHE_NULLS);
+    if (b != null) {
+      loadOptions.setCacheNulls(b);
+    }
+    l = in.readLong(LoadOptions.NULL_TTL_MS);
+    if (l != null) {
+      loadOptions.setNullTtl(Duration.ofMillis(l));
+    }
+    in.reportUnknownKeys(List.of());
+  }
+
+  /** @return the entry as JSON: the addresses and the load options that are set */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    if (loader != null) {
+      json.put(LOADER, loader);
+    }
+    if (batchLoader != null) {
+      json.put(BATCH_LOADER, batchLoader);
+    }
+    return json.mergeIn(loadOptions.toJson());
+  }
+
+  /** @return the loader's event-bus address, or {@code null} when the namespace has none */
+  public String getLoader() {
+    return loader;
+  }
+
+  /**
+   * @param loader the event-bus address {@code cache.getOrLoad} sends {@code {namespace, key, args?}}
+   * to on a miss; {@code null} for none
+   * @return this
+   */
+  public NamespaceOptions setLoader(String loader) {
+    this.loader = loader;
+    inputProblems.remove(LOADER);
+    return this;
+  }
+
+  /** @return the batch loader's event-bus address, or {@code null} when the namespace has none */
+  public String getBatchLoader() {
+    return batchLoader;
+  }
+
+  /**
+   * @param batchLoader the event-bus address {@code cache.warm} sends {@code {namespace, keys}} to;
+   * {@code null} for none
+   * @return this
+   */
+  public NamespaceOptions setBatchLoader(String batchLoader) {
+    this.batchLoader = batchLoader;
+    inputProblems.remove(BATCH_LOADER);
+    return this;
+  }
+
+  /** @return the namespace's default load options (the object itself) */
+  public LoadOptions getLoadOptions() {
+    return loadOptions;
+  }
+
+  /**
+   * @param loadOptions the namespace's default load options (kept, not copied)
+   * @return this
+   */
+  public NamespaceOptions setLoadOptions(LoadOptions loadOptions) {
+    this.loadOptions = Objects.requireNonNull(loadOptions, "loadOptions");
+    LoadOptions.JSON_FIELDS.forEach(inputProblems::remove);
+    return this;
+  }
+
+  /**
+   * Lists the problems of this entry, each starting with its key relative to the entry
+   * ({@code ttlMs: must be >= 1 ms, was 0}); {@link CacheOptions#problems()} prefixes them with
+   * {@code cache.namespaces.<namespace>.}.
+   *
+   * @param maxTtlMs the cache's longest TTL
+   * @return the problems; empty when the entry is valid
+   */
+  public List<String> problems(long maxTtlMs) {
+    List<String> problems = new ArrayList<>(inputProblems.values());
+    OptionChecks.collect(problems, addressProblem(LOADER, loader));
+    OptionChecks.collect(problems, addressProblem(BATCH_LOADER, batchLoader));
+    LoadOptions o = loadOptions;
+    OptionChecks.collect(problems, durationProblem(LoadOptions.TTL_MS, o.getTtl(), 1, maxTtlMs));
+    OptionChecks.collect(problems, durationProblem(LoadOptions.STALE_TTL_MS, o.getStaleTtl(), 0, maxTtlMs));
+    OptionChecks.collect(problems, durationProblem(LoadOptions.NULL_TTL_MS, o.getNullTtl(), 1, maxTtlMs));
+    double f = o.getRefreshAheadFraction();
+    if (!(f >= 0 && f < 1)) {
+      problems.add(OptionChecks.violation(LoadOptions.REFRESH_AHEAD_FRACTION, "must be >= 0 and < 1", f));
+    }
+    double b = o.getRefreshAheadBeta();
+    if (!(b >= 0 && b <= 10)) {
+      problems.add(OptionChecks.violation(LoadOptions.REFRESH_AHEAD_BETA, "must be between 0 and 10", b));
+    }
+    if (f > 0 && b > 0) {
+      problems.add(LoadOptions.REFRESH_AHEAD_BETA + ": must be 0 when refreshAheadFraction is set (pick one way)");
+    }
+    return problems;
+  }
+
+  private static String addressProblem(String key, String address) {
+    if (address == null) {
+      return null;
+    }
+    try {
+      RequestText.checkAddress(key, address);
+      return null;
+    } catch (InvalidRequestException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static String durationProblem(String key, Duration d, long min, long max) {
+    return d == null ? null : OptionChecks.between(key, d.toMillis(), min, max, "ms");
+  }
+
+  @Override
+  public String toString() {
+    return "NamespaceOptions" + toJson().encode();
+  }
+}
