@@ -1,5 +1,9 @@
 package dev.rediskit.eventbus;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The event-bus addresses of the module. Each is used as {@code prefix + address}, where the prefix
  * is {@link dev.rediskit.RedisKitOptions#getAddressPrefix()} (empty by default).
@@ -22,6 +26,13 @@ public final class Addresses {
   public static final String CACHE_MSET = "cache.mset";
   /** {@code {namespace?, keys: [..]}} → {@code {deleted}}. */
   public static final String CACHE_INVALIDATE = "cache.invalidate";
+  /**
+   * {@code {namespace?, key, args?, loader?, ...load options}} → {@code {found, value?, stale, ttlMs?, source}}:
+   * get-or-load through the namespace's loader address.
+   */
+  public static final String CACHE_GET_OR_LOAD = "cache.getOrLoad";
+  /** {@code {namespace?, keys: [..], batchSize?, ttlMs?}} → {@code {requested, loaded, failed, written, skipped}}. */
+  public static final String CACHE_WARM = "cache.warm";
   /** {@code {key, limit, windowMs, cost?}} → a decision. */
   public static final String RATELIMIT_CHECK = "ratelimit.check";
   /** {@code {token?, ip?, endpoint, windowMs?}} → the strictest decision and which limit decided. */
@@ -29,7 +40,46 @@ public final class Addresses {
   /** {@code {}} → the Redis health procedure's result. */
   public static final String HEALTH_REDIS = "health.redis";
 
+  /**
+   * The request fields of every address, a {@code ?} marking an optional one: the README's address
+   * table shows the same, and the {@code cache.getOrLoad} and {@code cache.warm} consumers refuse
+   * any other field (a mistyped option must not be ignored silently).
+   */
+  public static final Map<String, List<String>> REQUEST_FIELDS = requestFields();
+
+  /** What the cache service sends a namespace's loader: {@code {namespace, key, args?}}. */
+  public static final List<String> LOADER_REQUEST_FIELDS = List.of("namespace", "key", "args?");
+  /** What the cache service sends a namespace's batch loader: {@code {namespace, keys}}. */
+  public static final List<String> BATCH_LOADER_REQUEST_FIELDS = List.of("namespace", "keys");
+
   private Addresses() {
+  }
+
+  private static Map<String, List<String>> requestFields() {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    m.put(CACHE_GET, List.of("namespace?", "key"));
+    m.put(CACHE_SET, List.of("namespace?", "key", "value", "ttlMs?"));
+    m.put(CACHE_DELETE, List.of("namespace?", "keys"));
+    m.put(CACHE_INVALIDATE, List.of("namespace?", "keys"));
+    m.put(CACHE_FLUSH, List.of("namespace"));
+    m.put(CACHE_STATS, List.of("namespace?"));
+    m.put(CACHE_MGET, List.of("namespace?", "keys"));
+    m.put(CACHE_MSET, List.of("namespace?", "entries", "ttlMs?"));
+    m.put(CACHE_GET_OR_LOAD, List.of("namespace?", "key", "args?", "loader?", "ttlMs?", "staleTtlMs?",
+      "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?"));
+    m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
+    m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "failOnUnavailable?"));
+    m.put(RATELIMIT_VERIFY, List.of("token?", "ip?", "endpoint", "windowMs?", "failOnUnavailable?"));
+    m.put(HEALTH_REDIS, List.of());
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * @param address one of the constants of this class
+   * @return the names of its request fields, without the optional marker
+   */
+  public static List<String> fieldNames(String address) {
+    return REQUEST_FIELDS.getOrDefault(address, List.of()).stream().map(f -> f.endsWith("?") ? f.substring(0, f.length() - 1) : f).toList();
   }
 
   /**

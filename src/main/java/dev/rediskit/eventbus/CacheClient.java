@@ -1,7 +1,9 @@
 package dev.rediskit.eventbus;
 
+import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.eventbus.impl.CacheClientImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,13 +12,21 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Calls the {@code cache.*} addresses without hand-written JSON, from any verticle of this node or
  * of another node of a clustered event bus. Failures come back as the typed exceptions of
  * {@code dev.rediskit} (see {@link FailureCodes#fromReply(Throwable)}):
  * {@link dev.rediskit.InvalidRequestException} (400), {@link dev.rediskit.ValueTooLargeException}
- * (413), {@link dev.rediskit.RedisUnavailableException} (503), {@link dev.rediskit.RedisTimeoutException} (504).
+ * (413), {@link dev.rediskit.RedisUnavailableException} (503), {@link dev.rediskit.RedisTimeoutException} (504),
+ * and for loads {@link dev.rediskit.cache.LoaderUnavailableException} (501),
+ * {@link dev.rediskit.cache.LoaderException} (502), {@link dev.rediskit.cache.LoadTimeoutException} (524).
+ *
+ * <p>Delivery timeouts: with {@link #create(Vertx, String)}, requests wait the event bus's default
+ * (30 s), {@code getOrLoad} and {@code memoize} calls {@link #DEFAULT_LOAD_TIMEOUT_MS} (above the
+ * cache service's bound with default settings, see docs/CACHING.md) and {@code warm}
+ * {@link #DEFAULT_WARM_TIMEOUT_MS}; with explicit {@link DeliveryOptions}, every request uses those.
  *
  * <p>A {@code null} namespace means the default one. Values are JSON values (object, array,
  * string, number, boolean).
@@ -30,13 +40,18 @@ import java.util.Map;
  */
 public interface CacheClient {
 
+  /** Delivery timeout of getOrLoad and memoized calls when no delivery options are given, in ms. */
+  long DEFAULT_LOAD_TIMEOUT_MS = 60_000;
+  /** Delivery timeout of warm when no delivery options are given, in ms. */
+  long DEFAULT_WARM_TIMEOUT_MS = 600_000;
+
   /**
    * @param vertx the Vert.x instance
    * @param addressPrefix the prefix the consumers were registered with ({@code null} or empty for none)
    * @return the client
    */
   static CacheClient create(Vertx vertx, String addressPrefix) {
-    return new CacheClientImpl(vertx, addressPrefix, new DeliveryOptions());
+    return new CacheClientImpl(vertx, addressPrefix, CacheOptions.DEFAULT_LOADER_PREFIX, null);
   }
 
   /**
@@ -46,7 +61,19 @@ public interface CacheClient {
    * @return the client
    */
   static CacheClient create(Vertx vertx, String addressPrefix, DeliveryOptions options) {
-    return new CacheClientImpl(vertx, addressPrefix, new DeliveryOptions(options));
+    return new CacheClientImpl(vertx, addressPrefix, CacheOptions.DEFAULT_LOADER_PREFIX, new DeliveryOptions(options));
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param addressPrefix the prefix the consumers were registered with
+   * @param loaderPrefix the cache service's {@code cache.loaderPrefix}, under which {@link #memoize}
+   * registers its loaders
+   * @param options delivery options of every request, or {@code null} for the defaults described above
+   * @return the client
+   */
+  static CacheClient create(Vertx vertx, String addressPrefix, String loaderPrefix, DeliveryOptions options) {
+    return new CacheClientImpl(vertx, addressPrefix, loaderPrefix, options == null ? null : new DeliveryOptions(options));
   }
 
   /**
@@ -121,4 +148,97 @@ public interface CacheClient {
    * @return how many entries were written
    */
   Future<Integer> setMany(String namespace, Map<String, Object> entries, Duration ttl);
+
+  /**
+   * {@code cache.getOrLoad}: the cached value, or the namespace's loader's (the address configured
+   * in {@code cache.namespaces}), loaded once however many callers on however many nodes ask at the
+   * same time, with the Java API's serve-stale, refresh-ahead and negative caching.
+   *
+   * <pre>{@code client.getOrLoad("users", "42", LoadOptions.ttl(Duration.ofMinutes(5))).onSuccess(user -> ...)}</pre>
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @param options the load options sent with the request, overriding the namespace's; {@code null} for those
+   * @return the value, {@code null} when absent
+   */
+  Future<Object> getOrLoad(String namespace, String key, LoadOptions options);
+
+  /**
+   * As {@link #getOrLoad}, with the state of the answer: stale or not, and its {@link CacheResult#source()}.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @param options the load options, or {@code null}
+   * @return what was served
+   */
+  Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, LoadOptions options);
+
+  /**
+   * As {@link #getOrLoadResult(String, String, LoadOptions)}, handing {@code args} to the loader.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @param args a JSON value given to the loader unchanged (a background refresh reuses the last caller's), or {@code null}
+   * @param options the load options, or {@code null}
+   * @return what was served
+   */
+  Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, Object args, LoadOptions options);
+
+  /**
+   * {@code cache.warm}: loads the keys through the namespace's batch loader (configured in
+   * {@code cache.namespaces}) in batches, and writes each batch in one pipelined round trip.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param keys the keys, at most 10,000
+   * @param batchSize keys per batch (1 to 10,000), or {@code null} for {@code cache.warmBatchSize}
+   * @param ttl the TTL of the entries, or {@code null} for the namespace's (else {@code cache.ttlMs})
+   * @return what was loaded, written, failed or skipped
+   */
+  Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl);
+
+  /**
+   * The cached form of a function, for a verticle that does not own the cache: registers a loader
+   * consumer for {@code function} at a unique address under the loader prefix (so the cache
+   * service on any node can call it, and it needs no configuration of its own); each call asks
+   * {@code cache.getOrLoad} with that loader, the key {@code keyFunction} gives and the argument
+   * as {@code args}. The argument and the result travel as JSON: JSON values as they are, other
+   * types through Vert.x's JSON mapping (the argument is mapped back to its class before the
+   * function runs). Registered on the calling context: undeploying the verticle that called this
+   * unregisters the loader, as does {@link Memoized#unregister()}.
+   *
+   * <pre>{@code
+   * Memoized<String> findUser = client.memoize("users", id -> db.findUser(id), id -> "id:" + id, LoadOptions.ttl(ttl));
+   * findUser.apply("42").onSuccess(user -> ...);
+   * }</pre>
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param function the function to cache; its result must be a JSON value ({@code null}: absent)
+   * @param keyFunction the cache key of an argument
+   * @param options the load options of every call, or {@code null} for the namespace's
+   * @param <A> the argument type
+   * @return the cached function
+   */
+  <A> Memoized<A> memoize(String namespace, Function<A, ? extends Future<?>> function, Function<A, String> keyFunction,
+                          LoadOptions options);
+
+  /**
+   * A memoized function: calling it goes through {@code cache.getOrLoad}.
+   *
+   * @param <A> the argument type
+   */
+  interface Memoized<A> extends Function<A, Future<Object>> {
+
+    /** @return the loader address registered for the function */
+    String address();
+
+    /** @return completes once the loader consumer is registered (calls wait for it by themselves) */
+    Future<Void> ready();
+
+    /**
+     * Unregisters the loader consumer; later calls fail with code 501 on a miss.
+     *
+     * @return completion
+     */
+    Future<Void> unregister();
+  }
 }

@@ -100,6 +100,60 @@ public final class JsonRequest {
   /**
    * @param body the request
    * @param field the field
+   * @return its value as a finite double, or {@code null} when absent
+   */
+  public static Double optionalDouble(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n)) {
+      throw new InvalidRequestException(field, "must be a number, was " + typeName(v));
+    }
+    double d = n.doubleValue();
+    if (!Double.isFinite(d)) {
+      throw new InvalidRequestException(field, "must be a finite number, was " + n);
+    }
+    return d;
+  }
+
+  /**
+   * @param body the request
+   * @param field the field
+   * @return its boolean value, or {@code null} when absent
+   */
+  public static Boolean optionalBoolean(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw new InvalidRequestException(field, "must be true or false, was " + typeName(v));
+    }
+    return b;
+  }
+
+  /**
+   * Refuses any field of the request that the address does not read, so that a mistyped option
+   * fails instead of being ignored.
+   *
+   * @param body the request
+   * @param address one of {@link Addresses}' constants, with its fields in {@link Addresses#REQUEST_FIELDS}
+   * @param accepted the names of the fields the address reads
+   * @throws InvalidRequestException naming the first unknown field
+   */
+  public static void onlyFields(JsonObject body, String address, java.util.Set<String> accepted) {
+    for (String f : body.fieldNames()) {
+      if (!accepted.contains(f)) {
+        throw new InvalidRequestException(f, "unknown field of " + address + " (expected "
+          + String.join(", ", Addresses.REQUEST_FIELDS.getOrDefault(address, java.util.List.of())) + ")");
+      }
+    }
+  }
+
+  /**
+   * @param body the request
+   * @param field the field
    * @return its non-empty array of non-empty strings
    */
   public static JsonArray requiredStringArray(JsonObject body, String field) {

@@ -2,42 +2,67 @@ package dev.rediskit.eventbus.impl;
 
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.FailureCodes;
+import dev.rediskit.eventbus.WarmSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** Builds the request bodies, and turns replies and failure codes back into Java. */
 public final class CacheClientImpl implements CacheClient {
 
   private final EventBus eventBus;
   private final String prefix;
+  private final String loaderPrefix;
   private final DeliveryOptions delivery;
+  private final DeliveryOptions loadDelivery;
+  private final DeliveryOptions warmDelivery;
+  private final String getOrLoadAddress;
 
   /**
    * @param vertx the Vert.x instance
    * @param prefix the address prefix
-   * @param delivery the delivery options (owned)
+   * @param loaderPrefix the cache service's loader prefix (after the address prefix)
+   * @param delivery the delivery options (owned), or {@code null} for the defaults of {@link CacheClient}
    */
-  public CacheClientImpl(Vertx vertx, String prefix, DeliveryOptions delivery) {
+  public CacheClientImpl(Vertx vertx, String prefix, String loaderPrefix, DeliveryOptions delivery) {
     this.eventBus = vertx.eventBus();
     this.prefix = prefix;
-    this.delivery = delivery;
+    this.loaderPrefix = Objects.requireNonNull(loaderPrefix, "loaderPrefix");
+    this.delivery = delivery == null ? new DeliveryOptions() : delivery;
+    this.loadDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_LOAD_TIMEOUT_MS) : delivery;
+    this.warmDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_WARM_TIMEOUT_MS) : delivery;
+    this.getOrLoadAddress = Addresses.of(prefix, Addresses.CACHE_GET_OR_LOAD);
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return eventBus.<JsonObject>request(Addresses.of(prefix, address), body, delivery).transform(ar ->
+    return request(Addresses.of(prefix, address), body, delivery);
+  }
+
+  private Future<JsonObject> request(String fullAddress, JsonObject body, DeliveryOptions options) {
+    return eventBus.<JsonObject>request(fullAddress, body, options).transform(ar ->
       ar.succeeded() ? Future.succeededFuture(ar.result().body()) : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
   }
 
@@ -50,10 +75,11 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   private static CacheResult<Object> result(JsonObject r) {
+    CacheResult.Source source = CacheResult.Source.fromJson(r == null ? null : r.getString("source"));
     if (r == null || !r.getBoolean("found", false)) {
-      return CacheResult.miss();
+      return source == CacheResult.Source.CACHE ? CacheResult.miss() : new CacheResult<>(false, null, false, 0, source);
     }
-    return new CacheResult<>(true, r.getValue("value"), r.getBoolean("stale", false), r.getLong("ttlMs", 0L));
+    return new CacheResult<>(true, r.getValue("value"), r.getBoolean("stale", false), r.getLong("ttlMs", 0L), source);
   }
 
   @Override
@@ -112,5 +138,137 @@ public final class CacheClientImpl implements CacheClient {
       body.put("ttlMs", ttl.toMillis());
     }
     return request(Addresses.CACHE_MSET, body).map(r -> r.getInteger("written"));
+  }
+
+  @Override
+  public Future<Object> getOrLoad(String namespace, String key, LoadOptions options) {
+    return getOrLoadResult(namespace, key, null, options).map(CacheResult::value);
+  }
+
+  @Override
+  public Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, LoadOptions options) {
+    return getOrLoadResult(namespace, key, null, options);
+  }
+
+  @Override
+  public Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, Object args, LoadOptions options) {
+    JsonObject body = withNamespace(namespace).put("key", key);
+    if (args != null) {
+      body.put("args", args);
+    }
+    if (options != null) {
+      body.mergeIn(options.toJson());
+    }
+    return request(getOrLoadAddress, body, loadDelivery).map(CacheClientImpl::result);
+  }
+
+  @Override
+  public Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl) {
+    JsonObject body = withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys)));
+    if (batchSize != null) {
+      body.put("batchSize", batchSize);
+    }
+    if (ttl != null) {
+      body.put("ttlMs", ttl.toMillis());
+    }
+    return request(Addresses.of(prefix, Addresses.CACHE_WARM), body, warmDelivery).map(WarmSummary::fromJson);
+  }
+
+  @Override
+  public <A> Memoized<A> memoize(String namespace, Function<A, ? extends Future<?>> function, Function<A, String> keyFunction,
+                                 LoadOptions options) {
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(keyFunction, "keyFunction");
+    if (loaderPrefix.isEmpty()) {
+      throw new IllegalStateException("memoize needs a loader prefix (cache.loaderPrefix), and this client has none");
+    }
+    String address = Addresses.of(prefix, loaderPrefix) + "memo." + UUID.randomUUID();
+    // The class of the last argument, to map args back to it: taken from this side's own calls,
+    // never from the message (a class named by a message would let any sender pick what to build).
+    AtomicReference<Class<?>> argType = new AtomicReference<>();
+    MessageConsumer<Object> consumer = LoaderConsumers.register(eventBus, address, (ns, key, args) -> {
+      @SuppressWarnings("unchecked")
+      A arg = (A) fromArgs(args, argType.get());
+      return function.apply(arg);
+    });
+    JsonObject fixed = withNamespace(namespace).put("loader", address);
+    if (options != null) {
+      fixed.mergeIn(options.toJson());
+    }
+    Future<Void> ready = consumer.completion();
+    return new Memoized<>() {
+      @Override
+      public Future<Object> apply(A arg) {
+        JsonObject body = fixed.copy();
+        try {
+          body.put("key", keyFunction.apply(arg));
+          if (arg != null) {
+            argType.set(arg.getClass());
+            body.put("args", toArgs(arg));
+          }
+        } catch (RuntimeException e) {
+          return Future.failedFuture(e);
+        }
+        return ready.compose(v -> request(getOrLoadAddress, body, loadDelivery)).map(r -> result(r).value());
+      }
+
+      @Override
+      public String address() {
+        return address;
+      }
+
+      @Override
+      public Future<Void> ready() {
+        return ready;
+      }
+
+      @Override
+      public Future<Void> unregister() {
+        return consumer.unregister();
+      }
+    };
+  }
+
+  private static boolean isJson(Object v) {
+    return v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof JsonObject
+      || v instanceof JsonArray || v instanceof Buffer;
+  }
+
+  private static Object toArgs(Object arg) {
+    return isJson(arg) ? arg : Json.decodeValue(Json.encode(arg));
+  }
+
+  private static Object fromArgs(Object args, Class<?> type) {
+    if (args == null || type == null || type.isInstance(args)) {
+      return args;
+    }
+    if (args instanceof Number n) {
+      // A number may come back as another Number class once it has crossed a clustered event bus.
+      if (type == Long.class) {
+        return n.longValue();
+      }
+      if (type == Integer.class) {
+        return n.intValue();
+      }
+      if (type == Double.class) {
+        return n.doubleValue();
+      }
+      if (type == Float.class) {
+        return n.floatValue();
+      }
+      if (type == Short.class) {
+        return n.shortValue();
+      }
+      if (type == Byte.class) {
+        return n.byteValue();
+      }
+      if (type == BigDecimal.class) {
+        return new BigDecimal(n.toString());
+      }
+      if (type == BigInteger.class) {
+        return new BigDecimal(n.toString()).toBigInteger();
+      }
+    }
+    return Json.decodeValue(Json.encode(args), type);
   }
 }
