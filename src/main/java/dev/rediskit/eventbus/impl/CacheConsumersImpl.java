@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -145,11 +144,11 @@ public final class CacheConsumersImpl implements CacheConsumers {
       // An address the cache service sends loader requests to must never be one of the module's own:
       // {namespace, key} sent to cache.flush would flush a namespace.
       List<String> problems = new ArrayList<>();
+      List<String> covered = new ArrayList<>();
       for (String a : Addresses.REQUEST_FIELDS.keySet()) {
         String own = Addresses.of(prefix, a);
         if (!loaderPrefix.isEmpty() && own.startsWith(loaderPrefix)) {
-          problems.add(OptionChecks.violation("cache.loaderPrefix", "must not cover the module's own address " + own
-            + " (with addressPrefix " + OptionChecks.describe(prefix == null ? "" : prefix) + ")", options.getLoaderPrefix()));
+          covered.add(own);
         }
         namespaces.forEach((name, ns) -> {
           if (own.equals(ns.getLoader()) || own.equals(ns.getBatchLoader())) {
@@ -157,7 +156,12 @@ public final class CacheConsumersImpl implements CacheConsumers {
           }
         });
       }
-      OptionChecks.requireNone(new ArrayList<>(new LinkedHashSet<>(problems)));
+      if (!covered.isEmpty()) {
+        problems.add(0, OptionChecks.violation("cache.loaderPrefix", "must not cover the module's own addresses (with addressPrefix "
+          + OptionChecks.describe(prefix == null ? "" : prefix) + " it covers " + String.join(", ", covered) + ")",
+          options.getLoaderPrefix()));
+      }
+      OptionChecks.requireNone(problems);
     }
 
     private NamespaceOptions of(String namespace) {
