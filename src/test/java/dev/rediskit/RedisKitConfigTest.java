@@ -102,6 +102,9 @@ class RedisKitConfigTest {
     s.put("cache.loadTimeoutMs", new Object[] {"3000", 3000L});
     s.put("cache.warmBatchSize", new Object[] {"250", 250});
     s.put("cache.warmConcurrency", new Object[] {"8", 8});
+    s.put("cache.loaderPrefix", new Object[] {"memo.", "memo."});
+    s.put("cache.namespaces", new Object[] {"{\"users\": {\"loader\": \"db.users.load\", \"ttlMs\": 60000}}",
+      new JsonObject().put("users", new JsonObject().put("loader", "db.users.load").put("ttlMs", 60_000L))});
     s.put("rateLimit.timeoutMs", new Object[] {"100", 100L});
     s.put("rateLimit.failurePolicy", new Object[] {"local", "LOCAL"});
     s.put("rateLimit.localSharePercent", new Object[] {"25", 25});

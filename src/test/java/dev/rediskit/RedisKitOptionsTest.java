@@ -1,6 +1,8 @@
 package dev.rediskit;
 
 import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.RateLimitOptions;
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -53,7 +56,8 @@ class RedisKitOptionsTest {
       .setKeyPrefix("app")
       .setAddressPrefix("app.")
       .setCache(new CacheOptions().setTtlMs(1000).setStaleTtlMs(500).setMaxTtlMs(86_400_000).setMaxValueBytes(4096)
-        .setTtlJitterPercent(10))
+        .setTtlJitterPercent(10).setLoaderPrefix("app.loader.")
+        .putNamespace("users", new NamespaceOptions().setLoader("db.users.load").setLoadOptions(LoadOptions.ttl(Duration.ofSeconds(60)))))
       .setRateLimit(new RateLimitOptions().setTimeoutMs(100).setFailurePolicy(RateLimitOptions.FailurePolicy.LOCAL)
         .setLocalSharePercent(25).setDenyCacheSize(0).setAlgorithm(RateLimitOptions.Algorithm.FIXED_WINDOW)
         .setShadowMode(true).setDefaultTokenLimit(Limit.parse("100/1m")).setDefaultIpLimit(Limit.parse("10/1s;burst=20"))

@@ -130,9 +130,15 @@ class CacheCodecTest {
 
   @Test
   void resultJsonFollowsTheContract() {
-    assertThat(CacheResult.miss().toJson()).isEqualTo(new JsonObject().put("found", false));
+    assertThat(CacheResult.miss().toJson()).isEqualTo(new JsonObject().put("found", false).put("source", "cache"));
     assertThat(new CacheResult<>(true, "v", true, 0).toJson())
-      .isEqualTo(new JsonObject().put("found", true).put("value", "v").put("stale", true).put("ttlMs", 0L));
+      .isEqualTo(new JsonObject().put("found", true).put("value", "v").put("stale", true).put("ttlMs", 0L).put("source", "stale"));
+    assertThat(new CacheResult<>(true, null, false, 5).source()).as("a cached absence").isEqualTo(CacheResult.Source.NEGATIVE);
+    assertThat(new CacheResult<>(true, "v", false, 5).source()).isEqualTo(CacheResult.Source.CACHE);
+    assertThat(CacheResult.loaded("v", 5).toJson().getString("source")).isEqualTo("loader");
+    assertThat(CacheResult.loadedAbsent().toJson()).isEqualTo(new JsonObject().put("found", false).put("source", "loader"));
+    assertThat(CacheResult.Source.fromJson("NEGATIVE")).isEqualTo(CacheResult.Source.NEGATIVE);
+    assertThat(CacheResult.Source.fromJson("near")).as("a value from a later version reads as cache").isEqualTo(CacheResult.Source.CACHE);
   }
 
   @Test

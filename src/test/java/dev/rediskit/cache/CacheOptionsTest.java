@@ -4,6 +4,8 @@ import dev.rediskit.ConfigurationException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +26,62 @@ class CacheOptionsTest {
     assertThat(back.toJson()).isEqualTo(new JsonObject()
       .put("ttlMs", 1000L).put("staleTtlMs", 500L).put("maxTtlMs", 2000L).put("maxValueBytes", 10).put("ttlJitterPercent", 5)
       .put("nullTtlMs", 700L).put("leaseTtlMs", 800L).put("loadTimeoutMs", 900L).put("warmBatchSize", 50)
-      .put("warmConcurrency", 2));
+      .put("warmConcurrency", 2).put("loaderPrefix", "cache.loader.").put("namespaces", new JsonObject()));
+  }
+
+  @Test
+  void namespacesRoundTripWithOnlyWhatIsSet() {
+    CacheOptions o = new CacheOptions().setLoaderPrefix("memo.")
+      .putNamespace("users", new NamespaceOptions().setLoader("db.users.load").setBatchLoader("db.users.loadMany")
+        .setLoadOptions(LoadOptions.ttl(Duration.ofMinutes(1)).setStaleTtl(Duration.ofHours(1)).setRefreshAheadFraction(0.2)
+          .setCacheNulls(true).setNullTtl(Duration.ofSeconds(30))))
+      .putNamespace("orders", new NamespaceOptions().setLoader("db.orders.load"));
+    JsonObject json = o.toJson();
+    assertThat(json.getString("loaderPrefix")).isEqualTo("memo.");
+    assertThat(json.getJsonObject("namespaces")).isEqualTo(new JsonObject()
+      .put("users", new JsonObject().put("loader", "db.users.load").put("batchLoader", "db.users.loadMany")
+        .put("ttlMs", 60_000L).put("staleTtlMs", 3_600_000L).put("refreshAheadFraction", 0.2).put("cacheNulls", true)
+        .put("nullTtlMs", 30_000L))
+      .put("orders", new JsonObject().put("loader", "db.orders.load")));
+    CacheOptions back = new CacheOptions(json);
+    assertThat(back.problems()).isEmpty();
+    assertThat(back.toJson()).isEqualTo(json);
+    assertThat(back.getNamespace("users").getLoadOptions().getRefreshAheadFraction()).isEqualTo(0.2);
+    assertThat(back.getNamespace("nope")).isNull();
+    CacheOptions copy = new CacheOptions(o);
+    copy.getNamespace("orders").setLoader("elsewhere");
+    assertThat(o.getNamespace("orders").getLoader()).as("the copy is deep").isEqualTo("db.orders.load");
+  }
+
+  @Test
+  void everyProblemOfTheNamespacesIsReportedAtOnce() {
+    CacheOptions o = new CacheOptions(new JsonObject().put("maxTtlMs", 60_000).put("ttlMs", 30_000).put("loaderPrefix", "a b")
+      .put("namespaces", new JsonObject()
+        .put("a:b", new JsonObject())
+        .put("bad", "db.load")
+        .put("users", new JsonObject().put("loader", "").put("batchLoader", "x y").put("ttlMs", 0).put("staleTtlMs", -1)
+          .put("refreshAheadFraction", 1.0).put("refreshAheadBeta", "high").put("cacheNulls", "maybe").put("nullTtlMs", 120_000)
+          .put("ttlMS", 5))
+        .put("both", new JsonObject().put("refreshAheadFraction", 0.1).put("refreshAheadBeta", 1.0))));
+    assertThat(o.problems()).containsExactly(
+      "cache.namespaces: entry \"a:b\": namespace: must not contain ':' (it separates namespace and key), was \"a:b\"",
+      "cache.namespaces.bad: expected an object {loader?, batchLoader?, ttlMs?, ...}, was \"db.load\"",
+      "cache.loaderPrefix: must not contain whitespace or control characters (at index 1), was \"a b\"",
+      "cache.namespaces.users.refreshAheadBeta: expected a number, was \"high\"",
+      "cache.namespaces.users.cacheNulls: expected true or false, was \"maybe\"",
+      "cache.namespaces.users.ttlMS: unknown key, did you mean \"ttlMs\"?",
+      "cache.namespaces.users.loader: must not be empty",
+      "cache.namespaces.users.batchLoader: must not contain whitespace or control characters (at index 1), was \"x y\"",
+      "cache.namespaces.users.ttlMs: must be between 1 and 60000 ms, was 0",
+      "cache.namespaces.users.staleTtlMs: must be between 0 and 60000 ms, was -1",
+      "cache.namespaces.users.nullTtlMs: must be between 1 and 60000 ms, was 120000",
+      "cache.namespaces.users.refreshAheadFraction: must be >= 0 and < 1, was 1.0",
+      "cache.namespaces.both.refreshAheadBeta: must be 0 when refreshAheadFraction is set (pick one way)");
+    assertThatThrownBy(() -> new CacheOptions().putNamespace("a b", new NamespaceOptions()))
+      .isInstanceOf(IllegalArgumentException.class)
+      .hasMessage("cache.namespaces: namespace: must not contain whitespace or control characters (at index 1), was \"a b\"");
+    assertThatThrownBy(() -> new CacheOptions().setLoaderPrefix("a\tb")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new CacheOptions().setLoaderPrefix("").problems()).as("empty turns request-named loaders off").isEmpty();
   }
 
   @Test
