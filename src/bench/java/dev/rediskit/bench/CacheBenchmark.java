@@ -2,10 +2,13 @@ package dev.rediskit.bench;
 
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.eventbus.CacheLoaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,16 +26,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Cache reads of 100-byte values over 10,000 keys at 64 in flight, side by side in one run: raw GET
  * pipelined on one {@code RedisConnection} (the reference), GET through the gateway,
- * {@code RedisCache.get} through the Java API, and {@code CacheClient.get} over the local event bus,
- * plus a bare event-bus request/reply without Redis, which shows how much of the last one is the
- * event bus itself. The four Redis scenarios alternate over {@code bench.rounds} rounds (6 by
- * default), in an order that rotates every round, and each ratio to the raw client is taken
- * within its round; the median is reported.
+ * {@code RedisCache.get} through the Java API, {@code CacheClient.get} and a {@code CacheClient.getOrLoad}
+ * hit over the local event bus (the namespace has a loader address; every key is cached, so the
+ * loader is never called), plus a bare event-bus request/reply without Redis, which shows how much
+ * of the event-bus scenarios is the event bus itself. The five Redis scenarios alternate over
+ * {@code bench.rounds} rounds (6 by default), in an order that rotates every round, and each ratio
+ * (to the raw client, and getOrLoad hit to get hit) is taken within its round; the median is reported.
  * Everything runs on one event loop, as a verticle owning the cache would.
  *
  * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.CacheBenchmark [-Dbench.seconds=5] [-Dbench.rounds=6]</pre>
@@ -62,9 +67,15 @@ public final class CacheBenchmark {
       RedisConnection[] raw = {clients.raw()};
       RedisGateway[] gw = {clients.gateway()};
       RedisCache[] cache = new RedisCache[1];
+      AtomicLong loaderCalls = new AtomicLong();
       Harness.onContext(ctx, () -> {
-        cache[0] = RedisCache.create(vertx, gw[0]);
-        return CacheConsumers.register(vertx.eventBus(), "", cache[0]);
+        cache[0] = RedisCache.create(vertx, gw[0], new CacheOptions()
+          .putNamespace("bench", new NamespaceOptions().setLoader("bench.loader")));
+        return CacheConsumers.register(vertx.eventBus(), "", cache[0])
+          .compose(c -> CacheLoaders.register(vertx, "bench.loader", k -> {
+            loaderCalls.incrementAndGet();
+            return Future.succeededFuture("x".repeat(98));
+          }));
       });
       CacheNamespace<Object> ns = cache[0].namespace("bench");
       CacheClient client = CacheClient.create(vertx, "");
@@ -91,7 +102,9 @@ public final class CacheBenchmark {
         Map.entry("GET raw pipelined RedisConnection", () -> raw[0].send(Request.cmd(Command.GET).arg("rediskit:bench:" + key.get()))),
         Map.entry("GET gateway", () -> gw[0].send(Request.cmd(Command.GET).arg("rediskit:bench:" + key.get()))),
         Map.entry("cache get, Java API", () -> ns.get(key.get())),
-        Map.entry("cache get, CacheClient (event bus)", () -> client.get("bench", key.get())));
+        Map.entry("cache get, CacheClient (event bus)", () -> client.get("bench", key.get())),
+        Map.entry("cache getOrLoad hit, CacheClient", () -> client.getOrLoad("bench", key.get(), null)));
+      List<Double> loadToGet = new ArrayList<>();
       System.out.println(Harness.HEADER);
       for (int round = 0; round < rounds; round++) {
         Map<String, Double> ops = new HashMap<>();
@@ -104,11 +117,15 @@ public final class CacheBenchmark {
         for (Map.Entry<String, Supplier<Future<?>>> s : scenarios.subList(1, scenarios.size())) {
           ratios.computeIfAbsent(s.getKey(), n -> new ArrayList<>()).add(ops.get(s.getKey()) / rawOps);
         }
+        loadToGet.add(ops.get(scenarios.get(4).getKey()) / ops.get(scenarios.get(3).getKey()));
       }
       Harness.print(Harness.run(ctx, "event bus echo, no Redis (baseline)", IN_FLIGHT, warmupMs, measureMs,
         () -> vertx.eventBus().request("bench.echo", new JsonObject().put("namespace", "bench").put("key", key.get()))));
       ratios.forEach((name, rs) -> System.out.printf(Locale.ROOT, "ratio %s / raw pipelined, per round %s, median %.2f%n",
         name, rs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), Harness.median(rs)));
+      System.out.printf(Locale.ROOT, "ratio getOrLoad hit / get hit, both CacheClient over the event bus, per round %s, median %.2f%n",
+        loadToGet.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), Harness.median(loadToGet));
+      System.out.println("loader calls (0 expected: every getOrLoad was a hit): " + loaderCalls.get());
       System.out.println("cache stats: " + ns.stats().toJson().encode());
       gw[0].close().await();
       vertx.close().await();

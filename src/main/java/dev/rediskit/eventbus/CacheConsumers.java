@@ -17,6 +17,13 @@ import java.util.List;
  *   .onSuccess(consumers -> ...);   // later: consumers.unregister()
  * }</pre>
  *
+ * <p>{@code cache.getOrLoad} and {@code cache.warm} call loaders over the event bus: the addresses of
+ * {@code cache.namespaces}, or for {@code cache.getOrLoad} an address under
+ * {@code <addressPrefix><cache.loaderPrefix>} named by the request, never any other (see
+ * docs/CACHING.md, "Loader addresses"); registration fails with a
+ * {@link dev.rediskit.ConfigurationException} when the loader prefix or a namespace's loader would
+ * reach one of the module's own addresses.
+ *
  * <p>Register them on the context that owns the cache's gateway (e.g. in the verticle that created
  * it), so requests take the gateway's fast path.
  */

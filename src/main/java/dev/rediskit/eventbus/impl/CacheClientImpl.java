@@ -142,7 +142,15 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Object> getOrLoad(String namespace, String key, LoadOptions options) {
-    return getOrLoadResult(namespace, key, null, options).map(CacheResult::value);
+    JsonObject body = withNamespace(namespace).put("key", key);
+    if (options != null) {
+      body.mergeIn(options.toJson());
+    }
+    return request(getOrLoadAddress, body, loadDelivery).map(CacheClientImpl::valueOf);
+  }
+
+  private static Object valueOf(JsonObject reply) {
+    return reply != null && reply.getBoolean("found", false) ? reply.getValue("value") : null;
   }
 
   @Override
@@ -209,7 +217,7 @@ public final class CacheClientImpl implements CacheClient {
         } catch (RuntimeException e) {
           return Future.failedFuture(e);
         }
-        return ready.compose(v -> request(getOrLoadAddress, body, loadDelivery)).map(r -> result(r).value());
+        return ready.compose(v -> request(getOrLoadAddress, body, loadDelivery)).map(CacheClientImpl::valueOf);
       }
 
       @Override

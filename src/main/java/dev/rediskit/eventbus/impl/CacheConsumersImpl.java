@@ -175,10 +175,21 @@ public final class CacheConsumersImpl implements CacheConsumers {
       CacheNamespace<Object> ns = cache.namespace(name);
       String key = key(body);
       NamespaceOptions conf = of(name);
-      String address = loaderAddress(body, name, conf);
-      LoadOptions load = loadOptions(body, conf.getLoadOptions());
-      Object args = body.getValue("args");
+      // Most requests are {namespace?, key}: then there is no loader, args or option to look for.
+      // A hit must cost what a cache.get costs.
+      boolean more = body.size() > (body.containsKey("namespace") ? 2 : 1);
+      String address = more ? loaderAddress(body, name, conf) : configuredLoader(name, conf);
+      LoadOptions load = more ? loadOptions(body, conf.getLoadOptions()) : conf.getLoadOptions();
+      Object args = more ? body.getValue("args") : null;
       return ns.getOrLoadResult(key, () -> calls.load(address, name, key, args), load).map(Loading::reply);
+    }
+
+    private static String configuredLoader(String namespace, NamespaceOptions conf) {
+      if (conf.getLoader() != null) {
+        return conf.getLoader();
+      }
+      throw new LoaderUnavailableException("namespace " + OptionChecks.describe(namespace) + " has no loader: configure "
+        + "cache.namespaces." + namespace + ".loader, or name one under the loader prefix in the request's loader field");
     }
 
     private String loaderAddress(JsonObject body, String namespace, NamespaceOptions conf) {
@@ -195,11 +206,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
         }
         return requested;
       }
-      if (conf.getLoader() != null) {
-        return conf.getLoader();
-      }
-      throw new LoaderUnavailableException("namespace " + OptionChecks.describe(namespace) + " has no loader: configure "
-        + "cache.namespaces." + namespace + ".loader, or name one under the loader prefix in the request's loader field");
+      return configuredLoader(namespace, conf);
     }
 
     /** The namespace's defaults, overridden field by field by those the request gives. */
