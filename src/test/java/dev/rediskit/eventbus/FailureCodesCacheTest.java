@@ -1,7 +1,11 @@
 package dev.rediskit.eventbus;
 
 import dev.rediskit.InvalidRequestException;
+import dev.rediskit.RedisTimeoutException;
 import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.cache.LoadTimeoutException;
+import dev.rediskit.cache.LoaderException;
+import dev.rediskit.cache.LoaderUnavailableException;
 import io.vertx.core.eventbus.ReplyException;
 import org.junit.jupiter.api.Test;
 
@@ -22,5 +26,18 @@ class FailureCodesCacheTest {
   void invalidRequestKeepsItsField() {
     Throwable back = FailureCodes.fromReply(FailureCodes.toReply(new InvalidRequestException("keys[1]", "must not be empty")));
     assertThat(back).isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("keys[1]"));
+  }
+
+  @Test
+  void loaderFailuresHaveCodesOfTheirOwnAndComeBackTyped() {
+    assertThat(FailureCodes.toReply(new LoaderUnavailableException("none")).failureCode()).isEqualTo(501);
+    assertThat(FailureCodes.toReply(new LoaderException("failed")).failureCode()).isEqualTo(502);
+    assertThat(FailureCodes.toReply(new LoadTimeoutException("slow")).failureCode()).isEqualTo(524);
+    assertThat(FailureCodes.fromReply(FailureCodes.toReply(new LoaderUnavailableException("none"))))
+      .isExactlyInstanceOf(LoaderUnavailableException.class).hasMessage("none");
+    assertThat(FailureCodes.fromReply(FailureCodes.toReply(new LoaderException("failed"))))
+      .isExactlyInstanceOf(LoaderException.class).hasMessage("failed");
+    Throwable timeout = FailureCodes.fromReply(FailureCodes.toReply(new LoadTimeoutException("slow")));
+    assertThat(timeout).isExactlyInstanceOf(LoadTimeoutException.class).isNotInstanceOf(RedisTimeoutException.class);
   }
 }
