@@ -22,20 +22,29 @@ import java.util.regex.Pattern;
 /**
  * Loads {@link RedisKitOptions} from a JSON file, environment variables and system properties,
  * through vertx-config. The only class of the module that reads the environment or system
- * properties.
+ * properties, and the one place every entry point takes its configuration from:
+ * {@link RedisKitVerticle} (through {@link #resolve}, on top of its deployment config),
+ * {@link RedisKit#create} (on top of the options it is given) and {@link #load} (on nothing but the
+ * sources). Only {@link dev.rediskit.client.RedisGateway#create} and the components' own
+ * {@code create} methods take options exactly as given.
  *
- * <p>Precedence, later wins:
+ * <p>Precedence, later wins, the same for every entry point:
  * <ol>
  *   <li>the defaults ({@code DEFAULT_*} constants);</li>
  *   <li>the JSON file: the path passed to {@link #load(Vertx, String)}, else the system property
  *   {@value #CONFIG_FILE_PROPERTY}, else the environment variable {@value #CONFIG_FILE_ENV}, else
  *   {@value #DEFAULT_CONFIG_FILE} when it exists (a file named in one of the first three ways must exist);</li>
+ *   <li>the verticle's deployment config, or the options given to {@link RedisKit#create};</li>
  *   <li>environment variables: {@code REDIS_URL} and {@code REDIS_PASSWORD} (the conventional
  *   names), then {@code REDISKIT_*}, e.g. {@code REDISKIT_COMMAND_TIMEOUT_MS} or
  *   {@code REDISKIT_CACHE_TTL_MS}, which win over the conventional ones;</li>
  *   <li>system properties {@code rediskit.*}, e.g. {@code rediskit.commandTimeoutMs} or
  *   {@code rediskit.cache.ttlMs}.</li>
  * </ol>
+ * So the environment and system properties override what the deployment config or the code set:
+ * they are the word of whoever runs the process (as with vertx-config's default retriever, which
+ * also puts the environment above the deployment config), and a container that sets
+ * {@code REDIS_URL} gets that server whatever was compiled in.
  * Names come from {@link RedisKitOptions#KEYS}. Variables and properties carry strings; they are
  * converted to each key's type, and a value that does not convert, or an unknown
  * {@code REDISKIT_*} variable or {@code rediskit.*} property, is reported by validation like any
@@ -100,6 +109,60 @@ public final class RedisKitConfig {
    * every problem (a named file that is missing or not a JSON object is one)
    */
   public static Future<RedisKitOptions> load(Vertx vertx, String path) {
+    return read(vertx, path, null, null);
+  }
+
+  /**
+   * Applies every source to a configuration an entry point was given, in the precedence of the
+   * class description (the given JSON above the file, below the environment and system properties),
+   * and validates the result.
+   *
+   * @param vertx the Vert.x instance whose file system and config stores are used
+   * @param given the deployment config, or the JSON form of options set in code; {@code null} for none
+   * @param label how problems and the start-up log name this source, e.g. {@code deployment config}
+   * @return the validated options, or a failure with a {@link ConfigurationException} listing every problem
+   */
+  public static Future<RedisKitOptions> resolve(Vertx vertx, JsonObject given, String label) {
+    return read(vertx, null, given == null ? new JsonObject() : given, label);
+  }
+
+  /**
+   * {@link #resolve(Vertx, JsonObject, String)} for options built in code. Options carry every key,
+   * so only what differs from the defaults counts as set by the code (and the endpoints only when
+   * they were set): a value left at its default must not hide the config file's.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the options given to an entry point
+   * @return the validated options, or a failure with a {@link ConfigurationException}
+   */
+  public static Future<RedisKitOptions> resolve(Vertx vertx, RedisKitOptions options) {
+    JsonObject json = withoutDefaults(options.toJson(), new RedisKitOptions().toJson());
+    if (options.isEndpointsConfigured()) {
+      json.put("endpoints", options.toJson().getValue("endpoints"));
+    } else {
+      json.remove("endpoints");
+    }
+    return resolve(vertx, json, options.isEndpointsConfigured() ? options.endpointsSource() : "options given in code");
+  }
+
+  /** The keys of {@code json} whose values differ from {@code defaults}, sections compared key by key. */
+  static JsonObject withoutDefaults(JsonObject json, JsonObject defaults) {
+    JsonObject out = new JsonObject();
+    for (Map.Entry<String, Object> e : json) {
+      Object d = defaults.getValue(e.getKey());
+      if (e.getValue() instanceof JsonObject section && d instanceof JsonObject defaultSection) {
+        JsonObject diff = withoutDefaults(section, defaultSection);
+        if (!diff.isEmpty()) {
+          out.put(e.getKey(), diff);
+        }
+      } else if (!java.util.Objects.equals(e.getValue(), d)) {
+        out.put(e.getKey(), e.getValue());
+      }
+    }
+    return out;
+  }
+
+  private static Future<RedisKitOptions> read(Vertx vertx, String path, JsonObject given, String label) {
     // Each source is its own vertx-config store, read on its own rather than merged by one
     // retriever: a merged object would mix the whole environment into the configuration's keys,
     // and problems could no longer say which variable or property a bad value came from.
@@ -112,8 +175,9 @@ public final class RedisKitConfig {
       env.result().forEach(e -> envMap.put(e.getKey(), String.valueOf(e.getValue())));
       Properties props = new Properties();
       sys.result().forEach(e -> props.setProperty(e.getKey(), String.valueOf(e.getValue())));
-      return readFile(vertx, configFile(path, envMap, props))
-        .map(file -> fromSources(file, envMap, props).validate());
+      ConfigFile configFile = configFile(path, envMap, props);
+      return readFile(vertx, configFile)
+        .map(file -> fromSources(file, "config file " + configFile.path(), given, label, envMap, props).validate());
     });
   }
 
@@ -131,8 +195,33 @@ public final class RedisKitConfig {
    * @return the options, not validated
    */
   public static RedisKitOptions fromSources(JsonObject file, Map<String, String> env, Properties sys) {
+    return fromSources(file, "config file", null, null, env, sys);
+  }
+
+  /**
+   * Like {@link #fromSources(JsonObject, Map, Properties)}, with the configuration an entry point was
+   * given between the file and the environment.
+   *
+   * @param file the JSON configuration file's content, or {@code null} for none
+   * @param fileLabel how to name the file's values, e.g. {@code config file conf/rediskit.json}
+   * @param given the deployment config or the options from code, as JSON, or {@code null}
+   * @param givenLabel how to name the given values, e.g. {@code deployment config}
+   * @param env environment variables
+   * @param sys system properties
+   * @return the options, not validated
+   */
+  public static RedisKitOptions fromSources(JsonObject file, String fileLabel, JsonObject given, String givenLabel,
+                                            Map<String, String> env, Properties sys) {
     JsonObject merged = file == null ? new JsonObject() : file.copy();
     Map<String, String> sources = new HashMap<>();
+    String endpointsLabel = null;
+    if (given != null) {
+      merged.mergeIn(given, true);
+      endpointsLabel = given.containsKey("endpoints") ? givenLabel : null;
+    }
+    if (endpointsLabel == null && file != null && file.containsKey("endpoints")) {
+      endpointsLabel = fileLabel;
+    }
     List<String> problems = new ArrayList<>();
     Map<String, String> environment = env == null ? Map.of() : env;
     Properties properties = sys == null ? new Properties() : sys;
@@ -159,7 +248,11 @@ public final class RedisKitConfig {
         problems.add(unknown("system property " + name, name, BY_PROPERTY.keySet()));
       }
     }
-    return new RedisKitOptions(merged, sources, problems);
+    RedisKitOptions options = new RedisKitOptions(merged, sources, problems);
+    if (endpointsLabel != null && !sources.containsKey("endpoints")) {
+      options.endpointsSource(endpointsLabel);
+    }
+    return options;
   }
 
   private static String unknown(String label, String name, Set<String> known) {

@@ -171,6 +171,8 @@ public class RedisKitOptions {
   // Where RedisKitConfig read each key from, so that a problem can say which variable to fix.
   private final Map<String, Origin> origins = new HashMap<>();
   private boolean endpointsConfigured;
+  // Where the endpoints came from, for the start-up log line; null while they are the default.
+  private String endpointsSource;
 
   /** The source of a key's value, and the value it produced (the label is dropped once the value is changed). */
   private record Origin(String source, Object value) {
@@ -213,6 +215,7 @@ public class RedisKitOptions {
     this.inputProblems.putAll(other.inputProblems);
     this.origins.putAll(other.origins);
     this.endpointsConfigured = other.endpointsConfigured;
+    this.endpointsSource = other.endpointsSource;
   }
 
   /**
@@ -243,6 +246,10 @@ public class RedisKitOptions {
     JsonOptionsReader in = new JsonOptionsReader(json, "", inputProblems);
     List<String> list = in.readStringList("endpoints");
     endpointsConfigured = json.containsKey("endpoints");
+    if (endpointsConfigured) {
+      String source = sources.get("endpoints");
+      endpointsSource = source != null ? source : "configuration JSON";
+    }
     if (list != null) {
       endpoints = new ArrayList<>(list);
     }
@@ -488,6 +495,7 @@ public class RedisKitOptions {
     }
     this.endpoints = new ArrayList<>(endpoints);
     this.endpointsConfigured = true;
+    this.endpointsSource = "set in code";
     accepted("endpoints");
     return this;
   }
@@ -512,6 +520,22 @@ public class RedisKitOptions {
    */
   public boolean isEndpointsConfigured() {
     return endpointsConfigured;
+  }
+
+  /**
+   * Where the endpoints came from, as the start-up log line names it: {@code env REDIS_URL},
+   * {@code system property rediskit.endpoints}, {@code deployment config}, {@code config file
+   * conf/rediskit.json}, {@code set in code}, or {@code default} when nothing configured them.
+   *
+   * @return a description of the endpoints' source; never a secret
+   */
+  public String endpointsSource() {
+    return endpointsSource == null ? "default" : endpointsSource;
+  }
+
+  /** Names the source of endpoints read from JSON that {@link RedisKitConfig} got from a file or an entry point. */
+  void endpointsSource(String label) {
+    this.endpointsSource = label;
   }
 
   /** @return the topology */

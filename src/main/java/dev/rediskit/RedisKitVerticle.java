@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   .setInstances(2));   // one gateway, one pipelined connection, per event loop
  * }</pre>
  *
- * <p>The config is the JSON form of {@link RedisKitOptions}; an invalid one fails the deployment
- * with every problem listed, and an unreachable Redis fails it after the connect timeout, leaving
+ * <p>The config is the JSON form of {@link RedisKitOptions}, with the same sources applied on top
+ * as every entry point ({@link RedisKitConfig}: the config file below it, then {@code REDIS_URL},
+ * {@code REDISKIT_*} and {@code -Drediskit.*} above it), so an empty config with {@code REDIS_URL}
+ * set connects to that server. An invalid result fails the deployment with every problem listed, and an unreachable Redis fails it after the connect timeout, leaving
  * nothing half-deployed. Several instances spread the consumers over event loops: the event bus
  * round-robins requests among them.
  */
@@ -38,15 +40,15 @@ public class RedisKitVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    RedisKitOptions options;
-    try {
-      options = new RedisKitOptions(config()).validate();
-    } catch (ConfigurationException e) {
-      return Future.failedFuture(e);
-    }
-    String prefix = options.getAddressPrefix();
     // Meters are tagged per gateway; instances of this verticle each own one.
     String metricsName = "verticle-" + INSTANCES.incrementAndGet();
+    return RedisKitConfig.resolve(vertx, config(), "deployment config")
+      .compose(options -> start(options, metricsName))
+      .recover(err -> stop().transform(v -> Future.failedFuture(err)));
+  }
+
+  private Future<?> start(RedisKitOptions options, String metricsName) {
+    String prefix = options.getAddressPrefix();
     return Components.start(vertx, options, metricsName)
       .compose(c -> {
         components = c;
@@ -60,8 +62,7 @@ public class RedisKitVerticle extends VerticleBase {
         rateLimitConsumers = rc;
         healthConsumer = HealthConsumer.register(vertx.eventBus(), components.health(), prefix);
         return healthConsumer.completion();
-      })
-      .recover(err -> stop().transform(v -> Future.failedFuture(err)));
+      });
   }
 
   @Override

@@ -42,4 +42,23 @@ public class RedisUnavailableException extends RedisKitException {
   public Reason reason() {
     return reason;
   }
+
+  /**
+   * Whether a failure means that Redis itself cannot answer (down, unreachable, stalled, refusing
+   * the credentials, behind an open breaker), as opposed to the module's own back-pressure
+   * ({@link Reason#OVERLOADED}) or an error reply. Fallbacks (a limiter's failure policy, a cache
+   * read falling through to the loader) are for the first case only: taking them on the module's
+   * own overload would switch limiting off, or send a burst to the database, exactly when the load
+   * is highest.
+   *
+   * @param failure any failure of a Redis operation
+   * @return {@code true} for a {@link RedisTimeoutException}, or a {@link RedisUnavailableException}
+   * for any reason but {@link Reason#OVERLOADED}
+   */
+  public static boolean isRedisUnavailable(Throwable failure) {
+    if (failure instanceof RedisUnavailableException rue) {
+      return rue.reason() != Reason.OVERLOADED;
+    }
+    return failure instanceof RedisTimeoutException;
+  }
 }

@@ -36,10 +36,13 @@ class ConfigurationDocTest {
     md.append("<!-- Generated from RedisKitOptions.KEYS by ConfigurationDocTest: do not edit by hand.\n");
     md.append("     Regenerate with: ").append(REGENERATE_COMMAND).append(" -->\n\n");
     md.append("Every setting of RedisKit lives in `RedisKitOptions` (a Vert.x data object: JSON constructor, `toJson()`,\n");
-    md.append("fluent setters). `RedisKitConfig.load(vertx)` builds it from the sources below and validates it once, at start-up.\n\n");
+    md.append("fluent setters). Every entry point builds it from the same sources, in the same order, and validates it once,\n");
+    md.append("at start-up: `RedisKitVerticle` (on top of its deployment config), `RedisKit.create(vertx, options)` (on top of\n");
+    md.append("the options given) and `RedisKitConfig.load(vertx)` (on the sources alone). Only `RedisGateway.create` and the\n");
+    md.append("components' own `create` methods take options exactly as given, reading nothing else.\n\n");
 
     md.append("## Where settings come from\n\n");
-    md.append("Later sources win:\n\n");
+    md.append("Later sources win, the same for every entry point:\n\n");
     md.append("1. **Defaults**: the `DEFAULT_*` constants of `RedisKitOptions`, `CacheOptions` and `RateLimitOptions`\n");
     md.append("   (the *default* column below).\n");
     md.append("2. **A JSON file**: the path given to `RedisKitConfig.load(vertx, path)`; else the system property `")
@@ -48,13 +51,22 @@ class ConfigurationDocTest {
       .append(RedisKitConfig.DEFAULT_CONFIG_FILE).append("` when it exists.\n");
     md.append("   A file named in one of the first three ways must exist. Nested keys are objects:\n");
     md.append("   `{\"commandTimeoutMs\": 500, \"cache\": {\"ttlMs\": 60000}}`.\n");
-    md.append("3. **Environment variables**: ")
+    md.append("3. **The deployment config** of `RedisKitVerticle`, or the options given to `RedisKit.create` (what the code set:\n");
+    md.append("   values left at their default count as not set, so they do not hide the file's).\n");
+    md.append("4. **Environment variables**: ")
       .append(RedisKitConfig.CONVENTIONAL_ENV_VARS.entrySet().stream()
         .map(e -> "`" + e.getKey() + "` (`" + e.getValue() + "`)").collect(Collectors.joining(" and ")))
       .append(", the conventional names,\n");
     md.append("   then the `").append(ConfigKey.ENV_PREFIX).append("*` variables of the table, which win over them.\n");
-    md.append("4. **System properties**: the `").append(ConfigKey.PROPERTY_PREFIX)
+    md.append("5. **System properties**: the `").append(ConfigKey.PROPERTY_PREFIX)
       .append("*` properties of the table, e.g. `-Drediskit.commandTimeoutMs=500`.\n\n");
+    md.append("So the environment and system properties override what the deployment config or the code set: they are the\n");
+    md.append("word of whoever runs the process (vertx-config's default retriever also puts the environment above the\n");
+    md.append("deployment config), and a container that sets `REDIS_URL` gets that server whatever was compiled in. A process\n");
+    md.append("that also talks to a second Redis builds that one's gateway with `RedisGateway.create(vertx, options)`, which\n");
+    md.append("reads no source. At start-up each gateway logs one INFO line with its endpoints (passwords hidden), the\n");
+    md.append("topology, where the endpoints came from and the server's version, and a WARNING when nothing configured\n");
+    md.append("the endpoints and the default `").append(RedisKitOptions.DEFAULT_ENDPOINT).append("` is used.\n\n");
     md.append("Variables and properties are strings, converted to the key's type: whole numbers in decimal, `true`/`false`,\n");
     md.append("enum names in any case, lists comma-separated. An empty value for `user`, `password`, `database` or\n");
     md.append("`tlsCaPath` means \"not set\". A JSON file may also give numbers and booleans as strings.\n\n");

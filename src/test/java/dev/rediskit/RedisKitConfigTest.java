@@ -107,6 +107,8 @@ class RedisKitConfigTest {
       new JsonObject().put("users", new JsonObject().put("loader", "db.users.load").put("ttlMs", 60_000L))});
     s.put("rateLimit.timeoutMs", new Object[] {"100", 100L});
     s.put("rateLimit.failurePolicy", new Object[] {"local", "LOCAL"});
+    s.put("rateLimit.maxInFlight", new Object[] {"64", 64});
+    s.put("rateLimit.maxQueued", new Object[] {"500", 500});
     s.put("rateLimit.localSharePercent", new Object[] {"25", 25});
     s.put("rateLimit.denyCacheSize", new Object[] {"0", 0});
     s.put("rateLimit.algorithm", new Object[] {"sliding-window", "SLIDING_WINDOW"});
@@ -437,5 +439,20 @@ class RedisKitConfigTest {
       }
     }
     assertThat(offenders).as("only RedisKitConfig may read the environment or system properties").isEmpty();
+  }
+
+  @Test
+  void optionsFromCodeOverrideOnlyWhatTheCodeChanged() {
+    RedisKitOptions code = new RedisKitOptions().setCommandTimeoutMs(700)
+      .setRateLimit(new dev.rediskit.ratelimit.RateLimitOptions().setMaxInFlight(32));
+    JsonObject set = RedisKitConfig.withoutDefaults(code.toJson(), new RedisKitOptions().toJson());
+    assertThat(set).isEqualTo(new JsonObject().put("commandTimeoutMs", 700L)
+      .put("rateLimit", new JsonObject().put("maxInFlight", 32)));
+    // So the file's value of a key the code left alone survives, and the code's changes win over the file.
+    JsonObject file = new JsonObject().put("poolSize", 3).put("commandTimeoutMs", 100);
+    RedisKitOptions merged = RedisKitConfig.fromSources(file, "config file", set, "options given in code", Map.of(), new Properties());
+    assertThat(merged.getPoolSize()).isEqualTo(3);
+    assertThat(merged.getCommandTimeoutMs()).isEqualTo(700);
+    assertThat(merged.getRateLimit().getMaxInFlight()).isEqualTo(32);
   }
 }

@@ -117,7 +117,7 @@ class ScaleOutIT {
     assertThat(stats.hits()).isEqualTo(1);
     assertThat(stats.misses()).isEqualTo(1);
     assertThat(await(limitsB.check("move", 1, Duration.ofHours(1))).allowed()).isTrue();
-    assertThat(standalone.server().command("EXISTS", "rediskit:users:42")).isEqualTo(1L);
+    assertThat(standalone.server().command("EXISTS", "rediskit:c:users:42")).isEqualTo(1L);
 
     // Move the verticle from A to B.
     await(a.undeploy(onA));
@@ -281,7 +281,7 @@ class ScaleOutIT {
     assertThat(masters).hasSize(3);
     int usersBefore = 0;
     for (RedisServer m : masters) {
-      int n = scan(m, "rediskit:" + USERS + ":*").size();
+      int n = scan(m, "rediskit:c:" + USERS + ":*").size();
       assertThat(n).as("the users namespace spreads over every master, %s holds some", m).isPositive();
       usersBefore += n;
     }
@@ -290,8 +290,8 @@ class ScaleOutIT {
     assertThat(await(cacheA.flush(USERS))).isEqualTo(300L);
     int ordersLeft = 0;
     for (RedisServer m : masters) {
-      assertThat(scan(m, "rediskit:" + USERS + ":*")).as("no users key left on %s", m).isEmpty();
-      ordersLeft += scan(m, "rediskit:" + ORDERS + ":*").size();
+      assertThat(scan(m, "rediskit:c:" + USERS + ":*")).as("no users key left on %s", m).isEmpty();
+      ordersLeft += scan(m, "rediskit:c:" + ORDERS + ":*").size();
     }
     assertThat(ordersLeft).as("the other namespace survives the flush").isEqualTo(50);
     assertThat(await(cacheB.get(USERS, "u1")).found()).isFalse();
@@ -327,7 +327,7 @@ class ScaleOutIT {
     for (int i = 0; i < 50; i++) {
       assertThat(await(cacheB.get("s", "k" + i)).value()).isEqualTo("v" + i);
     }
-    assertThat(sentinel.redisSentinel().currentMaster().command("EXISTS", "rediskit:s:k7")).isEqualTo(1L);
+    assertThat(sentinel.redisSentinel().currentMaster().command("EXISTS", "rediskit:c:s:k7")).isEqualTo(1L);
     assertThat(await(cacheB.flush("s"))).isEqualTo(50L);
 
     assertExactAcrossNodes("sentinel", prefix);
@@ -364,7 +364,7 @@ class ScaleOutIT {
 
     await(client.set("fo", "after", "yes", Duration.ofMinutes(5)));
     assertThat(await(client.get("fo", "after")).value()).isEqualTo("yes");
-    assertThat(promoted.command("EXISTS", "rediskit:fo:after")).isEqualTo(1L);
+    assertThat(promoted.command("EXISTS", "rediskit:c:fo:after")).isEqualTo(1L);
     await(a.undeploy(onA));
   }
 }

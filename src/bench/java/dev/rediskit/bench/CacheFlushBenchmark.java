@@ -58,7 +58,7 @@ public final class CacheFlushBenchmark {
         for (int from = 0; from < keys; from += 5_000) {
           List<Request> fill = new ArrayList<>();
           for (int i = from; i < Math.min(keys, from + 5_000); i++) {
-            fill.add(Request.cmd(Command.SET).arg("rediskit:" + ns + ":" + i).arg("v"));
+            fill.add(Request.cmd(Command.SET).arg("rediskit:c:" + ns + ":" + i).arg("v"));
           }
           Future.future(p -> ctx.runOnContext(v -> raw[0].batch(fill).<Void>mapEmpty().onComplete(p))).await();
         }

@@ -107,6 +107,13 @@ public interface RedisGateway {
   /** @return the topology in use */
   RedisClientType type();
 
+  /**
+   * @return the context whose event loop owns the gateway's pipelined connection: calls made on it
+   * go out without a hop, and components that keep per-gateway state (a limiter's admission queue)
+   * run there so that they need no locks
+   */
+  io.vertx.core.Context context();
+
   /** @return the settings in use (a copy must not be changed) */
   RedisKitOptions options();
 

@@ -2,6 +2,7 @@ package dev.rediskit.impl;
 
 import dev.rediskit.ConfigurationException;
 import dev.rediskit.RedisKit;
+import dev.rediskit.RedisKitConfig;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
@@ -66,12 +67,16 @@ public final class RedisKitImpl implements RedisKit {
    * @return the shared instance, created on first use
    */
   public static Future<RedisKit> acquire(Vertx vertx, String name, RedisKitOptions options) {
-    RedisKitOptions validated;
     try {
-      validated = new RedisKitOptions(options).validate();
+      // Problems of the given options themselves (a mistyped JSON key, say) are reported as they are.
+      new RedisKitOptions(options).validate();
     } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
+    return RedisKitConfig.resolve(vertx, options).compose(validated -> acquireResolved(vertx, name, validated));
+  }
+
+  private static Future<RedisKit> acquireResolved(Vertx vertx, String name, RedisKitOptions validated) {
     String json = validated.toJson().encode();
     LocalMap<String, Entry> map = vertx.sharedData().getLocalMap(MAP);
     // Every event loop of this Vert.x may get here at once: the map's atomic operations decide who

@@ -54,4 +54,25 @@ public final class RequestText {
     }
     return address;
   }
+
+  /**
+   * {@link #check} and no control characters: the rule of every key-like field (cache keys, rate-limit
+   * keys, service and endpoint names). Spaces are fine; control characters are not (CR and LF break
+   * logs and redis-cli output, NUL truncates keys in many tools).
+   *
+   * @param field the field name to report
+   * @param value the value
+   * @param maxLength the longest value accepted, in characters
+   * @return the value, when valid
+   * @throws InvalidRequestException naming {@code field} otherwise
+   */
+  public static String checkPrintable(String field, String value, int maxLength) {
+    check(field, value, maxLength);
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new InvalidRequestException(field, "must not contain control characters (at index " + i + ")");
+      }
+    }
+    return value;
+  }
 }

@@ -82,6 +82,8 @@ public final class MeterNames {
   public static final String DECISION_FALLBACK_ALLOWED = "fallback_allowed";
   /** {@value} rate-limit outcome: Redis unavailable, refused by the failure policy. */
   public static final String DECISION_FALLBACK_REJECTED = "fallback_rejected";
+  /** {@value} rate-limit outcome: refused without asking Redis because the limiter was saturated (its own back-pressure). */
+  public static final String DECISION_OVERLOADED_REJECTED = "overloaded_rejected";
 
   // ------------------------------------------------------------------ gateway
 
@@ -289,7 +291,7 @@ public final class MeterNames {
         + "chosen, `OTHER` for any name beyond the first 256 a gateway has seen (a guard against unbounded series)."),
     new TagKey(TAG_OUTCOME, "commands: `" + OUTCOME_SUCCESS + "`, `" + OUTCOME_REDIS_ERROR + "`, `" + OUTCOME_TIMEOUT + "`, `"
       + OUTCOME_CONNECTION + "`, `" + OUTCOME_REJECTED + "`; rate limiting: `" + DECISION_ALLOWED + "`, `" + DECISION_REJECTED
-      + "`, `" + DECISION_SHADOW_REJECTED + "`, `" + DECISION_FALLBACK_ALLOWED + "`, `" + DECISION_FALLBACK_REJECTED + "`",
+      + "`, `" + DECISION_SHADOW_REJECTED + "`, `" + DECISION_FALLBACK_ALLOWED + "`, `" + DECISION_FALLBACK_REJECTED + "`, `" + DECISION_OVERLOADED_REJECTED + "`",
       "How a command or a decision ended."),
     new TagKey(TAG_KIND, "`" + OUTCOME_REDIS_ERROR + "`, `" + OUTCOME_TIMEOUT + "`, `" + OUTCOME_CONNECTION + "`, `"
       + OUTCOME_REJECTED + "`", "Kind of command failure."),

@@ -33,7 +33,9 @@ public final class RateLimitMeterSource {
     /** Redis unavailable; the failure policy allowed it. */
     FALLBACK_ALLOWED(MeterNames.DECISION_FALLBACK_ALLOWED),
     /** Redis unavailable; the failure policy refused it. */
-    FALLBACK_REJECTED(MeterNames.DECISION_FALLBACK_REJECTED);
+    FALLBACK_REJECTED(MeterNames.DECISION_FALLBACK_REJECTED),
+    /** Refused without asking Redis: the limiter was saturated (its own back-pressure, never the failure policy). */
+    OVERLOADED_REJECTED(MeterNames.DECISION_OVERLOADED_REJECTED);
 
     private final String tagValue;
 

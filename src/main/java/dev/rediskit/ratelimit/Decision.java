@@ -37,7 +37,14 @@ public record Decision(boolean allowed, long limit, long remaining, long resetMs
     /** The local deny cache answered: the key was known to be blocked, Redis was not asked. */
     DENY_CACHE,
     /** Redis was unavailable, too slow or failed: the limiter's failure policy decided. */
-    FALLBACK
+    FALLBACK,
+    /**
+     * Redis was healthy but the limiter itself was saturated (its admission queue full, the call
+     * waiting in it past the limiter's timeout, or the gateway refusing more pending commands):
+     * rejected without asking Redis. The failure policy does not apply, so a burst can never get
+     * more than the limit through.
+     */
+    OVERLOADED
   }
 
   /**

@@ -69,8 +69,30 @@ public class RateLimitOptions {
     }
   }
 
-  /** Default limiter timeout, in milliseconds: past it the failure policy decides. */
-  public static final long DEFAULT_TIMEOUT_MS = 250;
+  /**
+   * Default limiter timeout, in milliseconds: the gateway's default command timeout
+   * ({@link dev.rediskit.RedisKitOptions#DEFAULT_COMMAND_TIMEOUT_MS}). A decision takes well under a
+   * millisecond of Redis time, but on a busy machine a healthy Redis can take a few hundred
+   * milliseconds to answer a burst; a shorter timeout would let the failure policy decide then
+   * (with FAIL_OPEN, let the burst through) although Redis is fine.
+   */
+  public static final long DEFAULT_TIMEOUT_MS = 1_000;
+  /**
+   * Default number of decisions a limiter has at Redis at once (decisions). Enough to keep the
+   * pipeline full (a decision costs Redis about 5 to 15 microseconds, so 256 are a few milliseconds
+   * of its time); more would only queue inside Redis and the socket, where the deny cache cannot
+   * answer them.
+   */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+  /**
+   * Default number of decisions that may wait for one of the {@link #DEFAULT_MAX_IN_FLIGHT} places
+   * (decisions). Waiting calls are answered by the deny cache as soon as Redis has rejected their
+   * key, so a burst on one key drains at memory speed; past this many, calls are rejected at once
+   * with source {@code OVERLOADED}.
+   */
+  public static final int DEFAULT_MAX_QUEUED = 10_000;
+  /** Upper bound of {@link #setMaxInFlight(int)} and {@link #setMaxQueued(int)}, in decisions. */
+  public static final int MAX_ADMISSION_LIMIT = 1_000_000;
   /** Default failure policy. */
   public static final FailurePolicy DEFAULT_FAILURE_POLICY = FailurePolicy.FAIL_OPEN;
   /** Default share of the quota the LOCAL policy grants each instance, in percent. */
@@ -84,16 +106,40 @@ public class RateLimitOptions {
   /** Default number of leading bits of an IPv6 address that identify one client (a /64 network). */
   public static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
 
+  /**
+   * Default per-token limit of {@link RateLimiter#verifyAndLimit} on endpoints without their own:
+   * 1,000 per minute (the original guide's 60-second window). A token names one authenticated
+   * client, often a service calling in a loop, so it gets more than an anonymous address; 1,000 a
+   * minute (about 17 a second, in a burst of up to 1,000) is above what an interactive client needs
+   * and stops a runaway script within a minute.
+   */
+  public static final Limit DEFAULT_TOKEN_LIMIT = Limit.of(1_000, java.time.Duration.ofMinutes(1));
+  /**
+   * Default per-client-IP limit of {@link RateLimiter#verifyAndLimit} on endpoints without their
+   * own: 300 per minute. One address can be many users behind a NAT or a proxy, and a page load fires
+   * tens of requests at once, so the burst is the whole minute's 300; a scraper or a password
+   * guesser at full speed is stopped after 300.
+   */
+  public static final Limit DEFAULT_IP_LIMIT = Limit.of(300, java.time.Duration.ofMinutes(1));
+  /** The value of a default-limit key that means "no default limit": {@value}. */
+  public static final String NO_LIMIT = "none";
+
   /** Upper bound of {@link #setTimeoutMs(long)}, in milliseconds (1 minute). */
   public static final long MAX_TIMEOUT_MS = 60_000;
 
   /** The keys of this section, named as in the configuration ({@code rateLimit.timeoutMs}). */
   public static final List<ConfigKey> KEYS = List.of(
     new ConfigKey("rateLimit.timeoutMs", ConfigKey.Type.LONG, DEFAULT_TIMEOUT_MS, "ms",
-      "How long a limiter waits for Redis before the failure policy decides; 1 to 60000.", false, List.of()),
+      "How long a decision may wait for a place at Redis (then it is rejected, source OVERLOADED) and, once sent, for Redis to answer (then the failure policy decides); 1 to 60000.", false, List.of()),
     new ConfigKey("rateLimit.failurePolicy", ConfigKey.Type.ENUM, DEFAULT_FAILURE_POLICY.name(), "",
       "What a limiter answers when Redis is unavailable or too slow: allow, reject, or decide locally.", false,
       Arrays.stream(FailurePolicy.values()).map(Enum::name).toList()),
+    new ConfigKey("rateLimit.maxInFlight", ConfigKey.Type.INT, DEFAULT_MAX_IN_FLIGHT, "decisions",
+      "Decisions a limiter has at Redis at once; more wait in its queue; 1 to " + MAX_ADMISSION_LIMIT + ".", false,
+      List.of()),
+    new ConfigKey("rateLimit.maxQueued", ConfigKey.Type.INT, DEFAULT_MAX_QUEUED, "decisions",
+      "Decisions that may wait for a place at Redis; past it, or after waiting timeoutMs, a call is rejected "
+        + "(source OVERLOADED), never decided by the failure policy; 0 to " + MAX_ADMISSION_LIMIT + ".", false, List.of()),
     new ConfigKey("rateLimit.localSharePercent", ConfigKey.Type.INT, DEFAULT_LOCAL_SHARE_PERCENT, "percent",
       "Share of each limit that the LOCAL policy grants this instance while Redis is away; 1 to 100.", false, List.of()),
     new ConfigKey("rateLimit.denyCacheSize", ConfigKey.Type.INT, DEFAULT_DENY_CACHE_SIZE, "entries",
@@ -104,14 +150,15 @@ public class RateLimitOptions {
       false, Arrays.stream(Algorithm.values()).map(Enum::name).toList()),
     new ConfigKey("rateLimit.shadowMode", ConfigKey.Type.BOOLEAN, DEFAULT_SHADOW_MODE, "",
       "Decide and count, but never reject: for trying limits out on live traffic.", false, List.of()),
-    new ConfigKey("rateLimit.defaultTokenLimit", ConfigKey.Type.STRING, null, "",
-      "Per-token limit of verifyAndLimit on endpoints without their own, e.g. 100/1m or 10/1s;burst=20. Unset: none.",
-      false, List.of()),
-    new ConfigKey("rateLimit.defaultIpLimit", ConfigKey.Type.STRING, null, "",
-      "Per-client-IP limit of verifyAndLimit on endpoints without their own, e.g. 300/1m. Unset: none.", false, List.of()),
-    new ConfigKey("rateLimit.defaultEndpointLimit", ConfigKey.Type.STRING, null, "",
-      "Limit of all callers of an endpoint together, for endpoints without their own, e.g. 10000/1m. Unset: none.",
-      false, List.of()),
+    new ConfigKey("rateLimit.defaultTokenLimit", ConfigKey.Type.STRING, DEFAULT_TOKEN_LIMIT.toString(), "",
+      "Per-token limit of verifyAndLimit on endpoints without their own, e.g. 100/1m or 10/1s;burst=20; "
+        + NO_LIMIT + " for no default.", false, List.of()),
+    new ConfigKey("rateLimit.defaultIpLimit", ConfigKey.Type.STRING, DEFAULT_IP_LIMIT.toString(), "",
+      "Per-client-IP limit of verifyAndLimit on endpoints without their own, e.g. 300/1m; " + NO_LIMIT
+        + " for no default.", false, List.of()),
+    new ConfigKey("rateLimit.defaultEndpointLimit", ConfigKey.Type.STRING, NO_LIMIT, "",
+      "Limit of all callers of an endpoint together, for endpoints without their own, e.g. 10000/1m; " + NO_LIMIT
+        + " for no default.", false, List.of()),
     new ConfigKey("rateLimit.endpointLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
       "Limits per endpoint name: {\"/login\": {\"token\": \"5/1m\", \"ip\": \"20/1m\", \"endpoint\": \"1000/1m\"}}; "
         + "unset ones come from the defaults.", false, List.of()),
@@ -125,10 +172,12 @@ public class RateLimitOptions {
   private FailurePolicy failurePolicy = DEFAULT_FAILURE_POLICY;
   private int localSharePercent = DEFAULT_LOCAL_SHARE_PERCENT;
   private int denyCacheSize = DEFAULT_DENY_CACHE_SIZE;
+  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+  private int maxQueued = DEFAULT_MAX_QUEUED;
   private Algorithm algorithm = DEFAULT_ALGORITHM;
   private boolean shadowMode = DEFAULT_SHADOW_MODE;
-  private Limit defaultTokenLimit;
-  private Limit defaultIpLimit;
+  private Limit defaultTokenLimit = DEFAULT_TOKEN_LIMIT;
+  private Limit defaultIpLimit = DEFAULT_IP_LIMIT;
   private Limit defaultEndpointLimit;
   private Map<String, EndpointLimits> endpointLimits = new LinkedHashMap<>();
   private Map<String, Limit> serviceLimits = new LinkedHashMap<>();
@@ -150,6 +199,8 @@ public class RateLimitOptions {
     this.failurePolicy = other.failurePolicy;
     this.localSharePercent = other.localSharePercent;
     this.denyCacheSize = other.denyCacheSize;
+    this.maxInFlight = other.maxInFlight;
+    this.maxQueued = other.maxQueued;
     this.algorithm = other.algorithm;
     this.shadowMode = other.shadowMode;
     this.defaultTokenLimit = other.defaultTokenLimit;
@@ -182,6 +233,14 @@ public class RateLimitOptions {
     if (i != null) {
       localSharePercent = i;
     }
+    i = in.readInt("maxInFlight");
+    if (i != null) {
+      maxInFlight = i;
+    }
+    i = in.readInt("maxQueued");
+    if (i != null) {
+      maxQueued = i;
+    }
     i = in.readInt("denyCacheSize");
     if (i != null) {
       denyCacheSize = i;
@@ -194,9 +253,9 @@ public class RateLimitOptions {
     if (b != null) {
       shadowMode = b;
     }
-    defaultTokenLimit = readLimit(in, "defaultTokenLimit");
-    defaultIpLimit = readLimit(in, "defaultIpLimit");
-    defaultEndpointLimit = readLimit(in, "defaultEndpointLimit");
+    defaultTokenLimit = readLimit(in, "defaultTokenLimit", defaultTokenLimit);
+    defaultIpLimit = readLimit(in, "defaultIpLimit", defaultIpLimit);
+    defaultEndpointLimit = readLimit(in, "defaultEndpointLimit", defaultEndpointLimit);
     JsonObject o = in.readJsonObject("endpointLimits");
     if (o != null) {
       for (Map.Entry<String, Object> e : o) {
@@ -230,9 +289,13 @@ public class RateLimitOptions {
     in.reportUnknownKeys(List.of());
   }
 
-  private Limit readLimit(JsonOptionsReader in, String name) {
+  /** Missing keeps the default; {@value #NO_LIMIT} (or an empty string) means no limit. */
+  private Limit readLimit(JsonOptionsReader in, String name, Limit current) {
     String spec = in.readString(name);
-    if (spec == null || spec.isBlank()) {
+    if (spec == null) {
+      return current;
+    }
+    if (spec.isBlank() || spec.trim().equalsIgnoreCase(NO_LIMIT)) {
       return null;
     }
     try {
@@ -254,6 +317,8 @@ public class RateLimitOptions {
       .put("timeoutMs", timeoutMs)
       .put("failurePolicy", failurePolicy == null ? null : failurePolicy.name())
       .put("localSharePercent", localSharePercent)
+      .put("maxInFlight", maxInFlight)
+      .put("maxQueued", maxQueued)
       .put("denyCacheSize", denyCacheSize)
       .put("algorithm", algorithm == null ? null : algorithm.name())
       .put("shadowMode", shadowMode);
@@ -271,9 +336,8 @@ public class RateLimitOptions {
   }
 
   private static void putLimit(JsonObject json, String key, Limit limit) {
-    if (limit != null) {
-      json.put(key, limit.toString());
-    }
+    // "none" rather than leaving the key out: a missing key reads back as the default.
+    json.put(key, limit == null ? NO_LIMIT : limit.toString());
   }
 
   /** @return the limiter timeout in milliseconds */
@@ -333,6 +397,42 @@ public class RateLimitOptions {
     return denyCacheSize;
   }
 
+  /** @return how many decisions the limiter has at Redis at once */
+  public int getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  /**
+   * @param maxInFlight decisions the limiter has at Redis at once, 1 to {@link #MAX_ADMISSION_LIMIT};
+   * further calls wait in its queue
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public RateLimitOptions setMaxInFlight(int maxInFlight) {
+    OptionChecks.require(maxInFlightProblem(maxInFlight));
+    this.maxInFlight = maxInFlight;
+    inputProblems.remove("rateLimit.maxInFlight");
+    return this;
+  }
+
+  /** @return how many decisions may wait for a place at Redis */
+  public int getMaxQueued() {
+    return maxQueued;
+  }
+
+  /**
+   * @param maxQueued decisions that may wait for a place at Redis, 0 to {@link #MAX_ADMISSION_LIMIT};
+   * past it a call is rejected at once with source {@code OVERLOADED}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public RateLimitOptions setMaxQueued(int maxQueued) {
+    OptionChecks.require(maxQueuedProblem(maxQueued));
+    this.maxQueued = maxQueued;
+    inputProblems.remove("rateLimit.maxQueued");
+    return this;
+  }
+
   /**
    * @param denyCacheSize the deny cache size in entries; 0 turns it off
    * @return this
@@ -377,7 +477,7 @@ public class RateLimitOptions {
     return this;
   }
 
-  /** @return the per-token limit of endpoints without their own, or {@code null} */
+  /** @return the per-token limit of endpoints without their own ({@link #DEFAULT_TOKEN_LIMIT} unless set), or {@code null} for none */
   public Limit getDefaultTokenLimit() {
     return defaultTokenLimit;
   }
@@ -392,7 +492,7 @@ public class RateLimitOptions {
     return this;
   }
 
-  /** @return the per-IP limit of endpoints without their own, or {@code null} */
+  /** @return the per-IP limit of endpoints without their own ({@link #DEFAULT_IP_LIMIT} unless set), or {@code null} for none */
   public Limit getDefaultIpLimit() {
     return defaultIpLimit;
   }
@@ -560,6 +660,14 @@ public class RateLimitOptions {
     return OptionChecks.between("rateLimit.localSharePercent", v, 1, 100, "percent");
   }
 
+  private static String maxInFlightProblem(int v) {
+    return OptionChecks.between("rateLimit.maxInFlight", v, 1, MAX_ADMISSION_LIMIT, "decisions");
+  }
+
+  private static String maxQueuedProblem(int v) {
+    return OptionChecks.between("rateLimit.maxQueued", v, 0, MAX_ADMISSION_LIMIT, "decisions");
+  }
+
   private static String denyCacheProblem(int v) {
     return OptionChecks.atLeast("rateLimit.denyCacheSize", v, 0, "entries");
   }
@@ -577,6 +685,8 @@ public class RateLimitOptions {
     OptionChecks.collect(problems, policyProblem(failurePolicy));
     OptionChecks.collect(problems, shareProblem(localSharePercent));
     OptionChecks.collect(problems, denyCacheProblem(denyCacheSize));
+    OptionChecks.collect(problems, maxInFlightProblem(maxInFlight));
+    OptionChecks.collect(problems, maxQueuedProblem(maxQueued));
     OptionChecks.collect(problems, algorithmProblem(algorithm));
     OptionChecks.collect(problems, ipv6PrefixProblem(ipv6PrefixLength));
     algorithmProblems(problems);

@@ -19,7 +19,9 @@ public interface RateLimitStats {
     /** Allowed by the failure policy while Redis could not decide. */
     FALLBACK_ALLOWED,
     /** Rejected by the failure policy while Redis could not decide. */
-    FALLBACK_REJECTED
+    FALLBACK_REJECTED,
+    /** Rejected without asking Redis because the limiter was saturated ({@link dev.rediskit.ratelimit.Decision.Source#OVERLOADED}). */
+    OVERLOADED_REJECTED
   }
 
   /** @return the limiter's name */
@@ -53,7 +55,7 @@ public interface RateLimitStats {
 
   /**
    * @return a snapshot: {@code {limiter, allowed, rejected, shadowRejected, fallbackAllowed,
-   * fallbackRejected, denyCacheHits, denyCacheSize, switchesToFallback, switchesToRedis, fallbackActive}}
+   * fallbackRejected, overloadedRejected, denyCacheHits, denyCacheSize, switchesToFallback, switchesToRedis, fallbackActive}}
    */
   default JsonObject toJson() {
     return new JsonObject()
@@ -63,6 +65,7 @@ public interface RateLimitStats {
       .put("shadowRejected", decisions(Outcome.SHADOW_REJECTED))
       .put("fallbackAllowed", decisions(Outcome.FALLBACK_ALLOWED))
       .put("fallbackRejected", decisions(Outcome.FALLBACK_REJECTED))
+      .put("overloadedRejected", decisions(Outcome.OVERLOADED_REJECTED))
       .put("denyCacheHits", denyCacheHits())
       .put("denyCacheSize", denyCacheSize())
       .put("switchesToFallback", switchesToFallback())

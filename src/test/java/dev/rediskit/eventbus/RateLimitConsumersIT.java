@@ -59,7 +59,9 @@ class RateLimitConsumersIT {
     vertx = Vertx.vertx();
     gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.server().uri()));
     await(gateway.ready());
+    // No default limits: an endpoint without limits of its own is refused (BurstDefaultsIT covers the defaults).
     limiter = RateLimiter.create(vertx, gateway, "eventbus", new RateLimitOptions().setTimeoutMs(5_000)
+      .setDefaultIpLimit(null).setDefaultTokenLimit(null)
       .putEndpointLimits("/login", new EndpointLimits(Limit.parse("5/1h"), Limit.parse("2/1h"), null)));
     consumers = await(RateLimitConsumers.register(vertx, limiter, PREFIX));
   }

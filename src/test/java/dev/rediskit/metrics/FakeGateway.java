@@ -62,6 +62,11 @@ final class FakeGateway implements RedisGateway {
   }
 
   @Override
+  public io.vertx.core.Context context() {
+    throw new IllegalStateException("a fake gateway has no context");
+  }
+
+  @Override
   public RedisKitOptions options() {
     return new RedisKitOptions();
   }

@@ -21,8 +21,11 @@ class RateLimitOptionsTest {
     RateLimitOptions back = new RateLimitOptions(o.toJson());
     assertThat(back).usingRecursiveComparison().isEqualTo(o);
     assertThat(back.toJson()).isEqualTo(new JsonObject()
-      .put("timeoutMs", 40L).put("failurePolicy", "FAIL_CLOSED").put("localSharePercent", 10).put("denyCacheSize", 3)
-      .put("algorithm", "GCRA").put("shadowMode", false).put("endpointLimits", new JsonObject())
+      .put("timeoutMs", 40L).put("failurePolicy", "FAIL_CLOSED").put("localSharePercent", 10)
+      .put("maxInFlight", 256).put("maxQueued", 10_000).put("denyCacheSize", 3)
+      .put("algorithm", "GCRA").put("shadowMode", false)
+      .put("defaultTokenLimit", "1000/1m").put("defaultIpLimit", "300/1m").put("defaultEndpointLimit", "none")
+      .put("endpointLimits", new JsonObject())
       .put("serviceLimits", new JsonObject()).put("ipv6PrefixLength", 64));
   }
 

@@ -1,16 +1,19 @@
 package dev.rediskit.cache.impl;
 
 import dev.rediskit.InvalidRequestException;
+import dev.rediskit.impl.KeyFamily;
 import dev.rediskit.impl.OptionChecks;
 import dev.rediskit.impl.RequestText;
 
 /**
- * Builds and checks the Redis keys of cache entries: {@code <keyPrefix>:<namespace>:<key>}.
+ * Builds and checks the Redis keys of cache entries: {@code <keyPrefix>:c:<namespace>:<key>}
+ * ({@link KeyFamily#CACHE_ENTRY}), and of their leases: {@code <keyPrefix>:cl:<namespace>:<key>}
+ * ({@link KeyFamily#CACHE_LEASE}).
  *
- * <p>A namespace may not contain {@code ':'}: otherwise namespace {@code a} would own the keys of
- * namespace {@code a:b} and flushing one would flush the other. Lease keys live under
- * {@code <keyPrefix>::lease:}, an empty namespace segment that no valid namespace can produce, so
- * they can never collide with an entry or be matched by a namespace flush.
+ * <p>The family segment after the prefix is fixed, so no namespace, whatever its name, reaches
+ * another family's keys (namespace {@code rl} is {@code <keyPrefix>:c:rl:}, not the limiter's
+ * {@code <keyPrefix>:rl:}). A namespace may not contain {@code ':'}: otherwise namespace {@code a}
+ * would own the keys of namespace {@code a:b} and flushing one would flush the other.
  */
 public final class CacheKeys {
 
@@ -24,8 +27,8 @@ public final class CacheKeys {
 
   /** @param keyPrefix the validated key prefix of the module (no glob characters, no whitespace) */
   public CacheKeys(String keyPrefix) {
-    this.prefix = keyPrefix + ":";
-    this.leasePrefix = keyPrefix + "::lease:";
+    this.prefix = KeyFamily.CACHE_ENTRY.start(keyPrefix);
+    this.leasePrefix = KeyFamily.CACHE_LEASE.start(keyPrefix);
   }
 
   /**
@@ -66,14 +69,7 @@ public final class CacheKeys {
    * @throws InvalidRequestException naming {@code field}
    */
   public static String checkKey(String field, String key) {
-    RequestText.check(field, key, MAX_KEY_LENGTH);
-    for (int i = 0; i < key.length(); i++) {
-      // Spaces are fine in a key; control characters are not (they break logs and redis-cli output).
-      if (Character.isISOControl(key.charAt(i))) {
-        throw new InvalidRequestException(field, "must not contain control characters (at index " + i + ")");
-      }
-    }
-    return key;
+    return RequestText.checkPrintable(field, key, MAX_KEY_LENGTH);
   }
 
   private static boolean isControlOrSpace(char c) {

@@ -1,6 +1,7 @@
 package dev.rediskit.cache.impl;
 
 import dev.rediskit.InvalidRequestException;
+import dev.rediskit.RedisUnavailableException;
 import dev.rediskit.ValueTooLargeException;
 import dev.rediskit.cache.BatchLoader;
 import dev.rediskit.cache.CacheCodec;
@@ -417,6 +418,11 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     return cache.gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
+        if (!RedisUnavailableException.isRedisUnavailable(ar.cause())) {
+          // Our own back-pressure or an error reply: loading anyway would turn a burst into a
+          // stampede on the loader's database. The caller gets the failure.
+          return Future.failedFuture(ar.cause());
+        }
         return flight(rk, key, loader, o, null, true);
       }
       long now = System.currentTimeMillis();
@@ -470,6 +476,9 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     return cache.gateway.send(acquire).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
+        if (!RedisUnavailableException.isRedisUnavailable(ar.cause())) {
+          return Future.failedFuture(ar.cause());
+        }
         return loadDirect(key, loader, stale);
       }
       if (ar.result() != null) {

@@ -128,6 +128,10 @@ public class RedisGatewayImpl implements RedisGateway {
     long tickMs = Math.max(5, Math.min(100, this.options.getCommandTimeoutMs() / 10));
     this.tickId = vertx.setPeriodic(tickMs, id -> context.runOnContext(v -> tick()));
     ((VertxInternal) vertx).addCloseHook(closeHook);
+    String unconfigured = defaultEndpointWarning(this.options);
+    if (unconfigured != null) {
+      LOG.log(System.Logger.Level.WARNING, unconfigured);
+    }
     context.runOnContext(v -> connect());
   }
 
@@ -271,6 +275,11 @@ public class RedisGatewayImpl implements RedisGateway {
   @Override
   public RedisClientType type() {
     return options.getType();
+  }
+
+  @Override
+  public io.vertx.core.Context context() {
+    return context;
   }
 
   @Override
@@ -655,6 +664,7 @@ public class RedisGatewayImpl implements RedisGateway {
     lastProgressNanos = System.nanoTime();
     watch(conn);
     if (!ready.future().isComplete()) {
+      logStart(conn);
       ready.complete(this);
     } else {
       reconnects++;
@@ -667,6 +677,42 @@ public class RedisGatewayImpl implements RedisGateway {
         p.dispatch(sender);
       }
     }
+  }
+
+  /**
+   * @param options the gateway's options
+   * @return the warning to log when nothing named a server, else {@code null}: in a container
+   * "localhost" is rarely the Redis meant, so the default must not pass silently
+   */
+  static String defaultEndpointWarning(RedisKitOptions options) {
+    return options.isEndpointsConfigured() ? null
+      : "no Redis endpoint configured (REDIS_URL, REDISKIT_ENDPOINTS, -Drediskit.endpoints or endpoints in the "
+        + "configuration): using the default " + RedisKitOptions.DEFAULT_ENDPOINT;
+  }
+
+  /**
+   * The start-up line: where the gateway connected, from which source, and the server's version. The
+   * INFO goes straight to the connection, outside the command queue, so it is neither counted in the
+   * metrics nor held against the breaker; a server that refuses it (an ACL user without INFO) only
+   * costs the version.
+   */
+  private void logStart(RedisConnection conn) {
+    String where = RedisKitOptions.redact(String.join(",", options.getEndpoints())) + " (" + options.getType()
+      + ", endpoints from " + options.endpointsSource() + ")";
+    conn.send(Request.cmd(Command.INFO).arg("server")).onComplete(ar -> {
+      String version = ar.succeeded() && ar.result() != null ? infoField(ar.result().toString(), "redis_version") : null;
+      LOG.log(System.Logger.Level.INFO, "connected to Redis at " + where + ", server version "
+        + (version != null ? version : "unknown (" + (ar.failed() ? ar.cause().getMessage() : "no INFO reply") + ")"));
+    });
+  }
+
+  private static String infoField(String info, String field) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
+      }
+    }
+    return null;
   }
 
   /**

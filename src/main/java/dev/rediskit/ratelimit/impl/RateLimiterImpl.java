@@ -3,8 +3,10 @@ package dev.rediskit.ratelimit.impl;
 import dev.rediskit.InvalidRequestException;
 import dev.rediskit.RedisCommandException;
 import dev.rediskit.RedisTimeoutException;
+import dev.rediskit.RedisUnavailableException;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.Script;
+import dev.rediskit.impl.KeyFamily;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.EndpointLimits;
@@ -18,6 +20,7 @@ import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.ratelimit.RateLimits;
 import dev.rediskit.ratelimit.TokenHash;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -26,10 +29,10 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Response;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,21 +41,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * through the gateway, turns the reply into a {@link Decision}, and falls back to the failure
  * policy when Redis cannot answer in time.
  *
- * <p>Callable from any thread: the state shared between calls is thread-safe (deny cache,
- * counters, pending queue) and each call's own state lives in its {@link Call}.
+ * <p>Callable from any thread. The deny cache and the counters are thread-safe and asked on the
+ * caller's thread; everything else (the admission queue, the deadlines) belongs to the gateway's
+ * context, where calls from elsewhere hop (the gateway would make the same hop), so none of it is
+ * locked.
+ *
+ * <p>Admission: at most {@code maxInFlight} decisions are at Redis at once; the others wait, at
+ * most {@code maxQueued} of them, for at most {@code timeoutMs}. A waiting call asks the deny cache
+ * again when its turn comes, so a burst on one key drains at memory speed once Redis has rejected
+ * the key. A call that finds the queue full, waits past its timeout, or is refused by the gateway as
+ * {@code OVERLOADED} is rejected with source {@link Source#OVERLOADED}: the failure policy is for
+ * Redis being unavailable, and taking it on the limiter's own back-pressure would let a burst on a
+ * healthy Redis through.
  *
  * <p>The limiter's own timeout costs no timer per call. When it is at least the gateway's
  * command timeout, the gateway's deadline (which fails every command in time) is all that is
- * needed. When it is shorter, calls join a lock-free FIFO; since all share one timeout, the head
- * is always the oldest, and one periodic tick per limiter answers the expired heads with the
- * failure policy. Whichever comes first, the reply or the tick, wins one compare-and-set; the
- * other is ignored.
+ * needed. When it is shorter, sent calls join a FIFO; since all share one timeout, the head is
+ * always the oldest, and one periodic tick per limiter answers the expired heads with the failure
+ * policy. The same tick rejects queued calls that waited too long. Whichever comes first, the reply
+ * or the tick, wins the call's flag; the other is ignored.
  */
 public final class RateLimiterImpl implements RateLimiter {
 
   private static final System.Logger LOG = System.getLogger(RateLimiter.class.getName());
   /** What a FAIL_CLOSED rejection tells the caller to wait: long enough not to hammer, short enough to notice recovery. */
   static final long FAIL_CLOSED_RETRY_MS = 1000;
+  /** What an OVERLOADED rejection tells the caller to wait: the limiter's queue drains within its timeout. */
+  static final long OVERLOADED_RETRY_MS = 1000;
+  /** At most one warning about rejections for overload per this many nanoseconds. */
+  private static final long OVERLOAD_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final Vertx vertx;
   private final RedisGateway gateway;
@@ -71,7 +88,16 @@ public final class RateLimiterImpl implements RateLimiter {
   private final long timeoutMs;
   private final boolean ownDeadlines;
   private final long deadlineNanos;
-  private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
+  /** The gateway's context: the admission state below is touched only there. */
+  private final Context context;
+  private final int maxInFlight;
+  private final int maxQueued;
+  private final long queueWaitNanos;
+  private int inFlight;
+  private final ArrayDeque<Call> queued = new ArrayDeque<>();
+  /** Sent calls, oldest first, when the limiter keeps deadlines of its own. */
+  private final ArrayDeque<Call> pending = new ArrayDeque<>();
+  private long lastOverloadLog;
   private final long tickTimer;
   private volatile boolean shadow;
   /** The arguments of the last one-key GCRA call: most calls repeat one limit and cost, so their strings are reused. */
@@ -94,14 +120,14 @@ public final class RateLimiterImpl implements RateLimiter {
     this.algorithm = this.options.getAlgorithm();
     this.failurePolicy = this.options.getFailurePolicy();
     this.ipv6PrefixLength = this.options.getIpv6PrefixLength();
-    String base = gateway.options().getKeyPrefix() + ":rl:" + switch (algorithm) {
-      case GCRA -> "g";
-      case FIXED_WINDOW -> "f";
-      case SLIDING_WINDOW -> "w";
-    };
-    this.checkPrefix = base + ":k:";
-    this.servicePrefix = base + ":s:";
-    this.verifyPrefix = base + ":v:{";
+    String base = (switch (algorithm) {
+      case GCRA -> KeyFamily.RATE_LIMIT_GCRA;
+      case FIXED_WINDOW -> KeyFamily.RATE_LIMIT_FIXED;
+      case SLIDING_WINDOW -> KeyFamily.RATE_LIMIT_SLIDING;
+    }).start(gateway.options().getKeyPrefix());
+    this.checkPrefix = base + "k:";
+    this.servicePrefix = base + "s:";
+    this.verifyPrefix = base + "v:{";
     this.limits = RateLimits.from(this.options);
     this.shadow = this.options.isShadowMode();
     int denySize = this.options.getDenyCacheSize();
@@ -111,16 +137,24 @@ public final class RateLimiterImpl implements RateLimiter {
       : null;
     this.counters = new Counters(this.name, () -> denyCache == null ? 0 : denyCache.size());
     this.timeoutMs = this.options.getTimeoutMs();
+    this.context = gateway.context();
+    this.maxInFlight = this.options.getMaxInFlight();
+    this.maxQueued = this.options.getMaxQueued();
     this.ownDeadlines = timeoutMs < gateway.options().getCommandTimeoutMs();
-    if (ownDeadlines) {
-      // The tick fires every tickMs, so a call is answered between its deadline and one tick later:
-      // the deadline is set a tick early (but not before half the timeout) to answer within the timeout.
-      long tickMs = Math.max(5, Math.min(50, timeoutMs / 10));
-      this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMs - tickMs, timeoutMs / 2));
-      this.tickTimer = vertx.setPeriodic(tickMs, id -> expire());
+    // The tick fires every tickMs, so a call is answered between its deadline and one tick later:
+    // deadlines are set a tick early (but not before half the timeout) to answer within the timeout.
+    long tickMs = Math.max(5, Math.min(50, timeoutMs / 10));
+    long early = TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMs - tickMs, timeoutMs / 2));
+    this.deadlineNanos = ownDeadlines ? early : 0;
+    this.queueWaitNanos = early;
+    this.tickTimer = vertx.setPeriodic(tickMs, id -> onContext(this::tick));
+  }
+
+  private void onContext(Runnable task) {
+    if (Vertx.currentContext() == context) {
+      task.run();
     } else {
-      this.deadlineNanos = 0;
-      this.tickTimer = -1;
+      context.runOnContext(v -> task.run());
     }
   }
 
@@ -300,13 +334,23 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Void> close() {
-    if (tickTimer != -1) {
-      vertx.cancelTimer(tickTimer);
-    }
+    vertx.cancelTimer(tickTimer);
     if (denyCache != null) {
       denyCache.clear();
     }
-    return Future.succeededFuture();
+    Promise<Void> done = Promise.promise();
+    onContext(() -> {
+      // Nobody will free a place for them any more: answer the waiting calls now.
+      Call c;
+      while ((c = queued.pollFirst()) != null) {
+        if (c.compareAndSet(false, true)) {
+          c.promise.complete(fallback(c, new RedisUnavailableException(RedisUnavailableException.Reason.CLOSED,
+            "rate limiter " + name + " was closed", null)));
+        }
+      }
+      done.complete();
+    });
+    return done.future();
   }
 
   // ---------------------------------------------------------------- one decision
@@ -326,6 +370,8 @@ public final class RateLimiterImpl implements RateLimiter {
     final long[] retryUs;
     /** One GCRA key whose limit is in whole milliseconds: decided by {@code gcra_ms.lua}, replies in ms. */
     final boolean millis;
+    /** Until when it may wait in the admission queue. */
+    long queuedUntil;
     long deadline;
     Promise<Decision> promise;
 
@@ -341,8 +387,10 @@ public final class RateLimiterImpl implements RateLimiter {
 
     @Override
     public void handle(AsyncResult<Response> ar) {
+      // Its place at Redis is free only now, even when the deadline answered the caller earlier.
+      released();
       if (compareAndSet(false, true)) {
-        promise.complete(ar.succeeded() ? fromRedis(this, ar.result()) : fallback(this, ar.cause()));
+        promise.complete(ar.succeeded() ? fromRedis(this, ar.result()) : failed(this, ar.cause()));
       }
     }
   }
@@ -355,36 +403,122 @@ public final class RateLimiterImpl implements RateLimiter {
         return Future.succeededFuture(finish(cached));
       }
     }
+    if (Vertx.currentContext() == context) {
+      return admit(call);
+    }
+    Promise<Decision> answer = ((ContextInternal) vertx.getOrCreateContext()).promise();
+    context.runOnContext(v -> admit(call).onComplete(answer));
+    return answer.future();
+  }
+
+  /** On the gateway's context: sends the call if a place at Redis is free, else queues it or rejects it. */
+  private Future<Decision> admit(Call call) {
+    if (inFlight < maxInFlight) {
+      return send(call);
+    }
+    if (queued.size() >= maxQueued) {
+      return Future.succeededFuture(overloaded(call, maxQueued + " decisions already wait for a place at Redis (rateLimit.maxQueued)"));
+    }
+    call.promise = Promise.promise();
+    call.queuedUntil = System.nanoTime() + queueWaitNanos;
+    queued.addLast(call);
+    return call.promise.future();
+  }
+
+  private Future<Decision> send(Call call) {
+    inFlight++;
     Future<Response> reply = gateway.eval(script(call), Arrays.asList(call.keys), args(call));
     if (!ownDeadlines) {
-      return reply.transform(ar -> Future.succeededFuture(ar.succeeded()
-        ? fromRedis(call, ar.result()) : fallback(call, ar.cause())));
+      return reply.transform(ar -> {
+        released();
+        return Future.succeededFuture(ar.succeeded() ? fromRedis(call, ar.result()) : failed(call, ar.cause()));
+      });
     }
-    call.promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
-    call.deadline = call.start + deadlineNanos;
-    pending.offer(call);
+    if (call.promise == null) {
+      call.promise = Promise.promise();
+    }
+    // From the moment Redis is asked: time spent waiting in the queue is the limiter's own, never
+    // a reason for the failure policy.
+    call.deadline = System.nanoTime() + deadlineNanos;
+    pending.addLast(call);
     reply.onComplete(call);
     return call.promise.future();
   }
 
-  /** Runs on the tick: answers the calls whose deadline passed with the failure policy. */
-  private void expire() {
+  /** A place at Redis came free: the next waiting calls take it, or the deny cache answers them. */
+  private void released() {
+    inFlight--;
+    Call next;
+    while (inFlight < maxInFlight && (next = queued.pollFirst()) != null) {
+      if (next.get()) {
+        continue;
+      }
+      if (denyCache != null && !denyCache.isEmpty()) {
+        Decision cached = fromDenyCache(next);
+        if (cached != null) {
+          next.set(true);
+          counters.denyCacheHit();
+          next.promise.complete(finish(cached));
+          continue;
+        }
+      }
+      Future<Decision> sent = send(next);
+      if (sent != next.promise.future()) {
+        sent.onComplete(next.promise);
+      }
+    }
+  }
+
+  /** Runs on the tick: rejects the calls that waited too long for a place, and answers the sent ones past their deadline. */
+  private void tick() {
     long now = System.nanoTime();
     Call head;
-    while ((head = pending.peek()) != null) {
+    while ((head = queued.peekFirst()) != null && head.queuedUntil - now <= 0) {
+      queued.pollFirst();
+      if (head.compareAndSet(false, true)) {
+        head.promise.complete(overloaded(head, "waited " + timeoutMs + " ms for a place at Redis (rateLimit.timeoutMs)"));
+      }
+    }
+    while ((head = pending.peekFirst()) != null) {
       if (head.get()) {
-        pending.poll();
+        pending.pollFirst();
         continue;
       }
       if (head.deadline - now > 0) {
         break;
       }
-      pending.poll();
+      pending.pollFirst();
       if (head.compareAndSet(false, true)) {
         head.promise.complete(fallback(head, new RedisTimeoutException(
           "rate limiter " + name + ": Redis did not answer within " + timeoutMs + " ms (rateLimit.timeoutMs)")));
       }
     }
+  }
+
+  /** A failed decision: the module's own back-pressure rejects, anything that means Redis cannot decide goes to the failure policy. */
+  private Decision failed(Call call, Throwable cause) {
+    if (cause instanceof RedisUnavailableException rue && rue.reason() == RedisUnavailableException.Reason.OVERLOADED) {
+      return overloaded(call, cause.getMessage());
+    }
+    return fallback(call, cause);
+  }
+
+  /** Rejects a call the limiter could not take to Redis in time although Redis may be healthy. */
+  private Decision overloaded(Call call, String why) {
+    long now = System.nanoTime();
+    if (lastOverloadLog == 0 || now - lastOverloadLog >= OVERLOAD_LOG_INTERVAL_NANOS) {
+      lastOverloadLog = now;
+      LOG.log(System.Logger.Level.WARNING, "rate limiter " + name + ": rejecting decisions without asking Redis, "
+        + "the limiter is saturated (" + why + "); not the failure policy: Redis may be healthy");
+    }
+    int n = call.keys.length;
+    Decision[] each = new Decision[n];
+    for (int i = 0; i < n; i++) {
+      Limit l = call.limits[i];
+      each[i] = new Decision(false, l.limit(), 0, OVERLOADED_RETRY_MS, OVERLOADED_RETRY_MS, l.windowMs(),
+        call.policies[i], Source.OVERLOADED, false, null, null);
+    }
+    return finish(combine(call, false, each, Source.OVERLOADED, null));
   }
 
   private Script script(Call call) {
@@ -670,7 +804,8 @@ public final class RateLimiterImpl implements RateLimiter {
       return new Decision(true, d.limit(), d.remaining(), d.resetMs(), d.retryAfterMs(), d.windowMs(), d.policy(),
         d.source(), true, d.limits(), d.failure());
     }
-    counters.count(d.source() == Source.FALLBACK ? Outcome.FALLBACK_REJECTED : Outcome.REJECTED);
+    counters.count(d.source() == Source.FALLBACK ? Outcome.FALLBACK_REJECTED
+      : d.source() == Source.OVERLOADED ? Outcome.OVERLOADED_REJECTED : Outcome.REJECTED);
     return d;
   }
 

@@ -24,19 +24,20 @@ public final class RequestChecks {
   /**
    * @param field the field name to report
    * @param key the key
-   * @throws InvalidRequestException when missing, empty or too long
+   * @throws InvalidRequestException when missing, empty, too long or holding control characters
    */
   public static void key(String field, String key) {
-    RequestText.check(field, key, MAX_KEY_LENGTH);
+    RequestText.checkPrintable(field, key, MAX_KEY_LENGTH);
   }
 
   /**
    * @param field the field name to report ({@code endpoint} or {@code service})
    * @param name an endpoint or service name
-   * @throws InvalidRequestException when missing, empty or longer than {@link RateLimits#MAX_NAME_LENGTH}
+   * @throws InvalidRequestException when missing, empty, longer than {@link RateLimits#MAX_NAME_LENGTH}
+   * or holding control characters
    */
   public static void name(String field, String name) {
-    RequestText.check(field, name, RateLimits.MAX_NAME_LENGTH);
+    RequestText.checkPrintable(field, name, RateLimits.MAX_NAME_LENGTH);
   }
 
   /**

@@ -12,24 +12,25 @@ class CacheKeysTest {
 
   @Test
   void layout() {
-    assertThat(keys.entryKey("users", "42")).isEqualTo("rk:users:42");
-    assertThat(keys.entryKey("users", "a:b")).isEqualTo("rk:users:a:b");
-    assertThat(keys.leaseKey("rk:users:42")).isEqualTo("rk::lease:users:42");
+    assertThat(keys.entryKey("users", "42")).isEqualTo("rk:c:users:42");
+    assertThat(keys.entryKey("users", "a:b")).isEqualTo("rk:c:users:a:b");
+    assertThat(keys.leaseKey("rk:c:users:42")).isEqualTo("rk:cl:users:42");
   }
 
   @Test
   void leaseKeysCannotBeEntriesOfAnyNamespace() {
-    // An entry key has a non-empty namespace right after the prefix; a lease key has an empty one.
-    assertThat(keys.leaseKey(keys.entryKey("lease", "x"))).isNotEqualTo(keys.entryKey("lease", "x"));
-    assertThat(keys.leaseKey("rk:a:b")).startsWith("rk::");
+    // Entries and leases are two families, each under its own segment after the prefix.
+    assertThat(keys.leaseKey(keys.entryKey("cl", "x"))).isEqualTo("rk:cl:cl:x").isNotEqualTo(keys.entryKey("cl", "x"));
+    assertThat(keys.entryKey("cl", "users:42")).isNotEqualTo(keys.leaseKey(keys.entryKey("users", "42")));
+    assertThat(keys.leaseKey("rk:c:a:b")).startsWith("rk:cl:");
   }
 
   @Test
   void patternsEscapeGlobCharacters() {
-    assertThat(keys.matchPattern("users")).isEqualTo("rk:users:*");
-    assertThat(keys.matchPattern("user*")).isEqualTo("rk:user\\*:*");
-    assertThat(keys.matchPattern("a[b")).isEqualTo("rk:a\\[b:*");
-    assertThat(keys.matchPattern("q?]\\")).isEqualTo("rk:q\\?\\]\\\\:*");
+    assertThat(keys.matchPattern("users")).isEqualTo("rk:c:users:*");
+    assertThat(keys.matchPattern("user*")).isEqualTo("rk:c:user\\*:*");
+    assertThat(keys.matchPattern("a[b")).isEqualTo("rk:c:a\\[b:*");
+    assertThat(keys.matchPattern("q?]\\")).isEqualTo("rk:c:q\\?\\]\\\\:*");
     assertThat(CacheKeys.escapeGlob("plain")).isSameAs("plain");
   }
 

@@ -1,0 +1,63 @@
+package dev.rediskit.impl;
+
+/**
+ * The families of keys the module writes to Redis, each under a segment of its own right after
+ * the key prefix: {@code <keyPrefix>:<segment>:...}. The segment is fixed by the code, never taken
+ * from a request, so no value of any public input (namespace, key, limiter key, service name,
+ * endpoint, token, IP) can produce a key of another family, or a glob that matches one: a cache
+ * namespace called {@code rl} lives at {@code <keyPrefix>:c:rl:...}, far from the limiter's state.
+ *
+ * <p>This enum is the one table of the layout; {@code docs/KEYS.md} is checked against it. A new
+ * family takes a segment no other family starts with.
+ *
+ * <p>Internal: shared by the module's packages; not part of the API.
+ */
+public enum KeyFamily {
+
+  /** Cache entries: {@code <keyPrefix>:c:<namespace>:<key>}. */
+  CACHE_ENTRY("c", "<keyPrefix>:c:<namespace>:<key>", "cache entries (value, header, TTL)"),
+  /** Leases that let one instance load a missing entry while the others wait: {@code <keyPrefix>:cl:<namespace>:<key>}. */
+  CACHE_LEASE("cl", "<keyPrefix>:cl:<namespace>:<key>", "get-or-load leases across instances (short TTL)"),
+  /** Rate-limiter state, GCRA: {@code <keyPrefix>:rl:g:<k|s|v>:...}. */
+  RATE_LIMIT_GCRA("rl:g", "<keyPrefix>:rl:g:k:<key>, …:rl:g:s:<service>, …:rl:g:v:{<endpoint>}:<t:<token hash (SHA-256)>|i:<ip>|e>",
+    "rate-limiter state of the GCRA algorithm (a TAT in the key's expiry or value)"),
+  /** Rate-limiter state, fixed window. */
+  RATE_LIMIT_FIXED("rl:f", "<keyPrefix>:rl:f:k:<key>, …:rl:f:s:<service>, …:rl:f:v:{<endpoint>}:…",
+    "rate-limiter state of the fixed-window algorithm (a counter per window)"),
+  /** Rate-limiter state, sliding window. */
+  RATE_LIMIT_SLIDING("rl:w", "<keyPrefix>:rl:w:k:<key>, …:rl:w:s:<service>, …:rl:w:v:{<endpoint>}:…",
+    "rate-limiter state of the sliding-window algorithm (this and the previous window's counters)");
+
+  private final String segment;
+  private final String layout;
+  private final String description;
+
+  KeyFamily(String segment, String layout, String description) {
+    this.segment = segment;
+    this.layout = layout;
+    this.description = description;
+  }
+
+  /** @return the fixed segment after the key prefix, e.g. {@code c} or {@code rl:g} */
+  public String segment() {
+    return segment;
+  }
+
+  /** @return the layout of the family's keys, for the documentation */
+  public String layout() {
+    return layout;
+  }
+
+  /** @return what the family's keys hold, for the documentation */
+  public String description() {
+    return description;
+  }
+
+  /**
+   * @param keyPrefix the module's validated key prefix
+   * @return {@code <keyPrefix>:<segment>:}, the start of every key of the family
+   */
+  public String start(String keyPrefix) {
+    return keyPrefix + ':' + segment + ':';
+  }
+}

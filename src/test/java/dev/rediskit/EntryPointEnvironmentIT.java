@@ -1,0 +1,90 @@
+package dev.rediskit;
+
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServer;
+import dev.rediskit.test.RespConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every entry point reads the environment: a child JVM whose only configuration is {@code REDIS_URL}
+ * deploys the verticle with {@code {}} (or calls {@code RedisKit.create} with default options), and
+ * its keys land on that server while a second server, standing where a wrong default or a stale
+ * configuration would point, sees no connection at all.
+ */
+@IntegrationTest
+class EntryPointEnvironmentIT {
+
+  static RedisServer target;
+  static RedisServer decoy;
+
+  @BeforeAll
+  static void start() {
+    target = RedisServer.start();
+    decoy = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    target.close();
+    decoy.close();
+  }
+
+  /** Asked on one connection kept open, so that asking adds no connection of its own. */
+  static long connectionsReceived(RespConnection connection) {
+    String info = (String) connection.call("INFO", "stats");
+    return info.lines().filter(l -> l.startsWith("total_connections_received:"))
+      .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"verticle", "create"})
+  void onlyRedisUrlInTheEnvironment(String entryPoint) throws Exception {
+    try (RespConnection decoyConnection = decoy.connect()) {
+      run(entryPoint, decoyConnection);
+    }
+  }
+
+  void run(String entryPoint, RespConnection decoyConnection) throws Exception {
+    long decoyBefore = connectionsReceived(decoyConnection);
+    Path log = Files.createTempFile("entry-point-" + entryPoint, ".log");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", System.getProperty("java.class.path"), EntryPointChild.class.getName(), entryPoint)
+      .redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    // Nothing of the test JVM's environment: only what a container would set.
+    env.clear();
+    env.put("REDIS_URL", target.uri());
+    Process child = pb.start();
+    try {
+      // A JVM start, a connect and two commands: seconds; 120 s only bounds a stuck child on a loaded machine.
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    String out = Files.readString(log);
+    assertThat(child.exitValue()).as(out).isZero();
+    assertThat(out).contains(EntryPointChild.DONE);
+    String key = entryPoint.equals("verticle") ? "from-verticle" : "from-create";
+    assertThat(target.command("EXISTS", "rediskit:c:envtest:" + key)).as(out).isEqualTo(1L);
+    assertThat(target.command("EXISTS", "rediskit:rl:g:k:envtest-" + entryPoint)).as(out).isEqualTo(1L);
+    assertThat(connectionsReceived(decoyConnection)).as("connections to the other server").isEqualTo(decoyBefore);
+    // The start-up line names the server, the topology, the source and the server version.
+    String version = target.info("server").get("redis_version");
+    assertThat(out).contains("connected to Redis at " + target.uri() + " (STANDALONE, endpoints from env REDIS_URL)")
+      .contains("server version " + version)
+      .doesNotContain("no Redis endpoint configured");
+    Files.deleteIfExists(log);
+  }
+
+}
