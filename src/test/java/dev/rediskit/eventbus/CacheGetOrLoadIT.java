@@ -48,7 +48,6 @@ import java.util.stream.Stream;
 import static dev.rediskit.test.Futures.await;
 import static dev.rediskit.test.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
