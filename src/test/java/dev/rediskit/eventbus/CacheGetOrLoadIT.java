@@ -322,6 +322,28 @@ class CacheGetOrLoadIT {
     assertThat(((Number) await(square.apply(12L))).longValue()).as("still cached").isEqualTo(144);
   }
 
+  /** A memoized function's argument of a type of its own: it travels as JSON and is mapped back. */
+  public static class Query {
+    public String name;
+    public int page;
+  }
+
+  @Test
+  void memoizeMapsAnArgumentOfItsOwnTypeBackBeforeTheFunctionRuns() {
+    AtomicReference<Object> seen = new AtomicReference<>();
+    CacheClient.Memoized<Query> search = client.memoize("plain", (Query q) -> {
+      seen.set(q);
+      return Future.succeededFuture(new JsonArray().add(q.name + "#" + q.page));
+    }, q -> "search:" + q.name + ":" + q.page, null);
+    Query q = new Query();
+    q.name = "ada";
+    q.page = 2;
+    assertThat(await(search.apply(q))).isEqualTo(new JsonArray().add("ada#2"));
+    assertThat(seen.get()).isInstanceOf(Query.class).isNotSameAs(q);
+    assertThat(((Query) seen.get()).page).isEqualTo(2);
+    await(search.unregister());
+  }
+
   @Test
   void aLoaderPrefixCoveringTheModulesOwnAddressesStopsTheConsumersFromStarting() {
     RedisGateway other = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.uri())
