@@ -27,10 +27,13 @@ import java.util.function.Function;
  */
 public interface RedisGateway {
 
+  /** The name of a gateway created without one. */
+  String DEFAULT_NAME = "default";
+
   /**
-   * Creates a gateway bound to the current context (or a new one when called outside a context)
-   * and starts connecting. Use {@link #ready()} to wait for the first connection. The options are
-   * validated first.
+   * Creates a gateway named {@value #DEFAULT_NAME} bound to the current context (or a new one when
+   * called outside a context) and starts connecting. Use {@link #ready()} to wait for the first
+   * connection. The options are validated first.
    *
    * @param vertx the Vert.x instance
    * @param options the settings (copied)
@@ -39,6 +42,26 @@ public interface RedisGateway {
    */
   static RedisGateway create(Vertx vertx, RedisKitOptions options) {
     return new RedisGatewayImpl(vertx, options);
+  }
+
+  /**
+   * Like {@link #create(Vertx, RedisKitOptions)}, with a name that the gateway's log lines carry,
+   * so that an application with several gateways (one per verticle instance, or one per Redis
+   * deployment) can tell whose breaker opened or whose connection was lost.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the settings (copied)
+   * @param name the gateway's name in its log lines; not blank
+   * @return the gateway
+   * @throws dev.rediskit.InvalidRequestException listing every invalid setting, or when the name is blank
+   */
+  static RedisGateway create(Vertx vertx, RedisKitOptions options, String name) {
+    return new RedisGatewayImpl(vertx, options, name);
+  }
+
+  /** @return the name the gateway's log lines carry ({@value #DEFAULT_NAME} unless one was given) */
+  default String name() {
+    return DEFAULT_NAME;
   }
 
   /**

@@ -37,11 +37,11 @@ public record Components(RedisGateway gateway, RedisCache cache, RateLimiter rat
    *
    * @param vertx the Vert.x instance
    * @param options validated settings
-   * @param metricsName the name the meters are tagged with (one per gateway)
+   * @param metricsName the name the meters are tagged with and the gateway's log lines carry (one per gateway)
    * @return the started components
    */
   public static Future<Components> start(Vertx vertx, RedisKitOptions options, String metricsName) {
-    RedisGateway gateway = RedisGateway.create(vertx, options);
+    RedisGateway gateway = RedisGateway.create(vertx, options, metricsName);
     return gateway.ready()
       .recover(err -> gateway.close().transform(v -> Future.failedFuture(new RedisUnavailableException(
         err instanceof RedisUnavailableException rue ? rue.reason() : RedisUnavailableException.Reason.DISCONNECTED,

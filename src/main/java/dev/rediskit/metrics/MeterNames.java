@@ -49,7 +49,10 @@ public final class MeterNames {
 
   /** {@value} outcome: a reply other than an error. */
   public static final String OUTCOME_SUCCESS = "success";
-  /** {@value} outcome and error kind: Redis answered with an error reply. */
+  /**
+   * {@value} outcome and error kind: Redis answered with an error reply. Not a {@code NOSCRIPT} that
+   * the gateway recovers from by sending the script's source: that call counts as the EVAL it sent.
+   */
   public static final String OUTCOME_REDIS_ERROR = "redis_error";
   /** {@value} outcome and error kind: no reply within the command timeout. */
   public static final String OUTCOME_TIMEOUT = "timeout";
@@ -232,10 +235,12 @@ public final class MeterNames {
   /** Every meter, gateway first, then health, cache and rate limiting. */
   public static final List<Meter> METERS = List.of(
     meter(COMMANDS, Type.TIMER, "seconds", Group.GATEWAY,
-      "Every gateway command: latency from call to completion, and its count. Buckets for latency quantiles.",
+      "Every gateway command: latency from call to completion, and its count. Buckets for latency quantiles. "
+        + "An EVALSHA answered NOSCRIPT, which the gateway sends again as EVAL, counts as that EVAL only.",
       TAG_GATEWAY, TAG_COMMAND, TAG_OUTCOME),
     meter(COMMAND_ERRORS, Type.COUNTER, null, Group.GATEWAY,
-      "Commands that failed, by kind of failure.", TAG_GATEWAY, TAG_KIND),
+      "Commands that failed, by kind of failure: a lost connection is `connection` on every path (batches and "
+        + "dedicated connections too), only a reply from Redis is `redis_error`.", TAG_GATEWAY, TAG_KIND),
     meter(COMMANDS_PENDING, Type.GAUGE, null, Group.GATEWAY,
       "Commands queued or in flight now; maxPendingCommands is where new ones start failing fast.", TAG_GATEWAY),
     meter(CONNECTION_STATE, Type.GAUGE, null, Group.GATEWAY,
@@ -244,7 +249,9 @@ public final class MeterNames {
     meter(CONNECTION_RECONNECTS, Type.FUNCTION_COUNTER, null, Group.GATEWAY,
       "Times the connection was re-established after a loss.", TAG_GATEWAY),
     meter(BREAKER_STATE, Type.GAUGE, null, Group.GATEWAY,
-      "Circuit breaker state: 0 closed, 1 half-open, 2 open.", TAG_GATEWAY),
+      "Circuit breaker state: 0 closed, 1 half-open, 2 open. Failed connection attempts count as failures and the "
+        + "gateway sends the trial call itself, so an idle gateway's breaker opens during an outage and closes after it.",
+      TAG_GATEWAY),
     meter(BREAKER_FAILURES, Type.GAUGE, null, Group.GATEWAY,
       "Consecutive failures the breaker counts now; it opens at breakerMaxFailures.", TAG_GATEWAY),
     meter(BREAKER_TRANSITIONS, Type.COUNTER, null, Group.GATEWAY,
@@ -288,7 +295,8 @@ public final class MeterNames {
       + "` unless chosen", "Which gateway (one per Redis deployment the application talks to)."),
     new TagKey(TAG_COMMAND, "upper-case Redis command names (`GET`, `EVALSHA`...), `BATCH`, `breaker`, `OTHER`",
       "The command; `BATCH` for a pipelined batch, `breaker` for a call the open breaker refused before a command was "
-        + "chosen, `OTHER` for any name beyond the first 256 a gateway has seen (a guard against unbounded series)."),
+        + "chosen, `OTHER` for any name beyond the first 256 a gateway has seen (a guard against unbounded series). The "
+        + "trial call a gateway sends itself when its breaker half-opens is a `PING`."),
     new TagKey(TAG_OUTCOME, "commands: `" + OUTCOME_SUCCESS + "`, `" + OUTCOME_REDIS_ERROR + "`, `" + OUTCOME_TIMEOUT + "`, `"
       + OUTCOME_CONNECTION + "`, `" + OUTCOME_REJECTED + "`; rate limiting: `" + DECISION_ALLOWED + "`, `" + DECISION_REJECTED
       + "`, `" + DECISION_SHADOW_REJECTED + "`, `" + DECISION_FALLBACK_ALLOWED + "`, `" + DECISION_FALLBACK_REJECTED + "`, `" + DECISION_OVERLOADED_REJECTED + "`",

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Keeps {@code docs/METRICS.md} equal to what {@link MeterNames} says, with the Prometheus series
  * names taken from a real Micrometer Prometheus registry rather than written by hand; and checks
- * that the shipped Grafana dashboard and alert rules only use series that exist. Regenerate the
+ * that the shipped Grafana dashboard, alert rules and their tests only use series that exist. Regenerate the
  * document after changing a meter with {@value #REGENERATE_COMMAND}.
  */
 class MetricsDocTest {
@@ -39,6 +39,7 @@ class MetricsDocTest {
   static final Path DOC = Path.of("docs", "METRICS.md");
   static final Path DASHBOARD = Path.of("examples", "grafana", "rediskit-dashboard.json");
   static final Path ALERTS = Path.of("examples", "prometheus", "rediskit-alerts.yml");
+  static final Path ALERT_TESTS = Path.of("examples", "prometheus", "rediskit-alerts.test.yml");
   static final String REGENERATE_COMMAND = "mvn -q test -Dtest=MetricsDocTest -DregenerateDocs=true";
 
   @Test
@@ -62,7 +63,7 @@ class MetricsDocTest {
   @Test
   void dashboardAndAlertsUseOnlyDocumentedSeries() throws IOException {
     Set<String> documented = MeterNames.METERS.stream().flatMap(m -> prometheusSeries(m).stream()).collect(Collectors.toSet());
-    for (Path file : List.of(DASHBOARD, ALERTS)) {
+    for (Path file : List.of(DASHBOARD, ALERTS, ALERT_TESTS)) {
       String text = Files.readString(file, StandardCharsets.UTF_8);
       Set<String> used = new TreeSet<>();
       Matcher m = Pattern.compile("rediskit_[a-z_]+").matcher(text);
@@ -131,7 +132,9 @@ class MetricsDocTest {
       .append(" seconds.\n\n");
     md.append("Ready-made: a Grafana dashboard, `").append(DASHBOARD.toString().replace('\\', '/'))
       .append("`, and Prometheus alert rules,\n`").append(ALERTS.toString().replace('\\', '/'))
-      .append("` (breaker open, Redis down, cache hit ratio collapse, rate-limit rejection spike).\n\n");
+      .append("` (breaker not closed, Redis down, cache hit ratio collapse, rate-limit rejection spike), with promtool\n")
+      .append("unit tests in `").append(ALERT_TESTS.toString().replace('\\', '/'))
+      .append("` on series scraped during real outages (CI runs them).\n\n");
 
     md.append("## Meters\n");
     for (MeterNames.Group group : MeterNames.Group.values()) {

@@ -1,5 +1,6 @@
 package dev.rediskit.client.impl;
 
+import dev.rediskit.InvalidRequestException;
 import dev.rediskit.RedisCommandException;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.RedisTimeoutException;
@@ -33,6 +34,7 @@ import io.vertx.redis.client.impl.PooledRedisConnection;
 import io.vertx.redis.client.impl.RedisConnectionInternal;
 import io.vertx.redis.client.impl.types.ErrorType;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -59,6 +61,7 @@ public class RedisGatewayImpl implements RedisGateway {
 
   private final Vertx vertx;
   private final ContextInternal context;
+  private final String name;
   private final RedisKitOptions options;
   private final RedisOptions redisOptions;
   private final Redis client;
@@ -91,17 +94,35 @@ public class RedisGatewayImpl implements RedisGateway {
   private volatile String lastError;
   private volatile CircuitBreakerState breakerState = CircuitBreakerState.CLOSED;
   private int unreportedFailures;
+  /** What the latest failure told to the breaker was, for the log line when it opens. */
+  private String lastFailure;
   private CommandObserver observer;
   /** Closes the gateway when Vert.x closes, before its client goes: no reconnect attempt against a closed client. */
   private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(completion);
 
   /**
-   * Validates the options, builds the client and starts connecting on the current context.
+   * Validates the options, builds the client and starts connecting on the current context, under
+   * the name {@value RedisGateway#DEFAULT_NAME}.
    *
    * @param vertx the Vert.x instance
    * @param options the settings
    */
   public RedisGatewayImpl(Vertx vertx, RedisKitOptions options) {
+    this(vertx, options, DEFAULT_NAME);
+  }
+
+  /**
+   * Validates the options and the name, builds the client and starts connecting on the current context.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the settings
+   * @param name the name the gateway's log lines carry
+   */
+  public RedisGatewayImpl(Vertx vertx, RedisKitOptions options, String name) {
+    if (name == null || name.isBlank()) {
+      throw new InvalidRequestException("name", "must not be blank, was " + (name == null ? "null" : "\"" + name + "\""));
+    }
+    this.name = name;
     this.options = new RedisKitOptions(options).validate();
     this.vertx = vertx;
     this.context = (ContextInternal) vertx.getOrCreateContext();
@@ -130,7 +151,7 @@ public class RedisGatewayImpl implements RedisGateway {
     ((VertxInternal) vertx).addCloseHook(closeHook);
     String unconfigured = defaultEndpointWarning(this.options);
     if (unconfigured != null) {
-      LOG.log(System.Logger.Level.WARNING, unconfigured);
+      log(System.Logger.Level.WARNING, unconfigured);
     }
     context.runOnContext(v -> connect());
   }
@@ -239,10 +260,21 @@ public class RedisGatewayImpl implements RedisGateway {
     }
     ContextInternal caller = (ContextInternal) vertx.getOrCreateContext();
     Promise<T> result = caller.promise();
-    long timer = vertx.setTimer(options.getCommandTimeoutMs(), id -> result.tryFail(
-      new RedisTimeoutException("dedicated connection work did not complete within " + options.getCommandTimeoutMs() + " ms")));
+    long timer = vertx.setTimer(options.getCommandTimeoutMs(), id -> {
+      String late = "dedicated connection work did not complete within " + options.getCommandTimeoutMs() + " ms";
+      if (result.tryFail(new RedisTimeoutException(late))) {
+        reportFailureFromAnyThread(late);
+      }
+    });
     source.connect()
-      .recover(err -> Future.failedFuture(mapConnectFailure(err)))
+      .recover(err -> {
+        RedisUnavailableException mapped = mapConnectFailure(err);
+        // A full pool wait queue is this application's own back-pressure, not Redis failing.
+        if (!(err instanceof io.vertx.core.http.ConnectionPoolTooBusyException)) {
+          reportFailureFromAnyThread(mapped.getMessage());
+        }
+        return Future.failedFuture(mapped);
+      })
       .compose(conn -> {
         Future<T> f;
         try {
@@ -266,7 +298,10 @@ public class RedisGatewayImpl implements RedisGateway {
         if (ar.succeeded()) {
           result.tryComplete(ar.result());
         } else {
-          result.tryFail(mapFailure(ar.cause()));
+          Throwable mapped = mapFailure(ar.cause());
+          if (result.tryFail(mapped) && isConnectionFailure(ar.cause())) {
+            reportFailureFromAnyThread(mapped.getMessage());
+          }
         }
       });
     return result.future();
@@ -280,6 +315,11 @@ public class RedisGatewayImpl implements RedisGateway {
   @Override
   public io.vertx.core.Context context() {
     return context;
+  }
+
+  @Override
+  public String name() {
+    return name;
   }
 
   @Override
@@ -383,7 +423,7 @@ public class RedisGatewayImpl implements RedisGateway {
         RedisUnavailableException down = authFailed
           ? new RedisUnavailableException(Reason.AUTHENTICATION, "Redis refused the credentials: " + lastError, null)
           : new RedisUnavailableException(Reason.DISCONNECTED, "not connected to Redis: " + lastError, null);
-        reportFailure();
+        reportFailure(down.getMessage());
         return reject(p, down);
       default:
         return reject(p, new RedisUnavailableException(Reason.CLOSED, "the Redis gateway was closed", null));
@@ -455,30 +495,31 @@ public class RedisGatewayImpl implements RedisGateway {
       }
       Throwable cause = ar.cause();
       if (cause instanceof ErrorType err && !isClientSideError(err)) {
-        // An error reply: the connection works, so the breaker is not told.
-        if (observer != null) {
-          notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
-        }
         if (script != null && err.is("NOSCRIPT")) {
           // EVAL runs the script and caches it on that node, so the next EVALSHA hits. Its deadline
           // starts now: the EVALSHA's round trip is not held against it.
           // A refusal (gateway closed meanwhile) comes back as a failed future, not through the promise.
+          // Not an error for the caller nor for the metrics: the EVAL it becomes is observed instead.
           submit(new Pending<>(scriptRequest(Command.EVAL, script.script().source(), script.keys(), script.args()),
             System.nanoTime(), null, promise)).onFailure(promise::tryFail);
           return;
+        }
+        // An error reply: the connection works, so the breaker is not told.
+        if (observer != null) {
+          notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
         }
         promise.fail(new RedisCommandException(commandName() + ": " + err.getMessage(), err));
         return;
       }
       fail(new RedisUnavailableException(Reason.CONNECTION_LOST,
         commandName() + ": connection to Redis lost while the command was in flight (it may or may not have run): "
-          + cause.getMessage(), cause), Outcome.CONNECTION);
+          + firstLine(cause), cause), Outcome.CONNECTION);
     }
 
     void fail(Throwable t, Outcome outcome) {
       done = true;
       if (outcome != Outcome.REJECTED) {
-        reportFailure();
+        reportFailure(t.getMessage());
       }
       notifyObserver(commandName(), outcome, System.nanoTime() - start);
       promise.tryFail(t);
@@ -558,9 +599,63 @@ public class RedisGatewayImpl implements RedisGateway {
   /**
    * The client reports a closed connection and protocol trouble as error values too; those are
    * connection failures, not replies from Redis.
+   *
+   * <p>A batch folds the failures of its commands into one error value, a line per failed command:
+   * {@code "ERR [<index>] " + failure.toString()} (vertx-redis-client 5.0's
+   * {@code RedisStandaloneConnection.doBatch}). For an error reply that is the reply itself
+   * ({@code WRONGTYPE ...}); for a lost connection it is the client's {@code CONNECTION_CLOSED}
+   * value, or the exception the socket failed with, whose {@code toString()} starts with its class
+   * name ({@code java.net.SocketException: Connection reset}). Redis error replies start with an
+   * upper-case code and never with a qualified Java class name, so the two can be told apart.
    */
   private static boolean isClientSideError(ErrorType err) {
-    return err.is("CONNECTION_CLOSED") || err.is("ILLEGAL_STATE");
+    String message = err.getMessage();
+    if (message == null) {
+      return false;
+    }
+    if (isClientFailure(message)) {
+      return true;
+    }
+    if (!message.startsWith(BATCH_LINE)) {
+      return false;
+    }
+    for (String line : message.split("\\R")) {
+      int end = line.indexOf("] ");
+      if (line.startsWith(BATCH_LINE) && end > 0) {
+        String failure = line.substring(end + 2);
+        if (isClientFailure(failure) || JAVA_EXCEPTION.matcher(failure).lookingAt()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The client's own error values: exactly {@code CONNECTION_CLOSED} (a script may well reply with
+   * a message that merely starts with it), and the parser's {@code ILLEGAL_STATE ...}, after which
+   * the client fails the connection.
+   */
+  private static boolean isClientFailure(String message) {
+    return message.equals("CONNECTION_CLOSED") || message.startsWith("ILLEGAL_STATE ");
+  }
+
+  /** How each line of a batch's folded failure starts. */
+  private static final String BATCH_LINE = "ERR [";
+  /** A {@code Throwable.toString()}: a qualified class name, alone or followed by ": " and the message. */
+  private static final java.util.regex.Pattern JAVA_EXCEPTION =
+    java.util.regex.Pattern.compile("(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?::|$)");
+
+  /**
+   * What broke the connection, from a failure: for a batch, the first command's failure without the
+   * client's {@code ERR [<index>]} frame (the other lines repeat it for each command).
+   */
+  private static String firstLine(Throwable cause) {
+    String m = String.valueOf(cause.getMessage());
+    int eol = m.indexOf('\n');
+    String line = eol < 0 ? m : m.substring(0, eol).stripTrailing();
+    int end = line.indexOf("] ");
+    return cause instanceof ErrorType && line.startsWith(BATCH_LINE) && end > 0 ? line.substring(end + 2) : line;
   }
 
   // ---------------------------------------------------------------- deadlines
@@ -582,8 +677,7 @@ public class RedisGatewayImpl implements RedisGateway {
       // Nothing came back for a whole timeout although commands were sent: the connection is
       // stalled (e.g. a network black hole). Pipelined replies can't overtake a stuck one, so
       // drop the connection and make a new one.
-      lastError = "no reply from Redis for " + options.getCommandTimeoutMs() + " ms; reconnecting";
-      LOG.log(System.Logger.Level.WARNING, lastError);
+      lastError = "no reply from Redis for " + options.getCommandTimeoutMs() + " ms";
       RedisConnection c = connection;
       connectionLost(c, new RedisUnavailableException(Reason.CONNECTION_LOST, lastError, null));
       forceClose(c);
@@ -655,6 +749,7 @@ public class RedisGatewayImpl implements RedisGateway {
   }
 
   private void connected(RedisConnection conn) {
+    int failedAttempts = consecutiveConnectFailures;
     connection = conn;
     sender = sender(conn);
     state = ConnectionState.CONNECTED;
@@ -668,7 +763,8 @@ public class RedisGatewayImpl implements RedisGateway {
       ready.complete(this);
     } else {
       reconnects++;
-      LOG.log(System.Logger.Level.INFO, "reconnected to Redis");
+      log(System.Logger.Level.INFO, "reconnected to Redis"
+        + (failedAttempts > 0 ? " after " + failedAttempts + " failed attempts" : ""));
     }
     Pending<?> p;
     while ((p = waiting.pollFirst()) != null) {
@@ -701,7 +797,7 @@ public class RedisGatewayImpl implements RedisGateway {
       + ", endpoints from " + options.endpointsSource() + ")";
     conn.send(Request.cmd(Command.INFO).arg("server")).onComplete(ar -> {
       String version = ar.succeeded() && ar.result() != null ? infoField(ar.result().toString(), "redis_version") : null;
-      LOG.log(System.Logger.Level.INFO, "connected to Redis at " + where + ", server version "
+      log(System.Logger.Level.INFO, "connected to Redis at " + where + ", server version "
         + (version != null ? version : "unknown (" + (ar.failed() ? ar.cause().getMessage() : "no INFO reply") + ")"));
     });
   }
@@ -738,12 +834,15 @@ public class RedisGatewayImpl implements RedisGateway {
     lastError = mapped.getMessage();
     state = ConnectionState.DISCONNECTED;
     failAll(waiting, mapped, Outcome.CONNECTION);
+    // Told to the breaker like a failed command: an idle gateway has no commands to fail, and its
+    // breaker (the state health checks and alerts read) must still open while Redis is down.
+    reportFailure(lastError);
     ready.tryFail(mapped);
     // A refused password will not get better by itself: retry slowly, not in a storm.
     long delay = authFailed ? options.getReconnectMaxDelayMs() : reconnectDelayMs;
     reconnectDelayMs = Math.min(options.getReconnectMaxDelayMs(), reconnectDelayMs * 2);
     // Loud once per outage, quiet for the retries that follow.
-    LOG.log(consecutiveConnectFailures++ == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+    log(consecutiveConnectFailures++ == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
       "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
     reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> connect()));
   }
@@ -770,6 +869,9 @@ public class RedisGatewayImpl implements RedisGateway {
       return;
     }
     lastError = cause.getMessage();
+    if (!rebuilding) {
+      log(System.Logger.Level.WARNING, "link to a cluster node lost (" + lastError + "); rebuilding the cluster connection");
+    }
     rebuildCluster(conn);
   }
 
@@ -805,7 +907,7 @@ public class RedisGatewayImpl implements RedisGateway {
       watch(fresh);
       reconnects++;
       reconnectDelayMs = INITIAL_RECONNECT_DELAY_MS;
-      LOG.log(System.Logger.Level.INFO, "cluster connection rebuilt");
+      log(System.Logger.Level.INFO, "cluster connection rebuilt");
       // Commands still in flight on the old connection complete there; it goes back to the pool.
       old.close();
     }));
@@ -816,7 +918,7 @@ public class RedisGatewayImpl implements RedisGateway {
     lastError = error;
     long delay = reconnectDelayMs;
     reconnectDelayMs = Math.min(options.getReconnectMaxDelayMs(), reconnectDelayMs * 2);
-    LOG.log(System.Logger.Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
+    log(System.Logger.Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
     reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> rebuildCluster(old)));
   }
 
@@ -828,6 +930,7 @@ public class RedisGatewayImpl implements RedisGateway {
     sender = null;
     rebuilding = false;
     lastError = cause.getMessage();
+    log(System.Logger.Level.WARNING, "connection to Redis lost (" + lastError + "); reconnecting");
     failAll(inflight, cause, Outcome.CONNECTION);
     // Reconnect at once: most drops are one-off, and commands wait in `waiting` meanwhile.
     connect();
@@ -852,10 +955,27 @@ public class RedisGatewayImpl implements RedisGateway {
     if (cause instanceof dev.rediskit.RedisKitException) {
       return cause;
     }
-    if (cause instanceof ErrorType err) {
+    if (cause instanceof ErrorType err && !isClientSideError(err)) {
       return new RedisCommandException(err.getMessage(), err);
     }
     return new RedisUnavailableException(Reason.CONNECTION_LOST, String.valueOf(cause.getMessage()), cause);
+  }
+
+  /**
+   * Whether a failure of dedicated work is the connection failing (reset, closed, broken pipe), as
+   * opposed to an error reply or a failure of the work's own making.
+   */
+  private static boolean isConnectionFailure(Throwable cause) {
+    if (cause instanceof ErrorType err) {
+      return isClientSideError(err);
+    }
+    for (Throwable t = cause; t != null && !(t instanceof dev.rediskit.RedisKitException); t = t.getCause()) {
+      // The client's own words when a command is written on a connection it already saw close.
+      if (t instanceof IOException || "Connection is closed".equals(t.getMessage())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void forceClose(RedisConnection conn) {
@@ -873,31 +993,90 @@ public class RedisGatewayImpl implements RedisGateway {
   // ---------------------------------------------------------------- breaker
 
   private void breakerChanged(CircuitBreakerState s) {
+    CircuitBreakerState previous = breakerState;
+    if (s == previous) {
+      return;
+    }
     breakerState = s;
+    logBreaker(previous, s);
     CommandObserver o = observer;
     if (o != null) {
       context.runOnContext(v -> o.onBreakerState(s));
     }
     if (s == CircuitBreakerState.HALF_OPEN) {
-      // Don't let the trial call wait for the back-off timer: try to connect now.
-      context.runOnContext(v -> {
-        if (state == ConnectionState.DISCONNECTED && !authFailed) {
-          if (reconnectTimer != -1) {
-            vertx.cancelTimer(reconnectTimer);
-          }
-          connect();
-        }
-      });
+      context.runOnContext(v -> trial());
     }
   }
 
-  private void reportFailure() {
+  /**
+   * Tries Redis as soon as the breaker half-opens, with a PING through the normal path, instead of
+   * waiting for a caller: an idle gateway would otherwise stay half-open through an outage and after
+   * it, and its breaker state (what health checks, the gauge and the alerts read) would say nothing
+   * true. The PING is the breaker's trial call unless a caller's call got there first; its outcome
+   * closes or reopens the breaker, so it needs no handling here.
+   */
+  private void trial() {
+    if (state == ConnectionState.CLOSED || breakerState != CircuitBreakerState.HALF_OPEN) {
+      return;
+    }
+    // Don't let the trial call wait for the back-off timer: try to connect now.
+    if (state == ConnectionState.DISCONNECTED && !authFailed) {
+      if (reconnectTimer != -1) {
+        vertx.cancelTimer(reconnectTimer);
+      }
+      connect();
+    }
+    send(Request.cmd(Command.PING)).onFailure(err -> { });
+  }
+
+  /**
+   * One line per transition. A long outage repeats open, half-open, open every reset timeout, so
+   * only the first opening is a warning and the repeats are debug; closing again is info.
+   */
+  private void logBreaker(CircuitBreakerState from, CircuitBreakerState to) {
+    switch (to) {
+      case OPEN -> {
+        if (from == CircuitBreakerState.CLOSED) {
+          log(System.Logger.Level.WARNING, "circuit breaker OPEN after " + breaker.failureCount() + " failures (last: "
+            + lastFailure + "); calls fail fast for " + options.getBreakerResetTimeoutMs() + " ms, then one trial call");
+        } else {
+          log(System.Logger.Level.DEBUG, "circuit breaker OPEN again, the trial call failed (" + lastFailure
+            + "); next trial in " + options.getBreakerResetTimeoutMs() + " ms");
+        }
+      }
+      case HALF_OPEN -> log(System.Logger.Level.DEBUG, "circuit breaker HALF_OPEN: trying Redis with one call");
+      case CLOSED -> log(System.Logger.Level.INFO, "circuit breaker CLOSED: Redis answers again");
+    }
+  }
+
+  private void log(System.Logger.Level level, String message) {
+    if (LOG.isLoggable(level)) {
+      LOG.log(level, "Redis gateway \"" + name + "\": " + message);
+    }
+  }
+
+  /**
+   * Tells the breaker about a failure, on the owning event loop.
+   *
+   * @param why the failure, for the log line when the breaker opens
+   */
+  private void reportFailure(String why) {
+    lastFailure = why;
     if (breakerState != CircuitBreakerState.CLOSED) {
       // While open the breaker counts nothing; while half-open the trial call reports itself.
       return;
     }
     unreportedFailures++;
     breaker.<Void>execute(p -> p.fail("Redis failure")).onFailure(err -> { });
+  }
+
+  /** For failures seen off the owning event loop (dedicated connections run on the caller's context). */
+  private void reportFailureFromAnyThread(String why) {
+    context.runOnContext(v -> {
+      if (state != ConnectionState.CLOSED) {
+        reportFailure(why);
+      }
+    });
   }
 
   private void reportSuccess() {

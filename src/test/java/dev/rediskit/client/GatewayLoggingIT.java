@@ -1,0 +1,140 @@
+package dev.rediskit.client;
+
+import dev.rediskit.InvalidRequestException;
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.test.Await;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServer;
+import dev.rediskit.test.RedisServers;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static dev.rediskit.test.Futures.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The gateway logs (through {@code System.Logger}, which is java.util.logging here) one line per
+ * breaker transition and per connection loss and reconnection, each naming the gateway, so that
+ * an outage can be followed in the logs of an application with several gateways.
+ */
+@IntegrationTest
+class GatewayLoggingIT {
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  private final Logger logger = Logger.getLogger(RedisGateway.class.getName());
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
+  private Level levelBefore;
+
+  @BeforeEach
+  void captureLogs() {
+    levelBefore = logger.getLevel();
+    logger.setLevel(Level.ALL);
+    logger.addHandler(capture);
+  }
+
+  @AfterEach
+  void releaseLogs() {
+    logger.removeHandler(capture);
+    logger.setLevel(levelBefore);
+  }
+
+  @Test
+  void breakerTransitionsAndReconnectsAreLoggedOnceEachWithTheGatewaysName(Vertx vertx, RedisServer server) {
+    RedisGateway gw = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+      .setBreakerMaxFailures(3).setBreakerResetTimeoutMs(300).setReconnectMaxDelayMs(100), "orders").ready());
+    assertThat(gw.name()).isEqualTo("orders");
+    Map<CircuitBreakerState, AtomicInteger> transitions = new ConcurrentHashMap<>();
+    gw.observer(new CommandObserver() {
+      @Override
+      public void onCommand(String command, Outcome outcome, long nanos) {
+      }
+
+      @Override
+      public void onBreakerState(CircuitBreakerState state) {
+        transitions.computeIfAbsent(state, s -> new AtomicInteger()).incrementAndGet();
+      }
+    });
+    try {
+      server.kill();
+      // At a 300 ms reset timeout, a few failed trials follow each other within seconds; 30 s is for a loaded machine.
+      Await.until(() -> count(transitions, CircuitBreakerState.HALF_OPEN) >= 2, Duration.ofSeconds(30),
+        () -> "failed trials while Redis is down; gateway " + gw.status().toJson().encode());
+      server.restart();
+      Await.until(() -> gw.status().breakerState() == CircuitBreakerState.CLOSED && count(transitions, CircuitBreakerState.CLOSED) == 1,
+        Duration.ofSeconds(30), () -> "the breaker to close; gateway " + gw.status().toJson().encode());
+    } finally {
+      await(gw.close());
+    }
+
+    List<String> lines = records.stream().map(LogRecord::getMessage).toList();
+    assertThat(lines).as("every line names the gateway").isNotEmpty().allMatch(l -> l.startsWith("Redis gateway \"orders\": "), "names the gateway");
+    for (CircuitBreakerState s : CircuitBreakerState.values()) {
+      assertThat(lines.stream().filter(l -> l.contains("circuit breaker " + s.name())).count())
+        .as("lines for transitions to " + s + " in " + lines).isEqualTo(count(transitions, s));
+    }
+    assertThat(records.stream().filter(r -> r.getMessage().contains("circuit breaker OPEN after")).toList())
+      .as("the first opening is a warning").singleElement()
+      .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));
+    assertThat(lines.stream().filter(l -> l.contains("connection to Redis lost")).count()).as("losses in " + lines).isEqualTo(1);
+    assertThat(lines.stream().filter(l -> l.contains("reconnected to Redis")).count()).as("reconnections in " + lines)
+      .isEqualTo(gw.status().reconnects()).isEqualTo(1);
+  }
+
+  @Test
+  void aBlankNameIsRefused(Vertx vertx) {
+    assertThatThrownBy(() -> RedisGateway.create(vertx, new RedisKitOptions(), " "))
+      .isInstanceOf(InvalidRequestException.class).hasMessage("name: must not be blank, was \" \"");
+  }
+
+  @Test
+  void anUnnamedGatewayLogsAsDefault(Vertx vertx, RedisServer server) {
+    RedisGateway gw = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+      .setReconnectMaxDelayMs(100)).ready());
+    try {
+      assertThat(gw.name()).isEqualTo(RedisGateway.DEFAULT_NAME);
+      server.kill();
+      Await.until(() -> records.stream().anyMatch(r -> r.getMessage().contains("connection to Redis lost")),
+        Duration.ofSeconds(30), () -> "the loss to be logged: " + records.stream().map(LogRecord::getMessage).toList());
+      assertThat(records).allSatisfy(r -> assertThat(r.getMessage()).startsWith("Redis gateway \"default\": "));
+    } finally {
+      await(gw.close());
+    }
+  }
+
+  private static long count(Map<CircuitBreakerState, AtomicInteger> transitions, CircuitBreakerState s) {
+    AtomicInteger n = transitions.get(s);
+    return n == null ? 0 : n.get();
+  }
+}
