@@ -213,9 +213,11 @@ abstract class RateLimiterContract {
     for (int i = 0; i < 5; i++) {
       assertThat(await(limiter.check("moves", whole, 1)).allowed()).isTrue();
     }
-    // Each script reads the state the other wrote: 5 units used, then 6, then 7.
+    // Each script reads the state the other wrote: 5 units used, then 6, then 7. The fine unit is
+    // 0.1 ms longer, so 3 whole units are free again only about 0.1 ms after the last call: a call
+    // answered sooner than that (a fast, warm machine) sees 2. Without shared state it would see 9.
     assertThat(await(limiter.check("moves", fine, 1)).remaining()).isEqualTo(4);
-    assertThat(await(limiter.check("moves", whole, 1)).remaining()).isEqualTo(3);
+    assertThat(await(limiter.check("moves", whole, 1)).remaining()).isBetween(2L, 3L);
   }
 
   @Test
