@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <pre>{@code
  * CacheConsumers.register(vertx.eventBus(), options.getAddressPrefix(), cache)
- *   .onSuccess(consumers -> ...);   // later: consumers.unregister()
+ *   .onSuccess(consumers -> log.info("serving " + consumers.addresses()));   // later: consumers.unregister()
  * }</pre>
  *
  * <p>Register them on the context that owns the cache's gateway (e.g. in the verticle that created
