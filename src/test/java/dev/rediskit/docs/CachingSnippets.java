@@ -1,7 +1,6 @@
 package dev.rediskit.docs;
 
 import dev.rediskit.RedisKitConfig;
-import dev.rediskit.RedisKitOptions;
 import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.LoadOptions;
@@ -19,10 +18,11 @@ abstract class CachingSnippets extends SnippetContext {
 
   void gettingACache() {
     // begin-snippet: caching-getting-a-cache
-    RedisKitOptions options = RedisKitConfig.load(vertx).await();        // or new RedisKitOptions()...
-    RedisGateway gateway = RedisGateway.create(vertx, options);
-    RedisCache cache = RedisCache.create(vertx, gateway);                 // keyPrefix + cache section of the gateway's options
-    // or RedisCache.create(vertx, gateway, new CacheOptions().setTtlMs(60_000))
+    RedisKitConfig.load(vertx).onSuccess(options -> {                       // or new RedisKitOptions()...
+      RedisGateway gateway = RedisGateway.create(vertx, options);
+      RedisCache cache = RedisCache.create(vertx, gateway);               // keyPrefix + cache section of the gateway's options
+      // or RedisCache.create(vertx, gateway, new CacheOptions().setTtlMs(60_000))
+    });
     // end-snippet
   }
 
