@@ -15,7 +15,7 @@ import io.vertx.core.Vertx;
  *
  * <pre>{@code
  * RedisKit.create(vertx, options).onSuccess(kit -> {
- *   kit.cache().getOrLoad("users", id, () -> loadUser(id), LoadOptions.ttl(Duration.ofMinutes(5)));
+ *   kit.cache().namespace("users", User.class).getOrLoad(id, () -> loadUser(id), LoadOptions.ttl(Duration.ofMinutes(5)));
  *   kit.rateLimiter().check("api:" + ip, 100, Duration.ofSeconds(1));
  * });
  * }</pre>

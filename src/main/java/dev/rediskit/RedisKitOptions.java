@@ -140,6 +140,8 @@ public class RedisKitOptions {
   private static final Pattern ENDPOINT_START = Pattern.compile("(?<=,)(?=\\s*(?i:rediss?|unix)://)");
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&#\\s]*");
   private static final Pattern DATABASE_PATH = Pattern.compile("/\\d{1,9}");
+  /** Characters a URI never holds unencoded (RFC 3986 has no place for them). */
+  private static final String URI_EXCLUDED_CHARS = "\"<>\\^`{|}";
 
   private List<String> endpoints = new ArrayList<>(List.of(DEFAULT_ENDPOINT));
   private RedisClientType type = DEFAULT_TYPE;
@@ -1113,6 +1115,43 @@ public class RedisKitOptions {
   }
 
   /**
+   * Says, in the module's own words, why {@link URI} refused an endpoint. The JDK's reason and index
+   * are not used as they are: their wording changes between Java versions (17 points at the start
+   * of the authority, 25 at the offending character), and the exception's message repeats the
+   * input, password included.
+   *
+   * @param url the endpoint {@link URI} refused
+   * @param e what it said
+   * @return the rule the endpoint breaks
+   */
+  private static String uriSyntaxRule(String url, URISyntaxException e) {
+    for (int i = 0; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)) {
+        return "must not contain whitespace or control characters (at index " + i + ")";
+      }
+      if (URI_EXCLUDED_CHARS.indexOf(c) >= 0) {
+        return "must percent-encode the characters \" < > \\ ^ ` { | } (at index " + i + ")";
+      }
+      if (c == '%' && (i + 2 >= url.length() || Character.digit(url.charAt(i + 1), 16) < 0
+        || Character.digit(url.charAt(i + 2), 16) < 0)) {
+        return "must follow '%' with two hex digits, or write '%' itself as %25 (at index " + i + ")";
+      }
+    }
+    int open = url.indexOf('[');
+    if (open >= 0 && url.indexOf(']', open) < 0) {
+      return "must close the IPv6 address opened at index " + open + " with ']'";
+    }
+    if (url.endsWith("://")) {
+      return url.regionMatches(true, 0, "unix", 0, 4)
+        ? "must name the socket file (unix:///run/redis/redis.sock)"
+        : "must name a host (redis://host:port)";
+    }
+    // Rare shapes the checks above don't name; the JDK's reason, without its index, is the best said.
+    return "must be a valid URI (" + e.getReason() + ")";
+  }
+
+  /**
    * @param key the key to name, e.g. {@code endpoints[1]}
    * @param url the endpoint
    * @param type the topology, or {@code null} to skip the checks that depend on it
@@ -1130,8 +1169,7 @@ public class RedisKitOptions {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      // The reason only: the exception's message repeats the input, password included.
-      return OptionChecks.violation(key, "must be a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")", shown);
+      return OptionChecks.violation(key, uriSyntaxRule(url, e), shown);
     }
     String scheme = uri.getScheme();
     if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss") || scheme.equals("unix"))) {

@@ -29,7 +29,7 @@ public interface CacheNamespace<V> {
   /**
    * Reads a fresh value.
    *
-   * <pre>{@code users.get("42").onSuccess(user -> ...)}</pre>
+   * <pre>{@code users.get("42").onSuccess(user -> log.info("found " + user));}</pre>
    *
    * @param key the key
    * @return the value; {@code null} when absent, stale or a cached absence
@@ -58,7 +58,7 @@ public interface CacheNamespace<V> {
    * Writes a value that Redis expires after {@code ttl} (shortened by up to
    * {@code cache.ttlJitterPercent}, never lengthened: {@code PTTL <= ttl}).
    *
-   * <pre>{@code users.set("42", user, Duration.ofMinutes(10))}</pre>
+   * <pre>{@code users.set("42", user, Duration.ofMinutes(10));}</pre>
    *
    * @param key the key
    * @param value the value, not {@code null}; its encoded size at most {@code cache.maxValueBytes}
@@ -94,7 +94,7 @@ public interface CacheNamespace<V> {
   /**
    * Reads several fresh values in one round trip (MGET per hash slot on a cluster).
    *
-   * <pre>{@code users.getMany(List.of("1", "2")).onSuccess(found -> ...)}</pre>
+   * <pre>{@code users.getMany(List.of("1", "2")).onSuccess(found -> log.info("found " + found.keySet()));}</pre>
    *
    * @param keys the keys
    * @return the fresh values found, by key (absent, stale and null entries left out)
@@ -127,7 +127,7 @@ public interface CacheNamespace<V> {
    * the background before they expire. If Redis fails, the loader is called directly.
    *
    * <pre>{@code
-   * users.getOrLoad("42", () -> db.findUser("42"), LoadOptions.ttl(Duration.ofMinutes(5)))
+   * users.getOrLoad("42", () -> db.findUser("42"), LoadOptions.ttl(Duration.ofMinutes(5)));
    * }</pre>
    *
    * @param key the key
@@ -151,7 +151,7 @@ public interface CacheNamespace<V> {
    * As {@link #getOrLoad}, for a blocking loader (JDBC, a blocking HTTP client...), run on a worker
    * thread with {@code executeBlocking} so the event loop never waits.
    *
-   * <pre>{@code users.getOrLoadBlocking("42", () -> jdbc.findUser("42"), options)}</pre>
+   * <pre>{@code users.getOrLoadBlocking("42", () -> jdbc.findUser("42"), options);}</pre>
    *
    * @param key the key
    * @param loader produces the value, may block
@@ -188,7 +188,7 @@ public interface CacheNamespace<V> {
    * Loads keys in batches with a batch loader and writes each batch in one pipelined round trip, at
    * most {@code cache.warmConcurrency} batches at a time.
    *
-   * <pre>{@code users.warm(ids, db::findUsers, Duration.ofHours(1), 100)}</pre>
+   * <pre>{@code users.warm(ids, db::findUsers, Duration.ofHours(1), 100);}</pre>
    *
    * @param keys the keys (repeated keys are skipped)
    * @param loader loads one batch

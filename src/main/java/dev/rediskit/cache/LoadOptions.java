@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <pre>{@code
  * new LoadOptions().setTtl(Duration.ofMinutes(5)).setStaleTtl(Duration.ofHours(1))
- *   .setRefreshAheadFraction(0.2).setCacheNulls(true).setNullTtl(Duration.ofSeconds(30))
+ *   .setRefreshAheadFraction(0.2).setCacheNulls(true).setNullTtl(Duration.ofSeconds(30));
  * }</pre>
  */
 public class LoadOptions {

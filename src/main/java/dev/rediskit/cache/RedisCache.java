@@ -97,7 +97,7 @@ public interface RedisCache extends CacheNamespace<Object> {
    * hash slot. Never {@code KEYS}. Other namespaces are untouched; entries written while the flush
    * runs may or may not be removed.
    *
-   * <pre>{@code cache.flushNamespace("users").onSuccess(n -> log.info("removed " + n))}</pre>
+   * <pre>{@code cache.flushNamespace("users").onSuccess(n -> log.info("removed " + n));}</pre>
    *
    * @param namespace the namespace
    * @return how many entries were removed

@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <pre>{@code
  * CacheConsumers.register(vertx.eventBus(), options.getAddressPrefix(), cache)
- *   .onSuccess(consumers -> ...);   // later: consumers.unregister()
+ *   .onSuccess(consumers -> log.info("serving " + consumers.addresses()));   // later: consumers.unregister()
  * }</pre>
  *
  * <p>{@code cache.getOrLoad} and {@code cache.warm} call loaders over the event bus: the addresses of

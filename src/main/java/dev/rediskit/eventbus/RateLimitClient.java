@@ -16,7 +16,7 @@ import java.time.Duration;
  *
  * <pre>{@code
  * RateLimitClient client = RateLimitClient.create(vertx, "");
- * client.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> ...);
+ * client.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> log.info("allowed: " + d.allowed()));
  * }</pre>
  */
 public interface RateLimitClient {

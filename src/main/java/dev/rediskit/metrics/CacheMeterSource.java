@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  *   .requests(CacheMeterSource.Result.HIT, stats::hits)
  *   .requests(CacheMeterSource.Result.MISS, stats::misses)
  *   .requests(CacheMeterSource.Result.STALE, stats::staleHits)
- *   .loads(stats::loads, stats::loadNanos)
+ *   .loads(stats::loads, () -> TimeUnit.MILLISECONDS.toNanos(stats.loadTimeMs()))
  *   .loadFailures(stats::loadFailures)
  *   .build());
  * }</pre>

@@ -23,9 +23,9 @@ import java.util.function.Supplier;
  * RedisKitMetrics metrics = RedisKitMetrics.create(vertx);
  * metrics.bindGateway(gateway);
  * metrics.bindHealth(healthCheck, options.getMetrics().getHealthProbeIntervalMs());
- * // later, from the cache and the limiter:
- * metrics.bindCache("users", CacheMeterSource.builder()...build());
- * metrics.bindRateLimiter("api", RateLimitMeterSource.builder()...build());
+ * // later, from the cache and the limiter (see CacheMeterSource and RateLimitMeterSource):
+ * metrics.bindCache("users", cacheSource);
+ * metrics.bindRateLimiter("api", limiterSource);
  * }</pre>
  *
  * <p>Costs: a gateway command updates one timer (found through one map lookup, no allocation)

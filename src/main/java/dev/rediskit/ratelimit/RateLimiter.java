@@ -24,7 +24,9 @@ import java.time.Duration;
  * <pre>{@code
  * RateLimiter limiter = RateLimiter.create(vertx, gateway);
  * limiter.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> {
- *   if (!d.allowed()) { ... wait d.retryAfterMs() ... }
+ *   if (!d.allowed()) {
+ *     // come back in d.retryAfterMs()
+ *   }
  * });
  * }</pre>
  */

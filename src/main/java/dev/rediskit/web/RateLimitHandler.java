@@ -31,7 +31,7 @@ import io.vertx.ext.web.handler.PlatformHandler;
  * router.route("/api/*").handler(RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
  *   .addPolicy(HttpRateLimitPolicy.perIp("per-ip", 100, Duration.ofMinutes(1)))
  *   .addPolicy(HttpRateLimitPolicy.perToken("per-token", 1000, Duration.ofHours(1)))
- *   .setClientIpResolver(ClientIpResolver.create(ForwardedHeader.X_FORWARDED_FOR, List.of("10.0.0.0/8")))));
+ *   .setClientIpResolver(ClientIpResolver.create(ClientIpResolver.ForwardedHeader.X_FORWARDED_FOR, List.of("10.0.0.0/8")))));
  * }</pre>
  *
  * <p>Policies are checked together (one round trip each, in parallel); each one that allows

@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The example application end to end, step by step as examples/README.md walks through it: started
- * in-process on a free port against a Redis of its own, called over real HTTP.
+ * The example application end to end, started in-process on a free port against a Redis of its own,
+ * called over real HTTP: the behaviours of the walkthrough and some it does not show (a token counted
+ * on a cached read, the health guard's 429, every health request answered while Redis is dead).
+ * {@link ExampleWalkthroughIT} runs the walkthrough of examples/README.md itself, as written.
  *
  * <p>No fixed sleeps: every wait is a bounded poll. The bounds are generous (tens of seconds)
  * because the build machine may be busy; a passing run takes a few seconds.

@@ -1,5 +1,6 @@
 package dev.rediskit.metrics;
 
+import dev.rediskit.test.DocSnippets;
 import dev.rediskit.test.GeneratedDoc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -115,14 +116,8 @@ class MetricsDocTest {
     md.append("     Regenerate with: ").append(REGENERATE_COMMAND).append(" -->\n\n");
     md.append("RedisKit registers Micrometer meters through `RedisKitMetrics` in the registry of vertx-micrometer-metrics\n");
     md.append("(or one you pass). Start Vert.x with Micrometer metrics and a backend enabled, for example Prometheus:\n\n");
-    md.append("```java\n");
-    md.append("Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()\n");
-    md.append("  .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));\n");
-    md.append("RedisKitMetrics metrics = RedisKitMetrics.create(vertx);\n");
-    md.append("metrics.bindGateway(gateway);                       // gateway and breaker meters\n");
-    md.append("metrics.bindHealth(healthCheck, options.getMetrics().getHealthProbeIntervalMs()); // rediskit_redis_up\n");
-    md.append("RedisKitRoutes.create(healthCheck).mount(router);    // /health, /health/redis, /metrics\n");
-    md.append("```\n\n");
+    // The code is a compiled snippet region (dev.rediskit.docs.MetricsSnippets), not text of this class.
+    md.append("```java\n").append(DocSnippets.region("metrics-setup").text()).append("\n```\n\n");
     md.append("Without metrics enabled there is no registry: every `bind...` call returns an inactive binding and nothing\n");
     md.append("fails. Every name lives in `dev.rediskit.metrics.MeterNames`; a test checks that a bound gateway registers\n");
     md.append("exactly the meters listed here, and that the Prometheus series below are the ones a real scrape shows.\n\n");

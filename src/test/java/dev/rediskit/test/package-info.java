@@ -14,6 +14,9 @@
  *   <li>{@link dev.rediskit.test.TlsCertificates} generates a CA and certificates at test time.</li>
  *   <li>{@link dev.rediskit.test.Await} polls for a condition with a deadline; tests never wait with fixed
  *       sleeps.</li>
+ *   <li>{@link dev.rediskit.test.GeneratedDoc} keeps a document generated from code up to date;
+ *       {@link dev.rediskit.test.DocSnippets} keeps the documents' code compiling (every {@code ```java} block
+ *       and Javadoc example is a copy of a region of {@code dev.rediskit.docs}).</li>
  * </ul>
  *
  * <pre>{@code

@@ -1,0 +1,61 @@
+package dev.rediskit.docs;
+
+import dev.rediskit.RedisKitConfig;
+import dev.rediskit.cache.CacheCodec;
+import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.eventbus.CacheConsumers;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/** The code of docs/CACHING.md, compiled, never run. */
+abstract class CachingSnippets extends SnippetContext {
+
+  void gettingACache() {
+    // begin-snippet: caching-getting-a-cache
+    RedisKitConfig.load(vertx).onSuccess(options -> {                       // or new RedisKitOptions()...
+      RedisGateway gateway = RedisGateway.create(vertx, options);
+      RedisCache cache = RedisCache.create(vertx, gateway);               // keyPrefix + cache section of the gateway's options
+      // or RedisCache.create(vertx, gateway, new CacheOptions().setTtlMs(60_000))
+    });
+    // end-snippet
+  }
+
+  void namespaces() {
+    // begin-snippet: caching-namespaces
+    CacheNamespace<Object> sessions = cache.namespace("sessions");                       // JSON values and Buffers
+    CacheNamespace<Buffer> images   = cache.namespace("images", CacheCodec.buffer());    // raw bytes
+    CacheNamespace<User>   users    = cache.namespace("users", User.class);              // POJOs via Vert.x JSON mapping
+    CacheNamespace<Proto>  protos   = cache.namespace("protos", myCodec);                // any CacheCodec<V>
+    // end-snippet
+  }
+
+  void loadOptions() {
+    // begin-snippet: caching-load-options
+    new LoadOptions()
+      .setTtl(Duration.ofMinutes(5))          // fresh for 5 minutes (cache.ttlMs)
+      .setStaleTtl(Duration.ofHours(1))       // then kept 1 hour more, served if the loader fails (cache.staleTtlMs)
+      .setRefreshAheadFraction(0.2)           // reload in the background during the last 20% of the TTL
+      // or .setRefreshAheadBeta(1.0)         // XFetch probabilistic early refresh instead
+      .setCacheNulls(true)                    // remember "not found" ...
+      .setNullTtl(Duration.ofSeconds(30));    // ... for 30 s (cache.nullTtlMs)
+    // end-snippet
+  }
+
+  void eventBus() {
+    // begin-snippet: caching-event-bus
+    CacheConsumers.register(vertx.eventBus(), options.getAddressPrefix(), cache)
+      .onSuccess(consumers -> { /* consumers.unregister() on stop */ });
+
+    CacheClient client = CacheClient.create(vertx, options.getAddressPrefix());
+    client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5))
+      .compose(v -> client.get("users", "42"))
+      .onSuccess(r -> System.out.println(r.found() + " " + r.value()));
+    // end-snippet
+  }
+}

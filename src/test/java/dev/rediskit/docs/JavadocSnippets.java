@@ -1,0 +1,172 @@
+package dev.rediskit.docs;
+
+import dev.rediskit.RedisKit;
+import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.eventbus.RateLimitClient;
+import dev.rediskit.metrics.CacheMeterSource;
+import dev.rediskit.metrics.RateLimitMeterSource;
+import dev.rediskit.metrics.RedisKitMetrics;
+import dev.rediskit.ratelimit.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * The {@code <pre>{@code ...}</pre>} examples of the main sources' Javadoc, compiled, never run.
+ * Each method is named after the type (and member) whose Javadoc shows the region.
+ */
+abstract class JavadocSnippets extends SnippetContext {
+
+  abstract Future<User> loadUser(String id);
+
+  void redisKit(String id) {
+    // begin-snippet: javadoc-redis-kit
+    RedisKit.create(vertx, options).onSuccess(kit -> {
+      kit.cache().namespace("users", User.class).getOrLoad(id, () -> loadUser(id), LoadOptions.ttl(Duration.ofMinutes(5)));
+      kit.rateLimiter().check("api:" + ip, 100, Duration.ofSeconds(1));
+    });
+    // end-snippet
+  }
+
+  void cacheNamespaceGet(CacheNamespace<User> users) {
+    // begin-snippet: javadoc-cache-namespace-get
+    users.get("42").onSuccess(user -> log.info("found " + user));
+    // end-snippet
+  }
+
+  void cacheNamespaceSet(CacheNamespace<User> users, User user) {
+    // begin-snippet: javadoc-cache-namespace-set
+    users.set("42", user, Duration.ofMinutes(10));
+    // end-snippet
+  }
+
+  void cacheNamespaceGetMany(CacheNamespace<User> users) {
+    // begin-snippet: javadoc-cache-namespace-get-many
+    users.getMany(List.of("1", "2")).onSuccess(found -> log.info("found " + found.keySet()));
+    // end-snippet
+  }
+
+  void cacheNamespaceGetOrLoad(CacheNamespace<User> users) {
+    // begin-snippet: javadoc-cache-namespace-get-or-load
+    users.getOrLoad("42", () -> db.findUser("42"), LoadOptions.ttl(Duration.ofMinutes(5)));
+    // end-snippet
+  }
+
+  void cacheNamespaceGetOrLoadBlocking(CacheNamespace<User> users, LoadOptions options) {
+    // begin-snippet: javadoc-cache-namespace-get-or-load-blocking
+    users.getOrLoadBlocking("42", () -> jdbc.findUser("42"), options);
+    // end-snippet
+  }
+
+  void cacheNamespaceMemoize(CacheNamespace<User> users, Duration ttl) {
+    // begin-snippet: javadoc-cache-namespace-memoize
+    Function<Long, Future<User>> find = users.memoize(db::findUser, id -> "id:" + id, LoadOptions.ttl(ttl));
+    // end-snippet
+  }
+
+  void cacheNamespaceWarm(CacheNamespace<User> users, List<String> ids) {
+    // begin-snippet: javadoc-cache-namespace-warm
+    users.warm(ids, db::findUsers, Duration.ofHours(1), 100);
+    // end-snippet
+  }
+
+  void loadOptions() {
+    // begin-snippet: javadoc-load-options
+    new LoadOptions().setTtl(Duration.ofMinutes(5)).setStaleTtl(Duration.ofHours(1))
+      .setRefreshAheadFraction(0.2).setCacheNulls(true).setNullTtl(Duration.ofSeconds(30));
+    // end-snippet
+  }
+
+  void redisCache() {
+    // begin-snippet: javadoc-redis-cache
+    RedisCache cache = RedisCache.create(vertx, gateway);
+    CacheNamespace<User> users = cache.namespace("users", User.class);
+    users.getOrLoad("42", () -> db.findUser("42"), LoadOptions.ttl(Duration.ofMinutes(5)));
+    // end-snippet
+  }
+
+  void redisCacheFlushNamespace() {
+    // begin-snippet: javadoc-redis-cache-flush-namespace
+    cache.flushNamespace("users").onSuccess(n -> log.info("removed " + n));
+    // end-snippet
+  }
+
+  void cacheClient() {
+    // begin-snippet: javadoc-cache-client
+    CacheClient client = CacheClient.create(vertx, "");
+    client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5))
+      .compose(v -> client.get("users", "42"))
+      .onSuccess(r -> System.out.println(r.found() + " " + r.value()));
+    // end-snippet
+  }
+
+  void cacheConsumers() {
+    // begin-snippet: javadoc-cache-consumers
+    CacheConsumers.register(vertx.eventBus(), options.getAddressPrefix(), cache)
+      .onSuccess(consumers -> log.info("serving " + consumers.addresses()));   // later: consumers.unregister()
+    // end-snippet
+  }
+
+  void rateLimitClient() {
+    // begin-snippet: javadoc-rate-limit-client
+    RateLimitClient client = RateLimitClient.create(vertx, "");
+    client.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> log.info("allowed: " + d.allowed()));
+    // end-snippet
+  }
+
+  void cacheMeterSource(CacheStats stats) {
+    // begin-snippet: javadoc-cache-meter-source
+    metrics.bindCache("users", CacheMeterSource.builder()
+      .requests(CacheMeterSource.Result.HIT, stats::hits)
+      .requests(CacheMeterSource.Result.MISS, stats::misses)
+      .requests(CacheMeterSource.Result.STALE, stats::staleHits)
+      .loads(stats::loads, () -> TimeUnit.MILLISECONDS.toNanos(stats.loadTimeMs()))
+      .loadFailures(stats::loadFailures)
+      .build());
+    // end-snippet
+  }
+
+  void rateLimitMeterSource(Map<RateLimitMeterSource.Outcome, LongAdder> counters, LongAdder denyHits,
+                            LongAdder switches) {
+    // begin-snippet: javadoc-rate-limit-meter-source
+    RateLimitMeterSource.Builder b = RateLimitMeterSource.builder();
+    for (RateLimitMeterSource.Outcome o : RateLimitMeterSource.Outcome.values()) {
+      b.decisions(o, () -> counters.get(o).sum());
+    }
+    metrics.bindRateLimiter("api", b.denyCacheHits(denyHits::sum).policySwitches(switches::sum).build());
+    // end-snippet
+  }
+
+  void redisKitMetrics(CacheMeterSource cacheSource, RateLimitMeterSource limiterSource) {
+    // begin-snippet: javadoc-redis-kit-metrics
+    RedisKitMetrics metrics = RedisKitMetrics.create(vertx);
+    metrics.bindGateway(gateway);
+    metrics.bindHealth(healthCheck, options.getMetrics().getHealthProbeIntervalMs());
+    // later, from the cache and the limiter (see CacheMeterSource and RateLimitMeterSource):
+    metrics.bindCache("users", cacheSource);
+    metrics.bindRateLimiter("api", limiterSource);
+    // end-snippet
+  }
+
+  void rateLimiter() {
+    // begin-snippet: javadoc-rate-limiter
+    RateLimiter limiter = RateLimiter.create(vertx, gateway);
+    limiter.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> {
+      if (!d.allowed()) {
+        // come back in d.retryAfterMs()
+      }
+    });
+    // end-snippet
+  }
+}
