@@ -17,12 +17,9 @@ import java.util.Objects;
  * The settings of one namespace, an entry of the {@code cache.namespaces} section: the event-bus
  * address of its loader (called by {@code cache.getOrLoad}) and of its batch loader (called by
  * {@code cache.warm}), and its default {@link LoadOptions}, which a request's own fields override
- * one by one.
- *
- * <pre>{@code
- * {"cache": {"namespaces": {"users": {"loader": "db.users.load", "batchLoader": "db.users.loadMany",
- *   "ttlMs": 300000, "staleTtlMs": 3600000, "refreshAheadFraction": 0.2}}}}
- * }</pre>
+ * one by one. For example, in JSON: {@code {"cache": {"namespaces": {"users": {"loader":
+ * "db.users.load", "batchLoader": "db.users.loadMany", "ttlMs": 300000, "staleTtlMs": 3600000,
+ * "refreshAheadFraction": 0.2}}}}}.
  *
  * <p>The loader addresses are taken as they are (the address prefix is not prepended): they belong
  * to the verticles that own the data. Only an operator sets them, never an event-bus request.

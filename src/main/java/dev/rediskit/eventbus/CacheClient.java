@@ -154,7 +154,10 @@ public interface CacheClient {
    * in {@code cache.namespaces}), loaded once however many callers on however many nodes ask at the
    * same time, with the Java API's serve-stale, refresh-ahead and negative caching.
    *
-   * <pre>{@code client.getOrLoad("users", "42", LoadOptions.ttl(Duration.ofMinutes(5))).onSuccess(user -> ...)}</pre>
+   * <pre>{@code
+   * client.getOrLoad("users", "42", LoadOptions.ttl(Duration.ofMinutes(5)))
+   *   .onSuccess(user -> log.info("user 42: " + user));
+   * }</pre>
    *
    * @param namespace the namespace, or {@code null}
    * @param key the key
@@ -207,8 +210,9 @@ public interface CacheClient {
    * unregisters the loader, as does {@link Memoized#unregister()}.
    *
    * <pre>{@code
-   * Memoized<String> findUser = client.memoize("users", id -> db.findUser(id), id -> "id:" + id, LoadOptions.ttl(ttl));
-   * findUser.apply("42").onSuccess(user -> ...);
+   * CacheClient.Memoized<String> findUser = client.memoize("users",
+   *   (String id) -> db.findUser(id).map(JsonObject::mapFrom), id -> "id:" + id, LoadOptions.ttl(ttl));
+   * findUser.apply("42").onSuccess(user -> log.info("user 42: " + user));
    * }</pre>
    *
    * @param namespace the namespace, or {@code null}

@@ -8,6 +8,7 @@ import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.eventbus.CacheLoaders;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -56,6 +57,50 @@ abstract class CachingSnippets extends SnippetContext {
     client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5))
       .compose(v -> client.get("users", "42"))
       .onSuccess(r -> System.out.println(r.found() + " " + r.value()));
+    // end-snippet
+  }
+
+  void overTheEventBus() {
+    // begin-snippet: caching-loaders-event-bus
+    // in the verticle that owns the data
+    CacheLoaders.register(vertx, "db.users.load", id -> db.findUser(id).map(JsonObject::mapFrom));
+    CacheLoaders.registerBatch(vertx, "db.users.loadMany", ids -> db.findUsers(ids));
+    CacheLoaders.registerBlocking(vertx, "jdbc.orders.load", id -> jdbc.findOrder(id));     // on a worker thread
+
+    // in any verticle, on any node
+    CacheClient cache = CacheClient.create(vertx, "");
+    cache.getOrLoad("users", "42", null)                                                   // the namespace's options
+      .onSuccess(user -> log.info("user 42: " + user));
+    cache.getOrLoadResult("users", "42", LoadOptions.ttl(Duration.ofMinutes(1)))           // a request's own override them
+      .onSuccess(r -> log.info(r.value() + " from " + r.source()));
+    cache.warm("users", hotIds, 100, Duration.ofHours(1)).onSuccess(w -> log.info(w.written() + " written"));
+    CacheClient.Memoized<Long> price = cache.memoize("prices", (Long id) -> pricing.quote(id), id -> "p:" + id, LoadOptions.ttl(ttl));
+    price.apply(7L).onSuccess(quote -> log.info("quote: " + quote));
+    // end-snippet
+  }
+
+  void javadocClientGetOrLoad(CacheClient client) {
+    // begin-snippet: javadoc-cache-client-get-or-load
+    client.getOrLoad("users", "42", LoadOptions.ttl(Duration.ofMinutes(5)))
+      .onSuccess(user -> log.info("user 42: " + user));
+    // end-snippet
+  }
+
+  void javadocClientMemoize(CacheClient client) {
+    // begin-snippet: javadoc-cache-client-memoize
+    CacheClient.Memoized<String> findUser = client.memoize("users",
+      (String id) -> db.findUser(id).map(JsonObject::mapFrom), id -> "id:" + id, LoadOptions.ttl(ttl));
+    findUser.apply("42").onSuccess(user -> log.info("user 42: " + user));
+    // end-snippet
+  }
+
+  void javadocCacheLoaders() {
+    // begin-snippet: javadoc-cache-loaders
+    // in the verticle that owns the database, with "users" configured as
+    // {"cache": {"namespaces": {"users": {"loader": "db.users.load", "batchLoader": "db.users.loadMany"}}}}
+    CacheLoaders.register(vertx, "db.users.load", id -> db.findUser(id).map(JsonObject::mapFrom));
+    CacheLoaders.registerBatch(vertx, "db.users.loadMany", ids -> db.findUsers(ids));
+    CacheLoaders.registerBlocking(vertx, "jdbc.orders.load", id -> jdbc.findOrder(id));   // runs on a worker
     // end-snippet
   }
 }

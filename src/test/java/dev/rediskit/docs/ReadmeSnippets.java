@@ -8,6 +8,7 @@ import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.eventbus.CacheLoaders;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.web.ClientIpResolver;
@@ -58,6 +59,19 @@ abstract class ReadmeSnippets extends SnippetContext {
       .onSuccess(user -> { /* ... */ });
     users.invalidate("42");
     cache.flushNamespace("users");                                    // → number of keys removed
+    // end-snippet
+  }
+
+  void cachingOverTheEventBus() {
+    // begin-snippet: readme-caching-event-bus
+    // {"cache": {"namespaces": {"users": {"loader": "db.users.load", "ttlMs": 300000, "staleTtlMs": 60000}}}}
+    CacheLoaders.register(vertx, "db.users.load", id -> db.findUser(id).map(JsonObject::mapFrom));  // database verticle
+    CacheClient client = CacheClient.create(vertx, prefix);                    // anywhere
+    client.getOrLoad("users", "42", null)                                      // one load, however many callers and nodes
+      .onSuccess(user -> log.info("user 42: " + user));
+    CacheClient.Memoized<String> find = client.memoize("users",
+      (String id) -> db.findUser(id).map(JsonObject::mapFrom), id -> id, LoadOptions.ttl(ttl));
+    client.warm("users", hotIds, 100, Duration.ofHours(1));                    // through the namespace's batchLoader
     // end-snippet
   }
 

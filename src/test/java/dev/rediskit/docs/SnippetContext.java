@@ -52,6 +52,13 @@ abstract class SnippetContext {
   /** The application's blocking data access (JDBC, say). */
   interface BlockingUserStore {
     User findUser(String id);
+
+    JsonObject findOrder(String id);
+  }
+
+  /** Some service of the application whose answers are worth caching. */
+  interface PricingService {
+    Future<Double> quote(Long id);
   }
 
   Vertx vertx;
@@ -72,4 +79,8 @@ abstract class SnippetContext {
   BlockingUserStore jdbc;
   CacheCodec<Proto> myCodec;
   Logger log;
+  PricingService pricing;
+  List<String> hotIds;
+  java.time.Duration ttl;
+  String prefix;
 }
