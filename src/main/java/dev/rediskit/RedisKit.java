@@ -2,6 +2,8 @@ package dev.rediskit;
 
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.health.RedisHealthCheck;
 import dev.rediskit.impl.RedisKitImpl;
 import dev.rediskit.metrics.RedisKitMetrics;

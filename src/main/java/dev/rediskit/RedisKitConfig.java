@@ -1,6 +1,8 @@
 package dev.rediskit;
 
-import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.config.ConfigKey;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.config.OptionChecks;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;

@@ -1,9 +1,14 @@
 package dev.rediskit;
 
 import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.client.GatewayOptions;
+import dev.rediskit.config.ConfigKey;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.health.HealthOptions;
-import dev.rediskit.impl.JsonOptionsReader;
-import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.config.JsonOptionsReader;
+import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.Redaction;
 import dev.rediskit.metrics.MetricsOptions;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import io.vertx.core.json.JsonArray;
@@ -42,52 +47,10 @@ import java.util.stream.Stream;
  * print {@link #toDisplayJson()} or {@link #toString()} instead, which hide it, also inside endpoint
  * URLs.
  */
-public class RedisKitOptions {
+public class RedisKitOptions implements GatewayOptions {
 
-  /** Default endpoint: a standalone Redis on the local machine. */
-  public static final String DEFAULT_ENDPOINT = "redis://localhost:6379";
-  /** Default topology: {@link RedisClientType#STANDALONE}. */
-  public static final RedisClientType DEFAULT_TYPE = RedisClientType.STANDALONE;
-  /** Default sentinel master name, as in Redis' sample sentinel.conf. */
-  public static final String DEFAULT_MASTER_NAME = "mymaster";
-  /** Default role of the node a sentinel client connects to. */
-  public static final RedisRole DEFAULT_ROLE = RedisRole.MASTER;
-  /** Default size of the connection pool kept for commands that need a connection of their own (connections). */
-  public static final int DEFAULT_POOL_SIZE = 6;
-  /** Default number of callers that may wait for a pooled connection before failing fast. */
-  public static final int DEFAULT_MAX_POOL_WAITING = 64;
-  /** Default connect timeout, in milliseconds. */
-  public static final long DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
-  /** Default per-command timeout, in milliseconds: a command not answered by then fails with {@link RedisTimeoutException}. */
-  public static final long DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
-  /** Default maximum of commands queued or in flight per gateway before new ones fail fast (commands). */
-  public static final int DEFAULT_MAX_PENDING_COMMANDS = 4_096;
-  /** Default longest delay between two reconnection attempts, in milliseconds (back-off doubles up to it). */
-  public static final long DEFAULT_RECONNECT_MAX_DELAY_MS = 2_000;
-  /** Default number of consecutive failures that open the circuit breaker. */
-  public static final int DEFAULT_BREAKER_MAX_FAILURES = 5;
-  /** Default time the breaker stays open before it lets a trial call through, in milliseconds. */
-  public static final long DEFAULT_BREAKER_RESET_TIMEOUT_MS = 5_000;
-  /** Default prefix of every key the module writes. */
-  public static final String DEFAULT_KEY_PREFIX = "rediskit";
   /** Default prefix of the event-bus addresses (empty: addresses are {@code cache.get} etc.). */
   public static final String DEFAULT_ADDRESS_PREFIX = "";
-  /** Default TLS hostname verification: on. */
-  public static final boolean DEFAULT_TLS_HOSTNAME_VERIFICATION = true;
-
-  /** Upper bound of {@link #setConnectTimeoutMs(long)}, in milliseconds (1 minute). */
-  public static final long MAX_CONNECT_TIMEOUT_MS = 60_000;
-  /** Upper bound of {@link #setCommandTimeoutMs(long)}, in milliseconds (1 minute). */
-  public static final long MAX_COMMAND_TIMEOUT_MS = 60_000;
-  /** Upper bound of {@link #setReconnectMaxDelayMs(long)}, in milliseconds (5 minutes). */
-  public static final long MAX_RECONNECT_MAX_DELAY_MS = 300_000;
-  /** Upper bound of {@link #setBreakerResetTimeoutMs(long)}, in milliseconds (1 hour). */
-  public static final long MAX_BREAKER_RESET_TIMEOUT_MS = 3_600_000;
-  /** Upper bound of {@link #setMaxPendingCommands(int)}, in commands. */
-  public static final int MAX_PENDING_COMMANDS_LIMIT = 1_000_000;
-
-  /** What is shown instead of a secret. */
-  public static final String REDACTED = "***";
 
   /**
    * Every configuration key, top-level ones first, then {@link CacheOptions#KEYS},
@@ -136,9 +99,6 @@ public class RedisKitOptions {
     .flatMap(List::stream)
     .toList();
 
-  // Endpoints start at a scheme; a comma before one separates two endpoints (as in REDIS_URL lists).
-  private static final Pattern ENDPOINT_START = Pattern.compile("(?<=,)(?=\\s*(?i:rediss?|unix)://)");
-  private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&#\\s]*");
   private static final Pattern DATABASE_PATH = Pattern.compile("/\\d{1,9}");
   /** Characters a URI never holds unencoded (RFC 3986 has no place for them). */
   private static final String URI_EXCLUDED_CHARS = "\"<>\\^`{|}";
@@ -419,62 +379,13 @@ public class RedisKitOptions {
 
   /**
    * Hides the password in a connection URL, or in several joined with commas, for printing:
-   * {@code redis://user:secret@host} becomes {@code redis://user:***@host}. Works on malformed
-   * URLs too (erring on the side of hiding more), since those are the ones that end up in error
-   * messages. Every class that prints an endpoint goes through it.
+   * {@link Redaction#redact(String)}.
    *
-   * @param url a connection URL, possibly with {@code user:password@} or {@code ?password=}
+   * @param url a connection URL
    * @return the URL with the password replaced by {@value #REDACTED}; {@code null} for {@code null}
    */
   public static String redact(String url) {
-    if (url == null) {
-      return null;
-    }
-    StringBuilder sb = new StringBuilder(url.length());
-    for (String part : ENDPOINT_START.split(url, -1)) {
-      sb.append(redactOne(part));
-    }
-    return sb.toString();
-  }
-
-  private static String redactOne(String url) {
-    String s = url;
-    String tail = "";
-    if (s.endsWith(",")) {
-      tail = ",";
-      s = s.substring(0, s.length() - 1);
-    }
-    s = PASSWORD_PARAM.matcher(s).replaceAll("$1" + REDACTED);
-    int schemeEnd = s.indexOf("://");
-    int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
-    // The last '@' ends the user info: a password typed with a raw '@' or '/' must still be hidden.
-    int at = s.lastIndexOf('@');
-    if (at >= start) {
-      int colon = s.indexOf(':', start);
-      if (colon >= 0 && colon < at) {
-        return s.substring(0, colon + 1) + REDACTED + s.substring(at) + tail;
-      }
-      // No colon: the client reads it as a user name, but people do put a bare password there.
-      return s.substring(0, start) + REDACTED + s.substring(at) + tail;
-    }
-    // No '@': "redis://user:secret" parses as host "user", port "secret". A port that is not a
-    // number may be a password.
-    int end = s.length();
-    for (int i = start; i < s.length(); i++) {
-      if ("/?#".indexOf(s.charAt(i)) >= 0) {
-        end = i;
-        break;
-      }
-    }
-    String authority = s.substring(start, end);
-    int colon = authority.lastIndexOf(':');
-    if (colon >= 0 && !authority.endsWith("]")) {
-      String port = authority.substring(colon + 1);
-      if (!port.isEmpty() && !port.chars().allMatch(Character::isDigit)) {
-        return s.substring(0, start + colon + 1) + REDACTED + s.substring(end) + tail;
-      }
-    }
-    return s + tail;
+    return Redaction.redact(url);
   }
 
   /** @return the Redis endpoints: one for standalone, seeds for a cluster, sentinels for sentinel (the list itself, not a copy) */
@@ -973,6 +884,31 @@ public class RedisKitOptions {
     }
     JsonObject current = toJson();
     return problems.stream().map(p -> labelled(p, current)).toList();
+  }
+
+  /**
+   * Checks every setting and reports all problems at once (see {@link #problems()}). Call it once,
+   * at start-up; {@link RedisKitConfig#load} does.
+   *
+   * @return this
+   * @throws ConfigurationException naming each invalid key, its value and what is allowed
+   */
+  /**
+   * @param type {@link CacheOptions}, {@link RateLimitOptions}, {@link HealthOptions} or {@link MetricsOptions}
+   * @param <T> the section's type
+   * @return that section of these options (the object itself, not a copy), {@code null} for another type
+   */
+  @Override
+  public <T> T section(Class<T> type) {
+    Object s = type == CacheOptions.class ? cache : type == RateLimitOptions.class ? rateLimit
+      : type == HealthOptions.class ? health : type == MetricsOptions.class ? metrics : null;
+    return s == null ? null : type.cast(s);
+  }
+
+  /** @return a validated copy, see {@link GatewayOptions#validatedCopy()} */
+  @Override
+  public RedisKitOptions validatedCopy() {
+    return new RedisKitOptions(this).validate();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.RateLimiter;

@@ -1,5 +1,6 @@
 package dev.rediskit;
 
+import dev.rediskit.config.ConfigKey;
 import dev.rediskit.test.GeneratedDoc;
 import org.junit.jupiter.api.Test;
 

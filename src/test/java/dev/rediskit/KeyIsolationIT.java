@@ -4,6 +4,8 @@ import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisKitException;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.eventbus.RateLimitClient;

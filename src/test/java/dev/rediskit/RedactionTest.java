@@ -1,5 +1,6 @@
 package dev.rediskit;
 
+import dev.rediskit.config.ConfigKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

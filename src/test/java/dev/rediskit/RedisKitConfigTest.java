@@ -1,5 +1,7 @@
 package dev.rediskit;
 
+import dev.rediskit.config.ConfigKey;
+import dev.rediskit.config.ConfigurationException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

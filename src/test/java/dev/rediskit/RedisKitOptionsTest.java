@@ -3,6 +3,8 @@ package dev.rediskit;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NamespaceOptions;
+import dev.rediskit.config.ConfigKey;
+import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.RateLimitOptions;

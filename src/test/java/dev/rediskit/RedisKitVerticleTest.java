@@ -1,6 +1,9 @@
 package dev.rediskit;
 
 import dev.rediskit.cache.CacheResult;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.Decision;

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  *
  * <p>Every method returns at once and never blocks: the result is a {@link Future} that completes
  * within the configured timeouts. Keys are 1 to 1024 characters without control characters;
- * invalid input fails with {@link dev.rediskit.InvalidRequestException} (code 400) naming the field,
+ * invalid input fails with {@link dev.rediskit.error.InvalidRequestException} (code 400) naming the field,
  * and nothing is written. TTLs must be {@code > 0} and at most {@code cache.maxTtlMs}.
  *
  * @param <V> the value type
@@ -62,7 +62,7 @@ public interface CacheNamespace<V> {
    *
    * @param key the key
    * @param value the value, not {@code null}; its encoded size at most {@code cache.maxValueBytes}
-   * (else {@link dev.rediskit.ValueTooLargeException}, code 413, and nothing is written)
+   * (else {@link dev.rediskit.error.ValueTooLargeException}, code 413, and nothing is written)
    * @param ttl the time to live
    * @return completion
    */

@@ -1,11 +1,10 @@
 package dev.rediskit.cache;
 
-import dev.rediskit.ConfigKey;
-import dev.rediskit.ConfigurationException;
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.cache.impl.CacheKeys;
-import dev.rediskit.impl.JsonOptionsReader;
-import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.config.ConfigKey;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.config.JsonOptionsReader;
+import dev.rediskit.config.OptionChecks;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -198,7 +197,7 @@ public class CacheOptions {
       for (Map.Entry<String, Object> e : ns) {
         String key = "cache.namespaces." + e.getKey();
         try {
-          CacheKeys.checkNamespace("namespace", e.getKey());
+          CacheNames.checkNamespace("namespace", e.getKey());
         } catch (InvalidRequestException ex) {
           inputProblems.put(key, "cache.namespaces: entry " + OptionChecks.describe(e.getKey()) + ": " + ex.getMessage());
           continue;
@@ -470,7 +469,7 @@ public class CacheOptions {
 
   private static String checkedNamespace(String name) {
     try {
-      return CacheKeys.checkNamespace("namespace", name);
+      return CacheNames.checkNamespace("namespace", name);
     } catch (InvalidRequestException e) {
       throw new IllegalArgumentException("cache.namespaces: " + e.getMessage());
     }
@@ -484,7 +483,7 @@ public class CacheOptions {
       return null;
     }
     try {
-      dev.rediskit.impl.RequestText.checkAddress("cache.loaderPrefix", prefix);
+      dev.rediskit.config.RequestText.checkAddress("cache.loaderPrefix", prefix);
       return null;
     } catch (InvalidRequestException e) {
       return e.getMessage();

@@ -1,6 +1,6 @@
 package dev.rediskit.cache;
 
-import dev.rediskit.RedisKitException;
+import dev.rediskit.error.RedisKitException;
 
 /**
  * A loader called over the event bus failed: it answered with a failure or with a reply that is

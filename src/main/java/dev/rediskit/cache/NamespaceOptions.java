@@ -1,9 +1,9 @@
 package dev.rediskit.cache;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.impl.JsonOptionsReader;
-import dev.rediskit.impl.OptionChecks;
-import dev.rediskit.impl.RequestText;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.config.JsonOptionsReader;
+import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.RequestText;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.rediskit.cache;
 
-import dev.rediskit.RedisKitOptions;
 import dev.rediskit.cache.impl.RedisCacheImpl;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
@@ -29,27 +28,16 @@ public interface RedisCache extends CacheNamespace<Object> {
   String DEFAULT_NAMESPACE = "default";
 
   /**
-   * Creates a cache with the gateway's settings ({@code keyPrefix} and the {@code cache} section).
+   * Creates a cache with the gateway's {@code keyPrefix} and the {@code cache} section its options
+   * carry (the defaults when they carry none).
    *
    * @param vertx the Vert.x instance
    * @param gateway the gateway
    * @return the cache
    */
   static RedisCache create(Vertx vertx, RedisGateway gateway) {
-    return create(vertx, gateway, gateway.options());
-  }
-
-  /**
-   * Creates a cache with the given settings ({@code keyPrefix} and the {@code cache} section).
-   *
-   * @param vertx the Vert.x instance
-   * @param gateway the gateway
-   * @param options the settings, validated here
-   * @return the cache
-   * @throws dev.rediskit.ConfigurationException when the settings are invalid
-   */
-  static RedisCache create(Vertx vertx, RedisGateway gateway, RedisKitOptions options) {
-    return new RedisCacheImpl(vertx, gateway, new RedisKitOptions(options).validate());
+    CacheOptions section = gateway.options().section(CacheOptions.class);
+    return create(vertx, gateway, section != null ? section : new CacheOptions());
   }
 
   /**
@@ -59,17 +47,17 @@ public interface RedisCache extends CacheNamespace<Object> {
    * @param gateway the gateway
    * @param options the cache settings, validated here
    * @return the cache
-   * @throws dev.rediskit.ConfigurationException when the settings are invalid
+   * @throws dev.rediskit.config.ConfigurationException when the settings are invalid
    */
   static RedisCache create(Vertx vertx, RedisGateway gateway, CacheOptions options) {
-    return create(vertx, gateway, new RedisKitOptions(gateway.options()).setCache(new CacheOptions(options)));
+    return new RedisCacheImpl(vertx, gateway, new CacheOptions(options).validate());
   }
 
   /**
    * @param namespace 1 to 128 characters, no {@code ':'}, whitespace or control characters; glob
    * characters such as {@code *} or {@code [} are allowed (flush escapes them)
    * @return the namespace with the JSON codec
-   * @throws dev.rediskit.InvalidRequestException when the name is invalid
+   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid
    */
   CacheNamespace<Object> namespace(String namespace);
 
@@ -78,7 +66,7 @@ public interface RedisCache extends CacheNamespace<Object> {
    * @param codec the codec of its values
    * @param <V> the value type
    * @return the namespace with that codec
-   * @throws dev.rediskit.InvalidRequestException when the name is invalid
+   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid
    */
   <V> CacheNamespace<V> namespace(String namespace, CacheCodec<V> codec);
 
@@ -87,7 +75,7 @@ public interface RedisCache extends CacheNamespace<Object> {
    * @param type the class of its values, mapped to JSON with Vert.x's JSON mapping
    * @param <V> the value type
    * @return the namespace with {@link CacheCodec#pojo(Class)}
-   * @throws dev.rediskit.InvalidRequestException when the name is invalid
+   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid
    */
   <V> CacheNamespace<V> namespace(String namespace, Class<V> type);
 

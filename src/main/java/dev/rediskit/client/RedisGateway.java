@@ -1,6 +1,5 @@
 package dev.rediskit.client;
 
-import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.impl.RedisGatewayImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,8 +17,8 @@ import java.util.function.Function;
  * <p>Ordinary commands are pipelined on one long-lived connection owned by the event loop of the
  * context that created the gateway; the pool is kept for work that needs a connection of its own
  * ({@link #withConnection}). Every call completes within the configured command timeout
- * ({@link dev.rediskit.RedisTimeoutException}), fails fast when too many commands are pending or
- * the circuit breaker is open ({@link dev.rediskit.RedisUnavailableException}), and a dropped
+ * ({@link dev.rediskit.error.RedisTimeoutException}), fails fast when too many commands are pending or
+ * the circuit breaker is open ({@link dev.rediskit.error.RedisUnavailableException}), and a dropped
  * connection is re-established by the gateway itself, with back-off.
  *
  * <p>Calls may be made from any thread; calls from the owning context take the fast path, others
@@ -38,14 +37,14 @@ public interface RedisGateway {
    * @param vertx the Vert.x instance
    * @param options the settings (copied)
    * @return the gateway
-   * @throws dev.rediskit.InvalidRequestException listing every invalid setting
+   * @throws dev.rediskit.error.InvalidRequestException listing every invalid setting
    */
-  static RedisGateway create(Vertx vertx, RedisKitOptions options) {
+  static RedisGateway create(Vertx vertx, GatewayOptions options) {
     return new RedisGatewayImpl(vertx, options);
   }
 
   /**
-   * Like {@link #create(Vertx, RedisKitOptions)}, with a name that the gateway's log lines carry,
+   * Like {@link #create(Vertx, GatewayOptions)}, with a name that the gateway's log lines carry,
    * so that an application with several gateways (one per verticle instance, or one per Redis
    * deployment) can tell whose breaker opened or whose connection was lost.
    *
@@ -53,9 +52,9 @@ public interface RedisGateway {
    * @param options the settings (copied)
    * @param name the gateway's name in its log lines; not blank
    * @return the gateway
-   * @throws dev.rediskit.InvalidRequestException listing every invalid setting, or when the name is blank
+   * @throws dev.rediskit.error.InvalidRequestException listing every invalid setting, or when the name is blank
    */
-  static RedisGateway create(Vertx vertx, RedisKitOptions options, String name) {
+  static RedisGateway create(Vertx vertx, GatewayOptions options, String name) {
     return new RedisGatewayImpl(vertx, options, name);
   }
 
@@ -74,7 +73,7 @@ public interface RedisGateway {
    * Sends one command, pipelined.
    *
    * @param request the command
-   * @return its reply; a Redis error reply fails it with {@link dev.rediskit.RedisCommandException}
+   * @return its reply; a Redis error reply fails it with {@link dev.rediskit.error.RedisCommandException}
    */
   Future<Response> send(Request request);
 
@@ -138,7 +137,7 @@ public interface RedisGateway {
   io.vertx.core.Context context();
 
   /** @return the settings in use (a copy must not be changed) */
-  RedisKitOptions options();
+  GatewayOptions options();
 
   /** @return a snapshot of breaker, connection and queue state */
   GatewayStatus status();

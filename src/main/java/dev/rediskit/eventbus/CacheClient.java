@@ -18,8 +18,8 @@ import java.util.function.Function;
  * Calls the {@code cache.*} addresses without hand-written JSON, from any verticle of this node or
  * of another node of a clustered event bus. Failures come back as the typed exceptions of
  * {@code dev.rediskit} (see {@link FailureCodes#fromReply(Throwable)}):
- * {@link dev.rediskit.InvalidRequestException} (400), {@link dev.rediskit.ValueTooLargeException}
- * (413), {@link dev.rediskit.RedisUnavailableException} (503), {@link dev.rediskit.RedisTimeoutException} (504),
+ * {@link dev.rediskit.error.InvalidRequestException} (400), {@link dev.rediskit.error.ValueTooLargeException}
+ * (413), {@link dev.rediskit.error.RedisUnavailableException} (503), {@link dev.rediskit.error.RedisTimeoutException} (504),
  * and for loads {@link dev.rediskit.cache.LoaderUnavailableException} (501),
  * {@link dev.rediskit.cache.LoaderException} (502), {@link dev.rediskit.cache.LoadTimeoutException} (524).
  *

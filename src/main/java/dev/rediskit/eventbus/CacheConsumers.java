@@ -21,7 +21,7 @@ import java.util.List;
  * {@code cache.namespaces}, or for {@code cache.getOrLoad} an address under
  * {@code <addressPrefix><cache.loaderPrefix>} named by the request, never any other (see
  * docs/CACHING.md, "Loader addresses"); registration fails with a
- * {@link dev.rediskit.ConfigurationException} when the loader prefix or a namespace's loader would
+ * {@link dev.rediskit.config.ConfigurationException} when the loader prefix or a namespace's loader would
  * reach one of the module's own addresses.
  *
  * <p>Register them on the context that owns the cache's gateway (e.g. in the verticle that created

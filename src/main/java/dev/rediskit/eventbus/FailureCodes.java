@@ -1,11 +1,11 @@
 package dev.rediskit.eventbus;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.RedisCommandException;
-import dev.rediskit.RedisKitException;
-import dev.rediskit.RedisTimeoutException;
-import dev.rediskit.RedisUnavailableException;
-import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.error.RedisKitException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.cache.LoadTimeoutException;
 import dev.rediskit.cache.LoaderException;
 import dev.rediskit.cache.LoaderUnavailableException;

@@ -1,6 +1,6 @@
 package dev.rediskit.eventbus;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.error.InvalidRequestException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -181,6 +181,6 @@ public final class JsonRequest {
    * @return its JSON type name, for messages (the same wording as configuration problems)
    */
   public static String typeName(Object v) {
-    return dev.rediskit.impl.OptionChecks.typeName(v);
+    return dev.rediskit.config.OptionChecks.typeName(v);
   }
 }

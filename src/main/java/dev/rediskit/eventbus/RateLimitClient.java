@@ -11,8 +11,8 @@ import java.time.Duration;
 /**
  * A typed client of the {@code ratelimit.*} addresses, for verticles (or nodes of a clustered
  * Vert.x) that do not own the limiter. Failures come back as the module's typed exceptions
- * ({@link FailureCodes#fromReply}): {@link dev.rediskit.InvalidRequestException} naming the field,
- * {@link dev.rediskit.RedisUnavailableException}, {@link dev.rediskit.RedisTimeoutException}.
+ * ({@link FailureCodes#fromReply}): {@link dev.rediskit.error.InvalidRequestException} naming the field,
+ * {@link dev.rediskit.error.RedisUnavailableException}, {@link dev.rediskit.error.RedisTimeoutException}.
  *
  * <pre>{@code
  * RateLimitClient client = RateLimitClient.create(vertx, "");
@@ -42,7 +42,7 @@ public interface RateLimitClient {
 
   /**
    * @param fail when {@code true}, a request that Redis could not decide under a FAIL_CLOSED
-   * policy fails with {@link dev.rediskit.RedisUnavailableException} instead of returning the
+   * policy fails with {@link dev.rediskit.error.RedisUnavailableException} instead of returning the
    * policy's rejection
    * @return a client asking so (this one is unchanged)
    */

@@ -31,7 +31,7 @@ import io.vertx.ext.healthchecks.Status;
  * <p>With {@link HealthOptions.Detail#FULL} the status data holds the PING time, server version,
  * role, topology, memory, clients, breaker, connection and queue state; with
  * {@link HealthOptions.Detail#MINIMAL} it holds nothing. Either way no credential ever appears:
- * endpoints are shown through {@link dev.rediskit.RedisKitOptions#redact(String)} and every string
+ * endpoints are shown through {@link dev.rediskit.config.Redaction#redact(String)} and every string
  * is scrubbed of the password.
  *
  * <p>The checks run on the caller's context and never block it.
@@ -54,7 +54,7 @@ public interface RedisHealthCheck extends Handler<Promise<Status>> {
    * @param gateway the gateway to check through
    * @param options the health settings (copied)
    * @return the procedure
-   * @throws dev.rediskit.ConfigurationException when the options are invalid
+   * @throws dev.rediskit.config.ConfigurationException when the options are invalid
    */
   static RedisHealthCheck create(Vertx vertx, RedisGateway gateway, HealthOptions options) {
     return new RedisHealthCheckImpl(vertx, gateway, options);
@@ -68,7 +68,8 @@ public interface RedisHealthCheck extends Handler<Promise<Status>> {
    * @return the procedure
    */
   static RedisHealthCheck create(Vertx vertx, RedisGateway gateway) {
-    return create(vertx, gateway, gateway.options().getHealth());
+    HealthOptions section = gateway.options().section(HealthOptions.class);
+    return create(vertx, gateway, section != null ? section : new HealthOptions());
   }
 
   /**

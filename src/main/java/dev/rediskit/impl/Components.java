@@ -1,7 +1,7 @@
 package dev.rediskit.impl;
 
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.health.RedisHealthCheck;
@@ -24,9 +24,10 @@ import java.util.List;
  * @param health the Redis health procedure
  * @param metrics the metrics binder
  * @param bindings the meters bound for these components, released on close
+ * @param options the settings they were built with
  */
 public record Components(RedisGateway gateway, RedisCache cache, RateLimiter rateLimiter, RedisHealthCheck health,
-                         RedisKitMetrics metrics, List<MetricsBinding> bindings) {
+                         RedisKitMetrics metrics, List<MetricsBinding> bindings, RedisKitOptions options) {
 
   /** Name of the rate limiter the components create. */
   public static final String LIMITER_NAME = "default";
@@ -47,15 +48,15 @@ public record Components(RedisGateway gateway, RedisCache cache, RateLimiter rat
         err instanceof RedisUnavailableException rue ? rue.reason() : RedisUnavailableException.Reason.DISCONNECTED,
         "RedisKit cannot start: " + err.getMessage(), err))))
       .map(gw -> {
-        RedisCache cache = RedisCache.create(vertx, gateway, options);
+        RedisCache cache = RedisCache.create(vertx, gateway, options.getCache());
         RateLimiter limiter = RateLimiter.create(vertx, gateway, LIMITER_NAME, options.getRateLimit());
-        RedisHealthCheck health = RedisHealthCheck.create(vertx, gateway);
+        RedisHealthCheck health = RedisHealthCheck.create(vertx, gateway, options.getHealth());
         RedisKitMetrics metrics = RedisKitMetrics.create(vertx);
         List<MetricsBinding> bindings = new ArrayList<>();
         bindings.add(metrics.bindGateway(metricsName, gateway));
         bindings.add(metrics.bindHealth(metricsName, health, options.getMetrics().getHealthProbeIntervalMs()));
         bindings.add(MeterWiring.add(vertx, metrics, cache, limiter));
-        return new Components(gateway, cache, limiter, health, metrics, bindings);
+        return new Components(gateway, cache, limiter, health, metrics, bindings, options);
       });
   }
 

@@ -1,6 +1,6 @@
 package dev.rediskit.impl;
 
-import dev.rediskit.ConfigurationException;
+import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.RedisKit;
 import dev.rediskit.RedisKitConfig;
 import dev.rediskit.RedisKitOptions;
@@ -130,7 +130,7 @@ public final class RedisKitImpl implements RedisKit {
 
   @Override
   public RedisKitOptions options() {
-    return components.gateway().options();
+    return components.options();
   }
 
   @Override

@@ -1,9 +1,9 @@
 package dev.rediskit.metrics;
 
-import dev.rediskit.ConfigKey;
-import dev.rediskit.ConfigurationException;
-import dev.rediskit.impl.JsonOptionsReader;
-import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.config.ConfigKey;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.config.JsonOptionsReader;
+import dev.rediskit.config.OptionChecks;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.rediskit.ratelimit;
 
-import dev.rediskit.ConfigKey;
-import dev.rediskit.ConfigurationException;
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.impl.JsonOptionsReader;
-import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.config.ConfigKey;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.config.JsonOptionsReader;
+import dev.rediskit.config.OptionChecks;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;

@@ -13,7 +13,7 @@ import java.time.Duration;
  * of instances sharing the Redis grant exactly the limit between them.
  *
  * <p>Every method returns a future and never blocks. Invalid arguments fail the future with an
- * {@link dev.rediskit.InvalidRequestException} naming the argument, and nothing is sent to Redis.
+ * {@link dev.rediskit.error.InvalidRequestException} naming the argument, and nothing is sent to Redis.
  * Redis being unavailable, too slow (past {@link RateLimitOptions#getTimeoutMs()}) or failing
  * does not fail the future: the limiter's failure policy answers instead
  * ({@link Decision.Source#FALLBACK}).
@@ -43,7 +43,8 @@ public interface RateLimiter {
    * @return the limiter
    */
   static RateLimiter create(Vertx vertx, RedisGateway gateway) {
-    return create(vertx, gateway, DEFAULT_NAME, gateway.options().getRateLimit());
+    RateLimitOptions section = gateway.options().section(RateLimitOptions.class);
+    return create(vertx, gateway, DEFAULT_NAME, section != null ? section : new RateLimitOptions());
   }
 
   /**
@@ -52,7 +53,7 @@ public interface RateLimiter {
    * @param name the limiter's name, for its statistics
    * @param options its settings (copied; validated)
    * @return the limiter
-   * @throws dev.rediskit.ConfigurationException when the options are invalid
+   * @throws dev.rediskit.config.ConfigurationException when the options are invalid
    */
   static RateLimiter create(Vertx vertx, RedisGateway gateway, String name, RateLimitOptions options) {
     return new RateLimiterImpl(vertx, gateway, name, options);
@@ -96,7 +97,7 @@ public interface RateLimiter {
    * space of their own.
    *
    * @param name the service
-   * @return the decision; fails with an {@link dev.rediskit.InvalidRequestException} on field
+   * @return the decision; fails with an {@link dev.rediskit.error.InvalidRequestException} on field
    * {@code service} when no limit is configured for it
    */
   Future<Decision> serviceLimit(String name);
@@ -127,7 +128,7 @@ public interface RateLimiter {
    * @param token the caller's API token, or {@code null}
    * @param ip the caller's IP address literal, or {@code null}
    * @param endpoint the endpoint name (at most 256 characters)
-   * @return the decision; fails with an {@link dev.rediskit.InvalidRequestException} when no limit
+   * @return the decision; fails with an {@link dev.rediskit.error.InvalidRequestException} when no limit
    * applies (field {@code endpoint}), or the IP is not an address literal (field {@code ip})
    */
   Future<Decision> verifyAndLimit(String token, String ip, String endpoint);

@@ -1,7 +1,6 @@
 package dev.rediskit.ratelimit;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.ratelimit.impl.RequestChecks;
+import dev.rediskit.error.InvalidRequestException;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.rediskit.web;
 
 import dev.rediskit.health.RedisHealthCheck;
-import dev.rediskit.impl.OptionChecks;
+import dev.rediskit.config.OptionChecks;
 import dev.rediskit.metrics.MetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

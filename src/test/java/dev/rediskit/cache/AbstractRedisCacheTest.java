@@ -1,8 +1,8 @@
 package dev.rediskit.cache;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.RedisServer;

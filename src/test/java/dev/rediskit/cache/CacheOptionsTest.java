@@ -1,6 +1,6 @@
 package dev.rediskit.cache;
 
-import dev.rediskit.ConfigurationException;
+import dev.rediskit.config.ConfigurationException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

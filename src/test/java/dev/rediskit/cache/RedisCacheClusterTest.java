@@ -1,7 +1,7 @@
 package dev.rediskit.cache;
 
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.impl.KeySlots;
+import dev.rediskit.client.KeySlots;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
 import io.vertx.redis.client.RedisClientType;

@@ -1,6 +1,6 @@
 package dev.rediskit.cache;
 
-import dev.rediskit.impl.KeySlots;
+import dev.rediskit.client.KeySlots;
 import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisServer;
 

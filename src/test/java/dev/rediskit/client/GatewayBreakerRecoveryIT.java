@@ -1,7 +1,7 @@
 package dev.rediskit.client;
 
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.IntegrationTest;

@@ -1,9 +1,9 @@
 package dev.rediskit.client;
 
-import dev.rediskit.RedisCommandException;
+import dev.rediskit.error.RedisCommandException;
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisUnavailableException;
-import dev.rediskit.RedisUnavailableException.Reason;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.InFlightLoad;

@@ -1,6 +1,6 @@
 package dev.rediskit.client;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;

@@ -1,6 +1,6 @@
 package dev.rediskit.client;
 
-import dev.rediskit.RedisCommandException;
+import dev.rediskit.error.RedisCommandException;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServer;

@@ -1,10 +1,10 @@
 package dev.rediskit.client;
 
-import dev.rediskit.RedisCommandException;
+import dev.rediskit.error.RedisCommandException;
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisTimeoutException;
-import dev.rediskit.RedisUnavailableException;
-import dev.rediskit.RedisUnavailableException.Reason;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.IntegrationTest;

@@ -1,8 +1,8 @@
 package dev.rediskit.client;
 
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisUnavailableException;
-import dev.rediskit.RedisUnavailableException.Reason;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;

@@ -52,7 +52,7 @@ abstract class ReadmeSnippets extends SnippetContext {
 
   void caching() {
     // begin-snippet: readme-caching
-    RedisCache cache = RedisCache.create(vertx, gateway, options);
+    RedisCache cache = RedisCache.create(vertx, gateway, options.getCache());
     CacheNamespace<User> users = cache.namespace("users", User.class);
     users.getOrLoad("42", () -> db.findUser("42"),                    // one load, however many callers
         LoadOptions.ttl(Duration.ofMinutes(5)).setStaleTtl(Duration.ofMinutes(1)))

@@ -44,7 +44,7 @@ class CacheConsumersConnectionLossIT {
     RedisKitOptions options = new RedisKitOptions().setEndpoint(server.uri()).setCommandTimeoutMs(10_000).setConnectTimeoutMs(5_000);
     context.runOnContext(v -> created.complete(RedisGateway.create(vertx, options)));
     RedisGateway gw = await(created.future().compose(RedisGateway::ready));
-    CacheConsumers consumers = await(CacheConsumers.register(vertx.eventBus(), "", RedisCache.create(vertx, gw, options)));
+    CacheConsumers consumers = await(CacheConsumers.register(vertx.eventBus(), "", RedisCache.create(vertx, gw, options.getCache())));
     try {
       JsonObject body = new JsonObject().put("namespace", "lost").put("keys", new JsonArray(List.of("a", "b", "c", "d")));
       InFlightLoad load = InFlightLoad.start(context, 64, () -> vertx.eventBus().request(address, body));

@@ -1,10 +1,10 @@
 package dev.rediskit.eventbus;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisTimeoutException;
-import dev.rediskit.RedisUnavailableException;
-import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;

@@ -1,9 +1,9 @@
 package dev.rediskit.eventbus;
 
-import dev.rediskit.ConfigurationException;
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;

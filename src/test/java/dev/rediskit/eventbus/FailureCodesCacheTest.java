@@ -1,8 +1,8 @@
 package dev.rediskit.eventbus;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.RedisTimeoutException;
-import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.cache.LoadTimeoutException;
 import dev.rediskit.cache.LoaderException;
 import dev.rediskit.cache.LoaderUnavailableException;

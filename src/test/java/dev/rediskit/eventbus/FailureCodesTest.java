@@ -1,10 +1,10 @@
 package dev.rediskit.eventbus;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.RedisKitException;
-import dev.rediskit.RedisTimeoutException;
-import dev.rediskit.RedisUnavailableException;
-import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisKitException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.ValueTooLargeException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import org.junit.jupiter.api.Test;

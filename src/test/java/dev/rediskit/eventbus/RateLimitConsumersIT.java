@@ -1,8 +1,8 @@
 package dev.rediskit.eventbus;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;

@@ -1,6 +1,6 @@
 package dev.rediskit.health;
 
-import dev.rediskit.ConfigurationException;
+import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.metrics.MetricsOptions;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.rediskit.metrics;
 
-import dev.rediskit.RedisCommandException;
+import dev.rediskit.error.RedisCommandException;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.health.HealthOptions;

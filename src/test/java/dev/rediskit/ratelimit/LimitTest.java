@@ -1,6 +1,6 @@
 package dev.rediskit.ratelimit;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.error.InvalidRequestException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

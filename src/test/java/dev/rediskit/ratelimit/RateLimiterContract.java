@@ -1,6 +1,6 @@
 package dev.rediskit.ratelimit;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.ratelimit.Decision.Source;

@@ -1,8 +1,8 @@
 package dev.rediskit.ratelimit;
 
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisTimeoutException;
-import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;

@@ -1,6 +1,6 @@
 package dev.rediskit.test;
 
-import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

@@ -1,12 +1,9 @@
 package dev.rediskit.cache.impl;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.impl.KeyFamily;
-import dev.rediskit.impl.OptionChecks;
-import dev.rediskit.impl.RequestText;
+import dev.rediskit.config.KeyFamily;
 
 /**
- * Builds and checks the Redis keys of cache entries: {@code <keyPrefix>:c:<namespace>:<key>}
+ * Builds the Redis keys of cache entries: {@code <keyPrefix>:c:<namespace>:<key>}
  * ({@link KeyFamily#CACHE_ENTRY}), and of their leases: {@code <keyPrefix>:cl:<namespace>:<key>}
  * ({@link KeyFamily#CACHE_LEASE}).
  *
@@ -17,11 +14,6 @@ import dev.rediskit.impl.RequestText;
  */
 public final class CacheKeys {
 
-  /** Longest namespace accepted, in characters. */
-  public static final int MAX_NAMESPACE_LENGTH = 128;
-  /** Longest key accepted, in characters. */
-  public static final int MAX_KEY_LENGTH = 1024;
-
   private final String prefix;
   private final String leasePrefix;
 
@@ -31,50 +23,6 @@ public final class CacheKeys {
     this.leasePrefix = KeyFamily.CACHE_LEASE.start(keyPrefix);
   }
 
-  /**
-   * @param namespace a namespace
-   * @return it, when valid
-   * @throws InvalidRequestException naming field {@code namespace}
-   */
-  public static String checkNamespace(String namespace) {
-    return checkNamespace("namespace", namespace);
-  }
-
-  /**
-   * @param field the field name to report
-   * @param namespace a namespace
-   * @return it, when valid
-   * @throws InvalidRequestException naming {@code field}
-   */
-  public static String checkNamespace(String field, String namespace) {
-    RequestText.check(field, namespace, MAX_NAMESPACE_LENGTH);
-    for (int i = 0; i < namespace.length(); i++) {
-      char c = namespace.charAt(i);
-      if (c == ':') {
-        throw new InvalidRequestException(field, "must not contain ':' (it separates namespace and key), was "
-          + OptionChecks.describe(namespace));
-      }
-      if (isControlOrSpace(c)) {
-        throw new InvalidRequestException(field, "must not contain whitespace or control characters (at index " + i
-          + "), was " + OptionChecks.describe(namespace));
-      }
-    }
-    return namespace;
-  }
-
-  /**
-   * @param field the field name to report ({@code key}, {@code keys[3]}...)
-   * @param key a key inside a namespace
-   * @return it, when valid
-   * @throws InvalidRequestException naming {@code field}
-   */
-  public static String checkKey(String field, String key) {
-    return RequestText.checkPrintable(field, key, MAX_KEY_LENGTH);
-  }
-
-  private static boolean isControlOrSpace(char c) {
-    return Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c);
-  }
 
   /**
    * @param namespace a valid namespace

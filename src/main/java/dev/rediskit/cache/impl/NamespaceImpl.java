@@ -1,8 +1,9 @@
 package dev.rediskit.cache.impl;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.RedisUnavailableException;
-import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.cache.CacheNames;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.cache.BatchLoader;
 import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.CacheNamespace;
@@ -77,7 +78,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   }
 
   private String redisKey(String field, String key) {
-    return keyStart.concat(CacheKeys.checkKey(field, key));
+    return keyStart.concat(CacheNames.checkKey(field, key));
   }
 
   // ---------------------------------------------------------------- reads
@@ -229,7 +230,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     int i = 0;
     for (String k : keys) {
-      CacheKeys.checkKey("keys[" + i + "]", k);
+      CacheNames.checkKey("keys[" + i + "]", k);
       unique.add(k);
       i++;
     }

@@ -1,7 +1,7 @@
 package dev.rediskit.cache.impl;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.RedisKitOptions;
+import dev.rediskit.cache.CacheNames;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.cache.BatchLoader;
 import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.CacheNamespace;
@@ -14,7 +14,7 @@ import dev.rediskit.cache.RedisCache;
 import dev.rediskit.cache.WarmResult;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.Script;
-import dev.rediskit.impl.KeySlots;
+import dev.rediskit.client.KeySlots;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -83,11 +83,11 @@ public final class RedisCacheImpl implements RedisCache {
    * @param gateway the gateway
    * @param options validated settings
    */
-  public RedisCacheImpl(Vertx vertx, RedisGateway gateway, RedisKitOptions options) {
+  public RedisCacheImpl(Vertx vertx, RedisGateway gateway, CacheOptions options) {
     this.vertx = vertx;
     this.gateway = gateway;
-    this.options = new CacheOptions(options.getCache());
-    this.keys = new CacheKeys(options.getKeyPrefix());
+    this.options = new CacheOptions(options);
+    this.keys = new CacheKeys(gateway.options().getKeyPrefix());
     this.cluster = gateway.type() == RedisClientType.CLUSTER;
     // A flush works node by node on dedicated connections, which the gateway bounds by the command
     // timeout; half of it per connection leaves room for the last page.
@@ -105,13 +105,13 @@ public final class RedisCacheImpl implements RedisCache {
     if (known != null) {
       return known;
     }
-    CacheKeys.checkNamespace(namespace);
+    CacheNames.checkNamespace(namespace);
     return jsonViews.computeIfAbsent(namespace, ns -> new NamespaceImpl<>(this, ns, CacheCodec.json()));
   }
 
   @Override
   public <V> CacheNamespace<V> namespace(String namespace, CacheCodec<V> codec) {
-    CacheKeys.checkNamespace(namespace);
+    CacheNames.checkNamespace(namespace);
     if (codec == null) {
       throw new InvalidRequestException("codec", "is required");
     }
@@ -132,7 +132,7 @@ public final class RedisCacheImpl implements RedisCache {
 
   @Override
   public CacheStats stats(String namespace) {
-    CacheKeys.checkNamespace(namespace);
+    CacheNames.checkNamespace(namespace);
     return statsOf(namespace);
   }
 
@@ -173,7 +173,7 @@ public final class RedisCacheImpl implements RedisCache {
   @Override
   public Future<Long> flushNamespace(String namespace) {
     try {
-      CacheKeys.checkNamespace(namespace);
+      CacheNames.checkNamespace(namespace);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -1,11 +1,12 @@
 package dev.rediskit.client.impl;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.RedisCommandException;
-import dev.rediskit.RedisKitOptions;
-import dev.rediskit.RedisTimeoutException;
-import dev.rediskit.RedisUnavailableException;
-import dev.rediskit.RedisUnavailableException.Reason;
+import dev.rediskit.client.GatewayOptions;
+import dev.rediskit.config.Redaction;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.client.CommandObserver;
 import dev.rediskit.client.CommandObserver.Outcome;
 import dev.rediskit.client.GatewayStatus;
@@ -62,7 +63,7 @@ public class RedisGatewayImpl implements RedisGateway {
   private final Vertx vertx;
   private final ContextInternal context;
   private final String name;
-  private final RedisKitOptions options;
+  private final GatewayOptions options;
   private final RedisOptions redisOptions;
   private final Redis client;
   private final CircuitBreaker breaker;
@@ -107,7 +108,7 @@ public class RedisGatewayImpl implements RedisGateway {
    * @param vertx the Vert.x instance
    * @param options the settings
    */
-  public RedisGatewayImpl(Vertx vertx, RedisKitOptions options) {
+  public RedisGatewayImpl(Vertx vertx, GatewayOptions options) {
     this(vertx, options, DEFAULT_NAME);
   }
 
@@ -118,12 +119,12 @@ public class RedisGatewayImpl implements RedisGateway {
    * @param options the settings
    * @param name the name the gateway's log lines carry
    */
-  public RedisGatewayImpl(Vertx vertx, RedisKitOptions options, String name) {
+  public RedisGatewayImpl(Vertx vertx, GatewayOptions options, String name) {
     if (name == null || name.isBlank()) {
       throw new InvalidRequestException("name", "must not be blank, was " + (name == null ? "null" : "\"" + name + "\""));
     }
     this.name = name;
-    this.options = new RedisKitOptions(options).validate();
+    this.options = options.validatedCopy();
     this.vertx = vertx;
     this.context = (ContextInternal) vertx.getOrCreateContext();
     this.redisOptions = RedisOptionsFactory.create(this.options);
@@ -323,7 +324,7 @@ public class RedisGatewayImpl implements RedisGateway {
   }
 
   @Override
-  public RedisKitOptions options() {
+  public GatewayOptions options() {
     return options;
   }
 
@@ -780,10 +781,10 @@ public class RedisGatewayImpl implements RedisGateway {
    * @return the warning to log when nothing named a server, else {@code null}: in a container
    * "localhost" is rarely the Redis meant, so the default must not pass silently
    */
-  static String defaultEndpointWarning(RedisKitOptions options) {
+  static String defaultEndpointWarning(GatewayOptions options) {
     return options.isEndpointsConfigured() ? null
       : "no Redis endpoint configured (REDIS_URL, REDISKIT_ENDPOINTS, -Drediskit.endpoints or endpoints in the "
-        + "configuration): using the default " + RedisKitOptions.DEFAULT_ENDPOINT;
+        + "configuration): using the default " + GatewayOptions.DEFAULT_ENDPOINT;
   }
 
   /**
@@ -793,7 +794,7 @@ public class RedisGatewayImpl implements RedisGateway {
    * costs the version.
    */
   private void logStart(RedisConnection conn) {
-    String where = RedisKitOptions.redact(String.join(",", options.getEndpoints())) + " (" + options.getType()
+    String where = Redaction.redact(String.join(",", options.getEndpoints())) + " (" + options.getType()
       + ", endpoints from " + options.endpointsSource() + ")";
     conn.send(Request.cmd(Command.INFO).arg("server")).onComplete(ar -> {
       String version = ar.succeeded() && ar.result() != null ? infoField(ar.result().toString(), "redis_version") : null;
@@ -948,11 +949,11 @@ public class RedisGatewayImpl implements RedisGateway {
       return new RedisUnavailableException(Reason.DISCONNECTED, msg, cause);
     }
     return new RedisUnavailableException(Reason.DISCONNECTED, "cannot connect to Redis at "
-      + RedisKitOptions.redact(String.join(",", options.getEndpoints())) + ": " + msg, cause);
+      + Redaction.redact(String.join(",", options.getEndpoints())) + ": " + msg, cause);
   }
 
   private Throwable mapFailure(Throwable cause) {
-    if (cause instanceof dev.rediskit.RedisKitException) {
+    if (cause instanceof dev.rediskit.error.RedisKitException) {
       return cause;
     }
     if (cause instanceof ErrorType err && !isClientSideError(err)) {
@@ -969,7 +970,7 @@ public class RedisGatewayImpl implements RedisGateway {
     if (cause instanceof ErrorType err) {
       return isClientSideError(err);
     }
-    for (Throwable t = cause; t != null && !(t instanceof dev.rediskit.RedisKitException); t = t.getCause()) {
+    for (Throwable t = cause; t != null && !(t instanceof dev.rediskit.error.RedisKitException); t = t.getCause()) {
       // The client's own words when a command is written on a connection it already saw close.
       if (t instanceof IOException || "Connection is closed".equals(t.getMessage())) {
         return true;

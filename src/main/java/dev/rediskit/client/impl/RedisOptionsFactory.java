@@ -1,6 +1,6 @@
 package dev.rediskit.client.impl;
 
-import dev.rediskit.RedisKitOptions;
+import dev.rediskit.client.GatewayOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.RedisClientType;
@@ -10,13 +10,13 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns {@link RedisKitOptions} into the vertx-redis-client's {@link RedisOptions}. */
+/** Turns {@link GatewayOptions} into the vertx-redis-client's {@link RedisOptions}. */
 final class RedisOptionsFactory {
 
   private RedisOptionsFactory() {
   }
 
-  static RedisOptions create(RedisKitOptions o) {
+  static RedisOptions create(GatewayOptions o) {
     NetClientOptions net = new NetClientOptions()
       .setConnectTimeout((int) o.getConnectTimeoutMs())
       .setTcpNoDelay(true)

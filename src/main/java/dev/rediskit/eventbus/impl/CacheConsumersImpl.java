@@ -1,7 +1,8 @@
 package dev.rediskit.eventbus.impl;
 
-import dev.rediskit.ConfigurationException;
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.cache.CacheNames;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
@@ -9,7 +10,6 @@ import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.LoaderUnavailableException;
 import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.RedisCache;
-import dev.rediskit.cache.impl.CacheKeys;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.eventbus.JsonRequest;
@@ -19,8 +19,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import dev.rediskit.impl.OptionChecks;
-import dev.rediskit.impl.RequestText;
+import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.RequestText;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
     handlers.put(Addresses.CACHE_INVALIDATE, body -> namespace(cache, body).invalidate(keys(body).toArray(String[]::new))
       .map(n -> new JsonObject().put("deleted", n)));
     handlers.put(Addresses.CACHE_FLUSH, body -> {
-      String ns = CacheKeys.checkNamespace(JsonRequest.requiredString(body, "namespace"));
+      String ns = CacheNames.checkNamespace(JsonRequest.requiredString(body, "namespace"));
       return cache.flushNamespace(ns).map(n -> new JsonObject().put("deleted", n));
     });
     handlers.put(Addresses.CACHE_STATS, body -> Future.succeededFuture(cache.stats(namespaceName(body)).toJson()));
@@ -106,7 +106,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
   }
 
   private static String namespaceName(JsonObject body) {
-    return CacheKeys.checkNamespace(JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE));
+    return CacheNames.checkNamespace(JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE));
   }
 
   private static CacheNamespace<Object> namespace(RedisCache cache, JsonObject body) {
@@ -114,7 +114,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
   }
 
   private static String key(JsonObject body) {
-    return CacheKeys.checkKey("key", JsonRequest.requiredString(body, "key"));
+    return CacheNames.checkKey("key", JsonRequest.requiredString(body, "key"));
   }
 
   /**
@@ -301,7 +301,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
     }
     List<String> out = new ArrayList<>(arr.size());
     for (int i = 0; i < arr.size(); i++) {
-      out.add(CacheKeys.checkKey("keys[" + i + "]", arr.getString(i)));
+      out.add(CacheNames.checkKey("keys[" + i + "]", arr.getString(i)));
     }
     return out;
   }
@@ -322,7 +322,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : obj) {
-      CacheKeys.checkKey("entries key", e.getKey());
+      CacheNames.checkKey("entries key", e.getKey());
       if (e.getValue() == null) {
         throw new InvalidRequestException("entries." + e.getKey(), "is required (null is not a value)");
       }

@@ -1,6 +1,6 @@
 package dev.rediskit.eventbus.impl;
 
-import dev.rediskit.ValueTooLargeException;
+import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.cache.BatchLoader;
 import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.LoadTimeoutException;

@@ -1,7 +1,7 @@
 package dev.rediskit.eventbus.impl;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.JsonRequest;
 import dev.rediskit.eventbus.RateLimitConsumers;
@@ -9,7 +9,7 @@ import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import dev.rediskit.ratelimit.RateLimiter;
-import dev.rediskit.ratelimit.impl.RequestChecks;
+import dev.rediskit.ratelimit.RequestChecks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -1,6 +1,7 @@
 package dev.rediskit.health.impl;
 
-import dev.rediskit.RedisKitOptions;
+import dev.rediskit.client.GatewayOptions;
+import dev.rediskit.config.Redaction;
 import dev.rediskit.client.GatewayStatus;
 import dev.rediskit.health.HealthOptions.Detail;
 import dev.rediskit.health.HealthSnapshot;
@@ -29,7 +30,7 @@ public final class HealthReport {
   /** Redis Cluster's slot count: fewer assigned slots means some keys have no home. */
   static final int CLUSTER_SLOTS = 16384;
 
-  private final RedisKitOptions options;
+  private final GatewayOptions options;
   private final long slowPingMs;
   private final List<String> down = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
@@ -45,7 +46,7 @@ public final class HealthReport {
    * @param options the gateway's settings: topology, endpoints, limits
    * @param slowPingMs the PING round trip above which Redis is degraded
    */
-  public HealthReport(RedisKitOptions options, long slowPingMs) {
+  public HealthReport(GatewayOptions options, long slowPingMs) {
     this.options = options;
     this.slowPingMs = slowPingMs;
   }
@@ -190,7 +191,7 @@ public final class HealthReport {
     }
     data.put("slowPingMs", slowPingMs);
     data.put("type", options.getType().name());
-    data.put("endpoints", new JsonArray(new ArrayList<>(options.getEndpoints().stream().map(RedisKitOptions::redact).toList())));
+    data.put("endpoints", new JsonArray(new ArrayList<>(options.getEndpoints().stream().map(Redaction::redact).toList())));
     if (info != null) {
       String role = info.get("role");
       data.put("server", new JsonObject()
@@ -277,7 +278,7 @@ public final class HealthReport {
 
   private static Object scrubValue(Object value, String secret) {
     if (value instanceof String s) {
-      return s.replace(secret, RedisKitOptions.REDACTED);
+      return s.replace(secret, Redaction.REDACTED);
     }
     if (value instanceof JsonObject o) {
       return scrub(o, secret);

@@ -1,12 +1,12 @@
 package dev.rediskit.ratelimit.impl;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.RedisCommandException;
-import dev.rediskit.RedisTimeoutException;
-import dev.rediskit.RedisUnavailableException;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.Script;
-import dev.rediskit.impl.KeyFamily;
+import dev.rediskit.config.KeyFamily;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.EndpointLimits;
@@ -18,6 +18,7 @@ import dev.rediskit.ratelimit.RateLimitStats;
 import dev.rediskit.ratelimit.RateLimitStats.Outcome;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.ratelimit.RateLimits;
+import dev.rediskit.ratelimit.RequestChecks;
 import dev.rediskit.ratelimit.TokenHash;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;

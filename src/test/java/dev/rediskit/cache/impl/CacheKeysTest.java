@@ -1,6 +1,7 @@
 package dev.rediskit.cache.impl;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.cache.CacheNames;
+import dev.rediskit.error.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,24 +37,24 @@ class CacheKeysTest {
 
   @Test
   void namespaceRules() {
-    assertThat(CacheKeys.checkNamespace("user*")).isEqualTo("user*");
-    assertThat(CacheKeys.checkNamespace("a[b")).isEqualTo("a[b");
-    assertThat(CacheKeys.checkNamespace("n".repeat(CacheKeys.MAX_NAMESPACE_LENGTH))).hasSize(128);
-    refused(() -> CacheKeys.checkNamespace(null), "namespace: is required");
-    refused(() -> CacheKeys.checkNamespace(""), "namespace: must not be empty");
-    refused(() -> CacheKeys.checkNamespace("a:b"), "namespace: must not contain ':' (it separates namespace and key), was \"a:b\"");
-    refused(() -> CacheKeys.checkNamespace("a b"), "namespace: must not contain whitespace or control characters (at index 1), was \"a b\"");
-    refused(() -> CacheKeys.checkNamespace("a\u0007"), "namespace: must not contain whitespace or control characters (at index 1), was \"a\\u0007\"");
-    refused(() -> CacheKeys.checkNamespace("n".repeat(129)), "namespace: must be at most 128 characters, was 129");
+    assertThat(CacheNames.checkNamespace("user*")).isEqualTo("user*");
+    assertThat(CacheNames.checkNamespace("a[b")).isEqualTo("a[b");
+    assertThat(CacheNames.checkNamespace("n".repeat(CacheNames.MAX_NAMESPACE_LENGTH))).hasSize(128);
+    refused(() -> CacheNames.checkNamespace(null), "namespace: is required");
+    refused(() -> CacheNames.checkNamespace(""), "namespace: must not be empty");
+    refused(() -> CacheNames.checkNamespace("a:b"), "namespace: must not contain ':' (it separates namespace and key), was \"a:b\"");
+    refused(() -> CacheNames.checkNamespace("a b"), "namespace: must not contain whitespace or control characters (at index 1), was \"a b\"");
+    refused(() -> CacheNames.checkNamespace("a\u0007"), "namespace: must not contain whitespace or control characters (at index 1), was \"a\\u0007\"");
+    refused(() -> CacheNames.checkNamespace("n".repeat(129)), "namespace: must be at most 128 characters, was 129");
   }
 
   @Test
   void keyRules() {
-    assertThat(CacheKeys.checkKey("key", "with space:and*glob")).isEqualTo("with space:and*glob");
-    refused(() -> CacheKeys.checkKey("key", null), "key: is required");
-    refused(() -> CacheKeys.checkKey("key", ""), "key: must not be empty");
-    refused(() -> CacheKeys.checkKey("keys[2]", "a\nb"), "keys[2]: must not contain control characters (at index 1)");
-    refused(() -> CacheKeys.checkKey("key", "k".repeat(1025)), "key: must be at most 1024 characters, was 1025");
+    assertThat(CacheNames.checkKey("key", "with space:and*glob")).isEqualTo("with space:and*glob");
+    refused(() -> CacheNames.checkKey("key", null), "key: is required");
+    refused(() -> CacheNames.checkKey("key", ""), "key: must not be empty");
+    refused(() -> CacheNames.checkKey("keys[2]", "a\nb"), "keys[2]: must not contain control characters (at index 1)");
+    refused(() -> CacheNames.checkKey("key", "k".repeat(1025)), "key: must be at most 1024 characters, was 1025");
   }
 
   private static void refused(Runnable r, String message) {

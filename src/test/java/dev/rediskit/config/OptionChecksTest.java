@@ -1,5 +1,7 @@
-package dev.rediskit.impl;
+package dev.rediskit.config;
 
+import dev.rediskit.config.JsonOptionsReader;
+import dev.rediskit.config.OptionChecks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
-package dev.rediskit.impl;
+package dev.rediskit.config;
 
-import dev.rediskit.InvalidRequestException;
+import dev.rediskit.error.InvalidRequestException;
 
 /**
  * The check every text field of a request starts with (cache keys and namespaces, rate-limit

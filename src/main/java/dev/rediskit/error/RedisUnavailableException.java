@@ -1,4 +1,4 @@
-package dev.rediskit;
+package dev.rediskit.error;
 
 /**
  * Redis cannot be used right now (code 503): the circuit breaker is open, the connection is down

@@ -1,4 +1,4 @@
-package dev.rediskit;
+package dev.rediskit.error;
 
 /**
  * A request that fails validation (code 400). It never reaches Redis. The message names the field

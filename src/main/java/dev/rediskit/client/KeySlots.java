@@ -1,4 +1,4 @@
-package dev.rediskit.impl;
+package dev.rediskit.client;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.rediskit;
+package dev.rediskit.error;
 
 /**
  * Redis answered a command with an error reply (e.g. {@code WRONGTYPE}, {@code OOM}), code 500.

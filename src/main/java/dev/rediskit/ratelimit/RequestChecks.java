@@ -1,10 +1,7 @@
-package dev.rediskit.ratelimit.impl;
+package dev.rediskit.ratelimit;
 
-import dev.rediskit.InvalidRequestException;
-import dev.rediskit.impl.RequestText;
-import dev.rediskit.ratelimit.IpAddresses;
-import dev.rediskit.ratelimit.Limit;
-import dev.rediskit.ratelimit.RateLimits;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.config.RequestText;
 
 /**
  * The rules every rate-limit request is checked against before anything is sent to Redis, shared

@@ -1,4 +1,4 @@
-package dev.rediskit;
+package dev.rediskit.error;
 
 /** A value larger than the configured maximum (code 413). Nothing is written to Redis. */
 public class ValueTooLargeException extends RedisKitException {

@@ -1,5 +1,6 @@
-package dev.rediskit.impl;
+package dev.rediskit.client;
 
+import dev.rediskit.client.KeySlots;
 import io.vertx.redis.client.impl.ZModem;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
-package dev.rediskit;
+package dev.rediskit.config;
 
+import dev.rediskit.RedisKitConfig;
+import dev.rediskit.RedisKitOptions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -74,15 +76,36 @@ public record ConfigKey(String name, Type type, Object defaultValue, String unit
     allowedValues = List.copyOf(allowedValues);
   }
 
-  static ConfigKey of(String name, Type type, Object defaultValue, String unit, String description) {
+  /**
+   * @param name the dotted name
+   * @param type the value's type
+   * @param defaultValue the default, or {@code null} for none
+   * @param unit the unit, or {@code ""}
+   * @param description what it does, for the documentation
+   * @return a key that is no secret and takes any value of its type
+   */
+  public static ConfigKey of(String name, Type type, Object defaultValue, String unit, String description) {
     return new ConfigKey(name, type, defaultValue, unit, description, false, List.of());
   }
 
-  static ConfigKey secret(String name, String description) {
+  /**
+   * @param name the dotted name
+   * @param description what it does
+   * @return a string key whose value is never printed
+   */
+  public static ConfigKey secret(String name, String description) {
     return new ConfigKey(name, Type.STRING, null, "", description, true, List.of());
   }
 
-  static <E extends Enum<E>> ConfigKey ofEnum(String name, Class<E> type, E defaultValue, String description) {
+  /**
+   * @param name the dotted name
+   * @param type the enum
+   * @param defaultValue the default
+   * @param description what it does
+   * @param <E> the enum type
+   * @return a key taking one of the enum's names
+   */
+  public static <E extends Enum<E>> ConfigKey ofEnum(String name, Class<E> type, E defaultValue, String description) {
     List<String> names = java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
     return new ConfigKey(name, Type.ENUM, defaultValue.name(), "", description, false, names);
   }

@@ -1,5 +1,7 @@
-package dev.rediskit;
+package dev.rediskit.config;
 
+import dev.rediskit.RedisKit;
+import dev.rediskit.RedisKitOptions;
 import java.util.List;
 
 /**

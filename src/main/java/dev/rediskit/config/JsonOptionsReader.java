@@ -1,4 +1,4 @@
-package dev.rediskit.impl;
+package dev.rediskit.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package dev.rediskit;
+package dev.rediskit.error;
 
 /**
  * Base class of every failure the module reports. Each subclass carries the failure code used on

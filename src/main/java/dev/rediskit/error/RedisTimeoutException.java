@@ -1,4 +1,4 @@
-package dev.rediskit;
+package dev.rediskit.error;
 
 /** A Redis command that did not complete within its timeout (code 504). */
 public class RedisTimeoutException extends RedisKitException {

@@ -1,4 +1,4 @@
-package dev.rediskit.impl;
+package dev.rediskit.config;
 
 /**
  * The families of keys the module writes to Redis, each under a segment of its own right after

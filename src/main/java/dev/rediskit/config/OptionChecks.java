@@ -1,4 +1,4 @@
-package dev.rediskit.impl;
+package dev.rediskit.config;
 
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -28,11 +28,11 @@ public final class OptionChecks {
    * Ends a {@code validate()}: throws when anything was found.
    *
    * @param problems every problem of the options checked
-   * @throws dev.rediskit.ConfigurationException listing them all, when there is any
+   * @throws dev.rediskit.config.ConfigurationException listing them all, when there is any
    */
   public static void requireNone(java.util.List<String> problems) {
     if (!problems.isEmpty()) {
-      throw new dev.rediskit.ConfigurationException(problems);
+      throw new dev.rediskit.config.ConfigurationException(problems);
     }
   }
 

@@ -1,7 +1,8 @@
-package dev.rediskit.impl;
+package dev.rediskit.config;
 
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.config.KeyFamily;
 import dev.rediskit.test.GeneratedDoc;
 import org.junit.jupiter.api.Test;
 
