@@ -1,5 +1,6 @@
 package dev.rediskit.cache;
 
+import dev.rediskit.test.RedisTarget;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.error.ValueTooLargeException;
@@ -50,7 +51,7 @@ abstract class AbstractRedisCacheTest {
   abstract RedisKitOptions baseOptions();
 
   /** @return a view of the servers */
-  abstract RedisInspector redis();
+  abstract RedisTarget redis();
 
   RedisKitOptions options() {
     return baseOptions().setKeyPrefix("t");

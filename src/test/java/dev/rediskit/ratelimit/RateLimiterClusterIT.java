@@ -8,6 +8,7 @@ import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
+import dev.rediskit.test.RedisTarget;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit;
 
+import dev.rediskit.test.RedisTarget;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;

@@ -2,6 +2,7 @@ package dev.rediskit.ratelimit;
 
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
+import dev.rediskit.test.RedisTarget;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The limiter's contract on a single Redis server. */

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** ACL users, passwords and TLS with CA and hostname verification, against real servers. */
 @IntegrationTest
-class RedisGatewaySecurityTest {
+class RedisGatewaySecurityIT {
 
   @RegisterExtension
   static final RedisServers secured = RedisServers.standalone().withPassword("s3cret-pw").withAclUser("alice", "alice-pw");

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * failure-detection settings, not on the gateway alone.
  */
 @IntegrationTest
-class RedisGatewayFailoverTest {
+class RedisGatewayFailoverIT {
 
   @RegisterExtension
   final RedisServers sentinel = RedisServers.sentinel();

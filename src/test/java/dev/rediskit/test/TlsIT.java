@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Checks the generated certificates and a TLS-only server, with the fixture's own client and with Vert.x. */
 @IntegrationTest
-class TlsTest {
+class TlsIT {
 
   private static final TlsCertificates CERTS = TlsCertificates.shared();
   private static RedisServer redis;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** Checks that the cluster fixture forms a healthy cluster and survives losing a node. */
 @IntegrationTest
-class RedisClusterTest {
+class RedisClusterIT {
 
   @Test
   void threeMastersCoverAllSlots() {

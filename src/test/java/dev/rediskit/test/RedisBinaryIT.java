@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** Checks that a redis-server can be found, including the fallback shipped in the embedded-redis jar. */
 @IntegrationTest
-class RedisBinaryTest {
+class RedisBinaryIT {
 
   @Test
   void findsAServerAndReadsItsVersion() {

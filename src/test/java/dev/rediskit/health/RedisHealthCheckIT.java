@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Redis health procedure against real servers: each topology, a black hole, recovery, and secrecy. */
 @IntegrationTest
-class RedisHealthCheckTest {
+class RedisHealthCheckIT {
 
   /** A password no output may ever contain. */
   static final String PASSWORD = "pw-SECRET-MARKER-123";

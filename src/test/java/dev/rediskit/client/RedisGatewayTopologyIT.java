@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The gateway's basic contract on each of the four topologies, against real servers. */
 @IntegrationTest
-class RedisGatewayTopologyTest {
+class RedisGatewayTopologyIT {
 
   @RegisterExtension
   static final RedisServers standalone = RedisServers.standalone();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Checks the declarative form: parameters resolved with a default server shared by the class. */
 @IntegrationTest
 @ExtendWith(RedisServers.class)
-class RedisServersOnDemandTest {
+class RedisServersOnDemandIT {
 
   private static RedisServer fromBeforeAll;
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** Checks the single-process fixture: start, auth, kill and restart on the same port. */
 @IntegrationTest
-class RedisServerTest {
+class RedisServerIT {
 
   @Test
   void startsAndAnswersPing() {

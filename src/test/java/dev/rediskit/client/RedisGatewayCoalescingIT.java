@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answer (an error reply for one read does not fail the others) and the pipeline keeps call order.
  */
 @IntegrationTest
-class RedisGatewayCoalescingTest {
+class RedisGatewayCoalescingIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();

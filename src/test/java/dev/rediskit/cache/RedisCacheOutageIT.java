@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Redis dies under getOrLoad traffic and comes back: the loader answers meanwhile, then caching resumes. */
 @IntegrationTest
-class RedisCacheOutageTest {
+class RedisCacheOutageIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two clustered nodes on loopback see each other's consumers: the ground the scale-out tests stand on. */
 @Tag("integration")
-class ClusteredEventBusSmokeTest {
+class ClusteredEventBusSmokeIT {
 
   @Test
   void requestCrossesNodes() {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @IntegrationTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RedisServersTest {
+class RedisServersIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone().withPassword("pw").withAclUser("alice", "a");

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The mounted routes over real HTTP, against a real Redis: status codes, bodies, guard, scrape, secrecy. */
 @IntegrationTest
-class RedisKitRoutesTest {
+class RedisKitRoutesIT {
 
   static final String PASSWORD = "pw-SECRET-MARKER-123";
 

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Deploying the module as a verticle, and the shared programmatic entry point, against a real Redis. */
 @IntegrationTest
-class RedisKitVerticleTest {
+class RedisKitVerticleIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();

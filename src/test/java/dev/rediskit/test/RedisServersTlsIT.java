@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Checks the TLS shortcut of the extension. */
 @IntegrationTest
-class RedisServersTlsTest {
+class RedisServersTlsIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone().tls();

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** Checks that the Sentinel fixture reports its master and fails over when the master is killed. */
 @IntegrationTest
-class RedisSentinelTest {
+class RedisSentinelIT {
 
   @Test
   void sentinelReportsTheMasterAndFailsOver() {

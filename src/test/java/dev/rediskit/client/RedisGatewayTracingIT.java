@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and no client metrics to report to).
  */
 @IntegrationTest
-class RedisGatewayTracingTest {
+class RedisGatewayTracingIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();

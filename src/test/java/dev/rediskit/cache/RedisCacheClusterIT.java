@@ -4,6 +4,7 @@ import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.KeySlots;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
+import dev.rediskit.test.RedisTarget;
 import io.vertx.redis.client.RedisClientType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cache on the 3-master cluster: everything of the standalone suite, plus slot checks. */
 @IntegrationTest
-class RedisCacheClusterTest extends AbstractRedisCacheTest {
+class RedisCacheClusterIT extends AbstractRedisCacheTest {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.cluster();
@@ -25,8 +26,8 @@ class RedisCacheClusterTest extends AbstractRedisCacheTest {
   }
 
   @Override
-  RedisInspector redis() {
-    return RedisInspector.of(redis.redisCluster());
+  RedisTarget redis() {
+    return RedisTarget.cluster(redis.redisCluster());
   }
 
   @Test

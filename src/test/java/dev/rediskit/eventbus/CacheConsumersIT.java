@@ -41,7 +41,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** The cache.* addresses end to end: happy paths through CacheClient, and every bad request with its code. */
 @IntegrationTest
-class CacheConsumersTest {
+class CacheConsumersIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();

@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scrape shows exactly the documented Prometheus series (the names the dashboard and alerts use).
  */
 @IntegrationTest
-class MetricsPrometheusTest {
+class MetricsPrometheusIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();

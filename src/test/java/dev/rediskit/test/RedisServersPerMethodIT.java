@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Checks that an extension in an instance field gives each test its own server and stops it afterwards. */
 @IntegrationTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RedisServersPerMethodTest {
+class RedisServersPerMethodIT {
 
   @RegisterExtension
   final RedisServers redis = RedisServers.standalone();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Checks each proxy mode with a plain RESP connection through the proxy. */
 @IntegrationTest
-class FaultProxyTest {
+class FaultProxyIT {
 
   /** Long enough to tell "no answer" from "slow answer" on a loaded machine, short enough to keep the test fast. */
   private static final Duration SILENCE = Duration.ofMillis(500);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Checks that servers left behind by a dead test JVM are cleaned up, and live ones are not. */
 @IntegrationTest
-class ProcessReaperTest {
+class ProcessReaperIT {
 
   @Test
   void killsOrphanedServersAndKeepsOwnedOnes(@TempDir Path tmp) throws Exception {

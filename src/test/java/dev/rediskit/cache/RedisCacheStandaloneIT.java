@@ -3,11 +3,12 @@ package dev.rediskit.cache;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
+import dev.rediskit.test.RedisTarget;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cache on one standalone server. */
 @IntegrationTest
-class RedisCacheStandaloneTest extends AbstractRedisCacheTest {
+class RedisCacheStandaloneIT extends AbstractRedisCacheTest {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
@@ -18,7 +19,7 @@ class RedisCacheStandaloneTest extends AbstractRedisCacheTest {
   }
 
   @Override
-  RedisInspector redis() {
-    return RedisInspector.of(redis.server());
+  RedisTarget redis() {
+    return RedisTarget.standalone(redis.server());
   }
 }

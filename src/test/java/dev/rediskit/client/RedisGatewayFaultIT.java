@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * re-established without the user doing anything.
  */
 @IntegrationTest
-class RedisGatewayFaultTest {
+class RedisGatewayFaultIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
