@@ -5,6 +5,11 @@ import dev.rediskit.impl.KeyFamily;
 import dev.rediskit.impl.OptionChecks;
 import dev.rediskit.impl.RequestText;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+
 /**
  * Builds and checks the Redis keys of cache entries: {@code <keyPrefix>:c:<namespace>:<key>}
  * ({@link KeyFamily#CACHE_ENTRY}), and of their leases: {@code <keyPrefix>:cl:<namespace>:<key>}
@@ -70,6 +75,27 @@ public final class CacheKeys {
    */
   public static String checkKey(String field, String key) {
     return RequestText.checkPrintable(field, key, MAX_KEY_LENGTH);
+  }
+
+  /**
+   * Checks every key (reporting {@code keys[i]}) and drops repeats, keeping the first occurrence's order.
+   *
+   * @param keys keys inside a namespace
+   * @return them, each once
+   * @throws InvalidRequestException naming {@code keys} when null, or the first invalid {@code keys[i]}
+   */
+  static List<String> checkKeys(Collection<String> keys) {
+    if (keys == null) {
+      throw new InvalidRequestException("keys", "is required");
+    }
+    LinkedHashSet<String> unique = new LinkedHashSet<>();
+    int i = 0;
+    for (String k : keys) {
+      checkKey("keys[" + i + "]", k);
+      unique.add(k);
+      i++;
+    }
+    return new ArrayList<>(unique);
   }
 
   private static boolean isControlOrSpace(char c) {
