@@ -53,7 +53,16 @@ final class NamespaceEntries<V> {
    * @return the result
    */
   CacheResult<V> toResult(Response reply, long now, boolean serveStale) {
-    Entry e = entryOf(reply);
+    return toResult(entryOf(reply), now, serveStale);
+  }
+
+  /**
+   * @param e a decoded entry, {@code null} for none
+   * @param now the current epoch ms
+   * @param serveStale whether a stale entry is a (stale) hit rather than a miss
+   * @return the result, counted as {@link #toResult(Response, long, boolean)} does
+   */
+  CacheResult<V> toResult(Entry e, long now, boolean serveStale) {
     if (e == null) {
       stats.misses.increment();
       return CacheResult.miss();
@@ -103,8 +112,15 @@ final class NamespaceEntries<V> {
    * @return the fresh, readable entry as a hit, else {@code null}
    */
   CacheResult<V> freshOrNull(Response reply) {
-    Entry e = entryOf(reply);
-    long now = System.currentTimeMillis();
+    return freshOrNull(entryOf(reply), System.currentTimeMillis());
+  }
+
+  /**
+   * @param e a decoded entry, {@code null} for none
+   * @param now the current epoch ms
+   * @return the entry as a hit when fresh and readable, else {@code null}
+   */
+  CacheResult<V> freshOrNull(Entry e, long now) {
     if (e == null || !e.isFresh(now)) {
       return null;
     }
