@@ -6,12 +6,10 @@ import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
-import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.WarmResult;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -41,14 +39,9 @@ import java.util.function.Supplier;
 final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   private final String ns;
+  private final CacheContext ctx;
+  /** Read on every call: kept here rather than behind {@link #ctx}. */
   private final RedisGateway gateway;
-  private final Vertx vertx;
-  private final CacheOptions options;
-  private final CacheKeys keys;
-  private final TtlRules ttls;
-  private final KeyBatches batches;
-  private final InvalidationListeners listeners;
-  private final NamespaceFlusher flusher;
   private final StatsImpl stats;
   private final NamespaceEntries<V> entries;
   private final LoadFlight<V> flight;
@@ -64,20 +57,14 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
    */
   NamespaceImpl(CacheContext ctx, String ns, CacheCodec<V> codec) {
     this.ns = ns;
+    this.ctx = ctx;
     this.gateway = ctx.gateway;
-    this.vertx = ctx.vertx;
-    this.options = ctx.options;
-    this.keys = ctx.keys;
-    this.ttls = ctx.ttls;
-    this.batches = ctx.batches;
-    this.listeners = ctx.listeners;
-    this.flusher = ctx.flusher;
     this.stats = ctx.statsOf(ns);
-    this.entries = new NamespaceEntries<>(codec, stats, ttls, options.getMaxValueBytes());
+    this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes());
     EntryLoader<V> loads = new EntryLoader<>(ctx, ns, entries, stats);
-    this.flight = new LoadFlight<>(ctx, entries, loads, new Refresher<>(ctx.refreshing, ctx.leases, keys, loads, stats), stats);
+    this.flight = new LoadFlight<>(ctx, entries, loads, new Refresher<>(ctx.refreshing, ctx.leases, ctx.keys, loads, stats), stats);
     this.warmer = new Warmer<>(ctx, ns, entries, stats);
-    this.keyStart = keys.entryKey(ns, "");
+    this.keyStart = ctx.keys.entryKey(ns, "");
   }
 
   @Override
@@ -146,7 +133,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     try {
       unique = CacheKeys.checkKeys(keys);
       for (String k : unique) {
-        byRedisKey.put(this.keys.entryKey(ns, k), k);
+        byRedisKey.put(ctx.keys.entryKey(ns, k), k);
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -156,9 +143,9 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     }
     List<String> redisKeys = new ArrayList<>(byRedisKey.size());
     for (String k : unique) {
-      redisKeys.add(this.keys.entryKey(ns, k));
+      redisKeys.add(ctx.keys.entryKey(ns, k));
     }
-    List<List<String>> groups = batches.groups(redisKeys);
+    List<List<String>> groups = ctx.batches.groups(redisKeys);
     List<Request> mgets = new ArrayList<>(groups.size());
     for (List<String> g : groups) {
       Request r = Request.cmd(Command.MGET);
@@ -194,7 +181,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   @Override
   public Future<Void> set(String key, V value) {
-    return set(key, value, Duration.ofMillis(options.getTtlMs()));
+    return set(key, value, Duration.ofMillis(ctx.options.getTtlMs()));
   }
 
   @Override
@@ -202,7 +189,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     Request req;
     try {
       String rk = redisKey("key", key);
-      long ttlMs = ttls.checkTtl("ttlMs", ttl);
+      long ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
       req = entries.write(rk, entries.encode("value", value), ttlMs, 0, 0);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -213,7 +200,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
         return Future.failedFuture(ar.cause());
       }
       stats.sets.increment();
-      listeners.notifyInvalidate(ns, List.of(key));
+      ctx.listeners.notifyInvalidate(ns, List.of(key));
       return Future.succeededFuture();
     });
   }
@@ -226,7 +213,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
       if (entries == null) {
         throw new InvalidRequestException("entries", "is required");
       }
-      long ttlMs = ttls.checkTtl("ttlMs", ttl);
+      long ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
       written = new ArrayList<>(entries.size());
       for (Map.Entry<String, V> e : entries.entrySet()) {
         String field = "entries." + e.getKey();
@@ -246,7 +233,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
         return Future.failedFuture(ar.cause());
       }
       stats.sets.add(writes.size());
-      listeners.notifyInvalidate(ns, written);
+      ctx.listeners.notifyInvalidate(ns, written);
       return Future.succeededFuture();
     });
   }
@@ -270,7 +257,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     try {
       unique = CacheKeys.checkKeys(keys);
       for (String k : unique) {
-        redisKeys.add(this.keys.entryKey(ns, k));
+        redisKeys.add(ctx.keys.entryKey(ns, k));
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -278,13 +265,13 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     if (unique.isEmpty()) {
       return Future.succeededFuture(0L);
     }
-    return KeyBatches.sumOf(gateway.batch(batches.unlinkRequests(redisKeys))).transform(ar -> {
+    return KeyBatches.sumOf(gateway.batch(ctx.batches.unlinkRequests(redisKeys))).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         return Future.failedFuture(ar.cause());
       }
       stats.deletes.add(ar.result());
-      listeners.notifyInvalidate(ns, unique);
+      ctx.listeners.notifyInvalidate(ns, unique);
       return Future.succeededFuture(ar.result());
     });
   }
@@ -306,7 +293,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     if (loader == null) {
       return Future.failedFuture(new InvalidRequestException("loader", "is required"));
     }
-    return getOrLoad(key, () -> vertx.executeBlocking(loader, false), options);
+    return getOrLoad(key, () -> ctx.vertx.executeBlocking(loader, false), options);
   }
 
   @Override
@@ -332,7 +319,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     LoadSettings o;
     try {
       rk = redisKey("key", key);
-      o = ttls.resolve(options);
+      o = ctx.ttls.resolve(options);
       if (loader == null) {
         throw new InvalidRequestException("loader", "is required");
       }
@@ -357,7 +344,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
       return Future.failedFuture(new IllegalStateException("no loader registered for namespace " + ns
         + "; call loader(...) first or pass one to warm"));
     }
-    return warmer.warmEach(keys, l, Duration.ofMillis(options.getTtlMs()), options.getWarmBatchSize());
+    return warmer.warmEach(keys, l, Duration.ofMillis(ctx.options.getTtlMs()), ctx.options.getWarmBatchSize());
   }
 
   @Override
@@ -375,7 +362,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   @Override
   public Future<Long> flush() {
-    return flusher.flush(ns);
+    return ctx.flusher.flush(ns);
   }
 
   @Override
