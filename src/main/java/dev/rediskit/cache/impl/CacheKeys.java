@@ -1,6 +1,13 @@
 package dev.rediskit.cache.impl;
 
+import dev.rediskit.cache.CacheNames;
 import dev.rediskit.config.KeyFamily;
+import dev.rediskit.error.InvalidRequestException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * Builds the Redis keys of cache entries: {@code <keyPrefix>:c:<namespace>:<key>}
@@ -23,6 +30,27 @@ public final class CacheKeys {
     this.leasePrefix = KeyFamily.CACHE_LEASE.start(keyPrefix);
   }
 
+
+  /**
+   * Checks every key (reporting {@code keys[i]}) and drops repeats, keeping the first occurrence's order.
+   *
+   * @param keys keys inside a namespace
+   * @return them, each once
+   * @throws InvalidRequestException naming {@code keys} when null, or the first invalid {@code keys[i]}
+   */
+  static List<String> checkKeys(Collection<String> keys) {
+    if (keys == null) {
+      throw new InvalidRequestException("keys", "is required");
+    }
+    LinkedHashSet<String> unique = new LinkedHashSet<>();
+    int i = 0;
+    for (String k : keys) {
+      CacheNames.checkKey("keys[" + i + "]", k);
+      unique.add(k);
+      i++;
+    }
+    return new ArrayList<>(unique);
+  }
 
   /**
    * @param namespace a valid namespace

@@ -57,6 +57,14 @@ class CacheKeysTest {
     refused(() -> CacheNames.checkKey("key", "k".repeat(1025)), "key: must be at most 1024 characters, was 1025");
   }
 
+  @Test
+  void keyListsAreCheckedAndRepeatsDropped() {
+    assertThat(CacheKeys.checkKeys(java.util.List.of("b", "a", "b", "c", "a"))).containsExactly("b", "a", "c");
+    assertThat(CacheKeys.checkKeys(java.util.List.of())).isEmpty();
+    refused(() -> CacheKeys.checkKeys(null), "keys: is required");
+    refused(() -> CacheKeys.checkKeys(java.util.Arrays.asList("ok", "", "x")), "keys[1]: must not be empty");
+  }
+
   private static void refused(Runnable r, String message) {
     assertThatThrownBy(r::run).isInstanceOf(InvalidRequestException.class).hasMessage(message);
   }

@@ -1,0 +1,87 @@
+package dev.rediskit.cache.impl;
+
+import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.client.RedisGateway;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisClientType;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the namespaces of one cache share: the gateway, the settings and the rules drawn from
+ * them, the key layout, the counters of each namespace, the loads and refreshes in progress and
+ * the invalidation listeners. Built once per cache and handed to each piece, so that no piece
+ * reaches into another's fields.
+ *
+ * <p>The shared state lives in concurrent maps and adders rather than being confined to one event
+ * loop, because a cache is commonly shared by several verticles (and the event-bus consumers); the
+ * gateway already hops to its own loop for the Redis traffic.
+ */
+final class CacheContext {
+
+  static final System.Logger LOG = System.getLogger(RedisCache.class.getName());
+
+  /** The Vert.x instance: timers of the loaders and back-off, executeBlocking of blocking loaders. */
+  final Vertx vertx;
+  /** The only way to Redis. */
+  final RedisGateway gateway;
+  /** The validated cache settings, a private copy nobody changes. */
+  final CacheOptions options;
+  /** The key layout of entries and leases. */
+  final CacheKeys keys;
+  /** TTL checks, jitter and resolved load settings. */
+  final TtlRules ttls;
+  /** How keys are grouped into multi-key commands. */
+  final KeyBatches batches;
+  /** The Redis lease of a load. */
+  final Leases leases;
+  /** Loads in progress on this instance, by Redis key. */
+  final SingleFlight flights = new SingleFlight();
+  /** Background refreshes in progress on this instance, by Redis key: kept apart from {@link #flights} so readers never wait for one. */
+  final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+  /** Told of every write, delete and flush. */
+  final InvalidationListeners listeners = new InvalidationListeners();
+  /** Flushes a namespace. */
+  final NamespaceFlusher flusher;
+
+  private final ConcurrentHashMap<String, StatsImpl> stats = new ConcurrentHashMap<>();
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param gateway the gateway
+   * @param options validated settings
+   */
+  CacheContext(Vertx vertx, RedisGateway gateway, CacheOptions options) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.options = new CacheOptions(options);
+    this.keys = new CacheKeys(gateway.options().getKeyPrefix());
+    this.ttls = new TtlRules(this.options);
+    this.batches = new KeyBatches(gateway.type() == RedisClientType.CLUSTER);
+    this.leases = new Leases(gateway, this.options.getLeaseTtlMs());
+    // A flush works node by node on dedicated connections, which the gateway bounds by the command
+    // timeout; half of it per connection leaves room for the last page.
+    long flushChunkNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, gateway.options().getCommandTimeoutMs() / 2));
+    this.flusher = new NamespaceFlusher(gateway, keys, batches, flushChunkNanos, this::statsOf, listeners);
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @return its counters, created on first use
+   */
+  StatsImpl statsOf(String namespace) {
+    return stats.computeIfAbsent(namespace, StatsImpl::new);
+  }
+
+  /** @return a snapshot of the counters of every namespace used so far */
+  Map<String, CacheStats> allStats() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(stats));
+  }
+}

@@ -1,0 +1,158 @@
+package dev.rediskit.cache.impl;
+
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.cache.CacheResult;
+import dev.rediskit.cache.impl.EntryFormat.Entry;
+import dev.rediskit.client.RedisGateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+
+import java.util.function.Supplier;
+
+/**
+ * Get-or-load of one namespace view, with stampede protection on this instance and across
+ * instances.
+ *
+ * <p>In order: join a load of the same key already running here (single flight); else GET; a
+ * fresh entry is served (and may start a background refresh); otherwise this instance becomes the
+ * key's flight, takes the Redis lease ({@code SET NX PX} with a random token), re-reads the entry
+ * (another instance may have just written it) and only then calls the loader, writes the entry and
+ * releases the lease with a compare-and-delete script. An instance that finds the lease taken
+ * re-reads with growing back-off until the entry appears or the lease is free again. Every step
+ * is bounded (command timeout, load timeout, lease lifetime), so no call hangs.
+ *
+ * @param <V> the value type
+ */
+final class LoadFlight<V> {
+
+  private static final long FIRST_WAIT_MS = 5;
+  private static final long MAX_WAIT_MS = 100;
+
+  private final Vertx vertx;
+  private final RedisGateway gateway;
+  private final CacheKeys keys;
+  private final SingleFlight flights;
+  private final Leases leases;
+  private final NamespaceEntries<V> entries;
+  private final EntryLoader<V> loads;
+  private final Refresher<V> refresher;
+  private final StatsImpl stats;
+  private final Runnable countJoin;
+
+  /**
+   * @param ctx the cache's shared parts
+   * @param entries the view's stored form
+   * @param loads runs the loader and writes the entry
+   * @param refresher refresh-ahead of hits
+   * @param stats the namespace's counters
+   */
+  LoadFlight(CacheContext ctx, NamespaceEntries<V> entries, EntryLoader<V> loads, Refresher<V> refresher, StatsImpl stats) {
+    this.vertx = ctx.vertx;
+    this.gateway = ctx.gateway;
+    this.keys = ctx.keys;
+    this.flights = ctx.flights;
+    this.leases = ctx.leases;
+    this.entries = entries;
+    this.loads = loads;
+    this.refresher = refresher;
+    this.stats = stats;
+    this.countJoin = stats.singleFlightJoins::increment;
+  }
+
+  /**
+   * @param rk the entry's Redis key (checked)
+   * @param key the key inside the namespace
+   * @param loader the loader (not null)
+   * @param o the resolved settings
+   * @return the cached, loaded or stale result
+   */
+  Future<CacheResult<V>> getOrLoad(String rk, String key, Supplier<Future<V>> loader, LoadSettings o) {
+    Future<CacheResult<V>> running = flights.current(rk);
+    if (running != null) {
+      stats.singleFlightJoins.increment();
+      return running;
+    }
+    return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
+      if (ar.failed()) {
+        stats.errors.increment();
+        if (!RedisUnavailableException.isRedisUnavailable(ar.cause())) {
+          // Our own back-pressure or an error reply: loading anyway would turn a burst into a
+          // stampede on the loader's database. The caller gets the failure.
+          return Future.failedFuture(ar.cause());
+        }
+        return flight(rk, key, loader, o, null, true);
+      }
+      long now = System.currentTimeMillis();
+      Entry e = NamespaceEntries.entryOf(ar.result());
+      if (e != null && e.isFresh(now)) {
+        try {
+          V value = entries.valueOf(e);
+          stats.hits.increment();
+          refresher.maybeRefresh(rk, key, loader, o, e, now);
+          return Future.succeededFuture(new CacheResult<>(true, value, false, e.freshUntil - now));
+        } catch (RuntimeException ex) {
+          // Unreadable (changed class or codec): load it again as if it were missing.
+          stats.errors.increment();
+          e = null;
+        }
+      }
+      stats.misses.increment();
+      return flight(rk, key, loader, o, e, false);
+    });
+  }
+
+  /** Becomes the key's single flight on this instance, or joins the one that got there first. */
+  private Future<CacheResult<V>> flight(String rk, String key, Supplier<Future<V>> loader, LoadSettings o, Entry stale,
+                                        boolean redisFailed) {
+    return flights.joinOrRun(rk, () -> {
+      if (redisFailed) {
+        return loads.loadDirect(key, loader, stale);
+      }
+      long deadline = System.currentTimeMillis() + 2 * leases.ttlMs();
+      return leaseAndLoad(rk, key, loader, o, stale, leases.newToken(), 0, FIRST_WAIT_MS, deadline);
+    }, countJoin);
+  }
+
+  private Future<CacheResult<V>> leaseAndLoad(String rk, String key, Supplier<Future<V>> loader, LoadSettings o,
+                                              Entry stale, String token, int attempt, long waitMs, long deadline) {
+    String leaseKey = keys.leaseKey(rk);
+    return leases.acquire(leaseKey, token).transform(ar -> {
+      if (ar.failed()) {
+        stats.errors.increment();
+        if (!RedisUnavailableException.isRedisUnavailable(ar.cause())) {
+          return Future.failedFuture(ar.cause());
+        }
+        return loads.loadDirect(key, loader, stale);
+      }
+      if (ar.result() != null) {
+        // Ours. Another instance may have written the entry and released its lease just before: look again first.
+        return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(again -> {
+          CacheResult<V> fresh = again.succeeded() ? entries.freshOrNull(again.result()) : null;
+          if (fresh != null) {
+            leases.release(leaseKey, token);
+            return Future.succeededFuture(fresh);
+          }
+          return loads.loadAndStore(rk, key, loader, o, stale).andThen(done -> leases.release(leaseKey, token));
+        });
+      }
+      // Another instance is loading: wait for its entry without blocking, with growing back-off.
+      if (attempt == 0) {
+        stats.leaseWaits.increment();
+      }
+      if (System.currentTimeMillis() >= deadline) {
+        return loads.loadAndStore(rk, key, loader, o, stale);
+      }
+      return vertx.timer(waitMs)
+        .compose(t -> gateway.send(Request.cmd(Command.GET).arg(rk)))
+        .transform(reread -> {
+          CacheResult<V> fresh = reread.succeeded() ? entries.freshOrNull(reread.result()) : null;
+          if (fresh != null) {
+            return Future.succeededFuture(fresh);
+          }
+          return leaseAndLoad(rk, key, loader, o, stale, token, attempt + 1, Math.min(MAX_WAIT_MS, waitMs * 2), deadline);
+        });
+    });
+  }
+}

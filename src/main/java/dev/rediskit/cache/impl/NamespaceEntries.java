@@ -1,0 +1,171 @@
+package dev.rediskit.cache.impl;
+
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.ValueTooLargeException;
+import dev.rediskit.cache.CacheCodec;
+import dev.rediskit.cache.CacheResult;
+import dev.rediskit.cache.impl.EntryFormat.Entry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * The stored entries of one namespace view, both ways: a GET reply into a counted result, and a
+ * value into the SET that stores it (encoded by the view's codec, size-checked, TTL jittered).
+ * Reads, loads, refreshes and warm-up all go through here, so an entry is judged and written the
+ * same way whichever path touches it.
+ *
+ * @param <V> the value type
+ */
+final class NamespaceEntries<V> {
+
+  private final CacheCodec<V> codec;
+  private final StatsImpl stats;
+  private final TtlRules ttls;
+  private final int maxValueBytes;
+
+  /**
+   * @param codec the view's codec
+   * @param stats the namespace's counters
+   * @param ttls the jitter applied to writes
+   * @param maxValueBytes largest encoded value accepted ({@code cache.maxValueBytes})
+   */
+  NamespaceEntries(CacheCodec<V> codec, StatsImpl stats, TtlRules ttls, int maxValueBytes) {
+    this.codec = codec;
+    this.stats = stats;
+    this.ttls = ttls;
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  /** @return the view's codec */
+  CacheCodec<V> codec() {
+    return codec;
+  }
+
+  /**
+   * Turns a GET reply into a result and counts it (hit, stale hit or miss; an undecodable value
+   * is a miss and an error).
+   *
+   * @param reply the reply, {@code null} for no entry
+   * @param now the current epoch ms
+   * @param serveStale whether a stale entry is a (stale) hit rather than a miss
+   * @return the result
+   */
+  CacheResult<V> toResult(Response reply, long now, boolean serveStale) {
+    return toResult(entryOf(reply), now, serveStale);
+  }
+
+  /**
+   * @param e a decoded entry, {@code null} for none
+   * @param now the current epoch ms
+   * @param serveStale whether a stale entry is a (stale) hit rather than a miss
+   * @return the result, counted as {@link #toResult(Response, long, boolean)} does
+   */
+  CacheResult<V> toResult(Entry e, long now, boolean serveStale) {
+    if (e == null) {
+      stats.misses.increment();
+      return CacheResult.miss();
+    }
+    boolean fresh = e.isFresh(now);
+    if (!fresh && !serveStale) {
+      stats.misses.increment();
+      return CacheResult.miss();
+    }
+    V value;
+    try {
+      value = valueOf(e);
+    } catch (RuntimeException ex) {
+      stats.misses.increment();
+      stats.errors.increment();
+      return CacheResult.miss();
+    }
+    if (fresh) {
+      stats.hits.increment();
+      return new CacheResult<>(true, value, false, e.freshUntil - now);
+    }
+    stats.staleHits.increment();
+    return new CacheResult<>(true, value, true, 0);
+  }
+
+  /**
+   * @param reply a GET reply, {@code null} for no entry
+   * @return the entry, or {@code null} when absent or not in the entry format
+   */
+  static Entry entryOf(Response reply) {
+    return reply == null ? null : EntryFormat.decode(reply.toBuffer());
+  }
+
+  /**
+   * @param e an entry
+   * @return its value, {@code null} for a cached absence
+   * @throws RuntimeException when the codec cannot decode it
+   */
+  V valueOf(Entry e) {
+    return e.isNull() ? null : codec.decode(e.payload);
+  }
+
+  /**
+   * Not counted: the callers (re-reads during a load) decide what a miss means to them.
+   *
+   * @param reply a GET reply
+   * @return the fresh, readable entry as a hit, else {@code null}
+   */
+  CacheResult<V> freshOrNull(Response reply) {
+    return freshOrNull(entryOf(reply), System.currentTimeMillis());
+  }
+
+  /**
+   * @param e a decoded entry, {@code null} for none
+   * @param now the current epoch ms
+   * @return the entry as a hit when fresh and readable, else {@code null}
+   */
+  CacheResult<V> freshOrNull(Entry e, long now) {
+    if (e == null || !e.isFresh(now)) {
+      return null;
+    }
+    try {
+      return new CacheResult<>(true, valueOf(e), false, e.freshUntil - now);
+    } catch (RuntimeException ex) {
+      return null;
+    }
+  }
+
+  /**
+   * @param field the field to report
+   * @param value a value to store
+   * @return its encoded bytes
+   * @throws InvalidRequestException naming {@code field} when null or not encodable
+   * @throws ValueTooLargeException when over {@code cache.maxValueBytes}
+   */
+  Buffer encode(String field, V value) {
+    if (value == null) {
+      throw new InvalidRequestException(field, "is required (null is not a value; getOrLoad can cache absence)");
+    }
+    Buffer bytes;
+    try {
+      bytes = codec.encode(value);
+    } catch (RuntimeException e) {
+      throw new InvalidRequestException(field, e.getMessage() == null ? "cannot be encoded: " + e : e.getMessage());
+    }
+    if (bytes.length() > maxValueBytes) {
+      throw new ValueTooLargeException(field, bytes.length(), maxValueBytes);
+    }
+    return bytes;
+  }
+
+  /**
+   * @param rk the entry's Redis key
+   * @param payload encoded bytes, or {@code null} to write a cached absence
+   * @param ttlMs fresh lifetime (jittered here)
+   * @param staleMs how long Redis keeps it after it goes stale
+   * @param loadMs how long loading took (for XFetch refresh-ahead)
+   * @return a SET of the stored form
+   */
+  Request write(String rk, Buffer payload, long ttlMs, long staleMs, long loadMs) {
+    long ttl = ttls.jitter(ttlMs);
+    int flags = payload == null ? EntryFormat.FLAG_NULL : 0;
+    Buffer stored = EntryFormat.encode(flags, System.currentTimeMillis() + ttl, ttl, loadMs, payload);
+    return Request.cmd(Command.SET).arg(rk).arg(stored).arg("PX").arg(ttl + staleMs);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.rediskit.cache.impl;
+
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.LoadOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TtlRulesTest {
+
+  private final TtlRules rules = new TtlRules(new CacheOptions().setMaxTtlMs(60_000).setTtlMs(10_000).setNullTtlMs(5_000));
+
+  @Test
+  void ttlMustBePositiveAndWithinTheMaximum() {
+    assertThat(rules.checkTtl("ttlMs", Duration.ofSeconds(60))).isEqualTo(60_000);
+    refused(() -> rules.checkTtl("ttlMs", null), "ttlMs: is required");
+    refused(() -> rules.checkTtl("ttlMs", Duration.ZERO), "ttlMs: must be > 0, was 0");
+    refused(() -> rules.checkTtlMs("nullTtlMs", -5), "nullTtlMs: must be > 0, was -5");
+    refused(() -> rules.checkTtl("ttlMs", Duration.ofMillis(60_001)), "ttlMs: must be <= cache.maxTtlMs (60000), was 60001");
+  }
+
+  @Test
+  void noJitterByDefault() {
+    assertThat(rules.jitter(10_000)).isEqualTo(10_000);
+  }
+
+  @Test
+  void jitterOnlyShortensAndStaysWithinItsPercent() {
+    TtlRules jittered = new TtlRules(new CacheOptions().setTtlJitterPercent(10));
+    for (int i = 0; i < 1_000; i++) {
+      assertThat(jittered.jitter(1_000)).isBetween(900L, 1_000L);
+    }
+    // Too short to shorten by a whole millisecond: left as it is, never 0.
+    assertThat(jittered.jitter(1)).isEqualTo(1);
+    assertThat(jittered.jitter(5)).isEqualTo(5);
+  }
+
+  @Test
+  void defaultsFillWhatTheCallerLeavesOut() {
+    LoadSettings s = rules.resolve(null);
+    assertThat(s).isEqualTo(new LoadSettings(10_000, 0, 0, 0, false, 5_000));
+    assertThat(s.refreshAhead()).isFalse();
+
+    LoadSettings given = rules.resolve(new LoadOptions().setTtl(Duration.ofSeconds(2)).setStaleTtl(Duration.ofSeconds(3))
+      .setRefreshAheadFraction(0.25).setCacheNulls(true).setNullTtl(Duration.ofSeconds(1)));
+    assertThat(given).isEqualTo(new LoadSettings(2_000, 3_000, 0.25, 0, true, 1_000));
+    assertThat(given.refreshAhead()).isTrue();
+    assertThat(rules.resolve(new LoadOptions().setRefreshAheadBeta(1)).refreshAhead()).isTrue();
+  }
+
+  @Test
+  void theDefaultNullTtlIsCappedByTheMaximum() {
+    TtlRules capped = new TtlRules(new CacheOptions().setMaxTtlMs(1_000).setTtlMs(1_000).setNullTtlMs(60_000));
+    assertThat(capped.resolve(null).nullTtlMs()).isEqualTo(1_000);
+  }
+
+  @Test
+  void outOfRangeLoadOptionsNameTheirField() {
+    refused(() -> rules.resolve(new LoadOptions().setTtl(Duration.ofMinutes(2))), "ttlMs: must be <= cache.maxTtlMs (60000), was 120000");
+    refused(() -> rules.resolve(new LoadOptions().setStaleTtl(Duration.ofMillis(-1))), "staleTtlMs: must be >= 0, was -1");
+    refused(() -> rules.resolve(new LoadOptions().setStaleTtl(Duration.ofMinutes(2))),
+      "staleTtlMs: must be <= cache.maxTtlMs (60000), was 120000");
+    refused(() -> rules.resolve(new LoadOptions().setRefreshAheadFraction(1)), "refreshAheadFraction: must be >= 0 and < 1, was 1.0");
+    refused(() -> rules.resolve(new LoadOptions().setRefreshAheadFraction(Double.NaN)),
+      "refreshAheadFraction: must be >= 0 and < 1, was NaN");
+    refused(() -> rules.resolve(new LoadOptions().setRefreshAheadBeta(10.5)), "refreshAheadBeta: must be between 0 and 10, was 10.5");
+    refused(() -> rules.resolve(new LoadOptions().setRefreshAheadFraction(0.1).setRefreshAheadBeta(1)),
+      "refreshAheadBeta: must be 0 when refreshAheadFraction is set (pick one way)");
+    refused(() -> rules.resolve(new LoadOptions().setNullTtl(Duration.ZERO)), "nullTtlMs: must be > 0, was 0");
+  }
+
+  private static void refused(Executable call, String message) {
+    assertThatThrownBy(call::execute).isInstanceOf(InvalidRequestException.class).hasMessage(message);
+  }
+}
