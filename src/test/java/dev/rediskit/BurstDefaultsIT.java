@@ -167,12 +167,12 @@ class BurstDefaultsIT {
     String id = await(vertx.deployVerticle(RedisKitVerticle.class, new DeploymentOptions()
       .setConfig(new JsonObject().put("endpoints", redis.uri()))));
     RateLimitClient client = RateLimitClient.create(vertx, "");
-    Decision byIp = await(client.verify(null, "192.0.2.7", "/anything"));
+    Decision byIp = await(client.verifyAndLimit(null, "192.0.2.7", "/anything"));
     assertThat(byIp.allowed()).isTrue();
     assertThat(byIp.policy()).isEqualTo("ip");
     assertThat(byIp.limit()).isEqualTo(300);
     assertThat(byIp.windowMs()).isEqualTo(60_000);
-    Decision both = await(client.verify("token-1", "192.0.2.7", "/anything"));
+    Decision both = await(client.verifyAndLimit("token-1", "192.0.2.7", "/anything"));
     assertThat(both.allowed()).isTrue();
     assertThat(both.limits()).extracting(Decision::policy).containsExactlyInAnyOrder("token", "ip");
     assertThat(both.limits()).filteredOn(d -> d.policy().equals("token")).singleElement()

@@ -63,7 +63,7 @@ class ClusterMasterDeathIT {
       await(client.set("cm", "after" + i, "v" + i, Duration.ofMinutes(5)));
     }
     for (int i = 0; i < 50; i++) {
-      assertThat(await(client.get("cm", "after" + i)).value()).isEqualTo("v" + i);
+      assertThat(await(client.lookup("cm", "after" + i)).value()).isEqualTo("v" + i);
     }
     await(vertx.undeploy(id));
   }

@@ -193,8 +193,8 @@ class KeyIsolationIT {
       before = onlyOwnKeysChanged(before, "check:" + key, "ratelimit.check of " + key);
     }
     for (String endpoint : ENDPOINTS) {
-      attempt(() -> limitClient.verify("token-1", "10.0.0.1", endpoint));
-      attempt(() -> limitClient.verify(null, "10.0.0.1", endpoint));
+      attempt(() -> limitClient.verifyAndLimit("token-1", "10.0.0.1", endpoint));
+      attempt(() -> limitClient.verifyAndLimit(null, "10.0.0.1", endpoint));
       before = onlyOwnKeysChanged(before, "verify:" + endpoint, "ratelimit.verify of " + endpoint);
     }
 

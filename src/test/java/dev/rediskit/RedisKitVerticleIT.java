@@ -46,7 +46,7 @@ class RedisKitVerticleIT {
 
     CacheClient cache = CacheClient.create(vertx, "kit.");
     await(cache.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofSeconds(30)));
-    CacheResult<Object> got = await(cache.get("users", "42"));
+    CacheResult<Object> got = await(cache.lookup("users", "42"));
     assertThat(got.found()).isTrue();
     assertThat(((JsonObject) got.value()).getString("name")).isEqualTo("Ada");
 

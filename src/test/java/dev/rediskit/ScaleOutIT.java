@@ -107,10 +107,10 @@ class ScaleOutIT {
     assertThat(b.deploymentIDs()).as("node B deploys nothing: it has no consumer of its own").isEmpty();
 
     await(cacheB.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5)));
-    CacheResult<Object> got = await(cacheB.get("users", "42"));
+    CacheResult<Object> got = await(cacheB.lookup("users", "42"));
     assertThat(got.found()).isTrue();
     assertThat(((JsonObject) got.value()).getString("name")).isEqualTo("Ada");
-    assertThat(await(cacheB.get("users", "missing")).found()).isFalse();
+    assertThat(await(cacheB.lookup("users", "missing")).found()).isFalse();
     CacheStats stats = await(cacheB.stats("users"));
     // Stats live in A's verticle instance: B's calls were counted there.
     assertThat(stats.sets()).isEqualTo(1);
@@ -134,12 +134,12 @@ class ScaleOutIT {
       (System.nanoTime() - t0) / 1_000_000);
 
     for (CacheClient client : List.of(cacheA, cacheB)) {
-      CacheResult<Object> again = await(client.get("users", "42"));
+      CacheResult<Object> again = await(client.lookup("users", "42"));
       assertThat(again.found()).as("written before the move, read after it").isTrue();
       assertThat(((JsonObject) again.value()).getString("name")).isEqualTo("Ada");
     }
     await(cacheA.set("users", "43", "from A", Duration.ofMinutes(5)));
-    assertThat(await(cacheB.get("users", "43")).value()).isEqualTo("from A");
+    assertThat(await(cacheB.lookup("users", "43")).value()).isEqualTo("from A");
     // The limiter's state is in Redis too: the one allowed call before the move still counts.
     assertThat(await(limitsA.check("move", 1, Duration.ofHours(1))).allowed()).isFalse();
     assertThat(await(limitsB.check("move", 1, Duration.ofHours(1))).allowed()).isFalse();
@@ -268,13 +268,13 @@ class ScaleOutIT {
     }
     assertThat(await(cacheB.setMany(USERS, users, Duration.ofMinutes(5)))).isEqualTo(300);
     assertThat(await(cacheA.setMany(ORDERS, orders, Duration.ofMinutes(5)))).isEqualTo(50);
-    Map<String, CacheResult<Object>> read = await(cacheA.getMany(USERS, users.keySet()));
+    Map<String, CacheResult<Object>> read = await(cacheA.lookupMany(USERS, users.keySet()));
     assertThat(read).hasSize(300);
     for (int i = 0; i < 300; i++) {
       assertThat(((JsonObject) read.get("u" + i).value()).getInteger("id")).isEqualTo(i);
     }
     for (int i = 0; i < 20; i++) {
-      assertThat(await(cacheB.get(ORDERS, "o" + i)).value()).isEqualTo("order " + i);
+      assertThat(await(cacheB.lookup(ORDERS, "o" + i)).value()).isEqualTo("order " + i);
     }
 
     List<RedisServer> masters = redis.masters();
@@ -294,8 +294,8 @@ class ScaleOutIT {
       ordersLeft += scan(m, "rediskit:c:" + ORDERS + ":*").size();
     }
     assertThat(ordersLeft).as("the other namespace survives the flush").isEqualTo(50);
-    assertThat(await(cacheB.get(USERS, "u1")).found()).isFalse();
-    assertThat(await(cacheB.get(ORDERS, "o1")).value()).isEqualTo("order 1");
+    assertThat(await(cacheB.lookup(USERS, "u1")).found()).isFalse();
+    assertThat(await(cacheB.lookup(ORDERS, "o1")).value()).isEqualTo("order 1");
 
     assertExactAcrossNodes("redis cluster", prefix);
 
@@ -325,7 +325,7 @@ class ScaleOutIT {
       await(cacheA.set("s", "k" + i, "v" + i, Duration.ofMinutes(5)));
     }
     for (int i = 0; i < 50; i++) {
-      assertThat(await(cacheB.get("s", "k" + i)).value()).isEqualTo("v" + i);
+      assertThat(await(cacheB.lookup("s", "k" + i)).value()).isEqualTo("v" + i);
     }
     assertThat(sentinel.redisSentinel().currentMaster().command("EXISTS", "rediskit:c:s:k7")).isEqualTo(1L);
     assertThat(await(cacheB.flush("s"))).isEqualTo(50L);
@@ -363,7 +363,7 @@ class ScaleOutIT {
     assertThat(recoveredMs).isLessThan(60_000);
 
     await(client.set("fo", "after", "yes", Duration.ofMinutes(5)));
-    assertThat(await(client.get("fo", "after")).value()).isEqualTo("yes");
+    assertThat(await(client.lookup("fo", "after")).value()).isEqualTo("yes");
     assertThat(promoted.command("EXISTS", "rediskit:c:fo:after")).isEqualTo(1L);
     await(a.undeploy(onA));
   }

@@ -102,7 +102,7 @@ public final class CacheBenchmark {
         Map.entry("GET raw pipelined RedisConnection", () -> raw[0].send(Request.cmd(Command.GET).arg("rediskit:c:bench:" + key.get()))),
         Map.entry("GET gateway", () -> gw[0].send(Request.cmd(Command.GET).arg("rediskit:c:bench:" + key.get()))),
         Map.entry("cache get, Java API", () -> ns.get(key.get())),
-        Map.entry("cache get, CacheClient (event bus)", () -> client.get("bench", key.get())),
+        Map.entry("cache get, CacheClient (event bus)", () -> client.lookup("bench", key.get())),
         Map.entry("cache getOrLoad hit, CacheClient", () -> client.getOrLoad("bench", key.get(), null)));
       List<Double> loadToGet = new ArrayList<>();
       System.out.println(Harness.HEADER);

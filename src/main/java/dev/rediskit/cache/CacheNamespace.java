@@ -84,12 +84,16 @@ public interface CacheNamespace<V> {
   Future<Long> delete(String... keys);
 
   /**
-   * Deletes entries and tells the {@link InvalidationListener}s, the hook of a future near cache.
+   * Deletes entries and tells the {@link InvalidationListener}s: what {@link #delete(String...)} does.
    *
    * @param keys the keys
    * @return how many existed
+   * @deprecated one name per operation: use {@link #delete(String...)}, which tells the listeners too
    */
-  Future<Long> invalidate(String... keys);
+  @Deprecated
+  default Future<Long> invalidate(String... keys) {
+    return delete(keys);
+  }
 
   /**
    * Reads several fresh values in one round trip (MGET per hash slot on a cluster).

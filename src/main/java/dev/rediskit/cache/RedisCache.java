@@ -85,12 +85,23 @@ public interface RedisCache extends CacheNamespace<Object> {
    * hash slot. Never {@code KEYS}. Other namespaces are untouched; entries written while the flush
    * runs may or may not be removed.
    *
-   * <pre>{@code cache.flushNamespace("users").onSuccess(n -> log.info("removed " + n));}</pre>
+   * <pre>{@code cache.flush("users").onSuccess(n -> log.info("removed " + n));}</pre>
    *
    * @param namespace the namespace
    * @return how many entries were removed
    */
-  Future<Long> flushNamespace(String namespace);
+  Future<Long> flush(String namespace);
+
+  /**
+   * @param namespace the namespace
+   * @return how many entries were removed
+   * @deprecated one name per operation (the {@code cache.flush} address, {@code CacheClient.flush}):
+   * use {@link #flush(String)}
+   */
+  @Deprecated
+  default Future<Long> flushNamespace(String namespace) {
+    return flush(namespace);
+  }
 
   /**
    * @param namespace the namespace

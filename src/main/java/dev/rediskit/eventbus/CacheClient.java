@@ -34,7 +34,7 @@ import java.util.function.Function;
  * <pre>{@code
  * CacheClient client = CacheClient.create(vertx, "");
  * client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5))
- *   .compose(v -> client.get("users", "42"))
+ *   .compose(v -> client.lookup("users", "42"))
  *   .onSuccess(r -> System.out.println(r.found() + " " + r.value()));
  * }</pre>
  */
@@ -77,13 +77,24 @@ public interface CacheClient {
   }
 
   /**
-   * {@code cache.get}.
+   * {@code cache.get}: a fresh value, as {@link dev.rediskit.cache.CacheNamespace#get(String)}.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @return the value; {@code null} when absent, stale or a cached absence
+   */
+  default Future<Object> get(String namespace, String key) {
+    return lookup(namespace, key).map(r -> r.found() && !r.stale() ? r.value() : null);
+  }
+
+  /**
+   * {@code cache.get} with the entry's state, as {@link dev.rediskit.cache.CacheNamespace#lookup(String)}.
    *
    * @param namespace the namespace, or {@code null}
    * @param key the key
    * @return what was found (a stale entry comes back marked stale)
    */
-  Future<CacheResult<Object>> get(String namespace, String key);
+  Future<CacheResult<Object>> lookup(String namespace, String key);
 
   /**
    * {@code cache.set}.
@@ -111,7 +122,9 @@ public interface CacheClient {
    * @param namespace the namespace, or {@code null}
    * @param keys the keys
    * @return how many existed
+   * @deprecated {@link #delete(String, Collection)} does the same: deleting tells the listeners too
    */
+  @Deprecated
   Future<Long> invalidate(String namespace, Collection<String> keys);
 
   /**
@@ -131,13 +144,32 @@ public interface CacheClient {
   Future<CacheStats> stats(String namespace);
 
   /**
-   * {@code cache.mget}.
+   * {@code cache.mget}: the fresh values, as {@link dev.rediskit.cache.CacheNamespace#getMany(Collection)}.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param keys the keys
+   * @return the fresh values found, by key (absent, stale and null entries left out)
+   */
+  default Future<Map<String, Object>> getMany(String namespace, Collection<String> keys) {
+    return lookupMany(namespace, keys).map(results -> {
+      Map<String, Object> values = new java.util.LinkedHashMap<>();
+      results.forEach((k, r) -> {
+        if (r.found() && !r.stale() && r.value() != null) {
+          values.put(k, r.value());
+        }
+      });
+      return values;
+    });
+  }
+
+  /**
+   * {@code cache.mget} with each entry's state, as {@link dev.rediskit.cache.CacheNamespace#lookupMany(Collection)}.
    *
    * @param namespace the namespace, or {@code null}
    * @param keys the keys
    * @return a result per key
    */
-  Future<Map<String, CacheResult<Object>>> getMany(String namespace, Collection<String> keys);
+  Future<Map<String, CacheResult<Object>>> lookupMany(String namespace, Collection<String> keys);
 
   /**
    * {@code cache.mset}.

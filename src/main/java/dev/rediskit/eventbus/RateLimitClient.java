@@ -71,7 +71,19 @@ public interface RateLimitClient {
    * @param endpoint the endpoint name
    * @return the strictest decision, as {@link dev.rediskit.ratelimit.RateLimiter#verifyAndLimit(String, String, String)}
    */
-  Future<Decision> verify(String token, String ip, String endpoint);
+  Future<Decision> verifyAndLimit(String token, String ip, String endpoint);
+
+  /**
+   * @param token the token, or {@code null}
+   * @param ip the client IP, or {@code null}
+   * @param endpoint the endpoint
+   * @return the strictest decision
+   * @deprecated one name per operation, as in {@link dev.rediskit.ratelimit.RateLimiter}: use {@link #verifyAndLimit(String, String, String)}
+   */
+  @Deprecated
+  default Future<Decision> verify(String token, String ip, String endpoint) {
+    return verifyAndLimit(token, ip, endpoint);
+  }
 
   /**
    * @param token the caller's token, or {@code null}
@@ -80,5 +92,18 @@ public interface RateLimitClient {
    * @param window the window to count over instead of the configured ones, or {@code null}
    * @return the strictest decision
    */
-  Future<Decision> verify(String token, String ip, String endpoint, Duration window);
+  Future<Decision> verifyAndLimit(String token, String ip, String endpoint, Duration window);
+
+  /**
+   * @param token the token, or {@code null}
+   * @param ip the client IP, or {@code null}
+   * @param endpoint the endpoint
+   * @param window replaces the window of each applied limit
+   * @return the strictest decision
+   * @deprecated use {@link #verifyAndLimit(String, String, String, Duration)}
+   */
+  @Deprecated
+  default Future<Decision> verify(String token, String ip, String endpoint, Duration window) {
+    return verifyAndLimit(token, ip, endpoint, window);
+  }
 }

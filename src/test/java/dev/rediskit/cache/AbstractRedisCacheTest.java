@@ -201,11 +201,11 @@ abstract class AbstractRedisCacheTest {
       }
       await(cache.namespace(ns).setMany(entries, Duration.ofSeconds(30)));
     }
-    assertThat(await(cache.flushNamespace("user*"))).isEqualTo(20L);
-    assertThat(await(cache.flushNamespace("a[b"))).isEqualTo(20L);
-    assertThat(await(cache.flushNamespace("a?c"))).isEqualTo(20L);
-    assertThat(await(cache.flushNamespace("x\\y"))).isEqualTo(20L);
-    assertThat(await(cache.flushNamespace("nothing"))).isZero();
+    assertThat(await(cache.flush("user*"))).isEqualTo(20L);
+    assertThat(await(cache.flush("a[b"))).isEqualTo(20L);
+    assertThat(await(cache.flush("a?c"))).isEqualTo(20L);
+    assertThat(await(cache.flush("x\\y"))).isEqualTo(20L);
+    assertThat(await(cache.flush("nothing"))).isZero();
     for (String ns : List.of("user1", "users", "ab", "abc", "xy")) {
       assertThat(await(cache.namespace(ns).getMany(List.of("k0", "k19")))).as(ns).hasSize(2);
     }
@@ -237,7 +237,7 @@ abstract class AbstractRedisCacheTest {
         flushed.add(namespace);
       }
     });
-    assertThat(await(cache.flushNamespace("gone"))).isEqualTo(3000L);
+    assertThat(await(cache.flush("gone"))).isEqualTo(3000L);
     assertThat(redis().dbsize()).isEqualTo(3000L);
     for (RedisServer m : redis().masters()) {
       assertThat((List<?>) ((List<?>) m.command("SCAN", "0", "MATCH", "t:c:gone:*", "COUNT", "100000")).get(1)).isEmpty();

@@ -55,7 +55,7 @@ abstract class CachingSnippets extends SnippetContext {
 
     CacheClient client = CacheClient.create(vertx, options.getAddressPrefix());
     client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5))
-      .compose(v -> client.get("users", "42"))
+      .compose(v -> client.lookup("users", "42"))
       .onSuccess(r -> System.out.println(r.found() + " " + r.value()));
     // end-snippet
   }

@@ -98,7 +98,7 @@ abstract class JavadocSnippets extends SnippetContext {
 
   void redisCacheFlushNamespace() {
     // begin-snippet: javadoc-redis-cache-flush-namespace
-    cache.flushNamespace("users").onSuccess(n -> log.info("removed " + n));
+    cache.flush("users").onSuccess(n -> log.info("removed " + n));
     // end-snippet
   }
 
@@ -106,7 +106,7 @@ abstract class JavadocSnippets extends SnippetContext {
     // begin-snippet: javadoc-cache-client
     CacheClient client = CacheClient.create(vertx, "");
     client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5))
-      .compose(v -> client.get("users", "42"))
+      .compose(v -> client.lookup("users", "42"))
       .onSuccess(r -> System.out.println(r.found() + " " + r.value()));
     // end-snippet
   }

@@ -65,7 +65,7 @@ abstract class RateLimitingSnippets extends SnippetContext {
     // begin-snippet: rate-limiting-client
     RateLimitClient client = RateLimitClient.create(vertx, "");        // or (vertx, prefix, deliveryOptions)
     client.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> { /* d.allowed(), d.retryAfterMs() */ });
-    client.verify(token, ip, "/login").onSuccess(d -> { /* d.policy(): the limit that decided */ });
+    client.verifyAndLimit(token, ip, "/login").onSuccess(d -> { /* d.policy(): the limit that decided */ });
     client.failOnUnavailable(true).check("user:42", 100, Duration.ofMinutes(1));   // 503 instead of FAIL_CLOSED rejections
     // end-snippet
   }

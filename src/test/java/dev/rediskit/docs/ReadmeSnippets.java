@@ -57,8 +57,8 @@ abstract class ReadmeSnippets extends SnippetContext {
     users.getOrLoad("42", () -> db.findUser("42"),                    // one load, however many callers
         LoadOptions.ttl(Duration.ofMinutes(5)).setStaleTtl(Duration.ofMinutes(1)))
       .onSuccess(user -> { /* ... */ });
-    users.invalidate("42");
-    cache.flushNamespace("users");                                    // → number of keys removed
+    users.delete("42");
+    cache.flush("users");                                            // → number of keys removed
     // end-snippet
   }
 

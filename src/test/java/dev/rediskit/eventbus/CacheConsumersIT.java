@@ -83,12 +83,12 @@ class CacheConsumersIT {
     assertThat(consumers.addresses()).hasSize(10).allSatisfy(a -> assertThat(a).startsWith("test.cache."));
     await(client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofSeconds(30)));
     assertThat((Long) redis.server().command("PTTL", "t:c:users:42")).isPositive().isLessThanOrEqualTo(30_000);
-    CacheResult<Object> r = await(client.get("users", "42"));
+    CacheResult<Object> r = await(client.lookup("users", "42"));
     assertThat(r.found()).isTrue();
     assertThat(r.stale()).isFalse();
     assertThat(r.ttlMs()).isPositive().isLessThanOrEqualTo(30_000);
     assertThat(r.value()).isEqualTo(new JsonObject().put("name", "Ada"));
-    assertThat(await(client.get("users", "nope")).found()).isFalse();
+    assertThat(await(client.lookup("users", "nope")).found()).isFalse();
 
     await(client.set(null, "d", "default ns", null));
     assertThat((Long) redis.server().command("PTTL", "t:c:default:d")).isPositive().isLessThanOrEqualTo(60_000);
@@ -97,7 +97,7 @@ class CacheConsumersIT {
     entries.put("a", 1);
     entries.put("b", new JsonArray().add("x"));
     assertThat(await(client.setMany("users", entries, Duration.ofSeconds(30)))).isEqualTo(2);
-    Map<String, CacheResult<Object>> many = await(client.getMany("users", List.of("a", "b", "c")));
+    Map<String, CacheResult<Object>> many = await(client.lookupMany("users", List.of("a", "b", "c")));
     assertThat(many.get("a").value()).isEqualTo(1);
     assertThat(many.get("b").value()).isEqualTo(new JsonArray().add("x"));
     assertThat(many.get("c").found()).isFalse();
@@ -180,7 +180,7 @@ class CacheConsumersIT {
     });
     assertThat(redis.server().command("DBSIZE")).as("nothing written").isEqualTo(0L);
     // The consumer survives: the next good request works.
-    assertThat(await(client.get(null, "k")).found()).isFalse();
+    assertThat(await(client.lookup(null, "k")).found()).isFalse();
   }
 
   @Test

@@ -126,7 +126,7 @@ class CacheGetOrLoadIT {
     await(client.getOrLoad("users", "43", LoadOptions.ttl(Duration.ofSeconds(30))));
     assertThat((Long) redis.server().command("PTTL", "t:c:users:43")).isPositive().isLessThanOrEqualTo(30_000);
     // cache.get reads what getOrLoad wrote, and says where it came from.
-    assertThat(await(client.get("users", "42")).source()).isEqualTo(CacheResult.Source.CACHE);
+    assertThat(await(client.lookup("users", "42")).source()).isEqualTo(CacheResult.Source.CACHE);
     assertThat(stats("users").loads()).isEqualTo(2);
   }
 
@@ -151,7 +151,7 @@ class CacheGetOrLoadIT {
     JsonObject body = new JsonObject().put("namespace", "users").put("key", "s").put("ttlMs", 200).put("staleTtlMs", 60_000);
     JsonObject first = await(vertx.eventBus().<JsonObject>request(PREFIX + "cache.getOrLoad", body)).body();
     assertThat(first.getString("source")).isEqualTo("loader");
-    Await.until(() -> await(client.get("users", "s")).stale(), "the entry to go stale");
+    Await.until(() -> await(client.lookup("users", "s")).stale(), "the entry to go stale");
     users.set(k -> Future.failedFuture(new IllegalStateException("database down")));
     JsonObject stale = await(vertx.eventBus().<JsonObject>request(PREFIX + "cache.getOrLoad", body)).body();
     assertThat(stale.getBoolean("found")).isTrue();
@@ -269,7 +269,7 @@ class CacheGetOrLoadIT {
     for (String k : List.of("u0", "u4999", "u9999")) {
       assertThat((Long) redis.server().command("PTTL", "t:c:users:" + k)).isPositive().isLessThanOrEqualTo(600_000);
     }
-    assertThat(await(client.get("users", "u1234")).value()).isEqualTo(new JsonObject().put("id", "u1234"));
+    assertThat(await(client.lookup("users", "u1234")).value()).isEqualTo(new JsonObject().put("id", "u1234"));
     assertThat(stats("users").loads()).isEqualTo(100);
   }
 

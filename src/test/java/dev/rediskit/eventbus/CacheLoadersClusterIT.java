@@ -165,7 +165,7 @@ class CacheLoadersClusterIT {
       assertThat(((Number) await(square.apply(7))).intValue()).isEqualTo(49);
       assertThat(((Number) await(square.apply(8))).intValue()).isEqualTo(64);
       assertThat(SQUARES).as("each argument computed once, on node B, called by the cache service on node A").hasValue(2);
-      assertThat(await(CacheClient.create(a, "m.").get("squares", "7")).value()).as("cached in Redis").isEqualTo(49);
+      assertThat(await(CacheClient.create(a, "m.").lookup("squares", "7")).value()).as("cached in Redis").isEqualTo(49);
 
       await(b.undeploy(squares));
       squares = null;

@@ -202,12 +202,12 @@ class RateLimitConsumersIT {
     assertThat(second.allowed()).isFalse();
     assertThat(second.retryAfterMs()).isPositive();
 
-    Decision v = await(client.verify("tok", "192.0.2.9", "/login"));
+    Decision v = await(client.verifyAndLimit("tok", "192.0.2.9", "/login"));
     assertThat(v.allowed()).isTrue();
     assertThat(v.policy()).isEqualTo("ip");
     assertThat(v.limits()).extracting(Decision::policy).containsExactly("token", "ip");
-    await(client.verify("tok", "192.0.2.9", "/login"));
-    Decision rejected = await(client.verify("tok", "192.0.2.9", "/login"));
+    await(client.verifyAndLimit("tok", "192.0.2.9", "/login"));
+    Decision rejected = await(client.verifyAndLimit("tok", "192.0.2.9", "/login"));
     assertThat(rejected.allowed()).isFalse();
     assertThat(rejected.policy()).isEqualTo("ip");
 

@@ -95,7 +95,7 @@ class OutageRecordingIT {
       long traffic = vertx.setPeriodic(50, id -> {
         int i = n.incrementAndGet();
         int item = i % 20;
-        cache.get("catalog", "item-" + item).onSuccess(r -> {
+        cache.lookup("catalog", "item-" + item).onSuccess(r -> {
           // Written again once missing, as an application would after a restart emptied Redis.
           if (!r.found() && item < 18) {
             cache.set("catalog", "item-" + item, "value " + item, Duration.ofHours(1));

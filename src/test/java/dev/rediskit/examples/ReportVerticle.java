@@ -94,7 +94,7 @@ public class ReportVerticle extends VerticleBase {
       .put("job", new JsonObject().put("runs", runs).put("skipped", skipped).put("failed", failed)
         .put("limit", JOB_LIMIT + " per " + JOB_WINDOW_S + " s"))
       .put("updatesSeen", updatesSeen);
-    Future<JsonObject> cached = cache.getMany(REPORTS_NAMESPACE, List.of("summary", "last-update")).map(m -> {
+    Future<JsonObject> cached = cache.lookupMany(REPORTS_NAMESPACE, List.of("summary", "last-update")).map(m -> {
       JsonObject values = new JsonObject();
       m.forEach((k, r) -> values.put(k, r.found() ? r.value() : null));
       return values;

@@ -174,7 +174,7 @@ public class UserProfileVerticle extends VerticleBase {
     long t0 = System.nanoTime();
     JsonObject profile = new JsonObject().put("name", name).put("email", email);
     database.save(id, profile)
-      .compose(saved -> users.invalidate(id).map(removed -> new JsonObject()
+      .compose(saved -> users.delete(id).map(removed -> new JsonObject()
         .put("user", saved)
         .put("invalidated", removed)))
       .onSuccess(json -> {

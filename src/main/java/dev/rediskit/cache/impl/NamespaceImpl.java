@@ -277,11 +277,6 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     });
   }
 
-  @Override
-  public Future<Long> invalidate(String... keys) {
-    return delete(keys);
-  }
-
   // ---------------------------------------------------------------- loading
 
   @Override

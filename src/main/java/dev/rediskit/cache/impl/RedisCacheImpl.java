@@ -105,7 +105,7 @@ public final class RedisCacheImpl implements RedisCache {
   }
 
   @Override
-  public Future<Long> flushNamespace(String namespace) {
+  public Future<Long> flush(String namespace) {
     try {
       CacheNames.checkNamespace(namespace);
     } catch (RuntimeException e) {
@@ -149,11 +149,6 @@ public final class RedisCacheImpl implements RedisCache {
   @Override
   public Future<Long> delete(String... keys) {
     return defaultNamespace.delete(keys);
-  }
-
-  @Override
-  public Future<Long> invalidate(String... keys) {
-    return defaultNamespace.invalidate(keys);
   }
 
   @Override

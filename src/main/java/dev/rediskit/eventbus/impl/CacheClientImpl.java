@@ -82,7 +82,7 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
-  public Future<CacheResult<Object>> get(String namespace, String key) {
+  public Future<CacheResult<Object>> lookup(String namespace, String key) {
     return request(Addresses.CACHE_GET, withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
   }
 
@@ -118,7 +118,7 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
-  public Future<Map<String, CacheResult<Object>>> getMany(String namespace, Collection<String> keys) {
+  public Future<Map<String, CacheResult<Object>>> lookupMany(String namespace, Collection<String> keys) {
     return request(Addresses.CACHE_MGET, withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys))))
       .map(r -> {
         JsonObject results = r.getJsonObject("results", new JsonObject());

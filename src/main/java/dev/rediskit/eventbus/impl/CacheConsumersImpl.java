@@ -72,7 +72,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
       .map(n -> new JsonObject().put("deleted", n)));
     handlers.put(Addresses.CACHE_FLUSH, body -> {
       String ns = CacheNames.checkNamespace(JsonRequest.requiredString(body, "namespace"));
-      return cache.flushNamespace(ns).map(n -> new JsonObject().put("deleted", n));
+      return cache.flush(ns).map(n -> new JsonObject().put("deleted", n));
     });
     handlers.put(Addresses.CACHE_STATS, body -> Future.succeededFuture(cache.stats(namespaceName(body)).toJson()));
     handlers.put(Addresses.CACHE_MGET, body -> namespace(cache, body).lookupMany(keys(body)).map(found -> {

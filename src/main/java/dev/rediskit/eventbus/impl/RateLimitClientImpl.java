@@ -56,12 +56,12 @@ public final class RateLimitClientImpl implements RateLimitClient {
   }
 
   @Override
-  public Future<Decision> verify(String token, String ip, String endpoint) {
-    return verify(token, ip, endpoint, null);
+  public Future<Decision> verifyAndLimit(String token, String ip, String endpoint) {
+    return verifyAndLimit(token, ip, endpoint, null);
   }
 
   @Override
-  public Future<Decision> verify(String token, String ip, String endpoint, Duration window) {
+  public Future<Decision> verifyAndLimit(String token, String ip, String endpoint, Duration window) {
     JsonObject body = new JsonObject().put("endpoint", endpoint);
     if (token != null) {
       body.put("token", token);
