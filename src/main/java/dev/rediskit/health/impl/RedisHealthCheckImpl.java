@@ -5,10 +5,10 @@ import dev.rediskit.health.HealthOptions;
 import dev.rediskit.health.HealthSnapshot;
 import dev.rediskit.health.RedisHealthCheck;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -53,9 +53,18 @@ public class RedisHealthCheckImpl implements RedisHealthCheck {
 
   @Override
   public Future<Status> check() {
-    ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
-    Promise<Status> result = ctx.promise();
-    ctx.runOnContext(v -> new Run(result).start());
+    // The caller's callbacks run on the caller's context, whichever thread finishes the check.
+    Context ctx = vertx.getOrCreateContext();
+    Promise<Status> done = Promise.promise();
+    Promise<Status> result = Promise.promise();
+    done.future().onComplete(ar -> {
+      if (Vertx.currentContext() == ctx) {
+        result.handle(ar);
+      } else {
+        ctx.runOnContext(v -> result.handle(ar));
+      }
+    });
+    ctx.runOnContext(v -> new Run(done).start());
     return result.future();
   }
 
