@@ -1,35 +1,22 @@
 package dev.rediskit.ratelimit.impl;
 
-import dev.rediskit.client.Script;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Limit;
 import io.vertx.redis.client.Response;
-
-import java.util.List;
 
 /**
  * Fixed windows aligned on Redis time ({@code fixed_window.lua}), on one key or several, all or
  * nothing: the reply is 1 or 0, then per key its count in the window and the ms to the window's end.
  */
-final class FixedWindowScript implements LimiterScript {
+final class FixedWindowScript extends WindowScript {
 
-  @Override
-  public Script script() {
-    return Scripts.FIXED_WINDOW;
+  FixedWindowScript() {
+    super(Scripts.FIXED_WINDOW, 2);
   }
 
   @Override
-  public List<String> args(Call call) {
-    return WindowArgs.of(call);
-  }
-
-  @Override
-  public boolean parse(Call call, Response reply, Decision[] each) {
-    boolean allowed = reply.get(0).toLong() == 1;
-    for (int i = 0; i < each.length; i++) {
-      each[i] = keyState(call, i, allowed, reply.get(2 * i + 1).toLong(), reply.get(2 * i + 2).toLong());
-    }
-    return allowed;
+  Decision keyState(Call call, int i, boolean allowed, Response reply, int at) {
+    return keyState(call, i, allowed, reply.get(at).toLong(), reply.get(at + 1).toLong());
   }
 
   private static Decision keyState(Call call, int i, boolean allowed, long count, long msToEnd) {

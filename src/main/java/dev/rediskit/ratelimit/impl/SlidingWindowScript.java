@@ -1,37 +1,23 @@
 package dev.rediskit.ratelimit.impl;
 
-import dev.rediskit.client.Script;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Limit;
 import io.vertx.redis.client.Response;
-
-import java.util.List;
 
 /**
  * The sliding-window counter ({@code sliding_window.lua}), on one key or several, all or nothing:
  * the reply is 1 or 0, then per key the counts of the current and the previous window and the ms
  * elapsed in the current one; the previous window weighs by the share of it still in the slide.
  */
-final class SlidingWindowScript implements LimiterScript {
+final class SlidingWindowScript extends WindowScript {
 
-  @Override
-  public Script script() {
-    return Scripts.SLIDING_WINDOW;
+  SlidingWindowScript() {
+    super(Scripts.SLIDING_WINDOW, 3);
   }
 
   @Override
-  public List<String> args(Call call) {
-    return WindowArgs.of(call);
-  }
-
-  @Override
-  public boolean parse(Call call, Response reply, Decision[] each) {
-    boolean allowed = reply.get(0).toLong() == 1;
-    for (int i = 0; i < each.length; i++) {
-      each[i] = keyState(call, i, allowed, reply.get(3 * i + 1).toLong(), reply.get(3 * i + 2).toLong(),
-        reply.get(3 * i + 3).toLong());
-    }
-    return allowed;
+  Decision keyState(Call call, int i, boolean allowed, Response reply, int at) {
+    return keyState(call, i, allowed, reply.get(at).toLong(), reply.get(at + 1).toLong(), reply.get(at + 2).toLong());
   }
 
   private static Decision keyState(Call call, int i, boolean allowed, long cur, long prev, long elapsed) {
