@@ -3,7 +3,11 @@ package dev.rediskit.ratelimit.impl;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Limit;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keys that Redis said are blocked, each remembered until it may pass again, so that a client
@@ -69,6 +73,50 @@ final class DenyCache {
 
   void put(String key, Blocked blocked) {
     cache.put(key, blocked);
+  }
+
+  /**
+   * Answers a call without Redis when one of its keys is blocked.
+   *
+   * @param call the call
+   * @param now {@link System#nanoTime()}
+   * @return the rejection, by the key blocked longest, or {@code null} when no key is blocked
+   */
+  Decision answer(Call call, long now) {
+    Blocked worst = null;
+    int at = -1;
+    for (int i = 0; i < call.keys.length; i++) {
+      Blocked b = blocked(call.keys[i], call.cost, call.limits[i], now);
+      if (b != null && (worst == null || b.untilNanos() - worst.untilNanos() > 0)) {
+        worst = b;
+        at = i;
+      }
+    }
+    if (worst == null) {
+      return null;
+    }
+    Limit l = call.limits[at];
+    return Decisions.denyCached(l, worst, now, call.policies[at],
+      call.verify ? List.of(Decisions.denyCached(l, worst, now, call.policies[at], null)) : null);
+  }
+
+  /**
+   * Remembers the keys of a call that Redis rejected.
+   *
+   * @param call the call, its {@link Call#retryUs} filled from the reply
+   * @param each per key its state from the reply
+   */
+  void remember(Call call, Decision[] each) {
+    for (int i = 0; i < each.length; i++) {
+      Decision k = each[i];
+      if (!k.allowed() && call.retryUs[i] > 0) {
+        // From the call's start, not the reply's arrival: Redis decided in between, so the entry
+        // never outlives the moment Redis would let the key through (it may end up to a round
+        // trip early, which costs one round trip, never a wrong rejection).
+        put(call.keys[i], new Blocked(call.start + call.retryUs[i] * 1000,
+          call.start + TimeUnit.MILLISECONDS.toNanos(k.resetMs()), call.cost, k.remaining(), call.limits[i]));
+      }
+    }
   }
 
   long size() {
