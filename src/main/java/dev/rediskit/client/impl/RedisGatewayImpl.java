@@ -122,6 +122,8 @@ public class RedisGatewayImpl implements RedisGateway {
 
   @Override
   public Future<Response> send(Request request) {
+    // Off the owning context, the call hops onto it; on it (a verticle that owns the gateway, a
+    // reply callback), the command goes straight into the pipeline.
     if (Vertx.currentContext() != context) {
       return hop(() -> send(request));
     }

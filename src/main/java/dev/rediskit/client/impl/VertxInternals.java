@@ -13,15 +13,17 @@ import io.vertx.core.internal.VertxInternal;
  * public equivalent that behaves the same; in one place to check when Vert.x is upgraded.
  *
  * <ul>
- *   <li>Futures bound to a context. A listener of such a future runs on that context, and one that
- *   throws is reported to the context's exception handler while the other listeners still run. The
- *   public {@link Promise#promise()} binds to no context: its listeners run on whatever thread
- *   completes it, and a throwing listener would unwind into the gateway's reply handling (and stop
- *   the replies after it in a batch). Completing a public promise from a
- *   {@link Context#runOnContext} task would cost a task per command on the hot path.</li>
+ *   <li>Promises and futures bound to a context (the commands' promises, the start-up promise, a
+ *   hopping caller's promise). Their listeners run on that context, and a listener that throws is
+ *   reported to the context while the other listeners still run. The public
+ *   {@link Promise#promise()} binds to no context: a future's only listener that throws would
+ *   unwind into whatever completed it, here the gateway's reply handling (the replies after it in
+ *   a coalesced batch would not be delivered), and one of several would be dropped unreported; a
+ *   hopping caller would get futures whose derived stages run on no context. Guarding each
+ *   listener would cost an allocation per command.</li>
  *   <li>Close hooks. The gateway must close when Vert.x closes, before its client does (no
- *   reconnect attempt against a closed client). The public API offers only verticle undeployment,
- *   which would add a deployment of its own to every gateway.</li>
+ *   reconnect attempt against a closed client). The public API has no close hook; undeploying a
+ *   verticle is the only public signal, which would add a deployment of its own to every gateway.</li>
  * </ul>
  */
 final class VertxInternals {
