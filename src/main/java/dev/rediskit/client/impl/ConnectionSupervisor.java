@@ -1,0 +1,379 @@
+package dev.rediskit.client.impl;
+
+import dev.rediskit.config.Redaction;
+import dev.rediskit.client.GatewayOptions;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException.Reason;
+import dev.rediskit.client.GatewayStatus.ConnectionState;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Keeps the gateway's pipelined connection up: connect attempts, each under a guard timer, with
+ * back-off between them; reconnecting when the connection is lost; and on a cluster, rebuilding the
+ * cluster connection beside the live one when a node's link breaks. What happens to the commands
+ * meanwhile is the {@link Listener}'s business.
+ *
+ * <p>Every field is touched only on the owning event loop, except {@link #lastError()}, which
+ * status reads from any thread.
+ */
+final class ConnectionSupervisor {
+
+  /** What the gateway does when the connection comes and goes; called on the owning event loop. */
+  interface Listener {
+
+    /**
+     * A connection is up, logged already; {@link #sender()} is what to write commands on.
+     *
+     * @param first whether it is the first outcome of the gateway's start (no earlier connection nor failed attempt)
+     */
+    void connected(boolean first);
+
+    /**
+     * A connect attempt failed; the next one is scheduled after this returns.
+     *
+     * @param cause why, as callers are to see it
+     */
+    void connectFailed(RedisUnavailableException cause);
+
+    /**
+     * The connection was lost; an attempt to connect again starts after this returns.
+     *
+     * @param cause why, as the commands in flight are to see it
+     */
+    void connectionLost(RedisUnavailableException cause);
+  }
+
+  private static final long INITIAL_RECONNECT_DELAY_MS = 50;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Redis client;
+  private final GatewayOptions options;
+  private final GatewayLog log;
+  private final Listener listener;
+  private final Backoff backoff;
+
+  private ConnectionState state = ConnectionState.CONNECTING;
+  private RedisConnection connection;
+  /** What commands are written on: {@link #connection}, or the connection under its pool wrapper. */
+  private RedisConnection sender;
+  private long connectAttempt;
+  private long reconnectTimer = -1;
+  private long reconnects;
+  private boolean authFailed;
+  private boolean rebuilding;
+  private int consecutiveConnectFailures;
+  /** Whether the start has an outcome: a connection, or a failed first attempt. */
+  private boolean started;
+  private volatile String lastError;
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param context the owning context
+   * @param client the client connections come from
+   * @param options the connection settings
+   * @param log where the connection's story is logged
+   * @param listener told when the connection comes and goes
+   */
+  ConnectionSupervisor(Vertx vertx, Context context, Redis client, GatewayOptions options, GatewayLog log, Listener listener) {
+    this.vertx = vertx;
+    this.context = context;
+    this.client = client;
+    this.options = options;
+    this.log = log;
+    this.listener = listener;
+    this.backoff = new Backoff(INITIAL_RECONNECT_DELAY_MS, options.getReconnectMaxDelayMs());
+  }
+
+  /** Starts the first connect attempt, in a task of the owning context. */
+  void start() {
+    context.runOnContext(v -> connect());
+  }
+
+  /** @return the connection's state */
+  ConnectionState state() {
+    return state;
+  }
+
+  /** @return the connection to write commands on, or {@code null} while there is none */
+  RedisConnection sender() {
+    return sender;
+  }
+
+  /** @return what went wrong last, or {@code null} */
+  String lastError() {
+    return lastError;
+  }
+
+  /** @return how many times a connection was made again after the first */
+  long reconnects() {
+    return reconnects;
+  }
+
+  /** @return while {@link ConnectionState#DISCONNECTED}, the failure a command meets */
+  RedisUnavailableException unavailable() {
+    return authFailed
+      ? new RedisUnavailableException(Reason.AUTHENTICATION, "Redis refused the credentials: " + lastError, null)
+      : new RedisUnavailableException(Reason.DISCONNECTED, "not connected to Redis: " + lastError, null);
+  }
+
+  /**
+   * Connects at once when waiting for the back-off timer, so that a breaker's trial call does not
+   * wait for it. A refused password is left to its slow retry.
+   */
+  void retryNow() {
+    if (state == ConnectionState.DISCONNECTED && !authFailed) {
+      if (reconnectTimer != -1) {
+        vertx.cancelTimer(reconnectTimer);
+      }
+      connect();
+    }
+  }
+
+  /**
+   * Nothing came back for a whole timeout although commands were sent: the connection is stalled
+   * (e.g. a network black hole). Pipelined replies can't overtake a stuck one, so the connection is
+   * dropped and a new one made.
+   *
+   * @param why what the commands in flight are told
+   */
+  void stalled(String why) {
+    lastError = why;
+    RedisConnection c = connection;
+    connectionLost(c, new RedisUnavailableException(Reason.CONNECTION_LOST, why, null));
+    PooledConnections.forceClose(c);
+  }
+
+  /**
+   * First step of closing: no attempt starts any more, and callbacks see {@link ConnectionState#CLOSED}.
+   *
+   * @return whether it was open until now
+   */
+  boolean closing() {
+    if (state == ConnectionState.CLOSED) {
+      return false;
+    }
+    state = ConnectionState.CLOSED;
+    if (reconnectTimer != -1) {
+      vertx.cancelTimer(reconnectTimer);
+    }
+    return true;
+  }
+
+  /**
+   * Last step of closing: lets go of the connection and closes the client.
+   *
+   * @return completed when the client closed
+   */
+  Future<Void> release() {
+    RedisConnection c = connection;
+    connection = null;
+    sender = null;
+    if (c != null) {
+      c.exceptionHandler(null).endHandler(null);
+    }
+    return client.close();
+  }
+
+  // ---------------------------------------------------------------- attempts
+
+  /**
+   * One connect attempt under its guard timer. The client's connect timeout covers TCP only; a
+   * server that accepts and never answers the handshake would hang it, so each attempt gets its
+   * own deadline (attempts are rare). The first of the outcome and the guard counts; a connection
+   * arriving after that, or after the attempt stopped being {@code wanted}, goes to {@code late}.
+   */
+  private void attempt(String what, BooleanSupplier wanted, Consumer<Throwable> failed,
+                       Consumer<RedisConnection> up, Consumer<RedisConnection> late) {
+    long attempt = ++connectAttempt;
+    long guard = vertx.setTimer(options.getConnectTimeoutMs(), id -> context.runOnContext(v -> {
+      if (attempt == connectAttempt && wanted.getAsBoolean()) {
+        failed.accept(new RedisTimeoutException(what + " did not complete within "
+          + options.getConnectTimeoutMs() + " ms (connectTimeoutMs)"));
+      }
+    }));
+    client.connect().onComplete(ar -> context.runOnContext(v -> {
+      vertx.cancelTimer(guard);
+      if (attempt != connectAttempt || !wanted.getAsBoolean()) {
+        if (ar.succeeded()) {
+          late.accept(ar.result());
+        }
+        return;
+      }
+      if (ar.failed()) {
+        failed.accept(ar.cause());
+      } else {
+        up.accept(ar.result());
+      }
+    }));
+  }
+
+  /** Schedules {@code next} after the back-off's next wait, or its longest for a refused password. */
+  private long retryLater(boolean longest, Runnable next) {
+    long delay = backoff.next();
+    if (longest) {
+      delay = backoff.maxMs();
+    }
+    reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> next.run()));
+    return delay;
+  }
+
+  private void connect() {
+    if (state == ConnectionState.CLOSED) {
+      return;
+    }
+    reconnectTimer = -1;
+    state = ConnectionState.CONNECTING;
+    // Too late (this attempt already timed out, or the gateway closed): the connection may be stalled.
+    attempt("connecting to Redis", () -> state == ConnectionState.CONNECTING, this::connectFailed, this::connected,
+      PooledConnections::forceClose);
+  }
+
+  private void connected(RedisConnection conn) {
+    int failedAttempts = consecutiveConnectFailures;
+    connection = conn;
+    sender = PooledConnections.sender(conn);
+    state = ConnectionState.CONNECTED;
+    authFailed = false;
+    consecutiveConnectFailures = 0;
+    backoff.reset();
+    watch(conn);
+    boolean first = !started;
+    started = true;
+    if (first) {
+      logStart(conn);
+    } else {
+      reconnects++;
+      log.log(System.Logger.Level.INFO, "reconnected to Redis"
+        + (failedAttempts > 0 ? " after " + failedAttempts + " failed attempts" : ""));
+    }
+    listener.connected(first);
+  }
+
+  private void connectFailed(Throwable cause) {
+    RedisUnavailableException mapped = RedisFailures.connectFailure(cause, options.getEndpoints());
+    authFailed = mapped.reason() == Reason.AUTHENTICATION;
+    lastError = mapped.getMessage();
+    state = ConnectionState.DISCONNECTED;
+    started = true;
+    listener.connectFailed(mapped);
+    // A refused password will not get better by itself: retry slowly, not in a storm.
+    long delay = retryLater(authFailed, this::connect);
+    // Loud once per outage, quiet for the retries that follow.
+    log.log(consecutiveConnectFailures++ == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+      "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
+  }
+
+  /**
+   * The start-up line: where the gateway connected, from which source, and the server's version. The
+   * INFO goes straight to the connection, outside the command queue, so it is neither counted in the
+   * metrics nor held against the breaker; a server that refuses it (an ACL user without INFO) only
+   * costs the version.
+   */
+  private void logStart(RedisConnection conn) {
+    String where = Redaction.redact(String.join(",", options.getEndpoints())) + " (" + options.getType()
+      + ", endpoints from " + options.endpointsSource() + ")";
+    conn.send(Request.cmd(Command.INFO).arg("server")).onComplete(ar -> {
+      String version = ar.succeeded() && ar.result() != null ? infoField(ar.result().toString(), "redis_version") : null;
+      log.log(System.Logger.Level.INFO, "connected to Redis at " + where + ", server version "
+        + (version != null ? version : "unknown (" + (ar.failed() ? ar.cause().getMessage() : "no INFO reply") + ")"));
+    });
+  }
+
+  private static String infoField(String info, String field) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- losing the connection
+
+  private void watch(RedisConnection conn) {
+    conn.exceptionHandler(err -> context.runOnContext(v -> nodeLost(conn,
+      new RedisUnavailableException(Reason.CONNECTION_LOST, "connection to Redis failed: " + err.getMessage(), err))));
+    conn.endHandler(v0 -> context.runOnContext(v -> nodeLost(conn,
+      new RedisUnavailableException(Reason.CONNECTION_LOST, "connection to Redis closed", null))));
+  }
+
+  /**
+   * A link reported broken. On a cluster that is one node's link: the other masters still serve
+   * their slots on the current connection, so a fresh cluster connection is built beside it and
+   * swapped in once up (after a failover, once the promoted replica is in the slot map), instead
+   * of failing every slot meanwhile. Elsewhere the connection is lost as a whole.
+   */
+  private void nodeLost(RedisConnection conn, RedisUnavailableException cause) {
+    if (options.getType() != RedisClientType.CLUSTER) {
+      connectionLost(conn, cause);
+      return;
+    }
+    if (conn != connection || state != ConnectionState.CONNECTED) {
+      return;
+    }
+    lastError = cause.getMessage();
+    if (!rebuilding) {
+      log.log(System.Logger.Level.WARNING, "link to a cluster node lost (" + lastError + "); rebuilding the cluster connection");
+    }
+    rebuildCluster(conn);
+  }
+
+  private void rebuildCluster(RedisConnection old) {
+    if (rebuilding || state != ConnectionState.CONNECTED || connection != old) {
+      return;
+    }
+    rebuilding = true;
+    // A late connection is healthy, only not wanted any more: back to the pool.
+    attempt("rebuilding the cluster connection",
+      () -> rebuilding && state == ConnectionState.CONNECTED && connection == old,
+      cause -> rebuildFailed(old, RedisFailures.connectFailure(cause, options.getEndpoints()).getMessage()),
+      fresh -> rebuilt(old, fresh),
+      RedisConnection::close);
+  }
+
+  private void rebuilt(RedisConnection old, RedisConnection fresh) {
+    rebuilding = false;
+    old.exceptionHandler(null).endHandler(null);
+    connection = fresh;
+    sender = PooledConnections.sender(fresh);
+    watch(fresh);
+    reconnects++;
+    backoff.reset();
+    log.log(System.Logger.Level.INFO, "cluster connection rebuilt");
+    // Commands still in flight on the old connection complete there; it goes back to the pool.
+    old.close();
+  }
+
+  private void rebuildFailed(RedisConnection old, String error) {
+    rebuilding = false;
+    lastError = error;
+    long delay = retryLater(false, () -> rebuildCluster(old));
+    log.log(System.Logger.Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
+  }
+
+  private void connectionLost(RedisConnection conn, RedisUnavailableException cause) {
+    if (conn != connection || state != ConnectionState.CONNECTED) {
+      return;
+    }
+    connection = null;
+    sender = null;
+    rebuilding = false;
+    lastError = cause.getMessage();
+    log.log(System.Logger.Level.WARNING, "connection to Redis lost (" + lastError + "); reconnecting");
+    listener.connectionLost(cause);
+    // Reconnect at once: most drops are one-off, and commands wait meanwhile.
+    connect();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.rediskit.client.impl;
+
+import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.client.GatewayOptions;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's circuit breaker, told about outcomes instead of wrapping each call (its
+ * {@code execute} costs several promises and a task hop per call): about every failure, and about
+ * the first success after failures, which is all a consecutive-failure breaker needs. Only the
+ * half-open trial goes through the breaker itself. Logs each transition once.
+ *
+ * <p>Reports come on the gateway's event loop; the state is read from any thread.
+ */
+final class GatewayBreaker {
+
+  private final CircuitBreaker breaker;
+  private final GatewayLog log;
+  private final long resetTimeoutMs;
+  private final Consumer<CircuitBreakerState> onChange;
+  private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
+  private int unreportedFailures;
+  /** What the latest failure told to the breaker was, for the log line when it opens. */
+  private String lastFailure;
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param options the breaker's settings
+   * @param log where transitions are logged
+   * @param onChange called after each transition, with the new state, on the thread the breaker changed on
+   */
+  GatewayBreaker(Vertx vertx, GatewayOptions options, GatewayLog log, Consumer<CircuitBreakerState> onChange) {
+    this.log = log;
+    this.resetTimeoutMs = options.getBreakerResetTimeoutMs();
+    this.onChange = onChange;
+    this.breaker = CircuitBreaker.create("rediskit-gateway", vertx, new CircuitBreakerOptions()
+        .setMaxFailures(options.getBreakerMaxFailures())
+        .setResetTimeout(options.getBreakerResetTimeoutMs())
+        // Deadlines are enforced by the gateway's tick; the breaker's own timeout arms a timer per call.
+        .setTimeout(-1)
+        .setFallbackOnFailure(false))
+      // An error reply (NOSCRIPT, WRONGTYPE...) proves the connection works: it must close a
+      // half-open breaker like any reply, not reopen it. Otherwise a trial call that is an
+      // EVALSHA meeting a restarted server (NOSCRIPT) reopens the breaker forever.
+      .failurePolicy(ar -> ar.failed() && !(ar.cause() instanceof RedisCommandException))
+      .openHandler(v -> changed(CircuitBreakerState.OPEN))
+      .halfOpenHandler(v -> changed(CircuitBreakerState.HALF_OPEN))
+      .closeHandler(v -> changed(CircuitBreakerState.CLOSED));
+  }
+
+  /** @return the state, as of the latest transition */
+  CircuitBreakerState state() {
+    return state;
+  }
+
+  /** @return the breaker's count of failures */
+  long failureCount() {
+    return breaker.failureCount();
+  }
+
+  /**
+   * Runs the half-open trial through the breaker, which picks the single call let through and
+   * closes or reopens on its outcome.
+   *
+   * @param call the call
+   * @param <T> its result type
+   * @return its outcome, or an {@link io.vertx.circuitbreaker.OpenCircuitException} for a call not let through
+   */
+  <T> Future<T> trial(Supplier<Future<T>> call) {
+    return breaker.execute(call);
+  }
+
+  /**
+   * Tells the breaker about a failure, on the owning event loop.
+   *
+   * @param why the failure, for the log line when the breaker opens
+   */
+  void failed(String why) {
+    lastFailure = why;
+    if (state != CircuitBreakerState.CLOSED) {
+      // While open the breaker counts nothing; while half-open the trial call reports itself.
+      return;
+    }
+    unreportedFailures++;
+    breaker.<Void>execute(p -> p.fail("Redis failure")).onFailure(err -> { });
+  }
+
+  /** A command succeeded: the breaker hears of it only when failures came before. */
+  void succeeded() {
+    if (unreportedFailures > 0) {
+      unreportedFailures = 0;
+      if (state == CircuitBreakerState.CLOSED) {
+        breaker.<Void>execute(Promise::complete);
+      }
+    }
+  }
+
+  /** Stops the breaker's timers. */
+  void close() {
+    breaker.close();
+  }
+
+  private void changed(CircuitBreakerState s) {
+    CircuitBreakerState previous = state;
+    if (s == previous) {
+      return;
+    }
+    state = s;
+    logTransition(previous, s);
+    onChange.accept(s);
+  }
+
+  /**
+   * One line per transition. A long outage repeats open, half-open, open every reset timeout, so
+   * only the first opening is a warning and the repeats are debug; closing again is info.
+   */
+  private void logTransition(CircuitBreakerState from, CircuitBreakerState to) {
+    switch (to) {
+      case OPEN -> {
+        if (from == CircuitBreakerState.CLOSED) {
+          log.log(System.Logger.Level.WARNING, "circuit breaker OPEN after " + breaker.failureCount() + " failures (last: "
+            + lastFailure + "); calls fail fast for " + resetTimeoutMs + " ms, then one trial call");
+        } else {
+          log.log(System.Logger.Level.DEBUG, "circuit breaker OPEN again, the trial call failed (" + lastFailure
+            + "); next trial in " + resetTimeoutMs + " ms");
+        }
+      }
+      case HALF_OPEN -> log.log(System.Logger.Level.DEBUG, "circuit breaker HALF_OPEN: trying Redis with one call");
+      case CLOSED -> log.log(System.Logger.Level.INFO, "circuit breaker CLOSED: Redis answers again");
+    }
+  }
+}

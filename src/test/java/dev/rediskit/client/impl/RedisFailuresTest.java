@@ -1,0 +1,128 @@
+package dev.rediskit.client.impl;
+
+import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.error.RedisTimeoutException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.error.RedisUnavailableException.Reason;
+import io.vertx.redis.client.impl.types.ErrorType;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a failure from the Redis client means. The error values are built as the client builds them
+ * (its {@code ErrorType}, the type its futures fail with), so the test needs no server.
+ */
+class RedisFailuresTest {
+
+  private static ErrorType error(String message) {
+    return ErrorType.create(message);
+  }
+
+  @Test
+  void anErrorReplyIsARedisReplyNotAConnectionFailure() {
+    ErrorType wrongType = error("WRONGTYPE Operation against a key holding the wrong kind of value");
+    assertThat(RedisFailures.isErrorValue(wrongType)).isTrue();
+    assertThat(RedisFailures.isErrorReply(wrongType)).isTrue();
+    assertThat(RedisFailures.isConnectionFailure(wrongType)).isFalse();
+  }
+
+  @Test
+  void theClientsOwnErrorValuesAreConnectionFailures() {
+    for (String own : List.of("CONNECTION_CLOSED", "ILLEGAL_STATE Unexpected reply")) {
+      assertThat(RedisFailures.isErrorValue(error(own))).as(own).isTrue();
+      assertThat(RedisFailures.isErrorReply(error(own))).as(own).isFalse();
+      assertThat(RedisFailures.isConnectionFailure(error(own))).as(own).isTrue();
+    }
+    // A script may reply with a message that merely starts like the client's value.
+    assertThat(RedisFailures.isErrorReply(error("CONNECTION_CLOSED by the script"))).isTrue();
+  }
+
+  @Test
+  void aBatchFailureIsTheClientsWhenAnyLineIsAJavaExceptionOrTheClientsValue() {
+    assertThat(RedisFailures.isErrorReply(error("ERR [0] WRONGTYPE Operation against a key\nERR [3] WRONGTYPE Operation"))).isTrue();
+    assertThat(RedisFailures.isErrorReply(error("ERR [0] java.net.SocketException: Connection reset\n"
+      + "ERR [1] java.net.SocketException: Connection reset"))).isFalse();
+    assertThat(RedisFailures.isErrorReply(error("ERR [0] WRONGTYPE Operation\nERR [2] CONNECTION_CLOSED"))).isFalse();
+    // A Throwable.toString() without a message is the class name alone.
+    assertThat(RedisFailures.isErrorReply(error("ERR [0] io.netty.channel.StacklessClosedChannelException"))).isFalse();
+    // A plain ERR reply that is not a batch frame is a reply.
+    assertThat(RedisFailures.isErrorReply(error("ERR unknown command 'FOO'"))).isTrue();
+  }
+
+  @Test
+  void failuresThatAreNoErrorValueAreNeverReplies() {
+    IOException reset = new IOException("Connection reset");
+    assertThat(RedisFailures.isErrorValue(reset)).isFalse();
+    assertThat(RedisFailures.isErrorReply(reset)).isFalse();
+    assertThat(RedisFailures.hasCode(new IllegalStateException("NOSCRIPT"), "NOSCRIPT")).isFalse();
+  }
+
+  @Test
+  void codesMatchAsTheClientMatchesThem() {
+    assertThat(RedisFailures.hasCode(error("NOSCRIPT No matching script. Please use EVAL."), "NOSCRIPT")).isTrue();
+    // Servers that prefix every error with ERR.
+    assertThat(RedisFailures.hasCode(error("ERR NOSCRIPT No matching script"), "NOSCRIPT")).isTrue();
+    assertThat(RedisFailures.hasCode(error("ERR unknown command"), "ERR")).isTrue();
+    assertThat(RedisFailures.hasCode(error("WRONGPASS invalid username-password pair"), "NOAUTH")).isFalse();
+    assertThat(RedisFailures.hasCode(ErrorType.create(null), "ERR")).isFalse();
+  }
+
+  @Test
+  void theFirstLineOfABatchFailureLosesItsFrame() {
+    assertThat(RedisFailures.firstLine(error("ERR [0] java.net.SocketException: Connection reset\r\n"
+      + "ERR [1] java.net.SocketException: Connection reset"))).isEqualTo("java.net.SocketException: Connection reset");
+    assertThat(RedisFailures.firstLine(error("CONNECTION_CLOSED"))).isEqualTo("CONNECTION_CLOSED");
+    // Only the client's error values carry the frame; another exception's message is kept as it is.
+    assertThat(RedisFailures.firstLine(new IOException("ERR [0] x\nsecond"))).isEqualTo("ERR [0] x");
+    assertThat(RedisFailures.firstLine(new IOException())).isEqualTo("null");
+  }
+
+  @Test
+  void aConnectFailureSaysWhetherTheCredentialsOrTheServerFailedWithoutThePassword() {
+    List<String> endpoints = List.of("redis://app:s3cret@h:1");
+    for (String refusal : List.of("WRONGPASS invalid username-password pair", "NOAUTH Authentication required.",
+        "NOPERM this user has no permissions")) {
+      RedisUnavailableException auth = RedisFailures.connectFailure(error(refusal), endpoints);
+      assertThat(auth.reason()).as(refusal).isEqualTo(Reason.AUTHENTICATION);
+      assertThat(auth.getMessage()).isEqualTo("authentication to Redis failed: " + refusal);
+    }
+    RedisUnavailableException down = RedisFailures.connectFailure(new IOException("Connection refused"), endpoints);
+    assertThat(down.reason()).isEqualTo(Reason.DISCONNECTED);
+    assertThat(down.getMessage()).startsWith("cannot connect to Redis at ").contains("h:1")
+      .endsWith(": Connection refused").doesNotContain("s3cret");
+    RedisTimeoutException late = new RedisTimeoutException("connecting to Redis did not complete within 5 ms (connectTimeoutMs)");
+    RedisUnavailableException timedOut = RedisFailures.connectFailure(late, endpoints);
+    assertThat(timedOut.reason()).isEqualTo(Reason.DISCONNECTED);
+    assertThat(timedOut.getMessage()).isEqualTo(late.getMessage());
+    assertThat(timedOut.getCause()).isSameAs(late);
+    RedisUnavailableException given = new RedisUnavailableException(Reason.OVERLOADED, "busy", null);
+    assertThat(RedisFailures.connectFailure(given, endpoints)).isSameAs(given);
+  }
+
+  @Test
+  void dedicatedWorkFailuresMapToTheModulesFailures() {
+    RedisTimeoutException own = new RedisTimeoutException("late");
+    assertThat(RedisFailures.dedicatedFailure(own)).isSameAs(own);
+    assertThat(RedisFailures.dedicatedFailure(error("WRONGTYPE Operation")))
+      .isInstanceOf(RedisCommandException.class).hasMessage("WRONGTYPE Operation");
+    Throwable lost = RedisFailures.dedicatedFailure(new SocketException("Connection reset"));
+    assertThat(lost).isInstanceOf(RedisUnavailableException.class).hasMessage("Connection reset");
+    assertThat(((RedisUnavailableException) lost).reason()).isEqualTo(Reason.CONNECTION_LOST);
+    assertThat(RedisFailures.dedicatedFailure(error("CONNECTION_CLOSED"))).isInstanceOf(RedisUnavailableException.class);
+  }
+
+  @Test
+  void onlyTheConnectionFailingCountsAsAConnectionFailure() {
+    assertThat(RedisFailures.isConnectionFailure(new RuntimeException("wrapped", new SocketException("Broken pipe")))).isTrue();
+    assertThat(RedisFailures.isConnectionFailure(new IllegalStateException("Connection is closed"))).isTrue();
+    assertThat(RedisFailures.isConnectionFailure(new IllegalArgumentException("the work's own bug"))).isFalse();
+    // A failure the module already typed is not looked into: the breaker heard of it where it was made.
+    assertThat(RedisFailures.isConnectionFailure(
+      new RedisUnavailableException(Reason.CONNECTION_LOST, "lost", new IOException("reset")))).isFalse();
+  }
+}
