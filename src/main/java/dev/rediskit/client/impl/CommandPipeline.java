@@ -1,5 +1,6 @@
 package dev.rediskit.client.impl;
 
+import dev.rediskit.client.DeadlineQueue;
 import dev.rediskit.error.RedisCommandException;
 import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisTimeoutException;

@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.client.DeadlineQueue;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.ratelimit.Decision;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The limiter's own timeout costs no timer per call. When it is at least the gateway's command
  * timeout, the gateway's deadline (which fails every command in time) is all that is needed. When
- * it is shorter, sent calls join a {@link DeadlineFifo} whose expired heads the periodic
+ * it is shorter, sent calls join a {@link DeadlineQueue} whose expired heads the periodic
  * {@link #tick} answers with the failure policy; the same tick rejects queued calls that waited too
  * long. Whichever comes first, the reply or the tick, wins the call's flag; the other is ignored.
  *
@@ -81,9 +82,11 @@ final class Admission {
   private final int maxQueued;
   private final long timeoutMs;
   private int inFlight;
-  private final DeadlineFifo<Call> queued;
+  /** How long a call may wait in either queue, in nanoseconds: the timeout, a tick early. */
+  private final long waitNanos;
+  private final DeadlineQueue<Call> queued;
   /** Sent calls, oldest first, or {@code null} when the gateway's deadline is enough. */
-  private final DeadlineFifo<Call> sent;
+  private final DeadlineQueue<Call> sent;
   private long lastOverloadLog;
 
   /**
@@ -103,8 +106,9 @@ final class Admission {
     // The tick fires every tickMs, so a call is answered between its deadline and one tick later:
     // deadlines are set a tick early (but not before half the timeout) to answer within the timeout.
     long early = TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMs - tickMs(timeoutMs), timeoutMs / 2));
-    this.queued = new DeadlineFifo<>(early, this::waitedTooLong);
-    this.sent = timeoutMs < commandTimeoutMs ? new DeadlineFifo<>(early, this::timedOut) : null;
+    this.waitNanos = early;
+    this.queued = new DeadlineQueue<>(Call::answered);
+    this.sent = timeoutMs < commandTimeoutMs ? new DeadlineQueue<>(Call::answered) : null;
   }
 
   /**
@@ -129,7 +133,7 @@ final class Admission {
       return Future.succeededFuture(overloaded(call, maxQueued + " decisions already wait for a place at Redis (rateLimit.maxQueued)"));
     }
     call.promise = Promise.promise();
-    queued.add(call, System.nanoTime());
+    queued.add(call, System.nanoTime() + waitNanos);
     return call.promise.future();
   }
 
@@ -147,7 +151,7 @@ final class Admission {
     }
     // From the moment Redis is asked: time spent waiting in the queue is the limiter's own, never
     // a reason for the failure policy.
-    sent.add(call, System.nanoTime());
+    sent.add(call, System.nanoTime() + waitNanos);
     call.admission = this;
     reply.onComplete(call);
     return call.promise.future();
@@ -194,9 +198,17 @@ final class Admission {
    * @param now {@link System#nanoTime()}
    */
   void tick(long now) {
-    queued.expire(now);
+    queued.expire(now, c -> {
+      if (c.claim()) {
+        waitedTooLong(c);
+      }
+    });
     if (sent != null) {
-      sent.expire(now);
+      sent.expire(now, c -> {
+        if (c.claim()) {
+          timedOut(c);
+        }
+      });
     }
   }
 

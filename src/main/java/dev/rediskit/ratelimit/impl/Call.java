@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>It is its own reply handler, so that sending a call with a deadline of the limiter's own
  * allocates nothing more than the call itself.
  */
-final class Call extends AtomicBoolean implements Handler<AsyncResult<Response>>, DeadlineFifo.Entry {
+final class Call extends AtomicBoolean implements Handler<AsyncResult<Response>> {
 
   final String[] keys;
   final Limit[] limits;
@@ -30,8 +30,6 @@ final class Call extends AtomicBoolean implements Handler<AsyncResult<Response>>
   final long start = System.nanoTime();
   /** Per key, the exact wait Redis implies (the decision rounds it up to ms), for the deny cache. */
   final long[] retryUs;
-  /** Until when it may wait in the admission queue, then until when Redis may take to answer it. */
-  private long deadline;
   Promise<Decision> promise;
   /** Where its reply goes: set when it is sent with a deadline of the limiter's own. */
   Admission admission;
@@ -51,23 +49,13 @@ final class Call extends AtomicBoolean implements Handler<AsyncResult<Response>>
     admission.replied(this, ar);
   }
 
-  @Override
-  public long deadline() {
-    return deadline;
-  }
-
-  @Override
-  public void deadline(long nanos) {
-    deadline = nanos;
-  }
-
-  @Override
-  public boolean answered() {
+  /** @return whether it was answered (by whoever won its flag) */
+  boolean answered() {
     return get();
   }
 
-  @Override
-  public boolean claim() {
+  /** @return whether this caller won its flag and is now the one to answer it */
+  boolean claim() {
     return compareAndSet(false, true);
   }
 }

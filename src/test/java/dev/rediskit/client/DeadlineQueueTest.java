@@ -1,4 +1,4 @@
-package dev.rediskit.client.impl;
+package dev.rediskit.client;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.rediskit.client.impl;
+package dev.rediskit.client;
 
 import java.util.Objects;
 import java.util.function.Consumer;
