@@ -1,10 +1,14 @@
 package dev.rediskit.metrics;
 
+import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.CommandObserver;
 import dev.rediskit.client.GatewayStatus;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.health.HealthSnapshot;
 import dev.rediskit.health.RedisHealthCheck;
+import dev.rediskit.ratelimit.RateLimitStats;
+import dev.rediskit.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -18,17 +22,21 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /** The binder: one {@link Binding} per bound component, each owning the meters it registered. */
 final class RedisKitMetricsImpl implements RedisKitMetrics {
@@ -60,10 +68,17 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
   private final Supplier<MeterRegistry> registrySupplier;
   private final Set<Binding> bindings = ConcurrentHashMap.newKeySet();
   private final Set<String> boundKeys = ConcurrentHashMap.newKeySet();
+  private final long namespaceCheckMs;
 
   RedisKitMetricsImpl(Vertx vertx, Supplier<MeterRegistry> registrySupplier) {
+    this(vertx, registrySupplier, NAMESPACE_CHECK_MS);
+  }
+
+  /** @param namespaceCheckMs how often bound caches are listed again (shorter in tests) */
+  RedisKitMetricsImpl(Vertx vertx, Supplier<MeterRegistry> registrySupplier, long namespaceCheckMs) {
     this.vertx = vertx;
     this.registrySupplier = registrySupplier;
+    this.namespaceCheckMs = namespaceCheckMs;
   }
 
   @Override
@@ -103,15 +118,15 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
   }
 
   @Override
-  public MetricsBinding bindCache(String namespace, CacheMeterSource source) {
-    Objects.requireNonNull(source, "source");
-    return bind("cache " + requireName(namespace, "namespace"), registry -> new CacheBinding(registry, namespace, source));
+  public MetricsBinding bindCaches(Collection<? extends RedisCache> caches) {
+    Objects.requireNonNull(caches, "caches");
+    return bind(null, registry -> new CacheBinding(registry, caches));
   }
 
   @Override
-  public MetricsBinding bindRateLimiter(String limiter, RateLimitMeterSource source) {
-    Objects.requireNonNull(source, "source");
-    return bind("limiter " + requireName(limiter, "limiter"), registry -> new RateLimitBinding(registry, limiter, source));
+  public MetricsBinding bindRateLimiters(String name, Collection<? extends RateLimiter> limiters) {
+    Objects.requireNonNull(limiters, "limiters");
+    return bind("limiter " + requireName(name, "name"), registry -> new RateLimitBinding(registry, name, limiters));
   }
 
   @Override
@@ -128,26 +143,47 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
     return value;
   }
 
-  private MetricsBinding bind(String key, java.util.function.Function<MeterRegistry, Binding> factory) {
+  /**
+   * @param key what the binding claims for itself ("gateway x"), or {@code null} when it claims its
+   *   keys as it registers (a cache, namespace by namespace)
+   */
+  private MetricsBinding bind(String key, Function<MeterRegistry, Binding> factory) {
     MeterRegistry registry = registry();
     if (registry == null) {
       return Inactive.INSTANCE;
     }
-    if (!boundKeys.add(key)) {
-      // A second binding would share the first one's gauges (Micrometer keeps the first registered) and lie.
-      throw new IllegalStateException(key + " is already bound; close its binding first");
+    if (key != null && !claim(key)) {
+      throw alreadyBound(key);
     }
     Binding binding;
     try {
       binding = factory.apply(registry);
     } catch (RuntimeException e) {
-      boundKeys.remove(key);
+      if (key != null) {
+        boundKeys.remove(key);
+      }
       throw e;
     }
-    binding.key = key;
+    if (key != null) {
+      binding.keys.add(key);
+    }
     bindings.add(binding);
     binding.started();
     return binding;
+  }
+
+  // A second binding of the same thing would share the first one's meters (Micrometer keeps the first registered) and lie.
+  private boolean claim(String key) {
+    return boundKeys.add(key);
+  }
+
+  private static IllegalStateException alreadyBound(String key) {
+    return new IllegalStateException(key + " is already bound; close its binding first");
+  }
+
+  /** @return the meter's documented description, as Micrometer passes it on (Prometheus' HELP): without Markdown */
+  static String description(String meter) {
+    return MeterNames.meter(meter).description().replace("`", "");
   }
 
   /** What a bind returns when there is no registry. */
@@ -175,7 +211,7 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
     // Lock-free: a timer may be added from the gateway's event loop the first time a command and outcome are seen.
     final ConcurrentLinkedQueue<Meter> meters = new ConcurrentLinkedQueue<>();
     final AtomicBoolean closed = new AtomicBoolean();
-    String key;
+    final Queue<String> keys = new ConcurrentLinkedQueue<>();
 
     Binding(MeterRegistry registry) {
       this.registry = registry;
@@ -184,6 +220,10 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
     <M extends Meter> M add(M meter) {
       meters.add(meter);
       return meter;
+    }
+
+    <T> void counter(String name, Tags tags, T source, ToDoubleFunction<T> count) {
+      add(FunctionCounter.builder(name, source, count).tags(tags).description(description(name)).register(registry));
     }
 
     /** Called once registered with the binder: start feeding the meters. */
@@ -214,7 +254,7 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
         registry.remove(m);
       }
       bindings.remove(this);
-      boundKeys.remove(key);
+      boundKeys.removeAll(keys);
     }
   }
 
@@ -236,25 +276,25 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
       for (Outcome o : OUTCOMES) {
         if (o != Outcome.SUCCESS) {
           errors[o.ordinal()] = add(Counter.builder(MeterNames.COMMAND_ERRORS).tags(tags).tag(MeterNames.TAG_KIND, tagValue(o))
-            .description("Redis commands that failed, by kind").register(registry));
+            .description(description(MeterNames.COMMAND_ERRORS)).register(registry));
         }
       }
       for (CircuitBreakerState s : CircuitBreakerState.values()) {
         transitions.put(s, add(Counter.builder(MeterNames.BREAKER_TRANSITIONS).tags(tags).tag(MeterNames.TAG_STATE, tagValue(s))
-          .description("Circuit breaker state changes, by state entered").register(registry)));
+          .description(description(MeterNames.BREAKER_TRANSITIONS)).register(registry)));
       }
       shortCircuits = add(Counter.builder(MeterNames.BREAKER_SHORT_CIRCUITS).tags(tags)
-        .description("Calls refused at once because the circuit breaker was open").register(registry));
+        .description(description(MeterNames.BREAKER_SHORT_CIRCUITS)).register(registry));
       add(Gauge.builder(MeterNames.BREAKER_STATE, gateway, g -> breakerCode(g.status().breakerState())).tags(tags)
-        .description("Circuit breaker state: 0 closed, 1 half-open, 2 open").register(registry));
+        .description(description(MeterNames.BREAKER_STATE)).register(registry));
       add(Gauge.builder(MeterNames.BREAKER_FAILURES, gateway, g -> g.status().breakerFailures()).tags(tags)
-        .description("Failures the circuit breaker counts now").register(registry));
+        .description(description(MeterNames.BREAKER_FAILURES)).register(registry));
       add(Gauge.builder(MeterNames.COMMANDS_PENDING, gateway, g -> g.status().pending()).tags(tags)
-        .description("Redis commands queued or in flight").register(registry));
+        .description(description(MeterNames.COMMANDS_PENDING)).register(registry));
       add(Gauge.builder(MeterNames.CONNECTION_STATE, gateway, g -> connectionCode(g.status().connectionState())).tags(tags)
-        .description("Connection state: 0 connected, 1 connecting, 2 disconnected, 3 closed").register(registry));
+        .description(description(MeterNames.CONNECTION_STATE)).register(registry));
       add(FunctionCounter.builder(MeterNames.CONNECTION_RECONNECTS, gateway, g -> g.status().reconnects()).tags(tags)
-        .description("Times the Redis connection was re-established").register(registry));
+        .description(description(MeterNames.CONNECTION_RECONNECTS)).register(registry));
     }
 
     @Override
@@ -286,7 +326,7 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
         timer = add(Timer.builder(MeterNames.COMMANDS).tags(tags)
           .tag(MeterNames.TAG_COMMAND, tagged).tag(MeterNames.TAG_OUTCOME, tagValue(outcome))
           .serviceLevelObjectives(COMMAND_SLOS)
-          .description("Redis commands: latency and count by command and outcome").register(registry));
+          .description(description(MeterNames.COMMANDS)).register(registry));
         byOutcome[i] = timer;
       }
       timer.record(nanos, TimeUnit.NANOSECONDS);
@@ -320,13 +360,13 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
       this.probeIntervalMs = probeIntervalMs;
       Tags tags = Tags.of(MeterNames.TAG_GATEWAY, name);
       add(Gauge.builder(MeterNames.REDIS_UP, check, c -> flag(c.lastSnapshot(), true)).tags(tags)
-        .description("1 when the latest Redis health check was UP, 0 when DOWN").register(registry));
+        .description(description(MeterNames.REDIS_UP)).register(registry));
       add(Gauge.builder(MeterNames.REDIS_DEGRADED, check, c -> flag(c.lastSnapshot(), false)).tags(tags)
-        .description("1 when the latest Redis health check found Redis degraded").register(registry));
+        .description(description(MeterNames.REDIS_DEGRADED)).register(registry));
       add(TimeGauge.builder(MeterNames.REDIS_PING, check, TimeUnit.MILLISECONDS, c -> {
         HealthSnapshot s = c.lastSnapshot();
         return s == null ? Double.NaN : s.pingMs();
-      }).tags(tags).description("PING round trip of the latest Redis health check").register(registry));
+      }).tags(tags).description(description(MeterNames.REDIS_PING)).register(registry));
     }
 
     private static double flag(HealthSnapshot s, boolean up) {
@@ -360,57 +400,144 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
     }
   }
 
-  /** Cache meters, read from the source at scrape time. */
+  /**
+   * Cache meters of every namespace the caches use, each the sum over the caches at scrape time; the
+   * namespaces are listed again every {@link #namespaceCheckMs}.
+   */
   private final class CacheBinding extends Binding {
-    // Held here because Micrometer keeps only weak references to what function meters read.
-    final CacheMeterSource source;
+    final Collection<? extends RedisCache> caches;
+    final Set<String> bound = ConcurrentHashMap.newKeySet();
+    final Set<String> refused = ConcurrentHashMap.newKeySet();
+    volatile long timerId = -1;
 
-    CacheBinding(MeterRegistry registry, String namespace, CacheMeterSource source) {
+    CacheBinding(MeterRegistry registry, Collection<? extends RedisCache> caches) {
       super(registry);
-      this.source = source;
-      Tags tags = Tags.of(MeterNames.TAG_NAMESPACE, namespace);
-      source.requests.forEach((result, count) -> add(FunctionCounter.builder(MeterNames.CACHE_REQUESTS, count, LongSupplier::getAsLong)
-        .tags(tags).tag(MeterNames.TAG_RESULT, result.tagValue()).description("Cache reads by result").register(registry)));
-      if (source.loads != null) {
-        add(FunctionTimer.builder(MeterNames.CACHE_LOADS, source, s -> s.loads.getAsLong(), s -> s.loadNanos.getAsLong(),
-          TimeUnit.NANOSECONDS).tags(tags).description("Cache loader calls and their time").register(registry));
+      this.caches = caches;
+      try {
+        check(true);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
       }
-      counter(MeterNames.CACHE_LOAD_FAILURES, tags, source.loadFailures, "Cache loader calls that failed");
-      counter(MeterNames.CACHE_SINGLEFLIGHT_JOINS, tags, source.singleFlightJoins, "Callers that joined a running load");
-      counter(MeterNames.CACHE_LEASE_WAITS, tags, source.leaseWaits, "Waits for another node's load lease");
-      counter(MeterNames.CACHE_REFRESH_AHEAD, tags, source.refreshAheadRuns, "Refresh-ahead reloads");
-      counter(MeterNames.CACHE_FLUSHES, tags, source.flushRuns, "Namespace flushes");
-      counter(MeterNames.CACHE_FLUSH_KEYS, tags, source.flushKeysRemoved, "Keys removed by namespace flushes");
     }
 
-    private void counter(String name, Tags tags, LongSupplier count, String description) {
-      if (count != null) {
-        add(FunctionCounter.builder(name, count, LongSupplier::getAsLong).tags(tags).description(description).register(registry));
+    @Override
+    void started() {
+      timerId = vertx.setPeriodic(namespaceCheckMs, id -> {
+        try {
+          check(false);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "Cannot list the cache namespaces to meter", e);
+        }
+      });
+    }
+
+    @Override
+    void stopped() {
+      long id = timerId;
+      if (id != -1) {
+        vertx.cancelTimer(id);
       }
+    }
+
+    /** Binds the namespaces not bound yet; one bound elsewhere fails the bind, or is retried at later checks. */
+    private void check(boolean atBind) {
+      for (RedisCache cache : caches) {
+        for (String namespace : cache.allStats().keySet()) {
+          if (!closed.get() && !bound.contains(namespace)) {
+            bindNamespace(namespace, atBind);
+          }
+        }
+      }
+      if (closed.get()) {
+        // Closed while this check ran: take back what it may have added after the close removed the rest.
+        meters.forEach(registry::remove);
+        boundKeys.removeAll(keys);
+      }
+    }
+
+    private void bindNamespace(String namespace, boolean atBind) {
+      String key = "cache " + requireName(namespace, "namespace");
+      if (!claim(key)) {
+        if (atBind) {
+          throw alreadyBound(key);
+        }
+        if (refused.add(namespace)) {
+          LOG.log(System.Logger.Level.WARNING, key + " is already bound elsewhere; its meters wait until that binding is closed");
+        }
+        return;
+      }
+      keys.add(key);
+      refused.remove(namespace);
+      bound.add(namespace);
+      Tags tags = Tags.of(MeterNames.TAG_NAMESPACE, namespace);
+      requests(tags, MeterNames.RESULT_HIT, namespace, CacheStats::hits);
+      requests(tags, MeterNames.RESULT_MISS, namespace, CacheStats::misses);
+      requests(tags, MeterNames.RESULT_STALE, namespace, CacheStats::staleHits);
+      add(FunctionTimer.builder(MeterNames.CACHE_LOADS, this, b -> b.sum(namespace, CacheStats::loads),
+          b -> b.sum(namespace, CacheStats::loadTimeMs), TimeUnit.MILLISECONDS)
+        .tags(tags).description(description(MeterNames.CACHE_LOADS)).register(registry));
+      counter(MeterNames.CACHE_LOAD_FAILURES, tags, namespace, CacheStats::loadFailures);
+      counter(MeterNames.CACHE_SINGLEFLIGHT_JOINS, tags, namespace, CacheStats::singleFlightJoins);
+      counter(MeterNames.CACHE_LEASE_WAITS, tags, namespace, CacheStats::leaseWaits);
+      counter(MeterNames.CACHE_REFRESH_AHEAD, tags, namespace, CacheStats::refreshes);
+      counter(MeterNames.CACHE_FLUSHES, tags, namespace, CacheStats::flushes);
+      counter(MeterNames.CACHE_FLUSH_KEYS, tags, namespace, CacheStats::flushedKeys);
+    }
+
+    private void requests(Tags tags, String result, String namespace, ToLongFunction<CacheStats> count) {
+      counter(MeterNames.CACHE_REQUESTS, tags.and(MeterNames.TAG_RESULT, result), namespace, count);
+    }
+
+    private void counter(String name, Tags tags, String namespace, ToLongFunction<CacheStats> count) {
+      counter(name, tags, this, b -> b.sum(namespace, count));
+    }
+
+    private long sum(String namespace, ToLongFunction<CacheStats> count) {
+      long sum = 0;
+      for (RedisCache cache : caches) {
+        CacheStats stats = cache.allStats().get(namespace);
+        if (stats != null) {
+          sum += count.applyAsLong(stats);
+        }
+      }
+      return sum;
     }
   }
 
-  /** Rate-limit meters, read from the source at scrape time. */
+  /** Rate-limit meters, each the sum over the limiters' stats at scrape time. */
   private final class RateLimitBinding extends Binding {
-    // Held here because Micrometer keeps only weak references to what function meters read.
-    final RateLimitMeterSource source;
+    final Collection<? extends RateLimiter> limiters;
 
-    RateLimitBinding(MeterRegistry registry, String limiter, RateLimitMeterSource source) {
+    RateLimitBinding(MeterRegistry registry, String name, Collection<? extends RateLimiter> limiters) {
       super(registry);
-      this.source = source;
-      Tags tags = Tags.of(MeterNames.TAG_LIMITER, limiter);
-      source.decisions.forEach((outcome, count) -> add(FunctionCounter.builder(MeterNames.RATELIMIT_DECISIONS, count,
-        LongSupplier::getAsLong).tags(tags).tag(MeterNames.TAG_OUTCOME, outcome.tagValue())
-        .description("Rate-limit decisions by outcome").register(registry)));
-      if (source.denyCacheHits != null) {
-        add(FunctionCounter.builder(MeterNames.RATELIMIT_DENY_CACHE_HITS, source.denyCacheHits, LongSupplier::getAsLong)
-          .tags(tags).description("Decisions answered from the local deny cache").register(registry));
+      this.limiters = limiters;
+      Tags tags = Tags.of(MeterNames.TAG_LIMITER, name);
+      for (RateLimitStats.Outcome o : RateLimitStats.Outcome.values()) {
+        counter(MeterNames.RATELIMIT_DECISIONS, tags.and(MeterNames.TAG_OUTCOME, tagValue(o)), this, b -> b.sum(s -> s.decisions(o)));
       }
-      if (source.policySwitches != null) {
-        add(FunctionCounter.builder(MeterNames.RATELIMIT_POLICY_SWITCHES, source.policySwitches, LongSupplier::getAsLong)
-          .tags(tags).description("Switches between Redis and the failure policy").register(registry));
-      }
+      counter(MeterNames.RATELIMIT_DENY_CACHE_HITS, tags, this, b -> b.sum(RateLimitStats::denyCacheHits));
+      counter(MeterNames.RATELIMIT_POLICY_SWITCHES, tags, this, b -> b.sum(RateLimitStats::policySwitches));
     }
+
+    private long sum(ToLongFunction<RateLimitStats> count) {
+      long sum = 0;
+      for (RateLimiter limiter : limiters) {
+        sum += count.applyAsLong(limiter.stats());
+      }
+      return sum;
+    }
+  }
+
+  static String tagValue(RateLimitStats.Outcome outcome) {
+    return switch (outcome) {
+      case ALLOWED -> MeterNames.DECISION_ALLOWED;
+      case REJECTED -> MeterNames.DECISION_REJECTED;
+      case SHADOW_REJECTED -> MeterNames.DECISION_SHADOW_REJECTED;
+      case FALLBACK_ALLOWED -> MeterNames.DECISION_FALLBACK_ALLOWED;
+      case FALLBACK_REJECTED -> MeterNames.DECISION_FALLBACK_REJECTED;
+      case OVERLOADED_REJECTED -> MeterNames.DECISION_OVERLOADED_REJECTED;
+    };
   }
 
   static String tagValue(CommandObserver.Outcome outcome) {

@@ -118,6 +118,11 @@ class MetricsDocTest {
     md.append("(or one you pass). Start Vert.x with Micrometer metrics and a backend enabled, for example Prometheus:\n\n");
     // The code is a compiled snippet region (dev.rediskit.docs.MetricsSnippets), not text of this class.
     md.append("```java\n").append(DocSnippets.region("metrics-setup").text()).append("\n```\n\n");
+    md.append("The cache and limiter meters read the components' own stats (`cache.stats(namespace)`, `limiter.stats()`)\n");
+    md.append("when the registry is scraped; a namespace first used after the bind gets its meters at the next check, every\n");
+    md.append(RedisKitMetrics.NAMESPACE_CHECK_MS / 1000).append(" s. `RedisKit` and `RedisKitVerticle` bind their components themselves, under sums over the\n");
+    md.append("verticle instances of a node; an application deploying several instances of its own verticle does the same with\n");
+    md.append("`bindCaches(caches)` and `bindRateLimiters(name, limiters)`.\n\n");
     md.append("Without metrics enabled there is no registry: every `bind...` call returns an inactive binding and nothing\n");
     md.append("fails. Every name lives in `dev.rediskit.metrics.MeterNames`; a test checks that a bound gateway registers\n");
     md.append("exactly the meters listed here, and that the Prometheus series below are the ones a real scrape shows.\n\n");
