@@ -89,7 +89,7 @@ class MetricsDocTest {
       String[] tags = meter.tags().stream().flatMap(t -> java.util.stream.Stream.of(t, "x")).toArray(String[]::new);
       Object source = new Object();
       switch (meter.type()) {
-        case TIMER -> Timer.builder(meter.name()).tags(tags).serviceLevelObjectives(RedisKitMetricsImpl.COMMAND_SLOS)
+        case TIMER -> Timer.builder(meter.name()).tags(tags).serviceLevelObjectives(GatewayMeters.COMMAND_SLOS)
           .register(r).record(1, TimeUnit.MILLISECONDS);
         case FUNCTION_TIMER -> FunctionTimer.builder(meter.name(), source, s -> 1, s -> 1, TimeUnit.NANOSECONDS).tags(tags).register(r);
         case COUNTER -> Counter.builder(meter.name()).tags(tags).register(r).increment();
@@ -128,7 +128,7 @@ class MetricsDocTest {
     md.append("exactly the meters listed here, and that the Prometheus series below are the ones a real scrape shows.\n\n");
     md.append("Prometheus names: dots become underscores, timers get `_seconds` (with `_count`, `_sum`, `_max` and, for\n");
     md.append("command latency, `_bucket`), counters get `_total`. Command latency buckets (`le`): ")
-      .append(Arrays.stream(RedisKitMetricsImpl.COMMAND_SLOS).map(MetricsDocTest::seconds).collect(Collectors.joining(", ")))
+      .append(Arrays.stream(GatewayMeters.COMMAND_SLOS).map(MetricsDocTest::seconds).collect(Collectors.joining(", ")))
       .append(" seconds.\n\n");
     md.append("Ready-made: a Grafana dashboard, `").append(DASHBOARD.toString().replace('\\', '/'))
       .append("`, and Prometheus alert rules,\n`").append(ALERTS.toString().replace('\\', '/'))

@@ -170,13 +170,13 @@ class RedisKitMetricsTest {
   void commandNamesAreCappedSoTheRegistryCannotBeFlooded(Vertx vertx) {
     FakeGateway gw = new FakeGateway();
     RedisKitMetrics.create(vertx, registry).bindGateway(gw);
-    for (int i = 0; i < RedisKitMetricsImpl.MAX_COMMAND_NAMES + 50; i++) {
+    for (int i = 0; i < GatewayMeters.MAX_COMMAND_NAMES + 50; i++) {
       gw.observer.onCommand("CMD" + i, Outcome.SUCCESS, 1);
     }
     Set<String> commands = registry.find(MeterNames.COMMANDS).timers().stream()
       .map(t -> t.getId().getTag(MeterNames.TAG_COMMAND)).collect(Collectors.toSet());
-    assertThat(commands).hasSize(RedisKitMetricsImpl.MAX_COMMAND_NAMES + 1).contains(RedisKitMetricsImpl.OTHER_COMMAND);
-    assertThat(count(MeterNames.COMMANDS, "command", RedisKitMetricsImpl.OTHER_COMMAND)).isEqualTo(50);
+    assertThat(commands).hasSize(GatewayMeters.MAX_COMMAND_NAMES + 1).contains(GatewayMeters.OTHER_COMMAND);
+    assertThat(count(MeterNames.COMMANDS, "command", GatewayMeters.OTHER_COMMAND)).isEqualTo(50);
   }
 
   @Test
