@@ -171,7 +171,7 @@ public final class MeterNames {
     /** Health meters. */
     HEALTH("registered by `bindHealth`"),
     /** Cache meters. */
-    CACHE("registered when the cache is bound (`bindCache`)"),
+    CACHE("registered when the cache is bound (`bindCache`), for each namespace once it is used"),
     /** Rate-limit meters. */
     RATE_LIMIT("registered when the limiter is bound (`bindRateLimiter`)");
 
@@ -288,6 +288,20 @@ public final class MeterNames {
       TAG_LIMITER),
     meter(RATELIMIT_POLICY_SWITCHES, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
       "Switches between deciding with Redis and deciding by the failure policy (Redis lost or back).", TAG_LIMITER));
+
+  /**
+   * @param name a meter name of {@link #METERS}
+   * @return its descriptor
+   * @throws IllegalArgumentException when no meter has that name
+   */
+  public static Meter meter(String name) {
+    for (Meter m : METERS) {
+      if (m.name().equals(name)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("name: no RedisKit meter is called \"" + name + "\"");
+  }
 
   /** Every tag key, with its values. */
   public static final List<TagKey> TAGS = List.of(

@@ -1,18 +1,22 @@
 package dev.rediskit.metrics;
 
+import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.health.RedisHealthCheck;
+import dev.rediskit.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.backends.BackendRegistries;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * Registers the module's Micrometer meters (named in {@link MeterNames}, listed in
- * {@code docs/METRICS.md}): gateway commands, breaker and connection; Redis health; and, once
- * those components bind themselves, cache and rate limiting.
+ * {@code docs/METRICS.md}): gateway commands, breaker and connection; Redis health; cache
+ * namespaces and rate limiters, read from their own stats.
  *
  * <p>The registry is that of vertx-micrometer-metrics, looked up when something is bound
  * ({@link #create(Vertx)}), or one you pass ({@link #create(Vertx, MeterRegistry)}). When Vert.x
@@ -23,9 +27,8 @@ import java.util.function.Supplier;
  * RedisKitMetrics metrics = RedisKitMetrics.create(vertx);
  * metrics.bindGateway(gateway);
  * metrics.bindHealth(healthCheck, options.getMetrics().getHealthProbeIntervalMs());
- * // later, from the cache and the limiter (see CacheMeterSource and RateLimitMeterSource):
- * metrics.bindCache("users", cacheSource);
- * metrics.bindRateLimiter("api", limiterSource);
+ * metrics.bindCache(cache);              // every namespace, read from cache.stats(namespace)
+ * metrics.bindRateLimiter(limiter);      // read from limiter.stats()
  * }</pre>
  *
  * <p>Costs: a gateway command updates one timer (found through one map lookup, no allocation)
@@ -36,6 +39,9 @@ public interface RedisKitMetrics {
 
   /** The {@value MeterNames#TAG_GATEWAY} tag value used when no name is given. */
   String DEFAULT_GATEWAY_NAME = "default";
+
+  /** How often a bound cache is checked for namespaces first used since, in milliseconds. */
+  long NAMESPACE_CHECK_MS = 5_000;
 
   /**
    * Uses vertx-micrometer-metrics' default registry, looked up at each bind: present when Vert.x
@@ -126,26 +132,62 @@ public interface RedisKitMetrics {
   MetricsBinding bindHealth(String name, RedisHealthCheck check, long probeIntervalMs);
 
   /**
-   * Registers a cache namespace's meters ({@value MeterNames#CACHE_REQUESTS},
-   * {@value MeterNames#CACHE_LOADS}...), one per count the source provides.
+   * Registers the meters of every namespace the cache uses ({@value MeterNames#CACHE_REQUESTS},
+   * {@value MeterNames#CACHE_LOADS}...), read from its live {@link RedisCache#stats(String) stats}
+   * when the registry is scraped. A namespace first used later gets its meters at the next check
+   * (every {@value #NAMESPACE_CHECK_MS} ms).
    *
-   * @param namespace the {@value MeterNames#TAG_NAMESPACE} tag value
-   * @param source where the counts are read
-   * @return the binding
-   * @throws IllegalStateException when that namespace is already bound
+   * @param cache the cache
+   * @return the binding; closing it removes the meters and stops the checks
+   * @throws IllegalStateException when one of its namespaces is already bound
+   * @see #bindCaches(Collection)
    */
-  MetricsBinding bindCache(String namespace, CacheMeterSource source);
+  default MetricsBinding bindCache(RedisCache cache) {
+    Objects.requireNonNull(cache, "cache");
+    return bindCaches(List.of(cache));
+  }
 
   /**
-   * Registers a rate limiter's meters ({@value MeterNames#RATELIMIT_DECISIONS}...), one per count
-   * the source provides.
+   * Registers the caches of several verticle instances as one: the meters of every namespace any
+   * of them uses, each the sum over the caches, read when the registry is scraped. The collection
+   * is read again at each scrape and each check (every {@value #NAMESPACE_CHECK_MS} ms, which finds
+   * namespaces first used since), so a thread-safe one ({@code CopyOnWriteArrayList}) may gain and
+   * lose caches while bound.
    *
-   * @param limiter the {@value MeterNames#TAG_LIMITER} tag value
-   * @param source where the counts are read
-   * @return the binding
-   * @throws IllegalStateException when that limiter is already bound
+   * @param caches the caches
+   * @return the binding; closing it removes the meters and stops the checks
+   * @throws IllegalStateException when a namespace they use now is already bound (one first used
+   *   later while bound elsewhere is logged, and bound at a check after that binding is closed)
    */
-  MetricsBinding bindRateLimiter(String limiter, RateLimitMeterSource source);
+  MetricsBinding bindCaches(Collection<? extends RedisCache> caches);
+
+  /**
+   * Registers the limiter's meters ({@value MeterNames#RATELIMIT_DECISIONS} by outcome,
+   * {@value MeterNames#RATELIMIT_DENY_CACHE_HITS}, {@value MeterNames#RATELIMIT_POLICY_SWITCHES}),
+   * tagged with its {@link RateLimiter#name() name} and read from its live
+   * {@link RateLimiter#stats() stats} when the registry is scraped.
+   *
+   * @param limiter the limiter
+   * @return the binding
+   * @throws IllegalStateException when a limiter of that name is already bound
+   * @see #bindRateLimiters(String, Collection)
+   */
+  default MetricsBinding bindRateLimiter(RateLimiter limiter) {
+    Objects.requireNonNull(limiter, "limiter");
+    return bindRateLimiters(limiter.name(), List.of(limiter));
+  }
+
+  /**
+   * Registers the limiters of several verticle instances as one: rate-limit meters tagged with the
+   * given name, each the sum over the limiters' stats, read when the registry is scraped (so a
+   * thread-safe collection may gain and lose limiters while bound).
+   *
+   * @param name the {@value MeterNames#TAG_LIMITER} tag value
+   * @param limiters the limiters
+   * @return the binding
+   * @throws IllegalStateException when a limiter of that name is already bound
+   */
+  MetricsBinding bindRateLimiters(String name, Collection<? extends RateLimiter> limiters);
 
   /** Closes every binding made through this binder. */
   void close();

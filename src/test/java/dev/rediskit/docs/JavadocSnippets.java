@@ -2,14 +2,11 @@ package dev.rediskit.docs;
 
 import dev.rediskit.RedisKit;
 import dev.rediskit.cache.CacheNamespace;
-import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.eventbus.RateLimitClient;
-import dev.rediskit.metrics.CacheMeterSource;
-import dev.rediskit.metrics.RateLimitMeterSource;
 import dev.rediskit.metrics.RedisKitMetrics;
 import dev.rediskit.ratelimit.RateLimiter;
 import io.vertx.core.Future;
@@ -17,9 +14,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -125,37 +119,13 @@ abstract class JavadocSnippets extends SnippetContext {
     // end-snippet
   }
 
-  void cacheMeterSource(CacheStats stats) {
-    // begin-snippet: javadoc-cache-meter-source
-    metrics.bindCache("users", CacheMeterSource.builder()
-      .requests(CacheMeterSource.Result.HIT, stats::hits)
-      .requests(CacheMeterSource.Result.MISS, stats::misses)
-      .requests(CacheMeterSource.Result.STALE, stats::staleHits)
-      .loads(stats::loads, () -> TimeUnit.MILLISECONDS.toNanos(stats.loadTimeMs()))
-      .loadFailures(stats::loadFailures)
-      .build());
-    // end-snippet
-  }
-
-  void rateLimitMeterSource(Map<RateLimitMeterSource.Outcome, LongAdder> counters, LongAdder denyHits,
-                            LongAdder switches) {
-    // begin-snippet: javadoc-rate-limit-meter-source
-    RateLimitMeterSource.Builder b = RateLimitMeterSource.builder();
-    for (RateLimitMeterSource.Outcome o : RateLimitMeterSource.Outcome.values()) {
-      b.decisions(o, () -> counters.get(o).sum());
-    }
-    metrics.bindRateLimiter("api", b.denyCacheHits(denyHits::sum).policySwitches(switches::sum).build());
-    // end-snippet
-  }
-
-  void redisKitMetrics(CacheMeterSource cacheSource, RateLimitMeterSource limiterSource) {
+  void redisKitMetrics() {
     // begin-snippet: javadoc-redis-kit-metrics
     RedisKitMetrics metrics = RedisKitMetrics.create(vertx);
     metrics.bindGateway(gateway);
     metrics.bindHealth(healthCheck, options.getMetrics().getHealthProbeIntervalMs());
-    // later, from the cache and the limiter (see CacheMeterSource and RateLimitMeterSource):
-    metrics.bindCache("users", cacheSource);
-    metrics.bindRateLimiter("api", limiterSource);
+    metrics.bindCache(cache);              // every namespace, read from cache.stats(namespace)
+    metrics.bindRateLimiter(limiter);      // read from limiter.stats()
     // end-snippet
   }
 

@@ -20,6 +20,8 @@ abstract class MetricsSnippets extends SnippetContext {
     RedisKitMetrics metrics = RedisKitMetrics.create(vertx);
     metrics.bindGateway(gateway);                       // gateway and breaker meters
     metrics.bindHealth(healthCheck, options.getMetrics().getHealthProbeIntervalMs()); // rediskit_redis_up
+    metrics.bindCache(cache);                           // every namespace, read from cache.stats(namespace)
+    metrics.bindRateLimiter(limiter);                   // read from limiter.stats()
     RedisKitRoutes.create(healthCheck).mount(router);    // /health, /health/redis, /metrics
     // end-snippet
   }

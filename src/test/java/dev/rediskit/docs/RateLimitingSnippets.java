@@ -2,10 +2,8 @@ package dev.rediskit.docs;
 
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.RateLimitClient;
-import dev.rediskit.metrics.RateLimitMeterSource;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Limit;
-import dev.rediskit.ratelimit.RateLimitStats;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.web.ClientIpResolver;
 import dev.rediskit.web.HttpRateLimitPolicy;
@@ -50,14 +48,7 @@ abstract class RateLimitingSnippets extends SnippetContext {
 
   void meters() {
     // begin-snippet: rate-limiting-meters
-    RateLimitStats stats = limiter.stats();
-    RateLimitMeterSource.Builder source = RateLimitMeterSource.builder();
-    for (RateLimitMeterSource.Outcome o : RateLimitMeterSource.Outcome.values()) {
-      RateLimitStats.Outcome same = RateLimitStats.Outcome.valueOf(o.name());
-      source.decisions(o, () -> stats.decisions(same));
-    }
-    metrics.bindRateLimiter(limiter.name(), source.denyCacheHits(stats::denyCacheHits)
-      .policySwitches(stats::policySwitches).build());
+    metrics.bindRateLimiter(limiter);   // tagged limiter=<limiter.name()>, read from limiter.stats()
     // end-snippet
   }
 

@@ -89,7 +89,7 @@ class MetricsDocTest {
       String[] tags = meter.tags().stream().flatMap(t -> java.util.stream.Stream.of(t, "x")).toArray(String[]::new);
       Object source = new Object();
       switch (meter.type()) {
-        case TIMER -> Timer.builder(meter.name()).tags(tags).serviceLevelObjectives(RedisKitMetricsImpl.COMMAND_SLOS)
+        case TIMER -> Timer.builder(meter.name()).tags(tags).serviceLevelObjectives(GatewayMeters.COMMAND_SLOS)
           .register(r).record(1, TimeUnit.MILLISECONDS);
         case FUNCTION_TIMER -> FunctionTimer.builder(meter.name(), source, s -> 1, s -> 1, TimeUnit.NANOSECONDS).tags(tags).register(r);
         case COUNTER -> Counter.builder(meter.name()).tags(tags).register(r).increment();
@@ -118,12 +118,17 @@ class MetricsDocTest {
     md.append("(or one you pass). Start Vert.x with Micrometer metrics and a backend enabled, for example Prometheus:\n\n");
     // The code is a compiled snippet region (dev.rediskit.docs.MetricsSnippets), not text of this class.
     md.append("```java\n").append(DocSnippets.region("metrics-setup").text()).append("\n```\n\n");
+    md.append("The cache and limiter meters read the components' own stats (`cache.stats(namespace)`, `limiter.stats()`)\n");
+    md.append("when the registry is scraped; a namespace first used after the bind gets its meters at the next check, every\n");
+    md.append(RedisKitMetrics.NAMESPACE_CHECK_MS / 1000).append(" s. `RedisKit` and `RedisKitVerticle` bind their components themselves, under sums over the\n");
+    md.append("verticle instances of a node; an application deploying several instances of its own verticle does the same with\n");
+    md.append("`bindCaches(caches)` and `bindRateLimiters(name, limiters)`.\n\n");
     md.append("Without metrics enabled there is no registry: every `bind...` call returns an inactive binding and nothing\n");
     md.append("fails. Every name lives in `dev.rediskit.metrics.MeterNames`; a test checks that a bound gateway registers\n");
     md.append("exactly the meters listed here, and that the Prometheus series below are the ones a real scrape shows.\n\n");
     md.append("Prometheus names: dots become underscores, timers get `_seconds` (with `_count`, `_sum`, `_max` and, for\n");
     md.append("command latency, `_bucket`), counters get `_total`. Command latency buckets (`le`): ")
-      .append(Arrays.stream(RedisKitMetricsImpl.COMMAND_SLOS).map(MetricsDocTest::seconds).collect(Collectors.joining(", ")))
+      .append(Arrays.stream(GatewayMeters.COMMAND_SLOS).map(MetricsDocTest::seconds).collect(Collectors.joining(", ")))
       .append(" seconds.\n\n");
     md.append("Ready-made: a Grafana dashboard, `").append(DASHBOARD.toString().replace('\\', '/'))
       .append("`, and Prometheus alert rules,\n`").append(ALERTS.toString().replace('\\', '/'))

@@ -1,10 +1,14 @@
 package dev.rediskit.metrics;
 
+import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.CommandObserver.Outcome;
 import dev.rediskit.client.GatewayStatus;
 import dev.rediskit.health.HealthOptions;
 import dev.rediskit.health.HealthSnapshot;
 import dev.rediskit.health.RedisHealthCheck;
+import dev.rediskit.ratelimit.RateLimitStats;
+import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.test.Await;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.search.Search;
@@ -23,11 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,8 +159,8 @@ class RedisKitMetricsTest {
       assertThat(b.meterIds()).isEmpty();
       assertThat(gw.observer).isNull();
       assertThat(metrics.bindHealth(new FakeHealthCheck(), 10).active()).isFalse();
-      assertThat(metrics.bindCache("users", CacheMeterSource.builder().build()).active()).isFalse();
-      assertThat(metrics.bindRateLimiter("api", RateLimitMeterSource.builder().build()).active()).isFalse();
+      assertThat(metrics.bindCache(new FakeComponents.Cache().set("users", new JsonObject()).cache).active()).isFalse();
+      assertThat(metrics.bindRateLimiter(new FakeComponents.Limiter("api").limiter).active()).isFalse();
       b.close();
       metrics.close();
     }
@@ -165,50 +170,114 @@ class RedisKitMetricsTest {
   void commandNamesAreCappedSoTheRegistryCannotBeFlooded(Vertx vertx) {
     FakeGateway gw = new FakeGateway();
     RedisKitMetrics.create(vertx, registry).bindGateway(gw);
-    for (int i = 0; i < RedisKitMetricsImpl.MAX_COMMAND_NAMES + 50; i++) {
+    for (int i = 0; i < GatewayMeters.MAX_COMMAND_NAMES + 50; i++) {
       gw.observer.onCommand("CMD" + i, Outcome.SUCCESS, 1);
     }
     Set<String> commands = registry.find(MeterNames.COMMANDS).timers().stream()
       .map(t -> t.getId().getTag(MeterNames.TAG_COMMAND)).collect(Collectors.toSet());
-    assertThat(commands).hasSize(RedisKitMetricsImpl.MAX_COMMAND_NAMES + 1).contains(RedisKitMetricsImpl.OTHER_COMMAND);
-    assertThat(count(MeterNames.COMMANDS, "command", RedisKitMetricsImpl.OTHER_COMMAND)).isEqualTo(50);
+    assertThat(commands).hasSize(GatewayMeters.MAX_COMMAND_NAMES + 1).contains(GatewayMeters.OTHER_COMMAND);
+    assertThat(count(MeterNames.COMMANDS, "command", GatewayMeters.OTHER_COMMAND)).isEqualTo(50);
   }
 
   @Test
-  void cacheAndLimiterCountsAreReadAtScrapeTimeAndUnsetOnesAreNotRegistered(Vertx vertx) {
-    AtomicLong hits = new AtomicLong();
-    AtomicLong loads = new AtomicLong();
-    AtomicLong loadNanos = new AtomicLong();
+  void cacheAndLimiterCountsAreReadFromTheirStatsAtScrapeTime(Vertx vertx) {
+    FakeComponents.Cache cache = new FakeComponents.Cache().set("users", new JsonObject().put("misses", 2));
+    FakeComponents.Limiter limiter = new FakeComponents.Limiter("api");
     RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
-    metrics.bindCache("users", CacheMeterSource.builder()
-      .requests(CacheMeterSource.Result.HIT, hits::get)
-      .requests(CacheMeterSource.Result.MISS, () -> 2)
-      .loads(loads::get, loadNanos::get)
-      .build());
-    AtomicLong allowed = new AtomicLong();
-    metrics.bindRateLimiter("api", RateLimitMeterSource.builder()
-      .decisions(RateLimitMeterSource.Outcome.ALLOWED, allowed::get)
-      .decisions(RateLimitMeterSource.Outcome.FALLBACK_REJECTED, () -> 4)
-      .policySwitches(() -> 1)
-      .build());
-    hits.set(10);
-    loads.set(3);
-    loadNanos.set(6_000_000);
-    allowed.set(99);
+    metrics.bindCache(cache.cache);
+    metrics.bindRateLimiter(limiter.limiter);
+    cache.set("users", new JsonObject().put("hits", 10).put("misses", 2).put("loads", 3).put("loadTimeMs", 6)
+      .put("flushes", 1).put("flushedKeys", 40));
+    limiter.decisions.put(RateLimitStats.Outcome.ALLOWED, 99L);
+    limiter.decisions.put(RateLimitStats.Outcome.FALLBACK_REJECTED, 4L);
+    limiter.switchesToFallback = 1;
     assertThat(count(MeterNames.CACHE_REQUESTS, "namespace", "users", "result", "hit")).isEqualTo(10);
     assertThat(count(MeterNames.CACHE_REQUESTS, "namespace", "users", "result", "miss")).isEqualTo(2);
+    assertThat(count(MeterNames.CACHE_REQUESTS, "namespace", "users", "result", "stale")).isZero();
     assertThat(registry.find(MeterNames.CACHE_LOADS).functionTimer().count()).isEqualTo(3);
     assertThat(registry.find(MeterNames.CACHE_LOADS).functionTimer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(6.0);
-    assertThat(registry.find(MeterNames.CACHE_REQUESTS).tags("result", "stale").meters()).isEmpty();
-    assertThat(registry.find(MeterNames.CACHE_FLUSHES).meters()).isEmpty();
+    assertThat(count(MeterNames.CACHE_FLUSHES, "namespace", "users")).isEqualTo(1);
+    assertThat(count(MeterNames.CACHE_FLUSH_KEYS, "namespace", "users")).isEqualTo(40);
     assertThat(count(MeterNames.RATELIMIT_DECISIONS, "limiter", "api", "outcome", "allowed")).isEqualTo(99);
     assertThat(count(MeterNames.RATELIMIT_DECISIONS, "limiter", "api", "outcome", "fallback_rejected")).isEqualTo(4);
+    assertThat(count(MeterNames.RATELIMIT_DECISIONS, "limiter", "api", "outcome", "overloaded_rejected")).isZero();
     assertThat(count(MeterNames.RATELIMIT_POLICY_SWITCHES, "limiter", "api")).isEqualTo(1);
-    assertThat(registry.find(MeterNames.RATELIMIT_DENY_CACHE_HITS).meters()).isEmpty();
-    assertThatThrownBy(() -> metrics.bindCache("users", CacheMeterSource.builder().build()))
-      .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> metrics.bindCache(" ", CacheMeterSource.builder().build()))
+    assertThat(count(MeterNames.RATELIMIT_DENY_CACHE_HITS, "limiter", "api")).isZero();
+    assertThatThrownBy(() -> metrics.bindCache(new FakeComponents.Cache().set("users", new JsonObject()).cache))
+      .isInstanceOf(IllegalStateException.class).hasMessageContaining("cache users is already bound");
+    assertThatThrownBy(() -> metrics.bindRateLimiter(new FakeComponents.Limiter("api").limiter))
+      .isInstanceOf(IllegalStateException.class).hasMessageContaining("limiter api is already bound");
+    assertThatThrownBy(() -> metrics.bindCache(new FakeComponents.Cache().set(" ", new JsonObject()).cache))
       .isInstanceOf(IllegalArgumentException.class).hasMessage("namespace: must not be blank, was \" \"");
+    assertThatThrownBy(() -> metrics.bindRateLimiters(" ", List.of()))
+      .isInstanceOf(IllegalArgumentException.class).hasMessage("name: must not be blank, was \" \"");
+  }
+
+  @Test
+  void severalInstancesCachesAndLimitersAreSummedUnderOneSetOfMeters(Vertx vertx) {
+    FakeComponents.Cache a = new FakeComponents.Cache().set("users", new JsonObject().put("hits", 3).put("loadTimeMs", 5));
+    FakeComponents.Cache b = new FakeComponents.Cache().set("users", new JsonObject().put("hits", 4).put("loadTimeMs", 7))
+      .set("orders", new JsonObject().put("misses", 1));
+    FakeComponents.Limiter la = new FakeComponents.Limiter("default");
+    FakeComponents.Limiter lb = new FakeComponents.Limiter("default");
+    la.decisions.put(RateLimitStats.Outcome.REJECTED, 2L);
+    lb.decisions.put(RateLimitStats.Outcome.REJECTED, 5L);
+    lb.switchesToRedis = 1;
+    List<RedisCache> caches = new CopyOnWriteArrayList<>(List.of(a.cache, b.cache));
+    List<RateLimiter> limiters = new CopyOnWriteArrayList<>(List.of(la.limiter, lb.limiter));
+    RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
+    metrics.bindCaches(caches);
+    metrics.bindRateLimiters("default", limiters);
+
+    assertThat(count(MeterNames.CACHE_REQUESTS, "namespace", "users", "result", "hit")).isEqualTo(7);
+    assertThat(registry.find(MeterNames.CACHE_LOADS).tags("namespace", "users").functionTimer()
+      .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(12.0);
+    assertThat(count(MeterNames.CACHE_REQUESTS, "namespace", "orders", "result", "miss")).isEqualTo(1);
+    assertThat(count(MeterNames.RATELIMIT_DECISIONS, "limiter", "default", "outcome", "rejected")).isEqualTo(7);
+    assertThat(count(MeterNames.RATELIMIT_POLICY_SWITCHES, "limiter", "default")).isEqualTo(1);
+    // An instance that leaves takes its counts with it, as the node's totals are those of its live instances.
+    caches.remove(b.cache);
+    limiters.remove(la.limiter);
+    assertThat(count(MeterNames.CACHE_REQUESTS, "namespace", "users", "result", "hit")).isEqualTo(3);
+    assertThat(count(MeterNames.CACHE_REQUESTS, "namespace", "orders", "result", "miss")).isZero();
+    assertThat(count(MeterNames.RATELIMIT_DECISIONS, "limiter", "default", "outcome", "rejected")).isEqualTo(5);
+  }
+
+  @Test
+  void aNamespaceFirstUsedAfterTheBindGetsItsMetersAtTheNextCheck(Vertx vertx) {
+    RedisCache cache = RedisCache.create(vertx, new FakeGateway(), new CacheOptions());
+    cache.stats("users");
+    // A check every 20 ms instead of every 5 s keeps the test short; the logic is the same.
+    RedisKitMetrics metrics = new RedisKitMetricsImpl(vertx, () -> registry, 20);
+    MetricsBinding binding = metrics.bindCache(cache);
+    assertThat(registry.find(MeterNames.CACHE_REQUESTS).tags("namespace", "users").functionCounters()).hasSize(3);
+    assertThat(registry.find(MeterNames.CACHE_REQUESTS).tags("namespace", "orders").meters()).isEmpty();
+
+    cache.stats("orders");
+    Await.until(() -> registry.find(MeterNames.CACHE_LOADS).tags("namespace", "orders").functionTimer() != null,
+      Duration.ofSeconds(10), "the orders namespace's meters");
+    assertThat(registry.find(MeterNames.CACHE_REQUESTS).tags("namespace", "orders").functionCounters()).hasSize(3);
+    assertThat(binding.meterIds()).extracting(id -> id.getTag(MeterNames.TAG_NAMESPACE)).contains("users", "orders");
+
+    binding.close();
+    assertThat(registry.getMeters()).isEmpty();
+    assertThat(binding.active()).isFalse();
+    // Closing freed the namespaces: another binding may take them.
+    assertThat(metrics.bindCache(cache).meterIds()).isNotEmpty();
+    metrics.close();
+  }
+
+  @Test
+  void aCacheWithANamespaceBoundElsewhereIsRefusedWholly(Vertx vertx) {
+    RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
+    metrics.bindCache(new FakeComponents.Cache().set("users", new JsonObject()).cache);
+    int before = registry.getMeters().size();
+    FakeComponents.Cache other = new FakeComponents.Cache().set("orders", new JsonObject()).set("users", new JsonObject());
+    assertThatThrownBy(() -> metrics.bindCache(other.cache))
+      .isInstanceOf(IllegalStateException.class).hasMessageContaining("cache users is already bound");
+    assertThat(registry.getMeters()).hasSize(before);
+    // Whatever the refused bind had claimed before it met the conflict is free again.
+    assertThat(metrics.bindCache(new FakeComponents.Cache().set("orders", new JsonObject()).cache).active()).isTrue();
   }
 
   @Test
@@ -238,8 +307,8 @@ class RedisKitMetricsTest {
     RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
     metrics.bindGateway(gw);
     metrics.bindHealth(new FakeHealthCheck(), 0);
-    metrics.bindCache("users", fullCacheSource());
-    metrics.bindRateLimiter("api", fullLimiterSource());
+    metrics.bindCache(new FakeComponents.Cache().set("users", new JsonObject()).cache);
+    metrics.bindRateLimiter(new FakeComponents.Limiter("api").limiter);
     gw.observer.onCommand("GET", Outcome.SUCCESS, 1);
     Set<String> registered = registry.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toCollection(TreeSet::new));
     Set<String> documented = MeterNames.METERS.stream().map(MeterNames.Meter::name).collect(Collectors.toCollection(TreeSet::new));
@@ -248,29 +317,15 @@ class RedisKitMetricsTest {
       Set<String> tagKeys = registry.find(m.name()).meters().stream().flatMap(x -> x.getId().getTags().stream())
         .map(io.micrometer.core.instrument.Tag::getKey).collect(Collectors.toSet());
       assertThat(tagKeys).as(m.name()).containsExactlyInAnyOrderElementsOf(m.tags());
+      // The description registries publish (Prometheus' HELP) is the documented one, written once.
+      assertThat(registry.find(m.name()).meters()).as(m.name())
+        .allSatisfy(x -> assertThat(x.getId().getDescription()).isEqualTo(m.description().replace("`", "")));
     }
     // The exact Prometheus series, as the documentation lists them.
     Set<String> scraped = MetricsDocTest.seriesNames(registry.scrape());
     Set<String> listed = MeterNames.METERS.stream().flatMap(m -> MetricsDocTest.prometheusSeries(m).stream())
       .collect(Collectors.toCollection(TreeSet::new));
     assertThat(scraped).isEqualTo(listed);
-  }
-
-  static CacheMeterSource fullCacheSource() {
-    CacheMeterSource.Builder b = CacheMeterSource.builder();
-    for (CacheMeterSource.Result r : CacheMeterSource.Result.values()) {
-      b.requests(r, () -> 1);
-    }
-    return b.loads(() -> 1, () -> 1).loadFailures(() -> 1).singleFlightJoins(() -> 1).leaseWaits(() -> 1)
-      .refreshAheadRuns(() -> 1).flushes(() -> 1, () -> 1).build();
-  }
-
-  static RateLimitMeterSource fullLimiterSource() {
-    RateLimitMeterSource.Builder b = RateLimitMeterSource.builder();
-    for (RateLimitMeterSource.Outcome o : RateLimitMeterSource.Outcome.values()) {
-      b.decisions(o, () -> 1);
-    }
-    return b.denyCacheHits(() -> 1).policySwitches(() -> 1).build();
   }
 
   /** A health check whose snapshot the test sets; counts its runs. */

@@ -3,7 +3,6 @@ package dev.rediskit.ratelimit;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.metrics.MeterNames;
-import dev.rediskit.metrics.RateLimitMeterSource;
 import dev.rediskit.metrics.RedisKitMetrics;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
@@ -34,14 +33,7 @@ class RateLimiterMetricsIT {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
 
-      RateLimitStats stats = limiter.stats();
-      RateLimitMeterSource.Builder source = RateLimitMeterSource.builder();
-      for (RateLimitMeterSource.Outcome o : RateLimitMeterSource.Outcome.values()) {
-        RateLimitStats.Outcome same = RateLimitStats.Outcome.valueOf(o.name());
-        source.decisions(o, () -> stats.decisions(same));
-      }
-      metrics.bindRateLimiter(limiter.name(), source.denyCacheHits(stats::denyCacheHits)
-        .policySwitches(stats::policySwitches).build());
+      metrics.bindRateLimiter(limiter);
 
       await(limiter.check("m", 1, Duration.ofHours(1)));
       await(limiter.check("m", 1, Duration.ofHours(1)));

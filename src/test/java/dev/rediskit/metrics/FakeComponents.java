@@ -1,0 +1,106 @@
+package dev.rediskit.metrics;
+
+import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.ratelimit.RateLimitStats;
+import dev.rediskit.ratelimit.RateLimiter;
+import io.vertx.core.json.JsonObject;
+
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A cache and a limiter that only report the counters a test sets, for the binder's logic without
+ * Redis: every other method of the component throws.
+ */
+final class FakeComponents {
+
+  private FakeComponents() {
+  }
+
+  /** A cache whose namespaces and counters are the entries a test puts in {@link #stats}. */
+  static final class Cache {
+    final Map<String, CacheStats> stats = new ConcurrentHashMap<>();
+    final RedisCache cache = (RedisCache) Proxy.newProxyInstance(RedisCache.class.getClassLoader(),
+      new Class<?>[] {RedisCache.class}, (proxy, method, args) -> switch (method.getName()) {
+        case "allStats" -> Collections.unmodifiableMap(stats);
+        case "hashCode" -> System.identityHashCode(proxy);
+        case "equals" -> proxy == args[0];
+        case "toString" -> "fake cache " + stats.keySet();
+        default -> throw new UnsupportedOperationException(method.getName());
+      });
+
+    /**
+     * Sets a namespace's counters.
+     *
+     * @param namespace the namespace
+     * @param counters the counters by their {@link CacheStats#toJson()} names; missing ones are 0
+     * @return this
+     */
+    Cache set(String namespace, JsonObject counters) {
+      stats.put(namespace, CacheStats.fromJson(counters.copy().put("namespace", namespace)));
+      return this;
+    }
+  }
+
+  /** A limiter whose counters a test sets. */
+  static final class Limiter implements RateLimitStats {
+    final String name;
+    final Map<Outcome, Long> decisions = Collections.synchronizedMap(new EnumMap<>(Outcome.class));
+    volatile long denyCacheHits;
+    volatile long switchesToFallback;
+    volatile long switchesToRedis;
+    final RateLimiter limiter;
+
+    Limiter(String name) {
+      this.name = name;
+      this.limiter = (RateLimiter) Proxy.newProxyInstance(RateLimiter.class.getClassLoader(),
+        new Class<?>[] {RateLimiter.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "name" -> name;
+          case "stats" -> this;
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == args[0];
+          case "toString" -> "fake limiter " + name;
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
+    }
+
+    @Override
+    public String limiter() {
+      return name;
+    }
+
+    @Override
+    public long decisions(Outcome outcome) {
+      return decisions.getOrDefault(outcome, 0L);
+    }
+
+    @Override
+    public long denyCacheHits() {
+      return denyCacheHits;
+    }
+
+    @Override
+    public long switchesToFallback() {
+      return switchesToFallback;
+    }
+
+    @Override
+    public long switchesToRedis() {
+      return switchesToRedis;
+    }
+
+    @Override
+    public boolean fallbackActive() {
+      return false;
+    }
+
+    @Override
+    public long denyCacheSize() {
+      return 0;
+    }
+  }
+}
