@@ -55,7 +55,15 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, 
   private static final CacheResult<?> MISS = new CacheResult<>(false, null, false, 0, Source.CACHE);
   private static final CacheResult<?> LOADED_ABSENT = new CacheResult<>(false, null, false, 0, Source.LOADER);
 
-  /** Checks the source. */
+  /**
+   * Checks the source.
+   *
+   * @param found whether a value (or a cached absence) was found
+   * @param value the value, or {@code null}
+   * @param stale whether it is past its TTL, served within the stale window
+   * @param ttlMs the fresh lifetime left, in milliseconds
+   * @param source where it came from
+   */
   public CacheResult {
     if (source == null) {
       throw new NullPointerException("source");

@@ -32,7 +32,7 @@ public interface GatewayOptions {
   int DEFAULT_MAX_POOL_WAITING = 64;
   /** Default connect timeout, in milliseconds. */
   long DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
-  /** Default per-command timeout, in milliseconds: a command not answered by then fails with {@link RedisTimeoutException}. */
+  /** Default per-command timeout, in milliseconds: a command not answered by then fails with {@link dev.rediskit.error.RedisTimeoutException}. */
   long DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
   /** Default maximum of commands queued or in flight per gateway before new ones fail fast (commands). */
   int DEFAULT_MAX_PENDING_COMMANDS = 4_096;
@@ -47,15 +47,15 @@ public interface GatewayOptions {
   /** Default TLS hostname verification: on. */
   boolean DEFAULT_TLS_HOSTNAME_VERIFICATION = true;
 
-  /** Upper bound of {@link #setConnectTimeoutMs(long)}, in milliseconds (1 minute). */
+  /** Upper bound of {@code connectTimeoutMs}, in milliseconds (1 minute). */
   long MAX_CONNECT_TIMEOUT_MS = 60_000;
-  /** Upper bound of {@link #setCommandTimeoutMs(long)}, in milliseconds (1 minute). */
+  /** Upper bound of {@code commandTimeoutMs}, in milliseconds (1 minute). */
   long MAX_COMMAND_TIMEOUT_MS = 60_000;
-  /** Upper bound of {@link #setReconnectMaxDelayMs(long)}, in milliseconds (5 minutes). */
+  /** Upper bound of {@code reconnectMaxDelayMs}, in milliseconds (5 minutes). */
   long MAX_RECONNECT_MAX_DELAY_MS = 300_000;
-  /** Upper bound of {@link #setBreakerResetTimeoutMs(long)}, in milliseconds (1 hour). */
+  /** Upper bound of {@code breakerResetTimeoutMs}, in milliseconds (1 hour). */
   long MAX_BREAKER_RESET_TIMEOUT_MS = 3_600_000;
-  /** Upper bound of {@link #setMaxPendingCommands(int)}, in commands. */
+  /** Upper bound of {@code maxPendingCommands}, in commands. */
   int MAX_PENDING_COMMANDS_LIMIT = 1_000_000;
 
   /** What is shown instead of a secret. */

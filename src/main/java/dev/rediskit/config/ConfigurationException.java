@@ -10,6 +10,7 @@ import java.util.List;
  */
 public class ConfigurationException extends IllegalArgumentException {
 
+  /** Every problem found, each naming the key, the value and what is allowed. */
   private final List<String> problems;
 
   /** @param problems one line per invalid setting */

@@ -9,6 +9,7 @@ public class InvalidRequestException extends RedisKitException {
   /** Event-bus failure code of an invalid request. */
   public static final int CODE = 400;
 
+  /** The request field that is wrong. */
   private final String field;
 
   /**

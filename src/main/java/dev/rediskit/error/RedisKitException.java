@@ -7,6 +7,7 @@ package dev.rediskit.error;
  */
 public class RedisKitException extends RuntimeException {
 
+  /** The event-bus failure code. */
   private final int code;
 
   /**

@@ -26,6 +26,7 @@ public class RedisUnavailableException extends RedisKitException {
     CLOSED
   }
 
+  /** Why Redis is unavailable. */
   private final Reason reason;
 
   /**

@@ -34,7 +34,7 @@ import java.util.List;
  * {@link AlgorithmScripts}), asks the {@link DenyCache}, takes the call to Redis through the
  * {@link Admission}, turns the reply into a {@link Decision} with the call's {@link LimiterScript},
  * and hands what Redis cannot decide to the {@link Fallback}. Every decision passes
- * {@link #finish}, which counts it and applies shadow mode.
+ * one finishing step, which counts it and applies shadow mode.
  *
  * <p>Callable from any thread. The deny cache and the counters are thread-safe and asked on the
  * caller's thread; the admission (its queue and deadlines) belongs to the gateway's context, where
