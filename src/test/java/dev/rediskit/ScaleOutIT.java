@@ -58,23 +58,21 @@ class ScaleOutIT {
   @RegisterExtension
   static final RedisServers sentinel = RedisServers.sentinel();
 
+  private static ClusteredVertx.Nodes nodes;
   private static Vertx a;
   private static Vertx b;
 
   @BeforeAll
   static void startNodes() {
-    ClusteredVertx.Cluster c = ClusteredVertx.newCluster();
-    a = c.node();
-    b = c.node();
+    nodes = ClusteredVertx.start(2);
+    a = nodes.get(0);
+    b = nodes.get(1);
   }
 
   @AfterAll
   static void stopNodes() {
-    if (b != null) {
-      await(b.close());
-    }
-    if (a != null) {
-      await(a.close());
+    if (nodes != null) {
+      nodes.close();
     }
   }
 

@@ -15,16 +15,12 @@ class ClusteredEventBusSmokeIT {
 
   @Test
   void requestCrossesNodes() {
-    ClusteredVertx.Cluster cluster = ClusteredVertx.newCluster();
-    Vertx a = cluster.node();
-    Vertx b = cluster.node();
-    try {
+    try (ClusteredVertx.Nodes nodes = ClusteredVertx.start(2)) {
+      Vertx a = nodes.get(0);
+      Vertx b = nodes.get(1);
       await(a.eventBus().<JsonObject>consumer("echo", m -> m.reply(m.body().put("by", "a"))).completion());
       JsonObject reply = await(b.eventBus().<JsonObject>request("echo", new JsonObject().put("x", 1))).body();
       assertThat(reply.getString("by")).isEqualTo("a");
-    } finally {
-      await(b.close());
-      await(a.close());
     }
   }
 }

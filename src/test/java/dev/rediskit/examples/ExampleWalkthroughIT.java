@@ -1,6 +1,5 @@
 package dev.rediskit.examples;
 
-import dev.rediskit.RedisKitOptions;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
@@ -51,28 +50,24 @@ class ExampleWalkthroughIT {
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
 
+  private RunningExample example;
   private Vertx vertx;
   private ExampleApp.Running app;
   private WebClient client;
   private boolean redisStopped;
 
   @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx(ExampleApp.vertxOptions());
-    app = await(ExampleApp.deploy(vertx, new RedisKitOptions().setEndpoint(redis.uri()), 0));
-    client = WebClient.create(vertx);
+  void start() {
+    example = RunningExample.start(redis.uri());
+    vertx = example.vertx();
+    app = example.app();
+    client = example.client();
   }
 
   @AfterEach
-  void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (app != null) {
-      await(app.stop().recover(err -> Future.succeededFuture()));
-    }
-    if (vertx != null) {
-      await(vertx.close());
+  void stop() {
+    if (example != null) {
+      example.close();
     }
   }
 

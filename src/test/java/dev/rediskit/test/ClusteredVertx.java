@@ -36,6 +36,42 @@ public final class ClusteredVertx {
     }
   }
 
+  /**
+   * Started nodes of one fresh cluster, closed together, the last started first.
+   *
+   * @param nodes the nodes, in the order they joined
+   */
+  public record Nodes(java.util.List<Vertx> nodes) implements AutoCloseable {
+
+    /**
+     * @param i the index
+     * @return the node that joined {@code i}-th
+     */
+    public Vertx get(int i) {
+      return nodes.get(i);
+    }
+
+    @Override
+    public void close() {
+      for (int i = nodes.size() - 1; i >= 0; i--) {
+        Futures.await(nodes.get(i).close());
+      }
+    }
+  }
+
+  /**
+   * @param count how many nodes, at most {@value #MAX_NODES}
+   * @return that many started nodes of a fresh cluster (blocks the test thread until all have joined)
+   */
+  public static Nodes start(int count) {
+    Cluster cluster = newCluster();
+    java.util.List<Vertx> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      nodes.add(cluster.node());
+    }
+    return new Nodes(java.util.List.copyOf(nodes));
+  }
+
   /** @return a fresh cluster whose nodes never meet those of other tests or builds */
   public static Cluster newCluster() {
     java.util.List<Integer> ports = new java.util.ArrayList<>();
