@@ -5,6 +5,9 @@ import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.config.JsonOptionsReader;
 import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.Setting;
+import dev.rediskit.config.SettingTable;
+import dev.rediskit.config.SettingValues;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Cache defaults: TTLs, serve-stale window, the largest value accepted, negative caching, the
@@ -65,57 +69,55 @@ public class CacheOptions {
   /** Upper bound of {@link #setTtlJitterPercent(int)}, in percent. */
   public static final int MAX_TTL_JITTER_PERCENT = 50;
 
-  /** The keys of this section, named as in the configuration ({@code cache.ttlMs}). */
-  public static final List<ConfigKey> KEYS = List.of(
-    key("cache.ttlMs", ConfigKey.Type.LONG, DEFAULT_TTL_MS, "ms",
-      "Time to live of an entry written without an explicit TTL; at most cache.maxTtlMs."),
-    key("cache.staleTtlMs", ConfigKey.Type.LONG, DEFAULT_STALE_TTL_MS, "ms",
-      "How long after expiry an entry may still be served stale while it is reloaded or Redis fails; 0 turns serve-stale off."),
-    key("cache.maxTtlMs", ConfigKey.Type.LONG, DEFAULT_MAX_TTL_MS, "ms",
-      "Longest TTL a caller may ask for (30 days by default)."),
-    key("cache.maxValueBytes", ConfigKey.Type.INT, DEFAULT_MAX_VALUE_BYTES, "bytes",
-      "Largest encoded value accepted; larger ones fail with code 413. 1 to 536870912 (512 MiB, Redis' limit)."),
-    key("cache.ttlJitterPercent", ConfigKey.Type.INT, DEFAULT_TTL_JITTER_PERCENT, "percent",
-      "Random spread taken off each TTL (never added, so PTTL stays <= the TTL asked for) so entries written together do not expire together; 0 to 50."),
-    key("cache.nullTtlMs", ConfigKey.Type.LONG, DEFAULT_NULL_TTL_MS, "ms",
-      "How long getOrLoad remembers that the loader found nothing, when negative caching is on; capped at cache.maxTtlMs."),
-    key("cache.leaseTtlMs", ConfigKey.Type.LONG, DEFAULT_LEASE_TTL_MS, "ms",
-      "Lifetime of the Redis lease that lets one instance load a missing key while the others wait; after it they load themselves. 1 to 600000."),
-    key("cache.loadTimeoutMs", ConfigKey.Type.LONG, DEFAULT_LOAD_TIMEOUT_MS, "ms",
-      "Longest time a loader may take; then the load fails (a stale value is served if there is one). 1 to 600000."),
-    key("cache.warmBatchSize", ConfigKey.Type.INT, DEFAULT_WARM_BATCH_SIZE, "keys",
-      "Keys per batch of warm(keys) with the registered loader; 1 to 10000."),
-    key("cache.warmConcurrency", ConfigKey.Type.INT, DEFAULT_WARM_CONCURRENCY, "batches",
-      "Warm-up batches loaded at the same time; 1 to 64."),
-    key("cache.loaderPrefix", ConfigKey.Type.STRING, DEFAULT_LOADER_PREFIX, "",
+  private static final Setting<Long> TTL_MS = Setting.ofLong("cache.ttlMs", DEFAULT_TTL_MS, "ms",
+    "Time to live of an entry written without an explicit TTL; at most cache.maxTtlMs.").atLeast(1);
+  private static final Setting<Long> STALE_TTL_MS = Setting.ofLong("cache.staleTtlMs", DEFAULT_STALE_TTL_MS, "ms",
+      "How long after expiry an entry may still be served stale while it is reloaded or Redis fails; 0 turns serve-stale off.")
+    .atLeast(0);
+  private static final Setting<Long> MAX_TTL_MS = Setting.ofLong("cache.maxTtlMs", DEFAULT_MAX_TTL_MS, "ms",
+    "Longest TTL a caller may ask for (30 days by default).").atLeast(1);
+  private static final Setting<Integer> MAX_VALUE_BYTES = Setting.ofInt("cache.maxValueBytes", DEFAULT_MAX_VALUE_BYTES, "bytes",
+      "Largest encoded value accepted; larger ones fail with code 413. 1 to 536870912 (512 MiB, Redis' limit).")
+    .check((key, v) -> OptionChecks.between(key, v, 1, MAX_VALUE_BYTES_LIMIT, "bytes (512 MiB is Redis' limit)"));
+  private static final Setting<Integer> TTL_JITTER_PERCENT = Setting.ofInt("cache.ttlJitterPercent", DEFAULT_TTL_JITTER_PERCENT,
+      "percent", "Random spread taken off each TTL (never added, so PTTL stays <= the TTL asked for) so entries written "
+        + "together do not expire together; 0 to 50.")
+    .between(0, MAX_TTL_JITTER_PERCENT);
+  // Not checked against cache.maxTtlMs: a short maxTtlMs should not force changing this default too; it is capped when used.
+  private static final Setting<Long> NULL_TTL_MS = Setting.ofLong("cache.nullTtlMs", DEFAULT_NULL_TTL_MS, "ms",
+      "How long getOrLoad remembers that the loader found nothing, when negative caching is on; capped at cache.maxTtlMs.")
+    .atLeast(1);
+  private static final Setting<Long> LEASE_TTL_MS = Setting.ofLong("cache.leaseTtlMs", DEFAULT_LEASE_TTL_MS, "ms",
+      "Lifetime of the Redis lease that lets one instance load a missing key while the others wait; after it they load "
+        + "themselves. 1 to 600000.")
+    .between(1, MAX_LOAD_TIME_MS);
+  private static final Setting<Long> LOAD_TIMEOUT_MS = Setting.ofLong("cache.loadTimeoutMs", DEFAULT_LOAD_TIMEOUT_MS, "ms",
+      "Longest time a loader may take; then the load fails (a stale value is served if there is one). 1 to 600000.")
+    .between(1, MAX_LOAD_TIME_MS);
+  private static final Setting<Integer> WARM_BATCH_SIZE = Setting.ofInt("cache.warmBatchSize", DEFAULT_WARM_BATCH_SIZE, "keys",
+    "Keys per batch of warm(keys) with the registered loader; 1 to 10000.").between(1, MAX_WARM_BATCH_SIZE);
+  private static final Setting<Integer> WARM_CONCURRENCY = Setting.ofInt("cache.warmConcurrency", DEFAULT_WARM_CONCURRENCY,
+    "batches", "Warm-up batches loaded at the same time; 1 to 64.").between(1, MAX_WARM_CONCURRENCY);
+  private static final Setting<String> LOADER_PREFIX = Setting.ofString("cache.loaderPrefix", DEFAULT_LOADER_PREFIX,
       "Event-bus addresses (after addressPrefix) under which a cache.getOrLoad request may name its own loader, "
-        + "as CacheClient.memoize does; empty: only the loaders of cache.namespaces. Must not cover the module's own addresses."),
+        + "as CacheClient.memoize does; empty: only the loaders of cache.namespaces. Must not cover the module's own addresses.")
+    .check((key, prefix) -> loaderPrefixProblem(prefix));
+  private static final SettingTable TABLE = SettingTable.of("cache.", TTL_MS, STALE_TTL_MS, MAX_TTL_MS, MAX_VALUE_BYTES, TTL_JITTER_PERCENT, NULL_TTL_MS, LEASE_TTL_MS, LOAD_TIMEOUT_MS, WARM_BATCH_SIZE, WARM_CONCURRENCY, LOADER_PREFIX);
+
+  /** The keys of this section, named as in the configuration ({@code cache.ttlMs}). */
+  public static final List<ConfigKey> KEYS = Stream.concat(TABLE.keys().stream(), Stream.of(
     new ConfigKey("cache.namespaces", ConfigKey.Type.OBJECT, new JsonObject(), "",
-      "Per namespace: its loader and batch loader addresses and default load options, "
-        + "{\"users\": {\"loader\": \"db.users.load\", \"batchLoader\": \"db.users.loadMany\", \"ttlMs\": 60000, "
-        + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true}}.", false, List.of()));
+        "Per namespace: its loader and batch loader addresses and default load options, "
+          + "{\"users\": {\"loader\": \"db.users.load\", \"batchLoader\": \"db.users.loadMany\", \"ttlMs\": 60000, "
+          + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true}}.", false, List.of()))).toList();
 
-  private static ConfigKey key(String name, ConfigKey.Type type, Object defaultValue, String unit, String description) {
-    return new ConfigKey(name, type, defaultValue, unit, description, false, List.of());
-  }
 
-  private long ttlMs = DEFAULT_TTL_MS;
-  private long staleTtlMs = DEFAULT_STALE_TTL_MS;
-  private long maxTtlMs = DEFAULT_MAX_TTL_MS;
-  private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
-  private int ttlJitterPercent = DEFAULT_TTL_JITTER_PERCENT;
-  private long nullTtlMs = DEFAULT_NULL_TTL_MS;
-  private long leaseTtlMs = DEFAULT_LEASE_TTL_MS;
-  private long loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS;
-  private int warmBatchSize = DEFAULT_WARM_BATCH_SIZE;
-  private int warmConcurrency = DEFAULT_WARM_CONCURRENCY;
-  private String loaderPrefix = DEFAULT_LOADER_PREFIX;
   private Map<String, NamespaceOptions> namespaces = new LinkedHashMap<>();
-  // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
-  private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  private final SettingValues values;
 
   /** Options with every default. */
   public CacheOptions() {
+    this.values = new SettingValues(TABLE);
   }
 
   /**
@@ -124,19 +126,8 @@ public class CacheOptions {
    * @param other the options to copy
    */
   public CacheOptions(CacheOptions other) {
-    this.ttlMs = other.ttlMs;
-    this.staleTtlMs = other.staleTtlMs;
-    this.maxTtlMs = other.maxTtlMs;
-    this.maxValueBytes = other.maxValueBytes;
-    this.ttlJitterPercent = other.ttlJitterPercent;
-    this.nullTtlMs = other.nullTtlMs;
-    this.leaseTtlMs = other.leaseTtlMs;
-    this.loadTimeoutMs = other.loadTimeoutMs;
-    this.warmBatchSize = other.warmBatchSize;
-    this.warmConcurrency = other.warmConcurrency;
-    this.loaderPrefix = other.loaderPrefix;
+    this.values = new SettingValues(other.values);
     other.namespaces.forEach((name, ns) -> this.namespaces.put(name, new NamespaceOptions(ns)));
-    this.inputProblems.putAll(other.inputProblems);
   }
 
   /**
@@ -147,51 +138,8 @@ public class CacheOptions {
    * @param json the {@code cache} section
    */
   public CacheOptions(JsonObject json) {
-    JsonOptionsReader in = new JsonOptionsReader(json, "cache.", inputProblems);
-    Long l = in.readLong("ttlMs");
-    if (l != null) {
-      ttlMs = l;
-    }
-    l = in.readLong("staleTtlMs");
-    if (l != null) {
-      staleTtlMs = l;
-    }
-    l = in.readLong("maxTtlMs");
-    if (l != null) {
-      maxTtlMs = l;
-    }
-    Integer i = in.readInt("maxValueBytes");
-    if (i != null) {
-      maxValueBytes = i;
-    }
-    i = in.readInt("ttlJitterPercent");
-    if (i != null) {
-      ttlJitterPercent = i;
-    }
-    l = in.readLong("nullTtlMs");
-    if (l != null) {
-      nullTtlMs = l;
-    }
-    l = in.readLong("leaseTtlMs");
-    if (l != null) {
-      leaseTtlMs = l;
-    }
-    l = in.readLong("loadTimeoutMs");
-    if (l != null) {
-      loadTimeoutMs = l;
-    }
-    i = in.readInt("warmBatchSize");
-    if (i != null) {
-      warmBatchSize = i;
-    }
-    i = in.readInt("warmConcurrency");
-    if (i != null) {
-      warmConcurrency = i;
-    }
-    String prefix = in.readString("loaderPrefix");
-    if (prefix != null) {
-      loaderPrefix = prefix;
-    }
+    this.values = new SettingValues(TABLE);
+    JsonOptionsReader in = values.read(json);
     JsonObject ns = in.readJsonObject("namespaces");
     if (ns != null) {
       for (Map.Entry<String, Object> e : ns) {
@@ -199,13 +147,13 @@ public class CacheOptions {
         try {
           CacheNames.checkNamespace("namespace", e.getKey());
         } catch (InvalidRequestException ex) {
-          inputProblems.put(key, "cache.namespaces: entry " + OptionChecks.describe(e.getKey()) + ": " + ex.getMessage());
+          values.inputProblems().put(key, "cache.namespaces: entry " + OptionChecks.describe(e.getKey()) + ": " + ex.getMessage());
           continue;
         }
         if (e.getValue() instanceof JsonObject entry) {
           namespaces.put(e.getKey(), new NamespaceOptions(entry));
         } else {
-          inputProblems.put(key, key + ": expected an object {loader?, batchLoader?, ttlMs?, ...}, was "
+          values.inputProblems().put(key, key + ": expected an object {loader?, batchLoader?, ttlMs?, ...}, was "
             + OptionChecks.describe(e.getValue()));
         }
       }
@@ -215,19 +163,7 @@ public class CacheOptions {
 
   /** @return the options as JSON, the form the JSON constructor reads */
   public JsonObject toJson() {
-    return new JsonObject()
-      .put("ttlMs", ttlMs)
-      .put("staleTtlMs", staleTtlMs)
-      .put("maxTtlMs", maxTtlMs)
-      .put("maxValueBytes", maxValueBytes)
-      .put("ttlJitterPercent", ttlJitterPercent)
-      .put("nullTtlMs", nullTtlMs)
-      .put("leaseTtlMs", leaseTtlMs)
-      .put("loadTimeoutMs", loadTimeoutMs)
-      .put("warmBatchSize", warmBatchSize)
-      .put("warmConcurrency", warmConcurrency)
-      .put("loaderPrefix", loaderPrefix)
-      .put("namespaces", namespacesJson());
+    return values.toJson().put("namespaces", namespacesJson());
   }
 
   private JsonObject namespacesJson() {
@@ -238,7 +174,7 @@ public class CacheOptions {
 
   /** @return the default TTL in milliseconds */
   public long getTtlMs() {
-    return ttlMs;
+    return values.get(TTL_MS);
   }
 
   /**
@@ -248,15 +184,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when {@code ttlMs <= 0}
    */
   public CacheOptions setTtlMs(long ttlMs) {
-    OptionChecks.require(OptionChecks.atLeast("cache.ttlMs", ttlMs, 1, "ms"));
-    this.ttlMs = ttlMs;
-    inputProblems.remove("cache.ttlMs");
+    values.set(TTL_MS, ttlMs);
     return this;
   }
 
   /** @return the default serve-stale window in milliseconds */
   public long getStaleTtlMs() {
-    return staleTtlMs;
+    return values.get(STALE_TTL_MS);
   }
 
   /**
@@ -265,15 +199,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when negative
    */
   public CacheOptions setStaleTtlMs(long staleTtlMs) {
-    OptionChecks.require(OptionChecks.atLeast("cache.staleTtlMs", staleTtlMs, 0, "ms"));
-    this.staleTtlMs = staleTtlMs;
-    inputProblems.remove("cache.staleTtlMs");
+    values.set(STALE_TTL_MS, staleTtlMs);
     return this;
   }
 
   /** @return the longest TTL accepted in milliseconds */
   public long getMaxTtlMs() {
-    return maxTtlMs;
+    return values.get(MAX_TTL_MS);
   }
 
   /**
@@ -282,15 +214,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when {@code maxTtlMs <= 0}
    */
   public CacheOptions setMaxTtlMs(long maxTtlMs) {
-    OptionChecks.require(OptionChecks.atLeast("cache.maxTtlMs", maxTtlMs, 1, "ms"));
-    this.maxTtlMs = maxTtlMs;
-    inputProblems.remove("cache.maxTtlMs");
+    values.set(MAX_TTL_MS, maxTtlMs);
     return this;
   }
 
   /** @return the largest encoded value accepted, in bytes */
   public int getMaxValueBytes() {
-    return maxValueBytes;
+    return values.get(MAX_VALUE_BYTES);
   }
 
   /**
@@ -299,15 +229,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when out of range
    */
   public CacheOptions setMaxValueBytes(int maxValueBytes) {
-    OptionChecks.require(maxValueBytesProblem(maxValueBytes));
-    this.maxValueBytes = maxValueBytes;
-    inputProblems.remove("cache.maxValueBytes");
+    values.set(MAX_VALUE_BYTES, maxValueBytes);
     return this;
   }
 
   /** @return the TTL jitter in percent */
   public int getTtlJitterPercent() {
-    return ttlJitterPercent;
+    return values.get(TTL_JITTER_PERCENT);
   }
 
   /**
@@ -316,15 +244,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when out of range
    */
   public CacheOptions setTtlJitterPercent(int ttlJitterPercent) {
-    OptionChecks.require(jitterProblem(ttlJitterPercent));
-    this.ttlJitterPercent = ttlJitterPercent;
-    inputProblems.remove("cache.ttlJitterPercent");
+    values.set(TTL_JITTER_PERCENT, ttlJitterPercent);
     return this;
   }
 
   /** @return how long an absent value is cached, in milliseconds */
   public long getNullTtlMs() {
-    return nullTtlMs;
+    return values.get(NULL_TTL_MS);
   }
 
   /**
@@ -334,15 +260,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when {@code nullTtlMs <= 0}
    */
   public CacheOptions setNullTtlMs(long nullTtlMs) {
-    OptionChecks.require(OptionChecks.atLeast("cache.nullTtlMs", nullTtlMs, 1, "ms"));
-    this.nullTtlMs = nullTtlMs;
-    inputProblems.remove("cache.nullTtlMs");
+    values.set(NULL_TTL_MS, nullTtlMs);
     return this;
   }
 
   /** @return the lifetime of a load lease, in milliseconds */
   public long getLeaseTtlMs() {
-    return leaseTtlMs;
+    return values.get(LEASE_TTL_MS);
   }
 
   /**
@@ -352,15 +276,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when out of range
    */
   public CacheOptions setLeaseTtlMs(long leaseTtlMs) {
-    OptionChecks.require(loadTimeProblem("cache.leaseTtlMs", leaseTtlMs));
-    this.leaseTtlMs = leaseTtlMs;
-    inputProblems.remove("cache.leaseTtlMs");
+    values.set(LEASE_TTL_MS, leaseTtlMs);
     return this;
   }
 
   /** @return the longest time a loader may take, in milliseconds */
   public long getLoadTimeoutMs() {
-    return loadTimeoutMs;
+    return values.get(LOAD_TIMEOUT_MS);
   }
 
   /**
@@ -369,15 +291,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when out of range
    */
   public CacheOptions setLoadTimeoutMs(long loadTimeoutMs) {
-    OptionChecks.require(loadTimeProblem("cache.loadTimeoutMs", loadTimeoutMs));
-    this.loadTimeoutMs = loadTimeoutMs;
-    inputProblems.remove("cache.loadTimeoutMs");
+    values.set(LOAD_TIMEOUT_MS, loadTimeoutMs);
     return this;
   }
 
   /** @return the keys per batch of {@code warm(keys)} */
   public int getWarmBatchSize() {
-    return warmBatchSize;
+    return values.get(WARM_BATCH_SIZE);
   }
 
   /**
@@ -386,15 +306,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when out of range
    */
   public CacheOptions setWarmBatchSize(int warmBatchSize) {
-    OptionChecks.require(warmBatchSizeProblem(warmBatchSize));
-    this.warmBatchSize = warmBatchSize;
-    inputProblems.remove("cache.warmBatchSize");
+    values.set(WARM_BATCH_SIZE, warmBatchSize);
     return this;
   }
 
   /** @return the warm-up batches loaded at the same time */
   public int getWarmConcurrency() {
-    return warmConcurrency;
+    return values.get(WARM_CONCURRENCY);
   }
 
   /**
@@ -403,15 +321,13 @@ public class CacheOptions {
    * @throws IllegalArgumentException when out of range
    */
   public CacheOptions setWarmConcurrency(int warmConcurrency) {
-    OptionChecks.require(warmConcurrencyProblem(warmConcurrency));
-    this.warmConcurrency = warmConcurrency;
-    inputProblems.remove("cache.warmConcurrency");
+    values.set(WARM_CONCURRENCY, warmConcurrency);
     return this;
   }
 
   /** @return the loader prefix (after the address prefix); empty when requests may not name a loader */
   public String getLoaderPrefix() {
-    return loaderPrefix;
+    return values.get(LOADER_PREFIX);
   }
 
   /**
@@ -423,9 +339,7 @@ public class CacheOptions {
    * @throws IllegalArgumentException when {@code null} or holding whitespace
    */
   public CacheOptions setLoaderPrefix(String loaderPrefix) {
-    OptionChecks.require(loaderPrefixProblem(loaderPrefix));
-    this.loaderPrefix = loaderPrefix;
-    inputProblems.remove("cache.loaderPrefix");
+    values.set(LOADER_PREFIX, loaderPrefix);
     return this;
   }
 
@@ -451,7 +365,7 @@ public class CacheOptions {
     Map<String, NamespaceOptions> copy = new LinkedHashMap<>();
     namespaces.forEach((name, ns) -> copy.put(checkedNamespace(name), Objects.requireNonNull(ns, name)));
     this.namespaces = copy;
-    inputProblems.keySet().removeIf(k -> k.startsWith("cache.namespaces"));
+    values.inputProblems().keySet().removeIf(k -> k.startsWith("cache.namespaces"));
     return this;
   }
 
@@ -463,7 +377,7 @@ public class CacheOptions {
    */
   public CacheOptions putNamespace(String namespace, NamespaceOptions options) {
     namespaces.put(checkedNamespace(namespace), Objects.requireNonNull(options, "options"));
-    inputProblems.keySet().removeIf(k -> k.equals("cache.namespaces." + namespace) || k.startsWith("cache.namespaces." + namespace + "."));
+    values.inputProblems().keySet().removeIf(k -> k.equals("cache.namespaces." + namespace) || k.startsWith("cache.namespaces." + namespace + "."));
     return this;
   }
 
@@ -490,26 +404,6 @@ public class CacheOptions {
     }
   }
 
-  private static String loadTimeProblem(String key, long v) {
-    return OptionChecks.between(key, v, 1, MAX_LOAD_TIME_MS, "ms");
-  }
-
-  private static String warmBatchSizeProblem(int v) {
-    return OptionChecks.between("cache.warmBatchSize", v, 1, MAX_WARM_BATCH_SIZE, "keys");
-  }
-
-  private static String warmConcurrencyProblem(int v) {
-    return OptionChecks.between("cache.warmConcurrency", v, 1, MAX_WARM_CONCURRENCY, "batches");
-  }
-
-  private static String maxValueBytesProblem(int v) {
-    return OptionChecks.between("cache.maxValueBytes", v, 1, MAX_VALUE_BYTES_LIMIT, "bytes (512 MiB is Redis' limit)");
-  }
-
-  private static String jitterProblem(int v) {
-    return OptionChecks.between("cache.ttlJitterPercent", v, 0, MAX_TTL_JITTER_PERCENT, "percent");
-  }
-
   /**
    * Lists every problem of this section: values of the wrong type or unknown keys met by the JSON
    * constructor, then rule violations, each naming the key ({@code cache.ttlMs}), the value and
@@ -518,24 +412,12 @@ public class CacheOptions {
    * @return the problems; empty when the section is valid
    */
   public List<String> problems() {
-    List<String> problems = new ArrayList<>(inputProblems.values());
-    String ttlProblem = OptionChecks.atLeast("cache.ttlMs", ttlMs, 1, "ms");
-    if (ttlProblem != null) {
-      problems.add(ttlProblem);
-    } else if (maxTtlMs >= 1 && ttlMs > maxTtlMs) {
+    List<String> problems = values.problems();
+    long ttlMs = getTtlMs();
+    long maxTtlMs = getMaxTtlMs();
+    if (ttlMs >= 1 && maxTtlMs >= 1 && ttlMs > maxTtlMs) {
       problems.add(OptionChecks.violation("cache.ttlMs", "must be <= cache.maxTtlMs (" + maxTtlMs + " ms)", ttlMs));
     }
-    OptionChecks.collect(problems, OptionChecks.atLeast("cache.maxTtlMs", maxTtlMs, 1, "ms"));
-    OptionChecks.collect(problems, OptionChecks.atLeast("cache.staleTtlMs", staleTtlMs, 0, "ms"));
-    OptionChecks.collect(problems, maxValueBytesProblem(maxValueBytes));
-    OptionChecks.collect(problems, jitterProblem(ttlJitterPercent));
-    // Not checked against cache.maxTtlMs: a short maxTtlMs should not force changing this default too; it is capped when used.
-    OptionChecks.collect(problems, OptionChecks.atLeast("cache.nullTtlMs", nullTtlMs, 1, "ms"));
-    OptionChecks.collect(problems, loadTimeProblem("cache.leaseTtlMs", leaseTtlMs));
-    OptionChecks.collect(problems, loadTimeProblem("cache.loadTimeoutMs", loadTimeoutMs));
-    OptionChecks.collect(problems, warmBatchSizeProblem(warmBatchSize));
-    OptionChecks.collect(problems, warmConcurrencyProblem(warmConcurrency));
-    OptionChecks.collect(problems, loaderPrefixProblem(loaderPrefix));
     long maxTtl = Math.max(1, maxTtlMs);
     namespaces.forEach((name, ns) -> {
       for (String p : ns.problems(maxTtl)) {

@@ -39,7 +39,7 @@ public interface RedisGateway {
    * @return the gateway
    * @throws dev.rediskit.error.InvalidRequestException listing every invalid setting
    */
-  static RedisGateway create(Vertx vertx, GatewayOptions options) {
+  static RedisGateway create(Vertx vertx, GatewayOptions<?> options) {
     return new RedisGatewayImpl(vertx, options);
   }
 
@@ -54,7 +54,7 @@ public interface RedisGateway {
    * @return the gateway
    * @throws dev.rediskit.error.InvalidRequestException listing every invalid setting, or when the name is blank
    */
-  static RedisGateway create(Vertx vertx, GatewayOptions options, String name) {
+  static RedisGateway create(Vertx vertx, GatewayOptions<?> options, String name) {
     return new RedisGatewayImpl(vertx, options, name);
   }
 
@@ -137,7 +137,7 @@ public interface RedisGateway {
   io.vertx.core.Context context();
 
   /** @return the settings in use (a copy must not be changed) */
-  GatewayOptions options();
+  GatewayOptions<?> options();
 
   /** @return a snapshot of breaker, connection and queue state */
   GatewayStatus status();

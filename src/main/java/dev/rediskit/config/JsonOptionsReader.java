@@ -329,7 +329,13 @@ public final class JsonOptionsReader {
     return whole.longValue();
   }
 
-  private void problem(String name, String message) {
+  /**
+   * Records a problem with a key of this section, e.g. a value that has the right type but cannot be parsed.
+   *
+   * @param name a key of this section
+   * @param message what is wrong, without the key
+   */
+  public void problem(String name, String message) {
     problems.put(prefix + name, prefix + name + ": " + message);
   }
 }

@@ -4,6 +4,9 @@ import dev.rediskit.config.ConfigKey;
 import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.config.JsonOptionsReader;
 import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.Setting;
+import dev.rediskit.config.SettingTable;
+import dev.rediskit.config.SettingValues;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -43,36 +46,32 @@ public class HealthOptions {
   /** Upper bound of {@link #setTimeoutMs(long)} and {@link #setSlowPingMs(long)}, in milliseconds (1 minute). */
   public static final long MAX_TIMEOUT_MS = 60_000;
 
-  /** The keys of this section, named as in the configuration ({@code health.timeoutMs}). */
-  public static final List<ConfigKey> KEYS = List.of(
-    key("health.timeoutMs", ConfigKey.Type.LONG, DEFAULT_TIMEOUT_MS, "ms",
+  private static final Setting<Long> TIMEOUT_MS = Setting.ofLong("health.timeoutMs", DEFAULT_TIMEOUT_MS, "ms",
       "The Redis health procedure answers within this time; a Redis that has not answered by then is reported DOWN. "
-        + "1 to " + MAX_TIMEOUT_MS + "."),
-    key("health.slowPingMs", ConfigKey.Type.LONG, DEFAULT_SLOW_PING_MS, "ms",
-      "PING round trip above which Redis is reported degraded (still UP); 1 to " + MAX_TIMEOUT_MS + "."),
-    new ConfigKey("health.detail", ConfigKey.Type.ENUM, DEFAULT_DETAIL.name(), "",
-      "What a health result shows: MINIMAL is UP/DOWN only (for public exposure), FULL adds PING time, server, "
-        + "memory, clients, topology, breaker and connection state (never credentials).", false,
-      Arrays.stream(Detail.values()).map(Enum::name).toList()),
-    key("health.path", ConfigKey.Type.STRING, DEFAULT_PATH, "",
-      "Route of the aggregate health check (every registered procedure); a literal path starting with /."),
-    key("health.redisPath", ConfigKey.Type.STRING, DEFAULT_REDIS_PATH, "",
-      "Route of the Redis health check; a literal path starting with /."));
+        + "1 to " + MAX_TIMEOUT_MS + ".")
+    .between(1, MAX_TIMEOUT_MS);
+  private static final Setting<Long> SLOW_PING_MS = Setting.ofLong("health.slowPingMs", DEFAULT_SLOW_PING_MS, "ms",
+      "PING round trip above which Redis is reported degraded (still UP); 1 to " + MAX_TIMEOUT_MS + ".")
+    .between(1, MAX_TIMEOUT_MS);
+  private static final Setting<Detail> DETAIL = Setting.ofEnum("health.detail", Detail.class, DEFAULT_DETAIL,
+    "What a health result shows: MINIMAL is UP/DOWN only (for public exposure), FULL adds PING time, server, "
+      + "memory, clients, topology, breaker and connection state (never credentials).");
+  private static final Setting<String> PATH = Setting.ofString("health.path", DEFAULT_PATH,
+      "Route of the aggregate health check (every registered procedure); a literal path starting with /.")
+    .check(OptionChecks::routePathProblem);
+  private static final Setting<String> REDIS_PATH = Setting.ofString("health.redisPath", DEFAULT_REDIS_PATH,
+      "Route of the Redis health check; a literal path starting with /.")
+    .check(OptionChecks::routePathProblem);
+  private static final SettingTable TABLE = SettingTable.of("health.", TIMEOUT_MS, SLOW_PING_MS, DETAIL, PATH, REDIS_PATH);
 
-  private static ConfigKey key(String name, ConfigKey.Type type, Object defaultValue, String unit, String description) {
-    return new ConfigKey(name, type, defaultValue, unit, description, false, List.of());
-  }
+  /** The keys of this section, named as in the configuration ({@code health.timeoutMs}). */
+  public static final List<ConfigKey> KEYS = TABLE.keys();
 
-  private long timeoutMs = DEFAULT_TIMEOUT_MS;
-  private long slowPingMs = DEFAULT_SLOW_PING_MS;
-  private Detail detail = DEFAULT_DETAIL;
-  private String path = DEFAULT_PATH;
-  private String redisPath = DEFAULT_REDIS_PATH;
-  // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
-  private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  private final SettingValues values;
 
   /** Options with every default. */
   public HealthOptions() {
+    this.values = new SettingValues(TABLE);
   }
 
   /**
@@ -81,12 +80,7 @@ public class HealthOptions {
    * @param other the options to copy
    */
   public HealthOptions(HealthOptions other) {
-    this.timeoutMs = other.timeoutMs;
-    this.slowPingMs = other.slowPingMs;
-    this.detail = other.detail;
-    this.path = other.path;
-    this.redisPath = other.redisPath;
-    this.inputProblems.putAll(other.inputProblems);
+    this.values = new SettingValues(other.values);
   }
 
   /**
@@ -98,43 +92,19 @@ public class HealthOptions {
    * @param json the {@code health} section
    */
   public HealthOptions(JsonObject json) {
-    JsonOptionsReader in = new JsonOptionsReader(json, "health.", inputProblems);
-    Long l = in.readLong("timeoutMs");
-    if (l != null) {
-      timeoutMs = l;
-    }
-    l = in.readLong("slowPingMs");
-    if (l != null) {
-      slowPingMs = l;
-    }
-    Detail d = in.readEnum("detail", Detail.class);
-    if (d != null) {
-      detail = d;
-    }
-    String s = in.readString("path");
-    if (s != null) {
-      path = s;
-    }
-    s = in.readString("redisPath");
-    if (s != null) {
-      redisPath = s;
-    }
+    this.values = new SettingValues(TABLE);
+    JsonOptionsReader in = values.read(json);
     in.reportUnknownKeys(List.of());
   }
 
   /** @return the options as JSON, the form the JSON constructor reads */
   public JsonObject toJson() {
-    return new JsonObject()
-      .put("timeoutMs", timeoutMs)
-      .put("slowPingMs", slowPingMs)
-      .put("detail", detail == null ? null : detail.name())
-      .put("path", path)
-      .put("redisPath", redisPath);
+    return values.toJson();
   }
 
   /** @return the time within which the procedure answers, in milliseconds */
   public long getTimeoutMs() {
-    return timeoutMs;
+    return values.get(TIMEOUT_MS);
   }
 
   /**
@@ -143,15 +113,13 @@ public class HealthOptions {
    * @throws IllegalArgumentException when out of range
    */
   public HealthOptions setTimeoutMs(long timeoutMs) {
-    OptionChecks.require(timeoutProblem(timeoutMs));
-    this.timeoutMs = timeoutMs;
-    inputProblems.remove("health.timeoutMs");
+    values.set(TIMEOUT_MS, timeoutMs);
     return this;
   }
 
   /** @return the PING round trip above which Redis is reported degraded, in milliseconds */
   public long getSlowPingMs() {
-    return slowPingMs;
+    return values.get(SLOW_PING_MS);
   }
 
   /**
@@ -161,15 +129,13 @@ public class HealthOptions {
    * @throws IllegalArgumentException when out of range
    */
   public HealthOptions setSlowPingMs(long slowPingMs) {
-    OptionChecks.require(slowPingProblem(slowPingMs));
-    this.slowPingMs = slowPingMs;
-    inputProblems.remove("health.slowPingMs");
+    values.set(SLOW_PING_MS, slowPingMs);
     return this;
   }
 
   /** @return how much a health result tells */
   public Detail getDetail() {
-    return detail;
+    return values.get(DETAIL);
   }
 
   /**
@@ -178,15 +144,13 @@ public class HealthOptions {
    * @throws IllegalArgumentException when {@code null}
    */
   public HealthOptions setDetail(Detail detail) {
-    OptionChecks.require(detailProblem(detail));
-    this.detail = detail;
-    inputProblems.remove("health.detail");
+    values.set(DETAIL, detail);
     return this;
   }
 
   /** @return the route of the aggregate health check */
   public String getPath() {
-    return path;
+    return values.get(PATH);
   }
 
   /**
@@ -195,15 +159,13 @@ public class HealthOptions {
    * @throws IllegalArgumentException when it is not such a path
    */
   public HealthOptions setPath(String path) {
-    OptionChecks.require(OptionChecks.routePathProblem("health.path", path));
-    this.path = path;
-    inputProblems.remove("health.path");
+    values.set(PATH, path);
     return this;
   }
 
   /** @return the route of the Redis health check */
   public String getRedisPath() {
-    return redisPath;
+    return values.get(REDIS_PATH);
   }
 
   /**
@@ -212,23 +174,8 @@ public class HealthOptions {
    * @throws IllegalArgumentException when it is not such a path
    */
   public HealthOptions setRedisPath(String redisPath) {
-    OptionChecks.require(OptionChecks.routePathProblem("health.redisPath", redisPath));
-    this.redisPath = redisPath;
-    inputProblems.remove("health.redisPath");
+    values.set(REDIS_PATH, redisPath);
     return this;
-  }
-
-  private static String timeoutProblem(long v) {
-    return OptionChecks.between("health.timeoutMs", v, 1, MAX_TIMEOUT_MS, "ms");
-  }
-
-  private static String slowPingProblem(long v) {
-    return OptionChecks.between("health.slowPingMs", v, 1, MAX_TIMEOUT_MS, "ms");
-  }
-
-  private static String detailProblem(Detail d) {
-    return d != null ? null : OptionChecks.violation("health.detail",
-      "must be one of " + String.join(", ", Arrays.stream(Detail.values()).map(Enum::name).toList()), null);
   }
 
   /**
@@ -239,15 +186,11 @@ public class HealthOptions {
    * @return the problems; empty when the section is valid
    */
   public List<String> problems() {
-    List<String> problems = new ArrayList<>(inputProblems.values());
-    OptionChecks.collect(problems, timeoutProblem(timeoutMs));
-    OptionChecks.collect(problems, slowPingProblem(slowPingMs));
-    OptionChecks.collect(problems, detailProblem(detail));
-    String pathProblem = OptionChecks.routePathProblem("health.path", path);
-    String redisPathProblem = OptionChecks.routePathProblem("health.redisPath", redisPath);
-    OptionChecks.collect(problems, pathProblem);
-    OptionChecks.collect(problems, redisPathProblem);
-    if (pathProblem == null && redisPathProblem == null && path.equals(redisPath)) {
+    List<String> problems = values.problems();
+    String path = getPath();
+    String redisPath = getRedisPath();
+    if (OptionChecks.routePathProblem(PATH.key().name(), path) == null
+      && OptionChecks.routePathProblem(REDIS_PATH.key().name(), redisPath) == null && path.equals(redisPath)) {
       problems.add(OptionChecks.violation("health.redisPath", "must differ from health.path", redisPath));
     }
     return problems;

@@ -4,6 +4,9 @@ import dev.rediskit.config.ConfigKey;
 import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.config.JsonOptionsReader;
 import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.Setting;
+import dev.rediskit.config.SettingTable;
+import dev.rediskit.config.SettingValues;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -27,21 +30,24 @@ public class MetricsOptions {
   /** Upper bound of {@link #setHealthProbeIntervalMs(long)}, in milliseconds (1 hour). */
   public static final long MAX_HEALTH_PROBE_INTERVAL_MS = 3_600_000;
 
-  /** The keys of this section, named as in the configuration ({@code metrics.path}). */
-  public static final List<ConfigKey> KEYS = List.of(
-    new ConfigKey("metrics.path", ConfigKey.Type.STRING, DEFAULT_PATH, "",
-      "Route of the Prometheus scrape; a literal path starting with /.", false, List.of()),
-    new ConfigKey("metrics.healthProbeIntervalMs", ConfigKey.Type.LONG, DEFAULT_HEALTH_PROBE_INTERVAL_MS, "ms",
+  private static final Setting<String> PATH = Setting.ofString("metrics.path", DEFAULT_PATH,
+      "Route of the Prometheus scrape; a literal path starting with /.")
+    .check(OptionChecks::routePathProblem);
+  private static final Setting<Long> HEALTH_PROBE_INTERVAL_MS = Setting.ofLong("metrics.healthProbeIntervalMs",
+      DEFAULT_HEALTH_PROBE_INTERVAL_MS, "ms",
       "How often the Redis health procedure runs to keep the rediskit_redis_up gauge current; 0 turns the probe off "
-        + "(the gauge then shows the last check anyone made). 0 to " + MAX_HEALTH_PROBE_INTERVAL_MS + ".", false, List.of()));
+        + "(the gauge then shows the last check anyone made). 0 to " + MAX_HEALTH_PROBE_INTERVAL_MS + ".")
+    .between(0, MAX_HEALTH_PROBE_INTERVAL_MS);
+  private static final SettingTable TABLE = SettingTable.of("metrics.", PATH, HEALTH_PROBE_INTERVAL_MS);
 
-  private String path = DEFAULT_PATH;
-  private long healthProbeIntervalMs = DEFAULT_HEALTH_PROBE_INTERVAL_MS;
-  // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
-  private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  /** The keys of this section, named as in the configuration ({@code metrics.path}). */
+  public static final List<ConfigKey> KEYS = TABLE.keys();
+
+  private final SettingValues values;
 
   /** Options with every default. */
   public MetricsOptions() {
+    this.values = new SettingValues(TABLE);
   }
 
   /**
@@ -50,9 +56,7 @@ public class MetricsOptions {
    * @param other the options to copy
    */
   public MetricsOptions(MetricsOptions other) {
-    this.path = other.path;
-    this.healthProbeIntervalMs = other.healthProbeIntervalMs;
-    this.inputProblems.putAll(other.inputProblems);
+    this.values = new SettingValues(other.values);
   }
 
   /**
@@ -63,28 +67,19 @@ public class MetricsOptions {
    * @param json the {@code metrics} section
    */
   public MetricsOptions(JsonObject json) {
-    JsonOptionsReader in = new JsonOptionsReader(json, "metrics.", inputProblems);
-    String s = in.readString("path");
-    if (s != null) {
-      path = s;
-    }
-    Long l = in.readLong("healthProbeIntervalMs");
-    if (l != null) {
-      healthProbeIntervalMs = l;
-    }
+    this.values = new SettingValues(TABLE);
+    JsonOptionsReader in = values.read(json);
     in.reportUnknownKeys(List.of());
   }
 
   /** @return the options as JSON, the form the JSON constructor reads */
   public JsonObject toJson() {
-    return new JsonObject()
-      .put("path", path)
-      .put("healthProbeIntervalMs", healthProbeIntervalMs);
+    return values.toJson();
   }
 
   /** @return the route of the Prometheus scrape */
   public String getPath() {
-    return path;
+    return values.get(PATH);
   }
 
   /**
@@ -93,15 +88,13 @@ public class MetricsOptions {
    * @throws IllegalArgumentException when it is not such a path
    */
   public MetricsOptions setPath(String path) {
-    OptionChecks.require(OptionChecks.routePathProblem("metrics.path", path));
-    this.path = path;
-    inputProblems.remove("metrics.path");
+    values.set(PATH, path);
     return this;
   }
 
   /** @return how often the health probe runs, in milliseconds; 0 when it is off */
   public long getHealthProbeIntervalMs() {
-    return healthProbeIntervalMs;
+    return values.get(HEALTH_PROBE_INTERVAL_MS);
   }
 
   /**
@@ -111,14 +104,8 @@ public class MetricsOptions {
    * @throws IllegalArgumentException when out of range
    */
   public MetricsOptions setHealthProbeIntervalMs(long healthProbeIntervalMs) {
-    OptionChecks.require(probeProblem(healthProbeIntervalMs));
-    this.healthProbeIntervalMs = healthProbeIntervalMs;
-    inputProblems.remove("metrics.healthProbeIntervalMs");
+    values.set(HEALTH_PROBE_INTERVAL_MS, healthProbeIntervalMs);
     return this;
-  }
-
-  private static String probeProblem(long v) {
-    return OptionChecks.between("metrics.healthProbeIntervalMs", v, 0, MAX_HEALTH_PROBE_INTERVAL_MS, "ms");
   }
 
   /**
@@ -128,10 +115,7 @@ public class MetricsOptions {
    * @return the problems; empty when the section is valid
    */
   public List<String> problems() {
-    List<String> problems = new ArrayList<>(inputProblems.values());
-    OptionChecks.collect(problems, OptionChecks.routePathProblem("metrics.path", path));
-    OptionChecks.collect(problems, probeProblem(healthProbeIntervalMs));
-    return problems;
+    return values.problems();
   }
 
   /**

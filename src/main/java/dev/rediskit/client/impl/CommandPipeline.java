@@ -43,7 +43,7 @@ final class CommandPipeline {
 
   private final Vertx vertx;
   private final Context context;
-  private final GatewayOptions options;
+  private final GatewayOptions<?> options;
   private final ConnectionSupervisor supervisor;
   private final GatewayBreaker breaker;
   private final long timeoutNanos;
@@ -72,7 +72,7 @@ final class CommandPipeline {
    * @param supervisor the connection commands are written on
    * @param breaker told about failures and successes
    */
-  CommandPipeline(Vertx vertx, Context context, GatewayOptions options, ConnectionSupervisor supervisor, GatewayBreaker breaker) {
+  CommandPipeline(Vertx vertx, Context context, GatewayOptions<?> options, ConnectionSupervisor supervisor, GatewayBreaker breaker) {
     this.vertx = vertx;
     this.context = context;
     this.options = options;

@@ -59,7 +59,7 @@ final class ConnectionSupervisor {
   private final Vertx vertx;
   private final Context context;
   private final Redis client;
-  private final GatewayOptions options;
+  private final GatewayOptions<?> options;
   private final GatewayLog log;
   private final Listener listener;
   private final Backoff backoff;
@@ -86,7 +86,7 @@ final class ConnectionSupervisor {
    * @param log where the connection's story is logged
    * @param listener told when the connection comes and goes
    */
-  ConnectionSupervisor(Vertx vertx, Context context, Redis client, GatewayOptions options, GatewayLog log, Listener listener) {
+  ConnectionSupervisor(Vertx vertx, Context context, Redis client, GatewayOptions<?> options, GatewayLog log, Listener listener) {
     this.vertx = vertx;
     this.context = context;
     this.client = client;

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 final class DedicatedConnections {
 
   private final Vertx vertx;
-  private final GatewayOptions options;
+  private final GatewayOptions<?> options;
   private final GatewayBreaker breaker;
   private final Supplier<RedisUnavailableException> breakerOpen;
   private final Consumer<String> reportFailure;
@@ -37,7 +37,7 @@ final class DedicatedConnections {
    * @param breakerOpen the failure to answer with while the breaker is open
    * @param reportFailure tells the breaker about a failure, from any thread
    */
-  DedicatedConnections(Vertx vertx, GatewayOptions options, GatewayBreaker breaker,
+  DedicatedConnections(Vertx vertx, GatewayOptions<?> options, GatewayBreaker breaker,
                        Supplier<RedisUnavailableException> breakerOpen, Consumer<String> reportFailure) {
     this.vertx = vertx;
     this.options = options;

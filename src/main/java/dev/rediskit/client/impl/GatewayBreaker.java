@@ -37,7 +37,7 @@ final class GatewayBreaker {
    * @param log where transitions are logged
    * @param onChange called after each transition, with the new state, on the thread the breaker changed on
    */
-  GatewayBreaker(Vertx vertx, GatewayOptions options, GatewayLog log, Consumer<CircuitBreakerState> onChange) {
+  GatewayBreaker(Vertx vertx, GatewayOptions<?> options, GatewayLog log, Consumer<CircuitBreakerState> onChange) {
     this.log = log;
     this.resetTimeoutMs = options.getBreakerResetTimeoutMs();
     this.onChange = onChange;

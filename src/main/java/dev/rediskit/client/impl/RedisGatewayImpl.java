@@ -48,7 +48,7 @@ public class RedisGatewayImpl implements RedisGateway {
   private final Vertx vertx;
   private final Context context;
   private final String name;
-  private final GatewayOptions options;
+  private final GatewayOptions<?> options;
   private final RedisOptions redisOptions;
   private final Redis client;
   private final GatewayLog log;
@@ -67,7 +67,7 @@ public class RedisGatewayImpl implements RedisGateway {
    * @param vertx the Vert.x instance
    * @param options the settings
    */
-  public RedisGatewayImpl(Vertx vertx, GatewayOptions options) {
+  public RedisGatewayImpl(Vertx vertx, GatewayOptions<?> options) {
     this(vertx, options, DEFAULT_NAME);
   }
 
@@ -78,7 +78,7 @@ public class RedisGatewayImpl implements RedisGateway {
    * @param options the settings
    * @param name the name the gateway's log lines carry
    */
-  public RedisGatewayImpl(Vertx vertx, GatewayOptions options, String name) {
+  public RedisGatewayImpl(Vertx vertx, GatewayOptions<?> options, String name) {
     if (name == null || name.isBlank()) {
       throw new InvalidRequestException("name", "must not be blank, was " + (name == null ? "null" : "\"" + name + "\""));
     }
@@ -107,7 +107,7 @@ public class RedisGatewayImpl implements RedisGateway {
    * @return the warning to log when nothing named a server, else {@code null}: in a container
    * "localhost" is rarely the Redis meant, so the default must not pass silently
    */
-  static String defaultEndpointWarning(GatewayOptions options) {
+  static String defaultEndpointWarning(GatewayOptions<?> options) {
     return options.isEndpointsConfigured() ? null
       : "no Redis endpoint configured (REDIS_URL, REDISKIT_ENDPOINTS, -Drediskit.endpoints or endpoints in the "
         + "configuration): using the default " + GatewayOptions.DEFAULT_ENDPOINT;
@@ -213,7 +213,7 @@ public class RedisGatewayImpl implements RedisGateway {
   }
 
   @Override
-  public GatewayOptions options() {
+  public GatewayOptions<?> options() {
     return options;
   }
 

@@ -16,7 +16,7 @@ final class RedisOptionsFactory {
   private RedisOptionsFactory() {
   }
 
-  static RedisOptions create(GatewayOptions o) {
+  static RedisOptions create(GatewayOptions<?> o) {
     NetClientOptions net = new NetClientOptions()
       .setConnectTimeout((int) o.getConnectTimeoutMs())
       .setTcpNoDelay(true)

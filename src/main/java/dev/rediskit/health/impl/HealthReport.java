@@ -30,7 +30,7 @@ public final class HealthReport {
   /** Redis Cluster's slot count: fewer assigned slots means some keys have no home. */
   static final int CLUSTER_SLOTS = 16384;
 
-  private final GatewayOptions options;
+  private final GatewayOptions<?> options;
   private final long slowPingMs;
   private final List<String> down = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
@@ -46,7 +46,7 @@ public final class HealthReport {
    * @param options the gateway's settings: topology, endpoints, limits
    * @param slowPingMs the PING round trip above which Redis is degraded
    */
-  public HealthReport(GatewayOptions options, long slowPingMs) {
+  public HealthReport(GatewayOptions<?> options, long slowPingMs) {
     this.options = options;
     this.slowPingMs = slowPingMs;
   }

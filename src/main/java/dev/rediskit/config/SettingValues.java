@@ -1,0 +1,146 @@
+package dev.rediskit.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The values of one options object, for the settings of its {@link SettingTable}: what the options
+ * classes' fields used to be, read from JSON, written back, copied and checked in one place, plus
+ * the problems met while reading the input (kept for {@code validate()}; setting a key again clears
+ * its problems).
+ *
+ * <p>Internal: shared by the options classes of the module's packages; not part of the API.
+ */
+public final class SettingValues {
+
+  private final SettingTable table;
+  private final Map<Setting<?>, Object> values = new IdentityHashMap<>();
+  private final Map<String, String> inputProblems = new LinkedHashMap<>();
+
+  /**
+   * @param table the settings; each starts at its default
+   */
+  public SettingValues(SettingTable table) {
+    this.table = table;
+    for (Setting<?> s : table.settings()) {
+      values.put(s, s.defaultValue());
+    }
+  }
+
+  /**
+   * A copy that shares nothing mutable with the original (lists are copied), pending problems included.
+   *
+   * @param other the values to copy
+   */
+  public SettingValues(SettingValues other) {
+    this.table = other.table;
+    other.values.forEach((s, v) -> values.put(s, v instanceof List<?> list ? new ArrayList<>(list) : v));
+    inputProblems.putAll(other.inputProblems);
+  }
+
+  /**
+   * Reads every setting of the table that the JSON holds; values of the wrong type are kept as
+   * problems and leave the setting as it was.
+   *
+   * @param json the section
+   * @return the reader, for the keys the options class reads itself; it must end with
+   * {@link JsonOptionsReader#reportUnknownKeys}
+   */
+  public JsonOptionsReader read(JsonObject json) {
+    JsonOptionsReader in = new JsonOptionsReader(json, table.prefix(), inputProblems);
+    for (Setting<?> s : table.settings()) {
+      Object[] read = s.read(in);
+      if (read != null) {
+        values.put(s, read[0]);
+      }
+    }
+    return in;
+  }
+
+  /**
+   * @param setting a setting of the table
+   * @param <T> its type
+   * @return its value
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Setting<T> setting) {
+    return (T) values.get(setting);
+  }
+
+  /**
+   * Sets a value as a fluent setter does: checked by the setting's rules first.
+   *
+   * @param setting a setting of the table
+   * @param value the value
+   * @param <T> its type
+   * @throws IllegalArgumentException naming the key, the value and the rule, when a rule is broken
+   */
+  public <T> void set(Setting<T> setting, T value) {
+    if (!values.containsKey(setting)) {
+      throw new IllegalArgumentException(setting + " is not a setting of this object");
+    }
+    OptionChecks.require(setting.setterProblem(value));
+    values.put(setting, value);
+    accepted(setting.key().name());
+  }
+
+  /**
+   * Forgets the input problems of a key (and of its items and nested keys), once a setter set it.
+   *
+   * @param key the full key
+   */
+  public void accepted(String key) {
+    inputProblems.keySet().removeIf(k -> k.equals(key) || k.startsWith(key + "[") || k.startsWith(key + "."));
+  }
+
+  /** @return the problems met while reading, by full key: the options class may add its own */
+  public Map<String, String> inputProblems() {
+    return inputProblems;
+  }
+
+  /**
+   * @return the values in their JSON form, in the table's order; unset optional values left out
+   */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    for (Setting<?> s : table.settings()) {
+      Object v = jsonValue(s);
+      if (v != null) {
+        json.put(s.name(), v);
+      }
+    }
+    return json;
+  }
+
+  private <T> Object jsonValue(Setting<T> s) {
+    return s.toJsonValue(get(s));
+  }
+
+  /**
+   * @return the input problems, then the first rule each value breaks, in the table's order
+   */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>(inputProblems.values());
+    for (Setting<?> s : table.settings()) {
+      OptionChecks.collect(problems, problemOf(s));
+    }
+    return problems;
+  }
+
+  private <T> String problemOf(Setting<T> s) {
+    return s.problem(get(s));
+  }
+
+  /**
+   * @param setting a setting of the table
+   * @return whether its value differs from its default
+   */
+  public boolean isSet(Setting<?> setting) {
+    return !java.util.Objects.equals(values.get(setting), setting.defaultValue());
+  }
+}
