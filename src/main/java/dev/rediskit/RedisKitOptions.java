@@ -14,9 +14,7 @@ import dev.rediskit.metrics.MetricsOptions;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

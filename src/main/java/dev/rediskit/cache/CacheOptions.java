@@ -10,7 +10,6 @@ import dev.rediskit.config.SettingTable;
 import dev.rediskit.config.SettingValues;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,11 +9,7 @@ import dev.rediskit.config.SettingTable;
 import dev.rediskit.config.SettingValues;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Settings of the Redis health procedure and of its HTTP routes: the {@code health} section of

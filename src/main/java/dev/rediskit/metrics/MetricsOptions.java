@@ -9,10 +9,7 @@ import dev.rediskit.config.SettingTable;
 import dev.rediskit.config.SettingValues;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Settings of the metrics: the {@code metrics} section of {@link dev.rediskit.RedisKitOptions};

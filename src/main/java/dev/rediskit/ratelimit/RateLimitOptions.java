@@ -5,15 +5,17 @@ import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.config.JsonOptionsReader;
 import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.Setting;
+import dev.rediskit.config.SettingTable;
+import dev.rediskit.config.SettingValues;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Rate-limit settings: the algorithm, the limiter's own timeout and its behaviour when Redis is
@@ -127,66 +129,62 @@ public class RateLimitOptions {
   /** Upper bound of {@link #setTimeoutMs(long)}, in milliseconds (1 minute). */
   public static final long MAX_TIMEOUT_MS = 60_000;
 
-  /** The keys of this section, named as in the configuration ({@code rateLimit.timeoutMs}). */
-  public static final List<ConfigKey> KEYS = List.of(
-    new ConfigKey("rateLimit.timeoutMs", ConfigKey.Type.LONG, DEFAULT_TIMEOUT_MS, "ms",
-      "How long a decision may wait for a place at Redis (then it is rejected, source OVERLOADED) and, once sent, for Redis to answer (then the failure policy decides); 1 to 60000.", false, List.of()),
-    new ConfigKey("rateLimit.failurePolicy", ConfigKey.Type.ENUM, DEFAULT_FAILURE_POLICY.name(), "",
-      "What a limiter answers when Redis is unavailable or too slow: allow, reject, or decide locally.", false,
-      Arrays.stream(FailurePolicy.values()).map(Enum::name).toList()),
-    new ConfigKey("rateLimit.maxInFlight", ConfigKey.Type.INT, DEFAULT_MAX_IN_FLIGHT, "decisions",
-      "Decisions a limiter has at Redis at once; more wait in its queue; 1 to " + MAX_ADMISSION_LIMIT + ".", false,
-      List.of()),
-    new ConfigKey("rateLimit.maxQueued", ConfigKey.Type.INT, DEFAULT_MAX_QUEUED, "decisions",
+  private static final Setting<Long> TIMEOUT_MS = Setting.ofLong("rateLimit.timeoutMs", DEFAULT_TIMEOUT_MS, "ms",
+      "How long a decision may wait for a place at Redis (then it is rejected, source OVERLOADED) and, once sent, for "
+        + "Redis to answer (then the failure policy decides); 1 to 60000.")
+    .between(1, MAX_TIMEOUT_MS);
+  private static final Setting<FailurePolicy> FAILURE_POLICY = Setting.ofEnum("rateLimit.failurePolicy", FailurePolicy.class,
+    DEFAULT_FAILURE_POLICY, "What a limiter answers when Redis is unavailable or too slow: allow, reject, or decide locally.");
+  private static final Setting<Integer> MAX_IN_FLIGHT = Setting.ofInt("rateLimit.maxInFlight", DEFAULT_MAX_IN_FLIGHT, "decisions",
+      "Decisions a limiter has at Redis at once; more wait in its queue; 1 to " + MAX_ADMISSION_LIMIT + ".")
+    .between(1, MAX_ADMISSION_LIMIT);
+  private static final Setting<Integer> MAX_QUEUED = Setting.ofInt("rateLimit.maxQueued", DEFAULT_MAX_QUEUED, "decisions",
       "Decisions that may wait for a place at Redis; past it, or after waiting timeoutMs, a call is rejected "
-        + "(source OVERLOADED), never decided by the failure policy; 0 to " + MAX_ADMISSION_LIMIT + ".", false, List.of()),
-    new ConfigKey("rateLimit.localSharePercent", ConfigKey.Type.INT, DEFAULT_LOCAL_SHARE_PERCENT, "percent",
-      "Share of each limit that the LOCAL policy grants this instance while Redis is away; 1 to 100.", false, List.of()),
-    new ConfigKey("rateLimit.denyCacheSize", ConfigKey.Type.INT, DEFAULT_DENY_CACHE_SIZE, "entries",
-      "Keys remembered locally as denied until they may pass again, sparing Redis a round trip; 0 turns it off.", false,
-      List.of()),
-    new ConfigKey("rateLimit.algorithm", ConfigKey.Type.ENUM, DEFAULT_ALGORITHM.name(), "",
-      "How limits are counted: GCRA (smooth, with bursts), fixed windows aligned on Redis time, or a sliding-window counter.",
-      false, Arrays.stream(Algorithm.values()).map(Enum::name).toList()),
-    new ConfigKey("rateLimit.shadowMode", ConfigKey.Type.BOOLEAN, DEFAULT_SHADOW_MODE, "",
-      "Decide and count, but never reject: for trying limits out on live traffic.", false, List.of()),
-    new ConfigKey("rateLimit.defaultTokenLimit", ConfigKey.Type.STRING, DEFAULT_TOKEN_LIMIT.toString(), "",
-      "Per-token limit of verifyAndLimit on endpoints without their own, e.g. 100/1m or 10/1s;burst=20; "
-        + NO_LIMIT + " for no default.", false, List.of()),
-    new ConfigKey("rateLimit.defaultIpLimit", ConfigKey.Type.STRING, DEFAULT_IP_LIMIT.toString(), "",
-      "Per-client-IP limit of verifyAndLimit on endpoints without their own, e.g. 300/1m; " + NO_LIMIT
-        + " for no default.", false, List.of()),
-    new ConfigKey("rateLimit.defaultEndpointLimit", ConfigKey.Type.STRING, NO_LIMIT, "",
-      "Limit of all callers of an endpoint together, for endpoints without their own, e.g. 10000/1m; " + NO_LIMIT
-        + " for no default.", false, List.of()),
+        + "(source OVERLOADED), never decided by the failure policy; 0 to " + MAX_ADMISSION_LIMIT + ".")
+    .between(0, MAX_ADMISSION_LIMIT);
+  private static final Setting<Integer> LOCAL_SHARE_PERCENT = Setting.ofInt("rateLimit.localSharePercent",
+      DEFAULT_LOCAL_SHARE_PERCENT, "percent", "Share of each limit that the LOCAL policy grants this instance while Redis is away; 1 to 100.")
+    .between(1, 100);
+  private static final Setting<Integer> DENY_CACHE_SIZE = Setting.ofInt("rateLimit.denyCacheSize", DEFAULT_DENY_CACHE_SIZE, "entries",
+    "Keys remembered locally as denied until they may pass again, sparing Redis a round trip; 0 turns it off.").atLeast(0);
+  private static final Setting<Algorithm> ALGORITHM = Setting.ofEnum("rateLimit.algorithm", Algorithm.class, DEFAULT_ALGORITHM,
+    "How limits are counted: GCRA (smooth, with bursts), fixed windows aligned on Redis time, or a sliding-window counter.");
+  private static final Setting<Boolean> SHADOW_MODE = Setting.ofBoolean("rateLimit.shadowMode", DEFAULT_SHADOW_MODE,
+    "Decide and count, but never reject: for trying limits out on live traffic.");
+  private static final Setting<Limit> DEFAULT_TOKEN_LIMIT_SETTING = limitSetting("rateLimit.defaultTokenLimit", DEFAULT_TOKEN_LIMIT,
+    "Per-token limit of verifyAndLimit on endpoints without their own, e.g. 100/1m or 10/1s;burst=20; " + NO_LIMIT + " for no default.");
+  private static final Setting<Limit> DEFAULT_IP_LIMIT_SETTING = limitSetting("rateLimit.defaultIpLimit", DEFAULT_IP_LIMIT,
+    "Per-client-IP limit of verifyAndLimit on endpoints without their own, e.g. 300/1m; " + NO_LIMIT + " for no default.");
+  private static final Setting<Limit> DEFAULT_ENDPOINT_LIMIT_SETTING = limitSetting("rateLimit.defaultEndpointLimit", null,
+    "Limit of all callers of an endpoint together, for endpoints without their own, e.g. 10000/1m; " + NO_LIMIT + " for no default.");
+  private static final Setting<Integer> IPV6_PREFIX_LENGTH = Setting.ofInt("rateLimit.ipv6PrefixLength", DEFAULT_IPV6_PREFIX_LENGTH,
+      "bits", "Leading bits of an IPv6 address that identify one client for per-IP limits (64: a subscriber's network); 1 to 128.")
+    .between(1, 128);
+  private static final SettingTable TABLE = SettingTable.of("rateLimit.", TIMEOUT_MS, FAILURE_POLICY, MAX_IN_FLIGHT, MAX_QUEUED, LOCAL_SHARE_PERCENT, DENY_CACHE_SIZE, ALGORITHM, SHADOW_MODE, DEFAULT_TOKEN_LIMIT_SETTING, DEFAULT_IP_LIMIT_SETTING, DEFAULT_ENDPOINT_LIMIT_SETTING, IPV6_PREFIX_LENGTH);
+
+  /** The keys of this section, named as in the configuration ({@code rateLimit.timeoutMs}). */
+  public static final List<ConfigKey> KEYS = Stream.concat(TABLE.keys().stream(), Stream.of(
     new ConfigKey("rateLimit.endpointLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
       "Limits per endpoint name: {\"/login\": {\"token\": \"5/1m\", \"ip\": \"20/1m\", \"endpoint\": \"1000/1m\"}}; "
         + "unset ones come from the defaults.", false, List.of()),
     new ConfigKey("rateLimit.serviceLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
-      "Limits per service name, for serviceLimit(name): {\"mailer\": \"50/1s\"}.", false, List.of()),
-    new ConfigKey("rateLimit.ipv6PrefixLength", ConfigKey.Type.INT, DEFAULT_IPV6_PREFIX_LENGTH, "bits",
-      "Leading bits of an IPv6 address that identify one client for per-IP limits (64: a subscriber's network); 1 to 128.",
-      false, List.of()));
+      "Limits per service name, for serviceLimit(name): {\"mailer\": \"50/1s\"}.", false, List.of()))).toList();
 
-  private long timeoutMs = DEFAULT_TIMEOUT_MS;
-  private FailurePolicy failurePolicy = DEFAULT_FAILURE_POLICY;
-  private int localSharePercent = DEFAULT_LOCAL_SHARE_PERCENT;
-  private int denyCacheSize = DEFAULT_DENY_CACHE_SIZE;
-  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-  private int maxQueued = DEFAULT_MAX_QUEUED;
-  private Algorithm algorithm = DEFAULT_ALGORITHM;
-  private boolean shadowMode = DEFAULT_SHADOW_MODE;
-  private Limit defaultTokenLimit = DEFAULT_TOKEN_LIMIT;
-  private Limit defaultIpLimit = DEFAULT_IP_LIMIT;
-  private Limit defaultEndpointLimit;
   private Map<String, EndpointLimits> endpointLimits = new LinkedHashMap<>();
   private Map<String, Limit> serviceLimits = new LinkedHashMap<>();
-  private int ipv6PrefixLength = DEFAULT_IPV6_PREFIX_LENGTH;
-  // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
-  private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  private final SettingValues values;
+
+  /** Missing keeps the default; {@value #NO_LIMIT} (or an empty string) means no limit. */
+  private static Setting<Limit> limitSetting(String name, Limit defaultValue, String description) {
+    // "none" written rather than the key left out: a missing key reads back as the default.
+    return Setting.ofText(name, defaultValue, description,
+      spec -> spec.isBlank() || spec.trim().equalsIgnoreCase(NO_LIMIT) ? null : Limit.parse(spec),
+      limit -> limit == null ? NO_LIMIT : limit.toString());
+  }
 
   /** Options with every default. */
   public RateLimitOptions() {
+    this.values = new SettingValues(TABLE);
   }
 
   /**
@@ -195,21 +193,9 @@ public class RateLimitOptions {
    * @param other the options to copy
    */
   public RateLimitOptions(RateLimitOptions other) {
-    this.timeoutMs = other.timeoutMs;
-    this.failurePolicy = other.failurePolicy;
-    this.localSharePercent = other.localSharePercent;
-    this.denyCacheSize = other.denyCacheSize;
-    this.maxInFlight = other.maxInFlight;
-    this.maxQueued = other.maxQueued;
-    this.algorithm = other.algorithm;
-    this.shadowMode = other.shadowMode;
-    this.defaultTokenLimit = other.defaultTokenLimit;
-    this.defaultIpLimit = other.defaultIpLimit;
-    this.defaultEndpointLimit = other.defaultEndpointLimit;
+    this.values = new SettingValues(other.values);
     this.endpointLimits = new LinkedHashMap<>(other.endpointLimits);
     this.serviceLimits = new LinkedHashMap<>(other.serviceLimits);
-    this.ipv6PrefixLength = other.ipv6PrefixLength;
-    this.inputProblems.putAll(other.inputProblems);
   }
 
   /**
@@ -220,42 +206,8 @@ public class RateLimitOptions {
    * @param json the {@code rateLimit} section
    */
   public RateLimitOptions(JsonObject json) {
-    JsonOptionsReader in = new JsonOptionsReader(json, "rateLimit.", inputProblems);
-    Long l = in.readLong("timeoutMs");
-    if (l != null) {
-      timeoutMs = l;
-    }
-    FailurePolicy p = in.readEnum("failurePolicy", FailurePolicy.class);
-    if (p != null) {
-      failurePolicy = p;
-    }
-    Integer i = in.readInt("localSharePercent");
-    if (i != null) {
-      localSharePercent = i;
-    }
-    i = in.readInt("maxInFlight");
-    if (i != null) {
-      maxInFlight = i;
-    }
-    i = in.readInt("maxQueued");
-    if (i != null) {
-      maxQueued = i;
-    }
-    i = in.readInt("denyCacheSize");
-    if (i != null) {
-      denyCacheSize = i;
-    }
-    Algorithm a = in.readEnum("algorithm", Algorithm.class);
-    if (a != null) {
-      algorithm = a;
-    }
-    Boolean b = in.readBoolean("shadowMode");
-    if (b != null) {
-      shadowMode = b;
-    }
-    defaultTokenLimit = readLimit(in, "defaultTokenLimit", defaultTokenLimit);
-    defaultIpLimit = readLimit(in, "defaultIpLimit", defaultIpLimit);
-    defaultEndpointLimit = readLimit(in, "defaultEndpointLimit", defaultEndpointLimit);
+    this.values = new SettingValues(TABLE);
+    JsonOptionsReader in = values.read(json);
     JsonObject o = in.readJsonObject("endpointLimits");
     if (o != null) {
       for (Map.Entry<String, Object> e : o) {
@@ -282,67 +234,28 @@ public class RateLimitOptions {
         }
       }
     }
-    i = in.readInt("ipv6PrefixLength");
-    if (i != null) {
-      ipv6PrefixLength = i;
-    }
     in.reportUnknownKeys(List.of());
-  }
-
-  /** Missing keeps the default; {@value #NO_LIMIT} (or an empty string) means no limit. */
-  private Limit readLimit(JsonOptionsReader in, String name, Limit current) {
-    String spec = in.readString(name);
-    if (spec == null) {
-      return current;
-    }
-    if (spec.isBlank() || spec.trim().equalsIgnoreCase(NO_LIMIT)) {
-      return null;
-    }
-    try {
-      return Limit.parse(spec);
-    } catch (InvalidRequestException e) {
-      inputProblems.put("rateLimit." + name, "rateLimit." + name + ": " + e.getMessage());
-      return null;
-    }
   }
 
   private void entryProblem(String key, String entry, InvalidRequestException e) {
     String full = "rateLimit." + key;
-    inputProblems.put(full + "." + entry, full + ": entry " + OptionChecks.describe(entry) + ": " + e.getMessage());
+    values.inputProblems().put(full + "." + entry, full + ": entry " + OptionChecks.describe(entry) + ": " + e.getMessage());
   }
 
   /** @return the options as JSON, the form the JSON constructor reads */
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-      .put("timeoutMs", timeoutMs)
-      .put("failurePolicy", failurePolicy == null ? null : failurePolicy.name())
-      .put("localSharePercent", localSharePercent)
-      .put("maxInFlight", maxInFlight)
-      .put("maxQueued", maxQueued)
-      .put("denyCacheSize", denyCacheSize)
-      .put("algorithm", algorithm == null ? null : algorithm.name())
-      .put("shadowMode", shadowMode);
-    putLimit(json, "defaultTokenLimit", defaultTokenLimit);
-    putLimit(json, "defaultIpLimit", defaultIpLimit);
-    putLimit(json, "defaultEndpointLimit", defaultEndpointLimit);
+    JsonObject json = values.toJson();
     JsonObject endpoints = new JsonObject();
     endpointLimits.forEach((name, limits) -> endpoints.put(name, limits.toJson()));
     json.put("endpointLimits", endpoints);
     JsonObject services = new JsonObject();
     serviceLimits.forEach((name, limit) -> services.put(name, limit.toString()));
-    json.put("serviceLimits", services);
-    json.put("ipv6PrefixLength", ipv6PrefixLength);
-    return json;
-  }
-
-  private static void putLimit(JsonObject json, String key, Limit limit) {
-    // "none" rather than leaving the key out: a missing key reads back as the default.
-    json.put(key, limit == null ? NO_LIMIT : limit.toString());
+    return json.put("serviceLimits", services);
   }
 
   /** @return the limiter timeout in milliseconds */
   public long getTimeoutMs() {
-    return timeoutMs;
+    return values.get(TIMEOUT_MS);
   }
 
   /**
@@ -352,15 +265,13 @@ public class RateLimitOptions {
    * @throws IllegalArgumentException when out of range
    */
   public RateLimitOptions setTimeoutMs(long timeoutMs) {
-    OptionChecks.require(timeoutProblem(timeoutMs));
-    this.timeoutMs = timeoutMs;
-    inputProblems.remove("rateLimit.timeoutMs");
+    values.set(TIMEOUT_MS, timeoutMs);
     return this;
   }
 
   /** @return the failure policy */
   public FailurePolicy getFailurePolicy() {
-    return failurePolicy;
+    return values.get(FAILURE_POLICY);
   }
 
   /**
@@ -369,15 +280,13 @@ public class RateLimitOptions {
    * @throws IllegalArgumentException when {@code null}
    */
   public RateLimitOptions setFailurePolicy(FailurePolicy failurePolicy) {
-    OptionChecks.require(policyProblem(failurePolicy));
-    this.failurePolicy = failurePolicy;
-    inputProblems.remove("rateLimit.failurePolicy");
+    values.set(FAILURE_POLICY, failurePolicy);
     return this;
   }
 
   /** @return the LOCAL policy's share of the quota, in percent */
   public int getLocalSharePercent() {
-    return localSharePercent;
+    return values.get(LOCAL_SHARE_PERCENT);
   }
 
   /**
@@ -386,20 +295,18 @@ public class RateLimitOptions {
    * @throws IllegalArgumentException when out of range
    */
   public RateLimitOptions setLocalSharePercent(int localSharePercent) {
-    OptionChecks.require(shareProblem(localSharePercent));
-    this.localSharePercent = localSharePercent;
-    inputProblems.remove("rateLimit.localSharePercent");
+    values.set(LOCAL_SHARE_PERCENT, localSharePercent);
     return this;
   }
 
   /** @return the deny cache size in entries */
   public int getDenyCacheSize() {
-    return denyCacheSize;
+    return values.get(DENY_CACHE_SIZE);
   }
 
   /** @return how many decisions the limiter has at Redis at once */
   public int getMaxInFlight() {
-    return maxInFlight;
+    return values.get(MAX_IN_FLIGHT);
   }
 
   /**
@@ -409,15 +316,13 @@ public class RateLimitOptions {
    * @throws IllegalArgumentException when out of range
    */
   public RateLimitOptions setMaxInFlight(int maxInFlight) {
-    OptionChecks.require(maxInFlightProblem(maxInFlight));
-    this.maxInFlight = maxInFlight;
-    inputProblems.remove("rateLimit.maxInFlight");
+    values.set(MAX_IN_FLIGHT, maxInFlight);
     return this;
   }
 
   /** @return how many decisions may wait for a place at Redis */
   public int getMaxQueued() {
-    return maxQueued;
+    return values.get(MAX_QUEUED);
   }
 
   /**
@@ -427,9 +332,7 @@ public class RateLimitOptions {
    * @throws IllegalArgumentException when out of range
    */
   public RateLimitOptions setMaxQueued(int maxQueued) {
-    OptionChecks.require(maxQueuedProblem(maxQueued));
-    this.maxQueued = maxQueued;
-    inputProblems.remove("rateLimit.maxQueued");
+    values.set(MAX_QUEUED, maxQueued);
     return this;
   }
 
@@ -439,15 +342,13 @@ public class RateLimitOptions {
    * @throws IllegalArgumentException when negative
    */
   public RateLimitOptions setDenyCacheSize(int denyCacheSize) {
-    OptionChecks.require(denyCacheProblem(denyCacheSize));
-    this.denyCacheSize = denyCacheSize;
-    inputProblems.remove("rateLimit.denyCacheSize");
+    values.set(DENY_CACHE_SIZE, denyCacheSize);
     return this;
   }
 
   /** @return the algorithm */
   public Algorithm getAlgorithm() {
-    return algorithm;
+    return values.get(ALGORITHM);
   }
 
   /**
@@ -456,15 +357,13 @@ public class RateLimitOptions {
    * @throws IllegalArgumentException when {@code null}
    */
   public RateLimitOptions setAlgorithm(Algorithm algorithm) {
-    OptionChecks.require(algorithmProblem(algorithm));
-    this.algorithm = algorithm;
-    inputProblems.remove("rateLimit.algorithm");
+    values.set(ALGORITHM, algorithm);
     return this;
   }
 
   /** @return whether shadow mode is on */
   public boolean isShadowMode() {
-    return shadowMode;
+    return values.get(SHADOW_MODE);
   }
 
   /**
@@ -472,14 +371,13 @@ public class RateLimitOptions {
    * @return this
    */
   public RateLimitOptions setShadowMode(boolean shadowMode) {
-    this.shadowMode = shadowMode;
-    inputProblems.remove("rateLimit.shadowMode");
+    values.set(SHADOW_MODE, shadowMode);
     return this;
   }
 
   /** @return the per-token limit of endpoints without their own ({@link #DEFAULT_TOKEN_LIMIT} unless set), or {@code null} for none */
   public Limit getDefaultTokenLimit() {
-    return defaultTokenLimit;
+    return values.get(DEFAULT_TOKEN_LIMIT_SETTING);
   }
 
   /**
@@ -487,14 +385,13 @@ public class RateLimitOptions {
    * @return this
    */
   public RateLimitOptions setDefaultTokenLimit(Limit limit) {
-    this.defaultTokenLimit = limit;
-    inputProblems.remove("rateLimit.defaultTokenLimit");
+    values.set(DEFAULT_TOKEN_LIMIT_SETTING, limit);
     return this;
   }
 
   /** @return the per-IP limit of endpoints without their own ({@link #DEFAULT_IP_LIMIT} unless set), or {@code null} for none */
   public Limit getDefaultIpLimit() {
-    return defaultIpLimit;
+    return values.get(DEFAULT_IP_LIMIT_SETTING);
   }
 
   /**
@@ -502,14 +399,13 @@ public class RateLimitOptions {
    * @return this
    */
   public RateLimitOptions setDefaultIpLimit(Limit limit) {
-    this.defaultIpLimit = limit;
-    inputProblems.remove("rateLimit.defaultIpLimit");
+    values.set(DEFAULT_IP_LIMIT_SETTING, limit);
     return this;
   }
 
   /** @return the whole-endpoint limit of endpoints without their own, or {@code null} */
   public Limit getDefaultEndpointLimit() {
-    return defaultEndpointLimit;
+    return values.get(DEFAULT_ENDPOINT_LIMIT_SETTING);
   }
 
   /**
@@ -518,14 +414,13 @@ public class RateLimitOptions {
    * @return this
    */
   public RateLimitOptions setDefaultEndpointLimit(Limit limit) {
-    this.defaultEndpointLimit = limit;
-    inputProblems.remove("rateLimit.defaultEndpointLimit");
+    values.set(DEFAULT_ENDPOINT_LIMIT_SETTING, limit);
     return this;
   }
 
   /** @return the three defaults together */
   public EndpointLimits getDefaultLimits() {
-    return new EndpointLimits(defaultTokenLimit, defaultIpLimit, defaultEndpointLimit);
+    return new EndpointLimits(getDefaultTokenLimit(), getDefaultIpLimit(), getDefaultEndpointLimit());
   }
 
   /** @return the limits per endpoint name (read-only view) */
@@ -542,7 +437,7 @@ public class RateLimitOptions {
     Map<String, EndpointLimits> copy = new LinkedHashMap<>();
     endpointLimits.forEach((name, limits) -> copy.put(checkedName("endpointLimits", name), Objects.requireNonNull(limits)));
     this.endpointLimits = copy;
-    inputProblems.keySet().removeIf(k -> k.startsWith("rateLimit.endpointLimits"));
+    values.inputProblems().keySet().removeIf(k -> k.startsWith("rateLimit.endpointLimits"));
     return this;
   }
 
@@ -571,7 +466,7 @@ public class RateLimitOptions {
     Map<String, Limit> copy = new LinkedHashMap<>();
     serviceLimits.forEach((name, limit) -> copy.put(checkedName("serviceLimits", name), Objects.requireNonNull(limit)));
     this.serviceLimits = copy;
-    inputProblems.keySet().removeIf(k -> k.startsWith("rateLimit.serviceLimits"));
+    values.inputProblems().keySet().removeIf(k -> k.startsWith("rateLimit.serviceLimits"));
     return this;
   }
 
@@ -597,7 +492,7 @@ public class RateLimitOptions {
 
   /** @return the IPv6 prefix length that identifies one client */
   public int getIpv6PrefixLength() {
-    return ipv6PrefixLength;
+    return values.get(IPV6_PREFIX_LENGTH);
   }
 
   /**
@@ -606,28 +501,17 @@ public class RateLimitOptions {
    * @throws IllegalArgumentException when out of range
    */
   public RateLimitOptions setIpv6PrefixLength(int ipv6PrefixLength) {
-    OptionChecks.require(ipv6PrefixProblem(ipv6PrefixLength));
-    this.ipv6PrefixLength = ipv6PrefixLength;
-    inputProblems.remove("rateLimit.ipv6PrefixLength");
+    values.set(IPV6_PREFIX_LENGTH, ipv6PrefixLength);
     return this;
   }
 
-  private static String algorithmProblem(Algorithm a) {
-    return a != null ? null : OptionChecks.violation("rateLimit.algorithm",
-      "must be one of " + String.join(", ", Arrays.stream(Algorithm.values()).map(Enum::name).toList()), null);
-  }
-
-  private static String ipv6PrefixProblem(int v) {
-    return OptionChecks.between("rateLimit.ipv6PrefixLength", v, 1, 128, "bits");
-  }
-
   private void algorithmProblems(List<String> problems) {
-    if (algorithm == null) {
+    if (getAlgorithm() == null) {
       return;
     }
-    checkAlgorithm(problems, "defaultTokenLimit", defaultTokenLimit);
-    checkAlgorithm(problems, "defaultIpLimit", defaultIpLimit);
-    checkAlgorithm(problems, "defaultEndpointLimit", defaultEndpointLimit);
+    checkAlgorithm(problems, "defaultTokenLimit", getDefaultTokenLimit());
+    checkAlgorithm(problems, "defaultIpLimit", getDefaultIpLimit());
+    checkAlgorithm(problems, "defaultEndpointLimit", getDefaultEndpointLimit());
     endpointLimits.forEach((name, l) -> {
       checkAlgorithm(problems, "endpointLimits", l.token());
       checkAlgorithm(problems, "endpointLimits", l.ip());
@@ -641,35 +525,10 @@ public class RateLimitOptions {
       return;
     }
     try {
-      algorithm.check(limit);
+      getAlgorithm().check(limit);
     } catch (InvalidRequestException e) {
       problems.add("rateLimit." + key + ": " + limit + ": " + e.getMessage());
     }
-  }
-
-  private static String timeoutProblem(long v) {
-    return OptionChecks.between("rateLimit.timeoutMs", v, 1, MAX_TIMEOUT_MS, "ms");
-  }
-
-  private static String policyProblem(FailurePolicy p) {
-    return p != null ? null : OptionChecks.violation("rateLimit.failurePolicy",
-      "must be one of " + String.join(", ", Arrays.stream(FailurePolicy.values()).map(Enum::name).toList()), null);
-  }
-
-  private static String shareProblem(int v) {
-    return OptionChecks.between("rateLimit.localSharePercent", v, 1, 100, "percent");
-  }
-
-  private static String maxInFlightProblem(int v) {
-    return OptionChecks.between("rateLimit.maxInFlight", v, 1, MAX_ADMISSION_LIMIT, "decisions");
-  }
-
-  private static String maxQueuedProblem(int v) {
-    return OptionChecks.between("rateLimit.maxQueued", v, 0, MAX_ADMISSION_LIMIT, "decisions");
-  }
-
-  private static String denyCacheProblem(int v) {
-    return OptionChecks.atLeast("rateLimit.denyCacheSize", v, 0, "entries");
   }
 
   /**
@@ -680,15 +539,7 @@ public class RateLimitOptions {
    * @return the problems; empty when the section is valid
    */
   public List<String> problems() {
-    List<String> problems = new ArrayList<>(inputProblems.values());
-    OptionChecks.collect(problems, timeoutProblem(timeoutMs));
-    OptionChecks.collect(problems, policyProblem(failurePolicy));
-    OptionChecks.collect(problems, shareProblem(localSharePercent));
-    OptionChecks.collect(problems, denyCacheProblem(denyCacheSize));
-    OptionChecks.collect(problems, maxInFlightProblem(maxInFlight));
-    OptionChecks.collect(problems, maxQueuedProblem(maxQueued));
-    OptionChecks.collect(problems, algorithmProblem(algorithm));
-    OptionChecks.collect(problems, ipv6PrefixProblem(ipv6PrefixLength));
+    List<String> problems = values.problems();
     algorithmProblems(problems);
     return problems;
   }
