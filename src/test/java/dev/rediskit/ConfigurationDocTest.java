@@ -66,7 +66,7 @@ class ConfigurationDocTest {
     md.append("deployment config), and a container that sets `REDIS_URL` gets that server whatever was compiled in. A process\n");
     md.append("that also talks to a second Redis builds that one's gateway with `RedisGateway.create(vertx, options)`, which\n");
     md.append("reads no source. At start-up each gateway logs one INFO line with its endpoints (passwords hidden), the\n");
-    md.append("topology, where the endpoints came from and the server's version, and a WARNING when nothing configured\n");
+    md.append("topology, where the endpoints came from and the server's version, and a WARN line when nothing configured\n");
     md.append("the endpoints and the default `").append(RedisKitOptions.DEFAULT_ENDPOINT).append("` is used.\n\n");
     md.append("Variables and properties are strings, converted to the key's type: whole numbers in decimal, `true`/`false`,\n");
     md.append("enum names in any case, lists comma-separated. An empty value for `user`, `password`, `database` or\n");

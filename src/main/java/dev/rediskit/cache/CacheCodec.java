@@ -1,5 +1,6 @@
 package dev.rediskit.cache;
 
+import dev.rediskit.config.OptionalDependency;
 import dev.rediskit.cache.impl.Codecs;
 import io.vertx.core.buffer.Buffer;
 
@@ -58,8 +59,10 @@ public interface CacheCodec<V> {
    * @param type the class of the values
    * @param <T> the value type
    * @return the codec
+   * @throws OptionalDependency.MissingDependencyException without jackson-databind on the class path
    */
   static <T> CacheCodec<T> pojo(Class<T> type) {
+    OptionalDependency.JACKSON_DATABIND.require("CacheCodec.pojo(" + (type == null ? "null" : type.getName()) + ")");
     return new Codecs.Pojo<>(type);
   }
 }

@@ -1,6 +1,7 @@
 package dev.rediskit.impl;
 
 import dev.rediskit.RedisKitOptions;
+import dev.rediskit.config.OptionalDependency;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
@@ -51,11 +52,15 @@ public record Components(RedisGateway gateway, RedisCache cache, RateLimiter rat
         RedisCache cache = RedisCache.create(vertx, gateway, options.getCache());
         RateLimiter limiter = RateLimiter.create(vertx, gateway, LIMITER_NAME, options.getRateLimit());
         RedisHealthCheck health = RedisHealthCheck.create(vertx, gateway, options.getHealth());
-        RedisKitMetrics metrics = RedisKitMetrics.create(vertx);
+        // Micrometer is optional: without it the meters are off and nothing here may link its types.
+        boolean micrometer = OptionalDependency.MICROMETER_CORE.present();
+        RedisKitMetrics metrics = micrometer ? RedisKitMetrics.create(vertx) : NoMetrics.INSTANCE;
         List<MetricsBinding> bindings = new ArrayList<>();
-        bindings.add(metrics.bindGateway(metricsName, gateway));
-        bindings.add(metrics.bindHealth(metricsName, health, options.getMetrics().getHealthProbeIntervalMs()));
-        bindings.add(MeterWiring.add(vertx, metrics, cache, limiter));
+        if (micrometer) {
+          bindings.add(metrics.bindGateway(metricsName, gateway));
+          bindings.add(metrics.bindHealth(metricsName, health, options.getMetrics().getHealthProbeIntervalMs()));
+          bindings.add(MeterWiring.add(vertx, metrics, cache, limiter));
+        }
         return new Components(gateway, cache, limiter, health, metrics, bindings, options);
       });
   }

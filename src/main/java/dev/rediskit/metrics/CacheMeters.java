@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cache meters of every namespace the caches use, each the sum over the caches at scrape time; the
@@ -19,7 +21,7 @@ import java.util.function.ToLongFunction;
  */
 final class CacheMeters extends Binding {
 
-  private static final System.Logger LOG = System.getLogger(RedisKitMetrics.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisKitMetrics.class);
 
   final Vertx vertx;
   final long checkMs;
@@ -48,7 +50,7 @@ final class CacheMeters extends Binding {
       try {
         check(false);
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "Cannot list the cache namespaces to meter", e);
+        LOG.warn("Cannot list the cache namespaces to meter", e);
       }
     });
   }
@@ -84,7 +86,7 @@ final class CacheMeters extends Binding {
         throw RedisKitMetricsImpl.alreadyBound(key);
       }
       if (refused.add(namespace)) {
-        LOG.log(System.Logger.Level.WARNING, key + " is already bound elsewhere; its meters wait until that binding is closed");
+        LOG.warn(key + " is already bound elsewhere; its meters wait until that binding is closed");
       }
       return;
     }

@@ -2,6 +2,7 @@ package dev.rediskit.metrics;
 
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.config.OptionalDependency;
 import dev.rediskit.health.RedisHealthCheck;
 import dev.rediskit.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +53,9 @@ public interface RedisKitMetrics {
    */
   static RedisKitMetrics create(Vertx vertx) {
     Objects.requireNonNull(vertx, "vertx");
-    return new RedisKitMetricsImpl(vertx, () -> vertx.isMetricsEnabled() ? BackendRegistries.getDefaultNow() : null);
+    // Without vertx-micrometer-metrics (optional) there is no default registry: the meters are off, quietly.
+    return new RedisKitMetricsImpl(vertx, () -> vertx.isMetricsEnabled() && OptionalDependency.VERTX_MICROMETER_METRICS.present()
+      ? BackendRegistries.getDefaultNow() : null);
   }
 
   /**
@@ -62,10 +65,12 @@ public interface RedisKitMetrics {
    * @param vertx the Vert.x instance
    * @param registryName the registry name
    * @return the binder
+   * @throws OptionalDependency.MissingDependencyException without vertx-micrometer-metrics on the class path
    */
   static RedisKitMetrics create(Vertx vertx, String registryName) {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(registryName, "registryName");
+    OptionalDependency.VERTX_MICROMETER_METRICS.require("RedisKitMetrics.create(vertx, registryName)");
     return new RedisKitMetricsImpl(vertx, () -> BackendRegistries.getNow(registryName));
   }
 

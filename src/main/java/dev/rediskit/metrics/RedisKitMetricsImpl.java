@@ -15,11 +15,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The binder: one {@link Binding} per bound component, each owning the meters it registered. */
 final class RedisKitMetricsImpl implements RedisKitMetrics {
 
-  private static final System.Logger LOG = System.getLogger(RedisKitMetrics.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisKitMetrics.class);
 
   private final Vertx vertx;
   private final Supplier<MeterRegistry> registrySupplier;
@@ -44,7 +46,7 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
       return registrySupplier.get();
     } catch (RuntimeException | LinkageError e) {
       // Metrics are an extra: a broken lookup must never take the application down with it.
-      LOG.log(System.Logger.Level.WARNING, "No Micrometer registry available; RedisKit meters are off", e);
+      LOG.warn("No Micrometer registry available; RedisKit meters are off", e);
       return null;
     }
   }

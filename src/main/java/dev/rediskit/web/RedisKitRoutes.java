@@ -2,6 +2,7 @@ package dev.rediskit.web;
 
 import dev.rediskit.health.RedisHealthCheck;
 import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.OptionalDependency;
 import dev.rediskit.metrics.MetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,8 +71,10 @@ public final class RedisKitRoutes {
    *
    * @param redisHealth the Redis procedure
    * @return the routes, not mounted yet
+   * @throws OptionalDependency.MissingDependencyException without vertx-web on the class path
    */
   public static RedisKitRoutes create(RedisHealthCheck redisHealth) {
+    OptionalDependency.VERTX_WEB.require("RedisKitRoutes");
     return new RedisKitRoutes(redisHealth);
   }
 
@@ -151,8 +154,10 @@ public final class RedisKitRoutes {
    *
    * @param registryName the registry name
    * @return this
+   * @throws OptionalDependency.MissingDependencyException without vertx-micrometer-metrics on the class path
    */
   public RedisKitRoutes registryName(String registryName) {
+    OptionalDependency.VERTX_MICROMETER_METRICS.require("RedisKitRoutes.registryName");
     Objects.requireNonNull(registryName, "registryName");
     this.registry = () -> BackendRegistries.getNow(registryName);
     return this;
@@ -171,8 +176,12 @@ public final class RedisKitRoutes {
    *
    * @param router the application's router
    * @return the router
+   * @throws OptionalDependency.MissingDependencyException without the Prometheus registry or
+   * vertx-micrometer-metrics on the class path (the {@code /metrics} route; {@link #mountHealth} and
+   * {@link #mountRedisHealth} need neither)
    */
   public Router mount(Router router) {
+    requireMetrics("RedisKitRoutes.mount (its /metrics route; mountHealth and mountRedisHealth need no metrics)");
     mountHealth(router);
     mountRedisHealth(router);
     mountMetrics(router);
@@ -205,8 +214,11 @@ public final class RedisKitRoutes {
    *
    * @param router the application's router
    * @return the route
+   * @throws OptionalDependency.MissingDependencyException without the Prometheus registry or
+   * vertx-micrometer-metrics on the class path
    */
   public Route mountMetrics(Router router) {
+    requireMetrics("RedisKitRoutes.mountMetrics");
     return router.get(metricsPath).handler(metricsHandler(registry));
   }
 
@@ -247,9 +259,12 @@ public final class RedisKitRoutes {
    * request.
    *
    * @return the handler
+   * @throws OptionalDependency.MissingDependencyException without the Prometheus registry or
+   * vertx-micrometer-metrics on the class path
    * @see #metricsHandler(Supplier)
    */
   public static Handler<RoutingContext> metricsHandler() {
+    requireMetrics("RedisKitRoutes.metricsHandler");
     return metricsHandler(RedisKitRoutes::defaultRegistry);
   }
 
@@ -262,9 +277,11 @@ public final class RedisKitRoutes {
    *
    * @param registry supplies the registry
    * @return the handler
+   * @throws OptionalDependency.MissingDependencyException without the Prometheus registry on the class path
    */
   public static Handler<RoutingContext> metricsHandler(Supplier<? extends MeterRegistry> registry) {
     Objects.requireNonNull(registry, "registry");
+    OptionalDependency.MICROMETER_PROMETHEUS.require("RedisKitRoutes.metricsHandler");
     return ctx -> {
       MeterRegistry r = registry.get();
       if (!(r instanceof PrometheusMeterRegistry prometheus)) {
@@ -281,6 +298,12 @@ public final class RedisKitRoutes {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE).end(ar.result());
       });
     };
+  }
+
+  // The route scrapes Vert.x's default registry unless told otherwise: both integrations, checked when mounted.
+  private static void requireMetrics(String feature) {
+    OptionalDependency.MICROMETER_PROMETHEUS.require(feature);
+    OptionalDependency.VERTX_MICROMETER_METRICS.require(feature);
   }
 
   private static MeterRegistry defaultRegistry() {

@@ -19,19 +19,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import org.slf4j.LoggerFactory;
 
 import static dev.rediskit.test.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The gateway logs (through {@code System.Logger}, which is java.util.logging here) one line per
- * breaker transition and per connection loss and reconnection, each naming the gateway, so that
- * an outage can be followed in the logs of an application with several gateways.
+ * The gateway logs one start-up line, one line per breaker transition and per connection loss and
+ * reconnection, each naming the gateway, so that an outage can be followed in the logs of an
+ * application with several gateways. The lines go through SLF4J: here they are read from a Logback
+ * appender (the binding on the test class path) on the logger {@code dev.rediskit.client.RedisGateway},
+ * and a java.util.logging handler on {@code dev.rediskit} checks that none of them goes to JUL instead.
  */
 @IntegrationTest
 class GatewayLoggingIT {
@@ -39,12 +42,20 @@ class GatewayLoggingIT {
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
 
-  private final Logger logger = Logger.getLogger(RedisGateway.class.getName());
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
+  private final Logger logger = (Logger) LoggerFactory.getLogger(RedisGateway.class);
+  private final List<ILoggingEvent> records = new CopyOnWriteArrayList<>();
+  private final AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
     @Override
-    public void publish(LogRecord record) {
-      records.add(record);
+    protected void append(ILoggingEvent event) {
+      records.add(event);
+    }
+  };
+  private final java.util.logging.Logger julLogger = java.util.logging.Logger.getLogger("dev.rediskit");
+  private final List<java.util.logging.LogRecord> julRecords = new CopyOnWriteArrayList<>();
+  private final java.util.logging.Handler julCapture = new java.util.logging.Handler() {
+    @Override
+    public void publish(java.util.logging.LogRecord record) {
+      julRecords.add(record);
     }
 
     @Override
@@ -59,15 +70,21 @@ class GatewayLoggingIT {
 
   @BeforeEach
   void captureLogs() {
+    assertThat(logger.getName()).as("the gateway's logger name, documented in the README").isEqualTo("dev.rediskit.client.RedisGateway");
     levelBefore = logger.getLevel();
     logger.setLevel(Level.ALL);
-    logger.addHandler(capture);
+    capture.start();
+    logger.addAppender(capture);
+    julLogger.addHandler(julCapture);
   }
 
   @AfterEach
   void releaseLogs() {
-    logger.removeHandler(capture);
+    logger.detachAppender(capture);
+    capture.stop();
     logger.setLevel(levelBefore);
+    julLogger.removeHandler(julCapture);
+    assertThat(julRecords).as("lines that went to java.util.logging instead of SLF4J").isEmpty();
   }
 
   @Test
@@ -87,6 +104,8 @@ class GatewayLoggingIT {
       }
     });
     try {
+      Await.until(() -> records.stream().anyMatch(r -> r.getFormattedMessage().contains("connected to Redis at")),
+        Duration.ofSeconds(30), () -> "the start-up line: " + records.stream().map(ILoggingEvent::getFormattedMessage).toList());
       server.kill();
       // At a 300 ms reset timeout, a few failed trials follow each other within seconds; 30 s is for a loaded machine.
       Await.until(() -> count(transitions, CircuitBreakerState.HALF_OPEN) >= 2, Duration.ofSeconds(30),
@@ -98,15 +117,18 @@ class GatewayLoggingIT {
       await(gw.close());
     }
 
-    List<String> lines = records.stream().map(LogRecord::getMessage).toList();
+    List<String> lines = records.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertThat(lines).as("every line names the gateway").isNotEmpty().allMatch(l -> l.startsWith("Redis gateway \"orders\": "), "names the gateway");
     for (CircuitBreakerState s : CircuitBreakerState.values()) {
       assertThat(lines.stream().filter(l -> l.contains("circuit breaker " + s.name())).count())
         .as("lines for transitions to " + s + " in " + lines).isEqualTo(count(transitions, s));
     }
-    assertThat(records.stream().filter(r -> r.getMessage().contains("circuit breaker OPEN after")).toList())
+    assertThat(records.stream().filter(r -> r.getFormattedMessage().contains("circuit breaker OPEN after")).toList())
       .as("the first opening is a warning").singleElement()
-      .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARNING));
+      .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.WARN));
+    assertThat(records.stream().filter(r -> r.getFormattedMessage().contains("connected to Redis at " + server.uri())).toList())
+      .as("one start-up line naming the server, at INFO, in " + lines).singleElement()
+      .satisfies(r -> assertThat(r.getLevel()).isEqualTo(Level.INFO));
     assertThat(lines.stream().filter(l -> l.contains("connection to Redis lost")).count()).as("losses in " + lines).isEqualTo(1);
     assertThat(lines.stream().filter(l -> l.contains("reconnected to Redis")).count()).as("reconnections in " + lines)
       .isEqualTo(gw.status().reconnects()).isEqualTo(1);
@@ -125,9 +147,9 @@ class GatewayLoggingIT {
     try {
       assertThat(gw.name()).isEqualTo(RedisGateway.DEFAULT_NAME);
       server.kill();
-      Await.until(() -> records.stream().anyMatch(r -> r.getMessage().contains("connection to Redis lost")),
-        Duration.ofSeconds(30), () -> "the loss to be logged: " + records.stream().map(LogRecord::getMessage).toList());
-      assertThat(records).allSatisfy(r -> assertThat(r.getMessage()).startsWith("Redis gateway \"default\": "));
+      Await.until(() -> records.stream().anyMatch(r -> r.getFormattedMessage().contains("connection to Redis lost")),
+        Duration.ofSeconds(30), () -> "the loss to be logged: " + records.stream().map(ILoggingEvent::getFormattedMessage).toList());
+      assertThat(records).allSatisfy(r -> assertThat(r.getFormattedMessage()).startsWith("Redis gateway \"default\": "));
     } finally {
       await(gw.close());
     }

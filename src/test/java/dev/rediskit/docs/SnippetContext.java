@@ -16,7 +16,7 @@ import io.vertx.ext.web.Router;
 
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
 
 /**
  * What the documentation's snippets use without defining it: the application's Vert.x instance,

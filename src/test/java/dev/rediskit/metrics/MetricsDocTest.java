@@ -123,6 +123,9 @@ class MetricsDocTest {
     md.append(RedisKitMetrics.NAMESPACE_CHECK_MS / 1000).append(" s. `RedisKit` and `RedisKitVerticle` bind their components themselves, under sums over the\n");
     md.append("verticle instances of a node; an application deploying several instances of its own verticle does the same with\n");
     md.append("`bindCaches(caches)` and `bindRateLimiters(name, limiters)`.\n\n");
+    md.append("The meters need `io.vertx:vertx-micrometer-metrics` (which brings Micrometer) and the `/metrics` route\n");
+    md.append("`io.micrometer:micrometer-registry-prometheus`: optional dependencies that the application adds (README,\n");
+    md.append("Dependencies). Without Micrometer, `RedisKit` and `RedisKitVerticle` run with their meters off.\n\n");
     md.append("Without metrics enabled there is no registry: every `bind...` call returns an inactive binding and nothing\n");
     md.append("fails. Every name lives in `dev.rediskit.metrics.MeterNames`; a test checks that a bound gateway registers\n");
     md.append("exactly the meters listed here, and that the Prometheus series below are the ones a real scrape shows.\n\n");

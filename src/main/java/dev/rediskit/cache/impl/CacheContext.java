@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the namespaces of one cache share: the gateway, the settings and the rules drawn from
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class CacheContext {
 
-  static final System.Logger LOG = System.getLogger(RedisCache.class.getName());
+  static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
 
   /** The Vert.x instance: timers of the loaders and back-off, executeBlocking of blocking loaders. */
   final Vertx vertx;

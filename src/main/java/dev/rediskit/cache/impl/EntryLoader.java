@@ -78,7 +78,7 @@ final class EntryLoader<V> {
       } catch (RuntimeException e) {
         // Too large or not encodable: the caller still gets the value, it is just not cached.
         stats.errors.increment();
-        CacheContext.LOG.log(System.Logger.Level.WARNING, "not caching " + ns + ":" + key + ": " + e.getMessage());
+        CacheContext.LOG.warn("not caching " + ns + ":" + key + ": " + e.getMessage());
         return Future.succeededFuture(CacheResult.loaded(value, 0));
       }
       CacheResult<V> result = CacheResult.loaded(value, ttl);

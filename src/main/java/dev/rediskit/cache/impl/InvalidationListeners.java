@@ -34,7 +34,7 @@ final class InvalidationListeners {
       try {
         l.onInvalidate(namespace, keys);
       } catch (RuntimeException e) {
-        CacheContext.LOG.log(System.Logger.Level.WARNING, "invalidation listener failed", e);
+        CacheContext.LOG.warn("invalidation listener failed", e);
       }
     }
   }
@@ -45,7 +45,7 @@ final class InvalidationListeners {
       try {
         l.onFlush(namespace);
       } catch (RuntimeException e) {
-        CacheContext.LOG.log(System.Logger.Level.WARNING, "invalidation listener failed", e);
+        CacheContext.LOG.warn("invalidation listener failed", e);
       }
     }
   }

@@ -62,6 +62,6 @@ final class Leases {
    */
   void release(String leaseKey, String token) {
     gateway.eval(RELEASE_LEASE, List.of(leaseKey), List.of(token))
-      .onFailure(err -> CacheContext.LOG.log(System.Logger.Level.DEBUG, "lease release failed (it expires by itself): " + err));
+      .onFailure(err -> CacheContext.LOG.debug("lease release failed (it expires by itself): " + err));
   }
 }

@@ -17,6 +17,7 @@ import io.vertx.redis.client.Request;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.slf4j.event.Level;
 
 /**
  * Keeps the gateway's pipelined connection up: connect attempts, each under a guard timer, with
@@ -255,7 +256,7 @@ final class ConnectionSupervisor {
       logStart(conn);
     } else {
       reconnects++;
-      log.log(System.Logger.Level.INFO, "reconnected to Redis"
+      log.log(Level.INFO, "reconnected to Redis"
         + (failedAttempts > 0 ? " after " + failedAttempts + " failed attempts" : ""));
     }
     listener.connected(first);
@@ -271,7 +272,7 @@ final class ConnectionSupervisor {
     // A refused password will not get better by itself: retry slowly, not in a storm.
     long delay = retryLater(authFailed, this::connect);
     // Loud once per outage, quiet for the retries that follow.
-    log.log(consecutiveConnectFailures++ == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+    log.log(consecutiveConnectFailures++ == 0 ? Level.WARN : Level.DEBUG,
       "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
   }
 
@@ -286,7 +287,7 @@ final class ConnectionSupervisor {
       + ", endpoints from " + options.endpointsSource() + ")";
     conn.send(Request.cmd(Command.INFO).arg("server")).onComplete(ar -> {
       String version = ar.succeeded() && ar.result() != null ? infoField(ar.result().toString(), "redis_version") : null;
-      log.log(System.Logger.Level.INFO, "connected to Redis at " + where + ", server version "
+      log.log(Level.INFO, "connected to Redis at " + where + ", server version "
         + (version != null ? version : "unknown (" + (ar.failed() ? ar.cause().getMessage() : "no INFO reply") + ")"));
     });
   }
@@ -325,7 +326,7 @@ final class ConnectionSupervisor {
     }
     lastError = cause.getMessage();
     if (!rebuilding) {
-      log.log(System.Logger.Level.WARNING, "link to a cluster node lost (" + lastError + "); rebuilding the cluster connection");
+      log.log(Level.WARN, "link to a cluster node lost (" + lastError + "); rebuilding the cluster connection");
     }
     rebuildCluster(conn);
   }
@@ -351,7 +352,7 @@ final class ConnectionSupervisor {
     watch(fresh);
     reconnects++;
     backoff.reset();
-    log.log(System.Logger.Level.INFO, "cluster connection rebuilt");
+    log.log(Level.INFO, "cluster connection rebuilt");
     // Commands still in flight on the old connection complete there; it goes back to the pool.
     old.close();
   }
@@ -360,7 +361,7 @@ final class ConnectionSupervisor {
     rebuilding = false;
     lastError = error;
     long delay = retryLater(false, () -> rebuildCluster(old));
-    log.log(System.Logger.Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
+    log.log(Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
   }
 
   private void connectionLost(RedisConnection conn, RedisUnavailableException cause) {
@@ -371,7 +372,7 @@ final class ConnectionSupervisor {
     sender = null;
     rebuilding = false;
     lastError = cause.getMessage();
-    log.log(System.Logger.Level.WARNING, "connection to Redis lost (" + lastError + "); reconnecting");
+    log.log(Level.WARN, "connection to Redis lost (" + lastError + "); reconnecting");
     listener.connectionLost(cause);
     // Reconnect at once: most drops are one-off, and commands wait meanwhile.
     connect();

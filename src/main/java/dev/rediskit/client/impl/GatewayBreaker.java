@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.event.Level;
 
 /**
  * The gateway's circuit breaker, told about outcomes instead of wrapping each call (its
@@ -126,15 +127,15 @@ final class GatewayBreaker {
     switch (to) {
       case OPEN -> {
         if (from == CircuitBreakerState.CLOSED) {
-          log.log(System.Logger.Level.WARNING, "circuit breaker OPEN after " + breaker.failureCount() + " failures (last: "
+          log.log(Level.WARN, "circuit breaker OPEN after " + breaker.failureCount() + " failures (last: "
             + lastFailure + "); calls fail fast for " + resetTimeoutMs + " ms, then one trial call");
         } else {
-          log.log(System.Logger.Level.DEBUG, "circuit breaker OPEN again, the trial call failed (" + lastFailure
+          log.log(Level.DEBUG, "circuit breaker OPEN again, the trial call failed (" + lastFailure
             + "); next trial in " + resetTimeoutMs + " ms");
         }
       }
-      case HALF_OPEN -> log.log(System.Logger.Level.DEBUG, "circuit breaker HALF_OPEN: trying Redis with one call");
-      case CLOSED -> log.log(System.Logger.Level.INFO, "circuit breaker CLOSED: Redis answers again");
+      case HALF_OPEN -> log.log(Level.DEBUG, "circuit breaker HALF_OPEN: trying Redis with one call");
+      case CLOSED -> log.log(Level.INFO, "circuit breaker CLOSED: Redis answers again");
     }
   }
 }

@@ -1,6 +1,9 @@
 package dev.rediskit.client.impl;
 
 import dev.rediskit.client.RedisGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The gateway's log lines: one logger for every piece of the gateway (the name users configure),
@@ -8,7 +11,7 @@ import dev.rediskit.client.RedisGateway;
  */
 final class GatewayLog {
 
-  private static final System.Logger LOG = System.getLogger(RedisGateway.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisGateway.class);
 
   private final String prefix;
 
@@ -21,9 +24,10 @@ final class GatewayLog {
    * @param level the level
    * @param message the line, without the gateway's name
    */
-  void log(System.Logger.Level level, String message) {
-    if (LOG.isLoggable(level)) {
-      LOG.log(level, prefix + message);
+  void log(Level level, String message) {
+    // The check first: most lines are DEBUG and off, and the prefix would be concatenated for nothing.
+    if (LOG.isEnabledForLevel(level)) {
+      LOG.atLevel(level).log(prefix + message);
     }
   }
 }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.event.Level;
 
 /**
  * The gateway: one pipelined connection owned by the creating context's event loop, a pool for
@@ -97,7 +98,7 @@ public class RedisGatewayImpl implements RedisGateway {
     VertxInternals.addCloseHook(vertx, closeHook);
     String unconfigured = defaultEndpointWarning(this.options);
     if (unconfigured != null) {
-      log.log(System.Logger.Level.WARNING, unconfigured);
+      log.log(Level.WARN, unconfigured);
     }
     supervisor.start();
   }

@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the health commands through the gateway and races them against the health timeout.
@@ -32,7 +34,7 @@ import java.util.function.Consumer;
  */
 public class RedisHealthCheckImpl implements RedisHealthCheck {
 
-  private static final System.Logger LOG = System.getLogger(RedisHealthCheck.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisHealthCheck.class);
   private static final String PING = "PING";
 
   private final Vertx vertx;
@@ -202,7 +204,7 @@ public class RedisHealthCheckImpl implements RedisHealthCheck {
         status = report.toStatus(options.getDetail());
       } catch (RuntimeException e) {
         // Whatever went wrong, the caller gets a DOWN, never a hanging or failed procedure.
-        LOG.log(System.Logger.Level.WARNING, "Redis health check failed unexpectedly", e);
+        LOG.warn("Redis health check failed unexpectedly", e);
         last = new HealthSnapshot(false, false, Double.NaN, System.currentTimeMillis());
         status = Status.KO();
       }

@@ -11,6 +11,8 @@ import io.vertx.core.Promise;
 import io.vertx.redis.client.Response;
 
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The limiter's admission to Redis: at most {@code maxInFlight} decisions are at Redis at once;
@@ -70,7 +72,7 @@ final class Admission {
     Decision finish(Decision decision);
   }
 
-  private static final System.Logger LOG = System.getLogger(dev.rediskit.ratelimit.RateLimiter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(dev.rediskit.ratelimit.RateLimiter.class);
   /** What an OVERLOADED rejection tells the caller to wait: the limiter's queue drains within its timeout. */
   static final long OVERLOADED_RETRY_MS = 1000;
   /** At most one warning about rejections for overload per this many nanoseconds. */
@@ -243,7 +245,7 @@ final class Admission {
     long now = System.nanoTime();
     if (lastOverloadLog == 0 || now - lastOverloadLog >= OVERLOAD_LOG_INTERVAL_NANOS) {
       lastOverloadLog = now;
-      LOG.log(System.Logger.Level.WARNING, "rate limiter " + limiter + ": rejecting decisions without asking Redis, "
+      LOG.warn("rate limiter " + limiter + ": rejecting decisions without asking Redis, "
         + "the limiter is saturated (" + why + "); not the failure policy: Redis may be healthy");
     }
     int n = call.keys.length;

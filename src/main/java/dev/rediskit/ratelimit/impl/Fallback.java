@@ -4,6 +4,8 @@ import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The failure policy: what the limiter answers when Redis cannot decide (unavailable, too slow,
@@ -16,7 +18,7 @@ import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
  */
 final class Fallback {
 
-  private static final System.Logger LOG = System.getLogger(dev.rediskit.ratelimit.RateLimiter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(dev.rediskit.ratelimit.RateLimiter.class);
   /** What a FAIL_CLOSED rejection tells the caller to wait: long enough not to hammer, short enough to notice recovery. */
   static final long FAIL_CLOSED_RETRY_MS = 1000;
 
@@ -48,7 +50,7 @@ final class Fallback {
    */
   Decision decide(Call call, Throwable cause) {
     if (counters.fallbackUsed()) {
-      LOG.log(System.Logger.Level.WARNING, "rate limiter " + limiter + ": Redis cannot decide (" + cause.getMessage()
+      LOG.warn("rate limiter " + limiter + ": Redis cannot decide (" + cause.getMessage()
         + "); the " + policy + " policy decides until it can");
     }
     int n = call.keys.length;

@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The limiter: checks the request, builds its call (keys from {@link LimiterKeys}, the script from
@@ -42,7 +44,7 @@ import java.util.List;
  */
 public final class RateLimiterImpl implements RateLimiter {
 
-  private static final System.Logger LOG = System.getLogger(RateLimiter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
 
   private final Vertx vertx;
   private final RedisGateway gateway;
@@ -349,7 +351,7 @@ public final class RateLimiterImpl implements RateLimiter {
         denyCache.remember(call, each);
       }
       if (counters.redisAnswered()) {
-        LOG.log(System.Logger.Level.INFO, "rate limiter " + name + ": Redis decides again");
+        LOG.info("rate limiter " + name + ": Redis decides again");
       }
       return finish(d);
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p><b>Configured</b> (the usual way): register a configured instance in a field.
  * <pre>{@code
- * @IntegrationTest
+ * @ExtendWith(VertxExtension.class)
  * class RateLimiterIT {
  *   @RegisterExtension
  *   static final RedisServers redis = RedisServers.standalone().withPassword("s3cret");
