@@ -59,6 +59,8 @@ final class CommandPipeline {
   private final DeadlineQueue<Pending<?>> waiting = new DeadlineQueue<>(Pending::settled);
   private final Consumer<Pending<?>> timedOut = this::timedOut;
   private int pending;
+  /** How deep inside a reply's callbacks the event loop is now (see {@code Pending.handle}). */
+  private int replying;
   private long completions;
   private long completionsAtLastTick;
   private long lastProgressNanos = System.nanoTime();
@@ -185,7 +187,8 @@ final class CommandPipeline {
         if (coalesce && p.request instanceof Request r && ReadCoalescer.gathers(r)) {
           writes.flush();
           coalescer.add(p);
-        } else if (coalesce && writes.enabled() && p.request instanceof Request r && WriteCoalescer.gathers(r)) {
+        } else if (coalesce && writes.enabled() && (replying == 0 || !writes.isEmpty())
+          && p.request instanceof Request r && WriteCoalescer.gathers(r)) {
           coalescer.flush();
           writes.add(p);
         } else {
@@ -343,7 +346,14 @@ final class CommandPipeline {
         if (observer != null) {
           notifyObserver(commandName(), Outcome.SUCCESS, System.nanoTime() - start);
         }
-        promise.complete(ar.result());
+        // The caller's callbacks run here, inside the socket read that brought the reply: what they
+        // send is flushed once at the end of that read already, so writes need not be gathered.
+        replying++;
+        try {
+          promise.complete(ar.result());
+        } finally {
+          replying--;
+        }
         return;
       }
       Throwable cause = ar.cause();

@@ -86,6 +86,11 @@ final class WriteCoalescer {
     return GATHERED.contains(request.command());
   }
 
+  /** @return whether no write waits in the outbox */
+  boolean isEmpty() {
+    return outbox.isEmpty();
+  }
+
   /** @return whether writes are gathered now (transactions seen to work on this connection) */
   boolean enabled() {
     return enabled;
