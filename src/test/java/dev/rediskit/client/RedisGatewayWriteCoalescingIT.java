@@ -116,7 +116,7 @@ class RedisGatewayWriteCoalescingIT {
     RedisGateway gw = gatewayOn(ctx, vertx, new RedisKitOptions().setEndpoint(server.uri()));
     List<Future<Response>> calls = inOneTurn(ctx, () -> {
       List<Future<Response>> out = new ArrayList<>();
-      for (int i = 0; i < 1200; i++) {  // more than one transaction's worth (512)
+      for (int i = 0; i < 1200; i++) {  // several transactions' worth (128 each)
         out.add(gw.send(Request.cmd(Command.RPUSH).arg("list").arg(i)));
         if (i % 100 == 0) {
           out.add(gw.send(Request.cmd(Command.LLEN).arg("list")));  // a read between the writes

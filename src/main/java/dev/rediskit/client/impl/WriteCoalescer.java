@@ -42,8 +42,13 @@ final class WriteCoalescer {
 
   private static final System.Logger LOG = System.getLogger(WriteCoalescer.class.getName());
 
-  /** Commands per transaction at most: Redis runs a transaction without serving anyone else. */
-  static final int MAX_GROUP = 512;
+  /**
+   * Commands per transaction at most. Redis runs a transaction without serving anyone else, and its
+   * replies come back together when it ends, where they would have streamed one by one: a large
+   * group delays its first callers by the whole group's time. 128 keeps that within a millisecond
+   * or two for the limiter's script and a flush well under one per command.
+   */
+  static final int MAX_GROUP = 128;
 
   /**
    * Commands that add data, which Redis refuses when out of memory ({@code maxmemory} with
