@@ -59,6 +59,9 @@ final class ReadCoalescer {
     outbox.add(read);
     if (outbox.size() == 1) {
       context.runOnContext(flushTask);
+    } else if (outbox.size() >= WriteCoalescer.MAX_GROUP) {
+      // As for writes: calls queued as many tasks of their own must not wait for all of them.
+      flush();
     }
   }
 

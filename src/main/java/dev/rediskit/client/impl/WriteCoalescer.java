@@ -135,6 +135,11 @@ final class WriteCoalescer {
     outbox.add(write);
     if (outbox.size() == 1) {
       context.runOnContext(flushTask);
+    } else if (outbox.size() >= MAX_GROUP) {
+      // A full group goes at once: when many calls are queued as tasks of their own (hops from
+      // other threads), the end-of-turn task runs after all of them, and Redis would sit idle
+      // meanwhile while their deadlines run.
+      flush();
     }
   }
 

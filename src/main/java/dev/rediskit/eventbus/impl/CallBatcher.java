@@ -32,8 +32,11 @@ import java.util.List;
  */
 final class CallBatcher {
 
-  /** Calls per message at most. */
-  static final int MAX_CALLS = BatchConsumers.MAX_CALLS;
+  /**
+   * Calls per message at most: a full message leaves at once rather than at the end of the turn,
+   * so that calls queued as many tasks of their own do not wait for all of them.
+   */
+  static final int MAX_CALLS = 128;
 
   private final EventBus eventBus;
   private final String address;
