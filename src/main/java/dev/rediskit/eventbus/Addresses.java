@@ -12,6 +12,12 @@ public final class Addresses {
 
   /** {@code {namespace?, key}} → {@code {found, value?, stale?, ttlMs?}}. */
   public static final String CACHE_GET = "cache.get";
+  /**
+   * {@code {calls: [<cache.get request>, ...]}} → {@code {results: [{ok: <cache.get reply>} | {failureCode, message}, ...]}}:
+   * several {@code cache.get} calls in one message, each answered as {@code cache.get} would have
+   * (what {@link CacheClient} sends for the reads of one event-loop turn).
+   */
+  public static final String CACHE_GET_BATCH = "cache.get.batch";
   /** {@code {namespace?, key, value, ttlMs?}} → {@code {ok: true}}. */
   public static final String CACHE_SET = "cache.set";
   /** {@code {namespace?, keys: [..]}} → {@code {deleted}}. */
@@ -35,6 +41,12 @@ public final class Addresses {
   public static final String CACHE_WARM = "cache.warm";
   /** {@code {key, limit, windowMs, cost?}} → a decision. */
   public static final String RATELIMIT_CHECK = "ratelimit.check";
+  /**
+   * {@code {calls: [<ratelimit.check request>, ...]}} → {@code {results: [{ok: <decision>} | {failureCode, message}, ...]}}:
+   * several {@code ratelimit.check} calls in one message, each answered as {@code ratelimit.check}
+   * would have (what {@link RateLimitClient} sends for the checks of one event-loop turn).
+   */
+  public static final String RATELIMIT_CHECK_BATCH = "ratelimit.check.batch";
   /** {@code {token?, ip?, endpoint, windowMs?}} → the strictest decision and which limit decided. */
   public static final String RATELIMIT_VERIFY = "ratelimit.verify";
   /** {@code {}} → the Redis health procedure's result. */
@@ -58,6 +70,7 @@ public final class Addresses {
   private static Map<String, List<String>> requestFields() {
     Map<String, List<String>> m = new LinkedHashMap<>();
     m.put(CACHE_GET, List.of("namespace?", "key"));
+    m.put(CACHE_GET_BATCH, List.of("calls"));
     m.put(CACHE_SET, List.of("namespace?", "key", "value", "ttlMs?"));
     m.put(CACHE_DELETE, List.of("namespace?", "keys"));
     m.put(CACHE_INVALIDATE, List.of("namespace?", "keys"));
@@ -69,6 +82,7 @@ public final class Addresses {
       "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?"));
     m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
     m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "failOnUnavailable?"));
+    m.put(RATELIMIT_CHECK_BATCH, List.of("calls"));
     m.put(RATELIMIT_VERIFY, List.of("token?", "ip?", "endpoint", "windowMs?", "failOnUnavailable?"));
     m.put(HEALTH_REDIS, List.of());
     return java.util.Collections.unmodifiableMap(m);

@@ -30,7 +30,7 @@ import java.util.List;
 public interface CacheConsumers {
 
   /** The addresses served, without prefix. */
-  List<String> ADDRESSES = List.of(Addresses.CACHE_GET, Addresses.CACHE_SET, Addresses.CACHE_DELETE,
+  List<String> ADDRESSES = List.of(Addresses.CACHE_GET, Addresses.CACHE_GET_BATCH, Addresses.CACHE_SET, Addresses.CACHE_DELETE,
     Addresses.CACHE_FLUSH, Addresses.CACHE_STATS, Addresses.CACHE_MGET, Addresses.CACHE_MSET,
     Addresses.CACHE_INVALIDATE, Addresses.CACHE_GET_OR_LOAD, Addresses.CACHE_WARM);
 

@@ -48,9 +48,10 @@ final class CommandPipeline {
   private final GatewayBreaker breaker;
   private final long timeoutNanos;
   private final int maxPending;
-  /** Whether reads are gathered: the cluster connection refuses batches spanning slots. */
+  /** Whether reads and writes are gathered: the cluster connection refuses batches spanning slots. */
   private final boolean coalesce;
   private final ReadCoalescer coalescer;
+  private final WriteCoalescer writes;
   private final long tickId;
   /** Sent, oldest first. */
   private final DeadlineQueue<Pending<?>> inflight = new DeadlineQueue<>(Pending::settled);
@@ -58,6 +59,8 @@ final class CommandPipeline {
   private final DeadlineQueue<Pending<?>> waiting = new DeadlineQueue<>(Pending::settled);
   private final Consumer<Pending<?>> timedOut = this::timedOut;
   private int pending;
+  /** How deep inside a reply's callbacks the event loop is now (see {@code Pending.handle}). */
+  private int replying;
   private long completions;
   private long completionsAtLastTick;
   private long lastProgressNanos = System.nanoTime();
@@ -82,6 +85,7 @@ final class CommandPipeline {
     this.maxPending = options.getMaxPendingCommands();
     this.coalesce = options.getType() != RedisClientType.CLUSTER;
     this.coalescer = new ReadCoalescer(context, supervisor::sender);
+    this.writes = new WriteCoalescer(context, supervisor::sender);
     long tickMs = Math.max(5, Math.min(100, options.getCommandTimeoutMs() / 10));
     this.tickId = vertx.setPeriodic(tickMs, id -> context.runOnContext(v -> tick()));
   }
@@ -133,6 +137,9 @@ final class CommandPipeline {
   /** A connection is up: the commands that waited for it go, in their order. */
   void connected() {
     lastProgressNanos = System.nanoTime();
+    if (coalesce) {
+      writes.connected(supervisor.sender());
+    }
     Pending<?> p;
     while ((p = waiting.poll()) != null) {
       if (!p.done) {
@@ -176,11 +183,17 @@ final class CommandPipeline {
         }
         pending++;
         inflight.add(p, p.deadline);
+        // Keep the pipeline in call order: what waits in the other outbox goes first.
         if (coalesce && p.request instanceof Request r && ReadCoalescer.gathers(r)) {
+          writes.flush();
           coalescer.add(p);
-        } else {
-          // Keep the pipeline in call order: reads waiting in the outbox go first.
+        } else if (coalesce && writes.enabled() && (replying == 0 || !writes.isEmpty())
+          && p.request instanceof Request r && WriteCoalescer.gathers(r)) {
           coalescer.flush();
+          writes.add(p);
+        } else {
+          coalescer.flush();
+          writes.flush();
           p.dispatch(supervisor.sender());
         }
         return p.promise.future();
@@ -246,7 +259,7 @@ final class CommandPipeline {
    * One command (or one batch) on its way: its deadline, and the promise handed to the caller.
    * Completed exactly once, by the reply, the deadline tick, or a connection loss.
    */
-  private final class Pending<T> implements Handler<AsyncResult<T>>, ReadCoalescer.Read {
+  private final class Pending<T> implements Handler<AsyncResult<T>>, Coalesced {
     final Object request;
     final long start;
     final long deadline;
@@ -296,6 +309,31 @@ final class CommandPipeline {
     }
 
     @Override
+    public void refused(String errorReply) {
+      if (done) {
+        return;
+      }
+      done = true;
+      pending--;
+      completions++;
+      errorReply(errorReply, null);
+    }
+
+    @Override
+    public void replyLost(String why) {
+      if (done) {
+        return;
+      }
+      done = true;
+      pending--;
+      completions++;
+      if (observer != null) {
+        notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
+      }
+      promise.fail(new RedisCommandException(commandName() + ": " + why, null));
+    }
+
+    @Override
     public void handle(AsyncResult<T> ar) {
       if (done) {
         return;
@@ -308,7 +346,14 @@ final class CommandPipeline {
         if (observer != null) {
           notifyObserver(commandName(), Outcome.SUCCESS, System.nanoTime() - start);
         }
-        promise.complete(ar.result());
+        // The caller's callbacks run here, inside the socket read that brought the reply: what they
+        // send is flushed once at the end of that read already, so writes need not be gathered.
+        replying++;
+        try {
+          promise.complete(ar.result());
+        } finally {
+          replying--;
+        }
         return;
       }
       Throwable cause = ar.cause();
@@ -321,16 +366,20 @@ final class CommandPipeline {
           submit(new Pending<>(script.eval(), System.nanoTime(), null, promise)).onFailure(promise::tryFail);
           return;
         }
-        // An error reply: the connection works, so the breaker is not told.
-        if (observer != null) {
-          notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
-        }
-        promise.fail(new RedisCommandException(commandName() + ": " + cause.getMessage(), cause));
+        errorReply(cause.getMessage(), cause);
         return;
       }
       fail(new RedisUnavailableException(Reason.CONNECTION_LOST,
         commandName() + ": connection to Redis lost while the command was in flight (it may or may not have run): "
           + RedisFailures.firstLine(cause), cause), Outcome.CONNECTION);
+    }
+
+    /** An error reply: the connection works, so the breaker is not told. */
+    private void errorReply(String message, Throwable cause) {
+      if (observer != null) {
+        notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
+      }
+      promise.fail(new RedisCommandException(commandName() + ": " + message, cause));
     }
 
     void fail(Throwable t, Outcome outcome) {

@@ -24,31 +24,12 @@ import java.util.function.Supplier;
  */
 final class ReadCoalescer {
 
-  /** A read on its way, as the coalescer needs to see it. */
-  interface Read {
-
-    /** @return whether it was already answered (by its deadline, or a lost connection) */
-    boolean settled();
-
-    /** @return the command */
-    Request request();
-
-    /** @param conn the connection to send it on, alone */
-    void dispatch(RedisConnection conn);
-
-    /** @param reply its reply */
-    void replied(Response reply);
-
-    /** @param cause why it failed */
-    void failed(Throwable cause);
-  }
-
   private static final Set<Command> COALESCED = Set.of(Command.GET, Command.MGET,
     Command.EXISTS, Command.PTTL, Command.TTL, Command.STRLEN, Command.HGET, Command.HMGET, Command.HGETALL);
 
   private final Context context;
   private final Supplier<RedisConnection> sender;
-  private final List<Read> outbox = new ArrayList<>();
+  private final List<Coalesced> outbox = new ArrayList<>();
   private final Handler<Void> flushTask = v -> flush();
 
   /**
@@ -74,10 +55,13 @@ final class ReadCoalescer {
    *
    * @param read a read (see {@link #gathers})
    */
-  void add(Read read) {
+  void add(Coalesced read) {
     outbox.add(read);
     if (outbox.size() == 1) {
       context.runOnContext(flushTask);
+    } else if (outbox.size() >= WriteCoalescer.MAX_GROUP) {
+      // As for writes: calls queued as many tasks of their own must not wait for all of them.
+      flush();
     }
   }
 
@@ -90,7 +74,7 @@ final class ReadCoalescer {
     RedisConnection conn = sender.get();
     if (n == 1 || conn == null) {
       // Without a connection the reads stay where their deadline or the connection loss answers them.
-      for (Read r : outbox) {
+      for (Coalesced r : outbox) {
         if (!r.settled() && conn != null) {
           r.dispatch(conn);
         }
@@ -98,9 +82,9 @@ final class ReadCoalescer {
       outbox.clear();
       return;
     }
-    List<Read> group = new ArrayList<>(n);
+    List<Coalesced> group = new ArrayList<>(n);
     List<Request> requests = new ArrayList<>(n);
-    for (Read r : outbox) {
+    for (Coalesced r : outbox) {
       if (!r.settled()) {
         group.add(r);
         requests.add(r.request());
@@ -119,14 +103,14 @@ final class ReadCoalescer {
       } else if (RedisFailures.isErrorReply(ar.cause())) {
         // One read got an error reply (e.g. WRONGTYPE): the batch reports only that something failed,
         // so send each again on its own to give every caller its own answer.
-        for (Read r : group) {
+        for (Coalesced r : group) {
           RedisConnection now = sender.get();
           if (!r.settled() && now != null) {
             r.dispatch(now);
           }
         }
       } else {
-        for (Read r : group) {
+        for (Coalesced r : group) {
           r.failed(ar.cause());
         }
       }

@@ -11,7 +11,9 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -127,6 +129,48 @@ final class RedisFailures {
     String line = eol < 0 ? m : m.substring(0, eol).stripTrailing();
     int end = line.indexOf("] ");
     return isErrorValue(cause) && line.startsWith(BATCH_LINE) && end > 0 ? line.substring(end + 2) : line;
+  }
+
+  /**
+   * The lines of a batch's folded failure (see {@link #isClientSideError}), by the index of the
+   * command each belongs to.
+   *
+   * @param cause a batch's failure
+   * @return each failed command's failure, without the client's {@code ERR [<index>]} frame
+   */
+  static Map<Integer, String> batchLines(Throwable cause) {
+    Map<Integer, String> lines = new HashMap<>();
+    String message = cause.getMessage();
+    if (message == null) {
+      return lines;
+    }
+    for (String line : message.split("\\R")) {
+      int end = line.indexOf("] ");
+      if (line.startsWith(BATCH_LINE) && end > BATCH_LINE.length()) {
+        try {
+          lines.put(Integer.parseInt(line.substring(BATCH_LINE.length(), end)), line.substring(end + 2));
+        } catch (NumberFormatException notAnIndex) {
+          // Not a line of the frame (a reply's own text): it belongs to the line before, which is kept as it is.
+        }
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * The client's refusals of a batch before anything of it is written (vertx-redis-client 5.0's
+   * {@code doBatch}): a command that fails the client's own arity check, or no room left among the
+   * connection's waiting handlers.
+   *
+   * @param cause a batch's failure
+   * @return whether it is one of those, so that nothing of the batch reached Redis
+   */
+  static boolean isRefusedBeforeWriting(Throwable cause) {
+    if (isErrorValue(cause)) {
+      return false;
+    }
+    String message = String.valueOf(cause.getMessage());
+    return message.startsWith("Redis command is not valid") || message.equals("Redis waiting queue is full");
   }
 
   /**

@@ -38,7 +38,7 @@ import org.slf4j.event.Level;
  *
  * <p>This class is the front and the wiring: calls from other contexts hop onto the owning one,
  * the breaker guards the way in, and the pieces do the work: {@link CommandPipeline} (admission,
- * deadlines, replies, with {@link ReadCoalescer} gathering reads), {@link ConnectionSupervisor}
+ * deadlines, replies, with {@link ReadCoalescer} gathering reads and {@link WriteCoalescer} writes), {@link ConnectionSupervisor}
  * (connecting, reconnecting, cluster rebuild), {@link GatewayBreaker} (breaker reporting and its
  * log lines), {@link DedicatedConnections} (work on a connection of its own) and
  * {@link RedisFailures} (what a failure means). Every mutable field is touched only on the owning

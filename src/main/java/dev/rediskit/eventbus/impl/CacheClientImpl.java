@@ -39,6 +39,8 @@ public final class CacheClientImpl implements CacheClient {
   private final DeliveryOptions loadDelivery;
   private final DeliveryOptions warmDelivery;
   private final String getOrLoadAddress;
+  /** Gathers the reads of one event-loop turn into one message. */
+  private final CallBatcher gets;
 
   /**
    * @param vertx the Vert.x instance
@@ -54,6 +56,7 @@ public final class CacheClientImpl implements CacheClient {
     this.loadDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_LOAD_TIMEOUT_MS) : delivery;
     this.warmDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_WARM_TIMEOUT_MS) : delivery;
     this.getOrLoadAddress = Addresses.of(prefix, Addresses.CACHE_GET_OR_LOAD);
+    this.gets = new CallBatcher(vertx, Addresses.of(prefix, Addresses.CACHE_GET), this.delivery);
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
@@ -83,7 +86,7 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<CacheResult<Object>> lookup(String namespace, String key) {
-    return request(Addresses.CACHE_GET, withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
+    return gets.call(withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
   }
 
   @Override

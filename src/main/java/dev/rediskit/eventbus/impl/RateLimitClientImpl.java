@@ -20,6 +20,8 @@ public final class RateLimitClientImpl implements RateLimitClient {
   private final boolean failOnUnavailable;
   private final String checkAddress;
   private final String verifyAddress;
+  /** Gathers the checks of one event-loop turn into one message. */
+  private final CallBatcher checks;
 
   /**
    * @param vertx the Vert.x instance
@@ -34,6 +36,7 @@ public final class RateLimitClientImpl implements RateLimitClient {
     this.failOnUnavailable = failOnUnavailable;
     this.checkAddress = Addresses.of(prefix, Addresses.RATELIMIT_CHECK);
     this.verifyAddress = Addresses.of(prefix, Addresses.RATELIMIT_VERIFY);
+    this.checks = new CallBatcher(vertx, checkAddress, this.options);
   }
 
   @Override
@@ -52,7 +55,10 @@ public final class RateLimitClientImpl implements RateLimitClient {
     if (window != null) {
       body.put("windowMs", window.toMillis());
     }
-    return send(checkAddress, body);
+    if (failOnUnavailable) {
+      body.put("failOnUnavailable", true);
+    }
+    return checks.call(body).map(Decision::fromJson);
   }
 
   @Override

@@ -47,8 +47,10 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
       body -> check(limiter, policy, body));
     MessageConsumer<Object> verify = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_VERIFY),
       body -> verify(limiter, policy, body));
-    RateLimitConsumersImpl registration = new RateLimitConsumersImpl(List.of(check, verify));
-    return Future.all(check.completion(), verify.completion()).map(registration);
+    MessageConsumer<Object> checkBatch = BatchConsumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_CHECK),
+      body -> check(limiter, policy, body));
+    RateLimitConsumersImpl registration = new RateLimitConsumersImpl(List.of(check, checkBatch, verify));
+    return Future.all(check.completion(), checkBatch.completion(), verify.completion()).map(registration);
   }
 
   static Future<JsonObject> check(RateLimiter limiter, FailurePolicy policy, JsonObject body) {
