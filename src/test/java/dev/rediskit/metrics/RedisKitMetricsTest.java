@@ -304,6 +304,9 @@ class RedisKitMetricsTest {
   @Test
   void gatewayAndHealthRegisterExactlyTheDocumentedMeters(Vertx vertx) {
     FakeGateway gw = new FakeGateway();
+    // A cluster gateway: its masters' breakers have meters of their own.
+    gw.status = new GatewayStatus(GatewayStatus.ConnectionState.CONNECTED, CircuitBreakerState.CLOSED, 0, 0, null, 0,
+      List.of(new GatewayStatus.NodeStatus("127.0.0.1:7000", CircuitBreakerState.CLOSED, 0)));
     RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
     metrics.bindGateway(gw);
     metrics.bindHealth(new FakeHealthCheck(), 0);

@@ -13,6 +13,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 
 import java.util.function.BooleanSupplier;
@@ -52,13 +53,23 @@ final class ConnectionSupervisor {
      * @param cause why, as the commands in flight are to see it
      */
     void connectionLost(RedisUnavailableException cause);
+
+    /** On a cluster: a node's link broke and the cluster connection is being rebuilt beside the live one. */
+    default void nodeLost() {
+    }
+
+    /** On a cluster: the rebuilt cluster connection, which reached every node of the slot map, is in use. */
+    default void rebuilt() {
+    }
   }
 
   private static final long INITIAL_RECONNECT_DELAY_MS = 50;
 
   private final Vertx vertx;
   private final Context context;
+  /** The client of the first connection and of dedicated work; never closed before the gateway. */
   private final Redis client;
+  private final RedisOptions redisOptions;
   private final GatewayOptions options;
   private final GatewayLog log;
   private final Listener listener;
@@ -66,6 +77,17 @@ final class ConnectionSupervisor {
 
   private ConnectionState state = ConnectionState.CONNECTING;
   private RedisConnection connection;
+  /**
+   * The client {@link #connection} came from. Later attempts on a cluster or with Sentinel each use
+   * a client of their own: a fresh one asks the cluster for its slots, or the sentinels for the
+   * master, instead of trusting the topology the shared client cached (for up to a second) before
+   * the failover. A replaced client is closed once the commands still on its connection are over.
+   */
+  private Redis connectionClient;
+  /** The master a sentinel announced, for the next attempt to go straight to. */
+  private String announcedMaster;
+  /** A rebuild was asked for while one was under way: the next one starts at once, not after back-off. */
+  private boolean rebuildRequested;
   /** What commands are written on: {@link #connection}, or the connection under its pool wrapper. */
   private RedisConnection sender;
   private long connectAttempt;
@@ -81,15 +103,19 @@ final class ConnectionSupervisor {
   /**
    * @param vertx the Vert.x instance
    * @param context the owning context
-   * @param client the client connections come from
+   * @param client the client the first connection comes from
+   * @param redisOptions what clients for later connections are made from
    * @param options the connection settings
    * @param log where the connection's story is logged
    * @param listener told when the connection comes and goes
    */
-  ConnectionSupervisor(Vertx vertx, Context context, Redis client, GatewayOptions options, GatewayLog log, Listener listener) {
+  ConnectionSupervisor(Vertx vertx, Context context, Redis client, RedisOptions redisOptions, GatewayOptions options,
+                       GatewayLog log, Listener listener) {
     this.vertx = vertx;
     this.context = context;
     this.client = client;
+    this.connectionClient = client;
+    this.redisOptions = redisOptions;
     this.options = options;
     this.log = log;
     this.listener = listener;
@@ -142,6 +168,63 @@ final class ConnectionSupervisor {
   }
 
   /**
+   * Sentinel announced a new master ({@code +switch-master}): connect to it at once, whatever the
+   * connection's state and back-off say. The connection to the old master is dropped: dead, it
+   * would only fail; alive, it is a replica now and refuses writes.
+   *
+   * @param hostPort the new master's {@code host:port}, from the announcement
+   */
+  void failoverAnnounced(String hostPort) {
+    if (state == ConnectionState.CLOSED || (state == ConnectionState.CONNECTED
+      && hostPort.equals(PooledConnections.remoteAddress(connection)))) {
+      return;
+    }
+    log.log(System.Logger.Level.INFO, "Sentinel announced " + hostPort + " as the new master; connecting to it at once");
+    announcedMaster = hostPort;
+    switch (state) {
+      case CONNECTED -> {
+        RedisConnection c = connection;
+        connectionLost(c, new RedisUnavailableException(Reason.CONNECTION_LOST,
+          "Sentinel announced a failover to " + hostPort, null));
+        PooledConnections.forceClose(c);
+      }
+      case DISCONNECTED -> {
+        if (reconnectTimer != -1) {
+          vertx.cancelTimer(reconnectTimer);
+        }
+        connect();
+      }
+      // An attempt under way asked the sentinels before the failover: a new one supersedes it.
+      case CONNECTING -> connect();
+      default -> { }
+    }
+  }
+
+  /**
+   * On a cluster whose connection is being rebuilt: the slot map changed (a replica was promoted),
+   * so the next attempt starts now instead of after its back-off.
+   */
+  void rebuildNow() {
+    if (options.getType() != RedisClientType.CLUSTER || state != ConnectionState.CONNECTED) {
+      return;
+    }
+    if (rebuilding) {
+      rebuildRequested = true;
+      return;
+    }
+    if (reconnectTimer != -1) {
+      vertx.cancelTimer(reconnectTimer);
+      reconnectTimer = -1;
+      rebuildCluster(connection);
+    }
+  }
+
+  /** @return whether, on a cluster, a node's link broke and the rebuilt connection is not in use yet */
+  boolean nodeDown() {
+    return rebuilding || reconnectTimer != -1 && state == ConnectionState.CONNECTED;
+  }
+
+  /**
    * Nothing came back for a whole timeout although commands were sent: the connection is stalled
    * (e.g. a network black hole). Pipelined replies can't overtake a stuck one, so the connection is
    * dropped and a new one made.
@@ -183,6 +266,9 @@ final class ConnectionSupervisor {
     if (c != null) {
       c.exceptionHandler(null).endHandler(null);
     }
+    if (connectionClient != client) {
+      connectionClient.close();
+    }
     return client.close();
   }
 
@@ -197,26 +283,59 @@ final class ConnectionSupervisor {
   private void attempt(String what, BooleanSupplier wanted, Consumer<Throwable> failed,
                        Consumer<RedisConnection> up, Consumer<RedisConnection> late) {
     long attempt = ++connectAttempt;
+    Redis source = nextClient();
     long guard = vertx.setTimer(options.getConnectTimeoutMs(), id -> context.runOnContext(v -> {
       if (attempt == connectAttempt && wanted.getAsBoolean()) {
         failed.accept(new RedisTimeoutException(what + " did not complete within "
           + options.getConnectTimeoutMs() + " ms (connectTimeoutMs)"));
       }
     }));
-    client.connect().onComplete(ar -> context.runOnContext(v -> {
+    source.connect().onComplete(ar -> context.runOnContext(v -> {
       vertx.cancelTimer(guard);
       if (attempt != connectAttempt || !wanted.getAsBoolean()) {
         if (ar.succeeded()) {
           late.accept(ar.result());
         }
+        closeUnused(source);
         return;
       }
       if (ar.failed()) {
+        closeUnused(source);
         failed.accept(ar.cause());
       } else {
+        adopt(source);
         up.accept(ar.result());
       }
     }));
+  }
+
+  /**
+   * The client for the next attempt: the shared one for the first connection and on a standalone
+   * server; otherwise a fresh one (see {@link #connectionClient}), made for the announced master
+   * when a sentinel just named one (another sentinel, asked first, may not know of it yet).
+   */
+  private Redis nextClient() {
+    if (!started || options.getType() == RedisClientType.STANDALONE) {
+      return client;
+    }
+    String master = announcedMaster;
+    announcedMaster = null;
+    return Redis.createClient(vertx, master != null ? RedisOptionsFactory.forMaster(redisOptions, master) : redisOptions);
+  }
+
+  private void adopt(Redis source) {
+    Redis previous = connectionClient;
+    connectionClient = source;
+    if (previous != client && previous != source) {
+      // Commands in flight on the replaced connection end within a command timeout; the margin lets their replies land.
+      vertx.setTimer(options.getCommandTimeoutMs() + 250, id -> previous.close());
+    }
+  }
+
+  private void closeUnused(Redis source) {
+    if (source != client && source != connectionClient) {
+      source.close();
+    }
   }
 
   /** Schedules {@code next} after the back-off's next wait, or its longest for a refused password. */
@@ -328,6 +447,7 @@ final class ConnectionSupervisor {
       log.log(System.Logger.Level.WARNING, "link to a cluster node lost (" + lastError + "); rebuilding the cluster connection");
     }
     rebuildCluster(conn);
+    listener.nodeLost();
   }
 
   private void rebuildCluster(RedisConnection old) {
@@ -345,6 +465,7 @@ final class ConnectionSupervisor {
 
   private void rebuilt(RedisConnection old, RedisConnection fresh) {
     rebuilding = false;
+    rebuildRequested = false;
     old.exceptionHandler(null).endHandler(null);
     connection = fresh;
     sender = PooledConnections.sender(fresh);
@@ -354,11 +475,17 @@ final class ConnectionSupervisor {
     log.log(System.Logger.Level.INFO, "cluster connection rebuilt");
     // Commands still in flight on the old connection complete there; it goes back to the pool.
     old.close();
+    listener.rebuilt();
   }
 
   private void rebuildFailed(RedisConnection old, String error) {
     rebuilding = false;
     lastError = error;
+    if (rebuildRequested) {
+      rebuildRequested = false;
+      rebuildCluster(old);
+      return;
+    }
     long delay = retryLater(false, () -> rebuildCluster(old));
     log.log(System.Logger.Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
   }
@@ -370,6 +497,7 @@ final class ConnectionSupervisor {
     connection = null;
     sender = null;
     rebuilding = false;
+    rebuildRequested = false;
     lastError = cause.getMessage();
     log.log(System.Logger.Level.WARNING, "connection to Redis lost (" + lastError + "); reconnecting");
     listener.connectionLost(cause);

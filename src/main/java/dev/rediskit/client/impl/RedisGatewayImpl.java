@@ -21,9 +21,11 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +58,11 @@ public class RedisGatewayImpl implements RedisGateway {
   private final ConnectionSupervisor supervisor;
   private final CommandPipeline pipeline;
   private final DedicatedConnections dedicated;
+  /** On a cluster: a breaker per master, and what keeps their slot map current; else {@code null}. */
+  private final ClusterBreakers nodeBreakers;
+  private final ClusterTopology topology;
+  /** With Sentinel, for the master: the +switch-master subscriptions; else {@code null}. */
+  private final SentinelWatch sentinelWatch;
   private final Promise<RedisGateway> ready;
   /** Closes the gateway when Vert.x closes, before its client goes: no reconnect attempt against a closed client. */
   private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(completion);
@@ -91,7 +98,12 @@ public class RedisGatewayImpl implements RedisGateway {
     this.log = new GatewayLog(name);
     this.ready = VertxInternals.promise(context);
     this.breaker = new GatewayBreaker(vertx, this.options, log, this::breakerChanged);
-    this.supervisor = new ConnectionSupervisor(vertx, context, client, this.options, log, new Lifecycle());
+    this.supervisor = new ConnectionSupervisor(vertx, context, client, redisOptions, this.options, log, new Lifecycle());
+    boolean cluster = this.options.getType() == RedisClientType.CLUSTER;
+    this.nodeBreakers = cluster ? new ClusterBreakers(vertx, this.options, log, this::nodeBreakerChanged) : null;
+    this.topology = cluster ? new ClusterTopology(vertx, context, supervisor, nodeBreakers, this.options.getCommandTimeoutMs()) : null;
+    this.sentinelWatch = this.options.getType() == RedisClientType.SENTINEL && this.options.getRole() == RedisRole.MASTER
+      ? new SentinelWatch(vertx, context, redisOptions, this.options, log, supervisor::failoverAnnounced) : null;
     this.pipeline = new CommandPipeline(vertx, context, this.options, supervisor, breaker);
     this.dedicated = new DedicatedConnections(vertx, this.options, breaker, this::breakerOpen, this::reportFailureFromAnyThread);
     VertxInternals.addCloseHook(vertx, closeHook);
@@ -127,7 +139,8 @@ public class RedisGatewayImpl implements RedisGateway {
     if (Vertx.currentContext() != context) {
       return hop(() -> send(request));
     }
-    return guarded(() -> pipeline.send(request, null));
+    GatewayBreaker guard = breakerFor(RequestKeys.firstKey(request));
+    return guarded(guard, () -> pipeline.send(request, null, guard));
   }
 
   @Override
@@ -152,7 +165,7 @@ public class RedisGatewayImpl implements RedisGateway {
         return out;
       });
     }
-    return guarded(() -> pipeline.batch(requests));
+    return guarded(breaker, () -> pipeline.batch(requests));
   }
 
   @Override
@@ -162,9 +175,10 @@ public class RedisGatewayImpl implements RedisGateway {
     }
     // The NOSCRIPT fallback lives in the command's own reply handler rather than in a recover
     // stage: a limiter's every decision is an EVALSHA, and the extra future showed in its profile.
-    return guarded(() -> {
+    GatewayBreaker guard = breakerFor(keys.isEmpty() ? null : keys.get(0).getBytes(StandardCharsets.UTF_8));
+    return guarded(guard, () -> {
       ScriptCall call = new ScriptCall(script, keys, args);
-      return pipeline.send(call.evalsha(), call);
+      return pipeline.send(call.evalsha(), call, guard);
     });
   }
 
@@ -220,7 +234,7 @@ public class RedisGatewayImpl implements RedisGateway {
   @Override
   public GatewayStatus status() {
     return new GatewayStatus(supervisor.state(), breaker.state(), breaker.failureCount(), pipeline.pending(),
-      supervisor.lastError(), supervisor.reconnects());
+      supervisor.lastError(), supervisor.reconnects(), nodeBreakers == null ? List.of() : nodeBreakers.status());
   }
 
   @Override
@@ -242,6 +256,13 @@ public class RedisGatewayImpl implements RedisGateway {
       pipeline.close(closed);
       ready.tryFail(closed);
       breaker.close();
+      if (nodeBreakers != null) {
+        topology.close();
+        nodeBreakers.close();
+      }
+      if (sentinelWatch != null) {
+        sentinelWatch.close();
+      }
       supervisor.release().onComplete(ar -> done.complete());
     });
     return done.future();
@@ -259,21 +280,47 @@ public class RedisGatewayImpl implements RedisGateway {
     return p.future();
   }
 
-  private <T> Future<T> guarded(Supplier<Future<T>> call) {
-    CircuitBreakerState b = breaker.state();
-    if (b == CircuitBreakerState.CLOSED) {
+  /**
+   * @param key the command's first key, or {@code null}
+   * @return the breaker guarding a command: on a cluster, the breaker of the master owning the key's
+   *         slot now; else (or for a command without keys, or before the slot map is known) the gateway's
+   */
+  private GatewayBreaker breakerFor(byte[] key) {
+    if (nodeBreakers == null || key == null) {
+      return breaker;
+    }
+    GatewayBreaker b = nodeBreakers.forKey(key);
+    return b != null ? b : breaker;
+  }
+
+  /**
+   * @param guard the command's breaker; the gateway's own comes first when it is not closed (on a
+   *              cluster it guards the cluster connection as a whole)
+   */
+  private <T> Future<T> guarded(GatewayBreaker guard, Supplier<Future<T>> call) {
+    GatewayBreaker b = breaker.state() != CircuitBreakerState.CLOSED ? breaker : guard;
+    CircuitBreakerState s = b.state();
+    if (s == CircuitBreakerState.CLOSED) {
       return call.get();
     }
-    if (b == CircuitBreakerState.OPEN) {
+    if (s == CircuitBreakerState.OPEN) {
       pipeline.notifyObserver("breaker", Outcome.REJECTED, 0);
-      return VertxInternals.failed(context, breakerOpen());
+      return VertxInternals.failed(context, breakerOpen(b));
     }
     // Half-open: the breaker itself picks the single trial call and closes or reopens on its outcome.
-    return breaker.trial(call).recover(err -> Future.failedFuture(
-      err instanceof OpenCircuitException ? breakerOpen() : err));
+    return b.trial(call).recover(err -> Future.failedFuture(
+      err instanceof OpenCircuitException ? breakerOpen(b) : err));
   }
 
   private RedisUnavailableException breakerOpen() {
+    return breakerOpen(breaker);
+  }
+
+  private RedisUnavailableException breakerOpen(GatewayBreaker b) {
+    if (b.node() != null) {
+      return new RedisUnavailableException(Reason.BREAKER_OPEN, "Redis circuit breaker of cluster node " + b.node()
+        + " is open after repeated failures (last: " + b.lastFailure() + "); failing fast for its slots", null);
+    }
     return new RedisUnavailableException(Reason.BREAKER_OPEN,
       "Redis circuit breaker is open after repeated failures (last: " + supervisor.lastError() + "); failing fast", null);
   }
@@ -305,6 +352,40 @@ public class RedisGatewayImpl implements RedisGateway {
     send(Request.cmd(Command.PING)).onFailure(err -> { });
   }
 
+  private void nodeBreakerChanged(GatewayBreaker b, CircuitBreakerState s) {
+    CommandObserver o = pipeline.observer();
+    if (o != null) {
+      context.runOnContext(v -> o.onNodeBreakerState(b.node(), s));
+    }
+    if (s == CircuitBreakerState.HALF_OPEN) {
+      // As for the gateway's breaker: an idle gateway must not stay half-open. The trial must reach
+      // that node, so it asks whether a key of one of its slots exists (never written).
+      context.runOnContext(v -> {
+        String key = nodeBreakers.probeKey(b.node());
+        if (key != null && supervisor.state() != ConnectionState.CLOSED && b.state() == CircuitBreakerState.HALF_OPEN) {
+          send(Request.cmd(Command.EXISTS).arg(key)).onFailure(err -> { });
+        }
+      });
+    }
+  }
+
+  /**
+   * A new connection is up while the breaker is not closed: one PING on it, and the breaker closes
+   * on its reply instead of failing calls until the reset timeout is over. After a failover the
+   * promoted master serves at once; waiting out the breaker would only stretch the outage.
+   */
+  private void confirmRecovery() {
+    RedisConnection sender = supervisor.sender();
+    if (sender == null || breaker.state() == CircuitBreakerState.CLOSED) {
+      return;
+    }
+    sender.send(Request.cmd(Command.PING)).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.succeeded() && supervisor.state() == ConnectionState.CONNECTED) {
+        breaker.recovered("reconnected and Redis answered");
+      }
+    }));
+  }
+
   /** For failures seen off the owning event loop (dedicated connections run on the caller's context). */
   private void reportFailureFromAnyThread(String why) {
     context.runOnContext(v -> {
@@ -322,7 +403,30 @@ public class RedisGatewayImpl implements RedisGateway {
       if (first) {
         ready.complete(RedisGatewayImpl.this);
       }
+      if (sentinelWatch != null) {
+        sentinelWatch.start();
+      }
       pipeline.connected();
+      if (!first) {
+        confirmRecovery();
+      }
+      if (topology != null) {
+        if (!first) {
+          nodeBreakers.recovered("a new cluster connection reached every node");
+        }
+        topology.connected();
+      }
+    }
+
+    @Override
+    public void nodeLost() {
+      topology.nodeLost();
+    }
+
+    @Override
+    public void rebuilt() {
+      nodeBreakers.recovered("the rebuilt cluster connection reached every node");
+      topology.connected();
     }
 
     @Override
@@ -332,6 +436,9 @@ public class RedisGatewayImpl implements RedisGateway {
       // breaker (the state health checks and alerts read) must still open while Redis is down.
       breaker.failed(cause.getMessage());
       ready.tryFail(cause);
+      if (sentinelWatch != null) {
+        sentinelWatch.start();
+      }
     }
 
     @Override
