@@ -1,6 +1,5 @@
 package dev.rediskit.client.impl;
 
-import dev.rediskit.config.Redaction;
 import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
@@ -9,12 +8,10 @@ import dev.rediskit.client.GatewayStatus.ConnectionState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -22,8 +19,9 @@ import java.util.function.Consumer;
 /**
  * Keeps the gateway's pipelined connection up: connect attempts, each under a guard timer, with
  * back-off between them; reconnecting when the connection is lost; and on a cluster, rebuilding the
- * cluster connection beside the live one when a node's link breaks. What happens to the commands
- * meanwhile is the {@link Listener}'s business.
+ * cluster connection beside the live one when a node's link breaks; following a failover as soon
+ * as Redis has made it (a sentinel's announcement, a cluster's new slot map) rather than when the
+ * back-off next allows. What happens to the commands meanwhile is the {@link Listener}'s business.
  *
  * <p>Every field is touched only on the owning event loop, except {@link #lastError()}, which
  * status reads from any thread.
@@ -69,7 +67,6 @@ final class ConnectionSupervisor {
   private final Context context;
   /** The client of the first connection and of dedicated work; never closed before the gateway. */
   private final Redis client;
-  private final RedisOptions redisOptions;
   private final GatewayOptions options;
   private final GatewayLog log;
   private final Listener listener;
@@ -77,15 +74,9 @@ final class ConnectionSupervisor {
 
   private ConnectionState state = ConnectionState.CONNECTING;
   private RedisConnection connection;
-  /**
-   * The client {@link #connection} came from. Later attempts on a cluster or with Sentinel each use
-   * a client of their own: a fresh one asks the cluster for its slots, or the sentinels for the
-   * master, instead of trusting the topology the shared client cached (for up to a second) before
-   * the failover. A replaced client is closed once the commands still on its connection are over.
-   */
-  private Redis connectionClient;
-  /** The master a sentinel announced, for the next attempt to go straight to. */
-  private String announcedMaster;
+  private final ConnectionClients clients;
+  /** The master a sentinel announced last. */
+  private String lastAnnounced;
   /** A rebuild was asked for while one was under way: the next one starts at once, not after back-off. */
   private boolean rebuildRequested;
   /** What commands are written on: {@link #connection}, or the connection under its pool wrapper. */
@@ -114,8 +105,7 @@ final class ConnectionSupervisor {
     this.vertx = vertx;
     this.context = context;
     this.client = client;
-    this.connectionClient = client;
-    this.redisOptions = redisOptions;
+    this.clients = new ConnectionClients(vertx, client, redisOptions, options);
     this.options = options;
     this.log = log;
     this.listener = listener;
@@ -176,11 +166,14 @@ final class ConnectionSupervisor {
    */
   void failoverAnnounced(String hostPort) {
     if (state == ConnectionState.CLOSED || (state == ConnectionState.CONNECTED
-      && hostPort.equals(PooledConnections.remoteAddress(connection)))) {
+      && hostPort.equals(PooledConnections.remoteAddress(connection)))
+      // Every sentinel announces it: the first announcement's attempt is under way already.
+      || (state == ConnectionState.CONNECTING && hostPort.equals(lastAnnounced))) {
       return;
     }
+    lastAnnounced = hostPort;
     log.log(System.Logger.Level.INFO, "Sentinel announced " + hostPort + " as the new master; connecting to it at once");
-    announcedMaster = hostPort;
+    clients.announced(hostPort);
     switch (state) {
       case CONNECTED -> {
         RedisConnection c = connection;
@@ -266,9 +259,7 @@ final class ConnectionSupervisor {
     if (c != null) {
       c.exceptionHandler(null).endHandler(null);
     }
-    if (connectionClient != client) {
-      connectionClient.close();
-    }
+    clients.close();
     return client.close();
   }
 
@@ -283,7 +274,7 @@ final class ConnectionSupervisor {
   private void attempt(String what, BooleanSupplier wanted, Consumer<Throwable> failed,
                        Consumer<RedisConnection> up, Consumer<RedisConnection> late) {
     long attempt = ++connectAttempt;
-    Redis source = nextClient();
+    Redis source = clients.next(!started);
     long guard = vertx.setTimer(options.getConnectTimeoutMs(), id -> context.runOnContext(v -> {
       if (attempt == connectAttempt && wanted.getAsBoolean()) {
         failed.accept(new RedisTimeoutException(what + " did not complete within "
@@ -296,46 +287,17 @@ final class ConnectionSupervisor {
         if (ar.succeeded()) {
           late.accept(ar.result());
         }
-        closeUnused(source);
+        clients.unused(source);
         return;
       }
       if (ar.failed()) {
-        closeUnused(source);
+        clients.unused(source);
         failed.accept(ar.cause());
       } else {
-        adopt(source);
+        clients.adopt(source);
         up.accept(ar.result());
       }
     }));
-  }
-
-  /**
-   * The client for the next attempt: the shared one for the first connection and on a standalone
-   * server; otherwise a fresh one (see {@link #connectionClient}), made for the announced master
-   * when a sentinel just named one (another sentinel, asked first, may not know of it yet).
-   */
-  private Redis nextClient() {
-    if (!started || options.getType() == RedisClientType.STANDALONE) {
-      return client;
-    }
-    String master = announcedMaster;
-    announcedMaster = null;
-    return Redis.createClient(vertx, master != null ? RedisOptionsFactory.forMaster(redisOptions, master) : redisOptions);
-  }
-
-  private void adopt(Redis source) {
-    Redis previous = connectionClient;
-    connectionClient = source;
-    if (previous != client && previous != source) {
-      // Commands in flight on the replaced connection end within a command timeout; the margin lets their replies land.
-      vertx.setTimer(options.getCommandTimeoutMs() + 250, id -> previous.close());
-    }
-  }
-
-  private void closeUnused(Redis source) {
-    if (source != client && source != connectionClient) {
-      source.close();
-    }
   }
 
   /** Schedules {@code next} after the back-off's next wait, or its longest for a refused password. */
@@ -371,7 +333,7 @@ final class ConnectionSupervisor {
     boolean first = !started;
     started = true;
     if (first) {
-      logStart(conn);
+      StartupLine.log(log, options, conn);
     } else {
       reconnects++;
       log.log(System.Logger.Level.INFO, "reconnected to Redis"
@@ -392,31 +354,6 @@ final class ConnectionSupervisor {
     // Loud once per outage, quiet for the retries that follow.
     log.log(consecutiveConnectFailures++ == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
       "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
-  }
-
-  /**
-   * The start-up line: where the gateway connected, from which source, and the server's version. The
-   * INFO goes straight to the connection, outside the command queue, so it is neither counted in the
-   * metrics nor held against the breaker; a server that refuses it (an ACL user without INFO) only
-   * costs the version.
-   */
-  private void logStart(RedisConnection conn) {
-    String where = Redaction.redact(String.join(",", options.getEndpoints())) + " (" + options.getType()
-      + ", endpoints from " + options.endpointsSource() + ")";
-    conn.send(Request.cmd(Command.INFO).arg("server")).onComplete(ar -> {
-      String version = ar.succeeded() && ar.result() != null ? infoField(ar.result().toString(), "redis_version") : null;
-      log.log(System.Logger.Level.INFO, "connected to Redis at " + where + ", server version "
-        + (version != null ? version : "unknown (" + (ar.failed() ? ar.cause().getMessage() : "no INFO reply") + ")"));
-    });
-  }
-
-  private static String infoField(String info, String field) {
-    for (String line : info.split("\r?\n")) {
-      if (line.startsWith(field + ":")) {
-        return line.substring(field.length() + 1).trim();
-      }
-    }
-    return null;
   }
 
   // ---------------------------------------------------------------- losing the connection

@@ -5,13 +5,11 @@ import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.client.CommandObserver;
-import dev.rediskit.client.CommandObserver.Outcome;
 import dev.rediskit.client.GatewayStatus;
 import dev.rediskit.client.GatewayStatus.ConnectionState;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.Script;
 import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,7 +23,6 @@ import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,14 +32,16 @@ import java.util.function.Supplier;
 
 /**
  * The gateway: one pipelined connection owned by the creating context's event loop, a pool for
- * dedicated work, and a circuit breaker.
+ * dedicated work, and circuit breakers (on a Redis Cluster, one per master besides the gateway's).
  *
  * <p>This class is the front and the wiring: calls from other contexts hop onto the owning one,
- * the breaker guards the way in, and the pieces do the work: {@link CommandPipeline} (admission,
- * deadlines, replies, with {@link ReadCoalescer} gathering reads), {@link ConnectionSupervisor}
- * (connecting, reconnecting, cluster rebuild), {@link GatewayBreaker} (breaker reporting and its
- * log lines), {@link DedicatedConnections} (work on a connection of its own) and
- * {@link RedisFailures} (what a failure means). Every mutable field is touched only on the owning
+ * the breakers guard the way in ({@link Guard}), and the pieces do the work: {@link CommandPipeline}
+ * (admission, deadlines, replies, with {@link ReadCoalescer} gathering reads),
+ * {@link ConnectionSupervisor} (connecting, reconnecting, cluster rebuild, following a failover),
+ * {@link GatewayBreaker} (breaker reporting and its log lines), {@link ClusterBreakers} and
+ * {@link ClusterTopology} (a cluster's per-master breakers and their slot map),
+ * {@link SentinelWatch} (Sentinel's failover announcements), {@link DedicatedConnections} (work
+ * on a connection of its own) and {@link RedisFailures} (what a failure means). Every mutable field is touched only on the owning
  * event loop, so nothing is locked.
  */
 public class RedisGatewayImpl implements RedisGateway {
@@ -63,6 +62,7 @@ public class RedisGatewayImpl implements RedisGateway {
   private final ClusterTopology topology;
   /** With Sentinel, for the master: the +switch-master subscriptions; else {@code null}. */
   private final SentinelWatch sentinelWatch;
+  private final Guard guard;
   private final Promise<RedisGateway> ready;
   /** Closes the gateway when Vert.x closes, before its client goes: no reconnect attempt against a closed client. */
   private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(completion);
@@ -105,6 +105,7 @@ public class RedisGatewayImpl implements RedisGateway {
     this.sentinelWatch = this.options.getType() == RedisClientType.SENTINEL && this.options.getRole() == RedisRole.MASTER
       ? new SentinelWatch(vertx, context, redisOptions, this.options, log, supervisor::failoverAnnounced) : null;
     this.pipeline = new CommandPipeline(vertx, context, this.options, supervisor, breaker);
+    this.guard = new Guard(context, breaker, nodeBreakers, pipeline, supervisor);
     this.dedicated = new DedicatedConnections(vertx, this.options, breaker, this::breakerOpen, this::reportFailureFromAnyThread);
     VertxInternals.addCloseHook(vertx, closeHook);
     String unconfigured = defaultEndpointWarning(this.options);
@@ -139,8 +140,8 @@ public class RedisGatewayImpl implements RedisGateway {
     if (Vertx.currentContext() != context) {
       return hop(() -> send(request));
     }
-    GatewayBreaker guard = breakerFor(RequestKeys.firstKey(request));
-    return guarded(guard, () -> pipeline.send(request, null, guard));
+    GatewayBreaker b = guard.breakerFor(request);
+    return guard.guarded(b, () -> pipeline.send(request, null, b));
   }
 
   @Override
@@ -165,7 +166,7 @@ public class RedisGatewayImpl implements RedisGateway {
         return out;
       });
     }
-    return guarded(breaker, () -> pipeline.batch(requests));
+    return guard.guarded(breaker, () -> pipeline.batch(requests));
   }
 
   @Override
@@ -175,10 +176,10 @@ public class RedisGatewayImpl implements RedisGateway {
     }
     // The NOSCRIPT fallback lives in the command's own reply handler rather than in a recover
     // stage: a limiter's every decision is an EVALSHA, and the extra future showed in its profile.
-    GatewayBreaker guard = breakerFor(keys.isEmpty() ? null : keys.get(0).getBytes(StandardCharsets.UTF_8));
-    return guarded(guard, () -> {
+    GatewayBreaker b = guard.breakerFor(keys);
+    return guard.guarded(b, () -> {
       ScriptCall call = new ScriptCall(script, keys, args);
-      return pipeline.send(call.evalsha(), call, guard);
+      return pipeline.send(call.evalsha(), call, b);
     });
   }
 
@@ -280,49 +281,8 @@ public class RedisGatewayImpl implements RedisGateway {
     return p.future();
   }
 
-  /**
-   * @param key the command's first key, or {@code null}
-   * @return the breaker guarding a command: on a cluster, the breaker of the master owning the key's
-   *         slot now; else (or for a command without keys, or before the slot map is known) the gateway's
-   */
-  private GatewayBreaker breakerFor(byte[] key) {
-    if (nodeBreakers == null || key == null) {
-      return breaker;
-    }
-    GatewayBreaker b = nodeBreakers.forKey(key);
-    return b != null ? b : breaker;
-  }
-
-  /**
-   * @param guard the command's breaker; the gateway's own comes first when it is not closed (on a
-   *              cluster it guards the cluster connection as a whole)
-   */
-  private <T> Future<T> guarded(GatewayBreaker guard, Supplier<Future<T>> call) {
-    GatewayBreaker b = breaker.state() != CircuitBreakerState.CLOSED ? breaker : guard;
-    CircuitBreakerState s = b.state();
-    if (s == CircuitBreakerState.CLOSED) {
-      return call.get();
-    }
-    if (s == CircuitBreakerState.OPEN) {
-      pipeline.notifyObserver("breaker", Outcome.REJECTED, 0);
-      return VertxInternals.failed(context, breakerOpen(b));
-    }
-    // Half-open: the breaker itself picks the single trial call and closes or reopens on its outcome.
-    return b.trial(call).recover(err -> Future.failedFuture(
-      err instanceof OpenCircuitException ? breakerOpen(b) : err));
-  }
-
   private RedisUnavailableException breakerOpen() {
-    return breakerOpen(breaker);
-  }
-
-  private RedisUnavailableException breakerOpen(GatewayBreaker b) {
-    if (b.node() != null) {
-      return new RedisUnavailableException(Reason.BREAKER_OPEN, "Redis circuit breaker of cluster node " + b.node()
-        + " is open after repeated failures (last: " + b.lastFailure() + "); failing fast for its slots", null);
-    }
-    return new RedisUnavailableException(Reason.BREAKER_OPEN,
-      "Redis circuit breaker is open after repeated failures (last: " + supervisor.lastError() + "); failing fast", null);
+    return guard.refusal(breaker);
   }
 
   // ---------------------------------------------------------------- breaker
