@@ -306,7 +306,11 @@ final class ConnectionSupervisor {
     if (longest) {
       delay = backoff.maxMs();
     }
-    reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> next.run()));
+    reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> {
+      // Cleared before the attempt: a pending timer is what tells that a rebuild is waiting (nodeDown).
+      reconnectTimer = -1;
+      next.run();
+    }));
     return delay;
   }
 
