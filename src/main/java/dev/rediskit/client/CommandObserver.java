@@ -44,4 +44,13 @@ public interface CommandObserver {
    */
   default void onNodeBreakerState(String node, io.vertx.circuitbreaker.CircuitBreakerState state) {
   }
+
+  /**
+   * Called when a Redis Cluster master becomes known to the gateway (its breaker starts closed), so
+   * that its meters exist before its breaker first changes state.
+   *
+   * @param node the master's {@code host:port}
+   */
+  default void onNodeKnown(String node) {
+  }
 }

@@ -144,6 +144,13 @@ final class GatewayMeters extends Binding implements CommandObserver {
   }
 
   @Override
+  public void onNodeKnown(String node) {
+    if (!closed.get()) {
+      node(node);
+    }
+  }
+
+  @Override
   public void onNodeBreakerState(String node, CircuitBreakerState state) {
     if (!closed.get()) {
       node(node).get(state).increment();

@@ -142,8 +142,9 @@ class RedisKitMetricsTest {
     assertThat(gauge(MeterNames.BREAKER_STATE)).isZero();
     assertThat(count(MeterNames.BREAKER_SHORT_CIRCUITS)).isEqualTo(1);
 
-    // A master first seen after a failover gets its meters; the dead one's gauge reads NaN.
-    gw.observer.onNodeBreakerState("127.0.0.1:7003", CircuitBreakerState.CLOSED);
+    // A master first seen after a failover gets its meters at once, before any transition; the dead one's gauge reads NaN.
+    gw.observer.onNodeKnown("127.0.0.1:7003");
+    assertThat(count(MeterNames.NODE_BREAKER_TRANSITIONS, "node", "127.0.0.1:7003", "state", "closed")).isZero();
     gw.status = new GatewayStatus(GatewayStatus.ConnectionState.CONNECTED, CircuitBreakerState.CLOSED, 0, 0, null, 1,
       List.of(new GatewayStatus.NodeStatus("127.0.0.1:7001", CircuitBreakerState.CLOSED, 0),
         new GatewayStatus.NodeStatus("127.0.0.1:7003", CircuitBreakerState.CLOSED, 0)));

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A breaker per master of a Redis Cluster, and the slot map that says which master a key's slot
@@ -32,6 +33,7 @@ final class ClusterBreakers {
   private final GatewayOptions options;
   private final GatewayLog log;
   private final BiConsumer<GatewayBreaker, CircuitBreakerState> onChange;
+  private final Consumer<String> onKnown;
   /** Slot to master ({@code host:port}); {@code null} until the first map. */
   private volatile String[] owners;
   private volatile Map<String, GatewayBreaker> breakers = Map.of();
@@ -41,12 +43,15 @@ final class ClusterBreakers {
    * @param options the breakers' settings
    * @param log where transitions are logged
    * @param onChange told about each transition of a node's breaker
+   * @param onKnown told about each master new to the map
    */
-  ClusterBreakers(Vertx vertx, GatewayOptions options, GatewayLog log, BiConsumer<GatewayBreaker, CircuitBreakerState> onChange) {
+  ClusterBreakers(Vertx vertx, GatewayOptions options, GatewayLog log, BiConsumer<GatewayBreaker, CircuitBreakerState> onChange,
+                  Consumer<String> onKnown) {
     this.vertx = vertx;
     this.options = options;
     this.log = log;
     this.onChange = onChange;
+    this.onKnown = onKnown;
   }
 
   /**
@@ -95,8 +100,14 @@ final class ClusterBreakers {
       }
     }
     boolean first = owners == null;
+    Map<String, GatewayBreaker> before = breakers;
     owners = next;
     breakers = Map.copyOf(kept);
+    for (String node : kept.keySet()) {
+      if (!before.containsKey(node)) {
+        onKnown.accept(node);
+      }
+    }
     if (!first) {
       log.log(System.Logger.Level.INFO, "cluster slot map changed; masters now " + String.join(", ", kept.keySet()));
     }

@@ -100,7 +100,7 @@ public class RedisGatewayImpl implements RedisGateway {
     this.breaker = new GatewayBreaker(vertx, this.options, log, this::breakerChanged);
     this.supervisor = new ConnectionSupervisor(vertx, context, client, redisOptions, this.options, log, new Lifecycle());
     boolean cluster = this.options.getType() == RedisClientType.CLUSTER;
-    this.nodeBreakers = cluster ? new ClusterBreakers(vertx, this.options, log, this::nodeBreakerChanged) : null;
+    this.nodeBreakers = cluster ? new ClusterBreakers(vertx, this.options, log, this::nodeBreakerChanged, this::nodeKnown) : null;
     this.topology = cluster ? new ClusterTopology(vertx, context, supervisor, nodeBreakers, this.options.getCommandTimeoutMs()) : null;
     this.sentinelWatch = this.options.getType() == RedisClientType.SENTINEL && this.options.getRole() == RedisRole.MASTER
       ? new SentinelWatch(vertx, context, redisOptions, this.options, log, supervisor::failoverAnnounced) : null;
@@ -310,6 +310,13 @@ public class RedisGatewayImpl implements RedisGateway {
     }
     supervisor.retryNow();
     send(Request.cmd(Command.PING)).onFailure(err -> { });
+  }
+
+  private void nodeKnown(String node) {
+    CommandObserver o = pipeline.observer();
+    if (o != null) {
+      o.onNodeKnown(node);
+    }
   }
 
   private void nodeBreakerChanged(GatewayBreaker b, CircuitBreakerState s) {
