@@ -77,6 +77,10 @@ final class ConnectionSupervisor {
   private final ConnectionClients clients;
   /** The master a sentinel announced last. */
   private String lastAnnounced;
+  /** A sentinel announced a failover since the last connection: the next one follows a confirmed failover. */
+  private boolean failoverAnnounced;
+  /** Whether the connection just made follows a failover a sentinel announced; read in {@link Listener#connected}. */
+  private boolean followsFailover;
   /** A rebuild was asked for while one was under way: the next one starts at once, not after back-off. */
   private boolean rebuildRequested;
   /** What commands are written on: {@link #connection}, or the connection under its pool wrapper. */
@@ -163,15 +167,19 @@ final class ConnectionSupervisor {
    * would only fail; alive, it is a replica now and refuses writes.
    *
    * @param hostPort the new master's {@code host:port}, from the announcement
+   * @return whether the connection in use is to that master already (it reconnected there first)
    */
-  void failoverAnnounced(String hostPort) {
-    if (state == ConnectionState.CLOSED || (state == ConnectionState.CONNECTED
-      && hostPort.equals(PooledConnections.remoteAddress(connection)))
+  boolean failoverAnnounced(String hostPort) {
+    if (state == ConnectionState.CONNECTED && hostPort.equals(PooledConnections.remoteAddress(connection))) {
+      return true;
+    }
+    if (state == ConnectionState.CLOSED
       // Every sentinel announces it: the first announcement's attempt is under way already.
       || (state == ConnectionState.CONNECTING && hostPort.equals(lastAnnounced))) {
-      return;
+      return false;
     }
     lastAnnounced = hostPort;
+    failoverAnnounced = true;
     log.log(System.Logger.Level.INFO, "Sentinel announced " + hostPort + " as the new master; connecting to it at once");
     clients.announced(hostPort);
     switch (state) {
@@ -191,6 +199,7 @@ final class ConnectionSupervisor {
       case CONNECTING -> connect();
       default -> { }
     }
+    return false;
   }
 
   /**
@@ -210,6 +219,14 @@ final class ConnectionSupervisor {
       reconnectTimer = -1;
       rebuildCluster(connection);
     }
+  }
+
+  /**
+   * @return during {@link Listener#connected}: whether this connection follows a failover a
+   *         sentinel announced (the promoted master answers; a breaker need not wait any longer)
+   */
+  boolean followsAnnouncedFailover() {
+    return followsFailover;
   }
 
   /** @return whether, on a cluster, a node's link broke and the rebuilt connection is not in use yet */
@@ -336,6 +353,8 @@ final class ConnectionSupervisor {
     watch(conn);
     boolean first = !started;
     started = true;
+    followsFailover = failoverAnnounced;
+    failoverAnnounced = false;
     if (first) {
       StartupLine.log(log, options, conn);
     } else {

@@ -103,7 +103,7 @@ public class RedisGatewayImpl implements RedisGateway {
     this.nodeBreakers = cluster ? new ClusterBreakers(vertx, this.options, log, this::nodeBreakerChanged, this::nodeKnown) : null;
     this.topology = cluster ? new ClusterTopology(vertx, context, supervisor, nodeBreakers, this.options.getCommandTimeoutMs()) : null;
     this.sentinelWatch = this.options.getType() == RedisClientType.SENTINEL && this.options.getRole() == RedisRole.MASTER
-      ? new SentinelWatch(vertx, context, redisOptions, this.options, log, supervisor::failoverAnnounced) : null;
+      ? new SentinelWatch(vertx, context, redisOptions, this.options, log, this::failoverAnnounced) : null;
     this.pipeline = new CommandPipeline(vertx, context, this.options, supervisor, breaker);
     this.guard = new Guard(context, breaker, nodeBreakers, pipeline, supervisor);
     this.dedicated = new DedicatedConnections(vertx, this.options, breaker, this::breakerOpen, this::reportFailureFromAnyThread);
@@ -312,6 +312,12 @@ public class RedisGatewayImpl implements RedisGateway {
     send(Request.cmd(Command.PING)).onFailure(err -> { });
   }
 
+  private void failoverAnnounced(String master) {
+    if (supervisor.failoverAnnounced(master)) {
+      confirmRecovery();
+    }
+  }
+
   private void nodeKnown(String node) {
     CommandObserver o = pipeline.observer();
     if (o != null) {
@@ -337,9 +343,11 @@ public class RedisGatewayImpl implements RedisGateway {
   }
 
   /**
-   * A new connection is up while the breaker is not closed: one PING on it, and the breaker closes
-   * on its reply instead of failing calls until the reset timeout is over. After a failover the
-   * promoted master serves at once; waiting out the breaker would only stretch the outage.
+   * The connection to the master a sentinel announced is up while the breaker is not closed: one
+   * PING on it, and the breaker closes on its reply instead of failing calls until the reset
+   * timeout is over. The failover is confirmed by Redis and the promoted master answers; waiting
+   * out the breaker would only stretch the outage. (An ordinary reconnect keeps the breaker's own
+   * half-open trial: a server that comes and goes must not flap the breaker shut.)
    */
   private void confirmRecovery() {
     RedisConnection sender = supervisor.sender();
@@ -348,7 +356,7 @@ public class RedisGatewayImpl implements RedisGateway {
     }
     sender.send(Request.cmd(Command.PING)).onComplete(ar -> context.runOnContext(v -> {
       if (ar.succeeded() && supervisor.state() == ConnectionState.CONNECTED) {
-        breaker.recovered("reconnected and Redis answered");
+        breaker.recovered("the master Sentinel announced answers");
       }
     }));
   }
@@ -374,7 +382,7 @@ public class RedisGatewayImpl implements RedisGateway {
         sentinelWatch.start();
       }
       pipeline.connected();
-      if (!first) {
+      if (supervisor.followsAnnouncedFailover()) {
         confirmRecovery();
       }
       if (topology != null) {
