@@ -34,4 +34,23 @@ public interface CommandObserver {
    */
   default void onBreakerState(io.vertx.circuitbreaker.CircuitBreakerState state) {
   }
+
+  /**
+   * Called when the breaker of one Redis Cluster master changes state (on a cluster, each master
+   * has its own, see {@link GatewayStatus#nodes()}).
+   *
+   * @param node the master's {@code host:port}
+   * @param state the new state
+   */
+  default void onNodeBreakerState(String node, io.vertx.circuitbreaker.CircuitBreakerState state) {
+  }
+
+  /**
+   * Called when a Redis Cluster master becomes known to the gateway (its breaker starts closed), so
+   * that its meters exist before its breaker first changes state.
+   *
+   * @param node the master's {@code host:port}
+   */
+  default void onNodeKnown(String node) {
+  }
 }

@@ -56,7 +56,14 @@ public final class KeySlots {
    * @return its hash slot, honouring a non-empty {@code {hash tag}}
    */
   public static int slot(String key) {
-    byte[] b = key.getBytes(StandardCharsets.UTF_8);
+    return slot(key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * @param b a key's bytes
+   * @return its hash slot, honouring a non-empty {@code {hash tag}}
+   */
+  public static int slot(byte[] b) {
     int open = -1;
     for (int i = 0; i < b.length; i++) {
       if (b[i] == '{') {

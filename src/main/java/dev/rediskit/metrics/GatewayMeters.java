@@ -38,6 +38,8 @@ final class GatewayMeters extends Binding implements CommandObserver {
    */
   static final int MAX_COMMAND_NAMES = 256;
   static final String OTHER_COMMAND = "OTHER";
+  /** The command name of a call a breaker refused before a command was sent. */
+  static final String BREAKER_COMMAND = "breaker";
 
   private static final Outcome[] OUTCOMES = Outcome.values();
 
@@ -47,6 +49,8 @@ final class GatewayMeters extends Binding implements CommandObserver {
   final Counter[] errors = new Counter[OUTCOMES.length];
   final Map<CircuitBreakerState, Counter> transitions = new EnumMap<>(CircuitBreakerState.class);
   final Counter shortCircuits;
+  /** Per cluster master: its transition counters by state; registered when the node is first seen. */
+  final Map<String, Map<CircuitBreakerState, Counter>> nodeTransitions = new ConcurrentHashMap<>();
   volatile boolean breakerOpen;
 
   GatewayMeters(RedisKitMetricsImpl owner, MeterRegistry registry, String name, RedisGateway gateway) {
@@ -80,8 +84,27 @@ final class GatewayMeters extends Binding implements CommandObserver {
 
   @Override
   void started() {
-    breakerOpen = gateway.status().breakerState() == CircuitBreakerState.OPEN;
+    GatewayStatus status = gateway.status();
+    breakerOpen = status.breakerState() == CircuitBreakerState.OPEN;
+    for (GatewayStatus.NodeStatus n : status.nodes()) {
+      node(n.node());
+    }
     gateway.observer(this);
+  }
+
+  /** The meters of a cluster master, registered the first time it is seen (nodes appear as the slot map is learnt). */
+  private Map<CircuitBreakerState, Counter> node(String node) {
+    return nodeTransitions.computeIfAbsent(node, n -> {
+      Tags nodeTags = tags.and(MeterNames.TAG_NODE, n);
+      add(Gauge.builder(MeterNames.NODE_BREAKER_STATE, gateway, g -> nodeBreakerCode(g.status(), n)).tags(nodeTags)
+        .description(description(MeterNames.NODE_BREAKER_STATE)).register(registry));
+      Map<CircuitBreakerState, Counter> byState = new EnumMap<>(CircuitBreakerState.class);
+      for (CircuitBreakerState s : CircuitBreakerState.values()) {
+        byState.put(s, add(Counter.builder(MeterNames.NODE_BREAKER_TRANSITIONS).tags(nodeTags).tag(MeterNames.TAG_STATE, tagValue(s))
+          .description(description(MeterNames.NODE_BREAKER_TRANSITIONS)).register(registry)));
+      }
+      return byState;
+    });
   }
 
   @Override
@@ -113,9 +136,24 @@ final class GatewayMeters extends Binding implements CommandObserver {
     timer.record(nanos, TimeUnit.NANOSECONDS);
     if (outcome != Outcome.SUCCESS) {
       errors[i].increment();
-      if (outcome == Outcome.REJECTED && breakerOpen) {
+      // "breaker" names a call a breaker refused: the gateway's, or on a cluster a master's.
+      if (outcome == Outcome.REJECTED && (breakerOpen || BREAKER_COMMAND.equals(command))) {
         shortCircuits.increment();
       }
+    }
+  }
+
+  @Override
+  public void onNodeKnown(String node) {
+    if (!closed.get()) {
+      node(node);
+    }
+  }
+
+  @Override
+  public void onNodeBreakerState(String node, CircuitBreakerState state) {
+    if (!closed.get()) {
+      node(node).get(state).increment();
     }
   }
 
@@ -143,6 +181,15 @@ static String tagValue(CircuitBreakerState state) {
     case HALF_OPEN -> MeterNames.STATE_HALF_OPEN;
     case OPEN -> MeterNames.STATE_OPEN;
   };
+}
+
+static double nodeBreakerCode(GatewayStatus status, String node) {
+  for (GatewayStatus.NodeStatus n : status.nodes()) {
+    if (n.node().equals(node)) {
+      return breakerCode(n.breaker());
+    }
+  }
+  return Double.NaN;
 }
 
 static int breakerCode(CircuitBreakerState state) {

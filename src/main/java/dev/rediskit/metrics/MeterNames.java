@@ -44,6 +44,8 @@ public final class MeterNames {
   public static final String TAG_RESULT = "result";
   /** The rate limiter's name. */
   public static final String TAG_LIMITER = "limiter";
+  /** A Redis Cluster master, as {@code host:port}. */
+  public static final String TAG_NODE = "node";
 
   // ------------------------------------------------------------------ tag values
 
@@ -108,6 +110,10 @@ public final class MeterNames {
   public static final String BREAKER_TRANSITIONS = "rediskit.breaker.transitions";
   /** Counter of calls refused by the open breaker. */
   public static final String BREAKER_SHORT_CIRCUITS = "rediskit.breaker.short.circuits";
+  /** Gauge of the state of each Redis Cluster master's breaker. */
+  public static final String NODE_BREAKER_STATE = "rediskit.breaker.node.state";
+  /** Counter of the state changes of each Redis Cluster master's breaker, by state entered. */
+  public static final String NODE_BREAKER_TRANSITIONS = "rediskit.breaker.node.transitions";
 
   // ------------------------------------------------------------------ health
 
@@ -168,6 +174,8 @@ public final class MeterNames {
   public enum Group {
     /** Gateway meters. */
     GATEWAY("registered by `bindGateway`"),
+    /** Per-node breaker meters of a Redis Cluster gateway. */
+    CLUSTER_NODES("registered by `bindGateway` on a Redis Cluster, for each master once the gateway knows it"),
     /** Health meters. */
     HEALTH("registered by `bindHealth`"),
     /** Cache meters. */
@@ -232,7 +240,7 @@ public final class MeterNames {
     return new Meter(name, type, baseUnit, List.of(tags), group, description);
   }
 
-  /** Every meter, gateway first, then health, cache and rate limiting. */
+  /** Every meter, gateway first (cluster nodes' breakers after the gateway's), then health, cache and rate limiting. */
   public static final List<Meter> METERS = List.of(
     meter(COMMANDS, Type.TIMER, "seconds", Group.GATEWAY,
       "Every gateway command: latency from call to completion, and its count. Buckets for latency quantiles. "
@@ -250,14 +258,21 @@ public final class MeterNames {
       "Times the connection was re-established after a loss.", TAG_GATEWAY),
     meter(BREAKER_STATE, Type.GAUGE, null, Group.GATEWAY,
       "Circuit breaker state: 0 closed, 1 half-open, 2 open. Failed connection attempts count as failures and the "
-        + "gateway sends the trial call itself, so an idle gateway's breaker opens during an outage and closes after it.",
+        + "gateway sends the trial call itself, so an idle gateway's breaker opens during an outage and closes after it. "
+        + "On a Redis Cluster this breaker guards the cluster connection as a whole; each master has its own besides "
+        + "(rediskit.breaker.node.state).",
       TAG_GATEWAY),
     meter(BREAKER_FAILURES, Type.GAUGE, null, Group.GATEWAY,
       "Consecutive failures the breaker counts now; it opens at breakerMaxFailures.", TAG_GATEWAY),
     meter(BREAKER_TRANSITIONS, Type.COUNTER, null, Group.GATEWAY,
       "Breaker state changes, by the state entered.", TAG_GATEWAY, TAG_STATE),
     meter(BREAKER_SHORT_CIRCUITS, Type.COUNTER, null, Group.GATEWAY,
-      "Calls refused at once because the breaker was open.", TAG_GATEWAY),
+      "Calls refused at once because the breaker was open (on a Redis Cluster: the gateway's or a master's).", TAG_GATEWAY),
+    meter(NODE_BREAKER_STATE, Type.GAUGE, null, Group.CLUSTER_NODES,
+      "State of a Redis Cluster master's own breaker, which guards the commands for its slots: 0 closed, 1 half-open, "
+        + "2 open; NaN once the node is no longer a master (a replica took its slots over).", TAG_GATEWAY, TAG_NODE),
+    meter(NODE_BREAKER_TRANSITIONS, Type.COUNTER, null, Group.CLUSTER_NODES,
+      "State changes of a Redis Cluster master's breaker, by the state entered.", TAG_GATEWAY, TAG_NODE, TAG_STATE),
     meter(REDIS_UP, Type.GAUGE, null, Group.HEALTH,
       "1 when the latest Redis health check was UP, 0 when DOWN; NaN before the first check.", TAG_GATEWAY),
     meter(REDIS_DEGRADED, Type.GAUGE, null, Group.HEALTH,
@@ -320,5 +335,7 @@ public final class MeterNames {
     new TagKey(TAG_STATE, "`" + STATE_CLOSED + "`, `" + STATE_HALF_OPEN + "`, `" + STATE_OPEN + "`", "Breaker state entered."),
     new TagKey(TAG_NAMESPACE, "the cache namespaces the application uses", "Cache namespace."),
     new TagKey(TAG_RESULT, "`" + RESULT_HIT + "`, `" + RESULT_MISS + "`, `" + RESULT_STALE + "`", "Result of a cache read."),
-    new TagKey(TAG_LIMITER, "the limiter names the application chooses", "Which rate limiter."));
+    new TagKey(TAG_LIMITER, "the limiter names the application chooses", "Which rate limiter."),
+    new TagKey(TAG_NODE, "`host:port` of each Redis Cluster master, as the cluster announces it (as many as the cluster "
+      + "has masters, plus those that were masters before a failover)", "Which Redis Cluster master."));
 }

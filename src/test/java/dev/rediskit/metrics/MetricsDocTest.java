@@ -169,6 +169,7 @@ class MetricsDocTest {
   private static String title(MeterNames.Group group) {
     return switch (group) {
       case GATEWAY -> "Redis commands, connection and circuit breaker";
+      case CLUSTER_NODES -> "Redis Cluster: a breaker per master";
       case HEALTH -> "Redis health";
       case CACHE -> "Cache";
       case RATE_LIMIT -> "Rate limiting";

@@ -124,6 +124,41 @@ class RedisKitMetricsTest {
   }
 
   @Test
+  void eachClusterMastersBreakerHasItsOwnGaugeAndTransitions(Vertx vertx) {
+    FakeGateway gw = new FakeGateway();
+    gw.status = clusterStatus(CircuitBreakerState.CLOSED, CircuitBreakerState.CLOSED);
+    RedisKitMetrics.create(vertx, registry).bindGateway(gw);
+    assertThat(gauge(MeterNames.NODE_BREAKER_STATE, "node", "127.0.0.1:7000")).isZero();
+    assertThat(gauge(MeterNames.NODE_BREAKER_STATE, "node", "127.0.0.1:7001")).isZero();
+
+    gw.status = clusterStatus(CircuitBreakerState.OPEN, CircuitBreakerState.CLOSED);
+    gw.observer.onNodeBreakerState("127.0.0.1:7000", CircuitBreakerState.OPEN);
+    gw.observer.onCommand("breaker", Outcome.REJECTED, 0);
+    assertThat(gauge(MeterNames.NODE_BREAKER_STATE, "node", "127.0.0.1:7000")).isEqualTo(2);
+    assertThat(gauge(MeterNames.NODE_BREAKER_STATE, "node", "127.0.0.1:7001")).isZero();
+    assertThat(count(MeterNames.NODE_BREAKER_TRANSITIONS, "node", "127.0.0.1:7000", "state", "open")).isEqualTo(1);
+    assertThat(count(MeterNames.NODE_BREAKER_TRANSITIONS, "node", "127.0.0.1:7001", "state", "open")).isZero();
+    // The gateway's own breaker stays closed; the refusal still counts as a short circuit.
+    assertThat(gauge(MeterNames.BREAKER_STATE)).isZero();
+    assertThat(count(MeterNames.BREAKER_SHORT_CIRCUITS)).isEqualTo(1);
+
+    // A master first seen after a failover gets its meters at once, before any transition; the dead one's gauge reads NaN.
+    gw.observer.onNodeKnown("127.0.0.1:7003");
+    assertThat(count(MeterNames.NODE_BREAKER_TRANSITIONS, "node", "127.0.0.1:7003", "state", "closed")).isZero();
+    gw.status = new GatewayStatus(GatewayStatus.ConnectionState.CONNECTED, CircuitBreakerState.CLOSED, 0, 0, null, 1,
+      List.of(new GatewayStatus.NodeStatus("127.0.0.1:7001", CircuitBreakerState.CLOSED, 0),
+        new GatewayStatus.NodeStatus("127.0.0.1:7003", CircuitBreakerState.CLOSED, 0)));
+    assertThat(gauge(MeterNames.NODE_BREAKER_STATE, "node", "127.0.0.1:7003")).isZero();
+    assertThat(gauge(MeterNames.NODE_BREAKER_STATE, "node", "127.0.0.1:7000")).isNaN();
+  }
+
+  private static GatewayStatus clusterStatus(CircuitBreakerState first, CircuitBreakerState second) {
+    return new GatewayStatus(GatewayStatus.ConnectionState.CONNECTED, CircuitBreakerState.CLOSED, 0, 0, null, 0,
+      List.of(new GatewayStatus.NodeStatus("127.0.0.1:7000", first, first == CircuitBreakerState.OPEN ? 5 : 0),
+        new GatewayStatus.NodeStatus("127.0.0.1:7001", second, 0)));
+  }
+
+  @Test
   void closingRemovesMetersAndObserverAndFreesTheName(Vertx vertx) {
     FakeGateway gw = new FakeGateway();
     RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
@@ -304,6 +339,9 @@ class RedisKitMetricsTest {
   @Test
   void gatewayAndHealthRegisterExactlyTheDocumentedMeters(Vertx vertx) {
     FakeGateway gw = new FakeGateway();
+    // A cluster gateway: its masters' breakers have meters of their own.
+    gw.status = new GatewayStatus(GatewayStatus.ConnectionState.CONNECTED, CircuitBreakerState.CLOSED, 0, 0, null, 0,
+      List.of(new GatewayStatus.NodeStatus("127.0.0.1:7000", CircuitBreakerState.CLOSED, 0)));
     RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
     metrics.bindGateway(gw);
     metrics.bindHealth(new FakeHealthCheck(), 0);

@@ -96,7 +96,19 @@ final class CommandPipeline {
    * @return its reply, or its failure
    */
   Future<Response> send(Request request, ScriptCall script) {
-    return submit(new Pending<>(request, System.nanoTime(), script, null));
+    return send(request, script, breaker);
+  }
+
+  /**
+   * @param request a command
+   * @param script for an EVALSHA, what to send as EVAL on NOSCRIPT, else {@code null}
+   * @param guard the breaker told about the command's outcome: on a cluster, that of the master owning its slot
+   * @return its reply, or its failure
+   */
+  Future<Response> send(Request request, ScriptCall script, GatewayBreaker guard) {
+    Pending<Response> p = new Pending<>(request, System.nanoTime(), script, null);
+    p.guard = guard;
+    return submit(p);
   }
 
   /**
@@ -266,6 +278,8 @@ final class CommandPipeline {
     /** Set on an EVALSHA: sent again as EVAL on NOSCRIPT. */
     final ScriptCall script;
     final Promise<T> promise;
+    /** The breaker told about the outcome: the gateway's, or on a cluster that of the command's master. */
+    GatewayBreaker guard = breaker;
     boolean done;
 
     /**
@@ -342,7 +356,11 @@ final class CommandPipeline {
       pending--;
       completions++;
       if (ar.succeeded()) {
-        breaker.succeeded();
+        guard.succeeded();
+        if (guard != breaker) {
+          // Any reply proves the cluster connection as a whole works.
+          breaker.succeeded();
+        }
         if (observer != null) {
           notifyObserver(commandName(), Outcome.SUCCESS, System.nanoTime() - start);
         }
@@ -363,7 +381,9 @@ final class CommandPipeline {
           // starts now: the EVALSHA's round trip is not held against it.
           // A refusal (gateway closed meanwhile) comes back as a failed future, not through the promise.
           // Not an error for the caller nor for the metrics: the EVAL it becomes is observed instead.
-          submit(new Pending<>(script.eval(), System.nanoTime(), null, promise)).onFailure(promise::tryFail);
+          Pending<T> eval = new Pending<>(script.eval(), System.nanoTime(), null, promise);
+          eval.guard = guard;
+          submit(eval).onFailure(promise::tryFail);
           return;
         }
         errorReply(cause.getMessage(), cause);
@@ -385,7 +405,7 @@ final class CommandPipeline {
     void fail(Throwable t, Outcome outcome) {
       done = true;
       if (outcome != Outcome.REJECTED) {
-        breaker.failed(t.getMessage());
+        guard.failed(t.getMessage());
       }
       notifyObserver(commandName(), outcome, System.nanoTime() - start);
       promise.tryFail(t);

@@ -1,6 +1,5 @@
 package dev.rediskit.client.impl;
 
-import dev.rediskit.config.Redaction;
 import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
@@ -9,11 +8,10 @@ import dev.rediskit.client.GatewayStatus.ConnectionState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.Request;
+import io.vertx.redis.client.RedisOptions;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -22,8 +20,9 @@ import org.slf4j.event.Level;
 /**
  * Keeps the gateway's pipelined connection up: connect attempts, each under a guard timer, with
  * back-off between them; reconnecting when the connection is lost; and on a cluster, rebuilding the
- * cluster connection beside the live one when a node's link breaks. What happens to the commands
- * meanwhile is the {@link Listener}'s business.
+ * cluster connection beside the live one when a node's link breaks; following a failover as soon
+ * as Redis has made it (a sentinel's announcement, a cluster's new slot map) rather than when the
+ * back-off next allows. What happens to the commands meanwhile is the {@link Listener}'s business.
  *
  * <p>Every field is touched only on the owning event loop, except {@link #lastError()}, which
  * status reads from any thread.
@@ -53,12 +52,21 @@ final class ConnectionSupervisor {
      * @param cause why, as the commands in flight are to see it
      */
     void connectionLost(RedisUnavailableException cause);
+
+    /** On a cluster: a node's link broke and the cluster connection is being rebuilt beside the live one. */
+    default void nodeLost() {
+    }
+
+    /** On a cluster: the rebuilt cluster connection, which reached every node of the slot map, is in use. */
+    default void rebuilt() {
+    }
   }
 
   private static final long INITIAL_RECONNECT_DELAY_MS = 50;
 
   private final Vertx vertx;
   private final Context context;
+  /** The client of the first connection and of dedicated work; never closed before the gateway. */
   private final Redis client;
   private final GatewayOptions<?> options;
   private final GatewayLog log;
@@ -67,6 +75,15 @@ final class ConnectionSupervisor {
 
   private ConnectionState state = ConnectionState.CONNECTING;
   private RedisConnection connection;
+  private final ConnectionClients clients;
+  /** The master a sentinel announced last. */
+  private String lastAnnounced;
+  /** A sentinel announced a failover since the last connection: the next one follows a confirmed failover. */
+  private boolean failoverAnnounced;
+  /** Whether the connection just made follows a failover a sentinel announced; read in {@link Listener#connected}. */
+  private boolean followsFailover;
+  /** A rebuild was asked for while one was under way: the next one starts at once, not after back-off. */
+  private boolean rebuildRequested;
   /** What commands are written on: {@link #connection}, or the connection under its pool wrapper. */
   private RedisConnection sender;
   private long connectAttempt;
@@ -82,15 +99,18 @@ final class ConnectionSupervisor {
   /**
    * @param vertx the Vert.x instance
    * @param context the owning context
-   * @param client the client connections come from
+   * @param client the client the first connection comes from
+   * @param redisOptions what clients for later connections are made from
    * @param options the connection settings
    * @param log where the connection's story is logged
    * @param listener told when the connection comes and goes
    */
-  ConnectionSupervisor(Vertx vertx, Context context, Redis client, GatewayOptions<?> options, GatewayLog log, Listener listener) {
+  ConnectionSupervisor(Vertx vertx, Context context, Redis client, RedisOptions redisOptions, GatewayOptions<?> options,
+                       GatewayLog log, Listener listener) {
     this.vertx = vertx;
     this.context = context;
     this.client = client;
+    this.clients = new ConnectionClients(vertx, client, redisOptions, options);
     this.options = options;
     this.log = log;
     this.listener = listener;
@@ -143,6 +163,79 @@ final class ConnectionSupervisor {
   }
 
   /**
+   * Sentinel announced a new master ({@code +switch-master}): connect to it at once, whatever the
+   * connection's state and back-off say. The connection to the old master is dropped: dead, it
+   * would only fail; alive, it is a replica now and refuses writes.
+   *
+   * @param hostPort the new master's {@code host:port}, from the announcement
+   * @return whether the connection in use is to that master already (it reconnected there first)
+   */
+  boolean failoverAnnounced(String hostPort) {
+    if (state == ConnectionState.CONNECTED && hostPort.equals(PooledConnections.remoteAddress(connection))) {
+      return true;
+    }
+    if (state == ConnectionState.CLOSED
+      // Every sentinel announces it: the first announcement's attempt is under way already.
+      || (state == ConnectionState.CONNECTING && hostPort.equals(lastAnnounced))) {
+      return false;
+    }
+    lastAnnounced = hostPort;
+    failoverAnnounced = true;
+    log.log(Level.INFO, "Sentinel announced " + hostPort + " as the new master; connecting to it at once");
+    clients.announced(hostPort);
+    switch (state) {
+      case CONNECTED -> {
+        RedisConnection c = connection;
+        connectionLost(c, new RedisUnavailableException(Reason.CONNECTION_LOST,
+          "Sentinel announced a failover to " + hostPort, null));
+        PooledConnections.forceClose(c);
+      }
+      case DISCONNECTED -> {
+        if (reconnectTimer != -1) {
+          vertx.cancelTimer(reconnectTimer);
+        }
+        connect();
+      }
+      // An attempt under way asked the sentinels before the failover: a new one supersedes it.
+      case CONNECTING -> connect();
+      default -> { }
+    }
+    return false;
+  }
+
+  /**
+   * On a cluster whose connection is being rebuilt: the slot map changed (a replica was promoted),
+   * so the next attempt starts now instead of after its back-off.
+   */
+  void rebuildNow() {
+    if (options.getType() != RedisClientType.CLUSTER || state != ConnectionState.CONNECTED) {
+      return;
+    }
+    if (rebuilding) {
+      rebuildRequested = true;
+      return;
+    }
+    if (reconnectTimer != -1) {
+      vertx.cancelTimer(reconnectTimer);
+      reconnectTimer = -1;
+      rebuildCluster(connection);
+    }
+  }
+
+  /**
+   * @return during {@link Listener#connected}: whether this connection follows a failover a
+   *         sentinel announced (the promoted master answers; a breaker need not wait any longer)
+   */
+  boolean followsAnnouncedFailover() {
+    return followsFailover;
+  }
+
+  /** @return whether, on a cluster, a node's link broke and the rebuilt connection is not in use yet */
+  boolean nodeDown() {
+    return rebuilding || reconnectTimer != -1 && state == ConnectionState.CONNECTED;
+  }
+
+  /**
    * Nothing came back for a whole timeout although commands were sent: the connection is stalled
    * (e.g. a network black hole). Pipelined replies can't overtake a stuck one, so the connection is
    * dropped and a new one made.
@@ -184,6 +277,7 @@ final class ConnectionSupervisor {
     if (c != null) {
       c.exceptionHandler(null).endHandler(null);
     }
+    clients.close();
     return client.close();
   }
 
@@ -198,23 +292,27 @@ final class ConnectionSupervisor {
   private void attempt(String what, BooleanSupplier wanted, Consumer<Throwable> failed,
                        Consumer<RedisConnection> up, Consumer<RedisConnection> late) {
     long attempt = ++connectAttempt;
+    Redis source = clients.next(!started);
     long guard = vertx.setTimer(options.getConnectTimeoutMs(), id -> context.runOnContext(v -> {
       if (attempt == connectAttempt && wanted.getAsBoolean()) {
         failed.accept(new RedisTimeoutException(what + " did not complete within "
           + options.getConnectTimeoutMs() + " ms (connectTimeoutMs)"));
       }
     }));
-    client.connect().onComplete(ar -> context.runOnContext(v -> {
+    source.connect().onComplete(ar -> context.runOnContext(v -> {
       vertx.cancelTimer(guard);
       if (attempt != connectAttempt || !wanted.getAsBoolean()) {
         if (ar.succeeded()) {
           late.accept(ar.result());
         }
+        clients.unused(source);
         return;
       }
       if (ar.failed()) {
+        clients.unused(source);
         failed.accept(ar.cause());
       } else {
+        clients.adopt(source);
         up.accept(ar.result());
       }
     }));
@@ -226,7 +324,11 @@ final class ConnectionSupervisor {
     if (longest) {
       delay = backoff.maxMs();
     }
-    reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> next.run()));
+    reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> {
+      // Cleared before the attempt: a pending timer is what tells that a rebuild is waiting (nodeDown).
+      reconnectTimer = -1;
+      next.run();
+    }));
     return delay;
   }
 
@@ -252,8 +354,10 @@ final class ConnectionSupervisor {
     watch(conn);
     boolean first = !started;
     started = true;
+    followsFailover = failoverAnnounced;
+    failoverAnnounced = false;
     if (first) {
-      logStart(conn);
+      StartupLine.log(log, options, conn);
     } else {
       reconnects++;
       log.log(Level.INFO, "reconnected to Redis"
@@ -274,31 +378,6 @@ final class ConnectionSupervisor {
     // Loud once per outage, quiet for the retries that follow.
     log.log(consecutiveConnectFailures++ == 0 ? Level.WARN : Level.DEBUG,
       "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
-  }
-
-  /**
-   * The start-up line: where the gateway connected, from which source, and the server's version. The
-   * INFO goes straight to the connection, outside the command queue, so it is neither counted in the
-   * metrics nor held against the breaker; a server that refuses it (an ACL user without INFO) only
-   * costs the version.
-   */
-  private void logStart(RedisConnection conn) {
-    String where = Redaction.redact(String.join(",", options.getEndpoints())) + " (" + options.getType()
-      + ", endpoints from " + options.endpointsSource() + ")";
-    conn.send(Request.cmd(Command.INFO).arg("server")).onComplete(ar -> {
-      String version = ar.succeeded() && ar.result() != null ? infoField(ar.result().toString(), "redis_version") : null;
-      log.log(Level.INFO, "connected to Redis at " + where + ", server version "
-        + (version != null ? version : "unknown (" + (ar.failed() ? ar.cause().getMessage() : "no INFO reply") + ")"));
-    });
-  }
-
-  private static String infoField(String info, String field) {
-    for (String line : info.split("\r?\n")) {
-      if (line.startsWith(field + ":")) {
-        return line.substring(field.length() + 1).trim();
-      }
-    }
-    return null;
   }
 
   // ---------------------------------------------------------------- losing the connection
@@ -329,6 +408,7 @@ final class ConnectionSupervisor {
       log.log(Level.WARN, "link to a cluster node lost (" + lastError + "); rebuilding the cluster connection");
     }
     rebuildCluster(conn);
+    listener.nodeLost();
   }
 
   private void rebuildCluster(RedisConnection old) {
@@ -346,6 +426,7 @@ final class ConnectionSupervisor {
 
   private void rebuilt(RedisConnection old, RedisConnection fresh) {
     rebuilding = false;
+    rebuildRequested = false;
     old.exceptionHandler(null).endHandler(null);
     connection = fresh;
     sender = PooledConnections.sender(fresh);
@@ -355,11 +436,17 @@ final class ConnectionSupervisor {
     log.log(Level.INFO, "cluster connection rebuilt");
     // Commands still in flight on the old connection complete there; it goes back to the pool.
     old.close();
+    listener.rebuilt();
   }
 
   private void rebuildFailed(RedisConnection old, String error) {
     rebuilding = false;
     lastError = error;
+    if (rebuildRequested) {
+      rebuildRequested = false;
+      rebuildCluster(old);
+      return;
+    }
     long delay = retryLater(false, () -> rebuildCluster(old));
     log.log(Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
   }
@@ -371,6 +458,7 @@ final class ConnectionSupervisor {
     connection = null;
     sender = null;
     rebuilding = false;
+    rebuildRequested = false;
     lastError = cause.getMessage();
     log.log(Level.WARN, "connection to Redis lost (" + lastError + "); reconnecting");
     listener.connectionLost(cause);

@@ -5,6 +5,7 @@ import dev.rediskit.client.GatewayOptions;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.impl.CircuitBreakerImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,12 +26,18 @@ final class GatewayBreaker {
 
   private final CircuitBreaker breaker;
   private final GatewayLog log;
+  /** The cluster node this breaker guards, or {@code null} for the gateway's own breaker. */
+  private final String node;
+  /** How log lines name this breaker. */
+  private final String label;
   private final long resetTimeoutMs;
   private final Consumer<CircuitBreakerState> onChange;
   private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
   private int unreportedFailures;
   /** What the latest failure told to the breaker was, for the log line when it opens. */
   private String lastFailure;
+  /** Set by {@link #recovered} for the log line of the transition it causes. */
+  private String recoveredBy;
 
   /**
    * @param vertx the Vert.x instance
@@ -39,10 +46,23 @@ final class GatewayBreaker {
    * @param onChange called after each transition, with the new state, on the thread the breaker changed on
    */
   GatewayBreaker(Vertx vertx, GatewayOptions<?> options, GatewayLog log, Consumer<CircuitBreakerState> onChange) {
+    this(vertx, options, log, null, onChange);
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param options the breaker's settings
+   * @param log where transitions are logged
+   * @param node the {@code host:port} of the cluster master this breaker guards, or {@code null} for the gateway's own
+   * @param onChange called after each transition, with the new state, on the thread the breaker changed on
+   */
+  GatewayBreaker(Vertx vertx, GatewayOptions<?> options, GatewayLog log, String node, Consumer<CircuitBreakerState> onChange) {
     this.log = log;
+    this.node = node;
+    this.label = node == null ? "circuit breaker" : "circuit breaker of cluster node " + node;
     this.resetTimeoutMs = options.getBreakerResetTimeoutMs();
     this.onChange = onChange;
-    this.breaker = CircuitBreaker.create("rediskit-gateway", vertx, new CircuitBreakerOptions()
+    this.breaker = CircuitBreaker.create(node == null ? "rediskit-gateway" : "rediskit-node-" + node, vertx, new CircuitBreakerOptions()
         .setMaxFailures(options.getBreakerMaxFailures())
         .setResetTimeout(options.getBreakerResetTimeoutMs())
         // Deadlines are enforced by the gateway's tick; the breaker's own timeout arms a timer per call.
@@ -60,6 +80,39 @@ final class GatewayBreaker {
   /** @return the state, as of the latest transition */
   CircuitBreakerState state() {
     return state;
+  }
+
+  /** @return the {@code host:port} of the cluster master guarded, or {@code null} for the gateway's own breaker */
+  String node() {
+    return node;
+  }
+
+  /** @return what the latest failure told to the breaker was, or {@code null} */
+  String lastFailure() {
+    return lastFailure;
+  }
+
+  /**
+   * Closes the breaker at once on positive evidence that Redis serves again (a new connection that
+   * answered, a failover that Redis itself announced): waiting out the reset timeout would only
+   * prolong an outage that is over. Nothing happens when it is closed already.
+   *
+   * @param why what proved it, for the log line
+   */
+  void recovered(String why) {
+    if (state == CircuitBreakerState.CLOSED) {
+      return;
+    }
+    unreportedFailures = 0;
+    lastFailure = null;
+    recoveredBy = why;
+    // The public reset() leaves an open breaker open (it only ends a half-open one); 5.0.7's
+    // implementation has the forced reset. The only reach into the breaker's internals.
+    if (breaker instanceof CircuitBreakerImpl impl) {
+      impl.reset(true);
+    } else {
+      breaker.reset();
+    }
   }
 
   /** @return the breaker's count of failures */
@@ -127,15 +180,19 @@ final class GatewayBreaker {
     switch (to) {
       case OPEN -> {
         if (from == CircuitBreakerState.CLOSED) {
-          log.log(Level.WARN, "circuit breaker OPEN after " + breaker.failureCount() + " failures (last: "
+          log.log(Level.WARN, label + " OPEN after " + breaker.failureCount() + " failures (last: "
             + lastFailure + "); calls fail fast for " + resetTimeoutMs + " ms, then one trial call");
         } else {
-          log.log(Level.DEBUG, "circuit breaker OPEN again, the trial call failed (" + lastFailure
+          log.log(Level.DEBUG, label + " OPEN again, the trial call failed (" + lastFailure
             + "); next trial in " + resetTimeoutMs + " ms");
         }
       }
-      case HALF_OPEN -> log.log(Level.DEBUG, "circuit breaker HALF_OPEN: trying Redis with one call");
-      case CLOSED -> log.log(Level.INFO, "circuit breaker CLOSED: Redis answers again");
+      case HALF_OPEN -> log.log(Level.DEBUG, label + " HALF_OPEN: trying Redis with one call");
+      case CLOSED -> {
+        String by = recoveredBy;
+        recoveredBy = null;
+        log.log(Level.INFO, label + " CLOSED: " + (by != null ? by + ", without waiting out the reset timeout" : "Redis answers again"));
+      }
     }
   }
 }

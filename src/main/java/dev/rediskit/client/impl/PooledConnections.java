@@ -6,7 +6,7 @@ import io.vertx.redis.client.impl.RedisConnectionInternal;
 
 /**
  * The gateway's only reach under the Redis client's public API, to the connection its pool wrapper
- * holds. vertx-redis-client 5.0.7's public {@link RedisConnection} offers neither of the two things
+ * holds. vertx-redis-client 5.0.7's public {@link RedisConnection} offers none of the three things
  * below, so they stay here, in one place to check when the client is upgraded.
  */
 final class PooledConnections {
@@ -32,6 +32,21 @@ final class PooledConnections {
       }
     }
     return conn;
+  }
+
+  /**
+   * @param conn a connection from the client, or {@code null}
+   * @return the {@code host:port} of the server it is connected to, or {@code null} when unknown
+   *         (the public connection does not tell it)
+   */
+  static String remoteAddress(RedisConnection conn) {
+    if (conn instanceof PooledRedisConnection pooled) {
+      io.vertx.core.net.SocketAddress a = pooled.actual().remoteAddress();
+      if (a != null && a.host() != null) {
+        return a.host() + ":" + a.port();
+      }
+    }
+    return null;
   }
 
   /**

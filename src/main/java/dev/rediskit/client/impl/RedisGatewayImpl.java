@@ -5,13 +5,11 @@ import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.client.CommandObserver;
-import dev.rediskit.client.CommandObserver.Outcome;
 import dev.rediskit.client.GatewayStatus;
 import dev.rediskit.client.GatewayStatus.ConnectionState;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.Script;
 import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,6 +19,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -34,14 +33,16 @@ import org.slf4j.event.Level;
 
 /**
  * The gateway: one pipelined connection owned by the creating context's event loop, a pool for
- * dedicated work, and a circuit breaker.
+ * dedicated work, and circuit breakers (on a Redis Cluster, one per master besides the gateway's).
  *
  * <p>This class is the front and the wiring: calls from other contexts hop onto the owning one,
- * the breaker guards the way in, and the pieces do the work: {@link CommandPipeline} (admission,
- * deadlines, replies, with {@link ReadCoalescer} gathering reads and {@link WriteCoalescer} writes), {@link ConnectionSupervisor}
- * (connecting, reconnecting, cluster rebuild), {@link GatewayBreaker} (breaker reporting and its
- * log lines), {@link DedicatedConnections} (work on a connection of its own) and
- * {@link RedisFailures} (what a failure means). Every mutable field is touched only on the owning
+ * the breakers guard the way in ({@link Guard}), and the pieces do the work: {@link CommandPipeline}
+ * (admission, deadlines, replies, with {@link ReadCoalescer} gathering reads),
+ * {@link ConnectionSupervisor} (connecting, reconnecting, cluster rebuild, following a failover),
+ * {@link GatewayBreaker} (breaker reporting and its log lines), {@link ClusterBreakers} and
+ * {@link ClusterTopology} (a cluster's per-master breakers and their slot map),
+ * {@link SentinelWatch} (Sentinel's failover announcements), {@link DedicatedConnections} (work
+ * on a connection of its own) and {@link RedisFailures} (what a failure means). Every mutable field is touched only on the owning
  * event loop, so nothing is locked.
  */
 public class RedisGatewayImpl implements RedisGateway {
@@ -57,6 +58,12 @@ public class RedisGatewayImpl implements RedisGateway {
   private final ConnectionSupervisor supervisor;
   private final CommandPipeline pipeline;
   private final DedicatedConnections dedicated;
+  /** On a cluster: a breaker per master, and what keeps their slot map current; else {@code null}. */
+  private final ClusterBreakers nodeBreakers;
+  private final ClusterTopology topology;
+  /** With Sentinel, for the master: the +switch-master subscriptions; else {@code null}. */
+  private final SentinelWatch sentinelWatch;
+  private final Guard guard;
   private final Promise<RedisGateway> ready;
   /** Closes the gateway when Vert.x closes, before its client goes: no reconnect attempt against a closed client. */
   private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(completion);
@@ -92,8 +99,14 @@ public class RedisGatewayImpl implements RedisGateway {
     this.log = new GatewayLog(name);
     this.ready = VertxInternals.promise(context);
     this.breaker = new GatewayBreaker(vertx, this.options, log, this::breakerChanged);
-    this.supervisor = new ConnectionSupervisor(vertx, context, client, this.options, log, new Lifecycle());
+    this.supervisor = new ConnectionSupervisor(vertx, context, client, redisOptions, this.options, log, new Lifecycle());
+    boolean cluster = this.options.getType() == RedisClientType.CLUSTER;
+    this.nodeBreakers = cluster ? new ClusterBreakers(vertx, this.options, log, this::nodeBreakerChanged, this::nodeKnown) : null;
+    this.topology = cluster ? new ClusterTopology(vertx, context, supervisor, nodeBreakers, this.options.getCommandTimeoutMs()) : null;
+    this.sentinelWatch = this.options.getType() == RedisClientType.SENTINEL && this.options.getRole() == RedisRole.MASTER
+      ? new SentinelWatch(vertx, context, redisOptions, this.options, log, this::failoverAnnounced) : null;
     this.pipeline = new CommandPipeline(vertx, context, this.options, supervisor, breaker);
+    this.guard = new Guard(context, breaker, nodeBreakers, pipeline, supervisor);
     this.dedicated = new DedicatedConnections(vertx, this.options, breaker, this::breakerOpen, this::reportFailureFromAnyThread);
     VertxInternals.addCloseHook(vertx, closeHook);
     String unconfigured = defaultEndpointWarning(this.options);
@@ -128,7 +141,8 @@ public class RedisGatewayImpl implements RedisGateway {
     if (Vertx.currentContext() != context) {
       return hop(() -> send(request));
     }
-    return guarded(() -> pipeline.send(request, null));
+    GatewayBreaker b = guard.breakerFor(request);
+    return guard.guarded(b, () -> pipeline.send(request, null, b));
   }
 
   @Override
@@ -153,7 +167,7 @@ public class RedisGatewayImpl implements RedisGateway {
         return out;
       });
     }
-    return guarded(() -> pipeline.batch(requests));
+    return guard.guarded(breaker, () -> pipeline.batch(requests));
   }
 
   @Override
@@ -163,9 +177,10 @@ public class RedisGatewayImpl implements RedisGateway {
     }
     // The NOSCRIPT fallback lives in the command's own reply handler rather than in a recover
     // stage: a limiter's every decision is an EVALSHA, and the extra future showed in its profile.
-    return guarded(() -> {
+    GatewayBreaker b = guard.breakerFor(keys);
+    return guard.guarded(b, () -> {
       ScriptCall call = new ScriptCall(script, keys, args);
-      return pipeline.send(call.evalsha(), call);
+      return pipeline.send(call.evalsha(), call, b);
     });
   }
 
@@ -221,7 +236,7 @@ public class RedisGatewayImpl implements RedisGateway {
   @Override
   public GatewayStatus status() {
     return new GatewayStatus(supervisor.state(), breaker.state(), breaker.failureCount(), pipeline.pending(),
-      supervisor.lastError(), supervisor.reconnects());
+      supervisor.lastError(), supervisor.reconnects(), nodeBreakers == null ? List.of() : nodeBreakers.status());
   }
 
   @Override
@@ -243,6 +258,13 @@ public class RedisGatewayImpl implements RedisGateway {
       pipeline.close(closed);
       ready.tryFail(closed);
       breaker.close();
+      if (nodeBreakers != null) {
+        topology.close();
+        nodeBreakers.close();
+      }
+      if (sentinelWatch != null) {
+        sentinelWatch.close();
+      }
       supervisor.release().onComplete(ar -> done.complete());
     });
     return done.future();
@@ -260,23 +282,8 @@ public class RedisGatewayImpl implements RedisGateway {
     return p.future();
   }
 
-  private <T> Future<T> guarded(Supplier<Future<T>> call) {
-    CircuitBreakerState b = breaker.state();
-    if (b == CircuitBreakerState.CLOSED) {
-      return call.get();
-    }
-    if (b == CircuitBreakerState.OPEN) {
-      pipeline.notifyObserver("breaker", Outcome.REJECTED, 0);
-      return VertxInternals.failed(context, breakerOpen());
-    }
-    // Half-open: the breaker itself picks the single trial call and closes or reopens on its outcome.
-    return breaker.trial(call).recover(err -> Future.failedFuture(
-      err instanceof OpenCircuitException ? breakerOpen() : err));
-  }
-
   private RedisUnavailableException breakerOpen() {
-    return new RedisUnavailableException(Reason.BREAKER_OPEN,
-      "Redis circuit breaker is open after repeated failures (last: " + supervisor.lastError() + "); failing fast", null);
+    return guard.refusal(breaker);
   }
 
   // ---------------------------------------------------------------- breaker
@@ -306,6 +313,55 @@ public class RedisGatewayImpl implements RedisGateway {
     send(Request.cmd(Command.PING)).onFailure(err -> { });
   }
 
+  private void failoverAnnounced(String master) {
+    if (supervisor.failoverAnnounced(master)) {
+      confirmRecovery();
+    }
+  }
+
+  private void nodeKnown(String node) {
+    CommandObserver o = pipeline.observer();
+    if (o != null) {
+      o.onNodeKnown(node);
+    }
+  }
+
+  private void nodeBreakerChanged(GatewayBreaker b, CircuitBreakerState s) {
+    CommandObserver o = pipeline.observer();
+    if (o != null) {
+      context.runOnContext(v -> o.onNodeBreakerState(b.node(), s));
+    }
+    if (s == CircuitBreakerState.HALF_OPEN) {
+      // As for the gateway's breaker: an idle gateway must not stay half-open. The trial must reach
+      // that node, so it asks whether a key of one of its slots exists (never written).
+      context.runOnContext(v -> {
+        String key = nodeBreakers.probeKey(b.node());
+        if (key != null && supervisor.state() != ConnectionState.CLOSED && b.state() == CircuitBreakerState.HALF_OPEN) {
+          send(Request.cmd(Command.EXISTS).arg(key)).onFailure(err -> { });
+        }
+      });
+    }
+  }
+
+  /**
+   * The connection to the master a sentinel announced is up while the breaker is not closed: one
+   * PING on it, and the breaker closes on its reply instead of failing calls until the reset
+   * timeout is over. The failover is confirmed by Redis and the promoted master answers; waiting
+   * out the breaker would only stretch the outage. (An ordinary reconnect keeps the breaker's own
+   * half-open trial: a server that comes and goes must not flap the breaker shut.)
+   */
+  private void confirmRecovery() {
+    RedisConnection sender = supervisor.sender();
+    if (sender == null || breaker.state() == CircuitBreakerState.CLOSED) {
+      return;
+    }
+    sender.send(Request.cmd(Command.PING)).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.succeeded() && supervisor.state() == ConnectionState.CONNECTED) {
+        breaker.recovered("the master Sentinel announced answers");
+      }
+    }));
+  }
+
   /** For failures seen off the owning event loop (dedicated connections run on the caller's context). */
   private void reportFailureFromAnyThread(String why) {
     context.runOnContext(v -> {
@@ -323,7 +379,30 @@ public class RedisGatewayImpl implements RedisGateway {
       if (first) {
         ready.complete(RedisGatewayImpl.this);
       }
+      if (sentinelWatch != null) {
+        sentinelWatch.start();
+      }
       pipeline.connected();
+      if (supervisor.followsAnnouncedFailover()) {
+        confirmRecovery();
+      }
+      if (topology != null) {
+        if (!first) {
+          nodeBreakers.recovered("a new cluster connection reached every node");
+        }
+        topology.connected();
+      }
+    }
+
+    @Override
+    public void nodeLost() {
+      topology.nodeLost();
+    }
+
+    @Override
+    public void rebuilt() {
+      nodeBreakers.recovered("the rebuilt cluster connection reached every node");
+      topology.connected();
     }
 
     @Override
@@ -333,6 +412,9 @@ public class RedisGatewayImpl implements RedisGateway {
       // breaker (the state health checks and alerts read) must still open while Redis is down.
       breaker.failed(cause.getMessage());
       ready.tryFail(cause);
+      if (sentinelWatch != null) {
+        sentinelWatch.start();
+      }
     }
 
     @Override

@@ -63,6 +63,33 @@ final class RedisOptionsFactory {
       .setPoolName("rediskit-node-" + hostPort);
   }
 
+  /**
+   * Options for a standalone connection to the master a sentinel announced, with the credentials,
+   * TLS settings and database of the sentinel client's endpoints (as the sentinel client itself
+   * derives the master's address from them).
+   */
+  static RedisOptions forMaster(RedisOptions base, String hostPort) {
+    URI u = URI.create(base.getEndpoint());
+    String userInfo = u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@";
+    String path = u.getRawPath() == null ? "" : u.getRawPath();
+    String query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
+    return new RedisOptions(base)
+      .setType(RedisClientType.STANDALONE)
+      .setEndpoints(new ArrayList<>(List.of(u.getScheme() + "://" + userInfo + hostPort + path + query)));
+  }
+
+  /**
+   * Options for a standalone connection to one sentinel, to hear its announcements: the endpoint as
+   * configured (a sentinel has no database to select).
+   */
+  static RedisOptions forSentinel(RedisOptions base, String endpoint) {
+    return new RedisOptions(base)
+      .setType(RedisClientType.STANDALONE)
+      .setEndpoints(new ArrayList<>(List.of(endpoint)))
+      .setMaxPoolSize(1)
+      .setPoolName("rediskit-sentinel-" + hostPort(endpoint));
+  }
+
   static String hostPort(String endpoint) {
     URI u = URI.create(endpoint);
     return u.getHost() + ":" + (u.getPort() == -1 ? 6379 : u.getPort());

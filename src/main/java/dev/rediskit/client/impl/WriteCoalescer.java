@@ -1,5 +1,8 @@
 package dev.rediskit.client.impl;
 
+import dev.rediskit.client.RedisGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.redis.client.Command;
@@ -40,7 +43,7 @@ import java.util.function.Supplier;
  */
 final class WriteCoalescer {
 
-  private static final System.Logger LOG = System.getLogger(WriteCoalescer.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RedisGateway.class);
 
   /**
    * Commands per transaction at most. Redis runs a transaction without serving anyone else, and its
@@ -119,7 +122,7 @@ final class WriteCoalescer {
         enabled = true;
       } else if (RedisFailures.isErrorReply(ar.cause())) {
         refused = true;
-        LOG.log(System.Logger.Level.WARNING, "Redis refused MULTI/EXEC (" + RedisFailures.firstLine(ar.cause())
+        LOG.warn("Redis refused MULTI/EXEC (" + RedisFailures.firstLine(ar.cause())
           + "): writes are sent one write and flush each from now on; allow +@transaction to the user to have "
           + "the writes of one event-loop turn sent together");
       }

@@ -109,8 +109,9 @@ public final class HealthReport {
   /**
    * Applies the rules. DOWN: PING failed or did not answer; a cluster whose {@code cluster_state} is
    * not {@code ok} (it refuses commands); a Sentinel client meant for the master that reached a
-   * replica. Degraded (still UP): breaker half-open, PING slower than the threshold, a cluster
-   * master flagged failed or suspected, slots not all assigned or not all ok.
+   * replica. Degraded (still UP): breaker half-open, a cluster master's breaker not closed, PING
+   * slower than the threshold, a cluster master flagged failed or suspected, slots not all assigned
+   * or not all ok.
    *
    * @return the decision and the reasons behind it
    */
@@ -142,6 +143,15 @@ public final class HealthReport {
     }
     if (gateway != null && gateway.breakerState() == CircuitBreakerState.HALF_OPEN) {
       degradedReasons.add("circuit breaker is half-open (recovering from failures)");
+    }
+    if (gateway != null) {
+      for (GatewayStatus.NodeStatus n : gateway.nodes()) {
+        if (n.breaker() != CircuitBreakerState.CLOSED) {
+          // The other masters serve: calls for this one's slots only fail fast.
+          degradedReasons.add("circuit breaker of cluster node " + n.node() + " is " + n.breaker().name().toLowerCase(Locale.ROOT)
+            .replace('_', '-') + " (calls for its slots fail fast)");
+        }
+      }
     }
     if (pingMs != null && pingMs > slowPingMs) {
       degradedReasons.add(String.format(Locale.ROOT, "PING took %.1f ms (health.slowPingMs is %d)", pingMs, slowPingMs));
@@ -249,6 +259,9 @@ public final class HealthReport {
         .put("poolSize", options.getPoolSize())
         .put("reconnects", gateway.reconnects())
         .put("lastError", gateway.lastError()));
+      if (!gateway.nodes().isEmpty()) {
+        data.getJsonObject("gateway").put("nodes", gateway.nodesJson());
+      }
     }
     if (!warnings.isEmpty()) {
       data.put("warnings", new JsonArray(new ArrayList<>(warnings)));

@@ -45,6 +45,29 @@ class HealthReportTest {
   }
 
   @Test
+  void aClusterMastersOpenBreakerDegradesAndEachMastersBreakerIsShown() {
+    HealthReport r = new HealthReport(new RedisKitOptions().setType(RedisClientType.CLUSTER), 100);
+    r.gateway(new GatewayStatus(ConnectionState.CONNECTED, CircuitBreakerState.CLOSED, 0, 0, null, 1, List.of(
+      new GatewayStatus.NodeStatus("127.0.0.1:7000", CircuitBreakerState.OPEN, 5),
+      new GatewayStatus.NodeStatus("127.0.0.1:7001", CircuitBreakerState.CLOSED, 0))));
+    r.ping(0.5);
+    r.clusterInfo(CLUSTER_INFO_OK);
+    Status s = r.toStatus(Detail.FULL);
+    // The other masters serve: UP, degraded, not DOWN.
+    assertThat(s.isOk()).isTrue();
+    assertThat(s.getData().getBoolean("degraded")).isTrue();
+    assertThat(s.getData().getJsonArray("reasons").getList())
+      .containsExactly("circuit breaker of cluster node 127.0.0.1:7000 is open (calls for its slots fail fast)");
+    assertThat(s.getData().getJsonObject("gateway").getJsonArray("nodes").encode()).isEqualTo(
+      "[{\"node\":\"127.0.0.1:7000\",\"breaker\":\"OPEN\",\"breakerFailures\":5},"
+        + "{\"node\":\"127.0.0.1:7001\",\"breaker\":\"CLOSED\",\"breakerFailures\":0}]");
+
+    HealthReport standalone = report(new RedisKitOptions());
+    standalone.ping(0.5);
+    assertThat(standalone.toStatus(Detail.FULL).getData().getJsonObject("gateway").containsKey("nodes")).isFalse();
+  }
+
+  @Test
   void healthyStandaloneIsUpWithTheExpectedData() {
     HealthReport r = report(new RedisKitOptions());
     r.ping(0.4);
