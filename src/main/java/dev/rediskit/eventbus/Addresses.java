@@ -37,6 +37,14 @@ public final class Addresses {
   public static final String RATELIMIT_CHECK = "ratelimit.check";
   /** {@code {token?, ip?, endpoint, windowMs?}} → the strictest decision and which limit decided. */
   public static final String RATELIMIT_VERIFY = "ratelimit.verify";
+  /** {@code {key, maxConcurrent, leaseTtlMs}} → a permit: {@code {acquired, permitId?, held, available, retryAfterMs, ...}}. */
+  public static final String RATELIMIT_ACQUIRE = "ratelimit.acquire";
+  /** {@code {key, permitId}} → {@code {released}}. */
+  public static final String RATELIMIT_RELEASE = "ratelimit.release";
+  /** {@code {key, permitId, leaseTtlMs}} → {@code {renewed}}. */
+  public static final String RATELIMIT_RENEW = "ratelimit.renew";
+  /** {@code {}} → the limiter's counters: decisions by outcome and by source. */
+  public static final String RATELIMIT_STATS = "ratelimit.stats";
   /** {@code {}} → the Redis health procedure's result. */
   public static final String HEALTH_REDIS = "health.redis";
 
@@ -70,6 +78,10 @@ public final class Addresses {
     m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
     m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "failOnUnavailable?"));
     m.put(RATELIMIT_VERIFY, List.of("token?", "ip?", "endpoint", "windowMs?", "failOnUnavailable?"));
+    m.put(RATELIMIT_ACQUIRE, List.of("key", "maxConcurrent", "leaseTtlMs"));
+    m.put(RATELIMIT_RELEASE, List.of("key", "permitId"));
+    m.put(RATELIMIT_RENEW, List.of("key", "permitId", "leaseTtlMs"));
+    m.put(RATELIMIT_STATS, List.of());
     m.put(HEALTH_REDIS, List.of());
     return java.util.Collections.unmodifiableMap(m);
   }

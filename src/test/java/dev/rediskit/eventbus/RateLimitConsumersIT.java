@@ -250,9 +250,10 @@ class RateLimitConsumersIT {
   }
 
   @Test
-  void unregisterRemovesBothConsumers() throws Exception {
+  void unregisterRemovesEveryConsumer() throws Exception {
     RateLimitConsumers extra = await(RateLimitConsumers.register(vertx, limiter, "gone."));
-    assertThat(extra.addresses()).containsExactly("gone.ratelimit.check", "gone.ratelimit.verify");
+    assertThat(extra.addresses()).containsExactly("gone.ratelimit.check", "gone.ratelimit.verify", "gone.ratelimit.stats",
+      "gone.ratelimit.acquire", "gone.ratelimit.release", "gone.ratelimit.renew");
     await(extra.unregister());
     assertThatThrownBy(() -> await(RateLimitClient.create(vertx, "gone.").check("k", 1, Duration.ofSeconds(1))))
       .isInstanceOf(RedisUnavailableException.class).hasMessageContaining("no consumer");

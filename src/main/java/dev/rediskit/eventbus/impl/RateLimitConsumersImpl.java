@@ -47,8 +47,15 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
       body -> check(limiter, policy, body));
     MessageConsumer<Object> verify = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_VERIFY),
       body -> verify(limiter, policy, body));
-    RateLimitConsumersImpl registration = new RateLimitConsumersImpl(List.of(check, verify));
-    return Future.all(check.completion(), verify.completion()).map(registration);
+    MessageConsumer<Object> stats = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_STATS),
+      body -> {
+        onlyKnownFields(body, Set.of());
+        return Future.succeededFuture(limiter.stats().toJson());
+      });
+    List<MessageConsumer<Object>> all = new java.util.ArrayList<>(List.of(check, verify, stats));
+    all.addAll(PermitConsumers.register(vertx, limiter, prefix));
+    RateLimitConsumersImpl registration = new RateLimitConsumersImpl(List.copyOf(all));
+    return Future.all(all.stream().map(MessageConsumer::completion).toList()).map(registration);
   }
 
   static Future<JsonObject> check(RateLimiter limiter, FailurePolicy policy, JsonObject body) {
@@ -90,7 +97,7 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
     return Future.succeededFuture(d.toJson());
   }
 
-  private static void onlyKnownFields(JsonObject body, Set<String> known) {
+  static void onlyKnownFields(JsonObject body, Set<String> known) {
     for (String f : body.fieldNames()) {
       if (!known.contains(f)) {
         throw new InvalidRequestException(f, "unknown field (expected " + String.join(", ", known.stream().sorted().toList()) + ")");

@@ -8,6 +8,7 @@ import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimitOptions.Algorithm;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
@@ -61,6 +62,7 @@ public final class RateLimiterImpl implements RateLimiter {
   private final Context context;
   private final Steps steps = new Steps();
   private final Admission admission;
+  private final Leases leases;
   private final long tickTimer;
   private volatile boolean shadow;
 
@@ -88,6 +90,7 @@ public final class RateLimiterImpl implements RateLimiter {
     this.fallback = new Fallback(this.name, failurePolicy, Math.max(10_000, denySize), this.options.getLocalSharePercent(),
       counters);
     this.context = gateway.context();
+    this.leases = new Leases(gateway, this.name, failurePolicy, counters);
     long timeoutMs = this.options.getTimeoutMs();
     this.admission = new Admission(this.name, this.options.getMaxInFlight(), this.options.getMaxQueued(), timeoutMs,
       gateway.options().getCommandTimeoutMs(), steps);
@@ -239,6 +242,21 @@ public final class RateLimiterImpl implements RateLimiter {
   }
 
   @Override
+  public Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl) {
+    return leases.acquire(key, maxConcurrent, leaseTtl);
+  }
+
+  @Override
+  public Future<Boolean> release(String key, String permitId) {
+    return leases.release(key, permitId);
+  }
+
+  @Override
+  public Future<Boolean> renew(String key, String permitId, Duration leaseTtl) {
+    return leases.renew(key, permitId, leaseTtl);
+  }
+
+  @Override
   public RateLimits limits() {
     return limits;
   }
@@ -363,15 +381,15 @@ public final class RateLimiterImpl implements RateLimiter {
     @Override
     public Decision finish(Decision d) {
       if (d.allowed()) {
-        counters.count(d.source() == Source.FALLBACK ? Outcome.FALLBACK_ALLOWED : Outcome.ALLOWED);
+        counters.count(d.source() == Source.FALLBACK ? Outcome.FALLBACK_ALLOWED : Outcome.ALLOWED, d.source());
         return d;
       }
       if (shadow) {
-        counters.count(Outcome.SHADOW_REJECTED);
+        counters.count(Outcome.SHADOW_REJECTED, d.source());
         return Decisions.shadowed(d);
       }
       counters.count(d.source() == Source.FALLBACK ? Outcome.FALLBACK_REJECTED
-        : d.source() == Source.OVERLOADED ? Outcome.OVERLOADED_REJECTED : Outcome.REJECTED);
+        : d.source() == Source.OVERLOADED ? Outcome.OVERLOADED_REJECTED : Outcome.REJECTED, d.source());
       return d;
     }
   }

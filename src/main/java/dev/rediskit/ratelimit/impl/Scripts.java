@@ -21,6 +21,13 @@ public final class Scripts {
   /** Sliding-window counter on one or several keys, all or nothing. */
   public static final Script SLIDING_WINDOW = load("sliding_window.lua");
 
+  /** Concurrency limit: take a place in a key's holder set, if one is free. */
+  public static final Script PERMIT_ACQUIRE = load("permit_acquire.lua");
+  /** Concurrency limit: give a place back. */
+  public static final Script PERMIT_RELEASE = load("permit_release.lua");
+  /** Concurrency limit: extend a live lease. */
+  public static final Script PERMIT_RENEW = load("permit_renew.lua");
+
   private Scripts() {
   }
 
