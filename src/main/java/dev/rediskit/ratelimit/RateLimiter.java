@@ -92,6 +92,33 @@ public interface RateLimiter {
   Future<Decision> check(String key, Limit limit, long cost);
 
   /**
+   * Like {@link #check(String, long, Duration)}, waiting for a slot when one is close: when the
+   * request would be rejected now but its slot is at most {@code maxWait} away, Redis books that
+   * slot in the same round trip, and the future completes when it is due (one timer, nothing
+   * blocks), with {@link Decision#waitedMs()} set; a slot further away is rejected at once. A
+   * booked slot counts against the limit like any other request, for every instance sharing the key.
+   *
+   * @param key the key
+   * @param limit units per window
+   * @param window the window
+   * @param maxWait the most the request may wait, 0 to 1 hour; {@code null} or zero for no wait
+   * @return the decision, once the request may proceed or is rejected
+   */
+  Future<Decision> check(String key, long limit, Duration window, Duration maxWait);
+
+  /**
+   * Like {@link #check(String, Limit, long)}, waiting for a slot at most {@code maxWait} away
+   * ({@link #check(String, long, Duration, Duration)}). Reservations need the GCRA algorithm.
+   *
+   * @param key the key
+   * @param limit the limit
+   * @param cost units this request takes
+   * @param maxWait the most the request may wait, or {@code null} for no wait
+   * @return the decision, once the request may proceed or is rejected
+   */
+  Future<Decision> check(String key, Limit limit, long cost, Duration maxWait);
+
+  /**
    * Charges one unit against a configured service limit ({@link RateLimits#service(String)}), for
    * internal work such as a background job's calls to a partner API. Service limits have a key
    * space of their own.

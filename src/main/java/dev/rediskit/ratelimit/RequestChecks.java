@@ -159,4 +159,18 @@ public final class RequestChecks {
       }
     }
   }
+
+  /** Longest wait a reservation may ask for, in ms: one hour. */
+  public static final long MAX_WAIT_MS = 3_600_000L;
+
+  /**
+   * @param field the field name to report
+   * @param maxWaitMs the most a request may wait for a reserved slot, in ms
+   * @throws InvalidRequestException when negative or longer than {@link #MAX_WAIT_MS}
+   */
+  public static void maxWaitMs(String field, long maxWaitMs) {
+    if (maxWaitMs < 0 || maxWaitMs > MAX_WAIT_MS) {
+      throw new InvalidRequestException(field, "must be between 0 and " + MAX_WAIT_MS + " (1 hour), was " + maxWaitMs);
+    }
+  }
 }

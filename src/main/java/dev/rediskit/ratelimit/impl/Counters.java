@@ -22,6 +22,7 @@ final class Counters implements RateLimitStats {
   private final LongAdder toRedis = new LongAdder();
   private final AtomicBoolean fallbackActive = new AtomicBoolean();
   private final LongSupplier denyCacheSize;
+  private final LongAdder reserved = new LongAdder();
   private final LongAdder permitsAcquired = new LongAdder();
   private final LongAdder permitsRejected = new LongAdder();
   private final LongAdder permitsFallbackGranted = new LongAdder();
@@ -42,6 +43,10 @@ final class Counters implements RateLimitStats {
   void count(Outcome outcome, Source source) {
     outcomes[outcome.ordinal()].increment();
     sources[source.ordinal()].increment();
+  }
+
+  void reserved() {
+    reserved.increment();
   }
 
   void permitAcquired() {
@@ -123,10 +128,10 @@ final class Counters implements RateLimitStats {
     return denyCacheSize.getAsLong();
   }
 
-  /** Adds the concurrency limits' counters to the decisions'. */
+  /** Adds the reservations (allowed decisions that waited for their slot) and the concurrency limits' counters. */
   @Override
   public JsonObject toJson() {
-    return RateLimitStats.super.toJson().put("permits", new JsonObject()
+    return RateLimitStats.super.toJson().put("reserved", reserved.sum()).put("permits", new JsonObject()
       .put("acquired", permitsAcquired.sum())
       .put("rejected", permitsRejected.sum())
       .put("fallbackGranted", permitsFallbackGranted.sum())

@@ -126,6 +126,24 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Decision> check(String key, Limit limit, long cost) {
+    return check(key, limit, cost, null);
+  }
+
+  @Override
+  public Future<Decision> check(String key, long limit, Duration window, Duration maxWait) {
+    Limit l;
+    try {
+      RequestChecks.limit("limit", limit);
+      l = Limit.of(limit, window);
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    return check(key, l, 1, maxWait);
+  }
+
+  @Override
+  public Future<Decision> check(String key, Limit limit, long cost, Duration maxWait) {
+    long maxWaitUs;
     try {
       RequestChecks.key("key", key);
       if (limit == null) {
@@ -133,11 +151,17 @@ public final class RateLimiterImpl implements RateLimiter {
       }
       RequestChecks.cost("cost", cost, limit);
       algorithm.check(limit);
+      maxWaitUs = Reservations.maxWaitUs(maxWait, algorithm);
     } catch (InvalidRequestException e) {
       return Future.failedFuture(e);
     }
     Limit[] ls = {limit};
-    return decide(new Call(new String[] {keys.check(key)}, ls, new String[] {"check"}, cost, false, scripts.forLimits(ls)));
+    if (maxWaitUs == 0) {
+      return decide(new Call(new String[] {keys.check(key)}, ls, new String[] {"check"}, cost, false, scripts.forLimits(ls)));
+    }
+    Call call = new Call(new String[] {keys.check(key)}, ls, new String[] {"check"}, cost, false, GcraReserveScript.INSTANCE);
+    call.maxWaitUs = maxWaitUs;
+    return decide(call).compose(d -> Reservations.await(vertx, call, d, counters));
   }
 
   @Override

@@ -14,6 +14,8 @@ public final class Scripts {
   public static final Script GCRA = load("gcra.lua");
   /** GCRA on one key whose emission interval is whole milliseconds, kept in the key's expiry; replies with one integer. */
   public static final Script GCRA_MS = load("gcra_ms.lua");
+  /** GCRA on one key with a bounded wait: books a future slot when it is close enough. */
+  public static final Script GCRA_RESERVE = load("gcra_reserve.lua");
   /** GCRA on several keys, all or nothing. */
   public static final Script GCRA_MULTI = load("gcra_multi.lua");
   /** Fixed window on one or several keys, all or nothing. */
