@@ -33,7 +33,7 @@ public final class Addresses {
   public static final String CACHE_GET_OR_LOAD = "cache.getOrLoad";
   /** {@code {namespace?, keys: [..], batchSize?, ttlMs?}} → {@code {requested, loaded, failed, written, skipped}}. */
   public static final String CACHE_WARM = "cache.warm";
-  /** {@code {key, limit, windowMs, cost?}} → a decision. */
+  /** {@code {key, limit, windowMs, cost?, maxWaitMs?}} → a decision (after the wait, for a booked slot). */
   public static final String RATELIMIT_CHECK = "ratelimit.check";
   /** {@code {token?, ip?, endpoint, windowMs?}} → the strictest decision and which limit decided. */
   public static final String RATELIMIT_VERIFY = "ratelimit.verify";
@@ -76,7 +76,7 @@ public final class Addresses {
     m.put(CACHE_GET_OR_LOAD, List.of("namespace?", "key", "args?", "loader?", "ttlMs?", "staleTtlMs?",
       "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?"));
     m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
-    m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "failOnUnavailable?"));
+    m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "maxWaitMs?", "failOnUnavailable?"));
     m.put(RATELIMIT_VERIFY, List.of("token?", "ip?", "endpoint", "windowMs?", "failOnUnavailable?"));
     m.put(RATELIMIT_ACQUIRE, List.of("key", "maxConcurrent", "leaseTtlMs"));
     m.put(RATELIMIT_RELEASE, List.of("key", "permitId"));

@@ -129,4 +129,17 @@ public interface RateLimitClient {
    * @return the permit
    */
   Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl);
+
+  /**
+   * A check that may wait for its slot ({@code ratelimit.check} with {@code maxWaitMs}), as
+   * {@link dev.rediskit.ratelimit.RateLimiter#check(String, long, Duration, Duration)}: the reply
+   * comes when the booked slot is due, so the request's send timeout is raised to cover the wait.
+   *
+   * @param key the key
+   * @param limit units per window
+   * @param window the window
+   * @param maxWait the most the request may wait
+   * @return the decision, once the request may proceed or is rejected
+   */
+  Future<Decision> check(String key, long limit, Duration window, Duration maxWait);
 }

@@ -40,6 +40,7 @@ public final class HttpRateLimitPolicy {
   private final int maxConcurrent;
   private final Duration leaseTtl;
   private final boolean partitionKey;
+  private Duration maxWait;
 
   private HttpRateLimitPolicy(String name, Limit limit, long cost, KeyKind kind, Function<RoutingContext, String> keyFunction) {
     this(name, Objects.requireNonNull(limit, "limit"), cost, kind, keyFunction, 0, null, false);
@@ -158,7 +159,10 @@ public final class HttpRateLimitPolicy {
    */
   public HttpRateLimitPolicy withLimit(Limit limit) {
     requireRate("withLimit");
-    return new HttpRateLimitPolicy(name, Objects.requireNonNull(limit, "limit"), cost, kind, keyFunction, 0, null, partitionKey);
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, Objects.requireNonNull(limit, "limit"), cost, kind, keyFunction, 0,
+      null, partitionKey);
+    copy.maxWait = maxWait;
+    return copy;
   }
 
   /**
@@ -167,7 +171,34 @@ public final class HttpRateLimitPolicy {
    */
   public HttpRateLimitPolicy withCost(long cost) {
     requireRate("withCost");
-    return new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, 0, null, partitionKey);
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, 0, null, partitionKey);
+    copy.maxWait = maxWait;
+    return copy;
+  }
+
+  /**
+   * Lets a request over the limit wait for its slot when it is at most {@code maxWait} away
+   * ({@link dev.rediskit.ratelimit.RateLimiter#check(String, Limit, long, Duration)}): the handler
+   * holds the request (paused, no thread blocked) until the slot Redis booked is due, then passes
+   * it on; a slot further away is rejected at once. Needs a GCRA limiter.
+   *
+   * @param maxWait the most a request waits, up to 1 hour
+   * @return a copy that waits
+   */
+  public HttpRateLimitPolicy withMaxWait(Duration maxWait) {
+    requireRate("withMaxWait");
+    long ms = Objects.requireNonNull(maxWait, "maxWait").toMillis();
+    if (ms < 0 || ms > RequestChecks.MAX_WAIT_MS) {
+      throw new IllegalArgumentException("maxWait: must be between 0 and 1 hour, was " + maxWait);
+    }
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, 0, null, partitionKey);
+    copy.maxWait = ms == 0 ? null : maxWait;
+    return copy;
+  }
+
+  /** @return how long a request may wait for its slot, or {@code null} for no wait */
+  public Duration maxWait() {
+    return maxWait;
   }
 
   /**
@@ -179,7 +210,9 @@ public final class HttpRateLimitPolicy {
    * @return a copy that sends {@code pk}
    */
   public HttpRateLimitPolicy withPartitionKey() {
-    return new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, maxConcurrent, leaseTtl, true);
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, maxConcurrent, leaseTtl, true);
+    copy.maxWait = maxWait;
+    return copy;
   }
 
   private void requireRate(String method) {
@@ -237,6 +270,7 @@ public final class HttpRateLimitPolicy {
   public String toString() {
     return "HttpRateLimitPolicy[" + name + ", " + kind + ", "
       + (limit == null ? "at most " + maxConcurrent + " in flight, lease " + leaseTtl.toMillis() + " ms" : limit)
-      + (cost == 1 ? "" : ", cost " + cost) + (partitionKey ? ", pk" : "") + "]";
+      + (cost == 1 ? "" : ", cost " + cost) + (maxWait == null ? "" : ", waits up to " + maxWait.toMillis() + " ms")
+      + (partitionKey ? ", pk" : "") + "]";
   }
 }

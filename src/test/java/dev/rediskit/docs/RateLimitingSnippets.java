@@ -21,6 +21,7 @@ import java.util.List;
 abstract class RateLimitingSnippets extends SnippetContext {
 
   String tenant;
+  RateLimitClient client;
 
   void quickStart() {
     // begin-snippet: rate-limiting-quick-start
@@ -119,6 +120,21 @@ abstract class RateLimitingSnippets extends SnippetContext {
       .addPolicy(HttpRateLimitPolicy.perToken("per-token", 1000, Duration.ofHours(1)))
       .addPolicy(HttpRateLimitPolicy.concurrent("in-flight", HttpRateLimitPolicy.KeyKind.TOKEN, 20, Duration.ofSeconds(30)))
       .addPolicy(HttpRateLimitPolicy.perIp("per-ip", 100, Duration.ofMinutes(1)).withPartitionKey())));
+    // end-snippet
+  }
+
+  void reservation() {
+    // begin-snippet: rate-limiting-reservation
+    limiter.check("partner-api", 10, Duration.ofSeconds(1), Duration.ofSeconds(5)).onSuccess(d -> {
+      if (d.allowed()) {
+        // now, or d.waitedMs() later: the slot Redis booked is due
+      } else {
+        // the next slot is more than 5 s away: d.retryAfterMs()
+      }
+    });
+    client.check("partner-api", 10, Duration.ofSeconds(1), Duration.ofSeconds(5));   // the same through the event bus
+    router.route("/export/*").handler(RateLimitHandler.create(limiter,
+      HttpRateLimitPolicy.perToken("paced", 10, Duration.ofSeconds(1)).withMaxWait(Duration.ofSeconds(2))));
     // end-snippet
   }
 

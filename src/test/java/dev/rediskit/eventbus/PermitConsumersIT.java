@@ -3,6 +3,7 @@ package dev.rediskit.eventbus;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitOptions;
@@ -166,5 +167,22 @@ class PermitConsumersIT {
     assertThat(last.toJson().getJsonObject("permits")).isNotNull();
     // The snapshot says what the limiter says, on the node that owns it.
     assertThat(last.decisions(Outcome.ALLOWED)).isEqualTo(limiter.stats().decisions(Outcome.ALLOWED));
+  }
+
+  @Test
+  void aCheckThroughTheBusWaitsForItsBookedSlot() throws Exception {
+    // One unit every 1 s, burst 1: the second call's slot is about 1 s away.
+    assertThat(await(client.check("bus-wait", 1, Duration.ofSeconds(1), Duration.ofSeconds(3))).waitedMs()).isZero();
+    long start = System.nanoTime();
+    Decision waited = await(client.check("bus-wait", 1, Duration.ofSeconds(1), Duration.ofSeconds(3)));
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(waited.allowed()).isTrue();
+    assertThat(waited.waitedMs()).isBetween(1L, 1_000L);
+    assertThat(tookMs).isGreaterThanOrEqualTo(waited.waitedMs());
+    ReplyException e = (ReplyException) vertx.eventBus().request(PREFIX + Addresses.RATELIMIT_CHECK,
+        new JsonObject().put("key", "k").put("limit", 1).put("windowMs", 1000).put("maxWaitMs", -5))
+      .toCompletionStage().toCompletableFuture().handle((r, err) -> err).join();
+    assertThat(e.failureCode()).isEqualTo(400);
+    assertThat(e.getMessage()).isEqualTo("maxWaitMs: must be between 0 and 3600000 (1 hour), was -5");
   }
 }

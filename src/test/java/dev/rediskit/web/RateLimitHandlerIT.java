@@ -316,4 +316,22 @@ class RateLimitHandlerIT {
     assertThat(r.getHeader("RateLimit-Policy")).isEqualTo("\"per-ip\";q=10;w=60;pk=:" + pk + ":, \"per-token\";q=10;w=60");
     assertThat(r.getHeader("RateLimit")).isEqualTo("\"per-ip\";r=9;t=6;pk=:" + pk + ":");
   }
+
+  @Test
+  void aPolicyWithAWaitHoldsTheRequestUntilItsSlot(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    // One request a second, burst 1: the second request's slot is about a second away.
+    int port = serve(vertx, RateLimitHandler.create(limiter,
+      HttpRateLimitPolicy.perIp("paced", 1, Duration.ofSeconds(1)).withMaxWait(Duration.ofSeconds(3))));
+    WebClient client = WebClient.create(vertx);
+    assertThat(await(client.post(port, "127.0.0.1", "/api/items").sendBuffer(Buffer.buffer("a"))).statusCode()).isEqualTo(200);
+    long start = System.nanoTime();
+    HttpResponse<Buffer> paced = await(client.post(port, "127.0.0.1", "/api/items").sendBuffer(Buffer.buffer("b")));
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(paced.statusCode()).isEqualTo(200);
+    // The body was held back while the request waited, and still reached the route.
+    assertThat(paced.bodyAsString()).isEqualTo("ok:b");
+    // Generous: the slot is at most a second away; the machine may add its own delays, never subtract.
+    assertThat(tookMs).isBetween(300L, 10_000L);
+  }
 }

@@ -110,4 +110,26 @@ public final class RateLimitClientImpl implements RateLimitClient {
         ? Future.succeededFuture((Permit) new RemotePermit(vertx, prefix, options, ar.result().body()))
         : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
   }
+
+  // ---------------------------------------------------------------- reservations
+
+  @Override
+  public Future<Decision> check(String key, long limit, Duration window, Duration maxWait) {
+    JsonObject body = new JsonObject().put("key", key).put("limit", limit);
+    if (window != null) {
+      body.put("windowMs", window.toMillis());
+    }
+    long waitMs = maxWait == null ? 0 : maxWait.toMillis();
+    body.put("maxWaitMs", waitMs);
+    if (failOnUnavailable) {
+      body.put("failOnUnavailable", true);
+    }
+    // The reply comes when the slot is due: the send timeout must outlast the wait.
+    DeliveryOptions waiting = new DeliveryOptions(options.toJson())
+      .setSendTimeout(Math.max(options.getSendTimeout(), Math.max(0, waitMs) + options.getSendTimeout()));
+    return vertx.eventBus().<JsonObject>request(checkAddress, body, waiting)
+      .transform(ar -> ar.succeeded()
+        ? Future.succeededFuture(Decision.fromJson(ar.result().body()))
+        : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
+  }
 }

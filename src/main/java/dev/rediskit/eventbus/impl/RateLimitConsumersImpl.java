@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class RateLimitConsumersImpl implements RateLimitConsumers {
 
-  private static final Set<String> CHECK_FIELDS = Set.of("key", "limit", "windowMs", "cost", "failOnUnavailable");
+  private static final Set<String> CHECK_FIELDS = Set.of("key", "limit", "windowMs", "cost", "maxWaitMs", "failOnUnavailable");
   private static final Set<String> VERIFY_FIELDS = Set.of("token", "ip", "endpoint", "windowMs", "failOnUnavailable");
 
   private final List<MessageConsumer<Object>> consumers;
@@ -67,10 +67,15 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
     long windowMs = JsonRequest.requiredLong(body, "windowMs");
     RequestChecks.windowMs("windowMs", windowMs);
     Long cost = JsonRequest.optionalLong(body, "cost");
+    Long maxWaitMs = JsonRequest.optionalLong(body, "maxWaitMs");
+    if (maxWaitMs != null) {
+      RequestChecks.maxWaitMs("maxWaitMs", maxWaitMs);
+    }
     boolean failOnUnavailable = optionalBoolean(body, "failOnUnavailable");
     Limit l = Limit.of(limit, windowMs);
     RequestChecks.cost("cost", cost == null ? 1 : cost, l);
-    return limiter.check(key, l, cost == null ? 1 : cost).compose(d -> reply(d, policy, failOnUnavailable));
+    return limiter.check(key, l, cost == null ? 1 : cost, maxWaitMs == null ? null : Duration.ofMillis(maxWaitMs))
+      .compose(d -> reply(d, policy, failOnUnavailable));
   }
 
   static Future<JsonObject> verify(RateLimiter limiter, FailurePolicy policy, JsonObject body) {

@@ -87,7 +87,7 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
         String limiterKey = "http:" + p.name() + ":" + key;
         answers.add(p.isConcurrency()
           ? limiter.acquire(limiterKey, p.maxConcurrent(), p.leaseTtl())
-          : limiter.check(limiterKey, p.limit(), p.cost()));
+          : limiter.check(limiterKey, p.limit(), p.cost(), p.maxWait()));
       }
     }
     HttpServerResponse response = ctx.response();
