@@ -26,7 +26,10 @@ public enum KeyFamily {
     "rate-limiter state of the fixed-window algorithm (a counter per window)"),
   /** Rate-limiter state, sliding window. */
   RATE_LIMIT_SLIDING("rl:w", "<keyPrefix>:rl:w:k:<key>, …:rl:w:s:<service>, …:rl:w:v:{<endpoint>}:…",
-    "rate-limiter state of the sliding-window algorithm (this and the previous window's counters)");
+    "rate-limiter state of the sliding-window algorithm (this and the previous window's counters)"),
+  /** Concurrency limits: {@code <keyPrefix>:rl:c:<key>}, a sorted set of permit holders scored by lease end. */
+  CONCURRENCY("rl:c", "<keyPrefix>:rl:c:<key>",
+    "concurrency-limit permits: a sorted set of holder ids, each scored by the Redis time (ms) its lease ends");
 
   private final String segment;
   private final String layout;

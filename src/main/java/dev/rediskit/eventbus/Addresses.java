@@ -39,7 +39,7 @@ public final class Addresses {
   public static final String CACHE_GET_OR_LOAD = "cache.getOrLoad";
   /** {@code {namespace?, keys: [..], batchSize?, ttlMs?}} → {@code {requested, loaded, failed, written, skipped}}. */
   public static final String CACHE_WARM = "cache.warm";
-  /** {@code {key, limit, windowMs, cost?}} → a decision. */
+  /** {@code {key, limit, windowMs, cost?, maxWaitMs?}} → a decision (after the wait, for a booked slot). */
   public static final String RATELIMIT_CHECK = "ratelimit.check";
   /**
    * {@code {calls: [<ratelimit.check request>, ...]}} → {@code {results: [{ok: <decision>} | {failureCode, message}, ...]}}:
@@ -49,6 +49,14 @@ public final class Addresses {
   public static final String RATELIMIT_CHECK_BATCH = "ratelimit.check.batch";
   /** {@code {token?, ip?, endpoint, windowMs?}} → the strictest decision and which limit decided. */
   public static final String RATELIMIT_VERIFY = "ratelimit.verify";
+  /** {@code {key, maxConcurrent, leaseTtlMs}} → a permit: {@code {acquired, permitId?, held, available, retryAfterMs, ...}}. */
+  public static final String RATELIMIT_ACQUIRE = "ratelimit.acquire";
+  /** {@code {key, permitId}} → {@code {released}}. */
+  public static final String RATELIMIT_RELEASE = "ratelimit.release";
+  /** {@code {key, permitId, leaseTtlMs}} → {@code {renewed}}. */
+  public static final String RATELIMIT_RENEW = "ratelimit.renew";
+  /** {@code {}} → the limiter's counters: decisions by outcome and by source. */
+  public static final String RATELIMIT_STATS = "ratelimit.stats";
   /** {@code {}} → the Redis health procedure's result. */
   public static final String HEALTH_REDIS = "health.redis";
 
@@ -81,9 +89,13 @@ public final class Addresses {
     m.put(CACHE_GET_OR_LOAD, List.of("namespace?", "key", "args?", "loader?", "ttlMs?", "staleTtlMs?",
       "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?"));
     m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
-    m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "failOnUnavailable?"));
+    m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "maxWaitMs?", "failOnUnavailable?"));
     m.put(RATELIMIT_CHECK_BATCH, List.of("calls"));
     m.put(RATELIMIT_VERIFY, List.of("token?", "ip?", "endpoint", "windowMs?", "failOnUnavailable?"));
+    m.put(RATELIMIT_ACQUIRE, List.of("key", "maxConcurrent", "leaseTtlMs"));
+    m.put(RATELIMIT_RELEASE, List.of("key", "permitId"));
+    m.put(RATELIMIT_RENEW, List.of("key", "permitId", "leaseTtlMs"));
+    m.put(RATELIMIT_STATS, List.of());
     m.put(HEALTH_REDIS, List.of());
     return java.util.Collections.unmodifiableMap(m);
   }

@@ -2,6 +2,8 @@ package dev.rediskit.eventbus;
 
 import dev.rediskit.eventbus.impl.RateLimitClientImpl;
 import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.Permit;
+import dev.rediskit.ratelimit.RateLimitStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -106,4 +108,38 @@ public interface RateLimitClient {
   default Future<Decision> verify(String token, String ip, String endpoint, Duration window) {
     return verifyAndLimit(token, ip, endpoint, window);
   }
+
+  /**
+   * The limiter's counters, as {@link dev.rediskit.ratelimit.RateLimiter#stats()} reads them on the
+   * node that owns it: decisions by outcome and by source ({@code ratelimit.stats}).
+   *
+   * @return a snapshot of the counters
+   */
+  Future<RateLimitStats> stats();
+
+  /**
+   * Takes a place under a concurrency limit through {@code ratelimit.acquire}, as
+   * {@link dev.rediskit.ratelimit.RateLimiter#acquire(String, int, Duration)}; the permit's
+   * {@link Permit#release()} and {@link Permit#renew()} send {@code ratelimit.release} and
+   * {@code ratelimit.renew}.
+   *
+   * @param key the key
+   * @param maxConcurrent the most holders at once
+   * @param leaseTtl how long the place is held without a renewal
+   * @return the permit
+   */
+  Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl);
+
+  /**
+   * A check that may wait for its slot ({@code ratelimit.check} with {@code maxWaitMs}), as
+   * {@link dev.rediskit.ratelimit.RateLimiter#check(String, long, Duration, Duration)}: the reply
+   * comes when the booked slot is due, so the request's send timeout is raised to cover the wait.
+   *
+   * @param key the key
+   * @param limit units per window
+   * @param window the window
+   * @param maxWait the most the request may wait
+   * @return the decision, once the request may proceed or is rejected
+   */
+  Future<Decision> check(String key, long limit, Duration window, Duration maxWait);
 }

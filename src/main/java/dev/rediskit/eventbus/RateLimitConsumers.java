@@ -8,7 +8,7 @@ import io.vertx.core.Vertx;
 import java.util.List;
 
 /**
- * The {@code ratelimit.check} and {@code ratelimit.verify} consumers of one {@link RateLimiter}:
+ * The {@code ratelimit.*} consumers of one {@link RateLimiter}:
  * thin adapters that validate the request (a bad one is answered with code 400 naming the field,
  * and never reaches Redis), call the limiter and reply with the decision as JSON.
  *
@@ -21,6 +21,13 @@ import java.util.List;
  *   <tr><td>{@code <prefix>ratelimit.verify}</td>
  *       <td>{@code {token?, ip?, endpoint, windowMs?, failOnUnavailable?}}</td>
  *       <td>the strictest decision; {@code policy} names the limit that decided, {@code limits} lists each</td></tr>
+ *   <tr><td>{@code <prefix>ratelimit.acquire}</td>
+ *       <td>{@code {key, maxConcurrent, leaseTtlMs}}</td>
+ *       <td>{@link dev.rediskit.ratelimit.Permit#toJson()}: {@code {acquired, permitId?, held, available, retryAfterMs, ...}}</td></tr>
+ *   <tr><td>{@code <prefix>ratelimit.release}</td><td>{@code {key, permitId}}</td><td>{@code {released}}</td></tr>
+ *   <tr><td>{@code <prefix>ratelimit.renew}</td><td>{@code {key, permitId, leaseTtlMs}}</td><td>{@code {renewed}}</td></tr>
+ *   <tr><td>{@code <prefix>ratelimit.stats}</td><td>{@code {}}</td>
+ *       <td>{@link dev.rediskit.ratelimit.RateLimitStats#toJson()}</td></tr>
  * </table>
  *
  * <p>Failures: 400 invalid request (the message starts with the field), 503 when Redis could not
@@ -31,12 +38,12 @@ import java.util.List;
 public interface RateLimitConsumers {
 
   /**
-   * Registers both consumers.
+   * Registers every consumer.
    *
    * @param vertx the Vert.x instance whose event bus to use
    * @param limiter the limiter to call
    * @param addressPrefix prepended to the addresses (may be empty)
-   * @return the registration, once both consumers are registered (cluster-wide on a clustered event bus)
+   * @return the registration, once every consumer is registered (cluster-wide on a clustered event bus)
    */
   static Future<RateLimitConsumers> register(Vertx vertx, RateLimiter limiter, String addressPrefix) {
     return RateLimitConsumersImpl.register(vertx, limiter, addressPrefix);
@@ -46,9 +53,9 @@ public interface RateLimitConsumers {
   List<String> addresses();
 
   /**
-   * Unregisters both consumers.
+   * Unregisters every consumer.
    *
-   * @return completion, once both are unregistered
+   * @return completion, once every consumer is unregistered
    */
   Future<Void> unregister();
 }

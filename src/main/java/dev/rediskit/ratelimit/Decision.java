@@ -26,9 +26,12 @@ import java.util.List;
  * request was rejected, none of them was consumed; from the deny cache, only the blocked one);
  * empty otherwise
  * @param failure for {@link Source#FALLBACK}: why Redis could not decide; {@code null} otherwise
+ * @param waitedMs for a reservation ({@link RateLimiter#check(String, Limit, long, java.time.Duration)}): how
+ * long the request waited for the slot Redis booked for it (the times above count from when it was due); 0 otherwise
  */
 public record Decision(boolean allowed, long limit, long remaining, long resetMs, long retryAfterMs, long windowMs,
-                       String policy, Source source, boolean shadowRejected, List<Decision> limits, Throwable failure) {
+                       String policy, Source source, boolean shadowRejected, List<Decision> limits, Throwable failure,
+                       long waitedMs) {
 
   /** Where a decision came from. */
   public enum Source {
@@ -61,9 +64,30 @@ public record Decision(boolean allowed, long limit, long remaining, long resetMs
    * @param shadowRejected whether shadow mode let a rejected request through
    * @param limits per-limit states, or {@code null} for none
    * @param failure why the fallback decided, or {@code null}
+   * @param waitedMs how long a reservation waited for its slot, 0 for none
    */
   public Decision {
     limits = limits == null ? List.of() : List.copyOf(limits);
+  }
+
+  /**
+   * A decision that did not wait.
+   *
+   * @param allowed whether the request may proceed
+   * @param limit the quota
+   * @param remaining units left
+   * @param resetMs ms until the quota is full
+   * @param retryAfterMs ms until a request of the same cost would pass
+   * @param windowMs the window
+   * @param policy which limit decided
+   * @param source where the decision came from
+   * @param shadowRejected whether shadow mode let a rejected request through
+   * @param limits per-limit states, or {@code null} for none
+   * @param failure why the fallback decided, or {@code null}
+   */
+  public Decision(boolean allowed, long limit, long remaining, long resetMs, long retryAfterMs, long windowMs,
+                  String policy, Source source, boolean shadowRejected, List<Decision> limits, Throwable failure) {
+    this(allowed, limit, remaining, resetMs, retryAfterMs, windowMs, policy, source, shadowRejected, limits, failure, 0);
   }
 
   /** @return {@link #resetMs()} rounded up to whole seconds, as HTTP headers carry it */
@@ -82,7 +106,8 @@ public record Decision(boolean allowed, long limit, long remaining, long resetMs
 
   /**
    * @return this decision as the event-bus reply: {@code {allowed, limit, remaining, resetMs,
-   * retryAfterMs, windowMs, policy, source, shadowRejected, limits?}} (the failure is not sent)
+   * retryAfterMs, windowMs, policy, source, shadowRejected, limits?, waitedMs?}} (the failure is not sent;
+   * {@code waitedMs} only for a request that waited)
    */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
@@ -101,6 +126,9 @@ public record Decision(boolean allowed, long limit, long remaining, long resetMs
         array.add(d.toJson());
       }
       json.put("limits", array);
+    }
+    if (waitedMs > 0) {
+      json.put("waitedMs", waitedMs);
     }
     return json;
   }
@@ -122,6 +150,6 @@ public record Decision(boolean allowed, long limit, long remaining, long resetMs
     return new Decision(json.getBoolean("allowed", false), json.getLong("limit", 0L), json.getLong("remaining", 0L),
       json.getLong("resetMs", 0L), json.getLong("retryAfterMs", 0L), json.getLong("windowMs", 0L),
       json.getString("policy"), Source.valueOf(json.getString("source", Source.REDIS.name())),
-      json.getBoolean("shadowRejected", false), limits, null);
+      json.getBoolean("shadowRejected", false), limits, null, json.getLong("waitedMs", 0L));
   }
 }

@@ -54,8 +54,32 @@ public interface RateLimitStats {
   long denyCacheSize();
 
   /**
+   * Decisions by where they came from, whatever their outcome: with {@link #decisions(Outcome)}
+   * this tells how much of the traffic Redis decides, how much the deny cache answers locally,
+   * and how much the failure policy or the limiter's own back-pressure handles.
+   *
+   * @param source a source
+   * @return how many decisions came from it since the limiter started
+   */
+  default long decisions(Decision.Source source) {
+    return 0;
+  }
+
+  /**
+   * A snapshot of counters read from {@link #toJson()}, e.g. the reply of the {@code ratelimit.stats}
+   * address: the values stay as they were when the JSON was written.
+   *
+   * @param json what {@link #toJson()} returned
+   * @return the snapshot
+   */
+  static RateLimitStats fromJson(JsonObject json) {
+    return new StatsSnapshot(json);
+  }
+
+  /**
    * @return a snapshot: {@code {limiter, allowed, rejected, shadowRejected, fallbackAllowed,
-   * fallbackRejected, overloadedRejected, denyCacheHits, denyCacheSize, switchesToFallback, switchesToRedis, fallbackActive}}
+   * fallbackRejected, overloadedRejected, denyCacheHits, denyCacheSize, switchesToFallback, switchesToRedis, fallbackActive,
+   * bySource: {redis, denyCache, fallback, overloaded}}}; shadow mode's let-through rejections are {@code shadowRejected}
    */
   default JsonObject toJson() {
     return new JsonObject()
@@ -70,6 +94,11 @@ public interface RateLimitStats {
       .put("denyCacheSize", denyCacheSize())
       .put("switchesToFallback", switchesToFallback())
       .put("switchesToRedis", switchesToRedis())
-      .put("fallbackActive", fallbackActive());
+      .put("fallbackActive", fallbackActive())
+      .put("bySource", new JsonObject()
+        .put("redis", decisions(Decision.Source.REDIS))
+        .put("denyCache", decisions(Decision.Source.DENY_CACHE))
+        .put("fallback", decisions(Decision.Source.FALLBACK))
+        .put("overloaded", decisions(Decision.Source.OVERLOADED)));
   }
 }

@@ -92,6 +92,33 @@ public interface RateLimiter {
   Future<Decision> check(String key, Limit limit, long cost);
 
   /**
+   * Like {@link #check(String, long, Duration)}, waiting for a slot when one is close: when the
+   * request would be rejected now but its slot is at most {@code maxWait} away, Redis books that
+   * slot in the same round trip, and the future completes when it is due (one timer, nothing
+   * blocks), with {@link Decision#waitedMs()} set; a slot further away is rejected at once. A
+   * booked slot counts against the limit like any other request, for every instance sharing the key.
+   *
+   * @param key the key
+   * @param limit units per window
+   * @param window the window
+   * @param maxWait the most the request may wait, 0 to 1 hour; {@code null} or zero for no wait
+   * @return the decision, once the request may proceed or is rejected
+   */
+  Future<Decision> check(String key, long limit, Duration window, Duration maxWait);
+
+  /**
+   * Like {@link #check(String, Limit, long)}, waiting for a slot at most {@code maxWait} away
+   * ({@link #check(String, long, Duration, Duration)}). Reservations need the GCRA algorithm.
+   *
+   * @param key the key
+   * @param limit the limit
+   * @param cost units this request takes
+   * @param maxWait the most the request may wait, or {@code null} for no wait
+   * @return the decision, once the request may proceed or is rejected
+   */
+  Future<Decision> check(String key, Limit limit, long cost, Duration maxWait);
+
+  /**
    * Charges one unit against a configured service limit ({@link RateLimits#service(String)}), for
    * internal work such as a background job's calls to a partner API. Service limits have a key
    * space of their own.
@@ -144,6 +171,39 @@ public interface RateLimiter {
    * @return the decision
    */
   Future<Decision> verifyAndLimit(String token, String ip, String endpoint, Duration window);
+
+  /**
+   * Takes one of at most {@code maxConcurrent} places of {@code key} (a concurrency limit: "at
+   * most 20 reports in flight per tenant"), exact across every instance sharing the Redis. The
+   * place is a lease in Redis that ends {@code leaseTtl} after it was taken or last renewed, by
+   * Redis' clock: release it with {@link Permit#release()} when the work is done; a holder that
+   * dies gives it back when the lease ends.
+   *
+   * @param key the key (at most 1,024 characters); concurrency keys have a key space of their own
+   * @param maxConcurrent the most holders at once, 1 to 1,000,000
+   * @param leaseTtl how long the place is held without a renewal, 1 ms to 1 day
+   * @return the permit; {@link Permit#acquired()} says whether a place was free
+   */
+  Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl);
+
+  /**
+   * Releases a permit by its id, for a holder that kept only the id (e.g. behind the event bus).
+   *
+   * @param key the permit's key
+   * @param permitId {@link Permit#id()}
+   * @return {@code true} when a live lease was removed, {@code false} when there was none
+   */
+  Future<Boolean> release(String key, String permitId);
+
+  /**
+   * Extends a permit's lease by its id.
+   *
+   * @param key the permit's key
+   * @param permitId {@link Permit#id()}
+   * @param leaseTtl the new lease, from now
+   * @return {@code true} when renewed, {@code false} when the lease had ended or been released
+   */
+  Future<Boolean> renew(String key, String permitId, Duration leaseTtl);
 
   /** @return the named limits, changeable at run time */
   RateLimits limits();

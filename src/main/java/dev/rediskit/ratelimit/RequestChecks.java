@@ -109,4 +109,68 @@ public final class RequestChecks {
     }
     return key;
   }
+
+  /** Most holders a concurrency limit may allow. */
+  public static final int MAX_CONCURRENT = 1_000_000;
+  /** Longest permit lease, in ms: one day (renew for longer work). */
+  public static final long MAX_LEASE_TTL_MS = 86_400_000L;
+  /** Longest permit id, in characters. */
+  public static final int MAX_PERMIT_ID_LENGTH = 64;
+
+  /**
+   * @param field the field name to report
+   * @param maxConcurrent the most holders of a concurrency limit
+   * @throws InvalidRequestException when not between 1 and {@link #MAX_CONCURRENT}
+   */
+  public static void maxConcurrent(String field, long maxConcurrent) {
+    if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT) {
+      throw new InvalidRequestException(field, "must be between 1 and " + MAX_CONCURRENT + ", was " + maxConcurrent);
+    }
+  }
+
+  /**
+   * @param field the field name to report
+   * @param leaseTtlMs a permit's lease in ms
+   * @throws InvalidRequestException when not between 1 and {@link #MAX_LEASE_TTL_MS}
+   */
+  public static void leaseTtlMs(String field, long leaseTtlMs) {
+    if (leaseTtlMs < 1 || leaseTtlMs > MAX_LEASE_TTL_MS) {
+      throw new InvalidRequestException(field, "must be between 1 and " + MAX_LEASE_TTL_MS + " (1 day), was " + leaseTtlMs);
+    }
+  }
+
+  /**
+   * @param field the field name to report
+   * @param id a permit id, as {@link Permit#id()} returned it
+   * @throws InvalidRequestException when missing, too long, or not made of {@code [A-Za-z0-9._-]}
+   */
+  public static void permitId(String field, String id) {
+    if (id == null || id.isEmpty()) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    if (id.length() > MAX_PERMIT_ID_LENGTH) {
+      throw new InvalidRequestException(field, "must be at most " + MAX_PERMIT_ID_LENGTH + " characters, was " + id.length());
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+        throw new InvalidRequestException(field, "must hold only letters, digits, '.', '_' and '-', was \""
+          + (id.length() > 32 ? id.substring(0, 32) + "..." : id) + "\"");
+      }
+    }
+  }
+
+  /** Longest wait a reservation may ask for, in ms: one hour. */
+  public static final long MAX_WAIT_MS = 3_600_000L;
+
+  /**
+   * @param field the field name to report
+   * @param maxWaitMs the most a request may wait for a reserved slot, in ms
+   * @throws InvalidRequestException when negative or longer than {@link #MAX_WAIT_MS}
+   */
+  public static void maxWaitMs(String field, long maxWaitMs) {
+    if (maxWaitMs < 0 || maxWaitMs > MAX_WAIT_MS) {
+      throw new InvalidRequestException(field, "must be between 0 and " + MAX_WAIT_MS + " (1 hour), was " + maxWaitMs);
+    }
+  }
 }

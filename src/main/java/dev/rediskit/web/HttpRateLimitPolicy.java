@@ -1,6 +1,7 @@
 package dev.rediskit.web;
 
 import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.RequestChecks;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
@@ -36,21 +37,43 @@ public final class HttpRateLimitPolicy {
   private final long cost;
   private final KeyKind kind;
   private final Function<RoutingContext, String> keyFunction;
+  private final int maxConcurrent;
+  private final Duration leaseTtl;
+  private final boolean partitionKey;
+  private Duration maxWait;
 
   private HttpRateLimitPolicy(String name, Limit limit, long cost, KeyKind kind, Function<RoutingContext, String> keyFunction) {
+    this(name, Objects.requireNonNull(limit, "limit"), cost, kind, keyFunction, 0, null, false);
+  }
+
+  private HttpRateLimitPolicy(String name, Limit limit, long cost, KeyKind kind, Function<RoutingContext, String> keyFunction,
+                              int maxConcurrent, Duration leaseTtl, boolean partitionKey) {
     if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH
       || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '_' || c == '.')) {
       throw new IllegalArgumentException("policy name: must be 1 to " + MAX_NAME_LENGTH
         + " letters, digits, '-', '_' or '.', was \"" + name + "\"");
     }
-    if (cost < 1 || cost > limit.limit() || cost > limit.burst()) {
+    if (limit != null && (cost < 1 || cost > limit.limit() || cost > limit.burst())) {
       throw new IllegalArgumentException("cost: must be between 1 and the limit (and burst), was " + cost);
     }
+    if (limit == null) {
+      if (maxConcurrent < 1 || maxConcurrent > RequestChecks.MAX_CONCURRENT) {
+        throw new IllegalArgumentException("maxConcurrent: must be between 1 and " + RequestChecks.MAX_CONCURRENT
+          + ", was " + maxConcurrent);
+      }
+      long ms = leaseTtl == null ? 0 : leaseTtl.toMillis();
+      if (ms < 1 || ms > RequestChecks.MAX_LEASE_TTL_MS) {
+        throw new IllegalArgumentException("leaseTtl: must be between 1 ms and 1 day, was " + leaseTtl);
+      }
+    }
     this.name = name;
-    this.limit = Objects.requireNonNull(limit, "limit");
+    this.limit = limit;
     this.cost = cost;
     this.kind = kind;
     this.keyFunction = keyFunction;
+    this.maxConcurrent = maxConcurrent;
+    this.leaseTtl = leaseTtl;
+    this.partitionKey = partitionKey;
   }
 
   /**
@@ -98,11 +121,48 @@ public final class HttpRateLimitPolicy {
   }
 
   /**
+   * A concurrency limit: at most {@code maxConcurrent} requests with the same key in flight at
+   * once, across every instance sharing the Redis. The handler takes a permit before the route
+   * ({@link dev.rediskit.ratelimit.RateLimiter#acquire}) and releases it when the response ends,
+   * fails or the connection closes, renewing it every half lease while the request is in flight;
+   * a node that dies with requests in flight gives their places back when the lease ends.
+   *
+   * @param name the policy's name
+   * @param kind what the requests are counted per ({@link KeyKind#CUSTOM} needs {@link #concurrentPerKey})
+   * @param maxConcurrent the most requests in flight per key
+   * @param leaseTtl how long a place is held if its node stops renewing it
+   * @return the policy
+   */
+  public static HttpRateLimitPolicy concurrent(String name, KeyKind kind, int maxConcurrent, Duration leaseTtl) {
+    if (Objects.requireNonNull(kind, "kind") == KeyKind.CUSTOM) {
+      throw new IllegalArgumentException("kind: CUSTOM needs a key function, use concurrentPerKey");
+    }
+    return new HttpRateLimitPolicy(name, null, 1, kind, null, maxConcurrent, leaseTtl, false);
+  }
+
+  /**
+   * @param name the policy's name
+   * @param maxConcurrent the most requests in flight per key
+   * @param leaseTtl how long a place is held if its node stops renewing it
+   * @param key derives the key from the request; {@code null} leaves the request uncounted by this policy
+   * @return a concurrency limit per computed key
+   */
+  public static HttpRateLimitPolicy concurrentPerKey(String name, int maxConcurrent, Duration leaseTtl,
+                                                     Function<RoutingContext, String> key) {
+    return new HttpRateLimitPolicy(name, null, 1, KeyKind.CUSTOM, Objects.requireNonNull(key, "key"), maxConcurrent, leaseTtl,
+      false);
+  }
+
+  /**
    * @param limit the limit, e.g. with a GCRA burst
    * @return a copy with that limit
    */
   public HttpRateLimitPolicy withLimit(Limit limit) {
-    return new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction);
+    requireRate("withLimit");
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, Objects.requireNonNull(limit, "limit"), cost, kind, keyFunction, 0,
+      null, partitionKey);
+    copy.maxWait = maxWait;
+    return copy;
   }
 
   /**
@@ -110,7 +170,75 @@ public final class HttpRateLimitPolicy {
    * @return a copy with that cost
    */
   public HttpRateLimitPolicy withCost(long cost) {
-    return new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction);
+    requireRate("withCost");
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, 0, null, partitionKey);
+    copy.maxWait = maxWait;
+    return copy;
+  }
+
+  /**
+   * Lets a request over the limit wait for its slot when it is at most {@code maxWait} away
+   * ({@link dev.rediskit.ratelimit.RateLimiter#check(String, Limit, long, Duration)}): the handler
+   * holds the request (paused, no thread blocked) until the slot Redis booked is due, then passes
+   * it on; a slot further away is rejected at once. Needs a GCRA limiter.
+   *
+   * @param maxWait the most a request waits, up to 1 hour
+   * @return a copy that waits
+   */
+  public HttpRateLimitPolicy withMaxWait(Duration maxWait) {
+    requireRate("withMaxWait");
+    long ms = Objects.requireNonNull(maxWait, "maxWait").toMillis();
+    if (ms < 0 || ms > RequestChecks.MAX_WAIT_MS) {
+      throw new IllegalArgumentException("maxWait: must be between 0 and 1 hour, was " + maxWait);
+    }
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, 0, null, partitionKey);
+    copy.maxWait = ms == 0 ? null : maxWait;
+    return copy;
+  }
+
+  /** @return how long a request may wait for its slot, or {@code null} for no wait */
+  public Duration maxWait() {
+    return maxWait;
+  }
+
+  /**
+   * Sends the draft's partition key ({@code pk}) with this policy's items: the first 16 bytes of
+   * the SHA-256 of the policy's key (the IP or /64 network, the token's hash, the route, or the
+   * custom key), as a structured-field byte sequence. It lets a client that acts for several
+   * partitions tell their quotas apart without seeing the key itself.
+   *
+   * @return a copy that sends {@code pk}
+   */
+  public HttpRateLimitPolicy withPartitionKey() {
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, maxConcurrent, leaseTtl, true);
+    copy.maxWait = maxWait;
+    return copy;
+  }
+
+  private void requireRate(String method) {
+    if (limit == null) {
+      throw new IllegalStateException(method + ": not for a concurrency limit");
+    }
+  }
+
+  /** @return whether this is a concurrency limit ({@link #concurrent}) rather than a rate limit */
+  public boolean isConcurrency() {
+    return limit == null;
+  }
+
+  /** @return the most requests in flight per key of a concurrency limit, else 0 */
+  public int maxConcurrent() {
+    return maxConcurrent;
+  }
+
+  /** @return the lease of a concurrency limit's permits, else {@code null} */
+  public Duration leaseTtl() {
+    return leaseTtl;
+  }
+
+  /** @return whether the items carry the draft's partition key */
+  public boolean partitionKey() {
+    return partitionKey;
   }
 
   /** @return the name */
@@ -118,7 +246,7 @@ public final class HttpRateLimitPolicy {
     return name;
   }
 
-  /** @return the limit */
+  /** @return the limit; {@code null} for a concurrency limit */
   public Limit limit() {
     return limit;
   }
@@ -140,6 +268,9 @@ public final class HttpRateLimitPolicy {
 
   @Override
   public String toString() {
-    return "HttpRateLimitPolicy[" + name + ", " + kind + ", " + limit + (cost == 1 ? "" : ", cost " + cost) + "]";
+    return "HttpRateLimitPolicy[" + name + ", " + kind + ", "
+      + (limit == null ? "at most " + maxConcurrent + " in flight, lease " + leaseTtl.toMillis() + " ms" : limit)
+      + (cost == 1 ? "" : ", cost " + cost) + (maxWait == null ? "" : ", waits up to " + maxWait.toMillis() + " ms")
+      + (partitionKey ? ", pk" : "") + "]";
   }
 }

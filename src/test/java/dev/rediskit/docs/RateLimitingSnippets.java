@@ -3,12 +3,15 @@ package dev.rediskit.docs;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.EndpointLimits;
+import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.web.ClientIpResolver;
 import dev.rediskit.web.HttpRateLimitPolicy;
 import dev.rediskit.web.RateLimitHandler;
 import dev.rediskit.web.RateLimitHandlerOptions;
+import io.vertx.core.Future;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.time.Duration;
@@ -16,6 +19,9 @@ import java.util.List;
 
 /** The code of docs/RATE_LIMITING.md, compiled, never run. */
 abstract class RateLimitingSnippets extends SnippetContext {
+
+  String tenant;
+  RateLimitClient client;
 
   void quickStart() {
     // begin-snippet: rate-limiting-quick-start
@@ -75,4 +81,62 @@ abstract class RateLimitingSnippets extends SnippetContext {
     router.route("/api/*").handler(BodyHandler.create());
     // end-snippet
   }
+
+  void concurrency() {
+    // begin-snippet: rate-limiting-concurrency
+    limiter.acquire("reports:" + tenant, 20, Duration.ofSeconds(30)).onSuccess(permit -> {
+      if (!permit.acquired()) {
+        // all 20 places taken; permit.retryAfterMs(): when the earliest lease ends at the latest
+        return;
+      }
+      runReport(tenant)                                                  // a Future of the work
+        .eventually(() -> permit.release());                             // released however the work ends
+    });
+    // end-snippet
+  }
+
+  void concurrencyRenew(Permit permit) {
+    // begin-snippet: rate-limiting-concurrency-renew
+    long timer = vertx.setPeriodic(10_000, id -> permit.renew());        // a report that may outlast its 30 s lease
+    runReport(tenant).eventually(() -> {
+      vertx.cancelTimer(timer);
+      return permit.release();
+    });
+    // end-snippet
+  }
+
+  void concurrencyClient() {
+    // begin-snippet: rate-limiting-concurrency-client
+    RateLimitClient client = RateLimitClient.create(vertx, "");
+    client.acquire("reports:" + tenant, 20, Duration.ofSeconds(30))
+      .onSuccess(permit -> { /* permit.release() and permit.renew() are messages to the limiter's node */ });
+    client.stats().onSuccess(stats -> { /* stats.decisions(Decision.Source.DENY_CACHE), stats.toJson() */ });
+    // end-snippet
+  }
+
+  void concurrencyHandler() {
+    // begin-snippet: rate-limiting-concurrency-handler
+    router.route("/reports/*").handler(RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
+      .addPolicy(HttpRateLimitPolicy.perToken("per-token", 1000, Duration.ofHours(1)))
+      .addPolicy(HttpRateLimitPolicy.concurrent("in-flight", HttpRateLimitPolicy.KeyKind.TOKEN, 20, Duration.ofSeconds(30)))
+      .addPolicy(HttpRateLimitPolicy.perIp("per-ip", 100, Duration.ofMinutes(1)).withPartitionKey())));
+    // end-snippet
+  }
+
+  void reservation() {
+    // begin-snippet: rate-limiting-reservation
+    limiter.check("partner-api", 10, Duration.ofSeconds(1), Duration.ofSeconds(5)).onSuccess(d -> {
+      if (d.allowed()) {
+        // now, or d.waitedMs() later: the slot Redis booked is due
+      } else {
+        // the next slot is more than 5 s away: d.retryAfterMs()
+      }
+    });
+    client.check("partner-api", 10, Duration.ofSeconds(1), Duration.ofSeconds(5));   // the same through the event bus
+    router.route("/export/*").handler(RateLimitHandler.create(limiter,
+      HttpRateLimitPolicy.perToken("paced", 10, Duration.ofSeconds(1)).withMaxWait(Duration.ofSeconds(2))));
+    // end-snippet
+  }
+
+  abstract Future<Void> runReport(String tenant);
 }

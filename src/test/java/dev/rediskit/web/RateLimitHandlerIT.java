@@ -66,7 +66,9 @@ class RateLimitHandlerIT {
   }
 
   private RateLimiter limiter(Vertx vertx, String uri, RateLimitOptions options) throws Exception {
-    RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(uri).setConnectTimeoutMs(500));
+    // A short connect timeout for the dead endpoint only: the real server may be slow to accept on a loaded machine.
+    RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(uri)
+      .setConnectTimeoutMs(uri.equals(redis.server().uri()) ? 10_000 : 500));
     gateways.add(gateway);
     if (uri.equals(redis.server().uri())) {
       await(gateway.ready());
@@ -247,5 +249,89 @@ class RateLimitHandlerIT {
 
   private static MultiMap xff(String value) {
     return MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", value);
+  }
+
+  @Test
+  void aConcurrencyPolicyHoldsAPlaceUntilTheResponseEndsAndTheConnectionCloses(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    List<io.vertx.ext.web.RoutingContext> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Router router = Router.router(vertx);
+    router.route("/slow/*").handler(RateLimitHandler.create(limiter,
+        HttpRateLimitPolicy.concurrent("reports", HttpRateLimitPolicy.KeyKind.ROUTE, 2, Duration.ofMinutes(5))))
+      .handler(waiting::add);
+    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    servers.add(server);
+    int port = server.actualPort();
+    WebClient client = WebClient.create(vertx);
+    Future<HttpResponse<Buffer>> one = client.get(port, "127.0.0.1", "/slow/a").send();
+    Future<HttpResponse<Buffer>> two = client.get(port, "127.0.0.1", "/slow/b").send();
+    dev.rediskit.test.Await.until(() -> waiting.size() == 2, "two requests in flight");
+    List<?> keys = (List<?>) redis.server().command("KEYS", "rediskit:rl:c:*");
+    assertThat(keys).hasSize(1);
+    // The policy's key space, under the concurrency family; the route's pattern is the key.
+    String key = keys.get(0).toString();
+    assertThat(key).startsWith("rediskit:rl:c:http:reports:/slow");
+    assertThat((Long) redis.server().command("ZCARD", key)).isEqualTo(2);
+
+    HttpResponse<Buffer> third = await(client.get(port, "127.0.0.1", "/slow/c").send());
+    assertThat(third.statusCode()).isEqualTo(429);
+    assertThat(third.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(third.getHeader("RateLimit-Policy")).isEqualTo("\"reports\";q=2;qu=\"concurrent-requests\"");
+    assertThat(third.getHeader("RateLimit")).isEqualTo("\"reports\";r=0");
+    assertThat(third.bodyAsJsonObject().getJsonArray("violated-policies")).isEqualTo(new JsonArray().add("reports"));
+
+    // An ended response gives its place back.
+    waiting.get(0).response().end("done");
+    HttpResponse<Buffer> first = await(one);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.getHeader("RateLimit")).isEqualTo("\"reports\";r=1");
+    dev.rediskit.test.Await.until(() -> (Long) redis.server().command("ZCARD", key) == 1, "the ended request's place is free");
+
+    // A failed route gives its place back too.
+    waiting.get(1).fail(500);
+    assertThat(await(two).statusCode()).isEqualTo(500);
+    dev.rediskit.test.Await.until(() -> (Long) redis.server().command("EXISTS", key) == 0, "the failed request's place is free");
+
+    // So does a client that goes away before the response: its connection closes.
+    io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
+    io.vertx.core.http.HttpClientRequest req = await(raw.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/slow/d"));
+    req.end();
+    dev.rediskit.test.Await.until(() -> waiting.size() == 3, "the third request in flight");
+    assertThat((Long) redis.server().command("ZCARD", key)).isEqualTo(1);
+    await(req.connection().close());
+    dev.rediskit.test.Await.until(() -> (Long) redis.server().command("EXISTS", key) == 0, "the closed connection's place is free");
+    await(raw.close());
+  }
+
+  @Test
+  void partitionKeysWhenAskedFor(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    int port = serve(vertx, RateLimitHandler.create(limiter, new RateLimitHandlerOptions()
+      .addPolicy(HttpRateLimitPolicy.perIp("per-ip", 10, Duration.ofMinutes(1)).withPartitionKey())
+      .addPolicy(HttpRateLimitPolicy.perToken("per-token", 10, Duration.ofMinutes(1)).withPartitionKey())));
+    HttpResponse<Buffer> r = get(WebClient.create(vertx), port, MultiMap.caseInsensitiveMultiMap());
+    String pk = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(java.security.MessageDigest
+      .getInstance("SHA-256").digest("127.0.0.1".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 16));
+    // The token policy did not count this request: no partition key for it.
+    assertThat(r.getHeader("RateLimit-Policy")).isEqualTo("\"per-ip\";q=10;w=60;pk=:" + pk + ":, \"per-token\";q=10;w=60");
+    assertThat(r.getHeader("RateLimit")).isEqualTo("\"per-ip\";r=9;t=6;pk=:" + pk + ":");
+  }
+
+  @Test
+  void aPolicyWithAWaitHoldsTheRequestUntilItsSlot(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
+    // One request a second, burst 1: the second request's slot is about a second away.
+    int port = serve(vertx, RateLimitHandler.create(limiter,
+      HttpRateLimitPolicy.perIp("paced", 1, Duration.ofSeconds(1)).withMaxWait(Duration.ofSeconds(3))));
+    WebClient client = WebClient.create(vertx);
+    assertThat(await(client.post(port, "127.0.0.1", "/api/items").sendBuffer(Buffer.buffer("a"))).statusCode()).isEqualTo(200);
+    long start = System.nanoTime();
+    HttpResponse<Buffer> paced = await(client.post(port, "127.0.0.1", "/api/items").sendBuffer(Buffer.buffer("b")));
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(paced.statusCode()).isEqualTo(200);
+    // The body was held back while the request waited, and still reached the route.
+    assertThat(paced.bodyAsString()).isEqualTo("ok:b");
+    // Generous: the slot is at most a second away; the machine may add its own delays, never subtract.
+    assertThat(tookMs).isBetween(300L, 10_000L);
   }
 }

@@ -4,6 +4,8 @@ import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.FailureCodes;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.Permit;
+import dev.rediskit.ratelimit.RateLimitStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -86,6 +88,52 @@ public final class RateLimitClientImpl implements RateLimitClient {
       body.put("failOnUnavailable", true);
     }
     return vertx.eventBus().<JsonObject>request(address, body, options)
+      .transform(ar -> ar.succeeded()
+        ? Future.succeededFuture(Decision.fromJson(ar.result().body()))
+        : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
+  }
+
+  // ---------------------------------------------------------------- stats
+
+  @Override
+  public Future<RateLimitStats> stats() {
+    return vertx.eventBus().<JsonObject>request(Addresses.of(prefix, Addresses.RATELIMIT_STATS), new JsonObject(), options)
+      .transform(ar -> ar.succeeded()
+        ? Future.succeededFuture(RateLimitStats.fromJson(ar.result().body()))
+        : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
+  }
+
+  // ---------------------------------------------------------------- concurrency limits
+
+  @Override
+  public Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl) {
+    JsonObject body = new JsonObject().put("key", key).put("maxConcurrent", maxConcurrent);
+    if (leaseTtl != null) {
+      body.put("leaseTtlMs", leaseTtl.toMillis());
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.of(prefix, Addresses.RATELIMIT_ACQUIRE), body, options)
+      .transform(ar -> ar.succeeded()
+        ? Future.succeededFuture((Permit) new RemotePermit(vertx, prefix, options, ar.result().body()))
+        : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
+  }
+
+  // ---------------------------------------------------------------- reservations
+
+  @Override
+  public Future<Decision> check(String key, long limit, Duration window, Duration maxWait) {
+    JsonObject body = new JsonObject().put("key", key).put("limit", limit);
+    if (window != null) {
+      body.put("windowMs", window.toMillis());
+    }
+    long waitMs = maxWait == null ? 0 : maxWait.toMillis();
+    body.put("maxWaitMs", waitMs);
+    if (failOnUnavailable) {
+      body.put("failOnUnavailable", true);
+    }
+    // The reply comes when the slot is due: the send timeout must outlast the wait.
+    DeliveryOptions waiting = new DeliveryOptions(options.toJson())
+      .setSendTimeout(Math.max(options.getSendTimeout(), Math.max(0, waitMs) + options.getSendTimeout()));
+    return vertx.eventBus().<JsonObject>request(checkAddress, body, waiting)
       .transform(ar -> ar.succeeded()
         ? Future.succeededFuture(Decision.fromJson(ar.result().body()))
         : Future.failedFuture(FailureCodes.fromReply(ar.cause())));

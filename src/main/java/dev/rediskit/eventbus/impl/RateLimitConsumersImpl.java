@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class RateLimitConsumersImpl implements RateLimitConsumers {
 
-  private static final Set<String> CHECK_FIELDS = Set.of("key", "limit", "windowMs", "cost", "failOnUnavailable");
+  private static final Set<String> CHECK_FIELDS = Set.of("key", "limit", "windowMs", "cost", "maxWaitMs", "failOnUnavailable");
   private static final Set<String> VERIFY_FIELDS = Set.of("token", "ip", "endpoint", "windowMs", "failOnUnavailable");
 
   private final List<MessageConsumer<Object>> consumers;
@@ -49,8 +49,15 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
       body -> verify(limiter, policy, body));
     MessageConsumer<Object> checkBatch = BatchConsumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_CHECK),
       body -> check(limiter, policy, body));
-    RateLimitConsumersImpl registration = new RateLimitConsumersImpl(List.of(check, checkBatch, verify));
-    return Future.all(check.completion(), checkBatch.completion(), verify.completion()).map(registration);
+    MessageConsumer<Object> stats = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_STATS),
+      body -> {
+        onlyKnownFields(body, Set.of());
+        return Future.succeededFuture(limiter.stats().toJson());
+      });
+    List<MessageConsumer<Object>> all = new java.util.ArrayList<>(List.of(check, checkBatch, verify, stats));
+    all.addAll(PermitConsumers.register(vertx, limiter, prefix));
+    RateLimitConsumersImpl registration = new RateLimitConsumersImpl(List.copyOf(all));
+    return Future.all(all.stream().map(MessageConsumer::completion).toList()).map(registration);
   }
 
   static Future<JsonObject> check(RateLimiter limiter, FailurePolicy policy, JsonObject body) {
@@ -62,10 +69,15 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
     long windowMs = JsonRequest.requiredLong(body, "windowMs");
     RequestChecks.windowMs("windowMs", windowMs);
     Long cost = JsonRequest.optionalLong(body, "cost");
+    Long maxWaitMs = JsonRequest.optionalLong(body, "maxWaitMs");
+    if (maxWaitMs != null) {
+      RequestChecks.maxWaitMs("maxWaitMs", maxWaitMs);
+    }
     boolean failOnUnavailable = optionalBoolean(body, "failOnUnavailable");
     Limit l = Limit.of(limit, windowMs);
     RequestChecks.cost("cost", cost == null ? 1 : cost, l);
-    return limiter.check(key, l, cost == null ? 1 : cost).compose(d -> reply(d, policy, failOnUnavailable));
+    return limiter.check(key, l, cost == null ? 1 : cost, maxWaitMs == null ? null : Duration.ofMillis(maxWaitMs))
+      .compose(d -> reply(d, policy, failOnUnavailable));
   }
 
   static Future<JsonObject> verify(RateLimiter limiter, FailurePolicy policy, JsonObject body) {
@@ -92,7 +104,7 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
     return Future.succeededFuture(d.toJson());
   }
 
-  private static void onlyKnownFields(JsonObject body, Set<String> known) {
+  static void onlyKnownFields(JsonObject body, Set<String> known) {
     for (String f : body.fieldNames()) {
       if (!known.contains(f)) {
         throw new InvalidRequestException(f, "unknown field (expected " + String.join(", ", known.stream().sorted().toList()) + ")");

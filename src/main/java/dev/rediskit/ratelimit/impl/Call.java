@@ -30,6 +30,10 @@ final class Call extends AtomicBoolean implements Handler<AsyncResult<Response>>
   final long start = System.nanoTime();
   /** Per key, the exact wait Redis implies (the decision rounds it up to ms), for the deny cache. */
   final long[] retryUs;
+  /** For a reservation ({@link GcraReserveScript}): the most it may wait for its slot, in us; 0 for none. */
+  long maxWaitUs;
+  /** For a reservation: the wait Redis booked, in us (0: allowed at once). */
+  long waitUs;
   Promise<Decision> promise;
   /** Where its reply goes: set when it is sent with a deadline of the limiter's own. */
   Admission admission;

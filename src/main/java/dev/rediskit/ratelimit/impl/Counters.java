@@ -1,6 +1,8 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.RateLimitStats;
+import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,11 +16,18 @@ final class Counters implements RateLimitStats {
 
   private final String limiter;
   private final LongAdder[] outcomes = new LongAdder[Outcome.values().length];
+  private final LongAdder[] sources = new LongAdder[Source.values().length];
   private final LongAdder denyCacheHits = new LongAdder();
   private final LongAdder toFallback = new LongAdder();
   private final LongAdder toRedis = new LongAdder();
   private final AtomicBoolean fallbackActive = new AtomicBoolean();
   private final LongSupplier denyCacheSize;
+  private final LongAdder reserved = new LongAdder();
+  private final LongAdder permitsAcquired = new LongAdder();
+  private final LongAdder permitsRejected = new LongAdder();
+  private final LongAdder permitsFallbackGranted = new LongAdder();
+  private final LongAdder permitsReleased = new LongAdder();
+  private final LongAdder permitsReleasedAfterLease = new LongAdder();
 
   Counters(String limiter, LongSupplier denyCacheSize) {
     this.limiter = limiter;
@@ -26,10 +35,34 @@ final class Counters implements RateLimitStats {
     for (int i = 0; i < outcomes.length; i++) {
       outcomes[i] = new LongAdder();
     }
+    for (int i = 0; i < sources.length; i++) {
+      sources[i] = new LongAdder();
+    }
   }
 
-  void count(Outcome outcome) {
+  void count(Outcome outcome, Source source) {
     outcomes[outcome.ordinal()].increment();
+    sources[source.ordinal()].increment();
+  }
+
+  void reserved() {
+    reserved.increment();
+  }
+
+  void permitAcquired() {
+    permitsAcquired.increment();
+  }
+
+  void permitRejected() {
+    permitsRejected.increment();
+  }
+
+  void permitFallbackGranted() {
+    permitsFallbackGranted.increment();
+  }
+
+  void permitReleased(boolean live) {
+    (live ? permitsReleased : permitsReleasedAfterLease).increment();
   }
 
   void denyCacheHit() {
@@ -66,6 +99,11 @@ final class Counters implements RateLimitStats {
   }
 
   @Override
+  public long decisions(Source source) {
+    return sources[source.ordinal()].sum();
+  }
+
+  @Override
   public long denyCacheHits() {
     return denyCacheHits.sum();
   }
@@ -88,6 +126,17 @@ final class Counters implements RateLimitStats {
   @Override
   public long denyCacheSize() {
     return denyCacheSize.getAsLong();
+  }
+
+  /** Adds the reservations (allowed decisions that waited for their slot) and the concurrency limits' counters. */
+  @Override
+  public JsonObject toJson() {
+    return RateLimitStats.super.toJson().put("reserved", reserved.sum()).put("permits", new JsonObject()
+      .put("acquired", permitsAcquired.sum())
+      .put("rejected", permitsRejected.sum())
+      .put("fallbackGranted", permitsFallbackGranted.sum())
+      .put("released", permitsReleased.sum())
+      .put("releasedAfterLease", permitsReleasedAfterLease.sum()));
   }
 
   @Override

@@ -64,8 +64,18 @@ final class DenyCache {
    * right now, else {@code null}
    */
   Blocked blocked(String key, long cost, Limit limit, long now) {
+    return blocked(key, cost, limit, now, 0);
+  }
+
+  /**
+   * @param maxWaitNanos how long the call may wait for a slot: an entry that ends within it does
+   * not block (the key's real wait is at least what the entry says, never less, so a call the
+   * entry lets through may still be refused by Redis, but one it blocks could never have reserved)
+   * @return the entry when {@code key} is blocked for longer than the call may wait, else {@code null}
+   */
+  Blocked blocked(String key, long cost, Limit limit, long now, long maxWaitNanos) {
     Blocked b = cache.getIfPresent(key);
-    if (b == null || b.untilNanos - now <= 0 || cost < b.cost || !b.limit.equals(limit)) {
+    if (b == null || b.untilNanos - now - maxWaitNanos <= 0 || cost < b.cost || !b.limit.equals(limit)) {
       return null;
     }
     return b;
@@ -86,7 +96,7 @@ final class DenyCache {
     Blocked worst = null;
     int at = -1;
     for (int i = 0; i < call.keys.length; i++) {
-      Blocked b = blocked(call.keys[i], call.cost, call.limits[i], now);
+      Blocked b = blocked(call.keys[i], call.cost, call.limits[i], now, call.maxWaitUs * 1000);
       if (b != null && (worst == null || b.untilNanos() - worst.untilNanos() > 0)) {
         worst = b;
         at = i;

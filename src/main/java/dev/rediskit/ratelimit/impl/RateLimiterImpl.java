@@ -6,8 +6,8 @@ import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
-import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimitOptions.Algorithm;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
@@ -25,7 +25,6 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Response;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -63,6 +62,7 @@ public final class RateLimiterImpl implements RateLimiter {
   private final Context context;
   private final Steps steps = new Steps();
   private final Admission admission;
+  private final Leases leases;
   private final long tickTimer;
   private volatile boolean shadow;
 
@@ -90,6 +90,7 @@ public final class RateLimiterImpl implements RateLimiter {
     this.fallback = new Fallback(this.name, failurePolicy, Math.max(10_000, denySize), this.options.getLocalSharePercent(),
       counters);
     this.context = gateway.context();
+    this.leases = new Leases(gateway, this.name, failurePolicy, counters);
     long timeoutMs = this.options.getTimeoutMs();
     this.admission = new Admission(this.name, this.options.getMaxInFlight(), this.options.getMaxQueued(), timeoutMs,
       gateway.options().getCommandTimeoutMs(), steps);
@@ -125,6 +126,24 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Decision> check(String key, Limit limit, long cost) {
+    return check(key, limit, cost, null);
+  }
+
+  @Override
+  public Future<Decision> check(String key, long limit, Duration window, Duration maxWait) {
+    Limit l;
+    try {
+      RequestChecks.limit("limit", limit);
+      l = Limit.of(limit, window);
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    return check(key, l, 1, maxWait);
+  }
+
+  @Override
+  public Future<Decision> check(String key, Limit limit, long cost, Duration maxWait) {
+    long maxWaitUs;
     try {
       RequestChecks.key("key", key);
       if (limit == null) {
@@ -132,11 +151,17 @@ public final class RateLimiterImpl implements RateLimiter {
       }
       RequestChecks.cost("cost", cost, limit);
       algorithm.check(limit);
+      maxWaitUs = Reservations.maxWaitUs(maxWait, algorithm);
     } catch (InvalidRequestException e) {
       return Future.failedFuture(e);
     }
     Limit[] ls = {limit};
-    return decide(new Call(new String[] {keys.check(key)}, ls, new String[] {"check"}, cost, false, scripts.forLimits(ls)));
+    if (maxWaitUs == 0) {
+      return decide(new Call(new String[] {keys.check(key)}, ls, new String[] {"check"}, cost, false, scripts.forLimits(ls)));
+    }
+    Call call = new Call(new String[] {keys.check(key)}, ls, new String[] {"check"}, cost, false, GcraReserveScript.INSTANCE);
+    call.maxWaitUs = maxWaitUs;
+    return decide(call).compose(d -> Reservations.await(vertx, call, d, counters));
   }
 
   @Override
@@ -192,52 +217,22 @@ public final class RateLimiterImpl implements RateLimiter {
   }
 
   private Call verifyCall(String token, String ip, String endpoint, Duration window) {
-    RequestChecks.name("endpoint", endpoint);
-    RequestChecks.token("token", token);
-    String ipKey = RequestChecks.ip("ip", ip, ipv6PrefixLength);
-    long windowMs = window == null ? 0 : windowMillis(window);
-    EndpointLimits el = limits.endpoint(endpoint);
-    String base = keys.verify(endpoint);
-    List<String> ks = new ArrayList<>(3);
-    List<Limit> ls = new ArrayList<>(3);
-    List<String> policies = new ArrayList<>(3);
-    if (el.token() != null && token != null) {
-      ks.add(LimiterKeys.token(base, token));
-      ls.add(el.token());
-      policies.add("token");
-    }
-    if (el.ip() != null && ipKey != null) {
-      ks.add(LimiterKeys.ip(base, ipKey));
-      ls.add(el.ip());
-      policies.add("ip");
-    }
-    if (el.endpoint() != null) {
-      ks.add(LimiterKeys.endpoint(base));
-      ls.add(el.endpoint());
-      policies.add("endpoint");
-    }
-    if (ks.isEmpty()) {
-      throw new InvalidRequestException("endpoint", "no rate limit applies to \"" + endpoint + "\""
-        + (el.isEmpty() ? " (none configured)" : " with the identifiers given (token " + (token == null ? "absent" : "given")
-        + ", ip " + (ip == null ? "absent" : "given") + ")"));
-    }
-    Limit[] limitArray = new Limit[ls.size()];
-    for (int i = 0; i < limitArray.length; i++) {
-      Limit l = windowMs > 0 ? ls.get(i).withWindowMs(windowMs) : ls.get(i);
-      algorithm.check(l);
-      limitArray[i] = l;
-    }
-    return new Call(ks.toArray(new String[0]), limitArray, policies.toArray(new String[0]), 1, true,
-      scripts.forLimits(limitArray));
+    return VerifyCalls.of(keys, limits, algorithm, scripts, ipv6PrefixLength, token, ip, endpoint, window);
   }
 
-  private static long windowMillis(Duration window) {
-    if (window.isNegative() || window.isZero()) {
-      throw new InvalidRequestException("window", "must be > 0, was " + window.toMillis() + " ms");
-    }
-    long ms = window.toMillis();
-    RequestChecks.windowMs("window", ms);
-    return ms;
+  @Override
+  public Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl) {
+    return leases.acquire(key, maxConcurrent, leaseTtl);
+  }
+
+  @Override
+  public Future<Boolean> release(String key, String permitId) {
+    return leases.release(key, permitId);
+  }
+
+  @Override
+  public Future<Boolean> renew(String key, String permitId, Duration leaseTtl) {
+    return leases.renew(key, permitId, leaseTtl);
   }
 
   @Override
@@ -365,15 +360,15 @@ public final class RateLimiterImpl implements RateLimiter {
     @Override
     public Decision finish(Decision d) {
       if (d.allowed()) {
-        counters.count(d.source() == Source.FALLBACK ? Outcome.FALLBACK_ALLOWED : Outcome.ALLOWED);
+        counters.count(d.source() == Source.FALLBACK ? Outcome.FALLBACK_ALLOWED : Outcome.ALLOWED, d.source());
         return d;
       }
       if (shadow) {
-        counters.count(Outcome.SHADOW_REJECTED);
+        counters.count(Outcome.SHADOW_REJECTED, d.source());
         return Decisions.shadowed(d);
       }
       counters.count(d.source() == Source.FALLBACK ? Outcome.FALLBACK_REJECTED
-        : d.source() == Source.OVERLOADED ? Outcome.OVERLOADED_REJECTED : Outcome.REJECTED);
+        : d.source() == Source.OVERLOADED ? Outcome.OVERLOADED_REJECTED : Outcome.REJECTED, d.source());
       return d;
     }
   }

@@ -14,12 +14,21 @@ public final class Scripts {
   public static final Script GCRA = load("gcra.lua");
   /** GCRA on one key whose emission interval is whole milliseconds, kept in the key's expiry; replies with one integer. */
   public static final Script GCRA_MS = load("gcra_ms.lua");
+  /** GCRA on one key with a bounded wait: books a future slot when it is close enough. */
+  public static final Script GCRA_RESERVE = load("gcra_reserve.lua");
   /** GCRA on several keys, all or nothing. */
   public static final Script GCRA_MULTI = load("gcra_multi.lua");
   /** Fixed window on one or several keys, all or nothing. */
   public static final Script FIXED_WINDOW = load("fixed_window.lua");
   /** Sliding-window counter on one or several keys, all or nothing. */
   public static final Script SLIDING_WINDOW = load("sliding_window.lua");
+
+  /** Concurrency limit: take a place in a key's holder set, if one is free. */
+  public static final Script PERMIT_ACQUIRE = load("permit_acquire.lua");
+  /** Concurrency limit: give a place back. */
+  public static final Script PERMIT_RELEASE = load("permit_release.lua");
+  /** Concurrency limit: extend a live lease. */
+  public static final Script PERMIT_RENEW = load("permit_renew.lua");
 
   private Scripts() {
   }

@@ -1,11 +1,12 @@
 package dev.rediskit.web.impl;
 
 /**
- * Formats the fields of draft-ietf-httpapi-ratelimit-headers-10: structured-field lists (RFC
- * 8941) of items whose value is the policy name as an sf-string, with integer parameters:
+ * Formats the fields of draft-ietf-httpapi-ratelimit-headers-11: structured-field lists (RFC
+ * 9651) of items whose value is the policy name as an sf-string, with parameters:
  * {@code "name";q=100;w=60} in {@code RateLimit-Policy}, {@code "name";r=42;t=30} in
- * {@code RateLimit}. Seconds are whole (the draft allows no fractions), rounded up so that a
- * client never comes back early.
+ * {@code RateLimit}; a concurrency limit is {@code "name";q=20;qu="concurrent-requests"} (no
+ * window); the optional partition key is {@code pk=:<base64>:}, a byte sequence. Seconds are
+ * whole (the draft allows no fractions), rounded up so that a client never comes back early.
  */
 public final class HeaderFormat {
 
@@ -20,6 +21,49 @@ public final class HeaderFormat {
    */
   public static String policyItem(String name, long quota, long windowMs) {
     return sfString(name) + ";q=" + quota + ";w=" + Math.max(1, seconds(windowMs));
+  }
+
+  /** The draft's quota unit of a concurrency limit. */
+  public static final String CONCURRENT_REQUESTS = "concurrent-requests";
+
+  /**
+   * @param name the policy name
+   * @param maxConcurrent its most requests in flight
+   * @param partitionKey the partition key, or {@code null}
+   * @return the Quota Policy Item of a concurrency limit: quota unit {@value #CONCURRENT_REQUESTS}, no window
+   */
+  public static String concurrencyPolicyItem(String name, long maxConcurrent, byte[] partitionKey) {
+    return sfString(name) + ";q=" + maxConcurrent + ";qu=" + sfString(CONCURRENT_REQUESTS) + pk(partitionKey);
+  }
+
+  /**
+   * @param name the policy name
+   * @param quota its quota
+   * @param windowMs its window in ms
+   * @param partitionKey the partition key, or {@code null}
+   * @return the Quota Policy Item with its partition key
+   */
+  public static String policyItem(String name, long quota, long windowMs, byte[] partitionKey) {
+    return policyItem(name, quota, windowMs) + pk(partitionKey);
+  }
+
+  /**
+   * @param name the policy name
+   * @param remaining units (or places) left
+   * @param resetSeconds seconds of the effective window, or a negative number for none (a concurrency limit has no window)
+   * @param partitionKey the partition key, or {@code null}
+   * @return the Service Limit Item
+   */
+  public static String limitItem(String name, long remaining, long resetSeconds, byte[] partitionKey) {
+    return sfString(name) + ";r=" + Math.max(0, remaining) + (resetSeconds < 0 ? "" : ";t=" + resetSeconds) + pk(partitionKey);
+  }
+
+  /**
+   * @param partitionKey bytes, or {@code null}
+   * @return {@code ;pk=:<base64>:} (an sf-binary: standard base64 with padding), or nothing
+   */
+  static String pk(byte[] partitionKey) {
+    return partitionKey == null ? "" : ";pk=:" + java.util.Base64.getEncoder().encodeToString(partitionKey) + ":";
   }
 
   /**

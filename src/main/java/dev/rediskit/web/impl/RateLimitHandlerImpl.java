@@ -2,6 +2,7 @@ package dev.rediskit.web.impl;
 
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.IpAddresses;
+import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.ratelimit.TokenHash;
@@ -41,6 +42,7 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
   private final int ipv6PrefixLength;
   private final boolean failClosed;
   private final String policyHeader;
+  private final boolean partitionKeys;
 
   /**
    * @param limiter the limiter
@@ -59,10 +61,11 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
     this.failClosed = limiter.options().getFailurePolicy() == FailurePolicy.FAIL_CLOSED;
     List<String> items = new ArrayList<>();
     for (HttpRateLimitPolicy p : policies) {
-      items.add(HeaderFormat.policyItem(p.name(), p.limit().limit(), p.limit().windowMs()));
+      items.add(policyItem(p, null));
     }
-    // The policies do not change per request: the field is built once.
+    // Without partition keys the policies do not change per request: the field is built once.
     this.policyHeader = String.join(", ", items);
+    this.partitionKeys = policies.stream().anyMatch(HttpRateLimitPolicy::partitionKey);
   }
 
   @Override
@@ -74,40 +77,83 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
       request.pause();
     }
     List<HttpRateLimitPolicy> applied = new ArrayList<>(policies.size());
-    List<Future<Decision>> decisions = new ArrayList<>(policies.size());
+    List<String> keys = new ArrayList<>(policies.size());
+    List<Future<?>> answers = new ArrayList<>(policies.size());
     for (HttpRateLimitPolicy p : policies) {
       String key = key(ctx, p);
       if (key != null) {
         applied.add(p);
-        decisions.add(limiter.check("http:" + p.name() + ":" + key, p.limit(), p.cost()));
+        keys.add(key);
+        String limiterKey = "http:" + p.name() + ":" + key;
+        answers.add(p.isConcurrency()
+          ? limiter.acquire(limiterKey, p.maxConcurrent(), p.leaseTtl())
+          : limiter.check(limiterKey, p.limit(), p.cost(), p.maxWait()));
       }
     }
     HttpServerResponse response = ctx.response();
-    response.headers().set("RateLimit-Policy", policyHeader);
-    if (decisions.isEmpty()) {
+    response.headers().set("RateLimit-Policy", partitionKeys ? policyHeader(applied, keys) : policyHeader);
+    if (answers.isEmpty()) {
       pass(ctx, paused);
       return;
     }
-    Future.join(decisions).onComplete(ar -> {
+    Future.join(answers).onComplete(ar -> {
       if (ar.failed()) {
+        Permits.releaseAll(answers);
         if (paused && !request.isEnded()) {
           request.resume();
         }
         ctx.fail(ar.cause());
         return;
       }
-      respond(ctx, paused, applied, decisions);
+      respond(ctx, paused, applied, keys, answers);
     });
   }
 
-  private void respond(RoutingContext ctx, boolean paused, List<HttpRateLimitPolicy> applied,
-                       List<Future<Decision>> futures) {
+  /** The policy field of one request: every policy, those that counted it with their partition keys. */
+  private String policyHeader(List<HttpRateLimitPolicy> applied, List<String> keys) {
+    List<String> items = new ArrayList<>(policies.size());
+    for (HttpRateLimitPolicy p : policies) {
+      int i = applied.indexOf(p);
+      items.add(policyItem(p, i < 0 || !p.partitionKey() ? null : partitionKey(keys.get(i))));
+    }
+    return String.join(", ", items);
+  }
+
+  private static String policyItem(HttpRateLimitPolicy p, byte[] pk) {
+    return p.isConcurrency()
+      ? HeaderFormat.concurrencyPolicyItem(p.name(), p.maxConcurrent(), pk)
+      : HeaderFormat.policyItem(p.name(), p.limit().limit(), p.limit().windowMs(), pk);
+  }
+
+  /** The draft's partition key: the first 16 bytes of the SHA-256 of the policy's key, never the key itself. */
+  static byte[] partitionKey(String key) {
+    try {
+      return java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      // Every JVM must provide SHA-256.
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void respond(RoutingContext ctx, boolean paused, List<HttpRateLimitPolicy> applied, List<String> keys,
+                       List<Future<?>> answers) {
     long retryAfter = 0;
     boolean unavailable = false;
     Decision strictest = null;
     List<String> violated = new ArrayList<>();
-    for (int i = 0; i < futures.size(); i++) {
-      Decision d = futures.get(i).result();
+    for (int i = 0; i < answers.size(); i++) {
+      Object a = answers.get(i).result();
+      if (a instanceof Permit permit) {
+        if (!permit.acquired()) {
+          violated.add(applied.get(i).name());
+          // A place usually frees long before the earliest lease ends: come back soon.
+          retryAfter = Math.max(retryAfter, 1);
+          unavailable |= failClosed && permit.source() == Decision.Source.FALLBACK;
+        }
+        continue;
+      }
+      Decision d = (Decision) a;
       if (!d.allowed()) {
         violated.add(applied.get(i).name());
         retryAfter = Math.max(retryAfter, Math.max(1, d.retryAfterSeconds()));
@@ -120,19 +166,25 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
       }
     }
     boolean rejected = !violated.isEmpty();
-    List<String> items = new ArrayList<>(futures.size());
-    for (int i = 0; i < futures.size(); i++) {
-      Decision d = futures.get(i).result();
+    List<String> items = new ArrayList<>(answers.size());
+    for (int i = 0; i < answers.size(); i++) {
+      HttpRateLimitPolicy p = applied.get(i);
+      byte[] pk = p.partitionKey() ? partitionKey(keys.get(i)) : null;
+      if (answers.get(i).result() instanceof Permit permit) {
+        items.add(HeaderFormat.limitItem(p.name(), permit.acquired() ? permit.available() : 0, -1, pk));
+        continue;
+      }
+      Decision d = (Decision) answers.get(i).result();
       long t = d.allowed() ? d.resetSeconds() : Math.max(1, d.retryAfterSeconds());
       if (rejected) {
         // Retry-After must not point before any t of the same response.
         t = Math.min(t, retryAfter);
       }
-      items.add(HeaderFormat.limitItem(applied.get(i).name(), d.allowed() ? d.remaining() : 0, t));
+      items.add(HeaderFormat.limitItem(p.name(), d.allowed() ? d.remaining() : 0, t, pk));
     }
     HttpServerResponse response = ctx.response();
     response.headers().set("RateLimit", String.join(", ", items));
-    if (legacy != LegacyHeaders.NONE) {
+    if (legacy != LegacyHeaders.NONE && strictest != null) {
       String prefix = legacy == LegacyHeaders.RATELIMIT ? "RateLimit-" : "X-RateLimit-";
       response.headers()
         .set(prefix + "Limit", Long.toString(strictest.limit()))
@@ -140,9 +192,11 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
         .set(prefix + "Reset", Long.toString(rejected ? retryAfter : strictest.resetSeconds()));
     }
     if (!rejected) {
+      Permits.holdUntilEnd(ctx, answers);
       pass(ctx, paused);
       return;
     }
+    Permits.releaseAll(answers);
     if (paused && !ctx.request().isEnded()) {
       ctx.request().resume();
     }

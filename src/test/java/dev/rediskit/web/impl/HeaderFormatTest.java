@@ -39,4 +39,25 @@ class HeaderFormatTest {
     assertThatThrownBy(() -> HeaderFormat.sfString("tab\there")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> HeaderFormat.sfString("é")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aConcurrencyLimitIsQuotedInConcurrentRequestsWithoutAWindow() {
+    assertThat(HeaderFormat.concurrencyPolicyItem("reports", 20, null)).isEqualTo("\"reports\";q=20;qu=\"concurrent-requests\"");
+    assertThat(HeaderFormat.limitItem("reports", 19, -1, null)).isEqualTo("\"reports\";r=19");
+  }
+
+  @Test
+  void thePartitionKeyIsAByteSequence() {
+    byte[] pk = {(byte) 0xfb, (byte) 0xff, 0x01};
+    assertThat(HeaderFormat.policyItem("peruser", 100, 60_000, pk)).isEqualTo("\"peruser\";q=100;w=60;pk=:+/8B:");
+    assertThat(HeaderFormat.limitItem("peruser", 50, 30, pk)).isEqualTo("\"peruser\";r=50;t=30;pk=:+/8B:");
+    assertThat(HeaderFormat.policyItem("peruser", 100, 60_000, null)).isEqualTo("\"peruser\";q=100;w=60");
+  }
+
+  @Test
+  void thePartitionKeyIsSixteenBytesOfTheKeysSha256() throws Exception {
+    byte[] expected = java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256")
+      .digest("198.51.100.7".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 16);
+    assertThat(RateLimitHandlerImpl.partitionKey("198.51.100.7")).hasSize(16).isEqualTo(expected);
+  }
 }

@@ -1,0 +1,252 @@
+package dev.rediskit.ratelimit.impl;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.config.KeyFamily;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.error.RedisUnavailableException;
+import dev.rediskit.ratelimit.Decision.Source;
+import dev.rediskit.ratelimit.Permit;
+import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
+import dev.rediskit.ratelimit.RequestChecks;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.redis.client.Response;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Concurrency limits: a key's holders are a sorted set in Redis ({@link KeyFamily#CONCURRENCY}),
+ * each member a permit id scored by the Redis time its lease ends. Acquire, release and renew are
+ * one script each, one round trip, timed by Redis' clock, so instances and nodes sharing the
+ * Redis never hold more than the limit between them, and a dead holder's place comes back when
+ * its lease ends.
+ *
+ * <p>The calls go straight to the gateway (its command timeout bounds them), not through the
+ * decision admission: a permit is held for the length of a request, so the number of acquires in
+ * flight is bounded by the callers, and Redis answers a rejection without any state to cache.
+ * When Redis cannot answer, FAIL_OPEN grants a permit that holds nothing in Redis; FAIL_CLOSED
+ * and LOCAL refuse (a local count cannot see other instances' holders, and a concurrency limit
+ * usually protects an upstream that more holders would overload).
+ */
+final class Leases {
+
+  private static final Logger LOG = LoggerFactory.getLogger(dev.rediskit.ratelimit.RateLimiter.class);
+  /** What a refused acquire tells the caller to wait when the failure policy or the back-pressure refused it. */
+  static final long UNAVAILABLE_RETRY_MS = 1000;
+
+  private final RedisGateway gateway;
+  private final String start;
+  private final String limiter;
+  private final FailurePolicy policy;
+  private final Counters counters;
+  /** Unguessable per instance, so that no caller can forge another holder's id; a counter makes each id unique. */
+  private final String idPrefix;
+  private final AtomicLong next = new AtomicLong();
+
+  Leases(RedisGateway gateway, String limiter, FailurePolicy policy, Counters counters) {
+    this.gateway = gateway;
+    this.start = KeyFamily.CONCURRENCY.start(gateway.options().getKeyPrefix());
+    this.limiter = limiter;
+    this.policy = policy;
+    this.counters = counters;
+    byte[] random = new byte[12];
+    new SecureRandom().nextBytes(random);
+    this.idPrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + ".";
+  }
+
+  Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl) {
+    long leaseMs;
+    try {
+      RequestChecks.key("key", key);
+      RequestChecks.maxConcurrent("maxConcurrent", maxConcurrent);
+      leaseMs = leaseMillis(leaseTtl);
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    String id = idPrefix + Long.toString(next.incrementAndGet(), 36);
+    return gateway.eval(Scripts.PERMIT_ACQUIRE, List.of(start + key),
+        List.of(id, Integer.toString(maxConcurrent), Long.toString(leaseMs)))
+      .transform(ar -> {
+        if (ar.succeeded()) {
+          try {
+            return Future.succeededFuture(fromRedis(key, id, maxConcurrent, leaseMs, ar.result()));
+          } catch (RuntimeException e) {
+            return Future.succeededFuture(unavailable(key, maxConcurrent, leaseMs,
+              new RedisCommandException("rate limiter " + limiter + ": unexpected permit reply " + ar.result(), e)));
+          }
+        }
+        return Future.succeededFuture(unavailable(key, maxConcurrent, leaseMs, ar.cause()));
+      });
+  }
+
+  private Permit fromRedis(String key, String id, int max, long leaseMs, Response reply) {
+    boolean granted = reply.get(0).toInteger() == 1;
+    int held = reply.get(1).toInteger();
+    if (granted) {
+      counters.permitAcquired();
+      return new LocalPermit(this, true, key, id, max, held, leaseMs, 0, Source.REDIS);
+    }
+    counters.permitRejected();
+    // Rounded up and at least 1: a caller that waits it out is never early.
+    long retry = Math.max(1, reply.get(2).toLong());
+    return new LocalPermit(this, false, key, null, max, held, leaseMs, retry, Source.REDIS);
+  }
+
+  private Permit unavailable(String key, int max, long leaseMs, Throwable cause) {
+    if (cause instanceof RedisUnavailableException rue && rue.reason() == RedisUnavailableException.Reason.OVERLOADED) {
+      counters.permitRejected();
+      return new LocalPermit(this, false, key, null, max, 0, leaseMs, UNAVAILABLE_RETRY_MS, Source.OVERLOADED);
+    }
+    LOG.atDebug().log(() -> "rate limiter " + limiter + ": permit for " + key + " decided by " + policy
+      + ": " + cause);
+    if (policy == FailurePolicy.FAIL_OPEN) {
+      counters.permitFallbackGranted();
+      return new LocalPermit(this, true, key, null, max, 0, leaseMs, 0, Source.FALLBACK);
+    }
+    counters.permitRejected();
+    return new LocalPermit(this, false, key, null, max, 0, leaseMs, UNAVAILABLE_RETRY_MS, Source.FALLBACK);
+  }
+
+  Future<Boolean> release(String key, String id) {
+    try {
+      RequestChecks.key("key", key);
+      RequestChecks.permitId("permitId", id);
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    return gateway.eval(Scripts.PERMIT_RELEASE, List.of(start + key), List.of(id)).map(r -> {
+      boolean live = r.toInteger() == 1;
+      counters.permitReleased(live);
+      return live;
+    });
+  }
+
+  Future<Boolean> renew(String key, String id, Duration leaseTtl) {
+    long leaseMs;
+    try {
+      RequestChecks.key("key", key);
+      RequestChecks.permitId("permitId", id);
+      leaseMs = leaseMillis(leaseTtl);
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    return gateway.eval(Scripts.PERMIT_RENEW, List.of(start + key), List.of(id, Long.toString(leaseMs)))
+      .map(r -> r.toInteger() == 1);
+  }
+
+  private static long leaseMillis(Duration leaseTtl) {
+    if (leaseTtl == null) {
+      throw new InvalidRequestException("leaseTtl", "is required");
+    }
+    long ms = leaseTtl.toMillis();
+    RequestChecks.leaseTtlMs("leaseTtl", ms);
+    return ms;
+  }
+
+  /** A permit of this limiter: release and renew go to Redis directly. */
+  private static final class LocalPermit implements Permit {
+
+    private final Leases leases;
+    private final boolean acquired;
+    private final String key;
+    private final String id;
+    private final int max;
+    private final int held;
+    private final long leaseMs;
+    private final long retryAfterMs;
+    private final Source source;
+    private final AtomicReference<Future<Boolean>> released = new AtomicReference<>();
+
+    LocalPermit(Leases leases, boolean acquired, String key, String id, int max, int held, long leaseMs, long retryAfterMs,
+                Source source) {
+      this.leases = leases;
+      this.acquired = acquired;
+      this.key = key;
+      this.id = id;
+      this.max = max;
+      this.held = held;
+      this.leaseMs = leaseMs;
+      this.retryAfterMs = retryAfterMs;
+      this.source = source;
+    }
+
+    @Override
+    public boolean acquired() {
+      return acquired;
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public int maxConcurrent() {
+      return max;
+    }
+
+    @Override
+    public int held() {
+      return held;
+    }
+
+    @Override
+    public long leaseTtlMs() {
+      return leaseMs;
+    }
+
+    @Override
+    public long retryAfterMs() {
+      return retryAfterMs;
+    }
+
+    @Override
+    public Source source() {
+      return source;
+    }
+
+    @Override
+    public Future<Boolean> release() {
+      if (id == null) {
+        return Future.succeededFuture(false);
+      }
+      Future<Boolean> done = released.get();
+      if (done != null && !done.failed()) {
+        return done;
+      }
+      // The first caller sends the one release; one whose release failed (Redis unreachable) lets the next try again.
+      Promise<Boolean> mine = Promise.promise();
+      if (!released.compareAndSet(done, mine.future())) {
+        return released.get();
+      }
+      leases.release(key, id).onComplete(mine);
+      return mine.future();
+    }
+
+    @Override
+    public Future<Boolean> renew(Duration leaseTtl) {
+      if (id == null || released.get() != null) {
+        return Future.succeededFuture(false);
+      }
+      return leases.renew(key, id, leaseTtl);
+    }
+
+    @Override
+    public String toString() {
+      return "Permit" + toJson().encode();
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package dev.rediskit.ratelimit;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.ratelimit.Decision.Source;
+import dev.rediskit.test.Await;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServers;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Concurrency limits on a real Redis: never more holders than the limit across two instances,
+ * every permit released, a dead holder's places back after the lease, renewals, idempotent release.
+ */
+@IntegrationTest
+class ConcurrencyLimitIT {
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  private final List<RedisGateway> gateways = new ArrayList<>();
+  private final List<Vertx> vertxes = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    gateways.forEach(g -> await(g.close()));
+    gateways.clear();
+    vertxes.forEach(v -> await(v.close()));
+    vertxes.clear();
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private RateLimiter limiter(Vertx vertx) {
+    RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.server().uri())
+      .setMaxPendingCommands(50_000).setCommandTimeoutMs(30_000).setConnectTimeoutMs(20_000));
+    gateways.add(gateway);
+    await(gateway.ready());
+    return RateLimiter.create(vertx, gateway, "conc", new RateLimitOptions());
+  }
+
+  private Vertx newVertx() {
+    Vertx v = Vertx.vertx();
+    vertxes.add(v);
+    return v;
+  }
+
+  private static long zcard(String key) {
+    return (Long) redis.server().command("ZCARD", "rediskit:rl:c:" + key);
+  }
+
+  @Test
+  void twoThousandHoldersFromTwoInstancesNeverExceedTheLimitAndAllRelease() {
+    RateLimiter a = limiter(newVertx());
+    RateLimiter b = limiter(newVertx());
+    AtomicInteger holding = new AtomicInteger();
+    AtomicInteger maxSeen = new AtomicInteger();
+    AtomicInteger rejections = new AtomicInteger();
+    List<Future<Void>> all = new ArrayList<>();
+    long started = System.nanoTime();
+    for (int i = 0; i < 2_000; i++) {
+      RateLimiter l = i % 2 == 0 ? a : b;
+      Vertx v = i % 2 == 0 ? vertxes.get(0) : vertxes.get(1);
+      Promise<Void> done = Promise.promise();
+      all.add(done.future());
+      hold(v, l, holding, maxSeen, rejections, done);
+    }
+    await(Future.all(all));
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    System.out.printf("concurrency checker: 2000 holders, max 20: most held at once %d, rejected attempts %d, %d ms%n",
+      maxSeen.get(), rejections.get(), ms);
+    // The checker counts a holder from its grant until just before its release is sent, so it can
+    // only undercount what Redis holds: a count above 20 would be a real overshoot.
+    assertThat(maxSeen.get()).isBetween(1, 20);
+    assertThat(holding.get()).isZero();
+    assertThat(zcard("tenant-7")).as("every permit released").isZero();
+    RateLimitStats sa = a.stats();
+    RateLimitStats sb = b.stats();
+    assertThat(sa.toJson().getJsonObject("permits").getLong("acquired") + sb.toJson().getJsonObject("permits").getLong("acquired"))
+      .isEqualTo(2_000);
+    assertThat(sa.toJson().getJsonObject("permits").getLong("released") + sb.toJson().getJsonObject("permits").getLong("released"))
+      .isEqualTo(2_000);
+  }
+
+  /** Acquires (retrying after a random pause when full), holds for a few ms, releases. */
+  private static void hold(Vertx v, RateLimiter l, AtomicInteger holding, AtomicInteger maxSeen, AtomicInteger rejections,
+                           Promise<Void> done) {
+    l.acquire("tenant-7", 20, Duration.ofSeconds(60)).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      Permit p = ar.result();
+      if (!p.acquired()) {
+        assertThat(p.source()).isEqualTo(Source.REDIS);
+        rejections.incrementAndGet();
+        v.setTimer(ThreadLocalRandom.current().nextInt(50, 200), t -> hold(v, l, holding, maxSeen, rejections, done));
+        return;
+      }
+      int now = holding.incrementAndGet();
+      maxSeen.accumulateAndGet(now, Math::max);
+      v.setTimer(ThreadLocalRandom.current().nextInt(1, 10), t -> {
+        holding.decrementAndGet();
+        p.release().onSuccess(live -> {
+          if (live) {
+            done.complete();
+          } else {
+            done.fail("a live permit released as already ended: " + p);
+          }
+        }).onFailure(done::fail);
+      });
+    });
+  }
+
+  @Test
+  void theHoldersOfAClosedInstanceGiveTheirPlacesBackWhenTheLeaseEnds() {
+    Vertx dying = newVertx();
+    RateLimiter gone = limiter(dying);
+    for (int i = 0; i < 5; i++) {
+      assertThat(await(gone.acquire("upstream", 5, Duration.ofMillis(1_500))).acquired()).isTrue();
+    }
+    // The instance goes away without releasing anything: its gateway and Vert.x are closed.
+    await(gateways.remove(0).close());
+    await(vertxes.remove(0).close());
+    long closed = System.nanoTime();
+    RateLimiter survivor = limiter(newVertx());
+    Permit refused = await(survivor.acquire("upstream", 5, Duration.ofSeconds(10)));
+    assertThat(refused.acquired()).isFalse();
+    assertThat(refused.held()).isEqualTo(5);
+    assertThat(refused.retryAfterMs()).isBetween(1L, 1_500L);
+    // Generous: the lease is 1.5 s of Redis time; a loaded machine may take much longer to ask again.
+    Permit back = Await.value(() -> await(survivor.acquire("upstream", 5, Duration.ofSeconds(10))), Permit::acquired,
+      Duration.ofSeconds(30), "a place comes back once the dead holders' leases end");
+    long ms = (System.nanoTime() - closed) / 1_000_000;
+    System.out.printf("dead holder: a place came back %d ms after the holder closed (lease 1500 ms)%n", ms);
+    assertThat(ms).as("not before the lease ended").isGreaterThanOrEqualTo(1_000);
+    // The dead leases end one after the other (they were taken one after the other): the first to end frees a place.
+    assertThat(back.held()).isBetween(1, 5);
+    assertThat(await(back.release())).isTrue();
+  }
+
+  @Test
+  void renewExtendsALiveLeaseAndRefusesAnEndedOne() {
+    RateLimiter l = limiter(newVertx());
+    Permit p = await(l.acquire("long-report", 2, Duration.ofMillis(400)));
+    assertThat(p.acquired()).isTrue();
+    assertThat(await(p.renew(Duration.ofMinutes(5)))).isTrue();
+    long score = Long.parseLong(redis.server().command("ZSCORE", "rediskit:rl:c:long-report", p.id()).toString());
+    long nowMs = redisNowMs();
+    assertThat(score - nowMs).as("the lease now ends about 5 minutes from now").isBetween(290_000L, 300_000L);
+    // An ended lease is not revived: its place may already belong to someone else.
+    Permit shortLived = await(l.acquire("long-report", 2, Duration.ofMillis(1)));
+    assertThat(shortLived.acquired()).isTrue();
+    Await.until(() -> redisNowMs() > Long.parseLong(redis.server().command("ZSCORE", "rediskit:rl:c:long-report",
+      shortLived.id()).toString()), "the 1 ms lease ends");
+    assertThat(await(shortLived.renew())).isFalse();
+    assertThat(await(p.release())).isTrue();
+  }
+
+  private static long redisNowMs() {
+    List<?> t = (List<?>) redis.server().command("TIME");
+    return Long.parseLong(t.get(0).toString()) * 1000 + Long.parseLong(t.get(1).toString()) / 1000;
+  }
+
+  @Test
+  void releaseIsIdempotentAndAnEndedLeaseReleasesAsFalse() {
+    RateLimiter l = limiter(newVertx());
+    Permit p = await(l.acquire("idem", 1, Duration.ofSeconds(30)));
+    Future<Boolean> first = p.release();
+    Future<Boolean> second = p.release();
+    assertThat(second).isSameAs(first);
+    assertThat(await(first)).isTrue();
+    assertThat(await(p.release())).isTrue();
+    assertThat(zcard("idem")).isZero();
+    assertThat(await(l.release("idem", p.id()))).as("by id, after it is gone").isFalse();
+    assertThat(await(p.renew())).isFalse();
+    Permit next = await(l.acquire("idem", 1, Duration.ofSeconds(30)));
+    assertThat(next.acquired()).isTrue();
+    assertThat(next.id()).isNotEqualTo(p.id());
+    assertThat(await(next.release())).isTrue();
+  }
+
+  @Test
+  void theKeyExpiresWithItsLongestLease() {
+    RateLimiter l = limiter(newVertx());
+    await(l.acquire("ttl", 3, Duration.ofSeconds(20)));
+    await(l.acquire("ttl", 3, Duration.ofSeconds(40)));
+    long pttl = (Long) redis.server().command("PTTL", "rediskit:rl:c:ttl");
+    assertThat(pttl).isBetween(30_000L, 40_000L);
+    redis.server().command("DEL", "rediskit:rl:c:ttl");
+  }
+
+  @Test
+  void badArgumentsAreRefusedNamingTheFieldAndNeverReachRedis() {
+    RateLimiter l = limiter(newVertx());
+    long before = (Long) redis.server().command("DBSIZE");
+    assertThatThrownBy(() -> await(l.acquire("k", 0, Duration.ofSeconds(1))))
+      .isInstanceOf(InvalidRequestException.class).hasMessage("maxConcurrent: must be between 1 and 1000000, was 0");
+    assertThatThrownBy(() -> await(l.acquire("k", 5, Duration.ZERO)))
+      .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("leaseTtl: must be between 1 and");
+    assertThatThrownBy(() -> await(l.acquire("k\n", 5, Duration.ofSeconds(1))))
+      .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("key:");
+    assertThatThrownBy(() -> await(l.release("k", "x y")))
+      .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("permitId: must hold only");
+    assertThat((Long) redis.server().command("DBSIZE")).isEqualTo(before);
+  }
+}
