@@ -12,9 +12,26 @@ import io.vertx.core.json.JsonObject;
  * @param pending commands queued or in flight
  * @param lastError the last connection or timeout error (never containing secrets), or {@code null}
  * @param reconnects how many times the connection was re-established since start
+ * @param tracking the state of the gateway's tracking links ({@link TrackingLink#status()}), or
+ * {@code null} when it has none
  */
 public record GatewayStatus(ConnectionState connectionState, CircuitBreakerState breakerState, long breakerFailures,
-                            int pending, String lastError, long reconnects) {
+                            int pending, String lastError, long reconnects, JsonObject tracking) {
+
+  /**
+   * A snapshot of a gateway without a tracking link.
+   *
+   * @param connectionState the state of the pipelined connection
+   * @param breakerState the circuit breaker's state
+   * @param breakerFailures failures the breaker currently counts
+   * @param pending commands queued or in flight
+   * @param lastError the last connection or timeout error, or {@code null}
+   * @param reconnects how many times the connection was re-established since start
+   */
+  public GatewayStatus(ConnectionState connectionState, CircuitBreakerState breakerState, long breakerFailures,
+                       int pending, String lastError, long reconnects) {
+    this(connectionState, breakerState, breakerFailures, pending, lastError, reconnects, null);
+  }
 
   /** The state of a gateway's pipelined connection. */
   public enum ConnectionState {
@@ -36,6 +53,7 @@ public record GatewayStatus(ConnectionState connectionState, CircuitBreakerState
       .put("breakerFailures", breakerFailures)
       .put("pending", pending)
       .put("lastError", lastError)
-      .put("reconnects", reconnects);
+      .put("reconnects", reconnects)
+      .put("tracking", tracking);
   }
 }

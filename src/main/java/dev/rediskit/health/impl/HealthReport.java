@@ -249,6 +249,10 @@ public final class HealthReport {
         .put("poolSize", options.getPoolSize())
         .put("reconnects", gateway.reconnects())
         .put("lastError", gateway.lastError()));
+      if (gateway.tracking() != null) {
+        // The near caches' invalidation link: while not CONFIRMED, near caches are bypassed.
+        data.put("tracking", gateway.tracking().copy());
+      }
     }
     if (!warnings.isEmpty()) {
       data.put("warnings", new JsonArray(new ArrayList<>(warnings)));
