@@ -91,9 +91,10 @@ public class CacheOptions {
       "Event-bus addresses (after addressPrefix) under which a cache.getOrLoad request may name its own loader, "
         + "as CacheClient.memoize does; empty: only the loaders of cache.namespaces. Must not cover the module's own addresses."),
     new ConfigKey("cache.namespaces", ConfigKey.Type.OBJECT, new JsonObject(), "",
-      "Per namespace: its loader and batch loader addresses and default load options, "
+      "Per namespace: its loader and batch loader addresses, default load options and near cache (NearCacheOptions), "
         + "{\"users\": {\"loader\": \"db.users.load\", \"batchLoader\": \"db.users.loadMany\", \"ttlMs\": 60000, "
-        + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true}}.", false, List.of()));
+        + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true, "
+        + "\"nearCache\": {\"enabled\": true, \"maxEntries\": 10000, \"ttlMs\": 60000, \"maxStalenessMs\": 1000}}}.", false, List.of()));
 
   private static ConfigKey key(String name, ConfigKey.Type type, Object defaultValue, String unit, String description) {
     return new ConfigKey(name, type, defaultValue, unit, description, false, List.of());
