@@ -48,7 +48,11 @@ class NearCacheFaultIT {
   }
 
   private RedisCache cache(Vertx vertx, String endpoint, String name, boolean near) {
-    RedisGateway g = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(endpoint).setKeyPrefix("f")
+    return cache(vertx, new RedisKitOptions().setEndpoint(endpoint), name, near, gateways);
+  }
+
+  static RedisCache cache(Vertx vertx, RedisKitOptions base, String name, boolean near, List<RedisGateway> gateways) {
+    RedisGateway g = await(RedisGateway.create(vertx, base.setKeyPrefix("f")
       .setConnectTimeoutMs(10_000).setCommandTimeoutMs(1000), name).ready());
     gateways.add(g);
     CacheOptions o = new CacheOptions();
@@ -95,10 +99,14 @@ class NearCacheFaultIT {
   }
 
   private static void killTrackingConnections() {
-    String list = (String) redis.server().command("CLIENT", "LIST");
+    killTrackingConnections(redis.server());
+  }
+
+  static void killTrackingConnections(dev.rediskit.test.RedisServer server) {
+    String list = (String) server.command("CLIENT", "LIST");
     for (String line : list.split("\n")) {
       if (line.contains(" sub=1 ")) {
-        redis.server().command("CLIENT", "KILL", "ID", line.substring(3, line.indexOf(' ')));
+        server.command("CLIENT", "KILL", "ID", line.substring(3, line.indexOf(' ')));
       }
     }
   }
