@@ -106,9 +106,10 @@ public class CacheOptions {
   /** The keys of this section, named as in the configuration ({@code cache.ttlMs}). */
   public static final List<ConfigKey> KEYS = Stream.concat(TABLE.keys().stream(), Stream.of(
     new ConfigKey("cache.namespaces", ConfigKey.Type.OBJECT, new JsonObject(), "",
-        "Per namespace: its loader and batch loader addresses and default load options, "
+        "Per namespace: its loader and batch loader addresses, default load options and near cache (NearCacheOptions), "
           + "{\"users\": {\"loader\": \"db.users.load\", \"batchLoader\": \"db.users.loadMany\", \"ttlMs\": 60000, "
-          + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true}}.", false, List.of()))).toList();
+          + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true, "
+          + "\"nearCache\": {\"enabled\": true, \"maxEntries\": 10000, \"ttlMs\": 60000, \"maxStalenessMs\": 1000}}}.", false, List.of()))).toList();
 
 
   private Map<String, NamespaceOptions> namespaces = new LinkedHashMap<>();

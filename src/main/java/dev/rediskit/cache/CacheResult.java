@@ -29,7 +29,9 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, 
     /** A cached absence: the loader found nothing earlier, and negative caching remembered it. */
     NEGATIVE,
     /** Loaded for this call (or for the load it joined): {@code found} says whether the loader had a value. */
-    LOADER;
+    LOADER,
+    /** A fresh entry served from this instance's near cache, without Redis ({@link NearCacheOptions}). */
+    NEAR;
 
     /** @return the name used in JSON: the constant in lower case ({@code cache}, {@code stale}...) */
     public String jsonName() {

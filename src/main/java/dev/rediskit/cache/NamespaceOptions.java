@@ -30,10 +30,13 @@ public class NamespaceOptions {
   public static final String LOADER = "loader";
   /** JSON name of the batch loader address. */
   public static final String BATCH_LOADER = "batchLoader";
+  /** JSON name of the near cache settings ({@link NearCacheOptions}). */
+  public static final String NEAR_CACHE = "nearCache";
 
   private String loader;
   private String batchLoader;
   private LoadOptions loadOptions = new LoadOptions();
+  private NearCacheOptions nearCache = new NearCacheOptions();
   // Problems found while reading JSON, by key (relative to the entry); a setter clears its key.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
 
@@ -50,6 +53,7 @@ public class NamespaceOptions {
     this.loader = other.loader;
     this.batchLoader = other.batchLoader;
     this.loadOptions = new LoadOptions(other.loadOptions);
+    this.nearCache = new NearCacheOptions(other.nearCache);
     this.inputProblems.putAll(other.inputProblems);
   }
 
@@ -63,6 +67,10 @@ public class NamespaceOptions {
     JsonOptionsReader in = new JsonOptionsReader(json, "", inputProblems);
     loader = in.readString(LOADER);
     batchLoader = in.readString(BATCH_LOADER);
+    JsonObject near = in.readJsonObject(NEAR_CACHE);
+    if (near != null) {
+      nearCache = new NearCacheOptions(near);
+    }
     Long l = in.readLong(LoadOptions.TTL_MS);
     if (l != null) {
       loadOptions.setTtl(Duration.ofMillis(l));
@@ -98,6 +106,9 @@ public class NamespaceOptions {
     }
     if (batchLoader != null) {
       json.put(BATCH_LOADER, batchLoader);
+    }
+    if (nearCache.isEnabled()) {
+      json.put(NEAR_CACHE, nearCache.toJson());
     }
     return json.mergeIn(loadOptions.toJson());
   }
@@ -149,6 +160,21 @@ public class NamespaceOptions {
     return this;
   }
 
+  /** @return the namespace's near cache settings (the object itself; off unless enabled) */
+  public NearCacheOptions getNearCache() {
+    return nearCache;
+  }
+
+  /**
+   * @param nearCache the namespace's near cache settings (kept, not copied)
+   * @return this
+   */
+  public NamespaceOptions setNearCache(NearCacheOptions nearCache) {
+    this.nearCache = Objects.requireNonNull(nearCache, "nearCache");
+    inputProblems.keySet().removeIf(k -> k.startsWith(NEAR_CACHE));
+    return this;
+  }
+
   /**
    * Lists the problems of this entry, each starting with its key relative to the entry
    * ({@code ttlMs: must be >= 1 ms, was 0}); {@link CacheOptions#problems()} prefixes them with
@@ -161,6 +187,7 @@ public class NamespaceOptions {
     List<String> problems = new ArrayList<>(inputProblems.values());
     OptionChecks.collect(problems, addressProblem(LOADER, loader));
     OptionChecks.collect(problems, addressProblem(BATCH_LOADER, batchLoader));
+    nearCache.problems().forEach(p -> problems.add(NEAR_CACHE + "." + p));
     LoadOptions o = loadOptions;
     OptionChecks.collect(problems, durationProblem(LoadOptions.TTL_MS, o.getTtl(), 1, maxTtlMs));
     OptionChecks.collect(problems, durationProblem(LoadOptions.STALE_TTL_MS, o.getStaleTtl(), 0, maxTtlMs));

@@ -113,6 +113,12 @@ public interface RedisCache extends CacheNamespace<Object> {
   Map<String, CacheStats> allStats();
 
   /**
+   * @return the live counters of the near cache of every namespace configured with one
+   * ({@link NearCacheOptions}), by namespace; empty when none is
+   */
+  Map<String, NearCacheStats> nearCacheStats();
+
+  /**
    * Adds a listener told about every write, delete, invalidation and flush made through this
    * instance.
    *

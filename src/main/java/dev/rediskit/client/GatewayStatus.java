@@ -18,9 +18,11 @@ import java.util.List;
  * @param nodes on a Redis Cluster, the breaker of each master (keyed commands are guarded by the
  *              breaker of the master owning their slot, the gateway's own breaker then guards the
  *              cluster connection as a whole); empty on other topologies
+ * @param tracking the state of the gateway's tracking links ({@link TrackingLink#status()}), or
+ * {@code null} when it has none
  */
 public record GatewayStatus(ConnectionState connectionState, CircuitBreakerState breakerState, long breakerFailures,
-                            int pending, String lastError, long reconnects, List<NodeStatus> nodes) {
+                            int pending, String lastError, long reconnects, List<NodeStatus> nodes, JsonObject tracking) {
 
   /**
    * Copies the node list, so that the snapshot stays as taken.
@@ -32,13 +34,14 @@ public record GatewayStatus(ConnectionState connectionState, CircuitBreakerState
    * @param lastError the last connection or timeout error, or {@code null}
    * @param reconnects how many times the connection was re-established since start
    * @param nodes on a Redis Cluster, the breaker of each master; empty on other topologies
+   * @param tracking the tracking links' state, or {@code null}
    */
   public GatewayStatus {
     nodes = List.copyOf(nodes);
   }
 
   /**
-   * A snapshot without cluster nodes (standalone and Sentinel topologies).
+   * A snapshot without cluster nodes and tracking link.
    *
    * @param connectionState the state of the pipelined connection
    * @param breakerState the circuit breaker's state
@@ -49,7 +52,23 @@ public record GatewayStatus(ConnectionState connectionState, CircuitBreakerState
    */
   public GatewayStatus(ConnectionState connectionState, CircuitBreakerState breakerState, long breakerFailures,
                        int pending, String lastError, long reconnects) {
-    this(connectionState, breakerState, breakerFailures, pending, lastError, reconnects, List.of());
+    this(connectionState, breakerState, breakerFailures, pending, lastError, reconnects, List.of(), null);
+  }
+
+  /**
+   * A snapshot without tracking link.
+   *
+   * @param connectionState the state of the pipelined connection
+   * @param breakerState the circuit breaker's state
+   * @param breakerFailures failures the breaker currently counts
+   * @param pending commands queued or in flight
+   * @param lastError the last connection or timeout error, or {@code null}
+   * @param reconnects how many times the connection was re-established since start
+   * @param nodes on a Redis Cluster, the breaker of each master; empty on other topologies
+   */
+  public GatewayStatus(ConnectionState connectionState, CircuitBreakerState breakerState, long breakerFailures,
+                       int pending, String lastError, long reconnects, List<NodeStatus> nodes) {
+    this(connectionState, breakerState, breakerFailures, pending, lastError, reconnects, nodes, null);
   }
 
   /**
@@ -100,6 +119,6 @@ public record GatewayStatus(ConnectionState connectionState, CircuitBreakerState
     if (!nodes.isEmpty()) {
       json.put("nodes", nodesJson());
     }
-    return json;
+    return json.put("tracking", tracking);
   }
 }

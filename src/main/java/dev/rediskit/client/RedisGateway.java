@@ -126,6 +126,19 @@ public interface RedisGateway {
    */
   <T> Future<T> onNode(String hostPort, Function<RedisConnection, Future<T>> work);
 
+  /**
+   * Opens a tracking link: Redis reports every change of a key starting with one of the prefixes,
+   * made by any client on any node, to the listener (see {@link TrackingLink}). The link has
+   * connections of its own (one per master on a cluster), reconnects by itself, and closes with
+   * the gateway. Its state shows in {@link #status()}.
+   *
+   * @param prefixes the key prefixes; none may be a prefix of another (Redis refuses overlaps)
+   * @param listener told of changes and flushes, on the gateway's event loop
+   * @return the link, starting
+   * @throws dev.rediskit.error.InvalidRequestException when no prefix is given or two overlap
+   */
+  TrackingLink track(java.util.Collection<String> prefixes, TrackingLink.Listener listener);
+
   /** @return the topology in use */
   RedisClientType type();
 

@@ -106,6 +106,7 @@ final class CacheMeters extends Binding {
     counter(MeterNames.CACHE_REFRESH_AHEAD, tags, namespace, CacheStats::refreshes);
     counter(MeterNames.CACHE_FLUSHES, tags, namespace, CacheStats::flushes);
     counter(MeterNames.CACHE_FLUSH_KEYS, tags, namespace, CacheStats::flushedKeys);
+    NearCacheMeters.bind(this, registry, tags, namespace, caches);
   }
 
   private void requests(Tags tags, String result, String namespace, ToLongFunction<CacheStats> count) {

@@ -46,6 +46,8 @@ public final class MeterNames {
   public static final String TAG_LIMITER = "limiter";
   /** A Redis Cluster master, as {@code host:port}. */
   public static final String TAG_NODE = "node";
+  /** Tag: why a near cache was flushed. */
+  public static final String TAG_CAUSE = "cause";
 
   // ------------------------------------------------------------------ tag values
 
@@ -142,6 +144,18 @@ public final class MeterNames {
   public static final String CACHE_FLUSHES = "rediskit.cache.flushes";
   /** Counter of keys removed by namespace flushes. */
   public static final String CACHE_FLUSH_KEYS = "rediskit.cache.flush.keys";
+  /** Counter of near-cache reads by namespace and result (hit, miss, bypass). */
+  public static final String NEAR_REQUESTS = "rediskit.cache.near.requests";
+  /** Counter of keys Redis reported changed that a near cache held or was reading. */
+  public static final String NEAR_INVALIDATIONS = "rediskit.cache.near.invalidations";
+  /** Counter of whole near-cache flushes, by cause. */
+  public static final String NEAR_FLUSHES = "rediskit.cache.near.flushes";
+  /** Gauge of local copies held. */
+  public static final String NEAR_ENTRIES = "rediskit.cache.near.entries";
+  /** Gauge of the estimated heap of the local copies. */
+  public static final String NEAR_BYTES = "rediskit.cache.near.bytes";
+  /** {@value} near-cache result: the invalidation link was not confirmed, the read went to Redis. */
+  public static final String RESULT_BYPASS = "bypass";
 
   // ------------------------------------------------------------------ rate limiting
 
@@ -296,6 +310,18 @@ public final class MeterNames {
       "Namespace flushes run.", TAG_NAMESPACE),
     meter(CACHE_FLUSH_KEYS, Type.FUNCTION_COUNTER, null, Group.CACHE,
       "Keys removed by namespace flushes.", TAG_NAMESPACE),
+    meter(NEAR_REQUESTS, Type.FUNCTION_COUNTER, null, Group.CACHE,
+      "Near-cache reads by result: hit (served locally), miss (no usable local copy), bypass (the invalidation link "
+        + "not confirmed within maxStalenessMs: read from Redis).", TAG_NAMESPACE, TAG_RESULT),
+    meter(NEAR_INVALIDATIONS, Type.FUNCTION_COUNTER, null, Group.CACHE,
+      "Keys Redis reported changed that the near cache held or was reading.", TAG_NAMESPACE),
+    meter(NEAR_FLUSHES, Type.FUNCTION_COUNTER, null, Group.CACHE,
+      "Flushes of a whole near cache, by cause: link_lost, heartbeat_timeout, topology_changed, server_flush, closed, "
+        + "namespace.", TAG_NAMESPACE, TAG_CAUSE),
+    meter(NEAR_ENTRIES, Type.GAUGE, null, Group.CACHE,
+      "Local copies the near cache holds now.", TAG_NAMESPACE),
+    meter(NEAR_BYTES, Type.GAUGE, "bytes", Group.CACHE,
+      "Estimated heap of the near cache's copies now (keys, values, bookkeeping).", TAG_NAMESPACE),
     meter(RATELIMIT_DECISIONS, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
       "Rate-limit decisions by outcome.", TAG_LIMITER, TAG_OUTCOME),
     meter(RATELIMIT_DENY_CACHE_HITS, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
@@ -334,7 +360,10 @@ public final class MeterNames {
       + OUTCOME_REJECTED + "`", "Kind of command failure."),
     new TagKey(TAG_STATE, "`" + STATE_CLOSED + "`, `" + STATE_HALF_OPEN + "`, `" + STATE_OPEN + "`", "Breaker state entered."),
     new TagKey(TAG_NAMESPACE, "the cache namespaces the application uses", "Cache namespace."),
-    new TagKey(TAG_RESULT, "`" + RESULT_HIT + "`, `" + RESULT_MISS + "`, `" + RESULT_STALE + "`", "Result of a cache read."),
+    new TagKey(TAG_RESULT, "`" + RESULT_HIT + "`, `" + RESULT_MISS + "`, `" + RESULT_STALE + "`; near cache: `" + RESULT_HIT
+      + "`, `" + RESULT_MISS + "`, `" + RESULT_BYPASS + "`", "Result of a cache read."),
+    new TagKey(TAG_CAUSE, "`link_lost`, `heartbeat_timeout`, `topology_changed`, `server_flush`, `closed`, `namespace`",
+      "Why a near cache was flushed."),
     new TagKey(TAG_LIMITER, "the limiter names the application chooses", "Which rate limiter."),
     new TagKey(TAG_NODE, "`host:port` of each Redis Cluster master, as the cluster announces it (as many as the cluster "
       + "has masters, plus those that were masters before a failover)", "Which Redis Cluster master."));

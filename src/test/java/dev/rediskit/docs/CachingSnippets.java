@@ -3,7 +3,10 @@ package dev.rediskit.docs;
 import dev.rediskit.RedisKitConfig;
 import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.NamespaceOptions;
+import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
@@ -45,6 +48,20 @@ abstract class CachingSnippets extends SnippetContext {
       // or .setRefreshAheadBeta(1.0)         // XFetch probabilistic early refresh instead
       .setCacheNulls(true)                    // remember "not found" ...
       .setNullTtl(Duration.ofSeconds(30));    // ... for 30 s (cache.nullTtlMs)
+    // end-snippet
+  }
+
+  void nearCache() {
+    // begin-snippet: caching-near-cache
+    CacheOptions cacheOptions = new CacheOptions().putNamespace("users", new NamespaceOptions()
+      .setNearCache(new NearCacheOptions()
+        .setEnabled(true)
+        .setMaxEntries(10_000)          // or .setMaxBytes(64L << 20): one bound or the other
+        .setTtlMs(60_000)               // a local copy lives 1 minute at most, never past its entry's TTL
+        .setMaxStalenessMs(1_000)));    // a local read is never more than 1 s behind Redis
+    RedisCache cache = RedisCache.create(vertx, gateway, cacheOptions);
+    CacheNamespace<User> users = cache.namespace("users", User.class);
+    users.lookup("42").onSuccess(r -> System.out.println(r.source()));   // NEAR once held locally
     // end-snippet
   }
 

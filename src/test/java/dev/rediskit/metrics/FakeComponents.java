@@ -24,9 +24,11 @@ final class FakeComponents {
   /** A cache whose namespaces and counters are the entries a test puts in {@link #stats}. */
   static final class Cache {
     final Map<String, CacheStats> stats = new ConcurrentHashMap<>();
+    final Map<String, dev.rediskit.cache.NearCacheStats> near = new ConcurrentHashMap<>();
     final RedisCache cache = (RedisCache) Proxy.newProxyInstance(RedisCache.class.getClassLoader(),
       new Class<?>[] {RedisCache.class}, (proxy, method, args) -> switch (method.getName()) {
         case "allStats" -> Collections.unmodifiableMap(stats);
+        case "nearCacheStats" -> Collections.unmodifiableMap(near);
         case "hashCode" -> System.identityHashCode(proxy);
         case "equals" -> proxy == args[0];
         case "toString" -> "fake cache " + stats.keySet();
@@ -40,6 +42,56 @@ final class FakeComponents {
      * @param counters the counters by their {@link CacheStats#toJson()} names; missing ones are 0
      * @return this
      */
+    Cache withNearCache(String namespace, long hits, long entries) {
+      near.put(namespace, new dev.rediskit.cache.NearCacheStats() {
+        @Override
+        public String namespace() {
+          return namespace;
+        }
+
+        @Override
+        public long hits() {
+          return hits;
+        }
+
+        @Override
+        public long misses() {
+          return 0;
+        }
+
+        @Override
+        public long bypasses() {
+          return 0;
+        }
+
+        @Override
+        public long invalidations() {
+          return 0;
+        }
+
+        @Override
+        public long rejectedFills() {
+          return 0;
+        }
+
+        @Override
+        public Map<String, Long> flushes() {
+          return Map.of("link_lost", 1L);
+        }
+
+        @Override
+        public long entries() {
+          return entries;
+        }
+
+        @Override
+        public long bytes() {
+          return entries * 200;
+        }
+      });
+      return this;
+    }
+
     Cache set(String namespace, JsonObject counters) {
       stats.put(namespace, CacheStats.fromJson(counters.copy().put("namespace", namespace)));
       return this;

@@ -83,6 +83,12 @@ final class FakeGateway implements RedisGateway {
   }
 
   @Override
+  public dev.rediskit.client.TrackingLink track(java.util.Collection<String> prefixes,
+                                                dev.rediskit.client.TrackingLink.Listener listener) {
+    throw new UnsupportedOperationException("the metrics tests need no tracking link");
+  }
+
+  @Override
   public Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -345,9 +345,12 @@ class RedisKitMetricsTest {
     RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
     metrics.bindGateway(gw);
     metrics.bindHealth(new FakeHealthCheck(), 0);
-    metrics.bindCache(new FakeComponents.Cache().set("users", new JsonObject()).cache);
+    metrics.bindCache(new FakeComponents.Cache().withNearCache("users", 7, 3).set("users", new JsonObject()).cache);
     metrics.bindRateLimiter(new FakeComponents.Limiter("api").limiter);
     gw.observer.onCommand("GET", Outcome.SUCCESS, 1);
+    assertThat(registry.get(MeterNames.NEAR_REQUESTS).tag(MeterNames.TAG_RESULT, MeterNames.RESULT_HIT).functionCounter().count())
+      .isEqualTo(7);
+    assertThat(registry.get(MeterNames.NEAR_ENTRIES).gauge().value()).isEqualTo(3);
     Set<String> registered = registry.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toCollection(TreeSet::new));
     Set<String> documented = MeterNames.METERS.stream().map(MeterNames.Meter::name).collect(Collectors.toCollection(TreeSet::new));
     assertThat(registered).isEqualTo(documented);

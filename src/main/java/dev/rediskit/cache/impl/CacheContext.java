@@ -52,6 +52,8 @@ final class CacheContext {
   final InvalidationListeners listeners = new InvalidationListeners();
   /** Flushes a namespace. */
   final NamespaceFlusher flusher;
+  /** The near caches of the namespaces configured with one, and their tracking link. */
+  final NearCaches nearCaches;
 
   private final ConcurrentHashMap<String, StatsImpl> stats = new ConcurrentHashMap<>();
 
@@ -72,6 +74,9 @@ final class CacheContext {
     // timeout; half of it per connection leaves room for the last page.
     long flushChunkNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, gateway.options().getCommandTimeoutMs() / 2));
     this.flusher = new NamespaceFlusher(gateway, keys, batches, flushChunkNanos, this::statsOf, listeners);
+    this.nearCaches = new NearCaches(gateway, this.options, keys);
+    // Writes, deletes and flushes through this cache drop their local copies at once.
+    listeners.add(nearCaches);
   }
 
   /**

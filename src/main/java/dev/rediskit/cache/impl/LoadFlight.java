@@ -40,6 +40,8 @@ final class LoadFlight<V> {
   private final Refresher<V> refresher;
   private final StatsImpl stats;
   private final Runnable countJoin;
+  /** The namespace's near cache, or {@code null}: a local hit is served (and refreshed ahead) like a Redis one. */
+  private final NearCache near;
 
   /**
    * @param ctx the cache's shared parts
@@ -47,8 +49,11 @@ final class LoadFlight<V> {
    * @param loads runs the loader and writes the entry
    * @param refresher refresh-ahead of hits
    * @param stats the namespace's counters
+   * @param near the namespace's near cache, or {@code null}
    */
-  LoadFlight(CacheContext ctx, NamespaceEntries<V> entries, EntryLoader<V> loads, Refresher<V> refresher, StatsImpl stats) {
+  LoadFlight(CacheContext ctx, NamespaceEntries<V> entries, EntryLoader<V> loads, Refresher<V> refresher, StatsImpl stats,
+             NearCache near) {
+    this.near = near;
     this.vertx = ctx.vertx;
     this.gateway = ctx.gateway;
     this.keys = ctx.keys;
@@ -74,7 +79,28 @@ final class LoadFlight<V> {
       stats.singleFlightJoins.increment();
       return running;
     }
+    NearCache.Fill fill = null;
+    if (near != null) {
+      CacheResult<V> local = near.hit(rk, entries);
+      if (local != null) {
+        stats.hits.increment();
+        Entry e = near.entry(rk);
+        if (e != null) {
+          refresher.maybeRefresh(rk, key, loader, o, e, System.currentTimeMillis());
+        }
+        return Future.succeededFuture(local);
+      }
+      fill = near.begin(rk);
+    }
+    NearCache.Fill token = fill;
     return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
+      if (token != null) {
+        if (ar.succeeded()) {
+          near.fill(rk, token, NamespaceEntries.entryOf(ar.result()), System.currentTimeMillis());
+        } else {
+          near.abandon(rk, token);
+        }
+      }
       if (ar.failed()) {
         stats.errors.increment();
         if (!RedisUnavailableException.isRedisUnavailable(ar.cause())) {

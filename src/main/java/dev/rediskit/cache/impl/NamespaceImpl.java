@@ -9,6 +9,7 @@ import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.WarmResult;
+import dev.rediskit.cache.impl.EntryFormat.Entry;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -50,6 +51,8 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   /** {@code <keyPrefix>:<namespace>:}, built once: a read then costs one concatenation. */
   private final String keyStart;
   private volatile Function<String, Future<V>> registeredLoader;
+  /** The namespace's near cache, or {@code null} when it has none. */
+  private final NearCache near;
 
   /**
    * @param ctx the cache's shared parts
@@ -62,8 +65,10 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     this.gateway = ctx.gateway;
     this.stats = ctx.statsOf(ns);
     this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes());
+    this.near = ctx.nearCaches.of(ns);
     EntryLoader<V> loads = new EntryLoader<>(ctx, ns, entries, stats);
-    this.flight = new LoadFlight<>(ctx, entries, loads, new Refresher<>(ctx.refreshing, ctx.leases, ctx.keys, loads, stats), stats);
+    this.flight = new LoadFlight<>(ctx, entries, loads, new Refresher<>(ctx.refreshing, ctx.leases, ctx.keys, loads, stats), stats,
+      near);
     this.warmer = new Warmer<>(ctx, ns, entries, stats);
     this.keyStart = ctx.keys.entryKey(ns, "");
   }
@@ -81,32 +86,51 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   @Override
   public Future<V> get(String key) {
-    return fetch(key, reply -> entries.toResult(reply, System.currentTimeMillis(), false).value());
+    return fetch(key, false, CacheResult::value);
   }
 
   @Override
   public Future<CacheResult<V>> lookup(String key) {
-    return fetch(key, reply -> entries.toResult(reply, System.currentTimeMillis(), true));
+    return fetch(key, true, r -> r);
   }
 
   /**
    * One GET of an entry, its reply turned into a result; a failure is counted here and passed on.
    * One stage after the gateway's future (not a map plus a failure listener): this is the path of
-   * every cache read.
+   * every cache read. With a near cache, a local copy answers without Redis, and the reply of the
+   * GET is stored unless the key changed meanwhile.
    */
-  private <T> Future<T> fetch(String key, Function<Response, T> result) {
+  private <T> Future<T> fetch(String key, boolean serveStale, Function<CacheResult<V>, T> out) {
     String rk;
     try {
       rk = redisKey("key", key);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    NearCache.Fill fill = null;
+    if (near != null) {
+      CacheResult<V> local = near.hit(rk, entries);
+      if (local != null) {
+        stats.hits.increment();
+        return Future.succeededFuture(out.apply(local));
+      }
+      fill = near.begin(rk);
+    }
+    NearCache.Fill token = fill;
     return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
+        if (token != null) {
+          near.abandon(rk, token);
+        }
         return Future.failedFuture(ar.cause());
       }
-      return Future.succeededFuture(result.apply(ar.result()));
+      long now = System.currentTimeMillis();
+      Entry e = NamespaceEntries.entryOf(ar.result());
+      if (token != null) {
+        near.fill(rk, token, e, now);
+      }
+      return Future.succeededFuture(out.apply(entries.toResult(e, now, serveStale)));
     });
   }
 
@@ -142,9 +166,29 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     if (unique.isEmpty()) {
       return Future.succeededFuture(new LinkedHashMap<>());
     }
+    Map<String, CacheResult<V>> local = new HashMap<>();
+    Map<String, NearCache.Fill> fills = new HashMap<>();
     List<String> redisKeys = new ArrayList<>(byRedisKey.size());
     for (String k : unique) {
-      redisKeys.add(ctx.keys.entryKey(ns, k));
+      String rk = ctx.keys.entryKey(ns, k);
+      CacheResult<V> hit = near == null ? null : near.hit(rk, entries);
+      if (hit != null) {
+        stats.hits.increment();
+        local.put(k, hit);
+        continue;
+      }
+      redisKeys.add(rk);
+      NearCache.Fill f = near == null ? null : near.begin(rk);
+      if (f != null) {
+        fills.put(rk, f);
+      }
+    }
+    if (redisKeys.isEmpty()) {
+      Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
+      for (String k : unique) {
+        ordered.put(k, local.get(k));
+      }
+      return Future.succeededFuture(ordered);
     }
     List<List<String>> groups = ctx.batches.groups(redisKeys);
     List<Request> mgets = new ArrayList<>(groups.size());
@@ -158,16 +202,22 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     return gateway.batch(mgets).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
+        fills.forEach((rk, f) -> near.abandon(rk, f));
         return Future.failedFuture(ar.cause());
       }
       long now = System.currentTimeMillis();
-      Map<String, CacheResult<V>> found = new HashMap<>();
+      Map<String, CacheResult<V>> found = new HashMap<>(local);
       List<Response> replies = ar.result();
       for (int i = 0; i < groups.size(); i++) {
         List<String> g = groups.get(i);
         Response values = replies.get(i);
         for (int j = 0; j < g.size(); j++) {
-          found.put(byRedisKey.get(g.get(j)), entries.toResult(values.get(j), now, serveStale));
+          Entry e = NamespaceEntries.entryOf(values.get(j));
+          NearCache.Fill f = fills.get(g.get(j));
+          if (f != null) {
+            near.fill(g.get(j), f, e, now);
+          }
+          found.put(byRedisKey.get(g.get(j)), entries.toResult(e, now, serveStale));
         }
       }
       Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.InvalidationListener;
 import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.NearCacheStats;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.cache.WarmResult;
 import dev.rediskit.client.RedisGateway;
@@ -85,6 +86,11 @@ public final class RedisCacheImpl implements RedisCache {
   @Override
   public Map<String, CacheStats> allStats() {
     return ctx.allStats();
+  }
+
+  @Override
+  public Map<String, NearCacheStats> nearCacheStats() {
+    return ctx.nearCaches.stats();
   }
 
   @Override

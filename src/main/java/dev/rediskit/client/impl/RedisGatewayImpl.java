@@ -9,6 +9,9 @@ import dev.rediskit.client.GatewayStatus;
 import dev.rediskit.client.GatewayStatus.ConnectionState;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.Script;
+import dev.rediskit.client.TrackingLink;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -24,6 +27,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -65,6 +69,8 @@ public class RedisGatewayImpl implements RedisGateway {
   private final SentinelWatch sentinelWatch;
   private final Guard guard;
   private final Promise<RedisGateway> ready;
+  /** The tracking links opened with {@link #track}, closed with the gateway. */
+  private final List<TrackingLinkImpl> links = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Closes the gateway when Vert.x closes, before its client goes: no reconnect attempt against a closed client. */
   private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(completion);
 
@@ -214,6 +220,34 @@ public class RedisGatewayImpl implements RedisGateway {
   }
 
   @Override
+  public TrackingLink track(Collection<String> prefixes, TrackingLink.Listener listener) {
+    List<String> list = trackedPrefixes(prefixes);
+    TrackingLinkImpl link = new TrackingLinkImpl(vertx, context, this, options, redisOptions, log, list,
+      java.util.Objects.requireNonNull(listener, "listener"));
+    links.add(link);
+    return link;
+  }
+
+  /** Checks the prefixes as Redis will: at least one, none a prefix of another. */
+  static List<String> trackedPrefixes(Collection<String> prefixes) {
+    if (prefixes == null || prefixes.isEmpty()) {
+      throw new InvalidRequestException("prefixes", "at least one key prefix is required");
+    }
+    List<String> list = new ArrayList<>(new LinkedHashSet<>(prefixes));
+    for (String a : list) {
+      if (a == null || a.isEmpty()) {
+        throw new InvalidRequestException("prefixes", "must not hold an empty prefix (it would track every key)");
+      }
+      for (String b : list) {
+        if (a != b && b.startsWith(a)) {
+          throw new InvalidRequestException("prefixes", "\"" + a + "\" overlaps \"" + b + "\" (Redis refuses overlapping BCAST prefixes)");
+        }
+      }
+    }
+    return list;
+  }
+
+  @Override
   public RedisClientType type() {
     return options.getType();
   }
@@ -235,8 +269,19 @@ public class RedisGatewayImpl implements RedisGateway {
 
   @Override
   public GatewayStatus status() {
+    JsonObject tracking = null;
+    if (!links.isEmpty()) {
+      // One link per cache that asked for one; the first speaks for the gateway, the others are listed.
+      tracking = links.get(0).status();
+      if (links.size() > 1) {
+        JsonArray all = new JsonArray();
+        links.forEach(l -> all.add(l.status()));
+        tracking.put("links", all);
+      }
+    }
     return new GatewayStatus(supervisor.state(), breaker.state(), breaker.failureCount(), pipeline.pending(),
-      supervisor.lastError(), supervisor.reconnects(), nodeBreakers == null ? List.of() : nodeBreakers.status());
+      supervisor.lastError(), supervisor.reconnects(), nodeBreakers == null ? List.of() : nodeBreakers.status(),
+      tracking);
   }
 
   @Override
@@ -265,6 +310,8 @@ public class RedisGatewayImpl implements RedisGateway {
       if (sentinelWatch != null) {
         sentinelWatch.close();
       }
+      links.forEach(TrackingLinkImpl::close);
+      links.clear();
       supervisor.release().onComplete(ar -> done.complete());
     });
     return done.future();

@@ -262,6 +262,10 @@ public final class HealthReport {
       if (!gateway.nodes().isEmpty()) {
         data.getJsonObject("gateway").put("nodes", gateway.nodesJson());
       }
+      if (gateway.tracking() != null) {
+        // The near caches' invalidation link: while not CONFIRMED, near caches are bypassed.
+        data.put("tracking", gateway.tracking().copy());
+      }
     }
     if (!warnings.isEmpty()) {
       data.put("warnings", new JsonArray(new ArrayList<>(warnings)));

@@ -1,0 +1,127 @@
+package dev.rediskit.cache.impl;
+
+import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.InvalidationListener;
+import dev.rediskit.cache.NamespaceOptions;
+import dev.rediskit.cache.NearCacheStats;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.client.TrackingLink;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The near caches of one cache, one per namespace configured with one, and the tracking link
+ * that keeps them all correct: {@code BCAST} on the entry prefix of each such namespace, opened
+ * once when the cache is built. Routes each key Redis reports to its namespace's near cache, and
+ * drops local copies at once for writes, deletes and flushes made through this cache.
+ */
+final class NearCaches implements TrackingLink.Listener, InvalidationListener {
+
+  /** The flush cause counted for a namespace flush made through this instance. */
+  static final String NAMESPACE_FLUSH = "namespace";
+
+  private final CacheKeys keys;
+  /** {@code <keyPrefix>:c:}: what every tracked key starts with. */
+  private final String entryStart;
+  private final Map<String, NearCache> byNamespace;
+  private final TrackingLink link;
+
+  /**
+   * @param gateway opens the tracking link
+   * @param options the cache settings: the namespaces with a near cache
+   * @param keys the key layout
+   */
+  NearCaches(RedisGateway gateway, CacheOptions options, CacheKeys keys) {
+    this.keys = keys;
+    // entryKey(ns, "") is <keyPrefix>:c:<ns>: ; the part before the namespace is what every entry key starts with.
+    String probe = keys.entryKey("x", "");
+    this.entryStart = probe.substring(0, probe.length() - 2);
+    Map<String, NamespaceOptions> configured = options.getNamespaces();
+    List<String> prefixes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    configured.forEach((ns, o) -> {
+      if (o.getNearCache().isEnabled()) {
+        names.add(ns);
+        // A namespace has no ':', so no namespace's prefix is a prefix of another's.
+        prefixes.add(keys.entryKey(ns, ""));
+      }
+    });
+    if (names.isEmpty()) {
+      this.link = null;
+      this.byNamespace = Map.of();
+      return;
+    }
+    this.link = gateway.track(prefixes, this);
+    Map<String, NearCache> m = new LinkedHashMap<>();
+    for (String ns : names) {
+      m.put(ns, new NearCache(ns, configured.get(ns).getNearCache(), link));
+    }
+    this.byNamespace = Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * @param namespace a namespace
+   * @return its near cache, or {@code null} when it has none
+   */
+  NearCache of(String namespace) {
+    return byNamespace.get(namespace);
+  }
+
+  /** @return the stats of every near cache, by namespace */
+  Map<String, NearCacheStats> stats() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(byNamespace));
+  }
+
+  /** @return the tracking link, or {@code null} when no namespace has a near cache */
+  TrackingLink link() {
+    return link;
+  }
+
+  // ---------------------------------------------------------------- from Redis
+
+  @Override
+  public void invalidated(String key) {
+    if (!key.startsWith(entryStart)) {
+      return;
+    }
+    int end = key.indexOf(':', entryStart.length());
+    if (end < 0) {
+      return;
+    }
+    NearCache near = byNamespace.get(key.substring(entryStart.length(), end));
+    if (near != null) {
+      near.invalidate(key);
+    }
+  }
+
+  @Override
+  public void flushed(TrackingLink.FlushCause cause) {
+    for (NearCache near : byNamespace.values()) {
+      near.invalidateAll(cause.tagName());
+    }
+  }
+
+  // ---------------------------------------------------------------- through this cache
+
+  @Override
+  public void onInvalidate(String namespace, List<String> changed) {
+    NearCache near = byNamespace.get(namespace);
+    if (near != null) {
+      for (String k : changed) {
+        near.invalidate(keys.entryKey(namespace, k));
+      }
+    }
+  }
+
+  @Override
+  public void onFlush(String namespace) {
+    NearCache near = byNamespace.get(namespace);
+    if (near != null) {
+      near.invalidateAll(NAMESPACE_FLUSH);
+    }
+  }
+}

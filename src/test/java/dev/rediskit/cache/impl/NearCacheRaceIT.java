@@ -1,0 +1,138 @@
+package dev.rediskit.cache.impl;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.cache.NearCacheOptions;
+import dev.rediskit.cache.impl.EntryFormat.Entry;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.client.TrackingLink;
+import dev.rediskit.test.Await;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The in-flight race on a real server and a real tracking link: a GET is sent (its token
+ * registered), its reply carries the old value, and another client's write lands before the reply
+ * is stored. Whether Redis' invalidation reaches the near cache before or after the reply, the
+ * stale reply must not stay cached. The GET's reply is taken before the write and handed to the
+ * near cache after the invalidation arrived, so both orders are forced rather than hoped for.
+ */
+@IntegrationTest
+class NearCacheRaceIT {
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  private RedisGateway gateway;
+  private NearCache near;
+  private final AtomicReference<NearCache> target = new AtomicReference<>();
+  private TrackingLink link;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    gateway = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.uri()).setConnectTimeoutMs(10_000)).ready());
+    link = gateway.track(List.of("r:c:ns:"), new TrackingLink.Listener() {
+      @Override
+      public void invalidated(String key) {
+        target.get().invalidate(key);
+      }
+
+      @Override
+      public void flushed(TrackingLink.FlushCause cause) {
+        target.get().invalidateAll(cause.tagName());
+      }
+    });
+    near = new NearCache("ns", new NearCacheOptions().setEnabled(true), link);
+    target.set(near);
+    Await.until(() -> link.state() == TrackingLink.State.CONFIRMED, Duration.ofSeconds(30), "link not confirmed");
+  }
+
+  @AfterEach
+  void stop() {
+    await(gateway.close());
+  }
+
+  /** Writes an entry and waits for its own invalidation, so that it cannot be taken for a later one. */
+  private void put(String rk, String value) {
+    long seen = link.status().getLong("invalidations");
+    await(gateway.send(Request.cmd(Command.SET).arg(rk).arg(stored(value))));
+    Await.until(() -> link.status().getLong("invalidations") > seen, "own write never reported");
+  }
+
+  private Entry read(String rk) {
+    return NamespaceEntries.entryOf(await(gateway.send(Request.cmd(Command.GET).arg(rk))));
+  }
+
+  private static Buffer stored(String value) {
+    return EntryFormat.encode(0, System.currentTimeMillis() + 60_000, 60_000, 0, Buffer.buffer(value));
+  }
+
+  @Test
+  void invalidationBeforeTheReplyWins() {
+    String rk = "r:c:ns:k1";
+    put(rk, "old");
+    NearCache.Fill token = near.begin(rk);
+    assertThat(token).isNotNull();
+    Entry old = read(rk);                                  // Redis answered "old"...
+    long before = near.invalidations();
+    redis.server().command("SET", rk, "changed");          // ...another client writes...
+    Await.until(() -> near.invalidations() > before, "invalidation never arrived");
+    near.fill(rk, token, old, System.currentTimeMillis()); // ...and the old reply is handed in last.
+    assertThat(near.entry(rk)).isNull();
+    assertThat(near.rejectedFills()).isEqualTo(1);
+  }
+
+  @Test
+  void invalidationAfterTheReplyDropsIt() {
+    String rk = "r:c:ns:k2";
+    put(rk, "old");
+    NearCache.Fill token = near.begin(rk);
+    near.fill(rk, token, read(rk), System.currentTimeMillis());
+    assertThat(near.entry(rk)).isNotNull();
+    redis.server().command("SET", rk, "changed");
+    Await.until(() -> near.entry(rk) == null, "the stored copy was never invalidated");
+  }
+
+  @Test
+  void aNewEpochOutdatesReadsInFlight() {
+    String rk = "r:c:ns:k3";
+    put(rk, "old");
+    NearCache.Fill token = near.begin(rk);
+    Entry old = read(rk);
+    long epoch = link.epoch();
+    // Kill the link's connection: the link flushes with a new epoch and confirms again later.
+    String list = (String) redis.server().command("CLIENT", "LIST");
+    for (String line : list.split("\n")) {
+      if (line.contains(" sub=1 ")) {
+        redis.server().command("CLIENT", "KILL", "ID", line.substring(3, line.indexOf(' ')));
+      }
+    }
+    Await.until(() -> link.epoch() > epoch, "the link never noticed the kill");
+    Await.until(() -> link.state() == TrackingLink.State.CONFIRMED, Duration.ofSeconds(30), "link not confirmed again");
+    near.fill(rk, token, old, System.currentTimeMillis());
+    assertThat(near.entry(rk)).isNull();
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
