@@ -107,6 +107,8 @@ class RedisKitConfigTest {
     s.put("cache.loaderPrefix", new Object[] {"memo.", "memo."});
     s.put("cache.namespaces", new Object[] {"{\"users\": {\"loader\": \"db.users.load\", \"ttlMs\": 60000}}",
       new JsonObject().put("users", new JsonObject().put("loader", "db.users.load").put("ttlMs", 60_000L))});
+    s.put("cache.compression.codec", new Object[] {"zstd", "ZSTD"});
+    s.put("cache.compression.thresholdBytes", new Object[] {"4096", 4096});
     s.put("rateLimit.timeoutMs", new Object[] {"100", 100L});
     s.put("rateLimit.failurePolicy", new Object[] {"local", "LOCAL"});
     s.put("rateLimit.maxInFlight", new Object[] {"64", 64});

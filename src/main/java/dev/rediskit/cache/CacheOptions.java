@@ -66,7 +66,7 @@ public class CacheOptions {
   public static final int MAX_TTL_JITTER_PERCENT = 50;
 
   /** The keys of this section, named as in the configuration ({@code cache.ttlMs}). */
-  public static final List<ConfigKey> KEYS = List.of(
+  public static final List<ConfigKey> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
     key("cache.ttlMs", ConfigKey.Type.LONG, DEFAULT_TTL_MS, "ms",
       "Time to live of an entry written without an explicit TTL; at most cache.maxTtlMs."),
     key("cache.staleTtlMs", ConfigKey.Type.LONG, DEFAULT_STALE_TTL_MS, "ms",
@@ -93,7 +93,8 @@ public class CacheOptions {
     new ConfigKey("cache.namespaces", ConfigKey.Type.OBJECT, new JsonObject(), "",
       "Per namespace: its loader and batch loader addresses and default load options, "
         + "{\"users\": {\"loader\": \"db.users.load\", \"batchLoader\": \"db.users.loadMany\", \"ttlMs\": 60000, "
-        + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true}}.", false, List.of()));
+        + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true}}.", false, List.of())),
+    CompressionOptions.KEYS.stream()).toList();
 
   private static ConfigKey key(String name, ConfigKey.Type type, Object defaultValue, String unit, String description) {
     return new ConfigKey(name, type, defaultValue, unit, description, false, List.of());
@@ -111,6 +112,7 @@ public class CacheOptions {
   private int warmConcurrency = DEFAULT_WARM_CONCURRENCY;
   private String loaderPrefix = DEFAULT_LOADER_PREFIX;
   private Map<String, NamespaceOptions> namespaces = new LinkedHashMap<>();
+  private CompressionOptions compression = new CompressionOptions();
   // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
 
@@ -136,6 +138,7 @@ public class CacheOptions {
     this.warmConcurrency = other.warmConcurrency;
     this.loaderPrefix = other.loaderPrefix;
     other.namespaces.forEach((name, ns) -> this.namespaces.put(name, new NamespaceOptions(ns)));
+    this.compression = new CompressionOptions(other.compression);
     this.inputProblems.putAll(other.inputProblems);
   }
 
@@ -210,6 +213,10 @@ public class CacheOptions {
         }
       }
     }
+    JsonObject compressionJson = in.readJsonObject("compression");
+    if (compressionJson != null) {
+      compression = new CompressionOptions(compressionJson);
+    }
     in.reportUnknownKeys(List.of());
   }
 
@@ -227,7 +234,8 @@ public class CacheOptions {
       .put("warmBatchSize", warmBatchSize)
       .put("warmConcurrency", warmConcurrency)
       .put("loaderPrefix", loaderPrefix)
-      .put("namespaces", namespacesJson());
+      .put("namespaces", namespacesJson())
+      .put("compression", compression.toJson());
   }
 
   private JsonObject namespacesJson() {
@@ -467,6 +475,22 @@ public class CacheOptions {
     return this;
   }
 
+  /** @return how values are compressed (the object itself: changing it changes these options) */
+  public CompressionOptions getCompression() {
+    return compression;
+  }
+
+  /**
+   * @param compression how values are compressed (kept, not copied)
+   * @return this
+   * @throws NullPointerException when {@code null}
+   */
+  public CacheOptions setCompression(CompressionOptions compression) {
+    this.compression = Objects.requireNonNull(compression, "cache.compression");
+    inputProblems.keySet().removeIf(k -> k.startsWith("cache.compression"));
+    return this;
+  }
+
   private static String checkedNamespace(String name) {
     try {
       return CacheNames.checkNamespace("namespace", name);
@@ -536,6 +560,7 @@ public class CacheOptions {
     OptionChecks.collect(problems, warmBatchSizeProblem(warmBatchSize));
     OptionChecks.collect(problems, warmConcurrencyProblem(warmConcurrency));
     OptionChecks.collect(problems, loaderPrefixProblem(loaderPrefix));
+    problems.addAll(compression.problems());
     long maxTtl = Math.max(1, maxTtlMs);
     namespaces.forEach((name, ns) -> {
       for (String p : ns.problems(maxTtl)) {

@@ -48,7 +48,9 @@ abstract class AbstractCacheSourcesTest {
   @BeforeEach
   void start(Vertx vertx) {
     this.vertx = vertx;
-    RedisKitOptions options = baseOptions().setKeyPrefix("s");
+    RedisKitOptions options = baseOptions().setKeyPrefix("s")
+      // Generous: the build machine has two cores shared with other builds, and a cold JVM connects slowly.
+      .setConnectTimeoutMs(15_000).setCommandTimeoutMs(10_000);
     options.getCache().putNamespace("bus", new NamespaceOptions().setLoader(LOADER));
     gateway = await(RedisGateway.create(vertx, options).ready());
     cache = RedisCache.create(vertx, gateway);

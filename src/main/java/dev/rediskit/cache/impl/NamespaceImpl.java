@@ -61,7 +61,8 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     this.ctx = ctx;
     this.gateway = ctx.gateway;
     this.stats = ctx.statsOf(ns);
-    this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes());
+    this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes(),
+      new Compression(ctx.options.getCompression(), ctx.options.getMaxValueBytes()));
     EntryLoader<V> loads = new EntryLoader<>(ctx, ns, entries, stats);
     this.flight = new LoadFlight<>(ctx, entries, loads, new Refresher<>(ctx.refreshing, ctx.leases, ctx.keys, loads, stats), stats);
     this.warmer = new Warmer<>(ctx, ns, entries, stats);
