@@ -53,6 +53,11 @@ public class CacheOptions {
    */
   public static final String DEFAULT_LOADER_PREFIX = "cache.loader.";
 
+  /** Default longest time an instance uses a namespace version it fetched, in milliseconds: the bound after which a bumpVersion is seen everywhere (1 s). */
+  public static final long DEFAULT_VERSION_REFRESH_MS = 1_000;
+  /** Upper bound of {@link #setVersionRefreshMs(long)}, in milliseconds (1 minute). */
+  public static final long MAX_VERSION_REFRESH_MS = 60_000;
+
   /** Upper bound of {@link #setLeaseTtlMs(long)} and {@link #setLoadTimeoutMs(long)}, in milliseconds (10 minutes). */
   public static final long MAX_LOAD_TIME_MS = 600_000;
   /** Upper bound of {@link #setWarmBatchSize(int)}, in keys. */
@@ -90,6 +95,8 @@ public class CacheOptions {
     key("cache.loaderPrefix", ConfigKey.Type.STRING, DEFAULT_LOADER_PREFIX, "",
       "Event-bus addresses (after addressPrefix) under which a cache.getOrLoad request may name its own loader, "
         + "as CacheClient.memoize does; empty: only the loaders of cache.namespaces. Must not cover the module's own addresses."),
+    key("cache.versionRefreshMs", ConfigKey.Type.LONG, DEFAULT_VERSION_REFRESH_MS, "ms",
+      "Longest time an instance uses a namespace version it fetched: every instance reads with the new version at most this long after bumpVersion; 1 to 60000."),
     new ConfigKey("cache.namespaces", ConfigKey.Type.OBJECT, new JsonObject(), "",
       "Per namespace: its loader and batch loader addresses and default load options, "
         + "{\"users\": {\"loader\": \"db.users.load\", \"batchLoader\": \"db.users.loadMany\", \"ttlMs\": 60000, "
@@ -113,6 +120,7 @@ public class CacheOptions {
   private String loaderPrefix = DEFAULT_LOADER_PREFIX;
   private Map<String, NamespaceOptions> namespaces = new LinkedHashMap<>();
   private CompressionOptions compression = new CompressionOptions();
+  private long versionRefreshMs = DEFAULT_VERSION_REFRESH_MS;
   // Problems found while reading JSON, by key; a setter that sets the key again clears its entry.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
 
@@ -139,6 +147,7 @@ public class CacheOptions {
     this.loaderPrefix = other.loaderPrefix;
     other.namespaces.forEach((name, ns) -> this.namespaces.put(name, new NamespaceOptions(ns)));
     this.compression = new CompressionOptions(other.compression);
+    this.versionRefreshMs = other.versionRefreshMs;
     this.inputProblems.putAll(other.inputProblems);
   }
 
@@ -213,6 +222,10 @@ public class CacheOptions {
         }
       }
     }
+    l = in.readLong("versionRefreshMs");
+    if (l != null) {
+      versionRefreshMs = l;
+    }
     JsonObject compressionJson = in.readJsonObject("compression");
     if (compressionJson != null) {
       compression = new CompressionOptions(compressionJson);
@@ -234,6 +247,7 @@ public class CacheOptions {
       .put("warmBatchSize", warmBatchSize)
       .put("warmConcurrency", warmConcurrency)
       .put("loaderPrefix", loaderPrefix)
+      .put("versionRefreshMs", versionRefreshMs)
       .put("namespaces", namespacesJson())
       .put("compression", compression.toJson());
   }
@@ -475,6 +489,30 @@ public class CacheOptions {
     return this;
   }
 
+  /** @return the longest time a fetched namespace version is used, in milliseconds */
+  public long getVersionRefreshMs() {
+    return versionRefreshMs;
+  }
+
+  /**
+   * @param versionRefreshMs the longest time an instance uses a namespace version it fetched, in
+   * milliseconds: 1 to {@link #MAX_VERSION_REFRESH_MS}. It bounds how long after a
+   * {@code bumpVersion} another instance may still read the old version; each instance fetches the
+   * version of a namespace it reads about twice per this time.
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public CacheOptions setVersionRefreshMs(long versionRefreshMs) {
+    OptionChecks.require(versionRefreshProblem(versionRefreshMs));
+    this.versionRefreshMs = versionRefreshMs;
+    inputProblems.remove("cache.versionRefreshMs");
+    return this;
+  }
+
+  private static String versionRefreshProblem(long v) {
+    return OptionChecks.between("cache.versionRefreshMs", v, 1, MAX_VERSION_REFRESH_MS, "ms");
+  }
+
   /** @return how values are compressed (the object itself: changing it changes these options) */
   public CompressionOptions getCompression() {
     return compression;
@@ -561,6 +599,7 @@ public class CacheOptions {
     OptionChecks.collect(problems, warmConcurrencyProblem(warmConcurrency));
     OptionChecks.collect(problems, loaderPrefixProblem(loaderPrefix));
     problems.addAll(compression.problems());
+    OptionChecks.collect(problems, versionRefreshProblem(versionRefreshMs));
     long maxTtl = Math.max(1, maxTtlMs);
     namespaces.forEach((name, ns) -> {
       for (String p : ns.problems(maxTtl)) {

@@ -84,7 +84,7 @@ abstract class AbstractCompressionTest {
   }
 
   Buffer stored(String ns, String key) {
-    Response r = await(gateway.send(Request.cmd(Command.GET).arg("z:c:" + ns + ":" + key)));
+    Response r = await(gateway.send(Request.cmd(Command.GET).arg("z:c:" + ns + ":0:" + key)));
     return r == null ? null : r.toBuffer();
   }
 
@@ -148,7 +148,7 @@ abstract class AbstractCompressionTest {
     // An entry as the previous release wrote it: version 1, the JSON codec's bytes ('J' + text).
     Buffer old = EntryFormat.encode(0, System.currentTimeMillis() + 60_000, 60_000, 0,
       Buffer.buffer("J").appendString(doc.encode()));
-    await(gateway.send(Request.cmd(Command.SET).arg("z:c:mix:old").arg(old).arg("PX").arg(60_000)));
+    await(gateway.send(Request.cmd(Command.SET).arg("z:c:mix:0:old").arg(old).arg("PX").arg(60_000)));
     for (Codec reader : Codec.values()) {
       CacheNamespace<Object> ns = cache(reader).namespace("mix");
       assertThat(await(ns.getMany(List.of("lz4", "zstd", "none", "old")))).as(reader.name())

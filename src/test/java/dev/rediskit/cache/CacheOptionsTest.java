@@ -26,7 +26,7 @@ class CacheOptionsTest {
     assertThat(back.toJson()).isEqualTo(new JsonObject()
       .put("ttlMs", 1000L).put("staleTtlMs", 500L).put("maxTtlMs", 2000L).put("maxValueBytes", 10).put("ttlJitterPercent", 5)
       .put("nullTtlMs", 700L).put("leaseTtlMs", 800L).put("loadTimeoutMs", 900L).put("warmBatchSize", 50)
-      .put("warmConcurrency", 2).put("loaderPrefix", "cache.loader.").put("namespaces", new JsonObject())
+      .put("warmConcurrency", 2).put("loaderPrefix", "cache.loader.").put("versionRefreshMs", 1000L).put("namespaces", new JsonObject())
       .put("compression", new JsonObject().put("codec", "ZSTD").put("thresholdBytes", 100)));
   }
 

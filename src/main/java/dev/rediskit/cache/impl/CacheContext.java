@@ -50,6 +50,8 @@ final class CacheContext {
   final InvalidationListeners listeners = new InvalidationListeners();
   /** Flushes a namespace. */
   final NamespaceFlusher flusher;
+  /** The namespaces' versions, held locally for at most {@code cache.versionRefreshMs}. */
+  final NamespaceVersions versions;
 
   private final ConcurrentHashMap<String, StatsImpl> stats = new ConcurrentHashMap<>();
 
@@ -69,6 +71,7 @@ final class CacheContext {
     // A flush works node by node on dedicated connections, which the gateway bounds by the command
     // timeout; half of it per connection leaves room for the last page.
     long flushChunkNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, gateway.options().getCommandTimeoutMs() / 2));
+    this.versions = new NamespaceVersions(gateway, keys, this.options.getVersionRefreshMs());
     this.flusher = new NamespaceFlusher(gateway, keys, batches, flushChunkNanos, this::statsOf, listeners);
   }
 

@@ -103,6 +103,21 @@ final class LoadFlight<V> {
     });
   }
 
+  /**
+   * Redis could not be asked (the namespace's version could not be read): the loader answers,
+   * single-flighted on this instance, and nothing is written.
+   *
+   * @param ns the namespace
+   * @param key the key inside the namespace
+   * @param loader the loader
+   * @return the loaded result
+   */
+  Future<CacheResult<V>> direct(String ns, String key, Supplier<Future<V>> loader) {
+    stats.misses.increment();
+    // A flight name no Redis key can take (a key holds no control character).
+    return flights.joinOrRun(ns + '\n' + key, () -> loads.loadDirect(key, loader, null), countJoin);
+  }
+
   /** Becomes the key's single flight on this instance, or joins the one that got there first. */
   private Future<CacheResult<V>> flight(String rk, String key, Supplier<Future<V>> loader, LoadSettings o, Entry stale,
                                         boolean redisFailed) {
