@@ -10,7 +10,6 @@ import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.WarmResult;
 import dev.rediskit.client.RedisGateway;
-import dev.rediskit.error.RedisUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -95,13 +94,6 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     });
   }
 
-  /**
-   * Increments the namespace's version: every entry becomes unreachable at once (they expire by
-   * their TTL; {@link #flush()} reclaims the memory at once). This instance uses the new version
-   * at once, the others within {@code cache.versionRefreshMs}.
-   *
-   * @return the new version
-   */
   @Override
   public Future<Long> bumpVersion() {
     return versions.bump(ns).transform(ar -> {
@@ -376,21 +368,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Future<String> start = versions.entryStart(ns);
-    if (start.succeeded()) {
-      return flight.getOrLoad(start.result().concat(key), key, loader, o);
-    }
-    return start.transform(ar -> {
-      if (ar.succeeded()) {
-        return flight.getOrLoad(ar.result().concat(key), key, loader, o);
-      }
-      stats.errors.increment();
-      // The version could not be read: handled like a failed GET (the loader answers when Redis is
-      // unavailable, nothing is written; any other failure is the caller's).
-      return RedisUnavailableException.isRedisUnavailable(ar.cause())
-        ? flight.direct(ns, key, loader)
-        : Future.failedFuture(ar.cause());
-    });
+    return flight.getOrLoad(versions.entryStart(ns), ns, key, loader, o);
   }
 
   // ---------------------------------------------------------------- warm-up
