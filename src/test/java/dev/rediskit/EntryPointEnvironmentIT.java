@@ -76,7 +76,7 @@ class EntryPointEnvironmentIT {
     assertThat(child.exitValue()).as(out).isZero();
     assertThat(out).contains(EntryPointChild.DONE);
     String key = entryPoint.equals("verticle") ? "from-verticle" : "from-create";
-    assertThat(target.command("EXISTS", "rediskit:c:envtest:" + key)).as(out).isEqualTo(1L);
+    assertThat(target.command("EXISTS", "rediskit:c:envtest:0:" + key)).as(out).isEqualTo(1L);
     assertThat(target.command("EXISTS", "rediskit:rl:g:k:envtest-" + entryPoint)).as(out).isEqualTo(1L);
     assertThat(connectionsReceived(decoyConnection)).as("connections to the other server").isEqualTo(decoyBefore);
     // The start-up line names the server, the topology, the source and the server version.

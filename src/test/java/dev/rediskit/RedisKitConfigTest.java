@@ -105,8 +105,11 @@ class RedisKitConfigTest {
     s.put("cache.warmBatchSize", new Object[] {"250", 250});
     s.put("cache.warmConcurrency", new Object[] {"8", 8});
     s.put("cache.loaderPrefix", new Object[] {"memo.", "memo."});
+    s.put("cache.versionRefreshMs", new Object[] {"250", 250L});
     s.put("cache.namespaces", new Object[] {"{\"users\": {\"loader\": \"db.users.load\", \"ttlMs\": 60000}}",
       new JsonObject().put("users", new JsonObject().put("loader", "db.users.load").put("ttlMs", 60_000L))});
+    s.put("cache.compression.codec", new Object[] {"zstd", "ZSTD"});
+    s.put("cache.compression.thresholdBytes", new Object[] {"4096", 4096});
     s.put("rateLimit.timeoutMs", new Object[] {"100", 100L});
     s.put("rateLimit.failurePolicy", new Object[] {"local", "LOCAL"});
     s.put("rateLimit.maxInFlight", new Object[] {"64", 64});

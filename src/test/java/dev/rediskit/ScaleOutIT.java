@@ -115,7 +115,7 @@ class ScaleOutIT {
     assertThat(stats.hits()).isEqualTo(1);
     assertThat(stats.misses()).isEqualTo(1);
     assertThat(await(limitsB.check("move", 1, Duration.ofHours(1))).allowed()).isTrue();
-    assertThat(standalone.server().command("EXISTS", "rediskit:c:users:42")).isEqualTo(1L);
+    assertThat(standalone.server().command("EXISTS", "rediskit:c:users:0:42")).isEqualTo(1L);
 
     // Move the verticle from A to B.
     await(a.undeploy(onA));
@@ -325,7 +325,7 @@ class ScaleOutIT {
     for (int i = 0; i < 50; i++) {
       assertThat(await(cacheB.lookup("s", "k" + i)).value()).isEqualTo("v" + i);
     }
-    assertThat(sentinel.redisSentinel().currentMaster().command("EXISTS", "rediskit:c:s:k7")).isEqualTo(1L);
+    assertThat(sentinel.redisSentinel().currentMaster().command("EXISTS", "rediskit:c:s:0:k7")).isEqualTo(1L);
     assertThat(await(cacheB.flush("s"))).isEqualTo(50L);
 
     assertExactAcrossNodes("sentinel", prefix);
@@ -362,7 +362,7 @@ class ScaleOutIT {
 
     await(client.set("fo", "after", "yes", Duration.ofMinutes(5)));
     assertThat(await(client.lookup("fo", "after")).value()).isEqualTo("yes");
-    assertThat(promoted.command("EXISTS", "rediskit:c:fo:after")).isEqualTo(1L);
+    assertThat(promoted.command("EXISTS", "rediskit:c:fo:0:after")).isEqualTo(1L);
     await(a.undeploy(onA));
   }
 }

@@ -99,8 +99,8 @@ public final class CacheBenchmark {
       int rounds = Integer.getInteger("bench.rounds", 6);
       Map<String, List<Double>> ratios = new LinkedHashMap<>();
       List<Map.Entry<String, Supplier<Future<?>>>> scenarios = List.of(
-        Map.entry("GET raw pipelined RedisConnection", () -> raw[0].send(Request.cmd(Command.GET).arg("rediskit:c:bench:" + key.get()))),
-        Map.entry("GET gateway", () -> gw[0].send(Request.cmd(Command.GET).arg("rediskit:c:bench:" + key.get()))),
+        Map.entry("GET raw pipelined RedisConnection", () -> raw[0].send(Request.cmd(Command.GET).arg("rediskit:c:bench:0:" + key.get()))),
+        Map.entry("GET gateway", () -> gw[0].send(Request.cmd(Command.GET).arg("rediskit:c:bench:0:" + key.get()))),
         Map.entry("cache get, Java API", () -> ns.get(key.get())),
         Map.entry("cache get, CacheClient (event bus)", () -> client.lookup("bench", key.get())),
         Map.entry("cache getOrLoad hit, CacheClient", () -> client.getOrLoad("bench", key.get(), null)));

@@ -230,6 +230,20 @@ public interface CacheNamespace<V> {
    */
   Future<Long> flush();
 
+  /**
+   * Makes every entry of this namespace unreachable at once, in one {@code INCR}: the namespace's
+   * version, part of every key of its entries, moves on. No scan, however many entries: the old
+   * ones expire by their TTL ({@link #flush()} reclaims their memory at once, by scanning). This
+   * instance reads and writes the new version at once, every other instance within
+   * {@code cache.versionRefreshMs}. The {@link InvalidationListener}s hear it as a flush.
+   *
+   * @return the new version
+   */
+  Future<Long> bumpVersion();
+
+  /** @return the version this instance reads and writes now (0 until the first bump) */
+  Future<Long> version();
+
   /** @return this namespace's live counters on this instance */
   CacheStats stats();
 }

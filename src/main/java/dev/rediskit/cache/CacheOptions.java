@@ -56,6 +56,11 @@ public class CacheOptions {
    */
   public static final String DEFAULT_LOADER_PREFIX = "cache.loader.";
 
+  /** Default longest time an instance uses a namespace version it fetched, in milliseconds: the bound after which a bumpVersion is seen everywhere (1 s). */
+  public static final long DEFAULT_VERSION_REFRESH_MS = 1_000;
+  /** Upper bound of {@link #setVersionRefreshMs(long)}, in milliseconds (1 minute). */
+  public static final long MAX_VERSION_REFRESH_MS = 60_000;
+
   /** Upper bound of {@link #setLeaseTtlMs(long)} and {@link #setLoadTimeoutMs(long)}, in milliseconds (10 minutes). */
   public static final long MAX_LOAD_TIME_MS = 600_000;
   /** Upper bound of {@link #setWarmBatchSize(int)}, in keys. */
@@ -101,19 +106,27 @@ public class CacheOptions {
       "Event-bus addresses (after addressPrefix) under which a cache.getOrLoad request may name its own loader, "
         + "as CacheClient.memoize does; empty: only the loaders of cache.namespaces. Must not cover the module's own addresses.")
     .check((key, prefix) -> loaderPrefixProblem(prefix));
-  private static final SettingTable TABLE = SettingTable.of("cache.", TTL_MS, STALE_TTL_MS, MAX_TTL_MS, MAX_VALUE_BYTES, TTL_JITTER_PERCENT, NULL_TTL_MS, LEASE_TTL_MS, LOAD_TIMEOUT_MS, WARM_BATCH_SIZE, WARM_CONCURRENCY, LOADER_PREFIX);
+  private static final Setting<Long> VERSION_REFRESH_MS = Setting.ofLong("cache.versionRefreshMs", DEFAULT_VERSION_REFRESH_MS,
+      "ms", "Longest time an instance uses a namespace version it fetched: every instance reads with the new version at "
+        + "most this long after bumpVersion; 1 to 60000.")
+    .between(1, MAX_VERSION_REFRESH_MS);
+  private static final SettingTable TABLE = SettingTable.of("cache.", TTL_MS, STALE_TTL_MS, MAX_TTL_MS, MAX_VALUE_BYTES,
+    TTL_JITTER_PERCENT, NULL_TTL_MS, LEASE_TTL_MS, LOAD_TIMEOUT_MS, WARM_BATCH_SIZE, WARM_CONCURRENCY, LOADER_PREFIX,
+    VERSION_REFRESH_MS);
 
   /** The keys of this section, named as in the configuration ({@code cache.ttlMs}). */
-  public static final List<ConfigKey> KEYS = Stream.concat(TABLE.keys().stream(), Stream.of(
+  public static final List<ConfigKey> KEYS = Stream.of(TABLE.keys().stream(), Stream.of(
     new ConfigKey("cache.namespaces", ConfigKey.Type.OBJECT, new JsonObject(), "",
         "Per namespace: its loader and batch loader addresses, default load options and near cache (NearCacheOptions), "
           + "{\"users\": {\"loader\": \"db.users.load\", \"batchLoader\": \"db.users.loadMany\", \"ttlMs\": 60000, "
           + "\"staleTtlMs\": 600000, \"refreshAheadFraction\": 0.2, \"cacheNulls\": true, "
-          + "\"nearCache\": {\"enabled\": true, \"maxEntries\": 10000, \"ttlMs\": 60000, \"maxStalenessMs\": 1000}}}.", false, List.of()))).toList();
+          + "\"nearCache\": {\"enabled\": true, \"maxEntries\": 10000, \"ttlMs\": 60000, \"maxStalenessMs\": 1000}}}.", false, List.of())),
+    CompressionOptions.KEYS.stream()).flatMap(x -> x).toList();
 
 
   private Map<String, NamespaceOptions> namespaces = new LinkedHashMap<>();
   private final SettingValues values;
+  private CompressionOptions compression = new CompressionOptions();
 
   /** Options with every default. */
   public CacheOptions() {
@@ -128,6 +141,7 @@ public class CacheOptions {
   public CacheOptions(CacheOptions other) {
     this.values = new SettingValues(other.values);
     other.namespaces.forEach((name, ns) -> this.namespaces.put(name, new NamespaceOptions(ns)));
+    this.compression = new CompressionOptions(other.compression);
   }
 
   /**
@@ -158,12 +172,16 @@ public class CacheOptions {
         }
       }
     }
+    JsonObject compressionJson = in.readJsonObject("compression");
+    if (compressionJson != null) {
+      compression = new CompressionOptions(compressionJson);
+    }
     in.reportUnknownKeys(List.of());
   }
 
   /** @return the options as JSON, the form the JSON constructor reads */
   public JsonObject toJson() {
-    return values.toJson().put("namespaces", namespacesJson());
+    return values.toJson().put("namespaces", namespacesJson()).put("compression", compression.toJson());
   }
 
   private JsonObject namespacesJson() {
@@ -381,6 +399,40 @@ public class CacheOptions {
     return this;
   }
 
+  /** @return the longest time a fetched namespace version is used, in milliseconds */
+  public long getVersionRefreshMs() {
+    return values.get(VERSION_REFRESH_MS);
+  }
+
+  /**
+   * @param versionRefreshMs the longest time an instance uses a namespace version it fetched, in
+   * milliseconds: 1 to {@link #MAX_VERSION_REFRESH_MS}. It bounds how long after a
+   * {@code bumpVersion} another instance may still read the old version; each instance fetches the
+   * version of a namespace it reads about twice per this time.
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public CacheOptions setVersionRefreshMs(long versionRefreshMs) {
+    values.set(VERSION_REFRESH_MS, versionRefreshMs);
+    return this;
+  }
+
+  /** @return how values are compressed (the object itself: changing it changes these options) */
+  public CompressionOptions getCompression() {
+    return compression;
+  }
+
+  /**
+   * @param compression how values are compressed (kept, not copied)
+   * @return this
+   * @throws NullPointerException when {@code null}
+   */
+  public CacheOptions setCompression(CompressionOptions compression) {
+    this.compression = Objects.requireNonNull(compression, "cache.compression");
+    values.accepted("cache.compression");
+    return this;
+  }
+
   private static String checkedNamespace(String name) {
     try {
       return CacheNames.checkNamespace("namespace", name);
@@ -418,6 +470,7 @@ public class CacheOptions {
     if (ttlMs >= 1 && maxTtlMs >= 1 && ttlMs > maxTtlMs) {
       problems.add(OptionChecks.violation("cache.ttlMs", "must be <= cache.maxTtlMs (" + maxTtlMs + " ms)", ttlMs));
     }
+    problems.addAll(compression.problems());
     long maxTtl = Math.max(1, maxTtlMs);
     namespaces.forEach((name, ns) -> {
       for (String p : ns.problems(maxTtl)) {

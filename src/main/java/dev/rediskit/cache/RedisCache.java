@@ -104,6 +104,14 @@ public interface RedisCache extends CacheNamespace<Object> {
   }
 
   /**
+   * Makes every entry of a namespace unreachable at once, see {@link CacheNamespace#bumpVersion()}.
+   *
+   * @param namespace the namespace
+   * @return its new version
+   */
+  Future<Long> bumpVersion(String namespace);
+
+  /**
    * @param namespace the namespace
    * @return its live counters on this instance (all zero before first use)
    */

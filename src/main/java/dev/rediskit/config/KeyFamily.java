@@ -14,10 +14,13 @@ package dev.rediskit.config;
  */
 public enum KeyFamily {
 
-  /** Cache entries: {@code <keyPrefix>:c:<namespace>:<key>}. */
-  CACHE_ENTRY("c", "<keyPrefix>:c:<namespace>:<key>", "cache entries (value, header, TTL)"),
-  /** Leases that let one instance load a missing entry while the others wait: {@code <keyPrefix>:cl:<namespace>:<key>}. */
-  CACHE_LEASE("cl", "<keyPrefix>:cl:<namespace>:<key>", "get-or-load leases across instances (short TTL)"),
+  /** Cache entries: {@code <keyPrefix>:c:<namespace>:<version>:<key>}. */
+  CACHE_ENTRY("c", "<keyPrefix>:c:<namespace>:<version>:<key>", "cache entries (value, header, TTL), under the namespace's version"),
+  /** Leases that let one instance load a missing entry while the others wait: {@code <keyPrefix>:cl:<namespace>:<version>:<key>}. */
+  CACHE_LEASE("cl", "<keyPrefix>:cl:<namespace>:<version>:<key>", "get-or-load leases across instances (short TTL)"),
+  /** Namespace versions, part of every entry key: {@code <keyPrefix>:cv:<namespace>}. */
+  CACHE_NAMESPACE_VERSION("cv", "<keyPrefix>:cv:<namespace>",
+    "namespace versions: a counter bumpVersion increments (no TTL; absent means version 0)"),
   /** Rate-limiter state, GCRA: {@code <keyPrefix>:rl:g:<k|s|v>:...}. */
   RATE_LIMIT_GCRA("rl:g", "<keyPrefix>:rl:g:k:<key>, …:rl:g:s:<service>, …:rl:g:v:{<endpoint>}:<t:<token hash (SHA-256)>|i:<ip>|e>",
     "rate-limiter state of the GCRA algorithm (a TAT in the key's expiry or value)"),

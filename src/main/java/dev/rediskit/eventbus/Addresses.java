@@ -24,6 +24,8 @@ public final class Addresses {
   public static final String CACHE_DELETE = "cache.delete";
   /** {@code {namespace}} → {@code {deleted}}. */
   public static final String CACHE_FLUSH = "cache.flush";
+  /** {@code {namespace}} → {@code {version}}: every entry of the namespace unreachable at once. */
+  public static final String CACHE_BUMP_VERSION = "cache.bumpVersion";
   /** {@code {namespace?}} → the namespace's statistics. */
   public static final String CACHE_STATS = "cache.stats";
   /** {@code {namespace?, keys: [..]}} → per-key results. */
@@ -83,6 +85,7 @@ public final class Addresses {
     m.put(CACHE_DELETE, List.of("namespace?", "keys"));
     m.put(CACHE_INVALIDATE, List.of("namespace?", "keys"));
     m.put(CACHE_FLUSH, List.of("namespace"));
+    m.put(CACHE_BUMP_VERSION, List.of("namespace"));
     m.put(CACHE_STATS, List.of("namespace?"));
     m.put(CACHE_MGET, List.of("namespace?", "keys"));
     m.put(CACHE_MSET, List.of("namespace?", "entries", "ttlMs?"));

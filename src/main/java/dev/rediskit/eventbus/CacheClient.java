@@ -136,6 +136,15 @@ public interface CacheClient {
   Future<Long> flush(String namespace);
 
   /**
+   * {@code cache.bumpVersion}: every entry of the namespace unreachable at once, see
+   * {@link dev.rediskit.cache.CacheNamespace#bumpVersion()}.
+   *
+   * @param namespace the namespace
+   * @return its new version
+   */
+  Future<Long> bumpVersion(String namespace);
+
+  /**
    * {@code cache.stats}.
    *
    * @param namespace the namespace, or {@code null}

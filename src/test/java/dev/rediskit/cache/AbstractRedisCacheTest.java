@@ -89,7 +89,7 @@ abstract class AbstractRedisCacheTest {
     CacheNamespace<Object> users = cache.namespace("users");
     JsonObject ada = new JsonObject().put("name", "Ada");
     await(users.set("42", ada, Duration.ofSeconds(5)));
-    long pttl = redis().pttl("t:c:users:42");
+    long pttl = redis().pttl("t:c:users:0:42");
     assertThat(pttl).isPositive().isLessThanOrEqualTo(5000);
     assertThat(await(users.get("42"))).isEqualTo(ada);
     CacheResult<Object> r = await(users.lookup("42"));
@@ -98,7 +98,7 @@ abstract class AbstractRedisCacheTest {
     assertThat(r.ttlMs()).isPositive().isLessThanOrEqualTo(5000);
 
     await(cache.set("plain", "text"));
-    assertThat(redis().pttl("t:c:default:plain")).isPositive().isLessThanOrEqualTo(CacheOptions.DEFAULT_TTL_MS);
+    assertThat(redis().pttl("t:c:default:0:plain")).isPositive().isLessThanOrEqualTo(CacheOptions.DEFAULT_TTL_MS);
     assertThat(await(cache.get("plain"))).isEqualTo("text");
 
     assertThat(await(users.delete("42", "missing"))).isEqualTo(1L);
@@ -135,7 +135,7 @@ abstract class AbstractRedisCacheTest {
     }
     List<Long> pttls = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      pttls.add(redis().pttl("t:c:default:j" + i));
+      pttls.add(redis().pttl("t:c:default:0:j" + i));
     }
     // Spread over [5 s, 10 s]; 40 draws all landing in one 500 ms band is vanishingly unlikely.
     assertThat(pttls).allSatisfy(p -> assertThat(p).isBetween(4_000L, 10_000L));
@@ -151,7 +151,7 @@ abstract class AbstractRedisCacheTest {
     }
     CacheNamespace<Object> ns = cache.namespace("bulk");
     await(ns.setMany(entries, Duration.ofSeconds(5)));
-    assertThat(redis().pttl("t:c:bulk:k7")).isPositive().isLessThanOrEqualTo(5000);
+    assertThat(redis().pttl("t:c:bulk:0:k7")).isPositive().isLessThanOrEqualTo(5000);
     List<String> keys = new ArrayList<>(entries.keySet());
     keys.add("absent");
     Map<String, Object> found = await(ns.getMany(keys));
@@ -240,7 +240,7 @@ abstract class AbstractRedisCacheTest {
     assertThat(await(cache.flush("gone"))).isEqualTo(3000L);
     assertThat(redis().dbsize()).isEqualTo(3000L);
     for (RedisServer m : redis().masters()) {
-      assertThat((List<?>) ((List<?>) m.command("SCAN", "0", "MATCH", "t:c:gone:*", "COUNT", "100000")).get(1)).isEmpty();
+      assertThat((List<?>) ((List<?>) m.command("SCAN", "0", "MATCH", "t:c:gone:0:*", "COUNT", "100000")).get(1)).isEmpty();
     }
     assertThat(flushed).containsExactly("gone");
   }
@@ -269,7 +269,7 @@ abstract class AbstractRedisCacheTest {
     assertThat(all).allSatisfy(f -> assertThat(f.result()).isEqualTo("loaded"));
     assertThat(ns.stats().loads()).isEqualTo(1);
     assertThat(ns.stats().singleFlightJoins()).isEqualTo(999);
-    assertThat(redis().pttl("t:c:stampede:hot")).isPositive().isLessThanOrEqualTo(30_000);
+    assertThat(redis().pttl("t:c:stampede:0:hot")).isPositive().isLessThanOrEqualTo(30_000);
   }
 
   @Test
@@ -351,7 +351,7 @@ abstract class AbstractRedisCacheTest {
     CacheNamespace<Object> ns = cache.namespace("stale");
     LoadOptions opts = LoadOptions.ttl(Duration.ofMillis(300)).setStaleTtl(Duration.ofMillis(1500));
     assertThat(await(ns.getOrLoad("k", () -> Future.succeededFuture("v1"), opts))).isEqualTo("v1");
-    long pttl = redis().pttl("t:c:stale:k");
+    long pttl = redis().pttl("t:c:stale:0:k");
     assertThat(pttl).as("kept for ttl + staleTtl").isGreaterThan(300).isLessThanOrEqualTo(1800);
     Await.until(() -> await(ns.lookup("k")).stale(), Duration.ofSeconds(AWAIT_SECONDS), "the entry to turn stale");
 
@@ -364,7 +364,7 @@ abstract class AbstractRedisCacheTest {
     assertThat(await(ns.getOrLoad("k", failing, opts))).isEqualTo("v1");
     assertThat(ns.stats().staleHits()).isEqualTo(staleHits + 1);
 
-    Await.until(() -> redis().pttl("t:c:stale:k") == -2, Duration.ofSeconds(AWAIT_SECONDS), "the stale window to end");
+    Await.until(() -> redis().pttl("t:c:stale:0:k") == -2, Duration.ofSeconds(AWAIT_SECONDS), "the stale window to end");
     assertThat(failure(ns.getOrLoad("k", failing, opts))).isInstanceOf(IllegalStateException.class).hasMessage("database down");
   }
 
@@ -380,7 +380,7 @@ abstract class AbstractRedisCacheTest {
     assertThat(await(ns.getOrLoad("missing", nothing, negative))).isNull();
     assertThat(await(ns.getOrLoad("missing", nothing, negative))).isNull();
     assertThat(calls).hasValue(1);
-    assertThat(redis().pttl("t:c:neg:missing")).isPositive().isLessThanOrEqualTo(2000);
+    assertThat(redis().pttl("t:c:neg:0:missing")).isPositive().isLessThanOrEqualTo(2000);
     CacheResult<Object> r = await(ns.lookup("missing"));
     assertThat(r.found()).isTrue();
     assertThat(r.value()).isNull();
@@ -389,7 +389,7 @@ abstract class AbstractRedisCacheTest {
     await(ns.getOrLoad("other", nothing, plain));
     await(ns.getOrLoad("other", nothing, plain));
     assertThat(calls).hasValue(3);
-    assertThat(redis().pttl("t:c:neg:other")).isEqualTo(-2L);
+    assertThat(redis().pttl("t:c:neg:0:other")).isEqualTo(-2L);
   }
 
   @Test
@@ -409,7 +409,7 @@ abstract class AbstractRedisCacheTest {
     assertThat(await(square.apply(7))).isEqualTo(49);
     assertThat(await(square.apply(8))).isEqualTo(64);
     assertThat(calls).hasValue(3);
-    assertThat(redis().pttl("t:c:memo:sq:7")).isPositive();
+    assertThat(redis().pttl("t:c:memo:0:sq:7")).isPositive();
   }
 
   @Test
@@ -445,7 +445,7 @@ abstract class AbstractRedisCacheTest {
     assertThat(batches).hasValue(3);
     assertThat(r).isEqualTo(new WarmResult(225, 0, 26));
     assertThat(await(ns.get("k1"))).isEqualTo("K1");
-    assertThat(redis().pttl("t:c:warm:k1")).isPositive().isLessThanOrEqualTo(30_000);
+    assertThat(redis().pttl("t:c:warm:0:k1")).isPositive().isLessThanOrEqualTo(30_000);
 
     WarmResult each = await(ns.warmEach(List.of("a", "b", "c", "d"), k -> switch (k) {
       case "a" -> Future.succeededFuture("A");

@@ -20,13 +20,31 @@ class CacheOptionsTest {
   void jsonRoundTrip() {
     CacheOptions o = new CacheOptions().setTtlMs(1000).setStaleTtlMs(500).setMaxTtlMs(2000).setMaxValueBytes(10)
       .setTtlJitterPercent(5).setNullTtlMs(700).setLeaseTtlMs(800).setLoadTimeoutMs(900).setWarmBatchSize(50)
-      .setWarmConcurrency(2);
+      .setWarmConcurrency(2).setCompression(new CompressionOptions().setCodec(CompressionOptions.Codec.ZSTD).setThresholdBytes(100));
     CacheOptions back = new CacheOptions(o.toJson());
     assertThat(back).usingRecursiveComparison().isEqualTo(o);
     assertThat(back.toJson()).isEqualTo(new JsonObject()
       .put("ttlMs", 1000L).put("staleTtlMs", 500L).put("maxTtlMs", 2000L).put("maxValueBytes", 10).put("ttlJitterPercent", 5)
       .put("nullTtlMs", 700L).put("leaseTtlMs", 800L).put("loadTimeoutMs", 900L).put("warmBatchSize", 50)
-      .put("warmConcurrency", 2).put("loaderPrefix", "cache.loader.").put("namespaces", new JsonObject()));
+      .put("warmConcurrency", 2).put("loaderPrefix", "cache.loader.").put("versionRefreshMs", 1000L).put("namespaces", new JsonObject())
+      .put("compression", new JsonObject().put("codec", "ZSTD").put("thresholdBytes", 100)));
+  }
+
+  @Test
+  void compressionProblemsNameTheirKeys() {
+    CacheOptions o = new CacheOptions(new JsonObject().put("compression",
+      new JsonObject().put("codec", "brotli").put("thresholdBytes", 10).put("level", 3)));
+    assertThat(o.problems()).containsExactly(
+      "cache.compression.codec: expected one of NONE, LZ4, ZSTD, was \"brotli\"",
+      "cache.compression.level: unknown key (the keys are listed in docs/CONFIGURATION.md)",
+      "cache.compression.thresholdBytes: must be between 64 and 536870912 bytes, was 10");
+    assertThat(o.getCompression().getCodec()).isEqualTo(CompressionOptions.Codec.LZ4);
+    assertThat(new CacheOptions().getCompression().toJson())
+      .isEqualTo(new JsonObject().put("codec", "LZ4").put("thresholdBytes", 1024));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CompressionOptions().setThresholdBytes(63))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cache.compression.thresholdBytes: must be between 64");
+    assertThat(new CacheOptions(new JsonObject().put("compression", "not json")).problems())
+      .anyMatch(p -> p.startsWith("cache.compression: expected a JSON object"));
   }
 
   @Test

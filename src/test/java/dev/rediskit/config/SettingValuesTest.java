@@ -121,19 +121,25 @@ class SettingValuesTest {
   @Test
   void everyOptionsClassWritesExactlyItsKeys() {
     JsonObject json = new RedisKitOptions().setPassword("p").setUser("u").setDatabase(1).setTlsCaPath("/ca.pem").toJson();
-    List<String> written = new ArrayList<>();
-    json.fieldNames().forEach(name -> {
-      if (json.getValue(name) instanceof JsonObject section && !List.of("endpoints").contains(name)) {
-        section.fieldNames().forEach(n -> written.add(name + "." + n));
-      } else {
-        written.add(name);
-      }
-    });
     List<String> keys = RedisKitOptions.KEYS.stream().map(ConfigKey::name).collect(Collectors.toList());
+    List<String> written = new ArrayList<>();
+    flatten("", json, keys, written);
     assertThat(written).containsExactlyInAnyOrderElementsOf(keys);
     assertThat(CacheOptions.KEYS).allMatch(k -> k.name().startsWith("cache."));
     assertThat(RateLimitOptions.KEYS).allMatch(k -> k.name().startsWith("rateLimit."));
     assertThat(HealthOptions.KEYS).allMatch(k -> k.name().startsWith("health."));
     assertThat(MetricsOptions.KEYS).allMatch(k -> k.name().startsWith("metrics."));
+  }
+
+  /** Walks into an object only where keys are documented inside it (a section), else takes it as one value. */
+  private static void flatten(String prefix, JsonObject json, List<String> keys, List<String> out) {
+    for (String name : json.fieldNames()) {
+      String full = prefix + name;
+      if (json.getValue(name) instanceof JsonObject nested && keys.stream().anyMatch(k -> k.startsWith(full + "."))) {
+        flatten(full + ".", nested, keys, out);
+      } else {
+        out.add(full);
+      }
+    }
   }
 }

@@ -122,9 +122,9 @@ class CacheGetOrLoadIT {
     assertThat(second.source()).isEqualTo(CacheResult.Source.CACHE);
     assertThat(userLoads).hasValue(1);
     // The namespace's TTL (5 minutes) applies; a request's own ttlMs overrides it.
-    assertThat((Long) redis.server().command("PTTL", "t:c:users:42")).isPositive().isLessThanOrEqualTo(300_000);
+    assertThat((Long) redis.server().command("PTTL", "t:c:users:0:42")).isPositive().isLessThanOrEqualTo(300_000);
     await(client.getOrLoad("users", "43", LoadOptions.ttl(Duration.ofSeconds(30))));
-    assertThat((Long) redis.server().command("PTTL", "t:c:users:43")).isPositive().isLessThanOrEqualTo(30_000);
+    assertThat((Long) redis.server().command("PTTL", "t:c:users:0:43")).isPositive().isLessThanOrEqualTo(30_000);
     // cache.get reads what getOrLoad wrote, and says where it came from.
     assertThat(await(client.lookup("users", "42")).source()).isEqualTo(CacheResult.Source.CACHE);
     assertThat(stats("users").loads()).isEqualTo(2);
@@ -218,7 +218,7 @@ class CacheGetOrLoadIT {
     assertThat(remembered.source()).isEqualTo(CacheResult.Source.NEGATIVE);
     assertThat(remembered.value()).isNull();
     assertThat(userLoads).hasValue(2);
-    assertThat((Long) redis.server().command("PTTL", "t:c:users:gone")).isPositive().isLessThanOrEqualTo(30_000);
+    assertThat((Long) redis.server().command("PTTL", "t:c:users:0:gone")).isPositive().isLessThanOrEqualTo(30_000);
   }
 
   @Test
@@ -267,7 +267,7 @@ class CacheGetOrLoadIT {
     assertThat(sizes).containsExactly(100);
     assertThat(redis.server().command("DBSIZE")).isEqualTo(10_000L);
     for (String k : List.of("u0", "u4999", "u9999")) {
-      assertThat((Long) redis.server().command("PTTL", "t:c:users:" + k)).isPositive().isLessThanOrEqualTo(600_000);
+      assertThat((Long) redis.server().command("PTTL", "t:c:users:0:" + k)).isPositive().isLessThanOrEqualTo(600_000);
     }
     assertThat(await(client.lookup("users", "u1234")).value()).isEqualTo(new JsonObject().put("id", "u1234"));
     assertThat(stats("users").loads()).isEqualTo(100);
@@ -316,7 +316,7 @@ class CacheGetOrLoadIT {
     assertThat(((Number) await(square.apply(12L))).longValue()).isEqualTo(144);
     assertThat(((Number) await(square.apply(3L))).longValue()).isEqualTo(9);
     assertThat(calls).hasValue(2);
-    assertThat((Long) redis.server().command("PTTL", "t:c:plain:sq:12")).isPositive().isLessThanOrEqualTo(60_000);
+    assertThat((Long) redis.server().command("PTTL", "t:c:plain:0:sq:12")).isPositive().isLessThanOrEqualTo(60_000);
     await(square.unregister());
     assertThat(failure(square.apply(5L))).isInstanceOf(LoaderUnavailableException.class);
     assertThat(((Number) await(square.apply(12L))).longValue()).as("still cached").isEqualTo(144);
@@ -353,7 +353,7 @@ class CacheGetOrLoadIT {
       Throwable t = failure(CacheConsumers.register(vertx.eventBus(), "x.", RedisCache.create(vertx, other)));
       assertThat(t).isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
         "cache.loaderPrefix: must not cover the module's own addresses (with addressPrefix \"x.\" it covers x.cache.get, "
-          + "x.cache.get.batch, x.cache.set, x.cache.delete, x.cache.invalidate, x.cache.flush, x.cache.stats, x.cache.mget, x.cache.mset, "
+          + "x.cache.get.batch, x.cache.set, x.cache.delete, x.cache.invalidate, x.cache.flush, x.cache.bumpVersion, x.cache.stats, x.cache.mget, x.cache.mset, "
           + "x.cache.getOrLoad, x.cache.warm), was \"cache.\"",
         "cache.namespaces.evil: a loader address must not be the module's own address x.cache.flush"));
       assertThat(failure(vertx.eventBus().request("x.cache.get", new JsonObject().put("key", "k"))))

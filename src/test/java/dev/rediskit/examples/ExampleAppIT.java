@@ -65,6 +65,7 @@ class ExampleAppIT {
     assertThat(first.statusCode()).isEqualTo(200);
     JsonObject body = first.bodyAsJsonObject();
     assertThat(body.getString("source")).isEqualTo("database");
+    assertThat(first.getHeader("X-Cache")).isEqualTo("MISS");
     assertThat(body.getDouble("tookMs")).isGreaterThanOrEqualTo((double) UserDatabase.LATENCY_MS);
     assertThat(body.getJsonObject("user").getString("name")).isEqualTo("Ada Lovelace");
     assertThat(first.getHeader("RateLimit-Policy")).isEqualTo("\"per-ip\";q=5;w=10, \"per-token\";q=20;w=60");
@@ -76,6 +77,7 @@ class ExampleAppIT {
       .putHeader("X-API-Key", "demo-key-123").send());
     assertThat(second.statusCode()).isEqualTo(200);
     assertThat(second.bodyAsJsonObject().getString("source")).isEqualTo("cache");
+    assertThat(second.getHeader("X-Cache")).isEqualTo("HIT");
     assertThat(second.bodyAsJsonObject().getDouble("tookMs")).isLessThan((double) UserDatabase.LATENCY_MS);
     assertThat(second.getHeader("RateLimit")).contains("\"per-token\";r=19;");
 
@@ -96,6 +98,7 @@ class ExampleAppIT {
     HttpResponse<Buffer> reloaded = get("/api/users/1");
     assertThat(reloaded.statusCode()).isEqualTo(200);
     assertThat(reloaded.bodyAsJsonObject().getString("source")).isEqualTo("database");
+    assertThat(reloaded.getHeader("X-Cache")).isEqualTo("MISS");
     assertThat(reloaded.bodyAsJsonObject().getJsonObject("user").getString("name")).isEqualTo("Ada King");
 
     // 6. Five requests per 10 s per IP: the burst is spent by now, at the latest within a few more

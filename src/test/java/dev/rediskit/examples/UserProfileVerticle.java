@@ -3,10 +3,12 @@ package dev.rediskit.examples;
 import dev.rediskit.RedisKit;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.web.CacheHeaders;
 import dev.rediskit.web.HttpRateLimitPolicy;
 import dev.rediskit.web.RateLimitHandler;
 import dev.rediskit.web.RateLimitHandlerOptions;
@@ -28,7 +30,8 @@ import java.util.regex.Pattern;
 /**
  * The example's HTTP service, on the {@link RedisKit} facade:
  * <ul>
- *   <li>{@code GET /api/users/:id}: a profile through {@code getOrLoad} over the slow {@link UserDatabase};</li>
+ *   <li>{@code GET /api/users/:id}: a profile through {@code getOrLoadResult} over the slow {@link UserDatabase},
+ *       with an {@code X-Cache} header (HIT, MISS, STALE) saying where it came from;</li>
  *   <li>{@code PUT /api/users/:id}: validates, writes the database and invalidates the cached entry;</li>
  *   <li>{@code GET /api/stats}: this verticle's cache counters plus the {@link ReportVerticle}'s
  *       report, asked for over the event bus;</li>
@@ -122,26 +125,25 @@ public class UserProfileVerticle extends VerticleBase {
       return;
     }
     long t0 = System.nanoTime();
-    // "database" when this request ran the loader; a request that joined a load already running
-    // (single flight) or found the entry says "cache".
-    boolean[] loaded = {false};
-    users.getOrLoad(id, () -> {
-      loaded[0] = true;
-      return database.find(id).map(row -> row == null ? null : (Object) row);
-    }, LoadOptions.ttl(USER_TTL)).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
-      if (ar.result() == null) {
-        problem(ctx, 404, "No such user", "id", "no user " + id);
-        return;
-      }
-      ctx.json(new JsonObject()
-        .put("user", toJson(ar.result()))
-        .put("source", loaded[0] ? "database" : "cache")
-        .put("tookMs", (System.nanoTime() - t0) / 1_000_000.0));
-    });
+    // The result says where the answer came from: "loader" when this request ran the loader or
+    // joined a load already running (single flight), else the cache. X-Cache tells the client.
+    users.getOrLoadResult(id, () -> database.find(id).map(row -> row == null ? null : (Object) row),
+      LoadOptions.ttl(USER_TTL)).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+          return;
+        }
+        CacheResult<Object> r = ar.result();
+        CacheHeaders.put(ctx.response(), r);
+        if (r.value() == null) {
+          problem(ctx, 404, "No such user", "id", "no user " + id);
+          return;
+        }
+        ctx.json(new JsonObject()
+          .put("user", toJson(r.value()))
+          .put("source", r.source() == CacheResult.Source.LOADER ? "database" : "cache")
+          .put("tookMs", (System.nanoTime() - t0) / 1_000_000.0));
+      });
   }
 
   private void putUser(RoutingContext ctx) {

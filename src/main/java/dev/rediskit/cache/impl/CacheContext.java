@@ -54,6 +54,8 @@ final class CacheContext {
   final NamespaceFlusher flusher;
   /** The near caches of the namespaces configured with one, and their tracking link. */
   final NearCaches nearCaches;
+  /** The namespaces' versions, held locally for at most {@code cache.versionRefreshMs}. */
+  final NamespaceVersions versions;
 
   private final ConcurrentHashMap<String, StatsImpl> stats = new ConcurrentHashMap<>();
 
@@ -73,8 +75,9 @@ final class CacheContext {
     // A flush works node by node on dedicated connections, which the gateway bounds by the command
     // timeout; half of it per connection leaves room for the last page.
     long flushChunkNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, gateway.options().getCommandTimeoutMs() / 2));
+    this.versions = new NamespaceVersions(gateway, keys, this.options.getVersionRefreshMs());
     this.flusher = new NamespaceFlusher(gateway, keys, batches, flushChunkNanos, this::statsOf, listeners);
-    this.nearCaches = new NearCaches(gateway, this.options, keys);
+    this.nearCaches = new NearCaches(gateway, this.options, keys, versions);
     // Writes, deletes and flushes through this cache drop their local copies at once.
     listeners.add(nearCaches);
   }

@@ -10,9 +10,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Builds the Redis keys of cache entries: {@code <keyPrefix>:c:<namespace>:<key>}
- * ({@link KeyFamily#CACHE_ENTRY}), and of their leases: {@code <keyPrefix>:cl:<namespace>:<key>}
- * ({@link KeyFamily#CACHE_LEASE}).
+ * Builds the Redis keys of cache entries: {@code <keyPrefix>:c:<namespace>:<version>:<key>}
+ * ({@link KeyFamily#CACHE_ENTRY}), of their leases: {@code <keyPrefix>:cl:<namespace>:<version>:<key>}
+ * ({@link KeyFamily#CACHE_LEASE}), and of the namespace versions: {@code <keyPrefix>:cv:<namespace>}
+ * ({@link KeyFamily#CACHE_NAMESPACE_VERSION}).
+ *
+ * <p>The version is in every entry key, 0 included, so that the layout stays unambiguous: a key
+ * may contain {@code ':'} and digits, and {@code c:users:3:a} can only be key {@code a} at version 3
+ * (at version 0 it would be {@code c:users:0:3:a}).
  *
  * <p>The family segment after the prefix is fixed, so no namespace, whatever its name, reaches
  * another family's keys (namespace {@code rl} is {@code <keyPrefix>:c:rl:}, not the limiter's
@@ -23,11 +28,38 @@ public final class CacheKeys {
 
   private final String prefix;
   private final String leasePrefix;
+  private final String versionPrefix;
 
   /** @param keyPrefix the validated key prefix of the module (no glob characters, no whitespace) */
   public CacheKeys(String keyPrefix) {
     this.prefix = KeyFamily.CACHE_ENTRY.start(keyPrefix);
     this.leasePrefix = KeyFamily.CACHE_LEASE.start(keyPrefix);
+    this.versionPrefix = KeyFamily.CACHE_NAMESPACE_VERSION.start(keyPrefix);
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @return {@code <keyPrefix>:c:<namespace>:}, what the keys of its entries start with at every version
+   */
+  public String namespaceStart(String namespace) {
+    return prefix + namespace + ':';
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @param version its version
+   * @return {@code <keyPrefix>:c:<namespace>:<version>:}, the start of its entries' keys at that version
+   */
+  public String entryStart(String namespace, long version) {
+    return prefix + namespace + ':' + version + ':';
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @return the key of its version counter
+   */
+  public String versionKey(String namespace) {
+    return versionPrefix + namespace;
   }
 
 
@@ -54,11 +86,12 @@ public final class CacheKeys {
 
   /**
    * @param namespace a valid namespace
+   * @param version the namespace's version
    * @param key a valid key
    * @return the Redis key of the entry
    */
-  public String entryKey(String namespace, String key) {
-    return prefix + namespace + ':' + key;
+  public String entryKey(String namespace, long version, String key) {
+    return prefix + namespace + ':' + version + ':' + key;
   }
 
   /**
@@ -71,7 +104,7 @@ public final class CacheKeys {
 
   /**
    * @param namespace a valid namespace
-   * @return the SCAN MATCH pattern of every entry of the namespace, glob characters escaped
+   * @return the SCAN MATCH pattern of every entry of the namespace, of every version, glob characters escaped
    */
   public String matchPattern(String namespace) {
     return escapeGlob(prefix) + escapeGlob(namespace) + ":*";

@@ -129,6 +129,33 @@ final class LoadFlight<V> {
     });
   }
 
+  /**
+   * @param start the start of the namespace's keys at its current version, once known
+   * @param ns the namespace
+   * @param key the key inside the namespace (checked)
+   * @param loader the loader (not null)
+   * @param o the resolved settings
+   * @return the cached, loaded or stale result
+   */
+  Future<CacheResult<V>> getOrLoad(Future<String> start, String ns, String key, Supplier<Future<V>> loader, LoadSettings o) {
+    if (start.succeeded()) {
+      return getOrLoad(start.result().concat(key), key, loader, o);
+    }
+    return start.transform(ar -> {
+      if (ar.succeeded()) {
+        return getOrLoad(ar.result().concat(key), key, loader, o);
+      }
+      stats.errors.increment();
+      if (!RedisUnavailableException.isRedisUnavailable(ar.cause())) {
+        return Future.failedFuture(ar.cause());
+      }
+      // The version could not be read: like a failed GET, the loader answers and nothing is
+      // written, single-flighted under a name no Redis key can take (keys hold no control character).
+      stats.misses.increment();
+      return flights.joinOrRun(ns + '\n' + key, () -> loads.loadDirect(key, loader, null), countJoin);
+    });
+  }
+
   /** Becomes the key's single flight on this instance, or joins the one that got there first. */
   private Future<CacheResult<V>> flight(String rk, String key, Supplier<Future<V>> loader, LoadSettings o, Entry stale,
                                         boolean redisFailed) {

@@ -24,18 +24,21 @@ final class NamespaceEntries<V> {
   private final StatsImpl stats;
   private final TtlRules ttls;
   private final int maxValueBytes;
+  private final Compression compression;
 
   /**
    * @param codec the view's codec
    * @param stats the namespace's counters
    * @param ttls the jitter applied to writes
    * @param maxValueBytes largest encoded value accepted ({@code cache.maxValueBytes})
+   * @param compression compresses large payloads on write, decompresses on read
    */
-  NamespaceEntries(CacheCodec<V> codec, StatsImpl stats, TtlRules ttls, int maxValueBytes) {
+  NamespaceEntries(CacheCodec<V> codec, StatsImpl stats, TtlRules ttls, int maxValueBytes, Compression compression) {
     this.codec = codec;
     this.stats = stats;
     this.ttls = ttls;
     this.maxValueBytes = maxValueBytes;
+    this.compression = compression;
   }
 
   /** @return the view's codec */
@@ -99,10 +102,10 @@ final class NamespaceEntries<V> {
   /**
    * @param e an entry
    * @return its value, {@code null} for a cached absence
-   * @throws RuntimeException when the codec cannot decode it
+   * @throws RuntimeException when it cannot be decompressed or the codec cannot decode it
    */
   V valueOf(Entry e) {
-    return e.isNull() ? null : codec.decode(e.payload);
+    return e.isNull() ? null : codec.decode(compression.payload(e));
   }
 
   /**
@@ -160,12 +163,12 @@ final class NamespaceEntries<V> {
    * @param ttlMs fresh lifetime (jittered here)
    * @param staleMs how long Redis keeps it after it goes stale
    * @param loadMs how long loading took (for XFetch refresh-ahead)
-   * @return a SET of the stored form
+   * @return a SET of the stored form (compressed when large enough, see {@link Compression})
    */
   Request write(String rk, Buffer payload, long ttlMs, long staleMs, long loadMs) {
     long ttl = ttls.jitter(ttlMs);
     int flags = payload == null ? EntryFormat.FLAG_NULL : 0;
-    Buffer stored = EntryFormat.encode(flags, System.currentTimeMillis() + ttl, ttl, loadMs, payload);
+    Buffer stored = compression.encode(flags, System.currentTimeMillis() + ttl, ttl, loadMs, payload);
     return Request.cmd(Command.SET).arg(rk).arg(stored).arg("PX").arg(ttl + staleMs);
   }
 }

@@ -12,6 +12,7 @@ import dev.rediskit.cache.WarmResult;
 import dev.rediskit.cache.impl.EntryFormat.Entry;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -48,8 +49,8 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   private final NamespaceEntries<V> entries;
   private final LoadFlight<V> flight;
   private final Warmer<V> warmer;
-  /** {@code <keyPrefix>:<namespace>:}, built once: a read then costs one concatenation. */
-  private final String keyStart;
+  /** The namespace's version, part of every key: {@code <keyPrefix>:c:<namespace>:<version>:}. */
+  private final NamespaceVersions versions;
   private volatile Function<String, Future<V>> registeredLoader;
   /** The namespace's near cache, or {@code null} when it has none. */
   private final NearCache near;
@@ -64,13 +65,14 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     this.ctx = ctx;
     this.gateway = ctx.gateway;
     this.stats = ctx.statsOf(ns);
-    this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes());
+    this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes(),
+      new Compression(ctx.options.getCompression(), ctx.options.getMaxValueBytes()));
     this.near = ctx.nearCaches.of(ns);
     EntryLoader<V> loads = new EntryLoader<>(ctx, ns, entries, stats);
     this.flight = new LoadFlight<>(ctx, entries, loads, new Refresher<>(ctx.refreshing, ctx.leases, ctx.keys, loads, stats), stats,
       near);
     this.warmer = new Warmer<>(ctx, ns, entries, stats);
-    this.keyStart = ctx.keys.entryKey(ns, "");
+    this.versions = ctx.versions;
   }
 
   @Override
@@ -78,8 +80,40 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     return ns;
   }
 
-  private String redisKey(String field, String key) {
-    return keyStart.concat(CacheNames.checkKey(field, key));
+  /**
+   * Runs {@code op} with the start of the namespace's keys at its current version: at once when the
+   * version held is recent (every read but one per {@code cache.versionRefreshMs}), else after
+   * fetching it. A failed fetch is counted and passed on.
+   */
+  private <T> Future<T> withStart(Function<String, Future<T>> op) {
+    Future<String> start = versions.entryStart(ns);
+    if (start.succeeded()) {
+      return op.apply(start.result());
+    }
+    return start.transform(ar -> {
+      if (ar.failed()) {
+        stats.errors.increment();
+        return Future.failedFuture(ar.cause());
+      }
+      return op.apply(ar.result());
+    });
+  }
+
+  @Override
+  public Future<Long> bumpVersion() {
+    return versions.bump(ns).transform(ar -> {
+      if (ar.failed()) {
+        stats.errors.increment();
+        return Future.failedFuture(ar.cause());
+      }
+      ctx.listeners.notifyFlush(ns);
+      return Future.succeededFuture(ar.result());
+    });
+  }
+
+  @Override
+  public Future<Long> version() {
+    return versions.version(ns);
   }
 
   // ---------------------------------------------------------------- reads
@@ -101,12 +135,15 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
    * GET is stored unless the key changed meanwhile.
    */
   private <T> Future<T> fetch(String key, boolean serveStale, Function<CacheResult<V>, T> out) {
-    String rk;
     try {
-      rk = redisKey("key", key);
+      CacheNames.checkKey("key", key);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    return withStart(start -> fetchAt(start.concat(key), serveStale, out));
+  }
+
+  private <T> Future<T> fetchAt(String rk, boolean serveStale, Function<CacheResult<V>, T> out) {
     NearCache.Fill fill = null;
     if (near != null) {
       CacheResult<V> local = near.hit(rk, entries);
@@ -154,23 +191,25 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   private Future<Map<String, CacheResult<V>>> readMany(Collection<String> keys, boolean serveStale) {
     List<String> unique;
-    Map<String, String> byRedisKey = new HashMap<>();
     try {
       unique = CacheKeys.checkKeys(keys);
-      for (String k : unique) {
-        byRedisKey.put(ctx.keys.entryKey(ns, k), k);
-      }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     if (unique.isEmpty()) {
       return Future.succeededFuture(new LinkedHashMap<>());
     }
+    return withStart(start -> readMany(unique, start, serveStale));
+  }
+
+  private Future<Map<String, CacheResult<V>>> readMany(List<String> unique, String start, boolean serveStale) {
+    Map<String, String> byRedisKey = new HashMap<>();
     Map<String, CacheResult<V>> local = new HashMap<>();
     Map<String, NearCache.Fill> fills = new HashMap<>();
-    List<String> redisKeys = new ArrayList<>(byRedisKey.size());
+    List<String> redisKeys = new ArrayList<>(unique.size());
     for (String k : unique) {
-      String rk = ctx.keys.entryKey(ns, k);
+      String rk = start.concat(k);
+      byRedisKey.put(rk, k);
       CacheResult<V> hit = near == null ? null : near.hit(rk, entries);
       if (hit != null) {
         stats.hits.increment();
@@ -237,15 +276,16 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   @Override
   public Future<Void> set(String key, V value, Duration ttl) {
-    Request req;
+    Buffer payload;
+    long ttlMs;
     try {
-      String rk = redisKey("key", key);
-      long ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
-      req = entries.write(rk, entries.encode("value", value), ttlMs, 0, 0);
+      CacheNames.checkKey("key", key);
+      ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
+      payload = entries.encode("value", value);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return gateway.send(req).transform(ar -> {
+    return withStart(start -> gateway.send(entries.write(start.concat(key), payload, ttlMs, 0, 0)).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         return Future.failedFuture(ar.cause());
@@ -253,37 +293,45 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
       stats.sets.increment();
       ctx.listeners.notifyInvalidate(ns, List.of(key));
       return Future.succeededFuture();
-    });
+    }));
   }
 
   @Override
   public Future<Void> setMany(Map<String, V> entries, Duration ttl) {
-    List<Request> writes = new ArrayList<>();
     List<String> written;
+    List<Buffer> payloads;
+    long ttlMs;
     try {
       if (entries == null) {
         throw new InvalidRequestException("entries", "is required");
       }
-      long ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
+      ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
       written = new ArrayList<>(entries.size());
+      payloads = new ArrayList<>(entries.size());
       for (Map.Entry<String, V> e : entries.entrySet()) {
         String field = "entries." + e.getKey();
-        String rk = redisKey("entries key", e.getKey());
-        writes.add(this.entries.write(rk, this.entries.encode(field, e.getValue()), ttlMs, 0, 0));
+        CacheNames.checkKey("entries key", e.getKey());
+        payloads.add(this.entries.encode(field, e.getValue()));
         written.add(e.getKey());
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    if (writes.isEmpty()) {
+    if (written.isEmpty()) {
       return Future.succeededFuture();
     }
-    return batchInChunks(writes, 0).transform(ar -> {
+    return withStart(start -> {
+      List<Request> writes = new ArrayList<>(written.size());
+      for (int i = 0; i < written.size(); i++) {
+        writes.add(this.entries.write(start.concat(written.get(i)), payloads.get(i), ttlMs, 0, 0));
+      }
+      return batchInChunks(writes, 0);
+    }).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         return Future.failedFuture(ar.cause());
       }
-      stats.sets.add(writes.size());
+      stats.sets.add(written.size());
       ctx.listeners.notifyInvalidate(ns, written);
       return Future.succeededFuture();
     });
@@ -304,19 +352,21 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   @Override
   public Future<Long> delete(Collection<String> keys) {
     List<String> unique;
-    List<String> redisKeys = new ArrayList<>();
     try {
       unique = CacheKeys.checkKeys(keys);
-      for (String k : unique) {
-        redisKeys.add(ctx.keys.entryKey(ns, k));
-      }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     if (unique.isEmpty()) {
       return Future.succeededFuture(0L);
     }
-    return KeyBatches.sumOf(gateway.batch(ctx.batches.unlinkRequests(redisKeys))).transform(ar -> {
+    return withStart(start -> {
+      List<String> redisKeys = new ArrayList<>(unique.size());
+      for (String k : unique) {
+        redisKeys.add(start.concat(k));
+      }
+      return KeyBatches.sumOf(gateway.batch(ctx.batches.unlinkRequests(redisKeys)));
+    }).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         return Future.failedFuture(ar.cause());
@@ -361,10 +411,9 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   @Override
   public Future<CacheResult<V>> getOrLoadResult(String key, Supplier<Future<V>> loader, LoadOptions options) {
-    String rk;
     LoadSettings o;
     try {
-      rk = redisKey("key", key);
+      CacheNames.checkKey("key", key);
       o = ctx.ttls.resolve(options);
       if (loader == null) {
         throw new InvalidRequestException("loader", "is required");
@@ -372,7 +421,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return flight.getOrLoad(rk, key, loader, o);
+    return flight.getOrLoad(versions.entryStart(ns), ns, key, loader, o);
   }
 
   // ---------------------------------------------------------------- warm-up

@@ -25,6 +25,7 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
   static final String NAMESPACE_FLUSH = "namespace";
 
   private final CacheKeys keys;
+  private final NamespaceVersions versions;
   /** {@code <keyPrefix>:c:}: what every tracked key starts with. */
   private final String entryStart;
   private final Map<String, NearCache> byNamespace;
@@ -35,10 +36,11 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
    * @param options the cache settings: the namespaces with a near cache
    * @param keys the key layout
    */
-  NearCaches(RedisGateway gateway, CacheOptions options, CacheKeys keys) {
+  NearCaches(RedisGateway gateway, CacheOptions options, CacheKeys keys, NamespaceVersions versions) {
     this.keys = keys;
-    // entryKey(ns, "") is <keyPrefix>:c:<ns>: ; the part before the namespace is what every entry key starts with.
-    String probe = keys.entryKey("x", "");
+    this.versions = versions;
+    // namespaceStart("x") is <keyPrefix>:c:x: ; the part before the namespace is what every entry key starts with.
+    String probe = keys.namespaceStart("x");
     this.entryStart = probe.substring(0, probe.length() - 2);
     Map<String, NamespaceOptions> configured = options.getNamespaces();
     List<String> prefixes = new ArrayList<>();
@@ -47,7 +49,8 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
       if (o.getNearCache().isEnabled()) {
         names.add(ns);
         // A namespace has no ':', so no namespace's prefix is a prefix of another's.
-        prefixes.add(keys.entryKey(ns, ""));
+        // Every version of the namespace: <keyPrefix>:c:<ns>:<version>:<key>.
+        prefixes.add(keys.namespaceStart(ns));
       }
     });
     if (names.isEmpty()) {
@@ -111,8 +114,14 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
   public void onInvalidate(String namespace, List<String> changed) {
     NearCache near = byNamespace.get(namespace);
     if (near != null) {
+      // The write used the version this instance holds; without one, nothing local can be at a version it knows.
+      String start = versions.heldStart(namespace);
+      if (start == null) {
+        near.invalidateAll(NAMESPACE_FLUSH);
+        return;
+      }
       for (String k : changed) {
-        near.invalidate(keys.entryKey(namespace, k));
+        near.invalidate(start.concat(k));
       }
     }
   }

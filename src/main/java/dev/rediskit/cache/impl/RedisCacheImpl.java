@@ -120,7 +120,27 @@ public final class RedisCacheImpl implements RedisCache {
     return ctx.flusher.flush(namespace);
   }
 
+  @Override
+  public Future<Long> bumpVersion(String namespace) {
+    try {
+      CacheNames.checkNamespace(namespace);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return ((NamespaceImpl<?>) namespace(namespace)).bumpVersion();
+  }
+
   // ---------------------------------------------------------------- the default namespace
+
+  @Override
+  public Future<Long> bumpVersion() {
+    return defaultNamespace.bumpVersion();
+  }
+
+  @Override
+  public Future<Long> version() {
+    return defaultNamespace.version();
+  }
 
   @Override
   public String name() {
@@ -227,6 +247,6 @@ public final class RedisCacheImpl implements RedisCache {
 
   @Override
   public String toString() {
-    return "RedisCache[" + ctx.keys.entryKey("<namespace>", "<key>") + "]";
+    return "RedisCache[" + ctx.keys.entryKey("<namespace>", 0, "<key>").replace(":0:", ":<version>:") + "]";
   }
 }

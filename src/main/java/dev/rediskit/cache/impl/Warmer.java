@@ -32,7 +32,7 @@ final class Warmer<V> {
 
   private final String ns;
   private final RedisGateway gateway;
-  private final CacheKeys keys;
+  private final NamespaceVersions versions;
   private final TtlRules ttls;
   private final InvalidationListeners listeners;
   private final int concurrency;
@@ -48,7 +48,7 @@ final class Warmer<V> {
   Warmer(CacheContext ctx, String ns, NamespaceEntries<V> entries, StatsImpl stats) {
     this.ns = ns;
     this.gateway = ctx.gateway;
-    this.keys = ctx.keys;
+    this.versions = ctx.versions;
     this.ttls = ctx.ttls;
     this.listeners = ctx.listeners;
     this.concurrency = ctx.options.getWarmConcurrency();
@@ -184,42 +184,54 @@ final class Warmer<V> {
         return Future.succeededFuture();
       }
       Map<String, V> found = ar.result() == null ? Map.of() : ar.result();
-      List<Request> writes = new ArrayList<>();
-      List<String> written = new ArrayList<>();
-      for (String k : batch) {
-        Object v = found.get(k);
-        if (v instanceof Failed) {
-          run.failed.incrementAndGet();
-          continue;
-        }
-        if (v == null) {
-          run.skipped.incrementAndGet();
-          continue;
-        }
-        try {
-          @SuppressWarnings("unchecked")
-          V value = (V) v;
-          writes.add(entries.write(keys.entryKey(ns, k), entries.encode("value", value), run.ttlMs, 0, nanos / 1_000_000));
-          written.add(k);
-        } catch (RuntimeException e) {
-          run.failed.incrementAndGet();
-        }
-      }
-      if (writes.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      // The whole batch in one pipelined round trip.
-      return gateway.batch(writes).transform(w -> {
-        if (w.failed()) {
+      return versions.entryStart(ns).transform(st -> {
+        if (st.failed()) {
           stats.errors.increment();
-          run.failed.addAndGet(writes.size());
-        } else {
-          stats.sets.add(writes.size());
-          run.loaded.addAndGet(writes.size());
-          listeners.notifyInvalidate(ns, written);
+          run.failed.addAndGet(batch.size());
+          return Future.succeededFuture();
         }
-        return Future.succeededFuture();
+        return writeBatch(run, batch, found, st.result(), nanos);
       });
+    });
+  }
+
+  /** Writes what the batch loader found, under the namespace's current version, in one pipelined round trip. */
+  private Future<Void> writeBatch(Run run, List<String> batch, Map<String, V> found, String start, long nanos) {
+    List<Request> writes = new ArrayList<>();
+    List<String> written = new ArrayList<>();
+    for (String k : batch) {
+      Object v = found.get(k);
+      if (v instanceof Failed) {
+        run.failed.incrementAndGet();
+        continue;
+      }
+      if (v == null) {
+        run.skipped.incrementAndGet();
+        continue;
+      }
+      try {
+        @SuppressWarnings("unchecked")
+        V value = (V) v;
+        writes.add(entries.write(start.concat(k), entries.encode("value", value), run.ttlMs, 0, nanos / 1_000_000));
+        written.add(k);
+      } catch (RuntimeException e) {
+        run.failed.incrementAndGet();
+      }
+    }
+    if (writes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // The whole batch in one pipelined round trip.
+    return gateway.batch(writes).transform(w -> {
+      if (w.failed()) {
+        stats.errors.increment();
+        run.failed.addAndGet(writes.size());
+      } else {
+        stats.sets.add(writes.size());
+        run.loaded.addAndGet(writes.size());
+        listeners.notifyInvalidate(ns, written);
+      }
+      return Future.succeededFuture();
     });
   }
 }

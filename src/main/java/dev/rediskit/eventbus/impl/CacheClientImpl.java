@@ -116,6 +116,11 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
+  public Future<Long> bumpVersion(String namespace) {
+    return request(Addresses.CACHE_BUMP_VERSION, withNamespace(namespace)).map(r -> r.getLong("version"));
+  }
+
+  @Override
   public Future<CacheStats> stats(String namespace) {
     return request(Addresses.CACHE_STATS, withNamespace(namespace)).map(CacheStats::fromJson);
   }

@@ -76,6 +76,10 @@ public final class CacheConsumersImpl implements CacheConsumers {
       String ns = CacheNames.checkNamespace(JsonRequest.requiredString(body, "namespace"));
       return cache.flush(ns).map(n -> new JsonObject().put("deleted", n));
     });
+    handlers.put(Addresses.CACHE_BUMP_VERSION, body -> {
+      String ns = CacheNames.checkNamespace(JsonRequest.requiredString(body, "namespace"));
+      return cache.bumpVersion(ns).map(v -> new JsonObject().put("version", v));
+    });
     handlers.put(Addresses.CACHE_STATS, body -> Future.succeededFuture(cache.stats(namespaceName(body)).toJson()));
     handlers.put(Addresses.CACHE_MGET, body -> namespace(cache, body).lookupMany(keys(body)).map(found -> {
       JsonObject results = new JsonObject();

@@ -13,22 +13,33 @@ class CacheKeysTest {
 
   @Test
   void layout() {
-    assertThat(keys.entryKey("users", "42")).isEqualTo("rk:c:users:42");
-    assertThat(keys.entryKey("users", "a:b")).isEqualTo("rk:c:users:a:b");
-    assertThat(keys.leaseKey("rk:c:users:42")).isEqualTo("rk:cl:users:42");
+    assertThat(keys.entryKey("users", 0, "42")).isEqualTo("rk:c:users:0:42");
+    assertThat(keys.entryKey("users", 7, "a:b")).isEqualTo("rk:c:users:7:a:b");
+    assertThat(keys.entryStart("users", 7)).isEqualTo("rk:c:users:7:");
+    assertThat(keys.leaseKey("rk:c:users:0:42")).isEqualTo("rk:cl:users:0:42");
+    assertThat(keys.versionKey("users")).isEqualTo("rk:cv:users");
+  }
+
+  @Test
+  void versionsNeverMakeTwoKeysOneWhateverTheKeysHold() {
+    // Keys may hold ':' and digits; the version is in every key, so these are all different.
+    assertThat(java.util.Set.of(keys.entryKey("u", 0, "3:a"), keys.entryKey("u", 3, "a"), keys.entryKey("u", 0, "a"),
+      keys.entryKey("u", 30, "a"), keys.entryKey("u", 3, "0:a"))).hasSize(5);
+    assertThat(keys.entryKey("u", 3, "a")).startsWith(keys.entryStart("u", 3)).doesNotStartWith(keys.entryStart("u", 0));
+    assertThat(keys.versionKey("users")).doesNotStartWith("rk:c:");
   }
 
   @Test
   void leaseKeysCannotBeEntriesOfAnyNamespace() {
     // Entries and leases are two families, each under its own segment after the prefix.
-    assertThat(keys.leaseKey(keys.entryKey("cl", "x"))).isEqualTo("rk:cl:cl:x").isNotEqualTo(keys.entryKey("cl", "x"));
-    assertThat(keys.entryKey("cl", "users:42")).isNotEqualTo(keys.leaseKey(keys.entryKey("users", "42")));
-    assertThat(keys.leaseKey("rk:c:a:b")).startsWith("rk:cl:");
+    assertThat(keys.leaseKey(keys.entryKey("cl", 0, "x"))).isEqualTo("rk:cl:cl:0:x").isNotEqualTo(keys.entryKey("cl", 0, "x"));
+    assertThat(keys.entryKey("cl", 0, "users:42")).isNotEqualTo(keys.leaseKey(keys.entryKey("users", 0, "42")));
+    assertThat(keys.leaseKey("rk:c:a:0:b")).startsWith("rk:cl:");
   }
 
   @Test
   void patternsEscapeGlobCharacters() {
-    assertThat(keys.matchPattern("users")).isEqualTo("rk:c:users:*");
+    assertThat(keys.matchPattern("users")).isEqualTo("rk:c:users:*").as("every version");
     assertThat(keys.matchPattern("user*")).isEqualTo("rk:c:user\\*:*");
     assertThat(keys.matchPattern("a[b")).isEqualTo("rk:c:a\\[b:*");
     assertThat(keys.matchPattern("q?]\\")).isEqualTo("rk:c:q\\?\\]\\\\:*");

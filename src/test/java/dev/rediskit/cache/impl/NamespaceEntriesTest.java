@@ -4,6 +4,7 @@ import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.CompressionOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.impl.EntryFormat.Entry;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +19,8 @@ class NamespaceEntriesTest {
 
   private final StatsImpl stats = new StatsImpl("ns");
   private final NamespaceEntries<Object> entries =
-    new NamespaceEntries<>(CacheCodec.json(), stats, new TtlRules(new CacheOptions()), 32);
+    new NamespaceEntries<>(CacheCodec.json(), stats, new TtlRules(new CacheOptions()), 32,
+      new Compression(new CompressionOptions(), 32));
 
   private static Entry stored(long freshUntil, Buffer payload) {
     Buffer bytes = EntryFormat.encode(payload == null ? EntryFormat.FLAG_NULL : 0, freshUntil, 1_000, 0, payload);

@@ -48,7 +48,7 @@ class NearCacheTest {
   private final FakeLink link = new FakeLink();
   private final NearCache near = new NearCache("ns", new NearCacheOptions().setEnabled(true).setMaxEntries(100), link);
   private final NamespaceEntries<Object> entries = new NamespaceEntries<>(CacheCodec.json(), new StatsImpl("ns"),
-    new TtlRules(new CacheOptions()), 1 << 20);
+    new TtlRules(new CacheOptions()), 1 << 20, new Compression(new CacheOptions().getCompression(), 1 << 20));
 
   private static Entry entry(String value, long ttlMs) {
     return EntryFormat.decode(EntryFormat.encode(0, System.currentTimeMillis() + ttlMs, ttlMs, 0,
