@@ -138,7 +138,8 @@ class CacheCodecTest {
     assertThat(CacheResult.loaded("v", 5).toJson().getString("source")).isEqualTo("loader");
     assertThat(CacheResult.loadedAbsent().toJson()).isEqualTo(new JsonObject().put("found", false).put("source", "loader"));
     assertThat(CacheResult.Source.fromJson("NEGATIVE")).isEqualTo(CacheResult.Source.NEGATIVE);
-    assertThat(CacheResult.Source.fromJson("edge")).as("a value from a later version reads as cache").isEqualTo(CacheResult.Source.CACHE);
+    assertThat(CacheResult.Source.fromJson("near")).isEqualTo(CacheResult.Source.NEAR);
+    assertThat(CacheResult.Source.fromJson("tiered")).as("a value from a later version reads as cache").isEqualTo(CacheResult.Source.CACHE);
   }
 
   @Test
