@@ -167,7 +167,8 @@ class ConcurrencyLimitIT {
   @Test
   void renewExtendsALiveLeaseAndRefusesAnEndedOne() {
     RateLimiter l = limiter(newVertx());
-    Permit p = await(l.acquire("long-report", 2, Duration.ofMillis(400)));
+    // Long enough that no stall of the machine ends it before the renewal.
+    Permit p = await(l.acquire("long-report", 2, Duration.ofSeconds(20)));
     assertThat(p.acquired()).isTrue();
     assertThat(await(p.renew(Duration.ofMinutes(5)))).isTrue();
     long score = Long.parseLong(redis.server().command("ZSCORE", "rediskit:rl:c:long-report", p.id()).toString());
