@@ -61,7 +61,7 @@ class NearCacheClusterFaultIT {
     NearCacheFaultIT.Checker c = new NearCacheFaultIT.Checker(reader, NearCacheFaultIT.cache(vertx, options(), "B", false, gateways));
     RedisCluster cluster = redis.redisCluster();
     // An empty slot, away from the checker's key: moving it needs no key migration.
-    int used = KeySlots.slot("f:c:" + NearCacheFaultIT.NS + ":c");
+    int used = KeySlots.slot("f:c:" + NearCacheFaultIT.NS + ":0:c");
     int slot = used == 100 ? 101 : 100;
     RedisServer from = cluster.masterForSlot(slot);
     RedisServer to = cluster.currentMasters().stream().filter(m -> m != from).findFirst().orElseThrow();
