@@ -69,13 +69,7 @@ abstract class AbstractCacheSourcesTest {
   }
 
   static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.rediskit.test.Futures.join(f);
   }
 
   private static void assertSource(CacheResult<?> r, Source source, String status) {

@@ -65,13 +65,7 @@ abstract class AbstractNamespaceVersionsTest {
   }
 
   static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.rediskit.test.Futures.join(f);
   }
 
   /** One read of B: when it started, and what it returned. */

@@ -74,13 +74,20 @@ abstract class AbstractNearCacheTest {
   }
 
   static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(AWAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.rediskit.test.Futures.join(f, java.time.Duration.ofSeconds(AWAIT_SECONDS));
+  }
+
+  /**
+   * Reads until the local copy sticks. Redis announces a write to the tracking link a moment after
+   * it ran, on another connection than the read's; landing on a read in flight, the announcement
+   * keeps that read's reply out of the near cache (the in-flight rule), so the first read after a
+   * write may not be stored.
+   */
+  static void awaitLocal(CacheNamespace<Object> ns, String key) {
+    Await.until(() -> {
+      await(ns.get(key));
+      return await(ns.lookup(key)).source() == CacheResult.Source.NEAR;
+    }, Duration.ofSeconds(AWAIT_SECONDS), key + " never cached locally");
   }
 
   static NearCacheStats near(RedisCache cache) {
@@ -93,6 +100,7 @@ abstract class AbstractNearCacheTest {
     CacheNamespace<Object> b = cacheB.namespace(NS);
     await(b.set("k", "v1"));
     assertThat(await(a.lookup("k")).source()).isEqualTo(CacheResult.Source.CACHE);
+    awaitLocal(a, "k");
     CacheResult<Object> local = await(a.lookup("k"));
     assertThat(local.value()).isEqualTo("v1");
     assertThat(local.source()).isEqualTo(CacheResult.Source.NEAR);
@@ -116,12 +124,7 @@ abstract class AbstractNearCacheTest {
   void ownWritesDeletesAndFlushesDropTheLocalCopyAtOnce() {
     CacheNamespace<Object> a = cacheA.namespace(NS);
     await(a.set("own", 1));
-    // Redis also announces the write to the tracking link a moment later; a read in flight when that
-    // lands is not stored (the in-flight rule), so wait until a read sticks.
-    Await.until(() -> {
-      await(a.get("own"));
-      return await(a.lookup("own")).source() == CacheResult.Source.NEAR;
-    }, Duration.ofSeconds(AWAIT_SECONDS), "own never cached locally");
+    awaitLocal(a, "own");
     await(a.set("own", 2));
     assertThat(await(a.get("own"))).isEqualTo(2);
     await(a.get("own"));
@@ -129,10 +132,7 @@ abstract class AbstractNearCacheTest {
     assertThat(await(a.lookup("own")).found()).isFalse();
 
     await(a.set("f", "x"));
-    Await.until(() -> {
-      await(a.get("f"));
-      return await(a.lookup("f")).source() == CacheResult.Source.NEAR;
-    }, Duration.ofSeconds(AWAIT_SECONDS), "f never cached locally");
+    awaitLocal(a, "f");
     await(a.flush());
     assertThat(await(a.lookup("f")).found()).isFalse();
     assertThat(near(cacheA).flushes().get("namespace")).isEqualTo(1);
@@ -143,6 +143,11 @@ abstract class AbstractNearCacheTest {
     CacheNamespace<Object> a = cacheA.namespace(NS);
     await(cacheB.namespace(NS).setMany(Map.of("m1", "a", "m2", "b"), Duration.ofMinutes(1)));
     assertThat(await(a.getMany(List.of("m1", "m2", "m3")))).containsOnly(Map.entry("m1", "a"), Map.entry("m2", "b"));
+    // As awaitLocal, with getMany filling the near cache.
+    Await.until(() -> {
+      await(a.getMany(List.of("m1", "m2")));
+      return await(a.lookupMany(List.of("m1", "m2"))).values().stream().allMatch(r -> r.source() == CacheResult.Source.NEAR);
+    }, Duration.ofSeconds(AWAIT_SECONDS), "m1 and m2 never cached locally");
     long hitsBefore = near(cacheA).hits();
     Map<String, CacheResult<Object>> again = await(a.lookupMany(List.of("m1", "m2")));
     assertThat(again.values()).allMatch(r -> r.source() == CacheResult.Source.NEAR);
@@ -158,9 +163,9 @@ abstract class AbstractNearCacheTest {
   @Test
   void localCopyNeverOutlivesTheEntrysTtl() {
     CacheNamespace<Object> a = cacheA.namespace(NS);
-    await(a.set("short", "x", Duration.ofMillis(300)));
-    await(a.get("short"));
-    assertThat(await(a.lookup("short")).source()).isEqualTo(CacheResult.Source.NEAR);
+    // Long enough for awaitLocal to see the local copy first, short enough to wait out.
+    await(a.set("short", "x", Duration.ofMillis(2_000)));
+    awaitLocal(a, "short");
     Await.until(() -> !await(a.lookup("short")).found(), Duration.ofSeconds(AWAIT_SECONDS), "entry outlived its TTL");
   }
 

@@ -47,13 +47,7 @@ class ConcurrencyLimitIT {
   }
 
   static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.rediskit.test.Futures.join(f, java.time.Duration.ofSeconds(120));
   }
 
   private RateLimiter limiter(Vertx vertx) {

@@ -53,13 +53,7 @@ abstract class RateLimiterContract {
   }
 
   static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(AWAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (InterruptedException | TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.rediskit.test.Futures.join(f, java.time.Duration.ofSeconds(AWAIT_SECONDS));
   }
 
   RedisKitOptions redisOptions() {

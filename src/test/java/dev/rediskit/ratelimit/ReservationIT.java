@@ -49,13 +49,7 @@ class ReservationIT {
   }
 
   static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.rediskit.test.Futures.join(f, java.time.Duration.ofSeconds(60));
   }
 
   private RateLimiter limiter(RateLimitOptions options) {

@@ -50,6 +50,40 @@ public final class Futures {
   }
 
   /**
+   * Like {@link #await(Future)}, but a failure is thrown as it is (a {@code RuntimeException}, so that
+   * {@code assertThatThrownBy(() -> join(...)).isInstanceOf(...)} sees the module's own exception);
+   * anything else, a timeout included, as an {@link IllegalStateException}.
+   *
+   * @param future the future
+   * @param <T> its type
+   * @return its result
+   */
+  public static <T> T join(Future<T> future) {
+    return join(future, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * {@link #join(Future)} with a deadline of its own.
+   *
+   * @param future the future
+   * @param timeout how long to wait
+   * @param <T> its type
+   * @return its result
+   */
+  public static <T> T join(Future<T> future, Duration timeout) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("future did not complete within " + timeout, e);
+    }
+  }
+
+  /**
    * @param future a future expected to fail
    * @return its failure
    * @throws AssertionError when it succeeds or does not complete within {@link #DEFAULT_TIMEOUT}
