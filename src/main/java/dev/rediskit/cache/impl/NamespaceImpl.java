@@ -13,15 +13,12 @@ import dev.rediskit.cache.impl.EntryFormat.Entry;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +51,8 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   private volatile Function<String, Future<V>> registeredLoader;
   /** The namespace's near cache, or {@code null} when it has none. */
   private final NearCache near;
+  /** Reads of entries at their Redis keys, through the near cache when there is one. */
+  private final EntryReads<V> reads;
 
   /**
    * @param ctx the cache's shared parts
@@ -68,6 +67,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes(),
       new Compression(ctx.options.getCompression(), ctx.options.getMaxValueBytes()));
     this.near = ctx.nearCaches.of(ns);
+    this.reads = new EntryReads<>(gateway, stats, entries, near, ctx.batches);
     EntryLoader<V> loads = new EntryLoader<>(ctx, ns, entries, stats);
     this.flight = new LoadFlight<>(ctx, entries, loads, new Refresher<>(ctx.refreshing, ctx.leases, ctx.keys, loads, stats), stats,
       near);
@@ -129,10 +129,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   }
 
   /**
-   * One GET of an entry, its reply turned into a result; a failure is counted here and passed on.
-   * One stage after the gateway's future (not a map plus a failure listener): this is the path of
-   * every cache read. With a near cache, a local copy answers without Redis, and the reply of the
-   * GET is stored unless the key changed meanwhile.
+   * One entry at the namespace's current version, read by {@link EntryReads#one}.
    */
   private <T> Future<T> fetch(String key, boolean serveStale, Function<CacheResult<V>, T> out) {
     try {
@@ -140,35 +137,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return withStart(start -> fetchAt(start.concat(key), serveStale, out));
-  }
-
-  private <T> Future<T> fetchAt(String rk, boolean serveStale, Function<CacheResult<V>, T> out) {
-    NearCache.Fill fill = null;
-    if (near != null) {
-      CacheResult<V> local = near.hit(rk, entries);
-      if (local != null) {
-        stats.hits.increment();
-        return Future.succeededFuture(out.apply(local));
-      }
-      fill = near.begin(rk);
-    }
-    NearCache.Fill token = fill;
-    return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
-      if (ar.failed()) {
-        stats.errors.increment();
-        if (token != null) {
-          near.abandon(rk, token);
-        }
-        return Future.failedFuture(ar.cause());
-      }
-      long now = System.currentTimeMillis();
-      Entry e = NamespaceEntries.entryOf(ar.result());
-      if (token != null) {
-        near.fill(rk, token, e, now);
-      }
-      return Future.succeededFuture(out.apply(entries.toResult(e, now, serveStale)));
-    });
+    return withStart(start -> reads.one(start.concat(key), serveStale, out));
   }
 
   @Override
@@ -199,72 +168,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     if (unique.isEmpty()) {
       return Future.succeededFuture(new LinkedHashMap<>());
     }
-    return withStart(start -> readMany(unique, start, serveStale));
-  }
-
-  private Future<Map<String, CacheResult<V>>> readMany(List<String> unique, String start, boolean serveStale) {
-    Map<String, String> byRedisKey = new HashMap<>();
-    Map<String, CacheResult<V>> local = new HashMap<>();
-    Map<String, NearCache.Fill> fills = new HashMap<>();
-    List<String> redisKeys = new ArrayList<>(unique.size());
-    for (String k : unique) {
-      String rk = start.concat(k);
-      byRedisKey.put(rk, k);
-      CacheResult<V> hit = near == null ? null : near.hit(rk, entries);
-      if (hit != null) {
-        stats.hits.increment();
-        local.put(k, hit);
-        continue;
-      }
-      redisKeys.add(rk);
-      NearCache.Fill f = near == null ? null : near.begin(rk);
-      if (f != null) {
-        fills.put(rk, f);
-      }
-    }
-    if (redisKeys.isEmpty()) {
-      Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
-      for (String k : unique) {
-        ordered.put(k, local.get(k));
-      }
-      return Future.succeededFuture(ordered);
-    }
-    List<List<String>> groups = ctx.batches.groups(redisKeys);
-    List<Request> mgets = new ArrayList<>(groups.size());
-    for (List<String> g : groups) {
-      Request r = Request.cmd(Command.MGET);
-      for (String k : g) {
-        r.arg(k);
-      }
-      mgets.add(r);
-    }
-    return gateway.batch(mgets).transform(ar -> {
-      if (ar.failed()) {
-        stats.errors.increment();
-        fills.forEach((rk, f) -> near.abandon(rk, f));
-        return Future.failedFuture(ar.cause());
-      }
-      long now = System.currentTimeMillis();
-      Map<String, CacheResult<V>> found = new HashMap<>(local);
-      List<Response> replies = ar.result();
-      for (int i = 0; i < groups.size(); i++) {
-        List<String> g = groups.get(i);
-        Response values = replies.get(i);
-        for (int j = 0; j < g.size(); j++) {
-          Entry e = NamespaceEntries.entryOf(values.get(j));
-          NearCache.Fill f = fills.get(g.get(j));
-          if (f != null) {
-            near.fill(g.get(j), f, e, now);
-          }
-          found.put(byRedisKey.get(g.get(j)), entries.toResult(e, now, serveStale));
-        }
-      }
-      Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
-      for (String k : unique) {
-        ordered.put(k, found.get(k));
-      }
-      return Future.succeededFuture(ordered);
-    });
+    return withStart(start -> reads.many(unique, start, serveStale));
   }
 
   // ---------------------------------------------------------------- writes

@@ -1,0 +1,151 @@
+package dev.rediskit.cache.impl;
+
+import dev.rediskit.cache.CacheResult;
+import dev.rediskit.cache.impl.EntryFormat.Entry;
+import dev.rediskit.client.RedisGateway;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The reads of a namespace's entries at their Redis keys (already checked and versioned): a local
+ * copy answers when the near cache has one, else a GET or MGETs, whose replies fill the near cache
+ * unless the key changed meanwhile. A failure is counted here and passed on.
+ *
+ * @param <V> the namespace's value type
+ */
+final class EntryReads<V> {
+
+  private final RedisGateway gateway;
+  private final StatsImpl stats;
+  private final NamespaceEntries<V> entries;
+  /** The namespace's near cache, or {@code null}. */
+  private final NearCache near;
+  private final KeyBatches batches;
+
+  EntryReads(RedisGateway gateway, StatsImpl stats, NamespaceEntries<V> entries, NearCache near, KeyBatches batches) {
+    this.gateway = gateway;
+    this.stats = stats;
+    this.entries = entries;
+    this.near = near;
+    this.batches = batches;
+  }
+
+  /**
+   * One entry. One stage after the gateway's future: this is the path of every cache read.
+   *
+   * @param rk the entry's Redis key
+   * @param serveStale whether an expired entry still within its stale time counts as found
+   * @param out what the caller makes of the result
+   * @param <T> the caller's type
+   * @return the caller's value
+   */
+  <T> Future<T> one(String rk, boolean serveStale, Function<CacheResult<V>, T> out) {
+    NearCache.Fill fill = null;
+    if (near != null) {
+      CacheResult<V> local = near.hit(rk, entries);
+      if (local != null) {
+        stats.hits.increment();
+        return Future.succeededFuture(out.apply(local));
+      }
+      fill = near.begin(rk);
+    }
+    NearCache.Fill token = fill;
+    return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
+      if (ar.failed()) {
+        stats.errors.increment();
+        if (token != null) {
+          near.abandon(rk, token);
+        }
+        return Future.failedFuture(ar.cause());
+      }
+      long now = System.currentTimeMillis();
+      Entry e = NamespaceEntries.entryOf(ar.result());
+      if (token != null) {
+        near.fill(rk, token, e, now);
+      }
+      return Future.succeededFuture(out.apply(entries.toResult(e, now, serveStale)));
+    });
+  }
+
+  /**
+   * Several entries, with MGETs grouped as the topology needs.
+   *
+   * @param unique the keys inside the namespace, without duplicates
+   * @param start the start of the namespace's keys at its current version
+   * @param serveStale whether an expired entry still within its stale time counts as found
+   * @return the results by key, in the order of {@code unique}
+   */
+  Future<Map<String, CacheResult<V>>> many(List<String> unique, String start, boolean serveStale) {
+    Map<String, String> byRedisKey = new HashMap<>();
+    Map<String, CacheResult<V>> local = new HashMap<>();
+    Map<String, NearCache.Fill> fills = new HashMap<>();
+    List<String> redisKeys = new ArrayList<>(unique.size());
+    for (String k : unique) {
+      String rk = start.concat(k);
+      byRedisKey.put(rk, k);
+      CacheResult<V> hit = near == null ? null : near.hit(rk, entries);
+      if (hit != null) {
+        stats.hits.increment();
+        local.put(k, hit);
+        continue;
+      }
+      redisKeys.add(rk);
+      NearCache.Fill f = near == null ? null : near.begin(rk);
+      if (f != null) {
+        fills.put(rk, f);
+      }
+    }
+    if (redisKeys.isEmpty()) {
+      Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
+      for (String k : unique) {
+        ordered.put(k, local.get(k));
+      }
+      return Future.succeededFuture(ordered);
+    }
+    List<List<String>> groups = batches.groups(redisKeys);
+    List<Request> mgets = new ArrayList<>(groups.size());
+    for (List<String> g : groups) {
+      Request r = Request.cmd(Command.MGET);
+      for (String k : g) {
+        r.arg(k);
+      }
+      mgets.add(r);
+    }
+    return gateway.batch(mgets).transform(ar -> {
+      if (ar.failed()) {
+        stats.errors.increment();
+        fills.forEach((rk, f) -> near.abandon(rk, f));
+        return Future.failedFuture(ar.cause());
+      }
+      long now = System.currentTimeMillis();
+      Map<String, CacheResult<V>> found = new HashMap<>(local);
+      List<Response> replies = ar.result();
+      for (int i = 0; i < groups.size(); i++) {
+        List<String> g = groups.get(i);
+        Response values = replies.get(i);
+        for (int j = 0; j < g.size(); j++) {
+          Entry e = NamespaceEntries.entryOf(values.get(j));
+          NearCache.Fill f = fills.get(g.get(j));
+          if (f != null) {
+            near.fill(g.get(j), f, e, now);
+          }
+          found.put(byRedisKey.get(g.get(j)), entries.toResult(e, now, serveStale));
+        }
+      }
+      Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
+      for (String k : unique) {
+        ordered.put(k, found.get(k));
+      }
+      return Future.succeededFuture(ordered);
+    });
+  }
+}
