@@ -33,9 +33,12 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, 
     /** A fresh entry served from this instance's near cache, without Redis ({@link NearCacheOptions}). */
     NEAR;
 
+    // Made once: every event-bus read result carries one.
+    private final String jsonName = name().toLowerCase(Locale.ROOT);
+
     /** @return the name used in JSON: the constant in lower case ({@code cache}, {@code stale}...) */
     public String jsonName() {
-      return name().toLowerCase(Locale.ROOT);
+      return jsonName;
     }
 
     /**
@@ -44,6 +47,12 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, 
      */
     public static Source fromJson(String name) {
       if (name != null) {
+        // The services send the exact JSON names: one comparison on every event-bus read.
+        for (Source s : values()) {
+          if (s.jsonName.equals(name)) {
+            return s;
+          }
+        }
         for (Source s : values()) {
           if (s.name().equalsIgnoreCase(name)) {
             return s;

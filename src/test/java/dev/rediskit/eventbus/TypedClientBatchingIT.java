@@ -9,6 +9,7 @@ import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.test.ClusteredVertx;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
@@ -162,5 +163,38 @@ class TypedClientBatchingIT {
     assertThat(await(gets.get(0))).isEqualTo("x");
     assertThat(await(gets.get(1))).isEqualTo("y");
     await(old.unregister());
+  }
+
+  @Test
+  void batchesCrossAClusteredEventBusAndPlainCallersOfABatchAddressGetPlainJson(RedisServer server) {
+    try (ClusteredVertx.Nodes nodes = ClusteredVertx.start(2)) {
+      Vertx service = nodes.get(0);
+      Vertx caller = nodes.get(1);
+      RedisGateway gateway = await(RedisGateway.create(service, new RedisKitOptions().setEndpoint(server.uri())).ready());
+      CacheConsumers consumers = await(CacheConsumers.register(service.eventBus(), "clustered.", RedisCache.create(service, gateway)));
+      CacheClient client = CacheClient.create(caller, "clustered.");
+      for (int i = 0; i < 5; i++) {
+        await(client.set("users", "k" + i, "v" + i, Duration.ofMinutes(1)));
+      }
+      List<Future<CacheResult<Object>>> reads = inOneTurn(caller.getOrCreateContext(), () -> {
+        List<Future<CacheResult<Object>>> out = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          out.add(client.lookup("users", "k" + i));
+        }
+        out.add(client.lookup("users", "bad\nkey"));
+        return out;
+      });
+      for (int i = 0; i < 5; i++) {
+        assertThat(await(reads.get(i)).value()).isEqualTo("v" + i);
+      }
+      assertThat(failure(reads.get(5))).isInstanceOfSatisfying(InvalidRequestException.class,
+        e -> assertThat(e.field()).isEqualTo("key"));
+      // A caller that is not a typed client (no codec header) is answered in the built-in JSON codec.
+      JsonObject plain = await(caller.eventBus().<JsonObject>request("clustered." + Addresses.CACHE_GET_BATCH,
+        new JsonObject().put("calls", new io.vertx.core.json.JsonArray().add(new JsonObject().put("namespace", "users").put("key", "k1"))))).body();
+      assertThat(plain.getJsonArray("results").getJsonObject(0).getJsonObject("ok").getString("value")).isEqualTo("v1");
+      await(consumers.unregister());
+      await(gateway.close());
+    }
   }
 }

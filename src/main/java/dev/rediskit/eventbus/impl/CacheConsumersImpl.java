@@ -56,7 +56,9 @@ public final class CacheConsumersImpl implements CacheConsumers {
       return Future.failedFuture(e);
     }
     Map<String, Function<JsonObject, Future<JsonObject>>> handlers = new LinkedHashMap<>();
-    Function<JsonObject, Future<JsonObject>> get = body -> namespace(cache, body).lookup(key(body)).map(CacheResult::toJson);
+    // The namespace checks the key itself, naming the field "key" as this consumer would.
+    Function<JsonObject, Future<JsonObject>> get = body -> namespace(cache, body)
+      .lookup(JsonRequest.requiredString(body, "key")).map(CacheResult::toJson);
     handlers.put(Addresses.CACHE_GET, get);
     handlers.put(Addresses.CACHE_GET_BATCH, BatchConsumers.handler(get));
     handlers.put(Addresses.CACHE_SET, body -> {

@@ -27,6 +27,8 @@ import java.util.List;
  * address has no consumer (a service of an older version), nothing was handled, so each call is
  * sent again on its own.
  *
+ * <p>A batch and its reply travel in {@link SharedJsonCodec}: not copied when the service is local.
+ *
  * <p>One outbox per event-loop thread: calls from any context of that thread gather in it, and each
  * caller is answered on its own context.
  */
@@ -42,6 +44,7 @@ final class CallBatcher {
   private final String address;
   private final String batchAddress;
   private final DeliveryOptions options;
+  private final DeliveryOptions batchOptions;
   private final ThreadLocal<Outbox> outboxes = new ThreadLocal<>();
 
   /**
@@ -54,6 +57,8 @@ final class CallBatcher {
     this.address = address;
     this.batchAddress = BatchConsumers.batchAddress(address);
     this.options = options;
+    SharedJsonCodec.register(eventBus);
+    this.batchOptions = SharedJsonCodec.requestOptions(options);
   }
 
   /**
@@ -104,7 +109,7 @@ final class CallBatcher {
       bodies.add(c.body);
     }
     Context flushContext = box.context;
-    eventBus.<JsonObject>request(batchAddress, new JsonObject().put("calls", bodies), options).onComplete(ar -> {
+    eventBus.<JsonObject>request(batchAddress, new JsonObject().put("calls", bodies), batchOptions).onComplete(ar -> {
       if (ar.failed()) {
         if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
           for (Call c : calls) {

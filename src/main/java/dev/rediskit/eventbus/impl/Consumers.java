@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * Registers the module's consumers the one way they all work: decode and validate the JSON body,
- * call the Java API, reply with plain JSON (so replies cross a clustered event bus), and map every
+ * call the Java API, reply with plain JSON (so replies cross a clustered event bus; to a typed
+ * client's batch, in {@link SharedJsonCodec}, not copied when local), and map every
  * failure, thrown or returned, to a coded {@link io.vertx.core.eventbus.ReplyException}. A
  * malformed message gets an error reply and never reaches Redis or kills the consumer.
  */
@@ -28,6 +29,7 @@ public final class Consumers {
    */
   public static MessageConsumer<Object> register(EventBus eventBus, String address,
                                                  Function<JsonObject, Future<JsonObject>> handler) {
+    SharedJsonCodec.register(eventBus);
     return eventBus.consumer(address, msg -> {
       Future<JsonObject> result;
       try {
@@ -37,7 +39,7 @@ public final class Consumers {
       }
       result.onComplete(ar -> {
         if (ar.succeeded()) {
-          msg.reply(ar.result());
+          msg.reply(ar.result(), SharedJsonCodec.replyOptions(msg.headers()));
         } else {
           io.vertx.core.eventbus.ReplyException re = FailureCodes.toReply(ar.cause());
           msg.fail(re.failureCode(), re.getMessage());
