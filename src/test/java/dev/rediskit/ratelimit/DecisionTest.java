@@ -26,6 +26,18 @@ class DecisionTest {
   }
 
   @Test
+  void readingKeepsEveryFieldIgnoresUnknownOnesAndDefaultsMissingOnes() {
+    Decision waited = new Decision(true, 10, 4, 900, 0, 1000, "check", Source.DENY_CACHE, true, null, null, 250);
+    JsonObject json = waited.toJson().put("aFieldOfALaterVersion", new JsonObject().put("x", 1));
+    assertThat(Decision.fromJson(json)).usingRecursiveComparison().ignoringFields("failure").isEqualTo(waited);
+    Decision empty = Decision.fromJson(new JsonObject());
+    assertThat(empty.allowed()).isFalse();
+    assertThat(empty.source()).isEqualTo(Source.REDIS);
+    assertThat(empty.limits()).isEmpty();
+    assertThat(empty.waitedMs()).isZero();
+  }
+
+  @Test
   void secondsRoundUp() {
     Decision d = new Decision(false, 2, 0, 1001, 1, 60_000, "check", Source.DENY_CACHE, false, null, null);
     assertThat(d.resetSeconds()).isEqualTo(2);

@@ -118,7 +118,8 @@ public final class CacheConsumersImpl implements CacheConsumers {
   }
 
   private static CacheNamespace<Object> namespace(RedisCache cache, JsonObject body) {
-    return cache.namespace(namespaceName(body));
+    // The cache checks a name it has not seen (field "namespace"), and only then: every request names one.
+    return cache.namespace(JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE));
   }
 
   private static String key(JsonObject body) {
