@@ -99,7 +99,11 @@ class TrackingPushHazardIT {
         if (tracks) {
           tracking++;
           // Subscribed to the invalidation channel, RESP2: invalidations arrive as pub/sub messages here only.
-          assertThat(line).as(line).contains(" sub=1 ").contains(" resp=2");
+          assertThat(line).as(line).contains(" sub=1 ");
+          // CLIENT LIST shows the protocol since Redis 7.0; 6.2 speaks RESP2 unless HELLO 3 was sent.
+          if (line.contains(" resp=")) {
+            assertThat(line).as(line).contains(" resp=2");
+          }
         }
       }
       assertThat(tracking).as(list).isEqualTo(1);
