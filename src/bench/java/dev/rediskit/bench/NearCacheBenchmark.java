@@ -88,7 +88,7 @@ public final class NearCacheBenchmark {
       System.out.println(Harness.HEADER);
       for (int inFlight : new int[] {1, 64}) {
         List<Map.Entry<String, Supplier<Future<?>>>> scenarios = List.of(
-          Map.entry("GET gateway", () -> gw.send(Request.cmd(Command.GET).arg("rediskit:c:near:" + key.get()))),
+          Map.entry("GET gateway", () -> gw.send(Request.cmd(Command.GET).arg("rediskit:c:near:0:" + key.get()))),
           Map.entry("near hit, CacheNamespace.get", () -> ns.get(key.get())));
         for (int round = 0; round < rounds; round++) {
           Map<String, Double> ops = new HashMap<>();

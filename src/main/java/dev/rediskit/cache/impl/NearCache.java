@@ -2,7 +2,6 @@ package dev.rediskit.cache.impl;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.NearCacheOptions;
@@ -58,13 +57,11 @@ final class NearCache implements NearCacheStats {
   /** A copy: the entry (payload copied off the reply) and its value, decoded once per codec. */
   static final class Local {
     final Entry entry;
-    final long lifetimeNanos;
     final int weight;
     volatile Decoded decoded;
 
-    Local(Entry entry, long lifetimeNanos, int weight) {
+    Local(Entry entry, int weight) {
       this.entry = entry;
-      this.lifetimeNanos = lifetimeNanos;
       this.weight = weight;
     }
   }
@@ -95,22 +92,10 @@ final class NearCache implements NearCacheStats {
     Caffeine<String, Local> b = Caffeine.newBuilder()
       // Maintenance on the calling thread: the byte count stays exact, no pool thread is needed.
       .executor(Runnable::run)
-      .expireAfter(new Expiry<String, Local>() {
-        @Override
-        public long expireAfterCreate(String key, Local value, long currentTime) {
-          return value.lifetimeNanos;
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Local value, long currentTime, long currentDuration) {
-          return value.lifetimeNanos;
-        }
-
-        @Override
-        public long expireAfterRead(String key, Local value, long currentTime, long currentDuration) {
-          return currentDuration;
-        }
-      })
+      // One lifetime for all: a copy past its entry's own expiry is never served (hit() checks it
+      // and drops it), so a per-copy expiry is not needed for correctness, and a fixed one spares
+      // every read Caffeine's timer-wheel work (a fifth of a hit's time, measured).
+      .expireAfterWrite(ttlNanos, TimeUnit.NANOSECONDS)
       .removalListener((String k, Local v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
         if (v != null) {
           bytes.addAndGet(-v.weight);
@@ -136,8 +121,13 @@ final class NearCache implements NearCacheStats {
       return null;
     }
     Local l = copies.getIfPresent(rk);
+    if (l == null) {
+      misses.increment();
+      return null;
+    }
     long now = System.currentTimeMillis();
-    if (l == null || !l.entry.isFresh(now)) {
+    if (!l.entry.isFresh(now)) {
+      copies.invalidate(rk);
       misses.increment();
       return null;
     }
@@ -206,7 +196,6 @@ final class NearCache implements NearCacheStats {
       pending.remove(rk, token);
       return;
     }
-    long lifetime = Math.min(ttlNanos, TimeUnit.MILLISECONDS.toNanos(e.freshUntil - nowMs));
     // Off the reply's buffer: a copy must not pin the bytes of a whole network read.
     Buffer payload = e.payload.length() == 0 ? Buffer.buffer() : Buffer.buffer(e.payload.getBytes());
     Entry copy = new Entry(e.flags, e.freshUntil, e.ttlMs, e.loadMs, payload);
@@ -221,7 +210,7 @@ final class NearCache implements NearCacheStats {
       }
       if (f.epoch == link.epoch() && link.confirmedWithin(maxStaleNanos)) {
         bytes.addAndGet(weight);
-        copies.put(k, new Local(copy, lifetime, weight));
+        copies.put(k, new Local(copy, weight));
         stored[0] = true;
       }
       return null;
