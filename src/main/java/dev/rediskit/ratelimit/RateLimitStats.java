@@ -24,8 +24,41 @@ public interface RateLimitStats {
     OVERLOADED_REJECTED
   }
 
+  /** How a change of the stored limits ({@link RateLimitAdmin#apply}) ended. */
+  enum LimitChangeOutcome {
+    /** Written to Redis and applied. */
+    APPLIED,
+    /** Refused by validation: nothing was written. */
+    REFUSED,
+    /** Redis could not take it: nothing was written. */
+    FAILED;
+
+    /** @return the name used in metrics and JSON: the constant in lower case */
+    public String tagName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** @return the limiter's name */
   String limiter();
+
+  /**
+   * @param outcome an outcome
+   * @return how many changes of the stored limits made through this limiter ended that way
+   */
+  default long limitChanges(LimitChangeOutcome outcome) {
+    return 0;
+  }
+
+  /** @return reads of the stored limits that failed (the last known limits stayed in force) */
+  default long limitRefreshFailures() {
+    return 0;
+  }
+
+  /** @return plan lookups that failed (those decisions used the ordinary per-token limits) */
+  default long planFailures() {
+    return 0;
+  }
 
   /**
    * @param outcome an outcome

@@ -28,6 +28,9 @@ final class Counters implements RateLimitStats {
   private final LongAdder permitsFallbackGranted = new LongAdder();
   private final LongAdder permitsReleased = new LongAdder();
   private final LongAdder permitsReleasedAfterLease = new LongAdder();
+  private final LongAdder[] limitChanges = new LongAdder[LimitChangeOutcome.values().length];
+  private final LongAdder limitRefreshFailures = new LongAdder();
+  private final LongAdder planFailures = new LongAdder();
 
   Counters(String limiter, LongSupplier denyCacheSize) {
     this.limiter = limiter;
@@ -38,6 +41,36 @@ final class Counters implements RateLimitStats {
     for (int i = 0; i < sources.length; i++) {
       sources[i] = new LongAdder();
     }
+    for (int i = 0; i < limitChanges.length; i++) {
+      limitChanges[i] = new LongAdder();
+    }
+  }
+
+  void limitChange(LimitChangeOutcome outcome) {
+    limitChanges[outcome.ordinal()].increment();
+  }
+
+  void limitRefreshFailed() {
+    limitRefreshFailures.increment();
+  }
+
+  void planFailed() {
+    planFailures.increment();
+  }
+
+  @Override
+  public long limitChanges(LimitChangeOutcome outcome) {
+    return limitChanges[outcome.ordinal()].sum();
+  }
+
+  @Override
+  public long limitRefreshFailures() {
+    return limitRefreshFailures.sum();
+  }
+
+  @Override
+  public long planFailures() {
+    return planFailures.sum();
   }
 
   void count(Outcome outcome, Source source) {
@@ -136,7 +169,13 @@ final class Counters implements RateLimitStats {
       .put("rejected", permitsRejected.sum())
       .put("fallbackGranted", permitsFallbackGranted.sum())
       .put("released", permitsReleased.sum())
-      .put("releasedAfterLease", permitsReleasedAfterLease.sum()));
+      .put("releasedAfterLease", permitsReleasedAfterLease.sum()))
+      .put("limitChanges", new JsonObject()
+        .put("applied", limitChanges(LimitChangeOutcome.APPLIED))
+        .put("refused", limitChanges(LimitChangeOutcome.REFUSED))
+        .put("failed", limitChanges(LimitChangeOutcome.FAILED)))
+      .put("limitRefreshFailures", limitRefreshFailures.sum())
+      .put("planFailures", planFailures.sum());
   }
 
   @Override

@@ -8,6 +8,8 @@ import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.Permit;
+import dev.rediskit.ratelimit.PlanResolver;
+import dev.rediskit.ratelimit.RateLimitAdmin;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimitOptions.Algorithm;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
@@ -63,6 +65,9 @@ public final class RateLimiterImpl implements RateLimiter {
   private final Steps steps = new Steps();
   private final Admission admission;
   private final Leases leases;
+  private final Plans plans;
+  /** The stored limits, or {@code null} when runtime limits are off. */
+  private final StoredLimits stored;
   private final long tickTimer;
   private volatile boolean shadow;
 
@@ -91,6 +96,9 @@ public final class RateLimiterImpl implements RateLimiter {
       counters);
     this.context = gateway.context();
     this.leases = new Leases(gateway, this.name, failurePolicy, counters);
+    this.plans = new Plans(this.name, this.options.getPlanCacheMs(), this.options.getPlanCacheSize(), counters);
+    this.stored = this.options.isRuntimeLimits()
+      ? new StoredLimits(vertx, gateway, this.name, limits, algorithm, this.options.getLimitsRefreshMs(), counters) : null;
     long timeoutMs = this.options.getTimeoutMs();
     this.admission = new Admission(this.name, this.options.getMaxInFlight(), this.options.getMaxQueued(), timeoutMs,
       gateway.options().getCommandTimeoutMs(), steps);
@@ -207,17 +215,50 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Decision> verifyAndLimit(String token, String ip, String endpoint, Duration window) {
+    if (token == null || !plans.active()) {
+      return verify(token, ip, endpoint, window, null);
+    }
+    try {
+      VerifyCalls.checkArguments(token, ip, endpoint, window, ipv6PrefixLength);
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    Future<String> plan = plans.plan(token);
+    if (plan.succeeded()) {
+      // The plan was known: no extra turn of the event loop on the hot path.
+      return verify(token, ip, endpoint, window, plan.result());
+    }
+    return plan.compose(p -> verify(token, ip, endpoint, window, p));
+  }
+
+  private Future<Decision> verify(String token, String ip, String endpoint, Duration window, String plan) {
     Call call;
     try {
-      call = verifyCall(token, ip, endpoint, window);
+      call = VerifyCalls.of(keys, limits, algorithm, scripts, ipv6PrefixLength, token, ip, endpoint, window, plan);
     } catch (InvalidRequestException e) {
       return Future.failedFuture(e);
     }
     return decide(call);
   }
 
-  private Call verifyCall(String token, String ip, String endpoint, Duration window) {
-    return VerifyCalls.of(keys, limits, algorithm, scripts, ipv6PrefixLength, token, ip, endpoint, window);
+  @Override
+  public RateLimiter planResolver(PlanResolver resolver) {
+    plans.resolver(resolver);
+    return this;
+  }
+
+  @Override
+  public Future<String> plan(String token) {
+    return plans.plan(token);
+  }
+
+  @Override
+  public RateLimitAdmin admin() {
+    if (stored == null) {
+      throw new IllegalStateException("rate limiter " + name + ": rateLimit.runtimeLimits is off, so limits cannot be "
+        + "stored; set it to true on every instance that should follow them");
+    }
+    return stored;
   }
 
   @Override
@@ -269,6 +310,7 @@ public final class RateLimiterImpl implements RateLimiter {
   @Override
   public Future<Void> close() {
     vertx.cancelTimer(tickTimer);
+    Future<Void> linkClosed = stored == null ? Future.succeededFuture() : stored.close();
     if (denyCache != null) {
       denyCache.clear();
     }
@@ -277,7 +319,7 @@ public final class RateLimiterImpl implements RateLimiter {
       admission.close();
       done.complete();
     });
-    return done.future();
+    return Future.all(done.future(), linkClosed).mapEmpty();
   }
 
   // ---------------------------------------------------------------- one decision

@@ -18,12 +18,12 @@ final class VerifyCalls {
   }
 
   static Call of(LimiterKeys keys, RateLimits limits, Algorithm algorithm, AlgorithmScripts scripts, int ipv6PrefixLength,
-                 String token, String ip, String endpoint, Duration window) {
+                 String token, String ip, String endpoint, Duration window, String plan) {
     RequestChecks.name("endpoint", endpoint);
     RequestChecks.token("token", token);
     String ipKey = RequestChecks.ip("ip", ip, ipv6PrefixLength);
     long windowMs = window == null ? 0 : windowMillis(window);
-    EndpointLimits el = limits.endpoint(endpoint);
+    EndpointLimits el = limits.endpoint(endpoint, token == null ? null : plan);
     String base = keys.verify(endpoint);
     List<String> ks = new ArrayList<>(3);
     List<Limit> ls = new ArrayList<>(3);
@@ -56,6 +56,16 @@ final class VerifyCalls {
     }
     return new Call(ks.toArray(new String[0]), limitArray, policies.toArray(new String[0]), 1, true,
       scripts.forLimits(limitArray));
+  }
+
+  /** Checks the arguments alone, before a plan is looked up: bad input never reaches the user's resolver. */
+  static void checkArguments(String token, String ip, String endpoint, Duration window, int ipv6PrefixLength) {
+    RequestChecks.name("endpoint", endpoint);
+    RequestChecks.token("token", token);
+    RequestChecks.ip("ip", ip, ipv6PrefixLength);
+    if (window != null) {
+      windowMillis(window);
+    }
   }
 
   static long windowMillis(Duration window) {
