@@ -21,6 +21,12 @@ final class RateLimitMeters extends Binding {
     }
     counter(MeterNames.RATELIMIT_DENY_CACHE_HITS, tags, this, b -> b.sum(RateLimitStats::denyCacheHits));
     counter(MeterNames.RATELIMIT_POLICY_SWITCHES, tags, this, b -> b.sum(RateLimitStats::policySwitches));
+    for (RateLimitStats.LimitChangeOutcome o : RateLimitStats.LimitChangeOutcome.values()) {
+      counter(MeterNames.RATELIMIT_LIMIT_CHANGES, tags.and(MeterNames.TAG_OUTCOME, o.tagName()), this,
+        b -> b.sum(s -> s.limitChanges(o)));
+    }
+    counter(MeterNames.RATELIMIT_LIMIT_REFRESH_FAILURES, tags, this, b -> b.sum(RateLimitStats::limitRefreshFailures));
+    counter(MeterNames.RATELIMIT_PLAN_FAILURES, tags, this, b -> b.sum(RateLimitStats::planFailures));
   }
 
   private long sum(ToLongFunction<RateLimitStats> count) {
