@@ -11,6 +11,7 @@ import java.util.List;
  */
 public class InvalidLimitChangeException extends InvalidRequestException {
 
+  /** Every problem of the refused change, in the order of its entries. */
   private final List<String> problems;
 
   /**
