@@ -6,6 +6,7 @@ import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.RateLimitConsumers;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.ClusteredVertx;
+import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
 import io.vertx.core.Future;
@@ -144,6 +145,62 @@ class RuntimeLimitsIT {
     await(limiterA.admin().apply(new LimitChange().removeEndpoint(endpoint)));
     Await.until(() -> limiterB.limits().endpoint(endpoint).endpoint() == null, Duration.ofMillis(3 * REFRESH_MS),
       "node B drops the removed entry");
+  }
+
+  @Test
+  void propagationTimesOverSeveralChanges() {
+    String endpoint = "/sampled-" + System.nanoTime();
+    List<Long> fromStart = new java.util.ArrayList<>();
+    List<Long> fromWrite = new java.util.ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      Limit next = Limit.parse((100 + i) + "/1m");
+      long started = System.nanoTime();
+      await(limiterA.admin().apply(new LimitChange().setEndpoint(endpoint, new EndpointLimits(null, null, next))));
+      long written = System.nanoTime();
+      // Await polls every 20 ms, so each figure is that coarse.
+      Await.until(() -> next.equals(limiterB.limits().endpoint(endpoint).endpoint()), Duration.ofMillis(3 * REFRESH_MS),
+        "node B sees change " + next);
+      long seen = System.nanoTime();
+      fromStart.add((seen - started) / 1_000_000);
+      fromWrite.add((seen - written) / 1_000_000);
+    }
+    System.out.printf("runtime limits: 10 changes, node A to node B: from apply() %s ms, from the completed write %s ms "
+      + "(bound %d ms + one read)%n", fromStart, fromWrite, REFRESH_MS);
+    assertThat(fromStart).allSatisfy(ms -> assertThat(ms).isLessThan(REFRESH_MS + 5_000));
+  }
+
+  @Test
+  void anInstanceThatCannotReadKeepsTheLastKnownLimitsAndCatchesUpAfterwards() {
+    Vertx b = nodes.get(1);
+    FaultProxy proxy = FaultProxy.start(b, redis.server());
+    RedisGateway g = RedisGateway.create(b, new RedisKitOptions().setEndpoint(proxy.uri())
+      .setCommandTimeoutMs(1_000).setConnectTimeoutMs(1_000));
+    await(g.ready());
+    // A short safety net, so that the catch-up below does not wait for the tracking link's reconnection alone.
+    RateLimiter c = RateLimiter.create(b, g, NAME, new RateLimitOptions().setRuntimeLimits(true).setLimitsRefreshMs(500));
+    try {
+      await(limiterA.admin().apply(new LimitChange().setService("outage", Limit.parse("10/1s"))));
+      Await.until(() -> Limit.parse("10/1s").equals(c.limits().service("outage")), Duration.ofMillis(3 * REFRESH_MS),
+        "the third instance sees the first change");
+      proxy.reset();
+      long failuresBefore = c.stats().limitRefreshFailures();
+      await(limiterA.admin().apply(new LimitChange().setService("outage", Limit.parse("20/1s"))));
+      Await.until(() -> c.stats().limitRefreshFailures() > failuresBefore + 1, Duration.ofSeconds(20),
+        "reads fail while Redis is out of reach");
+      assertThat(c.limits().service("outage")).as("the last known limit stays in force").isEqualTo(Limit.parse("10/1s"));
+      assertThat(c.admin().status().getString("lastError")).isNotBlank();
+      long back = System.nanoTime();
+      proxy.pass();
+      Await.until(() -> Limit.parse("20/1s").equals(c.limits().service("outage")), Duration.ofSeconds(30),
+        "the third instance catches up once Redis is back");
+      System.out.printf("runtime limits: after the outage, the missed change was in force %d ms after Redis was reachable "
+        + "again (refresh 500 ms)%n", (System.nanoTime() - back) / 1_000_000);
+      assertThat(c.admin().status().containsKey("lastError")).isFalse();
+    } finally {
+      await(c.close());
+      await(g.close());
+      proxy.close();
+    }
   }
 
   @Test
