@@ -193,7 +193,7 @@ public class RateLimitOptions {
     .between(100, MAX_LIMITS_REFRESH_MS);
   private static final Setting<Boolean> ADMIN_ADDRESSES = Setting.ofBoolean("rateLimit.adminAddresses", DEFAULT_ADMIN_ADDRESSES,
     "Register the privileged ratelimit.limits.set and ratelimit.limits.get addresses, as local consumers only (never reachable "
-      + "from another node); needs runtimeLimits.");
+      + "from another node); turns runtimeLimits on too.");
   private static final Setting<Long> PLAN_CACHE_MS = Setting.ofLong("rateLimit.planCacheMs", DEFAULT_PLAN_CACHE_MS, "ms",
       "How long the plan a PlanResolver gave for a token is kept locally; 1 to " + MAX_PLAN_CACHE_MS + ".")
     .between(1, MAX_PLAN_CACHE_MS);
@@ -571,9 +571,12 @@ public class RateLimitOptions {
     return this;
   }
 
-  /** @return whether limits stored in Redis are read and followed */
+  /**
+   * @return whether limits stored in Redis are read and followed: {@code runtimeLimits}, or
+   * {@code adminAddresses}, which change them and so need them
+   */
   public boolean isRuntimeLimits() {
-    return values.get(RUNTIME_LIMITS);
+    return values.get(RUNTIME_LIMITS) || values.get(ADMIN_ADDRESSES);
   }
 
   /**
@@ -608,7 +611,7 @@ public class RateLimitOptions {
 
   /**
    * @param adminAddresses register {@code ratelimit.limits.set} and {@code .get} as local consumers
-   * (needs {@link #setRuntimeLimits(boolean) runtime limits})
+   * (this turns {@link #isRuntimeLimits() runtime limits} on too)
    * @return this
    */
   public RateLimitOptions setAdminAddresses(boolean adminAddresses) {
@@ -707,9 +710,6 @@ public class RateLimitOptions {
   public List<String> problems() {
     List<String> problems = values.problems();
     algorithmProblems(problems);
-    if (isAdminAddresses() && !isRuntimeLimits()) {
-      problems.add("rateLimit.adminAddresses: true needs rateLimit.runtimeLimits: true (the addresses change stored limits)");
-    }
     return problems;
   }
 

@@ -39,8 +39,43 @@ public interface RateLimitStats {
     }
   }
 
+  /** How a concurrency permit's acquire or release ended ({@link RateLimiter#acquire}). */
+  enum PermitOutcome {
+    /** A place taken in Redis. */
+    ACQUIRED,
+    /** Refused: every place taken, the failure policy refused, or the limiter was saturated. */
+    REJECTED,
+    /** Granted by the failure policy while Redis could not answer (FAIL_OPEN, or LOCAL within its share). */
+    FALLBACK_GRANTED,
+    /** Released while its lease was live. */
+    RELEASED,
+    /** Released after its lease had ended (the place had already come back by itself). */
+    EXPIRED;
+
+    /** @return the name used in metrics and JSON: the constant in lower case */
+    public String tagName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** @return the limiter's name */
   String limiter();
+
+  /**
+   * @param outcome an outcome
+   * @return how many permit acquires or releases ended that way since the limiter started
+   */
+  default long permits(PermitOutcome outcome) {
+    return 0;
+  }
+
+  /**
+   * @return permits this instance holds now: places taken in Redis and not released yet (a holder
+   * that never releases stays counted), plus the LOCAL policy's local places
+   */
+  default long permitsHeld() {
+    return 0;
+  }
 
   /**
    * @param outcome an outcome

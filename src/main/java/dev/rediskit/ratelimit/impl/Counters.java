@@ -28,6 +28,9 @@ final class Counters implements RateLimitStats {
   private final LongAdder permitsFallbackGranted = new LongAdder();
   private final LongAdder permitsReleased = new LongAdder();
   private final LongAdder permitsReleasedAfterLease = new LongAdder();
+  /** Releases of places taken in Redis (live or not): what {@link #permitsHeld()} subtracts. */
+  private final LongAdder redisPermitsReleased = new LongAdder();
+  private volatile LongSupplier localPermitsHeld = () -> 0;
   private final LongAdder[] limitChanges = new LongAdder[LimitChangeOutcome.values().length];
   private final LongAdder limitRefreshFailures = new LongAdder();
   private final LongAdder planFailures = new LongAdder();
@@ -56,6 +59,28 @@ final class Counters implements RateLimitStats {
 
   void planFailed() {
     planFailures.increment();
+  }
+
+  @Override
+  public long permits(PermitOutcome outcome) {
+    return switch (outcome) {
+      case ACQUIRED -> permitsAcquired.sum();
+      case REJECTED -> permitsRejected.sum();
+      case FALLBACK_GRANTED -> permitsFallbackGranted.sum();
+      case RELEASED -> permitsReleased.sum();
+      case EXPIRED -> permitsReleasedAfterLease.sum();
+    };
+  }
+
+  @Override
+  public long permitsHeld() {
+    long inRedis = permitsAcquired.sum() - redisPermitsReleased.sum();
+    return Math.max(0, inRedis) + localPermitsHeld.getAsLong();
+  }
+
+  /** @param held the LOCAL policy's places held now */
+  void localPermitsHeld(LongSupplier held) {
+    this.localPermitsHeld = held;
   }
 
   @Override
@@ -95,6 +120,12 @@ final class Counters implements RateLimitStats {
   }
 
   void permitReleased(boolean live) {
+    (live ? permitsReleased : permitsReleasedAfterLease).increment();
+    redisPermitsReleased.increment();
+  }
+
+  /** A LOCAL place given back: counted as released, but it never was in Redis. */
+  void localPermitReleased(boolean live) {
     (live ? permitsReleased : permitsReleasedAfterLease).increment();
   }
 
@@ -169,7 +200,8 @@ final class Counters implements RateLimitStats {
       .put("rejected", permitsRejected.sum())
       .put("fallbackGranted", permitsFallbackGranted.sum())
       .put("released", permitsReleased.sum())
-      .put("releasedAfterLease", permitsReleasedAfterLease.sum()))
+      .put("releasedAfterLease", permitsReleasedAfterLease.sum())
+      .put("held", permitsHeld()))
       .put("limitChanges", new JsonObject()
         .put("applied", limitChanges(LimitChangeOutcome.APPLIED))
         .put("refused", limitChanges(LimitChangeOutcome.REFUSED))

@@ -28,7 +28,6 @@ import io.vertx.redis.client.Response;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +65,7 @@ public final class RateLimiterImpl implements RateLimiter {
   private final Admission admission;
   private final Leases leases;
   private final Plans plans;
+  private final VerifyCalls verifyCalls;
   /** The stored limits, or {@code null} when runtime limits are off. */
   private final StoredLimits stored;
   private final long tickTimer;
@@ -95,8 +95,9 @@ public final class RateLimiterImpl implements RateLimiter {
     this.fallback = new Fallback(this.name, failurePolicy, Math.max(10_000, denySize), this.options.getLocalSharePercent(),
       counters);
     this.context = gateway.context();
-    this.leases = new Leases(gateway, this.name, failurePolicy, counters);
+    this.leases = new Leases(gateway, this.name, failurePolicy, this.options.getLocalSharePercent(), counters);
     this.plans = new Plans(this.name, this.options.getPlanCacheMs(), this.options.getPlanCacheSize(), counters);
+    this.verifyCalls = new VerifyCalls(keys, limits, algorithm, scripts, ipv6PrefixLength, plans);
     this.stored = this.options.isRuntimeLimits()
       ? new StoredLimits(vertx, gateway, this.name, limits, algorithm, this.options.getLimitsRefreshMs(), counters) : null;
     long timeoutMs = this.options.getTimeoutMs();
@@ -215,30 +216,7 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Decision> verifyAndLimit(String token, String ip, String endpoint, Duration window) {
-    if (token == null || !plans.active()) {
-      return verify(token, ip, endpoint, window, null);
-    }
-    try {
-      VerifyCalls.checkArguments(token, ip, endpoint, window, ipv6PrefixLength);
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    Future<String> plan = plans.plan(token);
-    if (plan.succeeded()) {
-      // The plan was known: no extra turn of the event loop on the hot path.
-      return verify(token, ip, endpoint, window, plan.result());
-    }
-    return plan.compose(p -> verify(token, ip, endpoint, window, p));
-  }
-
-  private Future<Decision> verify(String token, String ip, String endpoint, Duration window, String plan) {
-    Call call;
-    try {
-      call = VerifyCalls.of(keys, limits, algorithm, scripts, ipv6PrefixLength, token, ip, endpoint, window, plan);
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    return decide(call);
+    return verifyCalls.decide(token, ip, endpoint, window, this::decide);
   }
 
   @Override
