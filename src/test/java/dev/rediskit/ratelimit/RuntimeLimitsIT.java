@@ -173,8 +173,10 @@ class RuntimeLimitsIT {
   void anInstanceThatCannotReadKeepsTheLastKnownLimitsAndCatchesUpAfterwards() {
     Vertx b = nodes.get(1);
     FaultProxy proxy = FaultProxy.start(b, redis.server());
+    // Quick reconnection, so that the figure below is mostly the limits' catch-up, not the gateway's back-off.
     RedisGateway g = RedisGateway.create(b, new RedisKitOptions().setEndpoint(proxy.uri())
-      .setCommandTimeoutMs(1_000).setConnectTimeoutMs(1_000));
+      .setCommandTimeoutMs(1_000).setConnectTimeoutMs(1_000).setReconnectMaxDelayMs(200)
+      .setBreakerMaxFailures(3).setBreakerResetTimeoutMs(300));
     await(g.ready());
     // A short safety net, so that the catch-up below does not wait for the tracking link's reconnection alone.
     RateLimiter c = RateLimiter.create(b, g, NAME, new RateLimitOptions().setRuntimeLimits(true).setLimitsRefreshMs(500));
