@@ -197,11 +197,30 @@ class RuntimeLimitsIT {
         "the third instance catches up once Redis is back");
       System.out.printf("runtime limits: after the outage, the missed change was in force %d ms after Redis was reachable "
         + "again (refresh 500 ms)%n", (System.nanoTime() - back) / 1_000_000);
-      assertThat(c.admin().status().containsKey("lastError")).isFalse();
+      Await.until(() -> !c.admin().status().containsKey("lastError"), Duration.ofSeconds(10),
+        "the failure to be over in the status");
     } finally {
       await(c.close());
       await(g.close());
       proxy.close();
+    }
+  }
+
+  @Test
+  void theSafetyNetReadsTheStoredLimitsEveryPeriodWithoutAnyChange() {
+    Vertx b = nodes.get(1);
+    RateLimiter c = RateLimiter.create(b, gatewayB, "safety-net", new RateLimitOptions().setRuntimeLimits(true)
+      .setLimitsRefreshMs(200));
+    try {
+      long first = Await.value(() -> c.admin().status().getLong("refreshes"), n -> n >= 1, Duration.ofSeconds(10),
+        "the first read");
+      // Three more reads of 200 ms each, with no change made: the periodic read runs by itself.
+      Await.until(() -> c.admin().status().getLong("refreshes") >= first + 3, Duration.ofSeconds(20),
+        "periodic reads");
+      assertThat(c.admin().status().getLong("refreshFailures")).isZero();
+      assertThat(c.admin().status().getLong("lastReadAgoMs")).isNotNull();
+    } finally {
+      await(c.close());
     }
   }
 

@@ -145,6 +145,11 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
         done.complete();
       } else {
         counters.limitRefreshFailed();
+        if (seq < readApplied.get()) {
+          // A newer read has already succeeded: this older one's failure says nothing about now.
+          done.fail(ar.cause());
+          return;
+        }
         lastError = ar.cause().getMessage();
         if (!failing) {
           failing = true;
