@@ -46,7 +46,13 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
   private final Algorithm algorithm;
   private final Counters counters;
   private final long timer;
+  private final long linkWatch;
   private final TrackingLink link;
+  /**
+   * Whether a read was sent since the link last confirmed: a change written before the link
+   * (re)subscribed is reported by no one, so each confirmation is followed by one read.
+   */
+  private volatile boolean readSinceConfirmed;
   /** Reads are numbered as they are sent; an older one finishing later never overwrites a newer one. */
   private final AtomicLong readsSent = new AtomicLong();
   private final AtomicLong readApplied = new AtomicLong();
@@ -67,6 +73,13 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
     this.counters = counters;
     this.link = gateway.track(List.of(key), this);
     this.timer = vertx.setPeriodic(refreshMs, id -> refresh());
+    // Checked at the link's own heartbeat: one volatile read and the link's state, nothing sent.
+    this.linkWatch = vertx.setPeriodic(TrackingLink.HEARTBEAT_MS, id -> {
+      if (!readSinceConfirmed && link.state() == TrackingLink.State.CONFIRMED) {
+        readSinceConfirmed = true;
+        refresh();
+      }
+    });
     refresh();
   }
 
@@ -84,8 +97,10 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
 
   @Override
   public void flushed(TrackingLink.FlushCause cause) {
-    // A change may have gone unreported: read again (if Redis is away, the periodic read retries).
+    // A change may have gone unreported: read again now (if Redis is away, the periodic read
+    // retries), and once more when the link confirms again.
     if (cause != TrackingLink.FlushCause.CLOSED) {
+      readSinceConfirmed = false;
       refresh();
     }
   }
@@ -272,6 +287,7 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
 
   Future<Void> close() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(linkWatch);
     return link.close();
   }
 }
