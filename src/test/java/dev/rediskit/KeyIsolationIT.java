@@ -12,6 +12,7 @@ import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.eventbus.RateLimitConsumers;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.LimitChange;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimitOptions.Algorithm;
 import dev.rediskit.ratelimit.RateLimiter;
@@ -41,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No public input reaches another key family: with every family populated (cache entries, a live
- * lease, limiter state of each algorithm for check, serviceLimit and verifyAndLimit), hostile
+ * lease, limiter state of each algorithm for check, serviceLimit and verifyAndLimit, a limiter's
+ * stored run-time limits), hostile
  * namespaces, keys, limiter keys and endpoints are sent through the event bus, and after each
  * operation every key outside the caller's own family (and namespace) is exactly as before: same
  * keys, same values ({@code DUMP}), no TTL pushed out (limiter state kept in a key's expiry).
@@ -59,8 +61,9 @@ class KeyIsolationIT {
   static final List<String> KEYS = List.of("42", "rl:g:k:victim", "g:k:victim", "*", "../victim", "{victim}",
     ":lease:users:42", "c:users:42", "slow");
   static final List<String> LIMITER_KEYS = List.of("victim2", "*", "../victim", "s:mailer", "v:{/login}:e", "}:e",
-    ":k:victim", "g:k:victim", "k:victim", "victim*");
-  static final List<String> ENDPOINTS = List.of("/other", "/login}", "{/login}", "/login}:e", "/log*", "%7D");
+    ":k:victim", "g:k:victim", "k:victim", "victim*", "rl:l:GCRA", ":l:GCRA", "l:GCRA", "../l:GCRA");
+  static final List<String> ENDPOINTS = List.of("/other", "/login}", "{/login}", "/login}:e", "/log*", "%7D", "l:GCRA",
+    "../../l:GCRA");
 
   record Snapshot(Map<String, String> values, Map<String, Long> pttls, long takenAtNanos) {
   }
@@ -156,7 +159,8 @@ class KeyIsolationIT {
     RedisCache cache = RedisCache.create(vertx, gateway);
     List<RateLimiter> limiters = new ArrayList<>();
     for (Algorithm a : Algorithm.values()) {
-      limiters.add(RateLimiter.create(vertx, gateway, a.name(), limits(a)));
+      // The GCRA limiter also keeps run-time limits, so that their hash is among the keys no input may touch.
+      limiters.add(RateLimiter.create(vertx, gateway, a.name(), limits(a).setRuntimeLimits(a == Algorithm.GCRA)));
     }
     CacheConsumers cacheConsumers = await(CacheConsumers.register(vertx.eventBus(), "", cache));
     RateLimitConsumers limitConsumers = await(RateLimitConsumers.register(vertx, limiters.get(0), ""));
@@ -181,9 +185,13 @@ class KeyIsolationIT {
       await(l.verifyAndLimit("token-1", "10.0.0.1", "/login"));
       claim("limiter:" + l.name());
     }
+    await(limiters.get(0).admin().apply(new LimitChange().setPlan("pro", Limit.of(10, HOUR))
+      .setEndpoint("/other", new EndpointLimits(Limit.of(10, HOUR), null, null))));
+    claim("stored-limits:GCRA");
     Snapshot before = snapshot(redis.server());
-    // users 2, rl 1, the lease, and per algorithm: check, service, verify's token, ip and endpoint keys.
-    assertThat(owners).as("every family populated").hasSize(3 + 1 + 3 * 5);
+    // users 2, rl 1, the lease, per algorithm: check, service, verify's token, ip and endpoint keys; the stored limits.
+    assertThat(owners).as("every family populated").hasSize(3 + 1 + 3 * 5 + 1);
+    assertThat(owners).containsEntry(P + ":rl:l:GCRA", "stored-limits:GCRA");
 
     for (String ns : NAMESPACES) {
       for (String key : KEYS) {

@@ -122,9 +122,15 @@ class RedisKitConfigTest {
     s.put("rateLimit.defaultIpLimit", new Object[] {"10/1s;burst=20", "10/1s;burst=20"});
     s.put("rateLimit.defaultEndpointLimit", new Object[] {"1000/1h", "1000/1h"});
     s.put("rateLimit.ipv6PrefixLength", new Object[] {"56", 56});
+    s.put("rateLimit.runtimeLimits", new Object[] {"true", true});
+    s.put("rateLimit.limitsRefreshMs", new Object[] {"250", 250L});
+    s.put("rateLimit.adminAddresses", new Object[] {"true", true});
+    s.put("rateLimit.planCacheMs", new Object[] {"1000", 1000L});
+    s.put("rateLimit.planCacheSize", new Object[] {"50", 50});
     s.put("rateLimit.endpointLimits", new Object[] {"{\"/login\": {\"ip\": \"5/1m\"}}",
       new JsonObject().put("/login", new JsonObject().put("ip", "5/1m"))});
     s.put("rateLimit.serviceLimits", new Object[] {"{\"mailer\": \"50/1s\"}", new JsonObject().put("mailer", "50/1s")});
+    s.put("rateLimit.planLimits", new Object[] {"{\"pro\": \"5000/1m\"}", new JsonObject().put("pro", "5000/1m")});
     s.put("health.timeoutMs", new Object[] {"250", 250L});
     s.put("health.slowPingMs", new Object[] {"20", 20L});
     s.put("health.detail", new Object[] {"minimal", "MINIMAL"});

@@ -32,7 +32,13 @@ public enum KeyFamily {
     "rate-limiter state of the sliding-window algorithm (this and the previous window's counters)"),
   /** Concurrency limits: {@code <keyPrefix>:rl:c:<key>}, a sorted set of permit holders scored by lease end. */
   CONCURRENCY("rl:c", "<keyPrefix>:rl:c:<key>",
-    "concurrency-limit permits: a sorted set of holder ids, each scored by the Redis time (ms) its lease ends");
+    "concurrency-limit permits: a sorted set of holder ids, each scored by the Redis time (ms) its lease ends"),
+  /**
+   * Run-time limits of one limiter: {@code <keyPrefix>:rl:l:<limiter name>}, a hash. The limiter's
+   * name comes from the deployment, never from a request, so no public input reaches this family.
+   */
+  RATE_LIMIT_LIMITS("rl:l", "<keyPrefix>:rl:l:<limiter name>",
+    "run-time limits (RateLimitAdmin): a hash of e:<endpoint>, s:<service>, p:<plan> to limits, and v, the version (no TTL)");
 
   private final String segment;
   private final String layout;

@@ -59,6 +59,17 @@ public final class Addresses {
   public static final String RATELIMIT_RENEW = "ratelimit.renew";
   /** {@code {}} → the limiter's counters: decisions by outcome and by source. */
   public static final String RATELIMIT_STATS = "ratelimit.stats";
+  /**
+   * Privileged, off by default ({@code rateLimit.adminAddresses}), and when on a local consumer
+   * only: {@code {endpoints?, services?, plans?}} (a {@link dev.rediskit.ratelimit.LimitChange}) →
+   * {@code {version}}; a refused change fails with 400 naming every problem and changes nothing.
+   */
+  public static final String RATELIMIT_LIMITS_SET = "ratelimit.limits.set";
+  /**
+   * Privileged like {@link #RATELIMIT_LIMITS_SET}: {@code {}} → {@code {stored: {version, endpoints,
+   * services, plans}, status: <this instance's view>}}.
+   */
+  public static final String RATELIMIT_LIMITS_GET = "ratelimit.limits.get";
   /** {@code {}} → the Redis health procedure's result. */
   public static final String HEALTH_REDIS = "health.redis";
 
@@ -99,6 +110,8 @@ public final class Addresses {
     m.put(RATELIMIT_RELEASE, List.of("key", "permitId"));
     m.put(RATELIMIT_RENEW, List.of("key", "permitId", "leaseTtlMs"));
     m.put(RATELIMIT_STATS, List.of());
+    m.put(RATELIMIT_LIMITS_SET, List.of("endpoints?", "services?", "plans?"));
+    m.put(RATELIMIT_LIMITS_GET, List.of());
     m.put(HEALTH_REDIS, List.of());
     return java.util.Collections.unmodifiableMap(m);
   }

@@ -28,6 +28,10 @@ import java.util.List;
  *   <tr><td>{@code <prefix>ratelimit.renew}</td><td>{@code {key, permitId, leaseTtlMs}}</td><td>{@code {renewed}}</td></tr>
  *   <tr><td>{@code <prefix>ratelimit.stats}</td><td>{@code {}}</td>
  *       <td>{@link dev.rediskit.ratelimit.RateLimitStats#toJson()}</td></tr>
+ *   <tr><td>{@code <prefix>ratelimit.limits.set}</td><td>{@code {endpoints?, services?, plans?}}</td>
+ *       <td>{@code {version}}: privileged, only with {@code rateLimit.adminAddresses}, a local consumer</td></tr>
+ *   <tr><td>{@code <prefix>ratelimit.limits.get}</td><td>{@code {}}</td>
+ *       <td>{@code {stored, status}}: privileged like {@code ratelimit.limits.set}</td></tr>
  * </table>
  *
  * <p>Failures: 400 invalid request (the message starts with the field), 503 when Redis could not

@@ -165,6 +165,16 @@ public final class MeterNames {
   public static final String RATELIMIT_DENY_CACHE_HITS = "rediskit.ratelimit.deny.cache.hits";
   /** Counter of switches between Redis and the failure policy. */
   public static final String RATELIMIT_POLICY_SWITCHES = "rediskit.ratelimit.policy.switches";
+  /** Counter of concurrency-permit acquires and releases, by outcome. */
+  public static final String RATELIMIT_PERMITS = "rediskit.ratelimit.permits";
+  /** Gauge of concurrency permits held now. */
+  public static final String RATELIMIT_PERMITS_HELD = "rediskit.ratelimit.permits.held";
+  /** Counter of changes of the stored limits, by outcome (applied, refused, failed). */
+  public static final String RATELIMIT_LIMIT_CHANGES = "rediskit.ratelimit.limits.changes";
+  /** Counter of failed reads of the stored limits. */
+  public static final String RATELIMIT_LIMIT_REFRESH_FAILURES = "rediskit.ratelimit.limits.refresh.failures";
+  /** Counter of failed plan lookups. */
+  public static final String RATELIMIT_PLAN_FAILURES = "rediskit.ratelimit.plan.failures";
 
   // ------------------------------------------------------------------ descriptors
 
@@ -328,7 +338,21 @@ public final class MeterNames {
       "Decisions answered from the local deny cache (a key known to be over its limit) without asking Redis.",
       TAG_LIMITER),
     meter(RATELIMIT_POLICY_SWITCHES, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
-      "Switches between deciding with Redis and deciding by the failure policy (Redis lost or back).", TAG_LIMITER));
+      "Switches between deciding with Redis and deciding by the failure policy (Redis lost or back).", TAG_LIMITER),
+    meter(RATELIMIT_PERMITS, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
+      "Concurrency permits (acquire), by outcome: acquired (a place in Redis), rejected (no place, refused by the failure "
+        + "policy, or the limiter saturated), fallback_granted (by the failure policy while Redis could not answer), "
+        + "released (while its lease was live), expired (released after its lease ended).", TAG_LIMITER, TAG_OUTCOME),
+    meter(RATELIMIT_PERMITS_HELD, Type.GAUGE, null, Group.RATE_LIMIT,
+      "Concurrency permits this instance holds now: places taken in Redis not released yet (a holder that never releases "
+        + "stays counted), plus the LOCAL policy's local places.", TAG_LIMITER),
+    meter(RATELIMIT_LIMIT_CHANGES, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
+      "Changes of the limits stored in Redis made through this limiter (RateLimitAdmin, ratelimit.limits.set), by outcome: "
+        + "applied, refused (invalid, nothing written), failed (Redis could not take it, nothing written).", TAG_LIMITER, TAG_OUTCOME),
+    meter(RATELIMIT_LIMIT_REFRESH_FAILURES, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
+      "Reads of the stored limits that failed; the limits known last stayed in force.", TAG_LIMITER),
+    meter(RATELIMIT_PLAN_FAILURES, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
+      "Plan lookups (PlanResolver) that failed; those decisions used the ordinary per-token limits.", TAG_LIMITER));
 
   /**
    * @param name a meter name of {@link #METERS}

@@ -41,19 +41,22 @@ final class NearCacheMeters {
     requests(binding, tags, MeterNames.RESULT_HIT, sum, NearCacheStats::hits);
     requests(binding, tags, MeterNames.RESULT_MISS, sum, NearCacheStats::misses);
     requests(binding, tags, MeterNames.RESULT_BYPASS, sum, NearCacheStats::bypasses);
-    binding.counter(MeterNames.NEAR_INVALIDATIONS, tags, sum, s -> s.applyAsLong(NearCacheStats::invalidations));
+    // Micrometer holds a function meter's object weakly: the object is the binding, which its owner
+    // keeps, and the sum lives in the (strongly held) function. A lambda as the object would be
+    // collected, and the meter would read 0 from then on.
+    binding.counter(MeterNames.NEAR_INVALIDATIONS, tags, binding, b -> sum.applyAsLong(NearCacheStats::invalidations));
     for (String cause : any.flushes().keySet()) {
-      binding.counter(MeterNames.NEAR_FLUSHES, tags.and(MeterNames.TAG_CAUSE, cause), sum,
-        s -> s.applyAsLong(n -> n.flushes().getOrDefault(cause, 0L)));
+      binding.counter(MeterNames.NEAR_FLUSHES, tags.and(MeterNames.TAG_CAUSE, cause), binding,
+        b -> sum.applyAsLong(n -> n.flushes().getOrDefault(cause, 0L)));
     }
-    binding.add(Gauge.builder(MeterNames.NEAR_ENTRIES, sum, s -> s.applyAsLong(NearCacheStats::entries))
+    binding.add(Gauge.builder(MeterNames.NEAR_ENTRIES, binding, b -> sum.applyAsLong(NearCacheStats::entries))
       .tags(tags).description(Binding.description(MeterNames.NEAR_ENTRIES)).register(registry));
-    binding.add(Gauge.builder(MeterNames.NEAR_BYTES, sum, s -> s.applyAsLong(NearCacheStats::bytes))
+    binding.add(Gauge.builder(MeterNames.NEAR_BYTES, binding, b -> sum.applyAsLong(NearCacheStats::bytes))
       .tags(tags).baseUnit("bytes").description(Binding.description(MeterNames.NEAR_BYTES)).register(registry));
   }
 
   private static void requests(Binding binding, Tags tags, String result, ToLongFunction<ToLongFunction<NearCacheStats>> sum,
                                ToLongFunction<NearCacheStats> count) {
-    binding.counter(MeterNames.NEAR_REQUESTS, tags.and(MeterNames.TAG_RESULT, result), sum, s -> s.applyAsLong(count));
+    binding.counter(MeterNames.NEAR_REQUESTS, tags.and(MeterNames.TAG_RESULT, result), binding, b -> sum.applyAsLong(count));
   }
 }

@@ -2,6 +2,7 @@ package dev.rediskit.metrics;
 
 import dev.rediskit.ratelimit.RateLimitStats;
 import dev.rediskit.ratelimit.RateLimiter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
@@ -21,6 +22,17 @@ final class RateLimitMeters extends Binding {
     }
     counter(MeterNames.RATELIMIT_DENY_CACHE_HITS, tags, this, b -> b.sum(RateLimitStats::denyCacheHits));
     counter(MeterNames.RATELIMIT_POLICY_SWITCHES, tags, this, b -> b.sum(RateLimitStats::policySwitches));
+    for (RateLimitStats.PermitOutcome o : RateLimitStats.PermitOutcome.values()) {
+      counter(MeterNames.RATELIMIT_PERMITS, tags.and(MeterNames.TAG_OUTCOME, o.tagName()), this, b -> b.sum(s -> s.permits(o)));
+    }
+    add(Gauge.builder(MeterNames.RATELIMIT_PERMITS_HELD, this, b -> b.sum(RateLimitStats::permitsHeld)).tags(tags)
+      .description(description(MeterNames.RATELIMIT_PERMITS_HELD)).register(registry));
+    for (RateLimitStats.LimitChangeOutcome o : RateLimitStats.LimitChangeOutcome.values()) {
+      counter(MeterNames.RATELIMIT_LIMIT_CHANGES, tags.and(MeterNames.TAG_OUTCOME, o.tagName()), this,
+        b -> b.sum(s -> s.limitChanges(o)));
+    }
+    counter(MeterNames.RATELIMIT_LIMIT_REFRESH_FAILURES, tags, this, b -> b.sum(RateLimitStats::limitRefreshFailures));
+    counter(MeterNames.RATELIMIT_PLAN_FAILURES, tags, this, b -> b.sum(RateLimitStats::planFailures));
   }
 
   private long sum(ToLongFunction<RateLimitStats> count) {

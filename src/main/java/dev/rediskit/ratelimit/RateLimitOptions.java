@@ -126,6 +126,30 @@ public class RateLimitOptions {
   /** The value of a default-limit key that means "no default limit": {@value}. */
   public static final String NO_LIMIT = "none";
 
+  /** Default of run-time limits: off, the configured limits are all there is. */
+  public static final boolean DEFAULT_RUNTIME_LIMITS = false;
+  /**
+   * Default period of the safety-net refresh of the limits stored in Redis, in milliseconds (5 s).
+   * A change normally arrives within milliseconds, through Redis's change notifications; this read
+   * covers a notification lost with its connection, so it bounds how long an instance can miss a
+   * change. One HGETALL of a small hash every 5 s is nothing to Redis.
+   */
+  public static final long DEFAULT_LIMITS_REFRESH_MS = 5_000;
+  /** Upper bound of {@link #setLimitsRefreshMs(long)}, in milliseconds (1 hour). */
+  public static final long MAX_LIMITS_REFRESH_MS = 3_600_000;
+  /** Default of the privileged limit addresses ({@code ratelimit.limits.set/.get}): off. */
+  public static final boolean DEFAULT_ADMIN_ADDRESSES = false;
+  /**
+   * Default time a token's plan is kept locally, in milliseconds (1 minute): a plan changes when a
+   * customer upgrades, rarely, and a minute's delay then is acceptable; asking the plan hook on
+   * every request would put the user's store on the hot path.
+   */
+  public static final long DEFAULT_PLAN_CACHE_MS = 60_000;
+  /** Upper bound of {@link #setPlanCacheMs(long)}, in milliseconds (1 day). */
+  public static final long MAX_PLAN_CACHE_MS = 86_400_000;
+  /** Default number of tokens whose plan is kept locally (entries; about 100 bytes each). */
+  public static final int DEFAULT_PLAN_CACHE_SIZE = 10_000;
+
   /** Upper bound of {@link #setTimeoutMs(long)}, in milliseconds (1 minute). */
   public static final long MAX_TIMEOUT_MS = 60_000;
 
@@ -160,7 +184,26 @@ public class RateLimitOptions {
   private static final Setting<Integer> IPV6_PREFIX_LENGTH = Setting.ofInt("rateLimit.ipv6PrefixLength", DEFAULT_IPV6_PREFIX_LENGTH,
       "bits", "Leading bits of an IPv6 address that identify one client for per-IP limits (64: a subscriber's network); 1 to 128.")
     .between(1, 128);
-  private static final SettingTable TABLE = SettingTable.of("rateLimit.", TIMEOUT_MS, FAILURE_POLICY, MAX_IN_FLIGHT, MAX_QUEUED, LOCAL_SHARE_PERCENT, DENY_CACHE_SIZE, ALGORITHM, SHADOW_MODE, DEFAULT_TOKEN_LIMIT_SETTING, DEFAULT_IP_LIMIT_SETTING, DEFAULT_ENDPOINT_LIMIT_SETTING, IPV6_PREFIX_LENGTH);
+  private static final Setting<Boolean> RUNTIME_LIMITS = Setting.ofBoolean("rateLimit.runtimeLimits", DEFAULT_RUNTIME_LIMITS,
+    "Read endpoint, service and plan limits stored in Redis (changed at run time through RateLimitAdmin) over the configured ones, "
+      + "and follow their changes.");
+  private static final Setting<Long> LIMITS_REFRESH_MS = Setting.ofLong("rateLimit.limitsRefreshMs", DEFAULT_LIMITS_REFRESH_MS, "ms",
+      "With runtimeLimits: how often the stored limits are read again even without a change notification; an instance "
+        + "enforces a change at the latest this long (plus one Redis read) after it was made; 100 to " + MAX_LIMITS_REFRESH_MS + ".")
+    .between(100, MAX_LIMITS_REFRESH_MS);
+  private static final Setting<Boolean> ADMIN_ADDRESSES = Setting.ofBoolean("rateLimit.adminAddresses", DEFAULT_ADMIN_ADDRESSES,
+    "Register the privileged ratelimit.limits.set and ratelimit.limits.get addresses, as local consumers only (never reachable "
+      + "from another node); turns runtimeLimits on too.");
+  private static final Setting<Long> PLAN_CACHE_MS = Setting.ofLong("rateLimit.planCacheMs", DEFAULT_PLAN_CACHE_MS, "ms",
+      "How long the plan a PlanResolver gave for a token is kept locally; 1 to " + MAX_PLAN_CACHE_MS + ".")
+    .between(1, MAX_PLAN_CACHE_MS);
+  private static final Setting<Integer> PLAN_CACHE_SIZE = Setting.ofInt("rateLimit.planCacheSize", DEFAULT_PLAN_CACHE_SIZE, "entries",
+      "Tokens whose plan is kept locally; 1 to " + MAX_ADMISSION_LIMIT + ".")
+    .between(1, MAX_ADMISSION_LIMIT);
+  private static final SettingTable TABLE = SettingTable.of("rateLimit.", TIMEOUT_MS, FAILURE_POLICY, MAX_IN_FLIGHT, MAX_QUEUED,
+    LOCAL_SHARE_PERCENT, DENY_CACHE_SIZE, ALGORITHM, SHADOW_MODE, DEFAULT_TOKEN_LIMIT_SETTING, DEFAULT_IP_LIMIT_SETTING,
+    DEFAULT_ENDPOINT_LIMIT_SETTING, IPV6_PREFIX_LENGTH, RUNTIME_LIMITS, LIMITS_REFRESH_MS, ADMIN_ADDRESSES, PLAN_CACHE_MS,
+    PLAN_CACHE_SIZE);
 
   /** The keys of this section, named as in the configuration ({@code rateLimit.timeoutMs}). */
   public static final List<ConfigKey> KEYS = Stream.concat(TABLE.keys().stream(), Stream.of(
@@ -168,10 +211,14 @@ public class RateLimitOptions {
       "Limits per endpoint name: {\"/login\": {\"token\": \"5/1m\", \"ip\": \"20/1m\", \"endpoint\": \"1000/1m\"}}; "
         + "unset ones come from the defaults.", false, List.of()),
     new ConfigKey("rateLimit.serviceLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
-      "Limits per service name, for serviceLimit(name): {\"mailer\": \"50/1s\"}.", false, List.of()))).toList();
+      "Limits per service name, for serviceLimit(name): {\"mailer\": \"50/1s\"}.", false, List.of()),
+    new ConfigKey("rateLimit.planLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
+      "Per-token limit of each plan a PlanResolver names: {\"free\": \"100/1m\", \"pro\": \"5000/1m\"}; an endpoint's own "
+        + "token limit wins.", false, List.of()))).toList();
 
   private Map<String, EndpointLimits> endpointLimits = new LinkedHashMap<>();
   private Map<String, Limit> serviceLimits = new LinkedHashMap<>();
+  private Map<String, Limit> planLimits = new LinkedHashMap<>();
   private final SettingValues values;
 
   /** Missing keeps the default; {@value #NO_LIMIT} (or an empty string) means no limit. */
@@ -196,6 +243,7 @@ public class RateLimitOptions {
     this.values = new SettingValues(other.values);
     this.endpointLimits = new LinkedHashMap<>(other.endpointLimits);
     this.serviceLimits = new LinkedHashMap<>(other.serviceLimits);
+    this.planLimits = new LinkedHashMap<>(other.planLimits);
   }
 
   /**
@@ -234,6 +282,17 @@ public class RateLimitOptions {
         }
       }
     }
+    o = in.readJsonObject("planLimits");
+    if (o != null) {
+      for (Map.Entry<String, Object> e : o) {
+        try {
+          RateLimits.checkName("plan", e.getKey());
+          planLimits.put(e.getKey(), Limit.parse(e.getValue()));
+        } catch (InvalidRequestException ex) {
+          entryProblem("planLimits", e.getKey(), ex);
+        }
+      }
+    }
     in.reportUnknownKeys(List.of());
   }
 
@@ -250,7 +309,9 @@ public class RateLimitOptions {
     json.put("endpointLimits", endpoints);
     JsonObject services = new JsonObject();
     serviceLimits.forEach((name, limit) -> services.put(name, limit.toString()));
-    return json.put("serviceLimits", services);
+    JsonObject plans = new JsonObject();
+    planLimits.forEach((name, limit) -> plans.put(name, limit.toString()));
+    return json.put("serviceLimits", services).put("planLimits", plans);
   }
 
   /** @return the limiter timeout in milliseconds */
@@ -481,6 +542,113 @@ public class RateLimitOptions {
     return this;
   }
 
+  /** @return the per-token limit of each plan (read-only view) */
+  public Map<String, Limit> getPlanLimits() {
+    return Collections.unmodifiableMap(planLimits);
+  }
+
+  /**
+   * @param planLimits the per-token limit of each plan (copied)
+   * @return this
+   * @throws IllegalArgumentException when a name is empty or too long, or a value {@code null}
+   */
+  public RateLimitOptions setPlanLimits(Map<String, Limit> planLimits) {
+    Map<String, Limit> copy = new LinkedHashMap<>();
+    planLimits.forEach((name, limit) -> copy.put(checkedName("planLimits", name), Objects.requireNonNull(limit)));
+    this.planLimits = copy;
+    values.inputProblems().keySet().removeIf(k -> k.startsWith("rateLimit.planLimits"));
+    return this;
+  }
+
+  /**
+   * @param plan a plan name
+   * @param limit the per-token limit of the tokens on that plan
+   * @return this
+   * @throws IllegalArgumentException when the name is empty or too long
+   */
+  public RateLimitOptions putPlanLimit(String plan, Limit limit) {
+    planLimits.put(checkedName("planLimits", plan), Objects.requireNonNull(limit, "limit"));
+    return this;
+  }
+
+  /**
+   * @return whether limits stored in Redis are read and followed: {@code runtimeLimits}, or
+   * {@code adminAddresses}, which change them and so need them
+   */
+  public boolean isRuntimeLimits() {
+    return values.get(RUNTIME_LIMITS) || values.get(ADMIN_ADDRESSES);
+  }
+
+  /**
+   * @param runtimeLimits read the limits stored in Redis over the configured ones and follow their changes
+   * @return this
+   */
+  public RateLimitOptions setRuntimeLimits(boolean runtimeLimits) {
+    values.set(RUNTIME_LIMITS, runtimeLimits);
+    return this;
+  }
+
+  /** @return the period of the safety-net refresh of the stored limits, in milliseconds */
+  public long getLimitsRefreshMs() {
+    return values.get(LIMITS_REFRESH_MS);
+  }
+
+  /**
+   * @param limitsRefreshMs how often the stored limits are read even without a change
+   * notification, in milliseconds: 100 to {@link #MAX_LIMITS_REFRESH_MS}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public RateLimitOptions setLimitsRefreshMs(long limitsRefreshMs) {
+    values.set(LIMITS_REFRESH_MS, limitsRefreshMs);
+    return this;
+  }
+
+  /** @return whether the privileged {@code ratelimit.limits.*} addresses are registered (local consumers only) */
+  public boolean isAdminAddresses() {
+    return values.get(ADMIN_ADDRESSES);
+  }
+
+  /**
+   * @param adminAddresses register {@code ratelimit.limits.set} and {@code .get} as local consumers
+   * (this turns {@link #isRuntimeLimits() runtime limits} on too)
+   * @return this
+   */
+  public RateLimitOptions setAdminAddresses(boolean adminAddresses) {
+    values.set(ADMIN_ADDRESSES, adminAddresses);
+    return this;
+  }
+
+  /** @return how long a token's plan is kept locally, in milliseconds */
+  public long getPlanCacheMs() {
+    return values.get(PLAN_CACHE_MS);
+  }
+
+  /**
+   * @param planCacheMs how long a token's plan is kept locally, in milliseconds: 1 to {@link #MAX_PLAN_CACHE_MS}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public RateLimitOptions setPlanCacheMs(long planCacheMs) {
+    values.set(PLAN_CACHE_MS, planCacheMs);
+    return this;
+  }
+
+  /** @return how many tokens' plans are kept locally */
+  public int getPlanCacheSize() {
+    return values.get(PLAN_CACHE_SIZE);
+  }
+
+  /**
+   * @param planCacheSize tokens whose plan is kept locally: 1 to {@link #MAX_ADMISSION_LIMIT}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public RateLimitOptions setPlanCacheSize(int planCacheSize) {
+    values.set(PLAN_CACHE_SIZE, planCacheSize);
+    return this;
+  }
+
   private static String checkedName(String key, String name) {
     try {
       RateLimits.checkName("name", name);
@@ -518,6 +686,7 @@ public class RateLimitOptions {
       checkAlgorithm(problems, "endpointLimits", l.endpoint());
     });
     serviceLimits.forEach((name, l) -> checkAlgorithm(problems, "serviceLimits", l));
+    planLimits.forEach((name, l) -> checkAlgorithm(problems, "planLimits", l));
   }
 
   private void checkAlgorithm(List<String> problems, String key, Limit limit) {

@@ -24,8 +24,76 @@ public interface RateLimitStats {
     OVERLOADED_REJECTED
   }
 
+  /** How a change of the stored limits ({@link RateLimitAdmin#apply}) ended. */
+  enum LimitChangeOutcome {
+    /** Written to Redis and applied. */
+    APPLIED,
+    /** Refused by validation: nothing was written. */
+    REFUSED,
+    /** Redis could not take it: nothing was written. */
+    FAILED;
+
+    /** @return the name used in metrics and JSON: the constant in lower case */
+    public String tagName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** How a concurrency permit's acquire or release ended ({@link RateLimiter#acquire}). */
+  enum PermitOutcome {
+    /** A place taken in Redis. */
+    ACQUIRED,
+    /** Refused: every place taken, the failure policy refused, or the limiter was saturated. */
+    REJECTED,
+    /** Granted by the failure policy while Redis could not answer (FAIL_OPEN, or LOCAL within its share). */
+    FALLBACK_GRANTED,
+    /** Released while its lease was live. */
+    RELEASED,
+    /** Released after its lease had ended (the place had already come back by itself). */
+    EXPIRED;
+
+    /** @return the name used in metrics and JSON: the constant in lower case */
+    public String tagName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** @return the limiter's name */
   String limiter();
+
+  /**
+   * @param outcome an outcome
+   * @return how many permit acquires or releases ended that way since the limiter started
+   */
+  default long permits(PermitOutcome outcome) {
+    return 0;
+  }
+
+  /**
+   * @return permits this instance holds now: places taken in Redis and not released yet (a holder
+   * that never releases stays counted), plus the LOCAL policy's local places
+   */
+  default long permitsHeld() {
+    return 0;
+  }
+
+  /**
+   * @param outcome an outcome
+   * @return how many changes of the stored limits made through this limiter ended that way
+   */
+  default long limitChanges(LimitChangeOutcome outcome) {
+    return 0;
+  }
+
+  /** @return reads of the stored limits that failed (the last known limits stayed in force) */
+  default long limitRefreshFailures() {
+    return 0;
+  }
+
+  /** @return plan lookups that failed (those decisions used the ordinary per-token limits) */
+  default long planFailures() {
+    return 0;
+  }
 
   /**
    * @param outcome an outcome

@@ -205,8 +205,32 @@ public interface RateLimiter {
    */
   Future<Boolean> renew(String key, String permitId, Duration leaseTtl);
 
-  /** @return the named limits, changeable at run time */
+  /** @return the named limits, changeable at run time (on this instance; {@link #admin()} changes them for all) */
   RateLimits limits();
+
+  /**
+   * Sets the hook that maps a token to its plan: {@link #verifyAndLimit} then applies the plan's
+   * per-token limit ({@link RateLimits#plan(String)}) where the endpoint has no token limit of its
+   * own. Answers are kept for {@link RateLimitOptions#getPlanCacheMs()}.
+   *
+   * @param resolver the hook, or {@code null} for no plans
+   * @return this
+   */
+  RateLimiter planResolver(PlanResolver resolver);
+
+  /**
+   * @param token an API token, or {@code null}
+   * @return its plan from the {@link #planResolver resolver} (cached), or {@code null} when there is
+   * no resolver, no token, no plan, or the resolver failed (counted in
+   * {@link RateLimitStats#planFailures()})
+   */
+  Future<String> plan(String token);
+
+  /**
+   * @return the admin that changes this limiter's stored limits for every instance
+   * @throws IllegalStateException when {@link RateLimitOptions#isRuntimeLimits() runtime limits} are off
+   */
+  RateLimitAdmin admin();
 
   /**
    * Turns shadow mode on or off at run time: in shadow mode every decision is made and counted,

@@ -11,10 +11,17 @@ import java.util.function.UnaryOperator;
 
 /**
  * The named limits of one limiter: per endpoint for {@link RateLimiter#verifyAndLimit}, per
- * service for {@link RateLimiter#serviceLimit(String)}, and the endpoint defaults. Filled from
+ * service for {@link RateLimiter#serviceLimit(String)}, per plan (the per-token limit of the
+ * tokens a {@link PlanResolver} puts on that plan), and the endpoint defaults. Filled from
  * {@link RateLimitOptions} at start-up and changeable at run time, from any thread: a change
  * applies from the next decision on. State in Redis is kept across changes (GCRA keeps its
  * theoretical arrival time, so a new rate takes over smoothly).
+ *
+ * <p>Two layers: the configured limits (with the changes made through this object's setters,
+ * which stay local to this instance) and, on top, the limits stored in Redis through a
+ * {@link RateLimitAdmin}, which every instance sharing the Redis picks up. A stored entry
+ * replaces the configured one of the same name as a whole; where nothing is stored the
+ * configured limits apply.
  *
  * <p>Reads are lock-free: each change publishes a new immutable snapshot.
  */
@@ -23,10 +30,21 @@ public final class RateLimits {
   /** Longest endpoint or service name accepted, in characters. */
   public static final int MAX_NAME_LENGTH = 256;
 
-  private record Snapshot(EndpointLimits defaults, Map<String, EndpointLimits> endpoints, Map<String, Limit> services) {
+  private record Snapshot(EndpointLimits defaults, Map<String, EndpointLimits> endpoints, Map<String, Limit> services,
+                          Map<String, Limit> plans) {
+    Snapshot(EndpointLimits defaults, Map<String, EndpointLimits> endpoints, Map<String, Limit> services) {
+      this(defaults, endpoints, services, Map.of());
+    }
   }
 
+  /** The limits stored in Redis, read by the limiter: they win over the configured ones of the same name. */
+  private record Stored(Map<String, EndpointLimits> endpoints, Map<String, Limit> services, Map<String, Limit> plans) {
+  }
+
+  private static final Stored NOTHING_STORED = new Stored(Map.of(), Map.of(), Map.of());
+
   private final AtomicReference<Snapshot> snapshot;
+  private volatile Stored stored = NOTHING_STORED;
 
   /**
    * @param defaults limits for endpoints without their own, or {@link EndpointLimits#NONE}
@@ -48,11 +66,29 @@ public final class RateLimits {
   }
 
   /**
+   * @param defaults limits for endpoints without their own, or {@link EndpointLimits#NONE}
+   * @param endpoints limits per endpoint name
+   * @param services limits per service name
+   * @param plans the per-token limit of each plan
+   * @throws InvalidRequestException when a name is empty or too long
+   */
+  public RateLimits(EndpointLimits defaults, Map<String, EndpointLimits> endpoints, Map<String, Limit> services,
+                    Map<String, Limit> plans) {
+    this(defaults, endpoints, services);
+    plans.forEach((n, l) -> {
+      checkName("plan", n);
+      Objects.requireNonNull(l, "limit");
+    });
+    snapshot.set(new Snapshot(defaults, snapshot.get().endpoints, snapshot.get().services, freeze(plans)));
+  }
+
+  /**
    * @param options the configured defaults, endpoint and service limits
    * @return the limits the options describe
    */
   public static RateLimits from(RateLimitOptions options) {
-    return new RateLimits(options.getDefaultLimits(), options.getEndpointLimits(), options.getServiceLimits());
+    return new RateLimits(options.getDefaultLimits(), options.getEndpointLimits(), options.getServiceLimits(),
+      options.getPlanLimits());
   }
 
   private static <V> Map<String, V> freeze(Map<String, V> map) {
@@ -75,7 +111,7 @@ public final class RateLimits {
    */
   public RateLimits setDefaults(EndpointLimits defaults) {
     Objects.requireNonNull(defaults, "defaults");
-    update(s -> new Snapshot(defaults, s.endpoints, s.services));
+    update(s -> new Snapshot(defaults, s.endpoints, s.services, s.plans));
     return this;
   }
 
@@ -84,8 +120,30 @@ public final class RateLimits {
    * @return the limits that apply to it: its own, completed from the defaults
    */
   public EndpointLimits endpoint(String endpoint) {
+    return endpoint(endpoint, null);
+  }
+
+  /**
+   * The limits of a call by a token on a plan: the endpoint's own per-token limit wins (a sensitive
+   * endpoint such as {@code /login} stays strict for every plan), then the plan's, then the
+   * defaults'.
+   *
+   * @param endpoint an endpoint name
+   * @param plan the caller's plan, or {@code null}
+   * @return the limits that apply
+   */
+  public EndpointLimits endpoint(String endpoint, String plan) {
     Snapshot s = snapshot.get();
-    EndpointLimits own = s.endpoints.get(endpoint);
+    EndpointLimits own = stored.endpoints.get(endpoint);
+    if (own == null) {
+      own = s.endpoints.get(endpoint);
+    }
+    if (plan != null && (own == null || own.token() == null)) {
+      Limit planLimit = plan(plan);
+      if (planLimit != null) {
+        own = own == null ? new EndpointLimits(planLimit, null, null) : new EndpointLimits(planLimit, own.ip(), own.endpoint());
+      }
+    }
     return own == null ? s.defaults : own.orElse(s.defaults);
   }
 
@@ -101,7 +159,7 @@ public final class RateLimits {
     update(s -> {
       Map<String, EndpointLimits> m = new LinkedHashMap<>(s.endpoints);
       m.put(endpoint, limits);
-      return new Snapshot(s.defaults, Collections.unmodifiableMap(m), s.services);
+      return new Snapshot(s.defaults, Collections.unmodifiableMap(m), s.services, s.plans);
     });
     return this;
   }
@@ -114,14 +172,14 @@ public final class RateLimits {
     update(s -> {
       Map<String, EndpointLimits> m = new LinkedHashMap<>(s.endpoints);
       m.remove(endpoint);
-      return new Snapshot(s.defaults, Collections.unmodifiableMap(m), s.services);
+      return new Snapshot(s.defaults, Collections.unmodifiableMap(m), s.services, s.plans);
     });
     return this;
   }
 
-  /** @return the endpoints' own limits, by name (a snapshot) */
+  /** @return the endpoints' own limits, by name, the stored ones over the configured ones (a snapshot) */
   public Map<String, EndpointLimits> endpoints() {
-    return snapshot.get().endpoints;
+    return merged(snapshot.get().endpoints, stored.endpoints);
   }
 
   /**
@@ -129,7 +187,8 @@ public final class RateLimits {
    * @return its limit, or {@code null} when none is set
    */
   public Limit service(String service) {
-    return snapshot.get().services.get(service);
+    Limit l = stored.services.get(service);
+    return l != null ? l : snapshot.get().services.get(service);
   }
 
   /**
@@ -144,7 +203,7 @@ public final class RateLimits {
     update(s -> {
       Map<String, Limit> m = new LinkedHashMap<>(s.services);
       m.put(service, limit);
-      return new Snapshot(s.defaults, s.endpoints, Collections.unmodifiableMap(m));
+      return new Snapshot(s.defaults, s.endpoints, Collections.unmodifiableMap(m), s.plans);
     });
     return this;
   }
@@ -157,14 +216,81 @@ public final class RateLimits {
     update(s -> {
       Map<String, Limit> m = new LinkedHashMap<>(s.services);
       m.remove(service);
-      return new Snapshot(s.defaults, s.endpoints, Collections.unmodifiableMap(m));
+      return new Snapshot(s.defaults, s.endpoints, Collections.unmodifiableMap(m), s.plans);
     });
     return this;
   }
 
-  /** @return the services' limits, by name (a snapshot) */
+  /** @return the services' limits, by name, the stored ones over the configured ones (a snapshot) */
   public Map<String, Limit> services() {
-    return snapshot.get().services;
+    return merged(snapshot.get().services, stored.services);
+  }
+
+  /**
+   * @param plan a plan name
+   * @return the per-token limit of the plan, or {@code null} when it has none
+   */
+  public Limit plan(String plan) {
+    Limit l = stored.plans.get(plan);
+    return l != null ? l : snapshot.get().plans.get(plan);
+  }
+
+  /**
+   * @param plan a plan name
+   * @param limit the per-token limit of the tokens on that plan
+   * @return this
+   * @throws InvalidRequestException when the name is empty or too long
+   */
+  public RateLimits setPlan(String plan, Limit limit) {
+    checkName("plan", plan);
+    Objects.requireNonNull(limit, "limit");
+    update(s -> {
+      Map<String, Limit> m = new LinkedHashMap<>(s.plans);
+      m.put(plan, limit);
+      return new Snapshot(s.defaults, s.endpoints, s.services, Collections.unmodifiableMap(m));
+    });
+    return this;
+  }
+
+  /**
+   * @param plan a plan name
+   * @return this; tokens on that plan get the ordinary per-token limits
+   */
+  public RateLimits removePlan(String plan) {
+    update(s -> {
+      Map<String, Limit> m = new LinkedHashMap<>(s.plans);
+      m.remove(plan);
+      return new Snapshot(s.defaults, s.endpoints, s.services, Collections.unmodifiableMap(m));
+    });
+    return this;
+  }
+
+  /** @return the plans' limits, by name, the stored ones over the configured ones (a snapshot) */
+  public Map<String, Limit> plans() {
+    return merged(snapshot.get().plans, stored.plans);
+  }
+
+  /**
+   * Replaces the layer of stored limits: what the limiter does each time it has read them from
+   * Redis. Not for applications, which change stored limits through {@link RateLimitAdmin} so that
+   * every instance sees the change.
+   *
+   * @param endpoints the stored endpoint limits
+   * @param services the stored service limits
+   * @param plans the stored plan limits
+   */
+  public void replaceStored(Map<String, EndpointLimits> endpoints, Map<String, Limit> services, Map<String, Limit> plans) {
+    this.stored = endpoints.isEmpty() && services.isEmpty() && plans.isEmpty() ? NOTHING_STORED
+      : new Stored(freeze(endpoints), freeze(services), freeze(plans));
+  }
+
+  private static <V> Map<String, V> merged(Map<String, V> configured, Map<String, V> overlay) {
+    if (overlay.isEmpty()) {
+      return configured;
+    }
+    Map<String, V> m = new LinkedHashMap<>(configured);
+    m.putAll(overlay);
+    return Collections.unmodifiableMap(m);
   }
 
   private void update(UnaryOperator<Snapshot> change) {

@@ -41,6 +41,7 @@ public final class HttpRateLimitPolicy {
   private final Duration leaseTtl;
   private final boolean partitionKey;
   private Duration maxWait;
+  private boolean plans;
 
   private HttpRateLimitPolicy(String name, Limit limit, long cost, KeyKind kind, Function<RoutingContext, String> keyFunction) {
     this(name, Objects.requireNonNull(limit, "limit"), cost, kind, keyFunction, 0, null, false);
@@ -162,6 +163,7 @@ public final class HttpRateLimitPolicy {
     HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, Objects.requireNonNull(limit, "limit"), cost, kind, keyFunction, 0,
       null, partitionKey);
     copy.maxWait = maxWait;
+    copy.plans = plans;
     return copy;
   }
 
@@ -173,6 +175,7 @@ public final class HttpRateLimitPolicy {
     requireRate("withCost");
     HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, 0, null, partitionKey);
     copy.maxWait = maxWait;
+    copy.plans = plans;
     return copy;
   }
 
@@ -193,6 +196,7 @@ public final class HttpRateLimitPolicy {
     }
     HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, 0, null, partitionKey);
     copy.maxWait = ms == 0 ? null : maxWait;
+    copy.plans = plans;
     return copy;
   }
 
@@ -212,7 +216,34 @@ public final class HttpRateLimitPolicy {
   public HttpRateLimitPolicy withPartitionKey() {
     HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, maxConcurrent, leaseTtl, true);
     copy.maxWait = maxWait;
+    copy.plans = plans;
     return copy;
+  }
+
+  /**
+   * Counts each token against its plan's limit: the handler asks the limiter for the token's plan
+   * ({@link dev.rediskit.ratelimit.RateLimiter#plan}, cached) and, when the plan has a limit
+   * ({@link dev.rediskit.ratelimit.RateLimits#plan}, configured or stored at run time), applies it
+   * instead of this policy's own, which stays for tokens without a plan. The headers show the
+   * limit applied. Only for a per-token rate policy ({@link #perToken}).
+   *
+   * @return a copy that applies plan limits
+   * @throws IllegalStateException when this is not a per-token rate policy
+   */
+  public HttpRateLimitPolicy withPlans() {
+    requireRate("withPlans");
+    if (kind != KeyKind.TOKEN) {
+      throw new IllegalStateException("withPlans: only for a per-token policy, this one counts per " + kind);
+    }
+    HttpRateLimitPolicy copy = new HttpRateLimitPolicy(name, limit, cost, kind, keyFunction, 0, null, partitionKey);
+    copy.maxWait = maxWait;
+    copy.plans = true;
+    return copy;
+  }
+
+  /** @return whether tokens are counted against their plan's limit ({@link #withPlans()}) */
+  public boolean usesPlans() {
+    return plans;
   }
 
   private void requireRate(String method) {
@@ -271,6 +302,6 @@ public final class HttpRateLimitPolicy {
     return "HttpRateLimitPolicy[" + name + ", " + kind + ", "
       + (limit == null ? "at most " + maxConcurrent + " in flight, lease " + leaseTtl.toMillis() + " ms" : limit)
       + (cost == 1 ? "" : ", cost " + cost) + (maxWait == null ? "" : ", waits up to " + maxWait.toMillis() + " ms")
-      + (partitionKey ? ", pk" : "") + "]";
+      + (partitionKey ? ", pk" : "") + (plans ? ", plans" : "") + "]";
   }
 }

@@ -8,6 +8,10 @@ import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.metrics.RedisKitMetrics;
+import dev.rediskit.ratelimit.EndpointLimits;
+import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.LimitChange;
+import dev.rediskit.ratelimit.RateLimitAdmin;
 import dev.rediskit.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +34,14 @@ abstract class JavadocSnippets extends SnippetContext {
       kit.cache().namespace("users", User.class).getOrLoad(id, () -> loadUser(id), LoadOptions.ttl(Duration.ofMinutes(5)));
       kit.rateLimiter().check("api:" + ip, 100, Duration.ofSeconds(1));
     });
+    // end-snippet
+  }
+
+  void rateLimitAdmin() {
+    // begin-snippet: javadoc-rate-limit-admin
+    RateLimitAdmin admin = RateLimitAdmin.create(limiter);
+    admin.apply(new LimitChange().setPlan("pro", Limit.parse("5000/1m"))
+      .setEndpoint("/login", new EndpointLimits(Limit.parse("5/1m"), null, null)));
     // end-snippet
   }
 

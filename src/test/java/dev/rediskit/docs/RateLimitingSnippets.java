@@ -5,6 +5,8 @@ import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.LimitChange;
+import dev.rediskit.ratelimit.RateLimitAdmin;
 import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.web.ClientIpResolver;
@@ -50,6 +52,35 @@ abstract class RateLimitingSnippets extends SnippetContext {
     limiter.limits().setDefaults(new EndpointLimits(null, Limit.parse("600/1m"), null));
     limiter.shadowMode(true);
     // end-snippet
+  }
+
+  void storedLimits() {
+    // begin-snippet: rate-limiting-stored-limits
+    RateLimitAdmin admin = limiter.admin();                    // needs rateLimit.runtimeLimits: true
+    admin.apply(new LimitChange()
+        .setEndpoint("/login", new EndpointLimits(Limit.parse("3/1m"), null, null))
+        .setService("partner-api", Limit.parse("20/1s"))
+        .setPlan("pro", Limit.parse("10000/1m"))
+        .removePlan("trial"))                                  // back to its configured limit, if any
+      .onSuccess(version -> log.info("limits version " + version + " in force everywhere within the bound"))
+      .onFailure(err -> log.warn("refused, nothing applied: " + err.getMessage()));
+    // end-snippet
+  }
+
+  void plans(PlanStore plansOfTokens) {
+    // begin-snippet: rate-limiting-plans
+    limiter.planResolver(token -> plansOfTokens.planOf(token));   // Future<String>: "free", "pro" or null
+    limiter.verifyAndLimit(token, ip, "/search");                 // the token's plan limit, where /search has none of its own
+
+    RateLimitHandler handler = RateLimitHandler.create(limiter,
+      HttpRateLimitPolicy.perToken("per-token", 60, Duration.ofMinutes(1)).withPlans(),   // 60/1m for tokens without a plan
+      HttpRateLimitPolicy.perIp("per-ip", 300, Duration.ofMinutes(1)));
+    // end-snippet
+  }
+
+  /** Where an application keeps which plan each token is on. */
+  interface PlanStore {
+    Future<String> planOf(String token);
   }
 
   void meters() {

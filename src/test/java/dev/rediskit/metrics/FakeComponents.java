@@ -105,6 +105,11 @@ final class FakeComponents {
     volatile long denyCacheHits;
     volatile long switchesToFallback;
     volatile long switchesToRedis;
+    final Map<PermitOutcome, Long> permits = Collections.synchronizedMap(new EnumMap<>(PermitOutcome.class));
+    volatile long permitsHeld;
+    final Map<LimitChangeOutcome, Long> limitChanges = Collections.synchronizedMap(new EnumMap<>(LimitChangeOutcome.class));
+    volatile long limitRefreshFailures;
+    volatile long planFailures;
     final RateLimiter limiter;
 
     Limiter(String name) {
@@ -153,6 +158,31 @@ final class FakeComponents {
     @Override
     public long denyCacheSize() {
       return 0;
+    }
+
+    @Override
+    public long permits(PermitOutcome outcome) {
+      return permits.getOrDefault(outcome, 0L);
+    }
+
+    @Override
+    public long permitsHeld() {
+      return permitsHeld;
+    }
+
+    @Override
+    public long limitChanges(LimitChangeOutcome outcome) {
+      return limitChanges.getOrDefault(outcome, 0L);
+    }
+
+    @Override
+    public long limitRefreshFailures() {
+      return limitRefreshFailures;
+    }
+
+    @Override
+    public long planFailures() {
+      return planFailures;
     }
   }
 }

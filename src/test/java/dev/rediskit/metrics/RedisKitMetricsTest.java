@@ -238,6 +238,20 @@ class RedisKitMetricsTest {
     assertThat(count(MeterNames.RATELIMIT_DECISIONS, "limiter", "api", "outcome", "overloaded_rejected")).isZero();
     assertThat(count(MeterNames.RATELIMIT_POLICY_SWITCHES, "limiter", "api")).isEqualTo(1);
     assertThat(count(MeterNames.RATELIMIT_DENY_CACHE_HITS, "limiter", "api")).isZero();
+    limiter.permits.put(RateLimitStats.PermitOutcome.ACQUIRED, 7L);
+    limiter.permits.put(RateLimitStats.PermitOutcome.EXPIRED, 2L);
+    limiter.permitsHeld = 3;
+    limiter.limitChanges.put(RateLimitStats.LimitChangeOutcome.REFUSED, 5L);
+    limiter.limitRefreshFailures = 6;
+    limiter.planFailures = 8;
+    assertThat(count(MeterNames.RATELIMIT_PERMITS, "limiter", "api", "outcome", "acquired")).isEqualTo(7);
+    assertThat(count(MeterNames.RATELIMIT_PERMITS, "limiter", "api", "outcome", "expired")).isEqualTo(2);
+    assertThat(count(MeterNames.RATELIMIT_PERMITS, "limiter", "api", "outcome", "fallback_granted")).isZero();
+    assertThat(registry.get(MeterNames.RATELIMIT_PERMITS_HELD).tag("limiter", "api").gauge().value()).isEqualTo(3);
+    assertThat(count(MeterNames.RATELIMIT_LIMIT_CHANGES, "limiter", "api", "outcome", "refused")).isEqualTo(5);
+    assertThat(count(MeterNames.RATELIMIT_LIMIT_CHANGES, "limiter", "api", "outcome", "applied")).isZero();
+    assertThat(count(MeterNames.RATELIMIT_LIMIT_REFRESH_FAILURES, "limiter", "api")).isEqualTo(6);
+    assertThat(count(MeterNames.RATELIMIT_PLAN_FAILURES, "limiter", "api")).isEqualTo(8);
     assertThatThrownBy(() -> metrics.bindCache(new FakeComponents.Cache().set("users", new JsonObject()).cache))
       .isInstanceOf(IllegalStateException.class).hasMessageContaining("cache users is already bound");
     assertThatThrownBy(() -> metrics.bindRateLimiter(new FakeComponents.Limiter("api").limiter))

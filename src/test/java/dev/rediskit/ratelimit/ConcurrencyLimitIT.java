@@ -6,6 +6,7 @@ import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.RedisServers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -156,6 +157,49 @@ class ConcurrencyLimitIT {
     // The dead leases end one after the other (they were taken one after the other): the first to end frees a place.
     assertThat(back.held()).isBetween(1, 5);
     assertThat(await(back.release())).isTrue();
+  }
+
+  @Test
+  void underLocalAnUnreachableRedisGrantsThisInstancesShareAndRedisDecidesAgainWhenBack() {
+    Vertx vertx = newVertx();
+    FaultProxy proxy = FaultProxy.start(vertx, redis.server());
+    try {
+      RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(proxy.uri())
+        .setCommandTimeoutMs(500).setConnectTimeoutMs(500).setReconnectMaxDelayMs(200)
+        .setBreakerMaxFailures(3).setBreakerResetTimeoutMs(300));
+      gateways.add(gateway);
+      await(gateway.ready());
+      RateLimiter l = RateLimiter.create(vertx, gateway, "conc-local", new RateLimitOptions()
+        .setFailurePolicy(RateLimitOptions.FailurePolicy.LOCAL).setLocalSharePercent(50));
+      String key = "local-" + ThreadLocalRandom.current().nextInt(1_000_000);
+      Permit fromRedis = await(l.acquire(key, 10, Duration.ofMinutes(1)));
+      assertThat(fromRedis.source()).isEqualTo(Source.REDIS);
+      assertThat(await(fromRedis.release())).isTrue();
+
+      proxy.reset();
+      List<Permit> local = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        local.add(await(l.acquire(key, 10, Duration.ofMinutes(1))));
+      }
+      // Half of 10 places for this instance alone while Redis is away.
+      assertThat(local).extracting(Permit::acquired).containsExactly(true, true, true, true, true, false);
+      assertThat(local).allMatch(p -> p.source() == Source.FALLBACK);
+      assertThat(l.stats().permits(RateLimitStats.PermitOutcome.FALLBACK_GRANTED)).isEqualTo(5);
+      assertThat(l.stats().permitsHeld()).isEqualTo(5);
+      assertThat(await(local.get(0).release())).isTrue();
+      assertThat(await(l.release(key, local.get(1).id()))).as("released by id, as the event bus does").isTrue();
+      assertThat(await(local.get(2).renew(Duration.ofMinutes(2)))).isTrue();
+      assertThat(l.stats().permitsHeld()).isEqualTo(3);
+      assertThat(await(l.acquire(key, 10, Duration.ofMinutes(1))).acquired()).isTrue();
+
+      proxy.pass();
+      // Reconnection with back-off and a half-open breaker: polled, within a bound generous for a busy machine.
+      Await.until(() -> await(l.acquire(key + "-back", 10, Duration.ofSeconds(5))).source() == Source.REDIS,
+        Duration.ofSeconds(30), "Redis to decide permits again");
+      await(l.close());
+    } finally {
+      proxy.close();
+    }
   }
 
   @Test

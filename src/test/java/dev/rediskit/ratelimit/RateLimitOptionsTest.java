@@ -26,7 +26,31 @@ class RateLimitOptionsTest {
       .put("algorithm", "GCRA").put("shadowMode", false)
       .put("defaultTokenLimit", "1000/1m").put("defaultIpLimit", "300/1m").put("defaultEndpointLimit", "none")
       .put("endpointLimits", new JsonObject())
-      .put("serviceLimits", new JsonObject()).put("ipv6PrefixLength", 64));
+      .put("serviceLimits", new JsonObject()).put("ipv6PrefixLength", 64)
+      .put("runtimeLimits", false).put("limitsRefreshMs", 5_000L).put("adminAddresses", false)
+      .put("planCacheMs", 60_000L).put("planCacheSize", 10_000).put("planLimits", new JsonObject()));
+  }
+
+  @Test
+  void runtimeLimitsAndPlansReadFromJson() {
+    RateLimitOptions o = new RateLimitOptions(new JsonObject().put("runtimeLimits", true).put("limitsRefreshMs", "250").put("planLimits", new JsonObject().put("free", "100/1m").put("pro", "5000/1m")));
+    assertThat(o.problems()).isEmpty();
+    assertThat(o.isRuntimeLimits()).isTrue();
+    assertThat(o.getLimitsRefreshMs()).isEqualTo(250);
+    assertThat(o.getPlanLimits()).containsEntry("free", Limit.parse("100/1m")).containsEntry("pro", Limit.parse("5000/1m"));
+    assertThat(new RateLimitOptions(o.toJson()).getPlanLimits()).isEqualTo(o.getPlanLimits());
+    assertThat(RateLimits.from(o).plan("pro")).isEqualTo(Limit.parse("5000/1m"));
+  }
+
+  @Test
+  void runtimeLimitProblemsAreReportedTogether() {
+    RateLimitOptions o = new RateLimitOptions(new JsonObject().put("limitsRefreshMs", 10).put("adminAddresses", true)
+      .put("planLimits", new JsonObject().put("pro", "lots")));
+    assertThat(o.problems()).hasSize(2)
+      .anySatisfy(p -> assertThat(p).startsWith("rateLimit.limitsRefreshMs: must be between 100 and 3600000"))
+      .anySatisfy(p -> assertThat(p).startsWith("rateLimit.planLimits: entry \"pro\": limit: expected LIMIT/WINDOW"));
+    // The admin addresses change stored limits, so they turn following them on.
+    assertThat(o.isRuntimeLimits()).isTrue();
   }
 
   @Test

@@ -72,6 +72,36 @@ abstract class RateLimiterContract {
     return new RateLimitOptions().setTimeoutMs(30_000);
   }
 
+  // ---------------------------------------------------------------- stored limits
+
+  @Test
+  void aStoredChangeIsEnforcedByAnotherInstanceOfTheTopology(Vertx vertx) {
+    Vertx other = Vertx.vertx();
+    extraVertx.add(other);
+    RateLimitOptions options = patient().setRuntimeLimits(true).setDenyCacheSize(0).setDefaultIpLimit(null);
+    RateLimiter a = limiter(vertx, options);
+    RateLimiter b = limiter(other, options);
+    String endpoint = "/stored-" + System.nanoTime();
+    // With the links confirmed, the figure below is Redis's change report, not the periodic read.
+    Await.until(() -> "CONFIRMED".equals(b.admin().status().getString("link")), Duration.ofSeconds(15),
+      "the other instance's tracking link");
+    long started = System.nanoTime();
+    await(a.admin().apply(new LimitChange().setEndpoint(endpoint, new EndpointLimits(null, null, Limit.parse("2/1h")))
+      .setService("stored-svc", Limit.parse("1/1h"))));
+    // The bound is limitsRefreshMs (5 s) plus one read; three times that, for a stalled machine.
+    Await.until(() -> Limit.parse("2/1h").equals(b.limits().endpoint(endpoint).endpoint()), Duration.ofSeconds(15),
+      "the other instance sees the change");
+    System.out.printf("stored limits on %s: in force on the other instance %d ms after apply() began%n",
+      getClass().getSimpleName(), (System.nanoTime() - started) / 1_000_000);
+    assertThat(await(b.verifyAndLimit(null, null, endpoint)).allowed()).isTrue();
+    assertThat(await(b.verifyAndLimit(null, null, endpoint)).allowed()).isTrue();
+    assertThat(await(b.verifyAndLimit(null, null, endpoint)).allowed()).isFalse();
+    assertThat(await(b.serviceLimit("stored-svc")).allowed()).isTrue();
+    assertThat(await(b.serviceLimit("stored-svc")).allowed()).isFalse();
+    await(a.close());
+    await(b.close());
+  }
+
   // ---------------------------------------------------------------- exactness
 
   @Test

@@ -2,6 +2,8 @@ package dev.rediskit.web;
 
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.LimitChange;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import dev.rediskit.ratelimit.RateLimiter;
@@ -130,6 +132,41 @@ class RateLimitHandlerIT {
     assertThat(problem.getJsonArray("violated-policies")).isEqualTo(new JsonArray().add("per-ip"));
     // The raw token never reached Redis.
     assertThat((List<?>) redis.server().command("KEYS", "*s3cr3t*")).isEmpty();
+  }
+
+  @Test
+  void aPlanPolicyCountsEachTokenAgainstItsPlansLimitAndFollowsRunTimeChanges(Vertx vertx) throws Exception {
+    RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions().setRuntimeLimits(true)
+      .putPlanLimit("free", Limit.parse("2/1h")).putPlanLimit("pro", Limit.parse("4/1h")));
+    limiter.planResolver(token -> Future.succeededFuture(token.startsWith("pro") ? "pro" : token.startsWith("free") ? "free" : null));
+    int port = serve(vertx, RateLimitHandler.create(limiter,
+      HttpRateLimitPolicy.perToken("per-token", 3, Duration.ofHours(1)).withPlans()));
+    WebClient client = WebClient.create(vertx);
+    String suffix = Long.toString(System.nanoTime());
+    assertThat(statuses(client, port, "free-" + suffix, 4)).containsExactly(200, 200, 429, 429);
+    assertThat(statuses(client, port, "pro-" + suffix, 6)).containsExactly(200, 200, 200, 200, 429, 429);
+    // A token without a plan gets the policy's own limit.
+    assertThat(statuses(client, port, "anon-" + suffix, 4)).containsExactly(200, 200, 200, 429);
+    HttpResponse<Buffer> pro = get(client, port, bearer("pro-2-" + suffix));
+    assertThat(pro.getHeader("RateLimit-Policy")).isEqualTo("\"per-token\";q=4;w=3600");
+    // The pro plan raised at run time: the next request already counts against 10 an hour.
+    await(limiter.admin().apply(new LimitChange().setPlan("pro", Limit.parse("10/1h"))));
+    HttpResponse<Buffer> raised = get(client, port, bearer("pro-3-" + suffix));
+    assertThat(raised.getHeader("RateLimit-Policy")).isEqualTo("\"per-token\";q=10;w=3600");
+    assertThat(raised.getHeader("RateLimit")).startsWith("\"per-token\";r=9;");
+    await(limiter.close());
+  }
+
+  private static MultiMap bearer(String token) {
+    return MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
+  }
+
+  private static List<Integer> statuses(WebClient client, int port, String token, int requests) throws Exception {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      out.add(get(client, port, bearer(token)).statusCode());
+    }
+    return out;
   }
 
   @Test

@@ -30,21 +30,37 @@ public final class Consumers {
   public static MessageConsumer<Object> register(EventBus eventBus, String address,
                                                  Function<JsonObject, Future<JsonObject>> handler) {
     SharedJsonCodec.register(eventBus);
-    return eventBus.consumer(address, msg -> {
-      Future<JsonObject> result;
-      try {
-        result = handler.apply(JsonRequest.body(msg.body()));
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
+    return eventBus.consumer(address, msg -> handle(msg, handler));
+  }
+
+  /**
+   * Like {@link #register}, as a local consumer: reachable from this Vert.x instance only, never
+   * from another node of a clustered event bus (for privileged addresses).
+   *
+   * @param eventBus the event bus
+   * @param address the full address
+   * @param handler the operation
+   * @return the registered consumer
+   */
+  public static MessageConsumer<Object> registerLocal(EventBus eventBus, String address,
+                                                      Function<JsonObject, Future<JsonObject>> handler) {
+    return eventBus.localConsumer(address, msg -> handle(msg, handler));
+  }
+
+  private static void handle(io.vertx.core.eventbus.Message<Object> msg, Function<JsonObject, Future<JsonObject>> handler) {
+    Future<JsonObject> result;
+    try {
+      result = handler.apply(JsonRequest.body(msg.body()));
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result(), SharedJsonCodec.replyOptions(msg.headers()));
+      } else {
+        io.vertx.core.eventbus.ReplyException re = FailureCodes.toReply(ar.cause());
+        msg.fail(re.failureCode(), re.getMessage());
       }
-      result.onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(ar.result(), SharedJsonCodec.replyOptions(msg.headers()));
-        } else {
-          io.vertx.core.eventbus.ReplyException re = FailureCodes.toReply(ar.cause());
-          msg.fail(re.failureCode(), re.getMessage());
-        }
-      });
     });
   }
 }

@@ -7,6 +7,8 @@ import dev.rediskit.eventbus.JsonRequest;
 import dev.rediskit.eventbus.RateLimitConsumers;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.LimitChange;
+import dev.rediskit.ratelimit.RateLimitAdmin;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.ratelimit.RequestChecks;
@@ -56,8 +58,27 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
       });
     List<MessageConsumer<Object>> all = new java.util.ArrayList<>(List.of(check, checkBatch, verify, stats));
     all.addAll(PermitConsumers.register(vertx, limiter, prefix));
+    if (limiter.options().isAdminAddresses()) {
+      all.addAll(adminConsumers(vertx, limiter, prefix));
+    }
     RateLimitConsumersImpl registration = new RateLimitConsumersImpl(List.copyOf(all));
     return Future.all(all.stream().map(MessageConsumer::completion).toList()).map(registration);
+  }
+
+  /**
+   * The privileged addresses: local consumers, so that only code in this Vert.x instance can reach
+   * them; a caller on another node of the cluster gets NO_HANDLERS, never a changed limit.
+   */
+  private static List<MessageConsumer<Object>> adminConsumers(Vertx vertx, RateLimiter limiter, String prefix) {
+    RateLimitAdmin admin = limiter.admin();
+    MessageConsumer<Object> set = Consumers.registerLocal(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_LIMITS_SET),
+      body -> admin.apply(new LimitChange(body)).map(v -> new JsonObject().put("version", v)));
+    MessageConsumer<Object> get = Consumers.registerLocal(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_LIMITS_GET),
+      body -> {
+        onlyKnownFields(body, Set.of());
+        return admin.stored().map(stored -> new JsonObject().put("stored", stored).put("status", admin.status()));
+      });
+    return List.of(set, get);
   }
 
   static Future<JsonObject> check(RateLimiter limiter, FailurePolicy policy, JsonObject body) {

@@ -28,6 +28,12 @@ final class Counters implements RateLimitStats {
   private final LongAdder permitsFallbackGranted = new LongAdder();
   private final LongAdder permitsReleased = new LongAdder();
   private final LongAdder permitsReleasedAfterLease = new LongAdder();
+  /** Releases of places taken in Redis (live or not): what {@link #permitsHeld()} subtracts. */
+  private final LongAdder redisPermitsReleased = new LongAdder();
+  private volatile LongSupplier localPermitsHeld = () -> 0;
+  private final LongAdder[] limitChanges = new LongAdder[LimitChangeOutcome.values().length];
+  private final LongAdder limitRefreshFailures = new LongAdder();
+  private final LongAdder planFailures = new LongAdder();
 
   Counters(String limiter, LongSupplier denyCacheSize) {
     this.limiter = limiter;
@@ -38,6 +44,58 @@ final class Counters implements RateLimitStats {
     for (int i = 0; i < sources.length; i++) {
       sources[i] = new LongAdder();
     }
+    for (int i = 0; i < limitChanges.length; i++) {
+      limitChanges[i] = new LongAdder();
+    }
+  }
+
+  void limitChange(LimitChangeOutcome outcome) {
+    limitChanges[outcome.ordinal()].increment();
+  }
+
+  void limitRefreshFailed() {
+    limitRefreshFailures.increment();
+  }
+
+  void planFailed() {
+    planFailures.increment();
+  }
+
+  @Override
+  public long permits(PermitOutcome outcome) {
+    return switch (outcome) {
+      case ACQUIRED -> permitsAcquired.sum();
+      case REJECTED -> permitsRejected.sum();
+      case FALLBACK_GRANTED -> permitsFallbackGranted.sum();
+      case RELEASED -> permitsReleased.sum();
+      case EXPIRED -> permitsReleasedAfterLease.sum();
+    };
+  }
+
+  @Override
+  public long permitsHeld() {
+    long inRedis = permitsAcquired.sum() - redisPermitsReleased.sum();
+    return Math.max(0, inRedis) + localPermitsHeld.getAsLong();
+  }
+
+  /** @param held the LOCAL policy's places held now */
+  void localPermitsHeld(LongSupplier held) {
+    this.localPermitsHeld = held;
+  }
+
+  @Override
+  public long limitChanges(LimitChangeOutcome outcome) {
+    return limitChanges[outcome.ordinal()].sum();
+  }
+
+  @Override
+  public long limitRefreshFailures() {
+    return limitRefreshFailures.sum();
+  }
+
+  @Override
+  public long planFailures() {
+    return planFailures.sum();
   }
 
   void count(Outcome outcome, Source source) {
@@ -62,6 +120,12 @@ final class Counters implements RateLimitStats {
   }
 
   void permitReleased(boolean live) {
+    (live ? permitsReleased : permitsReleasedAfterLease).increment();
+    redisPermitsReleased.increment();
+  }
+
+  /** A LOCAL place given back: counted as released, but it never was in Redis. */
+  void localPermitReleased(boolean live) {
     (live ? permitsReleased : permitsReleasedAfterLease).increment();
   }
 
@@ -136,7 +200,14 @@ final class Counters implements RateLimitStats {
       .put("rejected", permitsRejected.sum())
       .put("fallbackGranted", permitsFallbackGranted.sum())
       .put("released", permitsReleased.sum())
-      .put("releasedAfterLease", permitsReleasedAfterLease.sum()));
+      .put("releasedAfterLease", permitsReleasedAfterLease.sum())
+      .put("held", permitsHeld()))
+      .put("limitChanges", new JsonObject()
+        .put("applied", limitChanges(LimitChangeOutcome.APPLIED))
+        .put("refused", limitChanges(LimitChangeOutcome.REFUSED))
+        .put("failed", limitChanges(LimitChangeOutcome.FAILED)))
+      .put("limitRefreshFailures", limitRefreshFailures.sum())
+      .put("planFailures", planFailures.sum());
   }
 
   @Override

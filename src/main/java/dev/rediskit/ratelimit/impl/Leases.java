@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * decision admission: a permit is held for the length of a request, so the number of acquires in
  * flight is bounded by the callers, and Redis answers a rejection without any state to cache.
  * When Redis cannot answer, FAIL_OPEN grants a permit that holds nothing in Redis; FAIL_CLOSED
- * and LOCAL refuse (a local count cannot see other instances' holders, and a concurrency limit
- * usually protects an upstream that more holders would overload).
+ * refuses; LOCAL grants up to this instance's share ({@code localSharePercent}) of each key's
+ * places from a local count ({@link LocalPermits}), leases included, as the LOCAL policy does for
+ * rate limits: the instances together stay near the limit instead of all refusing or all passing.
  */
 final class Leases {
 
@@ -50,8 +51,12 @@ final class Leases {
   /** Unguessable per instance, so that no caller can forge another holder's id; a counter makes each id unique. */
   private final String idPrefix;
   private final AtomicLong next = new AtomicLong();
+  /** The LOCAL policy's places, or {@code null} under another policy; touched on the gateway's context only. */
+  private final LocalPermits local;
+  /** What the ids of local places start with: never an id of a place in Redis. */
+  private final String localIdPrefix;
 
-  Leases(RedisGateway gateway, String limiter, FailurePolicy policy, Counters counters) {
+  Leases(RedisGateway gateway, String limiter, FailurePolicy policy, int localSharePercent, Counters counters) {
     this.gateway = gateway;
     this.start = KeyFamily.CONCURRENCY.start(gateway.options().getKeyPrefix());
     this.limiter = limiter;
@@ -60,6 +65,22 @@ final class Leases {
     byte[] random = new byte[12];
     new SecureRandom().nextBytes(random);
     this.idPrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + ".";
+    this.localIdPrefix = idPrefix + "L";
+    this.local = policy == FailurePolicy.LOCAL ? new LocalPermits(localSharePercent, 10_000) : null;
+    if (local != null) {
+      counters.localPermitsHeld(local::held);
+    }
+  }
+
+  /** Runs on the gateway's context, where {@link #local} lives; completes there. */
+  private <T> Future<T> onContext(java.util.function.Supplier<T> task) {
+    io.vertx.core.Context context = gateway.context();
+    if (io.vertx.core.Vertx.currentContext() == context) {
+      return Future.succeededFuture(task.get());
+    }
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> done.complete(task.get()));
+    return done.future();
   }
 
   Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl) {
@@ -83,8 +104,28 @@ final class Leases {
               new RedisCommandException("rate limiter " + limiter + ": unexpected permit reply " + ar.result(), e)));
           }
         }
+        if (local != null && !isOverloaded(ar.cause())) {
+          return onContext(() -> localPermit(key, maxConcurrent, leaseMs, ar.cause()));
+        }
         return Future.succeededFuture(unavailable(key, maxConcurrent, leaseMs, ar.cause()));
       });
+  }
+
+  private static boolean isOverloaded(Throwable cause) {
+    return cause instanceof RedisUnavailableException rue && rue.reason() == RedisUnavailableException.Reason.OVERLOADED;
+  }
+
+  /** LOCAL while Redis cannot answer: a place of this instance's share, if one is free. */
+  private Permit localPermit(String key, int max, long leaseMs, Throwable cause) {
+    LOG.atDebug().log(() -> "rate limiter " + limiter + ": permit for " + key + " decided locally: " + cause);
+    String id = localIdPrefix + Long.toString(next.incrementAndGet(), 36);
+    int held = local.acquire(key, id, max, leaseMs, System.nanoTime());
+    if (held < 0) {
+      counters.permitRejected();
+      return new LocalPermit(this, false, key, null, max, local.share(max), leaseMs, UNAVAILABLE_RETRY_MS, Source.FALLBACK);
+    }
+    counters.permitFallbackGranted();
+    return new LocalPermit(this, true, key, id, max, held, leaseMs, 0, Source.FALLBACK);
   }
 
   private Permit fromRedis(String key, String id, int max, long leaseMs, Response reply) {
@@ -101,7 +142,7 @@ final class Leases {
   }
 
   private Permit unavailable(String key, int max, long leaseMs, Throwable cause) {
-    if (cause instanceof RedisUnavailableException rue && rue.reason() == RedisUnavailableException.Reason.OVERLOADED) {
+    if (isOverloaded(cause)) {
       counters.permitRejected();
       return new LocalPermit(this, false, key, null, max, 0, leaseMs, UNAVAILABLE_RETRY_MS, Source.OVERLOADED);
     }
@@ -122,6 +163,13 @@ final class Leases {
     } catch (InvalidRequestException e) {
       return Future.failedFuture(e);
     }
+    if (local != null && id.startsWith(localIdPrefix)) {
+      return onContext(() -> {
+        boolean live = local.release(key, id, System.nanoTime());
+        counters.localPermitReleased(live);
+        return live;
+      });
+    }
     return gateway.eval(Scripts.PERMIT_RELEASE, List.of(start + key), List.of(id)).map(r -> {
       boolean live = r.toInteger() == 1;
       counters.permitReleased(live);
@@ -137,6 +185,9 @@ final class Leases {
       leaseMs = leaseMillis(leaseTtl);
     } catch (InvalidRequestException e) {
       return Future.failedFuture(e);
+    }
+    if (local != null && id.startsWith(localIdPrefix)) {
+      return onContext(() -> local.renew(key, id, leaseMs, System.nanoTime()));
     }
     return gateway.eval(Scripts.PERMIT_RENEW, List.of(start + key), List.of(id, Long.toString(leaseMs)))
       .map(r -> r.toInteger() == 1);

@@ -8,6 +8,8 @@ import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.Permit;
+import dev.rediskit.ratelimit.PlanResolver;
+import dev.rediskit.ratelimit.RateLimitAdmin;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimitOptions.Algorithm;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
@@ -26,7 +28,6 @@ import io.vertx.redis.client.Response;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,10 @@ public final class RateLimiterImpl implements RateLimiter {
   private final Steps steps = new Steps();
   private final Admission admission;
   private final Leases leases;
+  private final Plans plans;
+  private final VerifyCalls verifyCalls;
+  /** The stored limits, or {@code null} when runtime limits are off. */
+  private final StoredLimits stored;
   private final long tickTimer;
   private volatile boolean shadow;
 
@@ -90,7 +95,11 @@ public final class RateLimiterImpl implements RateLimiter {
     this.fallback = new Fallback(this.name, failurePolicy, Math.max(10_000, denySize), this.options.getLocalSharePercent(),
       counters);
     this.context = gateway.context();
-    this.leases = new Leases(gateway, this.name, failurePolicy, counters);
+    this.leases = new Leases(gateway, this.name, failurePolicy, this.options.getLocalSharePercent(), counters);
+    this.plans = new Plans(this.name, this.options.getPlanCacheMs(), this.options.getPlanCacheSize(), counters);
+    this.verifyCalls = new VerifyCalls(keys, limits, algorithm, scripts, ipv6PrefixLength, plans);
+    this.stored = this.options.isRuntimeLimits()
+      ? new StoredLimits(vertx, gateway, this.name, limits, algorithm, this.options.getLimitsRefreshMs(), counters) : null;
     long timeoutMs = this.options.getTimeoutMs();
     this.admission = new Admission(this.name, this.options.getMaxInFlight(), this.options.getMaxQueued(), timeoutMs,
       gateway.options().getCommandTimeoutMs(), steps);
@@ -207,17 +216,27 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Decision> verifyAndLimit(String token, String ip, String endpoint, Duration window) {
-    Call call;
-    try {
-      call = verifyCall(token, ip, endpoint, window);
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    return decide(call);
+    return verifyCalls.decide(token, ip, endpoint, window, this::decide);
   }
 
-  private Call verifyCall(String token, String ip, String endpoint, Duration window) {
-    return VerifyCalls.of(keys, limits, algorithm, scripts, ipv6PrefixLength, token, ip, endpoint, window);
+  @Override
+  public RateLimiter planResolver(PlanResolver resolver) {
+    plans.resolver(resolver);
+    return this;
+  }
+
+  @Override
+  public Future<String> plan(String token) {
+    return plans.plan(token);
+  }
+
+  @Override
+  public RateLimitAdmin admin() {
+    if (stored == null) {
+      throw new IllegalStateException("rate limiter " + name + ": rateLimit.runtimeLimits is off, so limits cannot be "
+        + "stored; set it to true on every instance that should follow them");
+    }
+    return stored;
   }
 
   @Override
@@ -269,6 +288,7 @@ public final class RateLimiterImpl implements RateLimiter {
   @Override
   public Future<Void> close() {
     vertx.cancelTimer(tickTimer);
+    Future<Void> linkClosed = stored == null ? Future.succeededFuture() : stored.close();
     if (denyCache != null) {
       denyCache.clear();
     }
@@ -277,7 +297,7 @@ public final class RateLimiterImpl implements RateLimiter {
       admission.close();
       done.complete();
     });
-    return done.future();
+    return Future.all(done.future(), linkClosed).mapEmpty();
   }
 
   // ---------------------------------------------------------------- one decision

@@ -30,6 +30,11 @@ public final class Scripts {
   /** Concurrency limit: extend a live lease. */
   public static final Script PERMIT_RENEW = load("permit_renew.lua");
 
+  /** Run-time limits: one change, all its entries at once, the version bumped. */
+  public static final Script LIMITS_APPLY = load("limits_apply.lua");
+  /** Run-time limits: the stored hash as a flat array. */
+  public static final Script LIMITS_READ = load("limits_read.lua");
+
   private Scripts() {
   }
 

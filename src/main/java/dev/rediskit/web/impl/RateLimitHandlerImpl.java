@@ -2,6 +2,7 @@ package dev.rediskit.web.impl;
 
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.IpAddresses;
+import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import dev.rediskit.ratelimit.RateLimiter;
@@ -43,6 +44,8 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
   private final boolean failClosed;
   private final String policyHeader;
   private final boolean partitionKeys;
+  /** Whether a policy counts tokens against their plan's limit: then the policy field is built per request. */
+  private final boolean plans;
 
   /**
    * @param limiter the limiter
@@ -66,6 +69,7 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
     // Without partition keys the policies do not change per request: the field is built once.
     this.policyHeader = String.join(", ", items);
     this.partitionKeys = policies.stream().anyMatch(HttpRateLimitPolicy::partitionKey);
+    this.plans = policies.stream().anyMatch(HttpRateLimitPolicy::usesPlans);
   }
 
   @Override
@@ -79,19 +83,29 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
     List<HttpRateLimitPolicy> applied = new ArrayList<>(policies.size());
     List<String> keys = new ArrayList<>(policies.size());
     List<Future<?>> answers = new ArrayList<>(policies.size());
+    Limit[] used = plans ? new Limit[policies.size()] : null;
     for (HttpRateLimitPolicy p : policies) {
       String key = key(ctx, p);
       if (key != null) {
         applied.add(p);
         keys.add(key);
         String limiterKey = "http:" + p.name() + ":" + key;
-        answers.add(p.isConcurrency()
-          ? limiter.acquire(limiterKey, p.maxConcurrent(), p.leaseTtl())
-          : limiter.check(limiterKey, p.limit(), p.cost(), p.maxWait()));
+        if (p.usesPlans()) {
+          int slot = applied.size() - 1;
+          answers.add(limiter.plan(token(request)).compose(plan -> {
+            Limit planLimit = plan == null ? null : limiter.limits().plan(plan);
+            used[slot] = planLimit == null ? p.limit() : planLimit;
+            return limiter.check(limiterKey, used[slot], p.cost(), p.maxWait());
+          }));
+        } else {
+          answers.add(p.isConcurrency()
+            ? limiter.acquire(limiterKey, p.maxConcurrent(), p.leaseTtl())
+            : limiter.check(limiterKey, p.limit(), p.cost(), p.maxWait()));
+        }
       }
     }
     HttpServerResponse response = ctx.response();
-    response.headers().set("RateLimit-Policy", partitionKeys ? policyHeader(applied, keys) : policyHeader);
+    response.headers().set("RateLimit-Policy", partitionKeys || plans ? policyHeader(applied, keys, used) : policyHeader);
     if (answers.isEmpty()) {
       pass(ctx, paused);
       return;
@@ -105,24 +119,33 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
         ctx.fail(ar.cause());
         return;
       }
+      if (plans) {
+        // The plans are known now: the policy field shows the limits applied.
+        response.headers().set("RateLimit-Policy", policyHeader(applied, keys, used));
+      }
       respond(ctx, paused, applied, keys, answers);
     });
   }
 
   /** The policy field of one request: every policy, those that counted it with their partition keys. */
-  private String policyHeader(List<HttpRateLimitPolicy> applied, List<String> keys) {
+  private String policyHeader(List<HttpRateLimitPolicy> applied, List<String> keys, Limit[] used) {
     List<String> items = new ArrayList<>(policies.size());
     for (HttpRateLimitPolicy p : policies) {
       int i = applied.indexOf(p);
-      items.add(policyItem(p, i < 0 || !p.partitionKey() ? null : partitionKey(keys.get(i))));
+      Limit limit = used != null && i >= 0 && used[i] != null ? used[i] : p.limit();
+      items.add(policyItem(p, limit, i < 0 || !p.partitionKey() ? null : partitionKey(keys.get(i))));
     }
     return String.join(", ", items);
   }
 
   private static String policyItem(HttpRateLimitPolicy p, byte[] pk) {
+    return policyItem(p, p.limit(), pk);
+  }
+
+  private static String policyItem(HttpRateLimitPolicy p, Limit limit, byte[] pk) {
     return p.isConcurrency()
       ? HeaderFormat.concurrencyPolicyItem(p.name(), p.maxConcurrent(), pk)
-      : HeaderFormat.policyItem(p.name(), p.limit().limit(), p.limit().windowMs(), pk);
+      : HeaderFormat.policyItem(p.name(), limit.limit(), limit.windowMs(), pk);
   }
 
   /** The draft's partition key: the first 16 bytes of the SHA-256 of the policy's key, never the key itself. */
