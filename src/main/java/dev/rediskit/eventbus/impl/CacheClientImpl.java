@@ -3,6 +3,10 @@ package dev.rediskit.eventbus.impl;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.NearCacheOptions;
+import dev.rediskit.cache.NearCacheStats;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.config.OptionChecks;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.FailureCodes;
@@ -23,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -41,6 +46,11 @@ public final class CacheClientImpl implements CacheClient {
   private final String getOrLoadAddress;
   /** Gathers the reads of one event-loop turn into one message. */
   private final CallBatcher gets;
+  /** The local copies, or {@code null} without a near cache. */
+  private final ClientNearCache near;
+  private final MessageConsumer<JsonObject> invalidations;
+  private final long tickTimer;
+  private final Vertx vertx;
 
   /**
    * @param vertx the Vert.x instance
@@ -49,6 +59,22 @@ public final class CacheClientImpl implements CacheClient {
    * @param delivery the delivery options (owned), or {@code null} for the defaults of {@link CacheClient}
    */
   public CacheClientImpl(Vertx vertx, String prefix, String loaderPrefix, DeliveryOptions delivery) {
+    this(vertx, prefix, loaderPrefix, delivery, null);
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param prefix the address prefix
+   * @param loaderPrefix the cache service's loader prefix (after the address prefix)
+   * @param delivery the delivery options (owned), or {@code null} for the defaults of {@link CacheClient}
+   * @param nearCache the near cache's settings, or {@code null} (or disabled) for none
+   * @throws dev.rediskit.config.ConfigurationException when the near cache's settings are invalid, naming each
+   */
+  public CacheClientImpl(Vertx vertx, String prefix, String loaderPrefix, DeliveryOptions delivery, NearCacheOptions nearCache) {
+    if (nearCache != null && nearCache.isEnabled()) {
+      OptionChecks.requireNone(nearCache.problems().stream().map(p -> "nearCache." + p).toList());
+    }
+    this.vertx = vertx;
     this.eventBus = vertx.eventBus();
     this.prefix = prefix;
     this.loaderPrefix = Objects.requireNonNull(loaderPrefix, "loaderPrefix");
@@ -57,6 +83,50 @@ public final class CacheClientImpl implements CacheClient {
     this.warmDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_WARM_TIMEOUT_MS) : delivery;
     this.getOrLoadAddress = Addresses.of(prefix, Addresses.CACHE_GET_OR_LOAD);
     this.gets = new CallBatcher(vertx, Addresses.of(prefix, Addresses.CACHE_GET), this.delivery);
+    if (nearCache != null && nearCache.isEnabled()) {
+      ClientNearCache n = new ClientNearCache(new NearCacheOptions(nearCache));
+      this.near = n;
+      // On the creating context, like the timer: the stream is handled in order, on one thread.
+      this.invalidations = eventBus.consumer(Addresses.of(prefix, Addresses.CACHE_INVALIDATIONS), m -> n.handle(m.body()));
+      this.tickTimer = vertx.setPeriodic(Addresses.NEAR_HEARTBEAT_MS, id -> n.tick());
+    } else {
+      this.near = null;
+      this.invalidations = null;
+      this.tickTimer = -1;
+    }
+  }
+
+  @Override
+  public NearCacheStats nearCacheStats() {
+    return near;
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (near == null) {
+      return Future.succeededFuture();
+    }
+    vertx.cancelTimer(tickTimer);
+    return invalidations.unregister().onComplete(ar -> near.close());
+  }
+
+  private static String nameOf(String namespace) {
+    return namespace == null ? RedisCache.DEFAULT_NAMESPACE : namespace;
+  }
+
+  private <T> Future<T> dropping(String namespace, Collection<String> keys, Future<T> call) {
+    if (near == null) {
+      return call;
+    }
+    // After the reply too: a read that raced the write may have stored the old value meanwhile.
+    return call.andThen(ar -> near.dropLocal(nameOf(namespace), keys));
+  }
+
+  private <T> Future<T> droppingNamespace(String namespace, Future<T> call) {
+    if (near == null) {
+      return call;
+    }
+    return call.andThen(ar -> near.dropNamespace(nameOf(namespace)));
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
@@ -86,7 +156,23 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<CacheResult<Object>> lookup(String namespace, String key) {
-    return gets.call(withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
+    if (near == null) {
+      return gets.call(withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
+    }
+    String name = nameOf(namespace);
+    CacheResult<Object> local = near.hit(name, key);
+    if (local != null) {
+      return Future.succeededFuture(local);
+    }
+    ClientNearCache.Fill token = near.begin(name, key);
+    return gets.call(withNamespace(namespace).put("key", key)).transform(ar -> {
+      if (ar.failed()) {
+        near.abandon(name, key, token);
+        return Future.failedFuture(ar.cause());
+      }
+      near.fill(name, key, token, ar.result());
+      return Future.succeededFuture(result(ar.result()));
+    });
   }
 
   @Override
@@ -95,29 +181,45 @@ public final class CacheClientImpl implements CacheClient {
     if (ttl != null) {
       body.put("ttlMs", ttl.toMillis());
     }
-    return request(Addresses.CACHE_SET, body).mapEmpty();
+    if (near != null) {
+      near.dropLocal(nameOf(namespace), List.of(String.valueOf(key)));
+    }
+    return dropping(namespace, List.of(String.valueOf(key)), request(Addresses.CACHE_SET, body)).mapEmpty();
   }
 
   @Override
   public Future<Long> delete(String namespace, Collection<String> keys) {
-    return request(Addresses.CACHE_DELETE, withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys))))
-      .map(r -> r.getLong("deleted"));
+    if (near != null) {
+      near.dropLocal(nameOf(namespace), keys);
+    }
+    return dropping(namespace, keys, request(Addresses.CACHE_DELETE, withNamespace(namespace)
+      .put("keys", new JsonArray(new ArrayList<>(keys))))).map(r -> r.getLong("deleted"));
   }
 
   @Override
   public Future<Long> invalidate(String namespace, Collection<String> keys) {
-    return request(Addresses.CACHE_INVALIDATE, withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys))))
-      .map(r -> r.getLong("deleted"));
+    if (near != null) {
+      near.dropLocal(nameOf(namespace), keys);
+    }
+    return dropping(namespace, keys, request(Addresses.CACHE_INVALIDATE, withNamespace(namespace)
+      .put("keys", new JsonArray(new ArrayList<>(keys))))).map(r -> r.getLong("deleted"));
   }
 
   @Override
   public Future<Long> flush(String namespace) {
-    return request(Addresses.CACHE_FLUSH, withNamespace(namespace)).map(r -> r.getLong("deleted"));
+    if (near != null) {
+      near.dropNamespace(nameOf(namespace));
+    }
+    return droppingNamespace(namespace, request(Addresses.CACHE_FLUSH, withNamespace(namespace))).map(r -> r.getLong("deleted"));
   }
 
   @Override
   public Future<Long> bumpVersion(String namespace) {
-    return request(Addresses.CACHE_BUMP_VERSION, withNamespace(namespace)).map(r -> r.getLong("version"));
+    if (near != null) {
+      near.dropNamespace(nameOf(namespace));
+    }
+    return droppingNamespace(namespace, request(Addresses.CACHE_BUMP_VERSION, withNamespace(namespace)))
+      .map(r -> r.getLong("version"));
   }
 
   @Override
@@ -144,7 +246,11 @@ public final class CacheClientImpl implements CacheClient {
     if (ttl != null) {
       body.put("ttlMs", ttl.toMillis());
     }
-    return request(Addresses.CACHE_MSET, body).map(r -> r.getInteger("written"));
+    List<String> keys = List.copyOf(entries.keySet());
+    if (near != null) {
+      near.dropLocal(nameOf(namespace), keys);
+    }
+    return dropping(namespace, keys, request(Addresses.CACHE_MSET, body)).map(r -> r.getInteger("written"));
   }
 
   @Override
