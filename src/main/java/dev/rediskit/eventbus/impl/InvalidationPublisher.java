@@ -110,7 +110,12 @@ final class InvalidationPublisher implements NearCacheTracking.Listener {
       if (closed) {
         return;
       }
-      drain();
+      if (namespace == null) {
+        // A flush of everything covers the keys still waiting, and they were learned in the old epoch.
+        pending.clear();
+      } else {
+        drain();
+      }
       JsonObject m = numbered("flush").put("cause", cause);
       if (namespace != null) {
         m.put("namespace", namespace);
