@@ -5,6 +5,7 @@ import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.metrics.RedisKitMetrics;
@@ -102,6 +103,12 @@ abstract class JavadocSnippets extends SnippetContext {
     client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5))
       .compose(v -> client.lookup("users", "42"))
       .onSuccess(r -> System.out.println(r.found() + " " + r.value()));
+    // end-snippet
+  }
+
+  void cacheClientNearCache() {
+    // begin-snippet: javadoc-cache-client-near-cache
+    CacheClient client = CacheClient.create(vertx, "", new NearCacheOptions().setEnabled(true).setMaxEntries(50_000));
     // end-snippet
   }
 

@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.LongAdder;
  * its stream vouches for them. A copy is served only while the last heartbeat of that instance
  * says every change made up to less than {@code maxStalenessMs} ago was published, and every
  * message of its stream arrived: a sequence gap, a new epoch of its tracking link, a flush it
- * publishes, its silence, or another instance taking over flush everything. Changes published by
- * other instances are applied too (dropping more is always safe).
+ * publishes, its silence past {@code max(5 s, maxStalenessMs)}, or another instance taking over
+ * flush everything (a shorter silence only stops local reads until its stream goes on without a
+ * gap). Changes published by other instances are applied too (dropping more is always safe).
  *
  * <p>A read that goes over the event bus registers a token for its key first ({@link #begin}); an
  * invalidation of the key or any flush removes it, and the reply is stored ({@link #fill}) only
@@ -72,7 +73,15 @@ final class ClientNearCache implements NearCacheStats {
   private record Local(Object value, long freshUntilMs, long lifetimeNanos, int weight) {
   }
 
+  /**
+   * How long the followed instance may be silent before it counts as lost, in ms, at least: a
+   * silence shorter than this only stops local reads (they resume, copies intact, when its stream
+   * goes on without a gap); a stall of a busy machine must not cost every copy.
+   */
+  static final long MIN_LOST_AFTER_MS = 5_000;
+
   private final long maxStaleMs;
+  private final long lostAfterMs;
   private final long ttlNanos;
   private final boolean byBytes;
   private final Cache<String, Local> copies;
@@ -90,6 +99,7 @@ final class ClientNearCache implements NearCacheStats {
   /** @param options the near cache's settings (validated) */
   ClientNearCache(NearCacheOptions options) {
     this.maxStaleMs = options.getMaxStalenessMs();
+    this.lostAfterMs = Math.max(MIN_LOST_AFTER_MS, maxStaleMs);
     this.ttlNanos = TimeUnit.MILLISECONDS.toNanos(options.getTtlMs());
     this.byBytes = options.getMaxBytes() > 0;
     Caffeine<String, Local> b = Caffeine.newBuilder()
@@ -289,11 +299,11 @@ final class ClientNearCache implements NearCacheStats {
     long nowNanos = System.nanoTime();
     long nowMs = System.currentTimeMillis();
     if (s == null || !s.service.equals(service)) {
-      if (s != null && confirmed(s, nowMs)) {
+      if (s != null && nowMs - s.confirmedAtMs <= lostAfterMs) {
         applyForeign(type, m);
         return;
       }
-      // Nobody followed, or the one followed went quiet: follow this one, from scratch.
+      // Nobody followed, or the one followed has not been confirmed for long: follow this one, from scratch.
       if (s != null) {
         LOG.info("near cache follows another cache service instance ({} after {})", service, s.service);
       }
@@ -372,12 +382,16 @@ final class ClientNearCache implements NearCacheStats {
     }
   }
 
-  /** Every {@value dev.rediskit.eventbus.Addresses#NEAR_HEARTBEAT_MS} ms: a silent service is a lost one. */
+  /**
+   * Every {@value dev.rediskit.eventbus.Addresses#NEAR_HEARTBEAT_MS} ms: a service silent for
+   * {@code max(5 s, maxStalenessMs)} is a lost one (reads bypassed the copies since its last
+   * confirmation was {@code maxStalenessMs} old).
+   */
   void tick() {
     Stream s = followed;
-    if (s != null && System.nanoTime() - s.heardAtNanos > TimeUnit.MILLISECONDS.toNanos(maxStaleMs)) {
+    if (s != null && System.nanoTime() - s.heardAtNanos > TimeUnit.MILLISECONDS.toNanos(lostAfterMs)) {
       LOG.info("near cache: no message from cache service instance {} for {} ms; flushed, reads bypass it until "
-        + "a service is heard again", s.service, maxStaleMs);
+        + "a service is heard again", s.service, lostAfterMs);
       flushAll(SERVICE_LOST);
       followed = null;
     }

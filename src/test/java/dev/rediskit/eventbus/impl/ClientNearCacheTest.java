@@ -211,6 +211,40 @@ class ClientNearCacheTest {
   }
 
   @Test
+  void aShortSilenceOnlyStopsLocalReadsUntilTheStreamGoesOnWithoutAGap() {
+    ClientNearCache quick = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxStalenessMs(250));
+    JsonObject hb = msg("heartbeat", "s1", 0, 0).put("namespaces", new JsonArray().add(NS));
+    quick.handle(hb.copy().put("confirmedAtMs", System.currentTimeMillis()));
+    quick.fill(NS, "k", quick.begin(NS, "k"), reply(1, "s1"));
+    dev.rediskit.test.Await.until(() -> !quick.isConfirmed(), java.time.Duration.ofSeconds(30), "never unconfirmed");
+    assertThat(quick.hit(NS, "k")).isNull();
+    // No tick ran, so however long that took, the service is not lost; its next heartbeat confirms again.
+    quick.handle(hb.copy().put("confirmedAtMs", System.currentTimeMillis()));
+    assertThat(quick.hit(NS, "k").value()).isEqualTo(1);
+    assertThat(quick.flushes()).containsOnlyKeys(ClientNearCache.SERVICE_CHANGED);
+  }
+
+  @Test
+  void aServiceSilentPastTheBoundIsLost() {
+    ClientNearCache quick = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxStalenessMs(250));
+    quick.handle(msg("heartbeat", "s1", 0, 0).put("namespaces", new JsonArray().add(NS))
+      .put("confirmedAtMs", System.currentTimeMillis()));
+    quick.fill(NS, "k", quick.begin(NS, "k"), reply(1, "s1"));
+    assertThat(quick.entries()).isEqualTo(1);
+    // Past the staleness bound the copy is not served, but kept.
+    dev.rediskit.test.Await.until(() -> !quick.isConfirmed(), java.time.Duration.ofSeconds(30), "never unconfirmed");
+    quick.tick();
+    assertThat(quick.hit(NS, "k")).isNull();
+    // Ticks until the silence counts as a loss (5 s at least), however slow the machine.
+    dev.rediskit.test.Await.until(() -> {
+      quick.tick();
+      return quick.flushes().containsKey(ClientNearCache.SERVICE_LOST);
+    }, java.time.Duration.ofSeconds(60), "silence never noticed");
+    assertThat(quick.entries()).isZero();
+    assertThat(quick.isConfirmed()).isFalse();
+  }
+
+  @Test
   void invalidOptionsAreRefusedNamingTheField() {
     Vertx vertx = Vertx.vertx();
     try {
