@@ -136,6 +136,12 @@ abstract class JavadocSnippets extends SnippetContext {
     // end-snippet
   }
 
+  void bindClientNearCache(RedisKitMetrics metrics, CacheClient client) {
+    // begin-snippet: javadoc-bind-client-near-cache
+    metrics.bindClientNearCache("orders-verticle", client.nearCacheStats());
+    // end-snippet
+  }
+
   void rateLimiter() {
     // begin-snippet: javadoc-rate-limiter
     RateLimiter limiter = RateLimiter.create(vertx, gateway);

@@ -440,9 +440,16 @@ final class ClientNearCache implements NearCacheStats {
     return rejectedFills.sum();
   }
 
+  /** Every cause a flush can be counted under: the service's, then the client's own. */
+  static final java.util.List<String> CAUSES = java.util.List.of("link_lost", "heartbeat_timeout", "topology_changed",
+    "server_flush", "closed", "namespace", "version", GAP, EPOCH, SERVICE_LOST, SERVICE_CHANGED);
+
   @Override
   public Map<String, Long> flushes() {
     Map<String, Long> out = new LinkedHashMap<>();
+    for (String c : CAUSES) {
+      out.put(c, 0L);
+    }
     flushes.forEach((c, n) -> out.put(c, n.sum()));
     return out;
   }

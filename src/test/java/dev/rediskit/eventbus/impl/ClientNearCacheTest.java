@@ -221,7 +221,8 @@ class ClientNearCacheTest {
     // No tick ran, so however long that took, the service is not lost; its next heartbeat confirms again.
     quick.handle(hb.copy().put("confirmedAtMs", System.currentTimeMillis()));
     assertThat(quick.hit(NS, "k").value()).isEqualTo(1);
-    assertThat(quick.flushes()).containsOnlyKeys(ClientNearCache.SERVICE_CHANGED);
+    assertThat(quick.flushes().values().stream().mapToLong(Long::longValue).sum()).as("only the first follow flushed").isEqualTo(1);
+    assertThat(quick.flushes()).containsEntry(ClientNearCache.SERVICE_CHANGED, 1L);
   }
 
   @Test
@@ -238,7 +239,7 @@ class ClientNearCacheTest {
     // Ticks until the silence counts as a loss (5 s at least), however slow the machine.
     dev.rediskit.test.Await.until(() -> {
       quick.tick();
-      return quick.flushes().containsKey(ClientNearCache.SERVICE_LOST);
+      return quick.flushes().get(ClientNearCache.SERVICE_LOST) > 0;
     }, java.time.Duration.ofSeconds(60), "silence never noticed");
     assertThat(quick.entries()).isZero();
     assertThat(quick.isConfirmed()).isFalse();
