@@ -13,16 +13,12 @@ import dev.rediskit.eventbus.FailureCodes;
 import dev.rediskit.eventbus.WarmSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -155,6 +151,20 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
+  public Future<Object> get(String namespace, String key) {
+    if (near != null) {
+      // A local hit skips the mapping stage of the default: it is the whole cost of the call.
+      String name = nameOf(namespace);
+      CacheResult<Object> local = near.hit(name, key);
+      if (local != null) {
+        return Future.succeededFuture(local.value());
+      }
+      return remote(name, namespace, key).map(r -> r.found() && !r.stale() ? r.value() : null);
+    }
+    return lookup(namespace, key).map(r -> r.found() && !r.stale() ? r.value() : null);
+  }
+
+  @Override
   public Future<CacheResult<Object>> lookup(String namespace, String key) {
     if (near == null) {
       return gets.call(withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
@@ -164,6 +174,11 @@ public final class CacheClientImpl implements CacheClient {
     if (local != null) {
       return Future.succeededFuture(local);
     }
+    return remote(name, namespace, key);
+  }
+
+  /** A read over the event bus whose reply the near cache may keep. */
+  private Future<CacheResult<Object>> remote(String name, String namespace, String key) {
     ClientNearCache.Fill token = near.begin(name, key);
     return gets.call(withNamespace(namespace).put("key", key)).transform(ar -> {
       if (ar.failed()) {
@@ -309,7 +324,7 @@ public final class CacheClientImpl implements CacheClient {
     AtomicReference<Class<?>> argType = new AtomicReference<>();
     MessageConsumer<Object> consumer = LoaderConsumers.register(eventBus, address, (ns, key, args) -> {
       @SuppressWarnings("unchecked")
-      A arg = (A) fromArgs(args, argType.get());
+      A arg = (A) MemoArgs.fromArgs(args, argType.get());
       return function.apply(arg);
     });
     JsonObject fixed = withNamespace(namespace).put("loader", address);
@@ -325,7 +340,7 @@ public final class CacheClientImpl implements CacheClient {
           body.put("key", keyFunction.apply(arg));
           if (arg != null) {
             argType.set(arg.getClass());
-            body.put("args", toArgs(arg));
+            body.put("args", MemoArgs.toArgs(arg));
           }
         } catch (RuntimeException e) {
           return Future.failedFuture(e);
@@ -348,48 +363,5 @@ public final class CacheClientImpl implements CacheClient {
         return consumer.unregister();
       }
     };
-  }
-
-  private static boolean isJson(Object v) {
-    return v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof JsonObject
-      || v instanceof JsonArray || v instanceof Buffer;
-  }
-
-  private static Object toArgs(Object arg) {
-    return isJson(arg) ? arg : Json.decodeValue(Json.encode(arg));
-  }
-
-  private static Object fromArgs(Object args, Class<?> type) {
-    if (args == null || type == null || type.isInstance(args)) {
-      return args;
-    }
-    if (args instanceof Number n) {
-      // A number may come back as another Number class once it has crossed a clustered event bus.
-      if (type == Long.class) {
-        return n.longValue();
-      }
-      if (type == Integer.class) {
-        return n.intValue();
-      }
-      if (type == Double.class) {
-        return n.doubleValue();
-      }
-      if (type == Float.class) {
-        return n.floatValue();
-      }
-      if (type == Short.class) {
-        return n.shortValue();
-      }
-      if (type == Byte.class) {
-        return n.byteValue();
-      }
-      if (type == BigDecimal.class) {
-        return new BigDecimal(n.toString());
-      }
-      if (type == BigInteger.class) {
-        return new BigDecimal(n.toString()).toBigInteger();
-      }
-    }
-    return Json.decodeValue(Json.encode(args), type);
   }
 }

@@ -2,20 +2,15 @@ package dev.rediskit.eventbus.impl;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.cache.NearCacheStats;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,50 +38,30 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ClientNearCache implements NearCacheStats {
 
-  private static final Logger LOG = LoggerFactory.getLogger(dev.rediskit.eventbus.CacheClient.class);
-
   /** Bookkeeping of one copy beside its key and value (estimated like the Java API's near cache). */
   static final int OVERHEAD_BYTES = 250;
 
-  /** Flush causes of the client's own (beside those the service names in its flush messages). */
-  static final String GAP = "gap";
-  static final String EPOCH = "epoch";
-  static final String SERVICE_LOST = "service_lost";
-  static final String SERVICE_CHANGED = "service_changed";
-
-  /** The stream followed: one service instance, at one epoch of its link. */
-  private record Stream(String service, long epoch, long seq, long confirmedAtMs, Set<String> namespaces,
-                        long heardAtNanos) {
-  }
 
   /** The token of a read in flight. */
   static final class Fill {
     final long generation;
-    final Stream stream;
+    final InvalidationStream.Followed stream;
 
-    Fill(long generation, Stream stream) {
+    Fill(long generation, InvalidationStream.Followed stream) {
       this.generation = generation;
       this.stream = stream;
     }
   }
 
-  private record Local(Object value, long freshUntilMs, long lifetimeNanos, int weight) {
+  /** A copy: the value, until when the entry is fresh in Redis, and until when it may be served here. */
+  private record Local(Object value, long freshUntilMs, long servableUntilMs, int weight) {
   }
 
-  /**
-   * How long the followed instance may be silent before it counts as lost, in ms, at least: a
-   * silence shorter than this only stops local reads (they resume, copies intact, when its stream
-   * goes on without a gap); a stall of a busy machine must not cost every copy.
-   */
-  static final long MIN_LOST_AFTER_MS = 5_000;
-
-  private final long maxStaleMs;
-  private final long lostAfterMs;
+  private final InvalidationStream stream;
   private final long ttlNanos;
   private final boolean byBytes;
   private final Cache<String, Local> copies;
   private final ConcurrentHashMap<String, Fill> pending = new ConcurrentHashMap<>();
-  private volatile Stream followed;
   private volatile long generation;
   private final AtomicLong bytes = new AtomicLong();
   private final LongAdder hits = new LongAdder();
@@ -98,28 +73,14 @@ final class ClientNearCache implements NearCacheStats {
 
   /** @param options the near cache's settings (validated) */
   ClientNearCache(NearCacheOptions options) {
-    this.maxStaleMs = options.getMaxStalenessMs();
-    this.lostAfterMs = Math.max(MIN_LOST_AFTER_MS, maxStaleMs);
+    this.stream = new InvalidationStream(this, options.getMaxStalenessMs());
     this.ttlNanos = TimeUnit.MILLISECONDS.toNanos(options.getTtlMs());
     this.byBytes = options.getMaxBytes() > 0;
     Caffeine<String, Local> b = Caffeine.newBuilder()
       .executor(Runnable::run)
-      .expireAfter(new Expiry<String, Local>() {
-        @Override
-        public long expireAfterCreate(String key, Local value, long currentTime) {
-          return value.lifetimeNanos;
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Local value, long currentTime, long currentDuration) {
-          return value.lifetimeNanos;
-        }
-
-        @Override
-        public long expireAfterRead(String key, Local value, long currentTime, long currentDuration) {
-          return currentDuration;
-        }
-      })
+      // A copy's own end (its entry's fresh TTL, or ttlMs) is checked on every read; Caffeine's
+      // fixed expiry only clears copies nobody reads, which keeps its per-read work small.
+      .expireAfterWrite(ttlNanos, TimeUnit.NANOSECONDS)
       .removalListener((String k, Local v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
         if (v != null) {
           bytes.addAndGet(-v.weight);
@@ -138,10 +99,6 @@ final class ClientNearCache implements NearCacheStats {
     return namespace + '\u0000' + key;
   }
 
-  private boolean confirmed(Stream s, long nowMs) {
-    return s != null && s.confirmedAtMs > 0 && nowMs - s.confirmedAtMs <= maxStaleMs;
-  }
-
   // ---------------------------------------------------------------- reads, from any thread
 
   /**
@@ -150,20 +107,20 @@ final class ClientNearCache implements NearCacheStats {
    * @return the local copy as a fresh hit, or {@code null}: none, expired, not tracked, or the stream not confirmed
    */
   CacheResult<Object> hit(String namespace, String key) {
-    Stream s = followed;
-    if (s == null || !s.namespaces.contains(namespace)) {
+    InvalidationStream.Followed s = stream.followed();
+    if (s == null || !s.namespaces().contains(namespace)) {
       if (s == null) {
         bypasses.increment();
       }
       return null;
     }
     long now = System.currentTimeMillis();
-    if (!confirmed(s, now)) {
+    if (!stream.confirmed(s, now)) {
       bypasses.increment();
       return null;
     }
     Local l = copies.getIfPresent(localKey(namespace, key));
-    if (l == null || l.freshUntilMs <= now) {
+    if (l == null || l.servableUntilMs <= now) {
       misses.increment();
       return null;
     }
@@ -188,8 +145,8 @@ final class ClientNearCache implements NearCacheStats {
    * @return the read's token, or {@code null} when its reply must not be stored
    */
   Fill begin(String namespace, String key) {
-    Stream s = followed;
-    if (s == null || !s.namespaces.contains(namespace) || !confirmed(s, System.currentTimeMillis())) {
+    InvalidationStream.Followed s = stream.followed();
+    if (s == null || !s.namespaces().contains(namespace) || !stream.confirmed(s, System.currentTimeMillis())) {
       return null;
     }
     Fill f = new Fill(generation, s);
@@ -215,18 +172,18 @@ final class ClientNearCache implements NearCacheStats {
     }
     Object value = reply.getValue("value");
     long now = System.currentTimeMillis();
-    long lifetime = Math.min(ttlNanos, TimeUnit.MILLISECONDS.toNanos(ttlMs));
+    long servableUntil = now + Math.min(TimeUnit.NANOSECONDS.toMillis(ttlNanos), ttlMs);
     int weight = weigh(lk, value);
     boolean[] stored = {false};
     pending.computeIfPresent(lk, (k, f) -> {
       if (f != token) {
         return f;
       }
-      Stream s = followed;
-      if (f.generation == generation && s != null && s.service.equals(f.stream.service) && s.epoch == f.stream.epoch
-        && s.service.equals(reply.getString("service")) && confirmed(s, now)) {
+      InvalidationStream.Followed s = stream.followed();
+      if (f.generation == generation && s != null && s.service().equals(f.stream.service()) && s.epoch() == f.stream.epoch()
+        && s.service().equals(reply.getString("service")) && stream.confirmed(s, now)) {
         bytes.addAndGet(weight);
-        copies.put(k, new Local(value, now + ttlMs, lifetime, weight));
+        copies.put(k, new Local(value, now + ttlMs, servableUntil, weight));
         stored[0] = true;
       }
       return null;
@@ -273,7 +230,8 @@ final class ClientNearCache implements NearCacheStats {
     }
   }
 
-  private void flushAll(String cause) {
+  /** @param cause the flush cause counted */
+  void flushAll(String cause) {
     // Generation first: a fill that checks after this stores nothing; one that stored before is cleared below.
     generation++;
     pending.clear();
@@ -281,131 +239,51 @@ final class ClientNearCache implements NearCacheStats {
     flushes.computeIfAbsent(cause, c -> new LongAdder()).increment();
   }
 
-  // ---------------------------------------------------------------- the stream, on the consumer context
+  // ---------------------------------------------------------------- for the stream
 
-  /**
-   * @param m a message of {@link dev.rediskit.eventbus.Addresses#CACHE_INVALIDATIONS}
-   */
+  /** @return the stream of invalidations this near cache follows */
+  InvalidationStream stream() {
+    return stream;
+  }
+
+  /** @param m a message of {@link dev.rediskit.eventbus.Addresses#CACHE_INVALIDATIONS} */
   void handle(JsonObject m) {
-    String type = m.getString("type");
-    String service = m.getString("service");
-    Long epoch = m.getLong("epoch");
-    Long seq = m.getLong("seq");
-    if (type == null || service == null || epoch == null || seq == null) {
-      LOG.warn("invalidation message without type, service, epoch or seq ignored: {}", m.encode());
-      return;
-    }
-    Stream s = followed;
-    long nowNanos = System.nanoTime();
-    long nowMs = System.currentTimeMillis();
-    if (s == null || !s.service.equals(service)) {
-      if (s != null && nowMs - s.confirmedAtMs <= lostAfterMs) {
-        applyForeign(type, m);
-        return;
-      }
-      // Nobody followed, or the one followed has not been confirmed for long: follow this one, from scratch.
-      if (s != null) {
-        LOG.info("near cache follows another cache service instance ({} after {})", service, s.service);
-      }
-      flushAll(s == null ? SERVICE_CHANGED : SERVICE_LOST);
-      followed = adopt(type, m, service, epoch, seq, null, nowNanos);
-      return;
-    }
-    if (epoch != s.epoch) {
-      // The service's tracking restarted: its flush message says why; without one, the epoch alone does.
-      flushAll("flush".equals(type) && m.getString("namespace") == null ? m.getString("cause", EPOCH) : EPOCH);
-      followed = adopt(type, m, service, epoch, seq, s, nowNanos);
-      return;
-    }
-    if ("heartbeat".equals(type)) {
-      if (seq != s.seq) {
-        flushAll(GAP);
-      }
-      followed = adopt(type, m, service, epoch, seq, s, nowNanos);
-      return;
-    }
-    if (seq != s.seq + 1) {
-      flushAll(GAP);
-    } else if ("flush".equals(type) && m.getString("namespace") == null) {
-      flushAll(m.getString("cause", "flush"));
-      if ("closed".equals(m.getString("cause"))) {
-        followed = null;
-        return;
-      }
-    } else {
-      apply(type, m);
-    }
-    followed = new Stream(s.service, s.epoch, seq, s.confirmedAtMs, s.namespaces, nowNanos);
+    stream.handle(m);
   }
 
-  private Stream adopt(String type, JsonObject m, String service, long epoch, long seq, Stream old, long nowNanos) {
-    if ("heartbeat".equals(type)) {
-      Set<String> namespaces = new HashSet<>();
-      JsonArray ns = m.getJsonArray("namespaces");
-      if (ns != null) {
-        for (Object n : ns) {
-          namespaces.add(String.valueOf(n));
-        }
-      }
-      return new Stream(service, epoch, seq, m.getLong("confirmedAtMs", 0L), Set.copyOf(namespaces), nowNanos);
-    }
-    if ("flush".equals(type) && "closed".equals(m.getString("cause"))) {
-      return null;
-    }
-    // Not confirmed until its next heartbeat (which also names the namespaces).
-    return new Stream(service, epoch, seq, 0, old == null ? Set.of() : old.namespaces, nowNanos);
-  }
-
-  private void applyForeign(String type, JsonObject m) {
-    // A flush of everything by another instance is its link's business; its keys and namespace
-    // flushes (a write or bump made through it) may arrive before the followed instance's.
-    if (!"heartbeat".equals(type) && !("flush".equals(type) && m.getString("namespace") == null)) {
-      apply(type, m);
-    }
-  }
-
-  private void apply(String type, JsonObject m) {
-    String namespace = m.getString("namespace");
-    if (namespace == null) {
-      return;
-    }
-    if ("invalidate".equals(type)) {
-      JsonArray keys = m.getJsonArray("keys");
-      if (keys != null) {
-        for (Object k : keys) {
-          drop(localKey(namespace, String.valueOf(k)));
-        }
-      }
-    } else if ("flush".equals(type)) {
-      dropNamespace(namespace);
-      flushes.computeIfAbsent(m.getString("cause", "namespace"), c -> new LongAdder()).increment();
-    }
-  }
-
-  /**
-   * Every {@value dev.rediskit.eventbus.Addresses#NEAR_HEARTBEAT_MS} ms: a service silent for
-   * {@code max(5 s, maxStalenessMs)} is a lost one (reads bypassed the copies since its last
-   * confirmation was {@code maxStalenessMs} old).
-   */
+  /** Every {@value dev.rediskit.eventbus.Addresses#NEAR_HEARTBEAT_MS} ms: see {@link InvalidationStream#tick()}. */
   void tick() {
-    Stream s = followed;
-    if (s != null && System.nanoTime() - s.heardAtNanos > TimeUnit.MILLISECONDS.toNanos(lostAfterMs)) {
-      LOG.info("near cache: no message from cache service instance {} for {} ms; flushed, reads bypass it until "
-        + "a service is heard again", s.service, lostAfterMs);
-      flushAll(SERVICE_LOST);
-      followed = null;
-    }
-  }
-
-  /** Drops everything (the client is closed). */
-  void close() {
-    followed = null;
-    flushAll("closed");
+    stream.tick();
   }
 
   /** @return whether reads may be served locally now (the followed stream is confirmed) */
   boolean isConfirmed() {
-    return confirmed(followed, System.currentTimeMillis());
+    return stream.confirmed(stream.followed(), System.currentTimeMillis());
+  }
+
+  /** Drops everything (the client is closed). */
+  void close() {
+    stream.close();
+    flushAll("closed");
+  }
+
+  /**
+   * @param namespace a namespace
+   * @param key a key of it
+   */
+  void invalidate(String namespace, String key) {
+    drop(localKey(namespace, key));
+  }
+
+  /**
+   * A namespace was flushed or its version moved.
+   *
+   * @param namespace the namespace
+   * @param cause the flush cause counted
+   */
+  void flushNamespace(String namespace, String cause) {
+    dropNamespace(namespace);
+    flushes.computeIfAbsent(cause, c -> new LongAdder()).increment();
   }
 
   // ---------------------------------------------------------------- stats
@@ -442,7 +320,8 @@ final class ClientNearCache implements NearCacheStats {
 
   /** Every cause a flush can be counted under: the service's, then the client's own. */
   static final java.util.List<String> CAUSES = java.util.List.of("link_lost", "heartbeat_timeout", "topology_changed",
-    "server_flush", "closed", "namespace", "version", GAP, EPOCH, SERVICE_LOST, SERVICE_CHANGED);
+    "server_flush", "closed", "namespace", "version", InvalidationStream.GAP, InvalidationStream.EPOCH,
+    InvalidationStream.SERVICE_LOST, InvalidationStream.SERVICE_CHANGED);
 
   @Override
   public Map<String, Long> flushes() {

@@ -86,7 +86,7 @@ class ClientNearCacheTest {
     seq++; // message seq 1 lost
     invalidate("s1", 0, "unrelated");
     assertThat(local("a")).isNull();
-    assertThat(near.flushes()).containsEntry(ClientNearCache.GAP, 1L);
+    assertThat(near.flushes()).containsEntry(InvalidationStream.GAP, 1L);
     // The stream goes on from the message that showed the gap.
     read("a", 1, "s1");
     assertThat(local("a")).isEqualTo(1);
@@ -99,7 +99,7 @@ class ClientNearCacheTest {
     seq += 3;
     heartbeat("s1", 0);
     assertThat(local("a")).isNull();
-    assertThat(near.flushes()).containsEntry(ClientNearCache.GAP, 1L);
+    assertThat(near.flushes()).containsEntry(InvalidationStream.GAP, 1L);
   }
 
   @Test
@@ -117,7 +117,7 @@ class ClientNearCacheTest {
     // A heartbeat of yet another epoch, its flush message lost: the epoch alone flushes.
     heartbeat("s1", 2);
     assertThat(local("a")).isNull();
-    assertThat(near.flushes()).containsEntry(ClientNearCache.EPOCH, 1L);
+    assertThat(near.flushes()).containsEntry(InvalidationStream.EPOCH, 1L);
   }
 
   @Test
@@ -222,7 +222,7 @@ class ClientNearCacheTest {
     quick.handle(hb.copy().put("confirmedAtMs", System.currentTimeMillis()));
     assertThat(quick.hit(NS, "k").value()).isEqualTo(1);
     assertThat(quick.flushes().values().stream().mapToLong(Long::longValue).sum()).as("only the first follow flushed").isEqualTo(1);
-    assertThat(quick.flushes()).containsEntry(ClientNearCache.SERVICE_CHANGED, 1L);
+    assertThat(quick.flushes()).containsEntry(InvalidationStream.SERVICE_CHANGED, 1L);
   }
 
   @Test
@@ -239,7 +239,7 @@ class ClientNearCacheTest {
     // Ticks until the silence counts as a loss (5 s at least), however slow the machine.
     dev.rediskit.test.Await.until(() -> {
       quick.tick();
-      return quick.flushes().get(ClientNearCache.SERVICE_LOST) > 0;
+      return quick.flushes().get(InvalidationStream.SERVICE_LOST) > 0;
     }, java.time.Duration.ofSeconds(60), "silence never noticed");
     assertThat(quick.entries()).isZero();
     assertThat(quick.isConfirmed()).isFalse();
