@@ -185,6 +185,34 @@ class CacheClientNearCacheClusterIT {
     assertThat(s.invalidations()).isPositive();
   }
 
+  /**
+   * Invalidation delay across the nodes: a write through A's service, then B's client reads until
+   * its local copy is gone. Reported, not asserted (timing on a shared machine).
+   */
+  @Test
+  void invalidationDelayAcrossTheNodes() {
+    int writes = 300;
+    long[] delays = new long[writes];
+    for (int i = 0; i < writes; i++) {
+      String k = "d" + (i % 16);
+      await(plain.set(NS, k, i, Duration.ofMinutes(5)));
+      awaitLocal(k, i);
+      long sent = System.nanoTime();
+      await(plain.set(NS, k, -i - 1, Duration.ofMinutes(5)));
+      while (readLocal(k) != null) {
+        if (System.nanoTime() - sent > WAIT.toNanos()) {
+          throw new AssertionError("invalidation never arrived for write " + i);
+        }
+      }
+      delays[i] = System.nanoTime() - sent;
+    }
+    java.util.Arrays.sort(delays);
+    System.out.printf("client near cache invalidation delay (write through node A's service, read on node B, %d writes, "
+        + "from the write's acknowledgement): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", writes, delays[writes / 2] / 1e6,
+      delays[writes * 99 / 100] / 1e6, delays[writes - 1] / 1e6);
+    assertThat(delays[0]).isPositive();
+  }
+
   @Test
   void undeployingTheServiceFlushesTheClientWhichBypassesUntilAServiceIsBack() {
     await(plain.set(NS, "u", "v", Duration.ofMinutes(5)));
