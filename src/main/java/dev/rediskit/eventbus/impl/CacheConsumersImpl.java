@@ -66,7 +66,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
         + "read the near-cached namespaces {} without a near cache", tracking.namespaces());
       return null;
     }
-    return new InvalidationPublisher(ctx, prefix, cache, tracking);
+    return new InvalidationPublisher(ctx, prefix, ns -> cache.namespace(ns).version(), tracking);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.rediskit.eventbus.impl;
 
 import dev.rediskit.cache.NearCacheTracking;
-import dev.rediskit.cache.RedisCache;
 import dev.rediskit.eventbus.Addresses;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The cache service's side of the event-bus clients' near caches: relays every change its cache's
@@ -30,7 +30,7 @@ final class InvalidationPublisher implements NearCacheTracking.Listener {
   private final Context context;
   private final EventBus eventBus;
   private final String address;
-  private final RedisCache cache;
+  private final Consumer<String> versionRefresh;
   private final NearCacheTracking tracking;
   private final String service = UUID.randomUUID().toString();
   private final JsonArray namespaces;
@@ -46,15 +46,15 @@ final class InvalidationPublisher implements NearCacheTracking.Listener {
    *
    * @param context the context of the cache service's consumers
    * @param prefix the address prefix
-   * @param cache the cache served
-   * @param tracking its tracking
+   * @param versionRefresh refreshes a namespace's version when it is due ({@code cache.namespace(ns).version()})
+   * @param tracking the cache's tracking
    */
-  InvalidationPublisher(Context context, String prefix, RedisCache cache, NearCacheTracking tracking) {
+  InvalidationPublisher(Context context, String prefix, Consumer<String> versionRefresh, NearCacheTracking tracking) {
     this.context = context;
     Vertx vertx = context.owner();
     this.eventBus = vertx.eventBus();
     this.address = Addresses.of(prefix, Addresses.CACHE_INVALIDATIONS);
-    this.cache = cache;
+    this.versionRefresh = versionRefresh;
     this.tracking = tracking;
     this.namespaces = new JsonArray(new ArrayList<>(tracking.namespaces()));
     tracking.addListener(this);
@@ -162,7 +162,7 @@ final class InvalidationPublisher implements NearCacheTracking.Listener {
     // Versions are refreshed here even when nothing reads through this instance (the clients'
     // copies do not), so that a bump made elsewhere is seen within cache.versionRefreshMs.
     for (String ns : tracking.namespaces()) {
-      cache.namespace(ns).version();
+      versionRefresh.accept(ns);
     }
     JsonObject m = head("heartbeat").put("namespaces", namespaces);
     long ago = tracking.confirmedAgoNanos();
