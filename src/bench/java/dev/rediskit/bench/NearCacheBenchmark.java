@@ -8,6 +8,8 @@ import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.cache.NearCacheStats;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.eventbus.CacheConsumers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,7 +29,10 @@ import java.util.function.Supplier;
 
 /**
  * A near-cache hit through {@code CacheNamespace.get} against a GET through the gateway, 100-byte
- * values over 10,000 keys, at 1 and at 64 in flight, side by side in one run: the scenarios
+ * values over 10,000 keys, at 1 and at 64 in flight, side by side in one run; then the same for
+ * the event-bus client: a {@code CacheClient} near-cache hit against {@code CacheClient.get} over
+ * the local event bus (answered by the cache service from its own near cache), the clients on the
+ * other event loop than the service, as a verticle of their own. The scenarios
  * alternate over {@code bench.rounds} rounds (6 by default) in an order that rotates every round,
  * each ratio is taken within its round and the median reported. Then the heap per cached entry:
  * {@code bench.heapEntries} (100,000 by default) 100-byte entries filled into a near cache, heap
@@ -100,6 +105,51 @@ public final class NearCacheBenchmark {
             .add(ops.get("near hit, CacheNamespace.get") / ops.get("GET gateway"));
         }
       }
+      // The event-bus client: its own near-cache hit against CacheClient.get over the local event bus,
+      // answered by the service from its own near cache (the cheapest a get over the bus can be).
+      // The clients run on the other event loop, as an application verticle beside the service's
+      // would; on the service's own context a local request and its reply run inline, which no
+      // verticle of its own sees.
+      Harness.onContext(ctx, () -> CacheConsumers.register(vertx.eventBus(), "", cache[0]));
+      Context clientCtx = vertx.getOrCreateContext();
+      if (((io.vertx.core.internal.ContextInternal) clientCtx).nettyEventLoop()
+        == ((io.vertx.core.internal.ContextInternal) ctx).nettyEventLoop()) {
+        clientCtx = vertx.getOrCreateContext(); // round robin over the two loops: the next is the other one
+      }
+      Context cctx = clientCtx;
+      CacheClient[] clients2 = new CacheClient[2];
+      Harness.onContext(cctx, () -> {
+        clients2[0] = CacheClient.create(vertx, "", new NearCacheOptions().setEnabled(true).setMaxEntries(2L * KEYS)
+          .setTtlMs(3_600_000));
+        clients2[1] = CacheClient.create(vertx, "");
+        return Future.succeededFuture();
+      });
+      CacheClient nearClient = clients2[0];
+      CacheClient busClient = clients2[1];
+      // Until the client follows the service's stream and holds every key (bench start-up, off any event loop).
+      while (nearClient.nearCacheStats().entries() < KEYS) {
+        for (int i = 0; i < KEYS; i++) {
+          String k = String.valueOf(i);
+          Future.<Object>future(p -> cctx.runOnContext(v -> nearClient.get("near", k).onComplete(p))).await();
+        }
+        Thread.sleep(10);
+      }
+      System.out.println("client near cache filled: " + nearClient.nearCacheStats().entries() + " entries");
+      for (int inFlight : new int[] {1, 64}) {
+        List<Map.Entry<String, Supplier<Future<?>>>> scenarios = List.of(
+          Map.entry("CacheClient.get, event bus", () -> busClient.get("near", key.get())),
+          Map.entry("CacheClient near hit", () -> nearClient.get("near", key.get())));
+        for (int round = 0; round < rounds; round++) {
+          Map<String, Double> ops = new HashMap<>();
+          for (int i = 0; i < scenarios.size(); i++) {
+            Map.Entry<String, Supplier<Future<?>>> s = scenarios.get((round + i) % scenarios.size());
+            ops.put(s.getKey(), Harness.print(Harness.run(cctx, s.getKey(), inFlight, warmupMs, measureMs, s.getValue())).opsPerSec());
+          }
+          ratios.computeIfAbsent("CacheClient near hit / CacheClient.get over the event bus, " + inFlight + " in flight",
+            n -> new ArrayList<>()).add(ops.get("CacheClient near hit") / ops.get("CacheClient.get, event bus"));
+        }
+      }
+      System.out.println("client near cache stats: " + nearClient.nearCacheStats().toJson().encode());
       ratios.forEach((name, rs) -> System.out.printf(Locale.ROOT, "ratio %s, per round %s, median %.1f%n",
         name, rs.stream().map(r -> String.format(Locale.ROOT, "%.1f", r)).toList(), Harness.median(rs)));
       System.out.println("near cache stats: " + near.toJson().encode());

@@ -127,6 +127,13 @@ public interface RedisCache extends CacheNamespace<Object> {
   Map<String, NearCacheStats> nearCacheStats();
 
   /**
+   * @return the tracking of the namespaces configured with a near cache: their changes as this
+   * cache learns of them, and the state of the link, for components that keep copies of their own;
+   * {@code null} when no namespace has a near cache
+   */
+  NearCacheTracking nearCacheTracking();
+
+  /**
    * Adds a listener told about every write, delete, invalidation and flush made through this
    * instance.
    *

@@ -82,6 +82,13 @@ public interface TrackingLink {
    */
   boolean confirmedWithin(long maxAgeNanos);
 
+  /**
+   * @return how long ago, in nanoseconds, the link was last confirmed on every connection (every
+   * change made before then has been reported), or {@link Long#MAX_VALUE} while it is not
+   * confirmed; for a cache service that vouches for the link to event-bus clients
+   */
+  long confirmedAgoNanos();
+
   /** @return the state */
   State state();
 

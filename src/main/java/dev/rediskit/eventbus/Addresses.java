@@ -41,6 +41,19 @@ public final class Addresses {
   public static final String CACHE_GET_OR_LOAD = "cache.getOrLoad";
   /** {@code {namespace?, keys: [..], batchSize?, ttlMs?}} → {@code {requested, loaded, failed, written, skipped}}. */
   public static final String CACHE_WARM = "cache.warm";
+  /**
+   * Published by the cache service, never sent to it: the changes of the namespaces it tracks, for
+   * the near caches of {@link CacheClient}s. {@code {type: "invalidate", service, epoch, seq,
+   * namespace, keys}}, {@code {type: "flush", service, epoch, seq, namespace?, cause}} (no namespace:
+   * all), and every {@value #NEAR_HEARTBEAT_MS} ms {@code {type: "heartbeat", service, epoch, seq,
+   * confirmedAtMs?, namespaces}}. {@code service} names the publishing instance, {@code epoch} its
+   * tracking link's, {@code seq} numbers its invalidate and flush messages one by one (a heartbeat
+   * repeats the last), {@code confirmedAtMs} is the wall-clock time before which every change had
+   * been published (absent while its link is not confirmed). See docs/CACHING.md.
+   */
+  public static final String CACHE_INVALIDATIONS = "cache.invalidations";
+  /** How often the cache service publishes a heartbeat on {@link #CACHE_INVALIDATIONS}, in milliseconds. */
+  public static final long NEAR_HEARTBEAT_MS = 100;
   /** {@code {key, limit, windowMs, cost?, maxWaitMs?}} → a decision (after the wait, for a booked slot). */
   public static final String RATELIMIT_CHECK = "ratelimit.check";
   /**
@@ -103,6 +116,8 @@ public final class Addresses {
     m.put(CACHE_GET_OR_LOAD, List.of("namespace?", "key", "args?", "loader?", "ttlMs?", "staleTtlMs?",
       "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?"));
     m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
+    m.put(CACHE_INVALIDATIONS, List.of("type", "service", "epoch", "seq", "namespace?", "keys?", "cause?",
+      "confirmedAtMs?", "namespaces?"));
     m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "maxWaitMs?", "failOnUnavailable?"));
     m.put(RATELIMIT_CHECK_BATCH, List.of("calls"));
     m.put(RATELIMIT_VERIFY, List.of("token?", "ip?", "endpoint", "windowMs?", "failOnUnavailable?"));

@@ -4,6 +4,8 @@ import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.NearCacheOptions;
+import dev.rediskit.cache.NearCacheStats;
 import dev.rediskit.eventbus.impl.CacheClientImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -75,6 +77,59 @@ public interface CacheClient {
   static CacheClient create(Vertx vertx, String addressPrefix, String loaderPrefix, DeliveryOptions options) {
     return new CacheClientImpl(vertx, addressPrefix, loaderPrefix, options == null ? null : new DeliveryOptions(options));
   }
+
+  /**
+   * A client with a near cache of its own: fresh {@code cache.get} replies kept locally and
+   * served without an event-bus round trip, kept correct by the invalidations the cache service
+   * publishes for the namespaces it tracks (those configured with a near cache in the service's
+   * {@code cache.namespaces}); a local copy is never older than the options'
+   * {@link NearCacheOptions#getMaxStalenessMs() maxStalenessMs} (see docs/CACHING.md, "Near cache
+   * for event-bus clients"). Only {@link #get} and {@link #lookup} use it. Create it on the context
+   * of the verticle that uses it, and {@link #close()} it when done (undeploying that verticle does too).
+   *
+   * <pre>{@code
+   * CacheClient client = CacheClient.create(vertx, "", new NearCacheOptions().setEnabled(true).setMaxEntries(50_000));
+   * }</pre>
+   *
+   * @param vertx the Vert.x instance
+   * @param addressPrefix the prefix the consumers were registered with
+   * @param nearCache the near cache's settings ({@code enabled} false: none)
+   * @return the client
+   * @throws dev.rediskit.config.ConfigurationException when the near cache's settings are invalid, naming each
+   */
+  static CacheClient create(Vertx vertx, String addressPrefix, NearCacheOptions nearCache) {
+    return new CacheClientImpl(vertx, addressPrefix, CacheOptions.DEFAULT_LOADER_PREFIX, null, nearCache);
+  }
+
+  /**
+   * As {@link #create(Vertx, String, String, DeliveryOptions)}, with a near cache as
+   * {@link #create(Vertx, String, NearCacheOptions)} describes.
+   *
+   * @param vertx the Vert.x instance
+   * @param addressPrefix the prefix the consumers were registered with
+   * @param loaderPrefix the cache service's {@code cache.loaderPrefix}
+   * @param options delivery options of every request, or {@code null} for the defaults
+   * @param nearCache the near cache's settings, or {@code null} for none
+   * @return the client
+   * @throws dev.rediskit.config.ConfigurationException when the near cache's settings are invalid, naming each
+   */
+  static CacheClient create(Vertx vertx, String addressPrefix, String loaderPrefix, DeliveryOptions options,
+                            NearCacheOptions nearCache) {
+    return new CacheClientImpl(vertx, addressPrefix, loaderPrefix, options == null ? null : new DeliveryOptions(options), nearCache);
+  }
+
+  /**
+   * @return the counters of the near cache ({@code namespace()} is {@code *}: every namespace it
+   * holds), or {@code null} when the client has none
+   */
+  NearCacheStats nearCacheStats();
+
+  /**
+   * Stops the near cache: its invalidation consumer and timer; a client without one has nothing to close.
+   *
+   * @return completion
+   */
+  Future<Void> close();
 
   /**
    * {@code cache.get}: a fresh value, as {@link dev.rediskit.cache.CacheNamespace#get(String)}.

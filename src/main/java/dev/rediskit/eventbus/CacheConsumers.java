@@ -26,6 +26,13 @@ import java.util.List;
  *
  * <p>Register them on the context that owns the cache's gateway (e.g. in the verticle that created
  * it), so requests take the gateway's fast path.
+ *
+ * <p>When the cache has namespaces with a near cache ({@link RedisCache#nearCacheTracking()}), the
+ * registration also publishes their changes on {@link Addresses#CACHE_INVALIDATIONS}, with a
+ * heartbeat, for the near caches of {@link CacheClient}s, until {@link #unregister()} (which
+ * publishes a last {@code closed} flush); that relay runs on the registering context, and the
+ * staleness bound it vouches for assumes that context is the gateway's (docs/CACHING.md, "Near
+ * cache for event-bus clients").
  */
 public interface CacheConsumers {
 

@@ -75,6 +75,11 @@ final class NoMetrics implements RedisKitMetrics {
   }
 
   @Override
+  public MetricsBinding bindClientNearCache(String name, dev.rediskit.cache.NearCacheStats stats) {
+    return INACTIVE;
+  }
+
+  @Override
   public void close() {
   }
 }

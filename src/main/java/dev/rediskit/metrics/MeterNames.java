@@ -48,6 +48,8 @@ public final class MeterNames {
   public static final String TAG_NODE = "node";
   /** Tag: why a near cache was flushed. */
   public static final String TAG_CAUSE = "cause";
+  /** Tag: the name an event-bus client's near cache is bound under. */
+  public static final String TAG_CLIENT = "client";
 
   // ------------------------------------------------------------------ tag values
 
@@ -154,6 +156,16 @@ public final class MeterNames {
   public static final String NEAR_ENTRIES = "rediskit.cache.near.entries";
   /** Gauge of the estimated heap of the local copies. */
   public static final String NEAR_BYTES = "rediskit.cache.near.bytes";
+  /** Counter of reads of an event-bus client's near cache, by result (hit, miss, bypass). */
+  public static final String CLIENT_NEAR_REQUESTS = "rediskit.cache.client.near.requests";
+  /** Counter of keys the cache service reported changed that a client's near cache held or was reading. */
+  public static final String CLIENT_NEAR_INVALIDATIONS = "rediskit.cache.client.near.invalidations";
+  /** Counter of flushes of a client's near cache, by cause. */
+  public static final String CLIENT_NEAR_FLUSHES = "rediskit.cache.client.near.flushes";
+  /** Gauge of the local copies a client's near cache holds. */
+  public static final String CLIENT_NEAR_ENTRIES = "rediskit.cache.client.near.entries";
+  /** Gauge of the estimated heap of a client's near cache. */
+  public static final String CLIENT_NEAR_BYTES = "rediskit.cache.client.near.bytes";
   /** {@value} near-cache result: the invalidation link was not confirmed, the read went to Redis. */
   public static final String RESULT_BYPASS = "bypass";
 
@@ -204,6 +216,8 @@ public final class MeterNames {
     HEALTH("registered by `bindHealth`"),
     /** Cache meters. */
     CACHE("registered when the cache is bound (`bindCache`), for each namespace once it is used"),
+    /** The meters of an event-bus client's near cache. */
+    CLIENT_NEAR_CACHE("registered by `bindClientNearCache`"),
     /** Rate-limit meters. */
     RATE_LIMIT("registered when the limiter is bound (`bindRateLimiter`)");
 
@@ -332,6 +346,20 @@ public final class MeterNames {
       "Local copies the near cache holds now.", TAG_NAMESPACE),
     meter(NEAR_BYTES, Type.GAUGE, "bytes", Group.CACHE,
       "Estimated heap of the near cache's copies now (keys, values, bookkeeping).", TAG_NAMESPACE),
+    meter(CLIENT_NEAR_REQUESTS, Type.FUNCTION_COUNTER, null, Group.CLIENT_NEAR_CACHE,
+      "Reads of a CacheClient's near cache by result: hit (served locally), miss (no usable local copy), bypass "
+        + "(the cache service's invalidation stream not confirmed within maxStalenessMs: read over the event bus).",
+      TAG_CLIENT, TAG_RESULT),
+    meter(CLIENT_NEAR_INVALIDATIONS, Type.FUNCTION_COUNTER, null, Group.CLIENT_NEAR_CACHE,
+      "Keys the cache service reported changed that the client's near cache held or was reading.", TAG_CLIENT),
+    meter(CLIENT_NEAR_FLUSHES, Type.FUNCTION_COUNTER, null, Group.CLIENT_NEAR_CACHE,
+      "Flushes of a CacheClient's near cache (whole, or of a namespace), by cause: the service's (link_lost, "
+        + "heartbeat_timeout, topology_changed, server_flush, closed, namespace, version) and the client's own (gap, "
+        + "epoch, service_lost, service_changed).", TAG_CLIENT, TAG_CAUSE),
+    meter(CLIENT_NEAR_ENTRIES, Type.GAUGE, null, Group.CLIENT_NEAR_CACHE,
+      "Local copies the client's near cache holds now.", TAG_CLIENT),
+    meter(CLIENT_NEAR_BYTES, Type.GAUGE, "bytes", Group.CLIENT_NEAR_CACHE,
+      "Estimated heap of the client's near cache now (keys, values, bookkeeping).", TAG_CLIENT),
     meter(RATELIMIT_DECISIONS, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
       "Rate-limit decisions by outcome.", TAG_LIMITER, TAG_OUTCOME),
     meter(RATELIMIT_DENY_CACHE_HITS, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
@@ -386,8 +414,10 @@ public final class MeterNames {
     new TagKey(TAG_NAMESPACE, "the cache namespaces the application uses", "Cache namespace."),
     new TagKey(TAG_RESULT, "`" + RESULT_HIT + "`, `" + RESULT_MISS + "`, `" + RESULT_STALE + "`; near cache: `" + RESULT_HIT
       + "`, `" + RESULT_MISS + "`, `" + RESULT_BYPASS + "`", "Result of a cache read."),
-    new TagKey(TAG_CAUSE, "`link_lost`, `heartbeat_timeout`, `topology_changed`, `server_flush`, `closed`, `namespace`",
+    new TagKey(TAG_CAUSE, "`link_lost`, `heartbeat_timeout`, `topology_changed`, `server_flush`, `closed`, `namespace`; "
+      + "a client's near cache also `version`, `gap`, `epoch`, `service_lost`, `service_changed`",
       "Why a near cache was flushed."),
+    new TagKey(TAG_CLIENT, "the names the application binds its clients' near caches under", "Which CacheClient's near cache."),
     new TagKey(TAG_LIMITER, "the limiter names the application chooses", "Which rate limiter."),
     new TagKey(TAG_NODE, "`host:port` of each Redis Cluster master, as the cluster announces it (as many as the cluster "
       + "has masters, plus those that were masters before a failover)", "Which Redis Cluster master."));

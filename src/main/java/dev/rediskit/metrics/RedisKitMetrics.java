@@ -1,5 +1,6 @@
 package dev.rediskit.metrics;
 
+import dev.rediskit.cache.NearCacheStats;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.config.OptionalDependency;
@@ -193,6 +194,25 @@ public interface RedisKitMetrics {
    * @throws IllegalStateException when a limiter of that name is already bound
    */
   MetricsBinding bindRateLimiters(String name, Collection<? extends RateLimiter> limiters);
+
+  /**
+   * Registers the meters of an event-bus client's near cache
+   * ({@value MeterNames#CLIENT_NEAR_REQUESTS} by result, {@value MeterNames#CLIENT_NEAR_INVALIDATIONS},
+   * {@value MeterNames#CLIENT_NEAR_FLUSHES} by cause, {@value MeterNames#CLIENT_NEAR_ENTRIES},
+   * {@value MeterNames#CLIENT_NEAR_BYTES}), tagged {@value MeterNames#TAG_CLIENT} with the given name
+   * and read from the live stats when the registry is scraped.
+   *
+   * <pre>{@code
+   * metrics.bindClientNearCache("orders-verticle", client.nearCacheStats());
+   * }</pre>
+   *
+   * @param name the {@value MeterNames#TAG_CLIENT} tag value
+   * @param stats what {@code CacheClient.nearCacheStats()} returns
+   * @return the binding
+   * @throws IllegalArgumentException when the name is blank, or {@code stats} is {@code null} (a client without a near cache)
+   * @throws IllegalStateException when a client near cache of that name is already bound
+   */
+  MetricsBinding bindClientNearCache(String name, NearCacheStats stats);
 
   /** Closes every binding made through this binder. */
   void close();

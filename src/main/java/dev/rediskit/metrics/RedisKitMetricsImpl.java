@@ -1,5 +1,6 @@
 package dev.rediskit.metrics;
 
+import dev.rediskit.cache.NearCacheStats;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.health.RedisHealthCheck;
@@ -86,6 +87,15 @@ final class RedisKitMetricsImpl implements RedisKitMetrics {
   public MetricsBinding bindRateLimiters(String name, Collection<? extends RateLimiter> limiters) {
     Objects.requireNonNull(limiters, "limiters");
     return bind("limiter " + requireName(name, "name"), registry -> new RateLimitMeters(this, registry, name, limiters));
+  }
+
+  @Override
+  public MetricsBinding bindClientNearCache(String name, NearCacheStats stats) {
+    requireName(name, "name");
+    if (stats == null) {
+      throw new IllegalArgumentException("stats: is required (null: the client has no near cache; create it with NearCacheOptions)");
+    }
+    return bind("client near cache " + name, registry -> new ClientNearCacheMeters(this, registry, name, stats));
   }
 
   @Override

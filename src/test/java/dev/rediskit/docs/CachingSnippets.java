@@ -65,6 +65,19 @@ abstract class CachingSnippets extends SnippetContext {
     // end-snippet
   }
 
+  void clientNearCache() {
+    // begin-snippet: caching-client-near-cache
+    CacheClient client = CacheClient.create(vertx, "", new NearCacheOptions()
+      .setEnabled(true)
+      .setMaxEntries(50_000)         // or .setMaxBytes(...)
+      .setTtlMs(60_000)              // never past the entry's fresh TTL either
+      .setMaxStalenessMs(1_000));    // a local read is never more than 1 s behind Redis
+    client.get("users", "42");       // over the event bus at first, then locally
+    client.nearCacheStats();         // hits, misses, bypasses, invalidations, rejected fills, flushes by cause, entries, bytes
+    client.close();                  // when the verticle is done with it
+    // end-snippet
+  }
+
   void eventBus() {
     // begin-snippet: caching-event-bus
     CacheConsumers.register(vertx.eventBus(), options.getAddressPrefix(), cache)

@@ -5,6 +5,7 @@ import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.metrics.RedisKitMetrics;
@@ -117,6 +118,12 @@ abstract class JavadocSnippets extends SnippetContext {
     // end-snippet
   }
 
+  void cacheClientNearCache() {
+    // begin-snippet: javadoc-cache-client-near-cache
+    CacheClient client = CacheClient.create(vertx, "", new NearCacheOptions().setEnabled(true).setMaxEntries(50_000));
+    // end-snippet
+  }
+
   void cacheConsumers() {
     // begin-snippet: javadoc-cache-consumers
     CacheConsumers.register(vertx.eventBus(), options.getAddressPrefix(), cache)
@@ -138,6 +145,12 @@ abstract class JavadocSnippets extends SnippetContext {
     metrics.bindHealth(healthCheck, options.getMetrics().getHealthProbeIntervalMs());
     metrics.bindCache(cache);              // every namespace, read from cache.stats(namespace)
     metrics.bindRateLimiter(limiter);      // read from limiter.stats()
+    // end-snippet
+  }
+
+  void bindClientNearCache(RedisKitMetrics metrics, CacheClient client) {
+    // begin-snippet: javadoc-bind-client-near-cache
+    metrics.bindClientNearCache("orders-verticle", client.nearCacheStats());
     // end-snippet
   }
 

@@ -8,6 +8,7 @@ import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.eventbus.CacheLoaders;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.RateLimiter;
@@ -72,6 +73,12 @@ abstract class ReadmeSnippets extends SnippetContext {
     CacheClient.Memoized<String> find = client.memoize("users",
       (String id) -> db.findUser(id).map(JsonObject::mapFrom), id -> id, LoadOptions.ttl(ttl));
     client.warm("users", hotIds, 100, Duration.ofHours(1));                    // through the namespace's batchLoader
+    // end-snippet
+  }
+
+  void clientNearCache() {
+    // begin-snippet: readme-client-near-cache
+    CacheClient near = CacheClient.create(vertx, prefix, new NearCacheOptions().setEnabled(true).setMaxStalenessMs(1_000));
     // end-snippet
   }
 

@@ -172,6 +172,7 @@ class MetricsDocTest {
       case CLUSTER_NODES -> "Redis Cluster: a breaker per master";
       case HEALTH -> "Redis health";
       case CACHE -> "Cache";
+      case CLIENT_NEAR_CACHE -> "Event-bus client near cache";
       case RATE_LIMIT -> "Rate limiting";
     };
   }

@@ -215,6 +215,34 @@ class RedisKitMetricsTest {
   }
 
   @Test
+  void aClientNearCachesCountsAreReadFromItsStatsAtScrapeTime(Vertx vertx) {
+    long[] hits = {0};
+    dev.rediskit.cache.NearCacheStats stats = new dev.rediskit.cache.NearCacheStats() {
+      @Override public String namespace() { return "*"; }
+      @Override public long hits() { return hits[0]; }
+      @Override public long misses() { return 2; }
+      @Override public long bypasses() { return 3; }
+      @Override public long invalidations() { return 4; }
+      @Override public long rejectedFills() { return 0; }
+      @Override public java.util.Map<String, Long> flushes() { return java.util.Map.of("gap", 5L, "link_lost", 0L); }
+      @Override public long entries() { return 6; }
+      @Override public long bytes() { return 700; }
+    };
+    RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
+    metrics.bindClientNearCache("orders", stats);
+    hits[0] = 10;
+    assertThat(count(MeterNames.CLIENT_NEAR_REQUESTS, "client", "orders", "result", "hit")).isEqualTo(10);
+    assertThat(count(MeterNames.CLIENT_NEAR_REQUESTS, "client", "orders", "result", "bypass")).isEqualTo(3);
+    assertThat(count(MeterNames.CLIENT_NEAR_INVALIDATIONS, "client", "orders")).isEqualTo(4);
+    assertThat(count(MeterNames.CLIENT_NEAR_FLUSHES, "client", "orders", "cause", "gap")).isEqualTo(5);
+    assertThat(registry.find(MeterNames.CLIENT_NEAR_BYTES).gauge().value()).isEqualTo(700);
+    assertThatThrownBy(() -> metrics.bindClientNearCache("orders", stats))
+      .isInstanceOf(IllegalStateException.class).hasMessageContaining("client near cache orders is already bound");
+    assertThatThrownBy(() -> metrics.bindClientNearCache("other", null))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("stats: is required");
+  }
+
+  @Test
   void cacheAndLimiterCountsAreReadFromTheirStatsAtScrapeTime(Vertx vertx) {
     FakeComponents.Cache cache = new FakeComponents.Cache().set("users", new JsonObject().put("misses", 2));
     FakeComponents.Limiter limiter = new FakeComponents.Limiter("api");
@@ -361,6 +389,7 @@ class RedisKitMetricsTest {
     metrics.bindHealth(new FakeHealthCheck(), 0);
     metrics.bindCache(new FakeComponents.Cache().withNearCache("users", 7, 3).set("users", new JsonObject()).cache);
     metrics.bindRateLimiter(new FakeComponents.Limiter("api").limiter);
+    metrics.bindClientNearCache("client", new FakeComponents.Cache().withNearCache("*", 1, 1).cache.nearCacheStats().get("*"));
     gw.observer.onCommand("GET", Outcome.SUCCESS, 1);
     assertThat(registry.get(MeterNames.NEAR_REQUESTS).tag(MeterNames.TAG_RESULT, MeterNames.RESULT_HIT).functionCounter().count())
       .isEqualTo(7);

@@ -8,6 +8,7 @@ import io.vertx.redis.client.Response;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The version of each namespace, part of every key of its entries
@@ -36,6 +37,8 @@ final class NamespaceVersions {
   private final long refreshNanos;
   private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Future<State>> fetching = new ConcurrentHashMap<>();
+  /** Told the namespace whose held version moved up (not its first reading). */
+  private volatile Consumer<String> changed = ns -> { };
 
   /**
    * @param gateway the gateway
@@ -46,6 +49,14 @@ final class NamespaceVersions {
     this.gateway = gateway;
     this.keys = keys;
     this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(refreshMs);
+  }
+
+  /**
+   * @param listener told, after the fact, of each namespace whose held version moved up (a bump here,
+   * or a newer version fetched); the first version an instance holds is no change
+   */
+  void onChange(Consumer<String> listener) {
+    this.changed = listener;
   }
 
   /**
@@ -123,12 +134,18 @@ final class NamespaceVersions {
   }
 
   private State update(String namespace, long version, long sentAtNanos) {
-    return states.compute(namespace, (ns, old) -> {
+    boolean[] moved = {false};
+    State s = states.compute(namespace, (ns, old) -> {
       if (old == null || version > old.version) {
+        moved[0] = old != null;
         return new State(version, Future.succeededFuture(keys.entryStart(ns, version)), sentAtNanos);
       }
       // The same version (or an older reading that arrived late): the newer fetch time counts.
       return sentAtNanos > old.fetchedAtNanos ? new State(old.version, old.start, sentAtNanos) : old;
     });
+    if (moved[0]) {
+      changed.accept(namespace);
+    }
+    return s;
   }
 }

@@ -4,6 +4,7 @@ import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.InvalidationListener;
 import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.NearCacheStats;
+import dev.rediskit.cache.NearCacheTracking;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.TrackingLink;
 
@@ -12,14 +13,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The near caches of one cache, one per namespace configured with one, and the tracking link
  * that keeps them all correct: {@code BCAST} on the entry prefix of each such namespace, opened
  * once when the cache is built. Routes each key Redis reports to its namespace's near cache, and
- * drops local copies at once for writes, deletes and flushes made through this cache.
+ * drops local copies at once for writes, deletes and flushes made through this cache; then tells
+ * the {@link NearCacheTracking} listeners (the cache service relays them to event-bus clients).
  */
-final class NearCaches implements TrackingLink.Listener, InvalidationListener {
+final class NearCaches implements TrackingLink.Listener, InvalidationListener, NearCacheTracking {
 
   /** The flush cause counted for a namespace flush made through this instance. */
   static final String NAMESPACE_FLUSH = "namespace";
@@ -30,6 +34,7 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
   private final String entryStart;
   private final Map<String, NearCache> byNamespace;
   private final TrackingLink link;
+  private final List<NearCacheTracking.Listener> trackers = new CopyOnWriteArrayList<>();
 
   /**
    * @param gateway opens the tracking link
@@ -64,6 +69,7 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
       m.put(ns, new NearCache(ns, configured.get(ns).getNearCache(), link));
     }
     this.byNamespace = Collections.unmodifiableMap(m);
+    versions.onChange(this::versionChanged);
   }
 
   /**
@@ -84,6 +90,60 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
     return link;
   }
 
+  // ---------------------------------------------------------------- seen from outside
+
+  @Override
+  public Set<String> namespaces() {
+    return byNamespace.keySet();
+  }
+
+  @Override
+  public long epoch() {
+    return link == null ? 0 : link.epoch();
+  }
+
+  @Override
+  public long confirmedAgoNanos() {
+    return link == null ? Long.MAX_VALUE : link.confirmedAgoNanos();
+  }
+
+  @Override
+  public void addListener(NearCacheTracking.Listener listener) {
+    trackers.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(NearCacheTracking.Listener listener) {
+    trackers.remove(listener);
+  }
+
+  private void tellInvalidated(String namespace, String key) {
+    for (NearCacheTracking.Listener l : trackers) {
+      try {
+        l.invalidated(namespace, key);
+      } catch (RuntimeException e) {
+        CacheContext.LOG.warn("near-cache tracking listener failed", e);
+      }
+    }
+  }
+
+  private void tellFlushed(String namespace, String cause) {
+    for (NearCacheTracking.Listener l : trackers) {
+      try {
+        l.flushed(namespace, cause);
+      } catch (RuntimeException e) {
+        CacheContext.LOG.warn("near-cache tracking listener failed", e);
+      }
+    }
+  }
+
+  /** The held version of a namespace moved up: every copy an outside listener holds is at an old version. */
+  private void versionChanged(String namespace) {
+    if (byNamespace.containsKey(namespace)) {
+      tellFlushed(namespace, VERSION_CHANGED);
+    }
+  }
+
   // ---------------------------------------------------------------- from Redis
 
   @Override
@@ -95,9 +155,15 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
     if (end < 0) {
       return;
     }
-    NearCache near = byNamespace.get(key.substring(entryStart.length(), end));
+    String namespace = key.substring(entryStart.length(), end);
+    NearCache near = byNamespace.get(namespace);
     if (near != null) {
       near.invalidate(key);
+      // <namespace>:<version>:<key>: the version has no ':', the key may.
+      int versionEnd = key.indexOf(':', end + 1);
+      if (versionEnd > 0 && !trackers.isEmpty()) {
+        tellInvalidated(namespace, key.substring(versionEnd + 1));
+      }
     }
   }
 
@@ -106,6 +172,7 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
     for (NearCache near : byNamespace.values()) {
       near.invalidateAll(cause.tagName());
     }
+    tellFlushed(null, cause.tagName());
   }
 
   // ---------------------------------------------------------------- through this cache
@@ -118,10 +185,13 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
       String start = versions.heldStart(namespace);
       if (start == null) {
         near.invalidateAll(NAMESPACE_FLUSH);
-        return;
+      } else {
+        for (String k : changed) {
+          near.invalidate(start.concat(k));
+        }
       }
       for (String k : changed) {
-        near.invalidate(start.concat(k));
+        tellInvalidated(namespace, k);
       }
     }
   }
@@ -131,6 +201,7 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener {
     NearCache near = byNamespace.get(namespace);
     if (near != null) {
       near.invalidateAll(NAMESPACE_FLUSH);
+      tellFlushed(namespace, NAMESPACE_FLUSH);
     }
   }
 }

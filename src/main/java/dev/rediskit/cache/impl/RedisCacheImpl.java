@@ -11,6 +11,7 @@ import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.InvalidationListener;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NearCacheStats;
+import dev.rediskit.cache.NearCacheTracking;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.cache.WarmResult;
 import dev.rediskit.client.RedisGateway;
@@ -91,6 +92,11 @@ public final class RedisCacheImpl implements RedisCache {
   @Override
   public Map<String, NearCacheStats> nearCacheStats() {
     return ctx.nearCaches.stats();
+  }
+
+  @Override
+  public NearCacheTracking nearCacheTracking() {
+    return ctx.nearCaches.link() == null ? null : ctx.nearCaches;
   }
 
   @Override

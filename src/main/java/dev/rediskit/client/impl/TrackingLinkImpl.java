@@ -99,6 +99,12 @@ public final class TrackingLinkImpl implements TrackingLink {
   }
 
   @Override
+  public long confirmedAgoNanos() {
+    long c = confirmedAt;
+    return c == Long.MIN_VALUE ? Long.MAX_VALUE : Math.max(0, System.nanoTime() - c);
+  }
+
+  @Override
   public State state() {
     return closed ? State.CLOSED : confirmedAt == Long.MIN_VALUE ? State.CONNECTING : State.CONFIRMED;
   }

@@ -3,26 +3,27 @@ package dev.rediskit.eventbus.impl;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.NearCacheOptions;
+import dev.rediskit.cache.NearCacheStats;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.config.OptionChecks;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.FailureCodes;
 import dev.rediskit.eventbus.WarmSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -41,6 +42,11 @@ public final class CacheClientImpl implements CacheClient {
   private final String getOrLoadAddress;
   /** Gathers the reads of one event-loop turn into one message. */
   private final CallBatcher gets;
+  /** The local copies, or {@code null} without a near cache. */
+  private final ClientNearCache near;
+  private final MessageConsumer<JsonObject> invalidations;
+  private final long tickTimer;
+  private final Vertx vertx;
 
   /**
    * @param vertx the Vert.x instance
@@ -49,6 +55,22 @@ public final class CacheClientImpl implements CacheClient {
    * @param delivery the delivery options (owned), or {@code null} for the defaults of {@link CacheClient}
    */
   public CacheClientImpl(Vertx vertx, String prefix, String loaderPrefix, DeliveryOptions delivery) {
+    this(vertx, prefix, loaderPrefix, delivery, null);
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param prefix the address prefix
+   * @param loaderPrefix the cache service's loader prefix (after the address prefix)
+   * @param delivery the delivery options (owned), or {@code null} for the defaults of {@link CacheClient}
+   * @param nearCache the near cache's settings, or {@code null} (or disabled) for none
+   * @throws dev.rediskit.config.ConfigurationException when the near cache's settings are invalid, naming each
+   */
+  public CacheClientImpl(Vertx vertx, String prefix, String loaderPrefix, DeliveryOptions delivery, NearCacheOptions nearCache) {
+    if (nearCache != null && nearCache.isEnabled()) {
+      OptionChecks.requireNone(nearCache.problems().stream().map(p -> "nearCache." + p).toList());
+    }
+    this.vertx = vertx;
     this.eventBus = vertx.eventBus();
     this.prefix = prefix;
     this.loaderPrefix = Objects.requireNonNull(loaderPrefix, "loaderPrefix");
@@ -57,6 +79,50 @@ public final class CacheClientImpl implements CacheClient {
     this.warmDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_WARM_TIMEOUT_MS) : delivery;
     this.getOrLoadAddress = Addresses.of(prefix, Addresses.CACHE_GET_OR_LOAD);
     this.gets = new CallBatcher(vertx, Addresses.of(prefix, Addresses.CACHE_GET), this.delivery);
+    if (nearCache != null && nearCache.isEnabled()) {
+      ClientNearCache n = new ClientNearCache(new NearCacheOptions(nearCache));
+      this.near = n;
+      // On the creating context, like the timer: the stream is handled in order, on one thread.
+      this.invalidations = eventBus.consumer(Addresses.of(prefix, Addresses.CACHE_INVALIDATIONS), m -> n.handle(m.body()));
+      this.tickTimer = vertx.setPeriodic(Addresses.NEAR_HEARTBEAT_MS, id -> n.tick());
+    } else {
+      this.near = null;
+      this.invalidations = null;
+      this.tickTimer = -1;
+    }
+  }
+
+  @Override
+  public NearCacheStats nearCacheStats() {
+    return near;
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (near == null) {
+      return Future.succeededFuture();
+    }
+    vertx.cancelTimer(tickTimer);
+    return invalidations.unregister().onComplete(ar -> near.close());
+  }
+
+  private static String nameOf(String namespace) {
+    return namespace == null ? RedisCache.DEFAULT_NAMESPACE : namespace;
+  }
+
+  private <T> Future<T> dropping(String namespace, Collection<String> keys, Future<T> call) {
+    if (near == null) {
+      return call;
+    }
+    // After the reply too: a read that raced the write may have stored the old value meanwhile.
+    return call.andThen(ar -> near.dropLocal(nameOf(namespace), keys));
+  }
+
+  private <T> Future<T> droppingNamespace(String namespace, Future<T> call) {
+    if (near == null) {
+      return call;
+    }
+    return call.andThen(ar -> near.dropNamespace(nameOf(namespace)));
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
@@ -85,8 +151,43 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
+  public Future<Object> get(String namespace, String key) {
+    if (near != null) {
+      // A local hit skips the mapping stage of the default: it is the whole cost of the call.
+      String name = nameOf(namespace);
+      CacheResult<Object> local = near.hit(name, key);
+      if (local != null) {
+        return Future.succeededFuture(local.value());
+      }
+      return remote(name, namespace, key).map(r -> r.found() && !r.stale() ? r.value() : null);
+    }
+    return lookup(namespace, key).map(r -> r.found() && !r.stale() ? r.value() : null);
+  }
+
+  @Override
   public Future<CacheResult<Object>> lookup(String namespace, String key) {
-    return gets.call(withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
+    if (near == null) {
+      return gets.call(withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
+    }
+    String name = nameOf(namespace);
+    CacheResult<Object> local = near.hit(name, key);
+    if (local != null) {
+      return Future.succeededFuture(local);
+    }
+    return remote(name, namespace, key);
+  }
+
+  /** A read over the event bus whose reply the near cache may keep. */
+  private Future<CacheResult<Object>> remote(String name, String namespace, String key) {
+    ClientNearCache.Fill token = near.begin(name, key);
+    return gets.call(withNamespace(namespace).put("key", key)).transform(ar -> {
+      if (ar.failed()) {
+        near.abandon(name, key, token);
+        return Future.failedFuture(ar.cause());
+      }
+      near.fill(name, key, token, ar.result());
+      return Future.succeededFuture(result(ar.result()));
+    });
   }
 
   @Override
@@ -95,29 +196,45 @@ public final class CacheClientImpl implements CacheClient {
     if (ttl != null) {
       body.put("ttlMs", ttl.toMillis());
     }
-    return request(Addresses.CACHE_SET, body).mapEmpty();
+    if (near != null) {
+      near.dropLocal(nameOf(namespace), List.of(String.valueOf(key)));
+    }
+    return dropping(namespace, List.of(String.valueOf(key)), request(Addresses.CACHE_SET, body)).mapEmpty();
   }
 
   @Override
   public Future<Long> delete(String namespace, Collection<String> keys) {
-    return request(Addresses.CACHE_DELETE, withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys))))
-      .map(r -> r.getLong("deleted"));
+    if (near != null) {
+      near.dropLocal(nameOf(namespace), keys);
+    }
+    return dropping(namespace, keys, request(Addresses.CACHE_DELETE, withNamespace(namespace)
+      .put("keys", new JsonArray(new ArrayList<>(keys))))).map(r -> r.getLong("deleted"));
   }
 
   @Override
   public Future<Long> invalidate(String namespace, Collection<String> keys) {
-    return request(Addresses.CACHE_INVALIDATE, withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys))))
-      .map(r -> r.getLong("deleted"));
+    if (near != null) {
+      near.dropLocal(nameOf(namespace), keys);
+    }
+    return dropping(namespace, keys, request(Addresses.CACHE_INVALIDATE, withNamespace(namespace)
+      .put("keys", new JsonArray(new ArrayList<>(keys))))).map(r -> r.getLong("deleted"));
   }
 
   @Override
   public Future<Long> flush(String namespace) {
-    return request(Addresses.CACHE_FLUSH, withNamespace(namespace)).map(r -> r.getLong("deleted"));
+    if (near != null) {
+      near.dropNamespace(nameOf(namespace));
+    }
+    return droppingNamespace(namespace, request(Addresses.CACHE_FLUSH, withNamespace(namespace))).map(r -> r.getLong("deleted"));
   }
 
   @Override
   public Future<Long> bumpVersion(String namespace) {
-    return request(Addresses.CACHE_BUMP_VERSION, withNamespace(namespace)).map(r -> r.getLong("version"));
+    if (near != null) {
+      near.dropNamespace(nameOf(namespace));
+    }
+    return droppingNamespace(namespace, request(Addresses.CACHE_BUMP_VERSION, withNamespace(namespace)))
+      .map(r -> r.getLong("version"));
   }
 
   @Override
@@ -144,7 +261,11 @@ public final class CacheClientImpl implements CacheClient {
     if (ttl != null) {
       body.put("ttlMs", ttl.toMillis());
     }
-    return request(Addresses.CACHE_MSET, body).map(r -> r.getInteger("written"));
+    List<String> keys = List.copyOf(entries.keySet());
+    if (near != null) {
+      near.dropLocal(nameOf(namespace), keys);
+    }
+    return dropping(namespace, keys, request(Addresses.CACHE_MSET, body)).map(r -> r.getInteger("written"));
   }
 
   @Override
@@ -203,7 +324,7 @@ public final class CacheClientImpl implements CacheClient {
     AtomicReference<Class<?>> argType = new AtomicReference<>();
     MessageConsumer<Object> consumer = LoaderConsumers.register(eventBus, address, (ns, key, args) -> {
       @SuppressWarnings("unchecked")
-      A arg = (A) fromArgs(args, argType.get());
+      A arg = (A) MemoArgs.fromArgs(args, argType.get());
       return function.apply(arg);
     });
     JsonObject fixed = withNamespace(namespace).put("loader", address);
@@ -219,7 +340,7 @@ public final class CacheClientImpl implements CacheClient {
           body.put("key", keyFunction.apply(arg));
           if (arg != null) {
             argType.set(arg.getClass());
-            body.put("args", toArgs(arg));
+            body.put("args", MemoArgs.toArgs(arg));
           }
         } catch (RuntimeException e) {
           return Future.failedFuture(e);
@@ -242,48 +363,5 @@ public final class CacheClientImpl implements CacheClient {
         return consumer.unregister();
       }
     };
-  }
-
-  private static boolean isJson(Object v) {
-    return v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof JsonObject
-      || v instanceof JsonArray || v instanceof Buffer;
-  }
-
-  private static Object toArgs(Object arg) {
-    return isJson(arg) ? arg : Json.decodeValue(Json.encode(arg));
-  }
-
-  private static Object fromArgs(Object args, Class<?> type) {
-    if (args == null || type == null || type.isInstance(args)) {
-      return args;
-    }
-    if (args instanceof Number n) {
-      // A number may come back as another Number class once it has crossed a clustered event bus.
-      if (type == Long.class) {
-        return n.longValue();
-      }
-      if (type == Integer.class) {
-        return n.intValue();
-      }
-      if (type == Double.class) {
-        return n.doubleValue();
-      }
-      if (type == Float.class) {
-        return n.floatValue();
-      }
-      if (type == Short.class) {
-        return n.shortValue();
-      }
-      if (type == Byte.class) {
-        return n.byteValue();
-      }
-      if (type == BigDecimal.class) {
-        return new BigDecimal(n.toString());
-      }
-      if (type == BigInteger.class) {
-        return new BigDecimal(n.toString()).toBigInteger();
-      }
-    }
-    return Json.decodeValue(Json.encode(args), type);
   }
 }

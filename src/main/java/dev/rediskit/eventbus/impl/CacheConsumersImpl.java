@@ -13,7 +13,12 @@ import dev.rediskit.cache.RedisCache;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.eventbus.JsonRequest;
+import dev.rediskit.cache.NearCacheTracking;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -34,12 +39,34 @@ import java.util.function.Function;
 /** The {@code cache.*} consumers: decode and check, call the cache, encode. */
 public final class CacheConsumersImpl implements CacheConsumers {
 
+  private static final Logger LOG = LoggerFactory.getLogger(CacheConsumers.class);
+
   private final List<MessageConsumer<Object>> consumers;
   private final List<String> addresses;
+  private final InvalidationPublisher publisher;
 
-  private CacheConsumersImpl(List<MessageConsumer<Object>> consumers) {
+  private CacheConsumersImpl(List<MessageConsumer<Object>> consumers, InvalidationPublisher publisher) {
     this.consumers = consumers;
     this.addresses = consumers.stream().map(MessageConsumer::address).toList();
+    this.publisher = publisher;
+  }
+
+  /**
+   * The relay of the tracked namespaces' changes to the clients' near caches, on the current context;
+   * none when no namespace is tracked, or off a context (no timer to run the heartbeat on).
+   */
+  private static InvalidationPublisher publisher(String prefix, RedisCache cache) {
+    NearCacheTracking tracking = cache.nearCacheTracking();
+    if (tracking == null) {
+      return null;
+    }
+    Context ctx = Vertx.currentContext();
+    if (ctx == null) {
+      LOG.info("cache consumers registered off a Vert.x context: no invalidations are published, event-bus clients "
+        + "read the near-cached namespaces {} without a near cache", tracking.namespaces());
+      return null;
+    }
+    return new InvalidationPublisher(ctx, prefix, ns -> cache.namespace(ns).version(), tracking);
   }
 
   /**
@@ -55,10 +82,17 @@ public final class CacheConsumersImpl implements CacheConsumers {
     } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
+    InvalidationPublisher publisher = publisher(prefix, cache);
     Map<String, Function<JsonObject, Future<JsonObject>>> handlers = new LinkedHashMap<>();
-    // The namespace checks the key itself, naming the field "key" as this consumer would.
-    Function<JsonObject, Future<JsonObject>> get = body -> namespace(cache, body)
-      .lookup(JsonRequest.requiredString(body, "key")).map(CacheResult::toJson);
+    // The namespace checks the key itself (field "key") and a name it has not seen (field "namespace").
+    Function<JsonObject, Future<JsonObject>> get = publisher == null
+      ? body -> namespace(cache, body).lookup(JsonRequest.requiredString(body, "key")).map(CacheResult::toJson)
+      : body -> {
+        String name = JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE);
+        Future<JsonObject> reply = cache.namespace(name).lookup(JsonRequest.requiredString(body, "key")).map(CacheResult::toJson);
+        // The client's near cache stores only replies of the instance whose invalidations it follows.
+        return publisher.tracks(name) ? reply.map(r -> r.put("service", publisher.service())) : reply;
+      };
     handlers.put(Addresses.CACHE_GET, get);
     handlers.put(Addresses.CACHE_GET_BATCH, BatchConsumers.handler(get));
     handlers.put(Addresses.CACHE_SET, body -> {
@@ -103,7 +137,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
       registered.add(c);
       completions.add(c.completion());
     }
-    CacheConsumersImpl handle = new CacheConsumersImpl(registered);
+    CacheConsumersImpl handle = new CacheConsumersImpl(registered, publisher);
     return Future.all(completions).transform(ar -> {
       if (ar.succeeded()) {
         return Future.succeededFuture(handle);
@@ -353,6 +387,9 @@ public final class CacheConsumersImpl implements CacheConsumers {
 
   @Override
   public Future<Void> unregister() {
+    if (publisher != null) {
+      publisher.close();
+    }
     List<Future<Void>> all = new ArrayList<>(consumers.size());
     for (MessageConsumer<Object> c : consumers) {
       all.add(c.unregister());

@@ -30,6 +30,11 @@ class NearCacheTest {
     }
 
     @Override
+    public long confirmedAgoNanos() {
+      return confirmed ? 0 : Long.MAX_VALUE;
+    }
+
+    @Override
     public State state() {
       return confirmed ? State.CONFIRMED : State.CONNECTING;
     }

@@ -1,0 +1,370 @@
+package dev.rediskit.eventbus;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.RedisKitVerticle;
+import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.CacheResult;
+import dev.rediskit.cache.NearCacheOptions;
+import dev.rediskit.cache.NearCacheStats;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.test.Await;
+import dev.rediskit.test.ClusteredVertx;
+import dev.rediskit.test.Futures;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.RedisServers;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The near cache of {@link CacheClient} over a real clustered event bus (Hazelcast on loopback) and
+ * a real Redis: node A runs the cache service ({@link RedisKitVerticle}, namespace {@code hot}
+ * tracked), node B a client with a near cache. Writes through A's service and by another gateway
+ * straight into Redis invalidate B's copies; the staleness checker counts B's local reads staler
+ * than the bound, with and without faults of the service's tracking link. Time bounds are generous
+ * (two cores shared with other builds, and Hazelcast spreads registrations in its own time); none
+ * is asserted on speed.
+ */
+@IntegrationTest
+class CacheClientNearCacheClusterIT {
+
+  static final long BOUND_MS = 500;
+  static final String NS = "hot";
+  static final Duration WAIT = Duration.ofSeconds(30);
+  private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  private static ClusteredVertx.Nodes nodes;
+  private static Vertx a;
+  private static Vertx b;
+
+  private String prefix;
+  private String service;
+  private CacheClient near;
+  private CacheClient plain;
+  private RedisGateway directGateway;
+  private CacheNamespace<Object> direct;
+
+  @BeforeAll
+  static void startNodes() {
+    nodes = ClusteredVertx.start(2);
+    a = nodes.get(0);
+    b = nodes.get(1);
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    if (nodes != null) {
+      nodes.close();
+    }
+  }
+
+  private JsonObject config() {
+    return new JsonObject().put("endpoints", redis.uri()).put("addressPrefix", prefix).put("keyPrefix", "nc")
+      .put("commandTimeoutMs", 1_000).put("connectTimeoutMs", 10_000)
+      .put("cache", new JsonObject().put("namespaces", new JsonObject().put(NS, new JsonObject()
+        .put("nearCache", new JsonObject().put("enabled", true).put("maxStalenessMs", BOUND_MS)))));
+  }
+
+  @BeforeEach
+  void start() {
+    prefix = "n" + PREFIXES.incrementAndGet() + ".";
+    service = deployService();
+    near = CacheClient.create(b, prefix, CacheOptions.DEFAULT_LOADER_PREFIX, new DeliveryOptions().setSendTimeout(5_000),
+      new NearCacheOptions().setEnabled(true).setMaxStalenessMs(BOUND_MS));
+    plain = CacheClient.create(a, prefix, CacheOptions.DEFAULT_LOADER_PREFIX, new DeliveryOptions().setSendTimeout(5_000), null);
+    directGateway = await(RedisGateway.create(a, new RedisKitOptions().setEndpoint(redis.uri()).setKeyPrefix("nc")
+      .setConnectTimeoutMs(10_000).setCommandTimeoutMs(1_000), "direct").ready());
+    direct = RedisCache.create(a, directGateway).namespace(NS);
+    awaitNearServing("warm-up");
+  }
+
+  @AfterEach
+  void stop() {
+    await(near.close());
+    await(directGateway.close());
+    if (service != null) {
+      await(a.undeploy(service));
+    }
+  }
+
+  private String deployService() {
+    return await(a.deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config())));
+  }
+
+  /**
+   * Reads through B's client and tells whether the client itself answered. The source alone cannot
+   * say: a reply the service served from its own near cache is {@code NEAR} too. Only one thread reads
+   * through {@link #near} at a time, so a hit counted during the read is this read's.
+   */
+  private CacheResult<Object> readLocal(String key) {
+    long hits = near.nearCacheStats().hits();
+    CacheResult<Object> r = await(near.lookup(NS, key));
+    return near.nearCacheStats().hits() > hits ? r : null;
+  }
+
+  /** Until B's client serves {@code key} locally (the service reachable from B, its stream confirmed, the copy stored). */
+  private void awaitNearServing(String key) {
+    Await.until(() -> {
+      try {
+        await(plain.set(NS, key, "x", Duration.ofMinutes(5)));
+        await(near.lookup(NS, key));
+        return readLocal(key) != null;
+      } catch (RuntimeException e) {
+        return false; // registrations still spreading through Hazelcast
+      }
+    }, Duration.ofSeconds(60), () -> "B's near cache never served " + key + ": " + near.nearCacheStats().toJson());
+  }
+
+  /**
+   * Until B's client serves {@code key} locally as {@code expected}. The service announces a write
+   * through it at once and Redis a moment later; landing on a read in flight, either keeps that
+   * read's reply out of the client's copies, so the first read after a write may not be stored.
+   */
+  private void awaitLocal(String key, Object expected) {
+    Await.until(() -> {
+      CacheResult<Object> r = readLocal(key);
+      return r != null && expected.equals(r.value());
+    }, WAIT, () -> key + " never served locally as " + expected + ": " + near.nearCacheStats().toJson());
+  }
+
+  @Test
+  void writesThroughTheServiceAndStraightIntoRedisInvalidateBsCopy() {
+    await(plain.set(NS, "k", "v1", Duration.ofMinutes(5)));
+    awaitLocal("k", "v1");
+
+    // Through A's service, from node A.
+    await(plain.set(NS, "k", "v2", Duration.ofMinutes(5)));
+    Await.until(() -> "v2".equals(await(near.get(NS, "k"))), WAIT, "B never read v2 after a write through the service");
+    awaitLocal("k", "v2");
+
+    // Another gateway, straight into Redis: only Redis's tracking tells the service.
+    await(direct.set("k", "v3", Duration.ofMinutes(5)));
+    Await.until(() -> "v3".equals(await(near.get(NS, "k"))), WAIT, "B never read v3 after a direct write");
+    awaitLocal("k", "v3");
+
+    // A client outside the module entirely.
+    redis.server().command("DEL", "nc:c:" + NS + ":0:k");
+    Await.until(() -> !await(near.lookup(NS, "k")).found(), WAIT, "B never saw the DEL");
+
+    // B's own write: its next read never sees its old copy.
+    await(plain.set(NS, "own", 1, Duration.ofMinutes(5)));
+    awaitLocal("own", 1);
+    await(near.set(NS, "own", 2, Duration.ofMinutes(5)));
+    assertThat(await(near.get(NS, "own"))).isEqualTo(2);
+
+    // A version bump through the service drops the namespace.
+    awaitLocal("own", 2);
+    await(plain.bumpVersion(NS));
+    Await.until(() -> !await(near.lookup(NS, "own")).found(), WAIT, "B still served after the version bump");
+
+    NearCacheStats s = near.nearCacheStats();
+    System.out.println("client near cache after the invalidation test: " + s.toJson());
+    assertThat(s.invalidations()).isPositive();
+  }
+
+  /**
+   * Invalidation delay across the nodes: a write through A's service, then B's client reads until
+   * its local copy is gone. Reported, not asserted (timing on a shared machine).
+   */
+  @Test
+  void invalidationDelayAcrossTheNodes() {
+    int writes = 300;
+    long[] delays = new long[writes];
+    for (int i = 0; i < writes; i++) {
+      String k = "d" + (i % 16);
+      await(plain.set(NS, k, i, Duration.ofMinutes(5)));
+      awaitLocal(k, i);
+      long sent = System.nanoTime();
+      await(plain.set(NS, k, -i - 1, Duration.ofMinutes(5)));
+      while (readLocal(k) != null) {
+        if (System.nanoTime() - sent > WAIT.toNanos()) {
+          throw new AssertionError("invalidation never arrived for write " + i);
+        }
+      }
+      delays[i] = System.nanoTime() - sent;
+    }
+    java.util.Arrays.sort(delays);
+    System.out.printf("client near cache invalidation delay (write through node A's service, read on node B, %d writes, "
+        + "from the write's acknowledgement): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", writes, delays[writes / 2] / 1e6,
+      delays[writes * 99 / 100] / 1e6, delays[writes - 1] / 1e6);
+    assertThat(delays[0]).isPositive();
+  }
+
+  @Test
+  void undeployingTheServiceFlushesTheClientWhichBypassesUntilAServiceIsBack() {
+    await(plain.set(NS, "u", "v", Duration.ofMinutes(5)));
+    awaitLocal("u", "v");
+    await(a.undeploy(service));
+    service = null;
+    Await.until(() -> near.nearCacheStats().entries() == 0, WAIT, "the client never flushed");
+    // Nothing local any more: the read goes to the event bus, where nobody answers now.
+    Future<CacheResult<Object>> read = near.lookup(NS, "u");
+    Throwable failure = Futures.failure(read);
+    assertThat(failure).as("no local answer without the service").isNotNull();
+    long bypasses = near.nearCacheStats().bypasses();
+    assertThat(bypasses).isPositive();
+    System.out.println("client near cache after undeploy: " + near.nearCacheStats().toJson());
+
+    service = deployService();
+    awaitNearServing("u2");
+  }
+
+  @Test
+  void noStaleReadsWhileWritingBothWays() throws Exception {
+    Checker c = new Checker();
+    c.run(() -> c.runFor(Duration.ofSeconds(3)));
+    c.report("no fault");
+  }
+
+  @Test
+  void noStaleReadsWhenTheServicesTrackingConnectionIsKilled() throws Exception {
+    Checker c = new Checker();
+    c.run(() -> {
+      for (int i = 0; i < 3; i++) {
+        killTrackingConnections();
+        c.runFor(Duration.ofMillis(700));
+      }
+    });
+    c.report("CLIENT KILL of the service's tracking connection (3 times)");
+  }
+
+  @Test
+  void noStaleReadsWhenRedisRestarts() throws Exception {
+    Checker c = new Checker();
+    c.run(() -> redis.server().restart());
+    c.report("Redis restart");
+  }
+
+  private static void killTrackingConnections() {
+    String list = (String) redis.server().command("CLIENT", "LIST");
+    for (String line : list.split("\n")) {
+      if (line.contains(" sub=1 ")) {
+        redis.server().command("CLIENT", "KILL", "ID", line.substring(3, line.indexOf(' ')));
+      }
+    }
+  }
+
+  /**
+   * A writer writes increasing versions of one key, alternately through A's service and through
+   * another gateway straight into Redis; a reader on B reads it continuously through the client. A
+   * local read at {@code t} that returns {@code v} is stale by {@code t - ack(v + 1)} when version
+   * {@code v + 1} was acknowledged to the writer before {@code t}; none may be staler than the bound.
+   */
+  final class Checker {
+    private final ConcurrentHashMap<Integer, Long> acked = new ConcurrentHashMap<>();
+    private final List<long[]> nearReads = new ArrayList<>();
+    private volatile boolean running = true;
+    private long remoteReads;
+    private long failedReads;
+    private long failedWrites;
+
+    void runFor(Duration d) {
+      long end = System.nanoTime() + d.toNanos();
+      while (System.nanoTime() < end) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+    }
+
+    void run(Runnable fault) throws Exception {
+      Thread w = new Thread(this::write, "staleness-writer");
+      Thread r = new Thread(this::read, "staleness-reader");
+      w.start();
+      r.start();
+      try {
+        Await.until(() -> near.nearCacheStats().hits() > 100, WAIT, "the client's near cache never served before the fault");
+        runFor(Duration.ofSeconds(1));
+        fault.run();
+        long hitsAfter = near.nearCacheStats().hits();
+        // Recovery: local hits again (the service's link confirmed again, its stream followed again).
+        Await.until(() -> near.nearCacheStats().hits() > hitsAfter + 100, Duration.ofSeconds(60),
+          () -> "the client's near cache never served again after the fault: " + near.nearCacheStats().toJson());
+        runFor(Duration.ofSeconds(2));
+      } finally {
+        running = false;
+        w.join(30_000);
+        r.join(30_000);
+      }
+    }
+
+    private void write() {
+      int v = 1;
+      while (running) {
+        try {
+          await(v % 2 == 0 ? plain.set(NS, "c", v, Duration.ofMinutes(5)) : direct.set("c", v, Duration.ofMinutes(5)));
+          acked.put(v, System.nanoTime());
+          v++;
+        } catch (RuntimeException e) {
+          // Redis down: the same version again (it may have been applied; ack(v) is only ever later).
+          failedWrites++;
+        }
+        // Paced, so that reads in between can be served locally: a load generator's rate, not a wait.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+    }
+
+    private void read() {
+      while (running) {
+        long t0 = System.nanoTime();
+        try {
+          // Only this thread reads through the client: a hit counted meanwhile is this read's.
+          long hits = near.nearCacheStats().hits();
+          CacheResult<Object> r = await(near.lookup(NS, "c"));
+          if (near.nearCacheStats().hits() > hits) {
+            nearReads.add(new long[] {t0, ((Number) r.value()).intValue()});
+          } else {
+            remoteReads++;
+          }
+        } catch (RuntimeException e) {
+          failedReads++;
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+      }
+    }
+
+    void report(String fault) {
+      long stale = 0;
+      long worst = 0;
+      for (long[] read : nearReads) {
+        Long next = acked.get((int) read[1] + 1);
+        if (next != null && next < read[0]) {
+          worst = Math.max(worst, read[0] - next);
+          if (TimeUnit.NANOSECONDS.toMillis(read[0] - next) > BOUND_MS) {
+            stale++;
+          }
+        }
+      }
+      System.out.printf("client near cache staleness under %s: %d local reads, %d over the event bus, %d failed, "
+          + "%d writes (%d failed); staler than %d ms: %d; worst staleness %.3f ms; stats %s%n", fault, nearReads.size(),
+        remoteReads, failedReads, acked.size(), failedWrites, BOUND_MS, stale, worst / 1e6, near.nearCacheStats().toJson());
+      assertThat(stale).as("local reads staler than the bound").isZero();
+      assertThat(nearReads).isNotEmpty();
+    }
+  }
+
+  static <T> T await(Future<T> f) {
+    return Futures.join(f, WAIT);
+  }
+}
