@@ -79,9 +79,9 @@ public final class Addresses {
 
   private static Map<String, List<String>> requestFields() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put(CACHE_GET, List.of("namespace?", "key"));
+    m.put(CACHE_GET, List.of("namespace?", "key", "idleTtlMs?"));
     m.put(CACHE_GET_BATCH, List.of("calls"));
-    m.put(CACHE_SET, List.of("namespace?", "key", "value", "ttlMs?"));
+    m.put(CACHE_SET, List.of("namespace?", "key", "value", "ttlMs?", "idleTtlMs?"));
     m.put(CACHE_DELETE, List.of("namespace?", "keys"));
     m.put(CACHE_INVALIDATE, List.of("namespace?", "keys"));
     m.put(CACHE_FLUSH, List.of("namespace"));
@@ -90,7 +90,7 @@ public final class Addresses {
     m.put(CACHE_MGET, List.of("namespace?", "keys"));
     m.put(CACHE_MSET, List.of("namespace?", "entries", "ttlMs?"));
     m.put(CACHE_GET_OR_LOAD, List.of("namespace?", "key", "args?", "loader?", "ttlMs?", "staleTtlMs?",
-      "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?"));
+      "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?", "idleTtlMs?"));
     m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
     m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "maxWaitMs?", "failOnUnavailable?"));
     m.put(RATELIMIT_CHECK_BATCH, List.of("calls"));

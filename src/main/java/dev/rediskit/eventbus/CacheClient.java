@@ -97,6 +97,17 @@ public interface CacheClient {
   Future<CacheResult<Object>> lookup(String namespace, String key);
 
   /**
+   * {@code cache.get} with {@code idleTtlMs}: a lookup that extends the entry's idle deadline (sliding
+   * expiry), as {@link dev.rediskit.cache.CacheNamespace#lookup(String, Duration)}.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @param idleTtl the idle TTL ({@link Duration#ZERO} for a plain read)
+   * @return what was found
+   */
+  Future<CacheResult<Object>> lookup(String namespace, String key, Duration idleTtl);
+
+  /**
    * {@code cache.set}.
    *
    * @param namespace the namespace, or {@code null}
@@ -106,6 +117,19 @@ public interface CacheClient {
    * @return completion
    */
   Future<Void> set(String namespace, String key, Object value, Duration ttl);
+
+  /**
+   * {@code cache.set} with the fields of {@code options} ({@code ttlMs}, {@code idleTtlMs}), as
+   * {@link dev.rediskit.cache.CacheNamespace#set(String, Object, dev.rediskit.cache.WriteOptions)} (a name
+   * of its own, so that {@code set(ns, key, value, null)} keeps meaning the default TTL).
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @param value a JSON value
+   * @param options how to store it
+   * @return completion
+   */
+  Future<Void> setWith(String namespace, String key, Object value, dev.rediskit.cache.WriteOptions options);
 
   /**
    * {@code cache.delete}.

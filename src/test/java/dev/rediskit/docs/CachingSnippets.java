@@ -8,6 +8,7 @@ import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.cache.RedisCache;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
@@ -48,6 +49,17 @@ abstract class CachingSnippets extends SnippetContext {
       // or .setRefreshAheadBeta(1.0)         // XFetch probabilistic early refresh instead
       .setCacheNulls(true)                    // remember "not found" ...
       .setNullTtl(Duration.ofSeconds(30));    // ... for 30 s (cache.nullTtlMs)
+    // end-snippet
+  }
+
+  void slidingExpiry(CacheNamespace<Object> sessions, Object session, java.util.function.Supplier<io.vertx.core.Future<Object>> loader) {
+    // begin-snippet: caching-sliding-expiry
+    CacheOptions slidingOptions = new CacheOptions().putNamespace("sessions", new NamespaceOptions()
+      .setLoadOptions(new LoadOptions().setIdleTtl(Duration.ofMinutes(30))));   // JSON: {"sessions": {"idleTtlMs": 1800000}}
+    // in a namespace without it, per call:
+    sessions.set("s1", session, new WriteOptions().setTtl(Duration.ofHours(8)).setIdleTtl(Duration.ofMinutes(30)));
+    sessions.lookup("s1", Duration.ofMinutes(30));                              // a read that extends
+    sessions.getOrLoad("s1", loader, new LoadOptions().setIdleTtl(Duration.ofMinutes(30)));
     // end-snippet
   }
 

@@ -2,6 +2,7 @@ package dev.rediskit.cache.impl;
 
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Vertx;
@@ -88,6 +89,16 @@ final class CacheContext {
    */
   StatsImpl statsOf(String namespace) {
     return stats.computeIfAbsent(namespace, StatsImpl::new);
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @return its idle TTL of sliding expiry ({@code idleTtlMs} of its entry in {@code cache.namespaces}), 0 when off
+   */
+  long idleMsOf(String namespace) {
+    NamespaceOptions conf = options.getNamespaces().get(namespace);
+    java.time.Duration idle = conf == null ? null : conf.getLoadOptions().getIdleTtl();
+    return idle == null ? 0 : idle.toMillis();
   }
 
   /** @return a snapshot of the counters of every namespace used so far */

@@ -73,8 +73,9 @@ final class EntryLoader<V> {
       long ttl = value == null ? o.nullTtlMs() : o.ttlMs();
       Request write;
       try {
+        // A cached absence never slides: it is meant to end, read or not.
         write = entries.write(rk, value == null ? null : entries.encode("value", value), ttl,
-          value == null ? 0 : o.staleMs(), nanos / 1_000_000);
+          value == null ? 0 : o.staleMs(), nanos / 1_000_000, value == null ? 0 : o.idleMs());
       } catch (RuntimeException e) {
         // Too large or not encodable: the caller still gets the value, it is just not cached.
         stats.errors.increment();

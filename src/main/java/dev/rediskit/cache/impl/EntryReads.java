@@ -44,11 +44,12 @@ final class EntryReads<V> {
    *
    * @param rk the entry's Redis key
    * @param serveStale whether an expired entry still within its stale time counts as found
+   * @param idleMs sliding expiry's idle TTL, 0 for a plain GET
    * @param out what the caller makes of the result
    * @param <T> the caller's type
    * @return the caller's value
    */
-  <T> Future<T> one(String rk, boolean serveStale, Function<CacheResult<V>, T> out) {
+  <T> Future<T> one(String rk, boolean serveStale, long idleMs, Function<CacheResult<V>, T> out) {
     NearCache.Fill fill = null;
     if (near != null) {
       CacheResult<V> local = near.hit(rk, entries);
@@ -59,7 +60,7 @@ final class EntryReads<V> {
       fill = near.begin(rk);
     }
     NearCache.Fill token = fill;
-    return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
+    return SlidingExpiry.read(gateway, rk, idleMs).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         if (token != null) {
@@ -82,9 +83,11 @@ final class EntryReads<V> {
    * @param unique the keys inside the namespace, without duplicates
    * @param start the start of the namespace's keys at its current version
    * @param serveStale whether an expired entry still within its stale time counts as found
+   * @param idleMs sliding expiry's idle TTL: when not 0, each key is read by its own script call
+   *     (pipelined) instead of MGETs
    * @return the results by key, in the order of {@code unique}
    */
-  Future<Map<String, CacheResult<V>>> many(List<String> unique, String start, boolean serveStale) {
+  Future<Map<String, CacheResult<V>>> many(List<String> unique, String start, boolean serveStale, long idleMs) {
     Map<String, String> byRedisKey = new HashMap<>();
     Map<String, CacheResult<V>> local = new HashMap<>();
     Map<String, NearCache.Fill> fills = new HashMap<>();
@@ -111,16 +114,36 @@ final class EntryReads<V> {
       }
       return Future.succeededFuture(ordered);
     }
-    List<List<String>> groups = batches.groups(redisKeys);
-    List<Request> mgets = new ArrayList<>(groups.size());
-    for (List<String> g : groups) {
-      Request r = Request.cmd(Command.MGET);
-      for (String k : g) {
-        r.arg(k);
+    List<List<String>> groups;
+    Future<List<Response>> sent;
+    if (idleMs > 0) {
+      groups = new ArrayList<>(redisKeys.size());
+      List<Future<Response>> each = new ArrayList<>(redisKeys.size());
+      for (String rk : redisKeys) {
+        groups.add(List.of(rk));
+        each.add(SlidingExpiry.read(gateway, rk, idleMs));
       }
-      mgets.add(r);
+      sent = Future.all(each).map(all -> {
+        List<Response> replies = new ArrayList<>(each.size());
+        for (Future<Response> f : each) {
+          replies.add(f.result());
+        }
+        return replies;
+      });
+    } else {
+      groups = batches.groups(redisKeys);
+      List<Request> mgets = new ArrayList<>(groups.size());
+      for (List<String> g : groups) {
+        Request r = Request.cmd(Command.MGET);
+        for (String k : g) {
+          r.arg(k);
+        }
+        mgets.add(r);
+      }
+      sent = gateway.batch(mgets);
     }
-    return gateway.batch(mgets).transform(ar -> {
+    boolean single = idleMs > 0;
+    return sent.transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         fills.forEach((rk, f) -> near.abandon(rk, f));
@@ -133,7 +156,7 @@ final class EntryReads<V> {
         List<String> g = groups.get(i);
         Response values = replies.get(i);
         for (int j = 0; j < g.size(); j++) {
-          Entry e = NamespaceEntries.entryOf(values.get(j));
+          Entry e = NamespaceEntries.entryOf(single ? values : values.get(j));
           NearCache.Fill f = fills.get(g.get(j));
           if (f != null) {
             near.fill(g.get(j), f, e, now);

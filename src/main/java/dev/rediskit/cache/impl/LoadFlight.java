@@ -93,7 +93,7 @@ final class LoadFlight<V> {
       fill = near.begin(rk);
     }
     NearCache.Fill token = fill;
-    return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
+    return SlidingExpiry.read(gateway, rk, o.idleMs()).transform(ar -> {
       if (token != null) {
         if (ar.succeeded()) {
           near.fill(rk, token, NamespaceEntries.entryOf(ar.result()), System.currentTimeMillis());

@@ -166,9 +166,22 @@ final class NamespaceEntries<V> {
    * @return a SET of the stored form (compressed when large enough, see {@link Compression})
    */
   Request write(String rk, Buffer payload, long ttlMs, long staleMs, long loadMs) {
+    return write(rk, payload, ttlMs, staleMs, loadMs, 0);
+  }
+
+  /**
+   * @param rk the entry's Redis key
+   * @param payload encoded bytes, or {@code null} to write a cached absence
+   * @param ttlMs fresh lifetime (jittered here); the maximum age of a sliding entry
+   * @param staleMs how long Redis keeps it after it goes stale (not for a sliding entry)
+   * @param loadMs how long loading took (for XFetch refresh-ahead)
+   * @param idleMs sliding expiry's idle TTL, 0 when off ({@link SlidingExpiry})
+   * @return a SET of the stored form
+   */
+  Request write(String rk, Buffer payload, long ttlMs, long staleMs, long loadMs, long idleMs) {
     long ttl = ttls.jitter(ttlMs);
     int flags = payload == null ? EntryFormat.FLAG_NULL : 0;
     Buffer stored = compression.encode(flags, System.currentTimeMillis() + ttl, ttl, loadMs, payload);
-    return Request.cmd(Command.SET).arg(rk).arg(stored).arg("PX").arg(ttl + staleMs);
+    return Request.cmd(Command.SET).arg(rk).arg(stored).arg("PX").arg(SlidingExpiry.writePx(ttl, staleMs, idleMs));
   }
 }

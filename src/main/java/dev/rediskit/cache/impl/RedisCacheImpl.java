@@ -13,6 +13,7 @@ import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NearCacheStats;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.cache.WarmResult;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -155,6 +156,16 @@ public final class RedisCacheImpl implements RedisCache {
   @Override
   public Future<CacheResult<Object>> lookup(String key) {
     return defaultNamespace.lookup(key);
+  }
+
+  @Override
+  public Future<CacheResult<Object>> lookup(String key, Duration idleTtl) {
+    return defaultNamespace.lookup(key, idleTtl);
+  }
+
+  @Override
+  public Future<Void> set(String key, Object value, WriteOptions options) {
+    return defaultNamespace.set(key, value, options);
   }
 
   @Override

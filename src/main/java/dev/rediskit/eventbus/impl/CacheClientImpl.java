@@ -90,6 +90,24 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
+  public Future<CacheResult<Object>> lookup(String namespace, String key, Duration idleTtl) {
+    JsonObject body = withNamespace(namespace).put("key", key);
+    if (idleTtl != null) {
+      body.put("idleTtlMs", idleTtl.toMillis());
+    }
+    return gets.call(body).map(CacheClientImpl::result);
+  }
+
+  @Override
+  public Future<Void> setWith(String namespace, String key, Object value, dev.rediskit.cache.WriteOptions options) {
+    JsonObject body = withNamespace(namespace).put("key", key).put("value", value);
+    if (options != null) {
+      body.mergeIn(options.toJson());
+    }
+    return request(Addresses.CACHE_SET, body).mapEmpty();
+  }
+
+  @Override
   public Future<Void> set(String namespace, String key, Object value, Duration ttl) {
     JsonObject body = withNamespace(namespace).put("key", key).put("value", value);
     if (ttl != null) {

@@ -7,6 +7,7 @@ import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.cache.LoaderUnavailableException;
 import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.RedisCache;
@@ -56,7 +57,12 @@ public final class CacheConsumersImpl implements CacheConsumers {
       return Future.failedFuture(e);
     }
     Map<String, Function<JsonObject, Future<JsonObject>>> handlers = new LinkedHashMap<>();
-    Function<JsonObject, Future<JsonObject>> get = body -> namespace(cache, body).lookup(key(body)).map(CacheResult::toJson);
+    Function<JsonObject, Future<JsonObject>> get = body -> {
+      Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
+      CacheNamespace<Object> ns = namespace(cache, body);
+      // The cache checks the range and names idleTtlMs.
+      return (idle == null ? ns.lookup(key(body)) : ns.lookup(key(body), Duration.ofMillis(idle))).map(CacheResult::toJson);
+    };
     handlers.put(Addresses.CACHE_GET, get);
     handlers.put(Addresses.CACHE_GET_BATCH, BatchConsumers.handler(get));
     handlers.put(Addresses.CACHE_SET, body -> {
@@ -66,7 +72,11 @@ public final class CacheConsumersImpl implements CacheConsumers {
       if (value == null) {
         throw new InvalidRequestException("value", "is required");
       }
-      return ns.set(key, value, ttl(cache, body)).map(v -> new JsonObject().put("ok", true));
+      Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
+      Long ttlMs = JsonRequest.optionalLong(body, "ttlMs");
+      WriteOptions w = new WriteOptions().setTtl(ttlMs == null ? null : Duration.ofMillis(ttlMs))
+        .setIdleTtl(idle == null ? null : Duration.ofMillis(idle));
+      return ns.set(key, value, w).map(v -> new JsonObject().put("ok", true));
     });
     handlers.put(Addresses.CACHE_DELETE, body -> namespace(cache, body).delete(keys(body))
       .map(n -> new JsonObject().put("deleted", n)));
@@ -241,6 +251,10 @@ public final class CacheConsumersImpl implements CacheConsumers {
       Long nullTtl = JsonRequest.optionalLong(body, LoadOptions.NULL_TTL_MS);
       if (nullTtl != null) {
         o = (o == null ? new LoadOptions(defaults) : o).setNullTtl(Duration.ofMillis(nullTtl));
+      }
+      Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
+      if (idle != null) {
+        o = (o == null ? new LoadOptions(defaults) : o).setIdleTtl(Duration.ofMillis(idle));
       }
       // The cache checks the ranges (and names the same fields) when it resolves them.
       return o == null ? defaults : o;
