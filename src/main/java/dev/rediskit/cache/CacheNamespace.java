@@ -152,6 +152,16 @@ public interface CacheNamespace<V> {
   Future<Void> setMany(Map<String, V> entries, Duration ttl);
 
   /**
+   * As {@link #setMany(Map, Duration)}, every entry stored as {@code options} says (TTL, sliding
+   * expiry, tags): the batched way to write many tagged entries.
+   *
+   * @param entries key to value
+   * @param options how to store them, not {@code null}
+   * @return completion
+   */
+  Future<Void> setMany(Map<String, V> entries, WriteOptions options);
+
+  /**
    * Returns the cached value, or loads it once and caches it. Concurrent misses of one key on this
    * instance share one loader call; across instances a short Redis lease lets one load while the
    * others wait for its result (and load themselves if the lease expires). With a stale window, a

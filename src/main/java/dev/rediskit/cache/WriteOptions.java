@@ -6,8 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How {@link CacheNamespace#set(String, Object, WriteOptions)} stores an entry: its TTL and its
- * sliding expiry. Unset values fall back to the cache's and the namespace's settings; everything is
+ * How {@link CacheNamespace#set(String, Object, WriteOptions)} and
+ * {@link CacheNamespace#setMany(java.util.Map, WriteOptions)} store entries: their TTL, sliding
+ * expiry and tags. Unset values fall back to the cache's and the namespace's settings; everything is
  * checked when the options are used (an invalid value fails the call with code 400, naming the
  * field, and nothing is written).
  *
@@ -21,11 +22,14 @@ public class WriteOptions {
   public static final String TTL_MS = "ttlMs";
   /** JSON name of {@link #setIdleTtl(Duration)}, in ms. */
   public static final String IDLE_TTL_MS = "idleTtlMs";
+  /** JSON name of {@link #setTags(List)}: an array of strings. */
+  public static final String TAGS = "tags";
   /** Every JSON name of these options, in the order {@link #toJson()} writes them. */
-  public static final List<String> JSON_FIELDS = List.of(TTL_MS, IDLE_TTL_MS);
+  public static final List<String> JSON_FIELDS = List.of(TTL_MS, IDLE_TTL_MS, TAGS);
 
   private Duration ttl;
   private Duration idleTtl;
+  private List<String> tags = List.of();
 
   /** Options taking every default from the cache's and the namespace's settings. */
   public WriteOptions() {
@@ -39,6 +43,7 @@ public class WriteOptions {
   public WriteOptions(WriteOptions other) {
     this.ttl = other.ttl;
     this.idleTtl = other.idleTtl;
+    this.tags = other.tags;
   }
 
   /**
@@ -52,6 +57,14 @@ public class WriteOptions {
     ttl = t == null ? null : Duration.ofMillis(t);
     Long i = json.getLong(IDLE_TTL_MS);
     idleTtl = i == null ? null : Duration.ofMillis(i);
+    io.vertx.core.json.JsonArray tagArray = json.getJsonArray(TAGS);
+    if (tagArray != null) {
+      List<String> names = new java.util.ArrayList<>(tagArray.size());
+      for (Object o : tagArray) {
+        names.add(o == null ? null : o.toString());
+      }
+      setTags(names);
+    }
   }
 
   /** @return the time to live, or {@code null} for {@code cache.ttlMs} */
@@ -87,6 +100,24 @@ public class WriteOptions {
     return this;
   }
 
+  /** @return the entries' tags (empty for none) */
+  public List<String> getTags() {
+    return tags;
+  }
+
+  /**
+   * Tags: {@link RedisCache#invalidateTag(String)} of any of them makes the entries stale at once.
+   * Checked when used: at most {@value CacheNames#MAX_TAGS}, each 1 to
+   * {@value CacheNames#MAX_TAG_LENGTH} characters without control characters (repeats count once).
+   *
+   * @param tags the tags, {@code null} or empty for none (copied)
+   * @return this
+   */
+  public WriteOptions setTags(List<String> tags) {
+    this.tags = tags == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tags));
+    return this;
+  }
+
   /** @return the options that are set, under {@link #JSON_FIELDS} (durations in ms) */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
@@ -95,6 +126,9 @@ public class WriteOptions {
     }
     if (idleTtl != null) {
       json.put(IDLE_TTL_MS, idleTtl.toMillis());
+    }
+    if (!tags.isEmpty()) {
+      json.put(TAGS, new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(tags)));
     }
     return json;
   }

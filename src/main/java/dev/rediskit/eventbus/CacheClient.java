@@ -169,6 +169,15 @@ public interface CacheClient {
   Future<Long> bumpVersion(String namespace);
 
   /**
+   * {@code cache.invalidateTag}: every entry carrying the tag stale at once, see
+   * {@link dev.rediskit.cache.RedisCache#invalidateTag(String)}.
+   *
+   * @param tag the tag
+   * @return the tag's new version
+   */
+  Future<Long> invalidateTag(String tag);
+
+  /**
    * {@code cache.stats}.
    *
    * @param namespace the namespace, or {@code null}

@@ -380,7 +380,7 @@ class CacheGetOrLoadIT {
       arguments(new JsonObject().put("key", "k").put("loader", 7), 400, "loader: must be a string, was a number"),
       arguments(new JsonObject().put("namespace", "users").put("key", "k").put("ttlMS", 5), 400,
         "ttlMS: unknown field of cache.getOrLoad (expected namespace?, key, args?, loader?, ttlMs?, staleTtlMs?, "
-          + "refreshAheadFraction?, refreshAheadBeta?, cacheNulls?, nullTtlMs?)"),
+          + "refreshAheadFraction?, refreshAheadBeta?, cacheNulls?, nullTtlMs?, idleTtlMs?, tags?)"),
       arguments(new JsonObject().put("namespace", "users").put("key", "k").put("ttlMs", -1), 400, "ttlMs: must be > 0, was -1"),
       arguments(new JsonObject().put("namespace", "users").put("key", "k").put("staleTtlMs", -1), 400,
         "staleTtlMs: must be >= 0, was -1"),

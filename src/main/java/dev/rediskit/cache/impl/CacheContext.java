@@ -57,6 +57,8 @@ final class CacheContext {
   final NearCaches nearCaches;
   /** The namespaces' versions, held locally for at most {@code cache.versionRefreshMs}. */
   final NamespaceVersions versions;
+  /** The tags' versions, held locally for at most {@code cache.versionRefreshMs} too. */
+  final TagVersions tags;
 
   private final ConcurrentHashMap<String, StatsImpl> stats = new ConcurrentHashMap<>();
 
@@ -77,6 +79,8 @@ final class CacheContext {
     // timeout; half of it per connection leaves room for the last page.
     long flushChunkNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, gateway.options().getCommandTimeoutMs() / 2));
     this.versions = new NamespaceVersions(gateway, keys, this.options.getVersionRefreshMs());
+    this.tags = new TagVersions(gateway, gateway.options().getKeyPrefix(), this.options.getVersionRefreshMs(),
+      this.options.getMaxTtlMs());
     this.flusher = new NamespaceFlusher(gateway, keys, batches, flushChunkNanos, this::statsOf, listeners);
     this.nearCaches = new NearCaches(gateway, this.options, keys, versions);
     // Writes, deletes and flushes through this cache drop their local copies at once.

@@ -68,13 +68,29 @@ final class EntryReads<V> {
         }
         return Future.failedFuture(ar.cause());
       }
-      long now = System.currentTimeMillis();
       Entry e = NamespaceEntries.entryOf(ar.result());
-      if (token != null) {
-        near.fill(rk, token, e, now);
+      if (e == null || !e.hasTags()) {
+        return Future.succeededFuture(finish(rk, token, e, serveStale, out));
       }
-      return Future.succeededFuture(out.apply(entries.toResult(e, now, serveStale)));
+      return entries.checkTags(e).transform(checked -> {
+        if (checked.failed()) {
+          stats.errors.increment();
+          if (token != null) {
+            near.abandon(rk, token);
+          }
+          return Future.failedFuture(checked.cause());
+        }
+        return Future.succeededFuture(finish(rk, token, checked.result(), serveStale, out));
+      });
     });
+  }
+
+  private <T> T finish(String rk, NearCache.Fill token, Entry e, boolean serveStale, Function<CacheResult<V>, T> out) {
+    long now = System.currentTimeMillis();
+    if (token != null) {
+      near.fill(rk, token, e, now);
+    }
+    return out.apply(entries.toResult(e, now, serveStale));
   }
 
   /**
@@ -149,26 +165,68 @@ final class EntryReads<V> {
         fills.forEach((rk, f) -> near.abandon(rk, f));
         return Future.failedFuture(ar.cause());
       }
-      long now = System.currentTimeMillis();
-      Map<String, CacheResult<V>> found = new HashMap<>(local);
       List<Response> replies = ar.result();
+      List<String> keysRead = new ArrayList<>(redisKeys.size());
+      List<Entry> read = new ArrayList<>(redisKeys.size());
+      boolean fetchTags = false;
       for (int i = 0; i < groups.size(); i++) {
         List<String> g = groups.get(i);
         Response values = replies.get(i);
         for (int j = 0; j < g.size(); j++) {
           Entry e = NamespaceEntries.entryOf(single ? values : values.get(j));
-          NearCache.Fill f = fills.get(g.get(j));
-          if (f != null) {
-            near.fill(g.get(j), f, e, now);
+          if (e != null && e.hasTags()) {
+            Future<Entry> checked = entries.checkTags(e);
+            if (checked.succeeded()) {
+              e = checked.result();
+            } else {
+              fetchTags = true;
+            }
           }
-          found.put(byRedisKey.get(g.get(j)), entries.toResult(e, now, serveStale));
+          keysRead.add(g.get(j));
+          read.add(e);
         }
       }
-      Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
-      for (String k : unique) {
-        ordered.put(k, found.get(k));
+      if (!fetchTags) {
+        return Future.succeededFuture(results(unique, byRedisKey, local, fills, keysRead, read, serveStale));
       }
-      return Future.succeededFuture(ordered);
+      // Some tag versions are not held: check every entry again, fetching what is missing first.
+      List<Future<Entry>> checks = new ArrayList<>(read.size());
+      for (Entry e : read) {
+        checks.add(entries.checkTags(e));
+      }
+      return Future.all(checks).transform(done -> {
+        if (done.failed()) {
+          stats.errors.increment();
+          fills.forEach((rk, f) -> near.abandon(rk, f));
+          return Future.failedFuture(done.cause());
+        }
+        List<Entry> checked = new ArrayList<>(checks.size());
+        for (Future<Entry> c : checks) {
+          checked.add(c.result());
+        }
+        return Future.succeededFuture(results(unique, byRedisKey, local, fills, keysRead, checked, serveStale));
+      });
     });
+  }
+
+  private Map<String, CacheResult<V>> results(List<String> unique, Map<String, String> byRedisKey, Map<String, CacheResult<V>> local,
+                                              Map<String, NearCache.Fill> fills, List<String> keysRead, List<Entry> read,
+                                              boolean serveStale) {
+    long now = System.currentTimeMillis();
+    Map<String, CacheResult<V>> found = new HashMap<>(local);
+    for (int i = 0; i < keysRead.size(); i++) {
+      String rk = keysRead.get(i);
+      Entry e = read.get(i);
+      NearCache.Fill f = fills.get(rk);
+      if (f != null) {
+        near.fill(rk, f, e, now);
+      }
+      found.put(byRedisKey.get(rk), entries.toResult(e, now, serveStale));
+    }
+    Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
+    for (String k : unique) {
+      ordered.put(k, found.get(k));
+    }
+    return ordered;
   }
 }

@@ -45,21 +45,25 @@ final class EntryWrites<V> {
    * @param ttl the TTL, {@code null} for {@code cache.ttlMs} unless required
    * @param ttlRequired whether a {@code null} TTL is an error
    * @param idleTtl the idle TTL, {@code null} for the namespace's
+   * @param tags the entry's tags, empty for none
    * @return completion
    */
-  Future<Void> set(String key, V value, Duration ttl, boolean ttlRequired, Duration idleTtl) {
+  Future<Void> set(String key, V value, Duration ttl, boolean ttlRequired, Duration idleTtl, List<String> tags) {
     Buffer payload;
     long ttlMs;
     long idle;
+    List<String> tagNames;
     try {
       CacheNames.checkKey("key", key);
       ttlMs = ttl == null && !ttlRequired ? ctx.options.getTtlMs() : ctx.ttls.checkTtl("ttlMs", ttl);
       idle = idleTtl == null ? idleMs : ctx.ttls.checkIdleTtl("idleTtlMs", idleTtl);
+      tagNames = CacheNames.checkTags(tags);
       payload = entries.encode("value", value);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return ctx.versions.withStart(ns, stats, start -> gateway.send(entries.write(start.concat(key), payload, ttlMs, 0, 0, idle))
+    return stamped(tagNames, stamp -> ctx.versions.withStart(ns, stats,
+      start -> gateway.send(entries.write(start.concat(key), payload, ttlMs, 0, 0, idle, stamp))))
       .transform(ar -> {
         if (ar.failed()) {
           stats.errors.increment();
@@ -68,18 +72,28 @@ final class EntryWrites<V> {
         stats.sets.increment();
         ctx.listeners.notifyInvalidate(ns, List.of(key));
         return Future.succeededFuture();
-      }));
+      });
   }
 
-  Future<Void> setMany(Map<String, V> values, Duration ttl) {
+  /** Runs {@code write} with the tags' versions now (at once when there are none or they are held). */
+  private <T> Future<T> stamped(List<String> tags, java.util.function.Function<TagStamp, Future<T>> write) {
+    Future<TagStamp> stamp = entries.stamp(tags);
+    return stamp.succeeded() ? write.apply(stamp.result()) : stamp.compose(write);
+  }
+
+  Future<Void> setMany(Map<String, V> values, Duration ttl, boolean ttlRequired, Duration idleTtl, List<String> tags) {
     List<String> written;
     List<Buffer> payloads;
     long ttlMs;
+    long idle;
+    List<String> tagNames;
     try {
       if (values == null) {
         throw new InvalidRequestException("entries", "is required");
       }
-      ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
+      ttlMs = ttl == null && !ttlRequired ? ctx.options.getTtlMs() : ctx.ttls.checkTtl("ttlMs", ttl);
+      idle = idleTtl == null ? idleMs : ctx.ttls.checkIdleTtl("idleTtlMs", idleTtl);
+      tagNames = CacheNames.checkTags(tags);
       written = new ArrayList<>(values.size());
       payloads = new ArrayList<>(values.size());
       for (Map.Entry<String, V> e : values.entrySet()) {
@@ -94,13 +108,13 @@ final class EntryWrites<V> {
     if (written.isEmpty()) {
       return Future.succeededFuture();
     }
-    return ctx.versions.withStart(ns, stats, start -> {
+    return stamped(tagNames, stamp -> ctx.versions.withStart(ns, stats, start -> {
       List<Request> writes = new ArrayList<>(written.size());
       for (int i = 0; i < written.size(); i++) {
-        writes.add(entries.write(start.concat(written.get(i)), payloads.get(i), ttlMs, 0, 0, idleMs));
+        writes.add(entries.write(start.concat(written.get(i)), payloads.get(i), ttlMs, 0, 0, idle, stamp));
       }
       return batchInChunks(writes, 0);
-    }).transform(ar -> {
+    })).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         return Future.failedFuture(ar.cause());

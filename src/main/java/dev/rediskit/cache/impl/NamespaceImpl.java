@@ -69,7 +69,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     this.gateway = ctx.gateway;
     this.stats = ctx.statsOf(ns);
     this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes(),
-      new Compression(ctx.options.getCompression(), ctx.options.getMaxValueBytes()));
+      new Compression(ctx.options.getCompression(), ctx.options.getMaxValueBytes()), ctx.tags);
     this.near = ctx.nearCaches.of(ns);
     this.reads = new EntryReads<>(gateway, stats, entries, near, ctx.batches);
     EntryLoader<V> loads = new EntryLoader<>(ctx, ns, entries, stats);
@@ -178,12 +178,12 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   @Override
   public Future<Void> set(String key, V value) {
-    return writes.set(key, value, null, false, null);
+    return writes.set(key, value, null, false, null, List.of());
   }
 
   @Override
   public Future<Void> set(String key, V value, Duration ttl) {
-    return writes.set(key, value, ttl, true, null);
+    return writes.set(key, value, ttl, true, null, List.of());
   }
 
   @Override
@@ -191,12 +191,20 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     if (options == null) {
       return Future.failedFuture(new InvalidRequestException("options", "is required"));
     }
-    return writes.set(key, value, options.getTtl(), false, options.getIdleTtl());
+    return writes.set(key, value, options.getTtl(), false, options.getIdleTtl(), options.getTags());
   }
 
   @Override
   public Future<Void> setMany(Map<String, V> entries, Duration ttl) {
-    return writes.setMany(entries, ttl);
+    return writes.setMany(entries, ttl, true, null, List.of());
+  }
+
+  @Override
+  public Future<Void> setMany(Map<String, V> entries, WriteOptions options) {
+    if (options == null) {
+      return Future.failedFuture(new InvalidRequestException("options", "is required"));
+    }
+    return writes.setMany(entries, options.getTtl(), false, options.getIdleTtl(), options.getTags());
   }
 
   @Override

@@ -169,6 +169,21 @@ public final class RedisCacheImpl implements RedisCache {
   }
 
   @Override
+  public Future<Void> setMany(Map<String, Object> entries, WriteOptions options) {
+    return defaultNamespace.setMany(entries, options);
+  }
+
+  @Override
+  public Future<Long> invalidateTag(String tag) {
+    try {
+      CacheNames.checkTag("tag", tag);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return ctx.tags.invalidate(tag);
+  }
+
+  @Override
   public Future<Void> set(String key, Object value) {
     return defaultNamespace.set(key, value);
   }

@@ -1,6 +1,7 @@
 package dev.rediskit.cache.impl;
 
 import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.cache.CacheNames;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.LoadOptions;
 
@@ -107,7 +108,7 @@ final class TtlRules {
     long nullTtl = o.getNullTtl() == null ? Math.min(options.getNullTtlMs(), options.getMaxTtlMs())
       : checkTtl("nullTtlMs", o.getNullTtl());
     long idle = o.getIdleTtl() == null ? namespaceIdleMs : checkIdleTtl("idleTtlMs", o.getIdleTtl());
-    return new LoadSettings(ttl, stale, f, b, o.isCacheNulls(), nullTtl, idle);
+    return new LoadSettings(ttl, stale, f, b, o.isCacheNulls(), nullTtl, idle, CacheNames.checkTags(o.getTags()));
   }
 
   /**

@@ -134,6 +134,11 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
+  public Future<Long> invalidateTag(String tag) {
+    return request(Addresses.CACHE_INVALIDATE_TAG, new JsonObject().put("tag", tag)).map(r -> r.getLong("version"));
+  }
+
+  @Override
   public Future<Long> bumpVersion(String namespace) {
     return request(Addresses.CACHE_BUMP_VERSION, withNamespace(namespace)).map(r -> r.getLong("version"));
   }

@@ -72,11 +72,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
       if (value == null) {
         throw new InvalidRequestException("value", "is required");
       }
-      Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
-      Long ttlMs = JsonRequest.optionalLong(body, "ttlMs");
-      WriteOptions w = new WriteOptions().setTtl(ttlMs == null ? null : Duration.ofMillis(ttlMs))
-        .setIdleTtl(idle == null ? null : Duration.ofMillis(idle));
-      return ns.set(key, value, w).map(v -> new JsonObject().put("ok", true));
+      return ns.set(key, value, writeOptions(body)).map(v -> new JsonObject().put("ok", true));
     });
     handlers.put(Addresses.CACHE_DELETE, body -> namespace(cache, body).delete(keys(body))
       .map(n -> new JsonObject().put("deleted", n)));
@@ -90,6 +86,10 @@ public final class CacheConsumersImpl implements CacheConsumers {
       String ns = CacheNames.checkNamespace(JsonRequest.requiredString(body, "namespace"));
       return cache.bumpVersion(ns).map(v -> new JsonObject().put("version", v));
     });
+    handlers.put(Addresses.CACHE_INVALIDATE_TAG, body -> {
+      String tag = CacheNames.checkTag("tag", JsonRequest.requiredString(body, "tag"));
+      return cache.invalidateTag(tag).map(v -> new JsonObject().put("version", v));
+    });
     handlers.put(Addresses.CACHE_STATS, body -> Future.succeededFuture(cache.stats(namespaceName(body)).toJson()));
     handlers.put(Addresses.CACHE_MGET, body -> namespace(cache, body).lookupMany(keys(body)).map(found -> {
       JsonObject results = new JsonObject();
@@ -99,7 +99,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
     handlers.put(Addresses.CACHE_MSET, body -> {
       CacheNamespace<Object> ns = namespace(cache, body);
       Map<String, Object> entries = entries(body);
-      return ns.setMany(entries, ttl(cache, body)).map(v -> new JsonObject().put("ok", true).put("written", entries.size()));
+      return ns.setMany(entries, writeOptions(body)).map(v -> new JsonObject().put("ok", true).put("written", entries.size()));
     });
     handlers.put(Addresses.CACHE_GET_OR_LOAD, loading::getOrLoad);
     handlers.put(Addresses.CACHE_WARM, loading::warm);
@@ -256,6 +256,9 @@ public final class CacheConsumersImpl implements CacheConsumers {
       if (idle != null) {
         o = (o == null ? new LoadOptions(defaults) : o).setIdleTtl(Duration.ofMillis(idle));
       }
+      if (body.containsKey(LoadOptions.TAGS)) {
+        o = (o == null ? new LoadOptions(defaults) : o).setTags(JsonRequest.optionalStringList(body, LoadOptions.TAGS));
+      }
       // The cache checks the ranges (and names the same fields) when it resolves them.
       return o == null ? defaults : o;
     }
@@ -351,10 +354,13 @@ public final class CacheConsumersImpl implements CacheConsumers {
     return out;
   }
 
-  private static Duration ttl(RedisCache cache, JsonObject body) {
-    Long ttlMs = JsonRequest.optionalLong(body, "ttlMs");
-    // The cache checks the range and reports it as ttlMs too.
-    return Duration.ofMillis(ttlMs == null ? cache.options().getTtlMs() : ttlMs);
+  /** {@code ttlMs}, {@code idleTtlMs} and {@code tags} of cache.set and cache.mset; the cache checks the ranges and names the same fields. */
+  private static WriteOptions writeOptions(JsonObject body) {
+    Long ttlMs = JsonRequest.optionalLong(body, WriteOptions.TTL_MS);
+    Long idle = JsonRequest.optionalLong(body, WriteOptions.IDLE_TTL_MS);
+    return new WriteOptions().setTtl(ttlMs == null ? null : Duration.ofMillis(ttlMs))
+      .setIdleTtl(idle == null ? null : Duration.ofMillis(idle))
+      .setTags(JsonRequest.optionalStringList(body, WriteOptions.TAGS));
   }
 
   @Override
