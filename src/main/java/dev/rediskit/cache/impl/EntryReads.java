@@ -72,7 +72,12 @@ final class EntryReads<V> {
       if (e == null || !e.hasTags()) {
         return Future.succeededFuture(finish(rk, token, e, serveStale, out));
       }
-      return entries.checkTags(e).transform(checked -> {
+      Future<Entry> tagged = entries.checkTags(e);
+      if (tagged.succeeded()) {
+        // The tags' versions were held: no stage more than an untagged read.
+        return Future.succeededFuture(finish(rk, token, tagged.result(), serveStale, out));
+      }
+      return tagged.transform(checked -> {
         if (checked.failed()) {
           stats.errors.increment();
           if (token != null) {

@@ -112,7 +112,11 @@ final class LoadFlight<V> {
       }
       Entry read = NamespaceEntries.entryOf(ar.result());
       if (read != null && read.hasTags()) {
-        return entries.checkTags(read).transform(checked -> {
+        Future<Entry> tagged = entries.checkTags(read);
+        if (tagged.succeeded()) {
+          return served(rk, key, loader, o, tagged.result());
+        }
+        return tagged.transform(checked -> {
           if (checked.failed()) {
             stats.errors.increment();
             return Future.failedFuture(checked.cause());
