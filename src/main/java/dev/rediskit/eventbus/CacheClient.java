@@ -224,6 +224,17 @@ public interface CacheClient {
   Future<Integer> setMany(String namespace, Map<String, Object> entries, Duration ttl);
 
   /**
+   * {@code cache.mset} with the fields of {@code options} ({@code ttlMs}, {@code idleTtlMs}, {@code tags}),
+   * as {@link dev.rediskit.cache.CacheNamespace#setMany(Map, dev.rediskit.cache.WriteOptions)}.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param entries JSON values by key
+   * @param options how to store them
+   * @return how many entries were written
+   */
+  Future<Integer> setManyWith(String namespace, Map<String, Object> entries, dev.rediskit.cache.WriteOptions options);
+
+  /**
    * {@code cache.getOrLoad}: the cached value, or the namespace's loader's (the address configured
    * in {@code cache.namespaces}), loaded once however many callers on however many nodes ask at the
    * same time, with the Java API's serve-stale, refresh-ahead and negative caching.

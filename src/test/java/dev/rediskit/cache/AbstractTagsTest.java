@@ -218,7 +218,8 @@ abstract class AbstractTagsTest {
       CacheClient client = CacheClient.create(vertx, "tg.");
       await(client.setWith("bus", "k", "v", new WriteOptions().setTags(List.of("order:1"))));
       await(vertx.eventBus().request("tg.cache.mset", new JsonObject().put("namespace", "bus")
-        .put("entries", new JsonObject().put("m1", 1).put("m2", 2)).put("tags", new JsonArray().add("order:1"))));
+        .put("entries", new JsonObject().put("m1", 1)).put("tags", new JsonArray().add("order:1"))));
+      assertThat(await(client.setManyWith("bus", Map.of("m2", 2), new WriteOptions().setTags(List.of("order:1"))))).isEqualTo(1);
       await(client.set("bus", "untagged", "u", Duration.ofMinutes(1)));
       assertThat(await(client.get("bus", "k"))).isEqualTo("v");
       long version = await(client.invalidateTag("order:1"));

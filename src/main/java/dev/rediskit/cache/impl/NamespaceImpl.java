@@ -10,14 +10,10 @@ import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.WarmResult;
 import dev.rediskit.cache.WriteOptions;
-import dev.rediskit.cache.impl.EntryFormat.Entry;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.redis.client.Request;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -171,6 +171,15 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
+  public Future<Integer> setManyWith(String namespace, Map<String, Object> entries, dev.rediskit.cache.WriteOptions options) {
+    JsonObject body = withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
+    if (options != null) {
+      body.mergeIn(options.toJson());
+    }
+    return request(Addresses.CACHE_MSET, body).map(r -> r.getInteger("written"));
+  }
+
+  @Override
   public Future<Object> getOrLoad(String namespace, String key, LoadOptions options) {
     JsonObject body = withNamespace(namespace).put("key", key);
     if (options != null) {

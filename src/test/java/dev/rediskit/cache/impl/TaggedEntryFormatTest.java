@@ -116,4 +116,17 @@ class TaggedEntryFormatTest {
     assertThat(new WriteOptions(back).getTags()).containsExactly("a", "b");
     assertThat(new WriteOptions().toJson()).isEmpty();
   }
+
+  @Test
+  void aNamespaceEntryReadsItsDefaultTagsAndReportsBadOnes() {
+    dev.rediskit.cache.NamespaceOptions ok = new dev.rediskit.cache.NamespaceOptions(
+      new JsonObject().put("tags", new io.vertx.core.json.JsonArray().add("tenant:7")).put("idleTtlMs", 60_000));
+    assertThat(ok.getLoadOptions().getTags()).containsExactly("tenant:7");
+    assertThat(ok.getLoadOptions().getIdleTtl()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(ok.problems(dev.rediskit.cache.CacheOptions.DEFAULT_MAX_TTL_MS)).isEmpty();
+    assertThat(new dev.rediskit.cache.NamespaceOptions(ok.toJson()).getLoadOptions().getTags()).containsExactly("tenant:7");
+    dev.rediskit.cache.NamespaceOptions bad = new dev.rediskit.cache.NamespaceOptions(
+      new JsonObject().put("tags", new io.vertx.core.json.JsonArray().add("a").add("")));
+    assertThat(bad.problems(dev.rediskit.cache.CacheOptions.DEFAULT_MAX_TTL_MS)).singleElement().asString().startsWith("tags[1]:");
+  }
 }
