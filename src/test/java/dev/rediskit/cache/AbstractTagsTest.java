@@ -56,7 +56,8 @@ abstract class AbstractTagsTest {
       // Generous: the build machine has two cores shared with other builds, and a cold JVM connects slowly.
       .setConnectTimeoutMs(15_000).setCommandTimeoutMs(10_000);
     o.getCache().setVersionRefreshMs(REFRESH_MS)
-      .putNamespace("near", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true)));
+      .putNamespace("near", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true)))
+      .putNamespace("busload", new NamespaceOptions().setLoader("tg.loader.orders"));
     return o;
   }
 
@@ -212,6 +213,27 @@ abstract class AbstractTagsTest {
   }
 
   @Test
+  void anotherInstancesNearCacheStopsServingAnInvalidatedEntryWithinTheBound() {
+    Await.until(() -> gatewayB.status().tracking() != null
+        && TrackingLink.State.CONFIRMED.name().equals(gatewayB.status().tracking().getString("state")),
+      Duration.ofSeconds(30), () -> "tracking link not confirmed: " + gatewayB.status().tracking());
+    CacheNamespace<Object> onB = b.namespace("near");
+    await(a.namespace("near").set("k", "v", new WriteOptions().setTags(List.of("shared"))));
+    Await.until(() -> {
+      await(onB.get("k"));
+      return await(onB.lookup("k")).source() == CacheResult.Source.NEAR;
+    }, Duration.ofSeconds(30), "k never cached locally on B");
+    await(a.invalidateTag("shared"));
+    long bound = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REFRESH_MS);
+    // Redis did not change the entry, so no tracking message drops B's copy: only the tag check can.
+    Await.until(() -> System.nanoTime() > bound, "the bound passes");
+    CacheResult<Object> after = await(onB.lookup("k"));
+    assertThat(after.source()).as("B's local copy, past the bound").isNotEqualTo(CacheResult.Source.NEAR);
+    assertThat(after.stale()).isTrue();
+    assertThat(await(onB.get("k"))).isNull();
+  }
+
+  @Test
   void theEventBusAndTheTypedClientTagAndInvalidate() {
     CacheConsumers consumers = await(CacheConsumers.register(vertx.eventBus(), "tg.", a));
     try {
@@ -227,6 +249,20 @@ abstract class AbstractTagsTest {
       assertThat(await(client.getMany("bus", List.of("k", "m1", "m2", "untagged")))).containsOnlyKeys("untagged");
       JsonObject reply = await(vertx.eventBus().<JsonObject>request("tg.cache.invalidateTag", new JsonObject().put("tag", "order:1"))).body();
       assertThat(reply.getLong("version")).isGreaterThan(version);
+
+      // cache.getOrLoad with tags: the loaded entry carries them.
+      io.vertx.core.eventbus.MessageConsumer<Object> loader = await(dev.rediskit.eventbus.CacheLoaders.register(vertx,
+        "tg.loader.orders", id -> Future.succeededFuture("order " + id)));
+      try {
+        LoadOptions tagged = new LoadOptions().setTags(List.of("order:2"));
+        assertThat(await(client.getOrLoad("busload", "o2", tagged))).isEqualTo("order o2");
+        assertThat(await(client.get("busload", "o2"))).isEqualTo("order o2");
+        await(client.invalidateTag("order:2"));
+        assertThat(await(client.get("busload", "o2"))).as("the loaded entry carried the tag").isNull();
+        assertThat(await(client.getOrLoadResult("busload", "o2", tagged)).source()).isEqualTo(CacheResult.Source.LOADER);
+      } finally {
+        await(loader.unregister());
+      }
 
       assertThat(Futures.failure(client.invalidateTag(""))).isInstanceOf(InvalidRequestException.class).hasMessageContaining("tag");
       assertThat(Futures.failure(vertx.eventBus().request("tg.cache.invalidateTag", new JsonObject())))
