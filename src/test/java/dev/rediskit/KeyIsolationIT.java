@@ -3,6 +3,7 @@ package dev.rediskit;
 import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.error.RedisKitException;
@@ -62,6 +63,8 @@ class KeyIsolationIT {
     ":lease:users:42", "c:users:42", "slow");
   static final List<String> LIMITER_KEYS = List.of("victim2", "*", "../victim", "s:mailer", "v:{/login}:e", "}:e",
     ":k:victim", "g:k:victim", "k:victim", "victim*", "rl:l:GCRA", ":l:GCRA", "l:GCRA", "../l:GCRA");
+  static final List<String> TAGS = List.of("users", "*", "../users", "c:users:42", "rl:g:k:victim", "{users}", "cv:users",
+    "ct:users", "users*", "rl:l:GCRA");
   static final List<String> ENDPOINTS = List.of("/other", "/login}", "{/login}", "/login}:e", "/log*", "%7D", "l:GCRA",
     "../../l:GCRA");
 
@@ -188,9 +191,12 @@ class KeyIsolationIT {
     await(limiters.get(0).admin().apply(new LimitChange().setPlan("pro", Limit.of(10, HOUR))
       .setEndpoint("/other", new EndpointLimits(Limit.of(10, HOUR), null, null))));
     claim("stored-limits:GCRA");
+    await(cache.invalidateTag("users"));
+    claim("tag:users");
     Snapshot before = snapshot(redis.server());
-    // users 2, rl 1, the lease, per algorithm: check, service, verify's token, ip and endpoint keys; the stored limits.
-    assertThat(owners).as("every family populated").hasSize(3 + 1 + 3 * 5 + 1);
+    // users 2, rl 1, the lease, per algorithm: check, service, verify's token, ip and endpoint keys;
+    // the stored limits; a tag version.
+    assertThat(owners).as("every family populated").hasSize(3 + 1 + 3 * 5 + 1 + 1);
     assertThat(owners).containsEntry(P + ":rl:l:GCRA", "stored-limits:GCRA");
 
     for (String ns : NAMESPACES) {
@@ -209,6 +215,17 @@ class KeyIsolationIT {
       before = onlyOwnKeysChanged(before, "cache:" + ns, "cache.flush of namespace " + ns);
     }
     assertThat(owners.values()).as("the hostile namespaces wrote entries of their own").contains("cache:*", "cache:c");
+
+    for (int i = 0; i < TAGS.size(); i++) {
+      String tag = TAGS.get(i);
+      String key = "k" + i;
+      attempt(() -> cacheClient.invalidateTag(tag));
+      attempt(() -> cacheClient.setWith("tagged", key, "v", new WriteOptions().setTtl(HOUR).setTags(List.of(tag))));
+      attempt(() -> cacheClient.get("tagged", key));
+      before = onlyOwnKeysChanged(before, "tag:" + tag, "cache.invalidateTag and a tagged write of tag " + tag);
+    }
+    assertThat(owners).as("each hostile tag has a version key of its own").containsEntry(P + ":ct:*", "tag:*")
+      .containsEntry(P + ":ct:c:users:42", "tag:c:users:42");
 
     for (String key : LIMITER_KEYS) {
       attempt(() -> limitClient.check(key, 10, HOUR));

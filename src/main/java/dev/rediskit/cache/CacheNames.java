@@ -16,6 +16,10 @@ public final class CacheNames {
   public static final int MAX_NAMESPACE_LENGTH = 128;
   /** Longest key accepted, in characters. */
   public static final int MAX_KEY_LENGTH = 1024;
+  /** Longest tag, in characters. */
+  public static final int MAX_TAG_LENGTH = 256;
+  /** Most tags of one entry. */
+  public static final int MAX_TAGS = 32;
 
   private CacheNames() {
   }
@@ -59,6 +63,40 @@ public final class CacheNames {
    */
   public static String checkKey(String field, String key) {
     return RequestText.checkPrintable(field, key, MAX_KEY_LENGTH);
+  }
+
+  /**
+   * @param field the field name to report ({@code tag}, {@code tags[2]})
+   * @param tag a tag
+   * @return it, when valid: 1 to {@value #MAX_TAG_LENGTH} characters without control characters
+   * @throws InvalidRequestException naming {@code field}
+   */
+  public static String checkTag(String field, String tag) {
+    return RequestText.checkPrintable(field, tag, MAX_TAG_LENGTH);
+  }
+
+  /**
+   * Checks an entry's tags (reporting {@code tags[i]}) and drops repeats, keeping the first
+   * occurrence's order.
+   *
+   * @param tags the tags, {@code null} or empty for none
+   * @return them, each once; empty for none
+   * @throws InvalidRequestException naming {@code tags} when more than {@value #MAX_TAGS}, or the first invalid {@code tags[i]}
+   */
+  public static java.util.List<String> checkTags(java.util.Collection<String> tags) {
+    if (tags == null || tags.isEmpty()) {
+      return java.util.List.of();
+    }
+    java.util.LinkedHashSet<String> unique = new java.util.LinkedHashSet<>();
+    int i = 0;
+    for (String t : tags) {
+      unique.add(checkTag("tags[" + i + "]", t));
+      i++;
+    }
+    if (unique.size() > MAX_TAGS) {
+      throw new InvalidRequestException("tags", "must hold at most " + MAX_TAGS + " tags, was " + unique.size());
+    }
+    return java.util.List.copyOf(unique);
   }
 
   private static boolean isControlOrSpace(char c) {

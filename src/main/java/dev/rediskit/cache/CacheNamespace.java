@@ -46,6 +46,21 @@ public interface CacheNamespace<V> {
   Future<CacheResult<V>> lookup(String key);
 
   /**
+   * A {@link #lookup(String)} that, on a hit, also moves the entry's Redis expiry to {@code idleTtl}
+   * from now, never past its maximum age (the TTL it was written with), in the same round trip
+   * (sliding expiry, see {@link LoadOptions#setIdleTtl(Duration)}). A hit of the near cache does not
+   * reach Redis and extends nothing.
+   *
+   * <pre>{@code sessions.lookup("s1", Duration.ofMinutes(30))}</pre>
+   *
+   * @param key the key
+   * @param idleTtl the idle TTL, {@code > 0} and at most {@code cache.maxTtlMs}; {@link Duration#ZERO}
+   * for a plain lookup (even in a namespace with sliding expiry)
+   * @return what was found
+   */
+  Future<CacheResult<V>> lookup(String key, Duration idleTtl);
+
+  /**
    * Writes a value with the default TTL ({@code cache.ttlMs}).
    *
    * @param key the key
@@ -67,6 +82,19 @@ public interface CacheNamespace<V> {
    * @return completion
    */
   Future<Void> set(String key, V value, Duration ttl);
+
+  /**
+   * Writes a value with its TTL and sliding expiry given by {@code options}, each unset one taken
+   * from the cache's and the namespace's settings.
+   *
+   * <pre>{@code sessions.set("s1", session, new WriteOptions().setTtl(Duration.ofHours(8)).setIdleTtl(Duration.ofMinutes(30)));}</pre>
+   *
+   * @param key the key
+   * @param value the value, not {@code null}
+   * @param options how to store it, not {@code null}
+   * @return completion
+   */
+  Future<Void> set(String key, V value, WriteOptions options);
 
   /**
    * Deletes entries (UNLINK, grouped by hash slot on a cluster).
@@ -122,6 +150,16 @@ public interface CacheNamespace<V> {
    * @return completion
    */
   Future<Void> setMany(Map<String, V> entries, Duration ttl);
+
+  /**
+   * As {@link #setMany(Map, Duration)}, every entry stored as {@code options} says (TTL, sliding
+   * expiry, tags): the batched way to write many tagged entries.
+   *
+   * @param entries key to value
+   * @param options how to store them, not {@code null}
+   * @return completion
+   */
+  Future<Void> setMany(Map<String, V> entries, WriteOptions options);
 
   /**
    * Returns the cached value, or loads it once and caches it. Concurrent misses of one key on this

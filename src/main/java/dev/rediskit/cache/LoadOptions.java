@@ -29,9 +29,13 @@ public class LoadOptions {
   public static final String CACHE_NULLS = "cacheNulls";
   /** JSON name of {@link #setNullTtl(Duration)}, in ms. */
   public static final String NULL_TTL_MS = "nullTtlMs";
+  /** JSON name of {@link #setIdleTtl(Duration)}, in ms. */
+  public static final String IDLE_TTL_MS = "idleTtlMs";
+  /** JSON name of {@link #setTags(List)}: an array of strings. */
+  public static final String TAGS = "tags";
   /** Every JSON name of these options, in the order {@link #toJson()} writes them. */
   public static final List<String> JSON_FIELDS = List.of(TTL_MS, STALE_TTL_MS, REFRESH_AHEAD_FRACTION, REFRESH_AHEAD_BETA,
-    CACHE_NULLS, NULL_TTL_MS);
+    CACHE_NULLS, NULL_TTL_MS, IDLE_TTL_MS, TAGS);
 
   private Duration ttl;
   private Duration staleTtl;
@@ -39,6 +43,8 @@ public class LoadOptions {
   private double refreshAheadBeta;
   private boolean cacheNulls;
   private Duration nullTtl;
+  private Duration idleTtl;
+  private List<String> tags = List.of();
 
   /** Options taking every default from the cache's {@link CacheOptions}; refresh-ahead and null caching off. */
   public LoadOptions() {
@@ -56,6 +62,8 @@ public class LoadOptions {
     this.refreshAheadBeta = other.refreshAheadBeta;
     this.cacheNulls = other.cacheNulls;
     this.nullTtl = other.nullTtl;
+    this.idleTtl = other.idleTtl;
+    this.tags = other.tags;
   }
 
   /**
@@ -164,6 +172,46 @@ public class LoadOptions {
     return this;
   }
 
+  /** @return the sliding expiry's idle TTL, or {@code null} for the namespace's ({@code idleTtlMs} of its entry in {@code cache.namespaces}, off when unset) */
+  public Duration getIdleTtl() {
+    return idleTtl;
+  }
+
+  /**
+   * Sliding expiry (time to idle): an entry written by this call lives in Redis only {@code idleTtl}
+   * past its last read, and every read that reaches Redis moves that deadline, in the same round
+   * trip as the read; never past the entry's TTL, which becomes its absolute maximum age. A sliding
+   * entry has no stale window. See docs/CACHING.md, "Sliding expiry".
+   *
+   * @param idleTtl how long an entry may go unread ({@code > 0}, at most {@code cache.maxTtlMs});
+   * {@link Duration#ZERO} turns sliding off for this call; {@code null} for the namespace's setting
+   * @return this
+   */
+  public LoadOptions setIdleTtl(Duration idleTtl) {
+    this.idleTtl = idleTtl;
+    return this;
+  }
+
+  /** @return the tags of an entry this call writes (empty for none) */
+  public List<String> getTags() {
+    return tags;
+  }
+
+  /**
+   * Tags for the entry this call loads and writes: {@link RedisCache#invalidateTag(String)} of any
+   * of them makes the entry stale (served only as a stale value when the loader fails). The tags'
+   * versions are taken before the loader runs, so a load that overlaps an invalidation writes an
+   * entry that is already stale. Checked when used: at most {@value CacheNames#MAX_TAGS}, each 1 to
+   * {@value CacheNames#MAX_TAG_LENGTH} characters without control characters.
+   *
+   * @param tags the tags, {@code null} or empty for none (copied)
+   * @return this
+   */
+  public LoadOptions setTags(List<String> tags) {
+    this.tags = tags == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tags));
+    return this;
+  }
+
   /**
    * The JSON form used by {@code cache.getOrLoad} requests and the {@code cache.namespaces}
    * configuration: only what is set (durations in ms, a fraction or beta when not 0,
@@ -191,12 +239,18 @@ public class LoadOptions {
     if (nullTtl != null) {
       json.put(NULL_TTL_MS, nullTtl.toMillis());
     }
+    if (idleTtl != null) {
+      json.put(IDLE_TTL_MS, idleTtl.toMillis());
+    }
+    if (!tags.isEmpty()) {
+      json.put(TAGS, new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(tags)));
+    }
     return json;
   }
 
   @Override
   public String toString() {
     return "LoadOptions{ttl=" + ttl + ", staleTtl=" + staleTtl + ", refreshAheadFraction=" + refreshAheadFraction
-      + ", refreshAheadBeta=" + refreshAheadBeta + ", cacheNulls=" + cacheNulls + ", nullTtl=" + nullTtl + "}";
+      + ", refreshAheadBeta=" + refreshAheadBeta + ", cacheNulls=" + cacheNulls + ", nullTtl=" + nullTtl + ", idleTtl=" + idleTtl + ", tags=" + tags + "}";
   }
 }

@@ -19,7 +19,10 @@ import java.util.Objects;
  * {@code cache.warm}), and its default {@link LoadOptions}, which a request's own fields override
  * one by one. For example, in JSON: {@code {"cache": {"namespaces": {"users": {"loader":
  * "db.users.load", "batchLoader": "db.users.loadMany", "ttlMs": 300000, "staleTtlMs": 3600000,
- * "refreshAheadFraction": 0.2}}}}}.
+ * "refreshAheadFraction": 0.2}}}}}. An {@code idleTtlMs} there turns on sliding expiry for the
+ * namespace (see {@link LoadOptions#setIdleTtl(Duration)}): its writes slide and its reads extend;
+ * {@code tags} there are the tags of what {@code cache.getOrLoad} loads into it, unless a request
+ * gives its own.
  *
  * <p>The loader addresses are taken as they are (the address prefix is not prepended): they belong
  * to the verticles that own the data. Only an operator sets them, never an event-bus request.
@@ -94,6 +97,14 @@ public class NamespaceOptions {
     l = in.readLong(LoadOptions.NULL_TTL_MS);
     if (l != null) {
       loadOptions.setNullTtl(Duration.ofMillis(l));
+    }
+    l = in.readLong(LoadOptions.IDLE_TTL_MS);
+    if (l != null) {
+      loadOptions.setIdleTtl(Duration.ofMillis(l));
+    }
+    List<String> tags = in.readStringList(LoadOptions.TAGS);
+    if (tags != null) {
+      loadOptions.setTags(tags);
     }
     in.reportUnknownKeys(List.of());
   }
@@ -192,6 +203,13 @@ public class NamespaceOptions {
     OptionChecks.collect(problems, durationProblem(LoadOptions.TTL_MS, o.getTtl(), 1, maxTtlMs));
     OptionChecks.collect(problems, durationProblem(LoadOptions.STALE_TTL_MS, o.getStaleTtl(), 0, maxTtlMs));
     OptionChecks.collect(problems, durationProblem(LoadOptions.NULL_TTL_MS, o.getNullTtl(), 1, maxTtlMs));
+    // 0 turns sliding off, as in a request.
+    OptionChecks.collect(problems, durationProblem(LoadOptions.IDLE_TTL_MS, o.getIdleTtl(), 0, maxTtlMs));
+    try {
+      CacheNames.checkTags(o.getTags());
+    } catch (InvalidRequestException e) {
+      problems.add(e.getMessage());
+    }
     double f = o.getRefreshAheadFraction();
     if (!(f >= 0 && f < 1)) {
       problems.add(OptionChecks.violation(LoadOptions.REFRESH_AHEAD_FRACTION, "must be >= 0 and < 1", f));

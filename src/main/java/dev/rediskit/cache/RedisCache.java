@@ -112,6 +112,19 @@ public interface RedisCache extends CacheNamespace<Object> {
   Future<Long> bumpVersion(String namespace);
 
   /**
+   * Makes every entry carrying {@code tag} (in any namespace of this cache, written with
+   * {@link WriteOptions#setTags} or {@link LoadOptions#setTags}) stale at once: one command, no
+   * index of the tag's keys, no scan. This instance sees it at once; every other instance within
+   * {@code cache.versionRefreshMs} (docs/CACHING.md, "Tags"). A stale-by-tag entry is a miss for
+   * {@code get}, stale for {@code lookup}, and served by get-or-load only when its loader fails,
+   * like an expired one.
+   *
+   * @param tag the tag: 1 to {@value CacheNames#MAX_TAG_LENGTH} characters without control characters
+   * @return the tag's new version
+   */
+  Future<Long> invalidateTag(String tag);
+
+  /**
    * @param namespace the namespace
    * @return its live counters on this instance (all zero before first use)
    */

@@ -21,6 +21,9 @@ public enum KeyFamily {
   /** Namespace versions, part of every entry key: {@code <keyPrefix>:cv:<namespace>}. */
   CACHE_NAMESPACE_VERSION("cv", "<keyPrefix>:cv:<namespace>",
     "namespace versions: a counter bumpVersion increments (no TTL; absent means version 0)"),
+  /** Tag versions, compared with those each tagged entry carries: {@code <keyPrefix>:ct:<tag>}. */
+  CACHE_TAG("ct", "<keyPrefix>:ct:<tag>",
+    "tag versions: invalidateTag sets a new one (the invalidator's clock in ms); expires 2 × cache.maxTtlMs + 60 s after the last invalidation"),
   /** Rate-limiter state, GCRA: {@code <keyPrefix>:rl:g:<k|s|v>:...}. */
   RATE_LIMIT_GCRA("rl:g", "<keyPrefix>:rl:g:k:<key>, …:rl:g:s:<service>, …:rl:g:v:{<endpoint>}:<t:<token hash (SHA-256)>|i:<ip>|e>",
     "rate-limiter state of the GCRA algorithm (a TAT in the key's expiry or value)"),

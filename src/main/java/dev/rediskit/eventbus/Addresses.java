@@ -18,7 +18,7 @@ public final class Addresses {
    * (what {@link CacheClient} sends for the reads of one event-loop turn).
    */
   public static final String CACHE_GET_BATCH = "cache.get.batch";
-  /** {@code {namespace?, key, value, ttlMs?}} → {@code {ok: true}}. */
+  /** {@code {namespace?, key, value, ttlMs?, idleTtlMs?, tags?}} → {@code {ok: true}}. */
   public static final String CACHE_SET = "cache.set";
   /** {@code {namespace?, keys: [..]}} → {@code {deleted}}. */
   public static final String CACHE_DELETE = "cache.delete";
@@ -26,6 +26,8 @@ public final class Addresses {
   public static final String CACHE_FLUSH = "cache.flush";
   /** {@code {namespace}} → {@code {version}}: every entry of the namespace unreachable at once. */
   public static final String CACHE_BUMP_VERSION = "cache.bumpVersion";
+  /** {@code {tag}} → {@code {version}}: every entry carrying the tag stale at once, in every namespace. */
+  public static final String CACHE_INVALIDATE_TAG = "cache.invalidateTag";
   /** {@code {namespace?}} → the namespace's statistics. */
   public static final String CACHE_STATS = "cache.stats";
   /** {@code {namespace?, keys: [..]}} → per-key results. */
@@ -103,18 +105,19 @@ public final class Addresses {
 
   private static Map<String, List<String>> requestFields() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put(CACHE_GET, List.of("namespace?", "key"));
+    m.put(CACHE_GET, List.of("namespace?", "key", "idleTtlMs?"));
     m.put(CACHE_GET_BATCH, List.of("calls"));
-    m.put(CACHE_SET, List.of("namespace?", "key", "value", "ttlMs?"));
+    m.put(CACHE_SET, List.of("namespace?", "key", "value", "ttlMs?", "idleTtlMs?", "tags?"));
     m.put(CACHE_DELETE, List.of("namespace?", "keys"));
     m.put(CACHE_INVALIDATE, List.of("namespace?", "keys"));
     m.put(CACHE_FLUSH, List.of("namespace"));
     m.put(CACHE_BUMP_VERSION, List.of("namespace"));
+    m.put(CACHE_INVALIDATE_TAG, List.of("tag"));
     m.put(CACHE_STATS, List.of("namespace?"));
     m.put(CACHE_MGET, List.of("namespace?", "keys"));
-    m.put(CACHE_MSET, List.of("namespace?", "entries", "ttlMs?"));
+    m.put(CACHE_MSET, List.of("namespace?", "entries", "ttlMs?", "idleTtlMs?", "tags?"));
     m.put(CACHE_GET_OR_LOAD, List.of("namespace?", "key", "args?", "loader?", "ttlMs?", "staleTtlMs?",
-      "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?"));
+      "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?", "idleTtlMs?", "tags?"));
     m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
     m.put(CACHE_INVALIDATIONS, List.of("type", "service", "epoch", "seq", "namespace?", "keys?", "cause?",
       "confirmedAtMs?", "namespaces?"));

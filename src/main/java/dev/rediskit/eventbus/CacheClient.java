@@ -152,6 +152,17 @@ public interface CacheClient {
   Future<CacheResult<Object>> lookup(String namespace, String key);
 
   /**
+   * {@code cache.get} with {@code idleTtlMs}: a lookup that extends the entry's idle deadline (sliding
+   * expiry), as {@link dev.rediskit.cache.CacheNamespace#lookup(String, Duration)}.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @param idleTtl the idle TTL ({@link Duration#ZERO} for a plain read)
+   * @return what was found
+   */
+  Future<CacheResult<Object>> lookup(String namespace, String key, Duration idleTtl);
+
+  /**
    * {@code cache.set}.
    *
    * @param namespace the namespace, or {@code null}
@@ -161,6 +172,19 @@ public interface CacheClient {
    * @return completion
    */
   Future<Void> set(String namespace, String key, Object value, Duration ttl);
+
+  /**
+   * {@code cache.set} with the fields of {@code options} ({@code ttlMs}, {@code idleTtlMs}), as
+   * {@link dev.rediskit.cache.CacheNamespace#set(String, Object, dev.rediskit.cache.WriteOptions)} (a name
+   * of its own, so that {@code set(ns, key, value, null)} keeps meaning the default TTL).
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @param value a JSON value
+   * @param options how to store it
+   * @return completion
+   */
+  Future<Void> setWith(String namespace, String key, Object value, dev.rediskit.cache.WriteOptions options);
 
   /**
    * {@code cache.delete}.
@@ -198,6 +222,15 @@ public interface CacheClient {
    * @return its new version
    */
   Future<Long> bumpVersion(String namespace);
+
+  /**
+   * {@code cache.invalidateTag}: every entry carrying the tag stale at once, see
+   * {@link dev.rediskit.cache.RedisCache#invalidateTag(String)}.
+   *
+   * @param tag the tag
+   * @return the tag's new version
+   */
+  Future<Long> invalidateTag(String tag);
 
   /**
    * {@code cache.stats}.
@@ -244,6 +277,17 @@ public interface CacheClient {
    * @return how many entries were written
    */
   Future<Integer> setMany(String namespace, Map<String, Object> entries, Duration ttl);
+
+  /**
+   * {@code cache.mset} with the fields of {@code options} ({@code ttlMs}, {@code idleTtlMs}, {@code tags}),
+   * as {@link dev.rediskit.cache.CacheNamespace#setMany(Map, dev.rediskit.cache.WriteOptions)}.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param entries JSON values by key
+   * @param options how to store them
+   * @return how many entries were written
+   */
+  Future<Integer> setManyWith(String namespace, Map<String, Object> entries, dev.rediskit.cache.WriteOptions options);
 
   /**
    * {@code cache.getOrLoad}: the cached value, or the namespace's loader's (the address configured

@@ -39,7 +39,8 @@ public interface CacheConsumers {
   /** The addresses served, without prefix. */
   List<String> ADDRESSES = List.of(Addresses.CACHE_GET, Addresses.CACHE_GET_BATCH, Addresses.CACHE_SET, Addresses.CACHE_DELETE,
     Addresses.CACHE_FLUSH, Addresses.CACHE_STATS, Addresses.CACHE_MGET, Addresses.CACHE_MSET,
-    Addresses.CACHE_INVALIDATE, Addresses.CACHE_GET_OR_LOAD, Addresses.CACHE_WARM, Addresses.CACHE_BUMP_VERSION);
+    Addresses.CACHE_INVALIDATE, Addresses.CACHE_GET_OR_LOAD, Addresses.CACHE_WARM, Addresses.CACHE_BUMP_VERSION,
+    Addresses.CACHE_INVALIDATE_TAG);
 
   /** Most keys (or entries) one {@code cache.delete}, {@code cache.mget}, {@code cache.mset}, {@code cache.invalidate} or {@code cache.warm} request may name. */
   int MAX_KEYS_PER_REQUEST = 10_000;

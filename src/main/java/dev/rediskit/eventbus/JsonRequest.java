@@ -177,6 +177,30 @@ public final class JsonRequest {
   }
 
   /**
+   * @param body the request
+   * @param field the field
+   * @return its strings, empty when the field is absent; each element checked by the caller
+   */
+  public static java.util.List<String> optionalStringList(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return java.util.List.of();
+    }
+    if (!(v instanceof JsonArray arr)) {
+      throw new InvalidRequestException(field, "must be an array of strings, was " + typeName(v));
+    }
+    java.util.List<String> out = new java.util.ArrayList<>(arr.size());
+    for (int i = 0; i < arr.size(); i++) {
+      Object e = arr.getValue(i);
+      if (!(e instanceof String s)) {
+        throw new InvalidRequestException(field + "[" + i + "]", "must be a string, was " + typeName(e));
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  /**
    * @param v a JSON value
    * @return its JSON type name, for messages (the same wording as configuration problems)
    */

@@ -66,7 +66,12 @@ class KeysDocTest {
       .append(CacheOptions.DEFAULT_MAX_TTL_MS / 86_400_000L).append(" days), leases `cache.leaseTtlMs`, limiter state\n")
       .append("  until its quota is full again or its window is over; the one exception is a namespace's version counter\n")
       .append("  (`<keyPrefix>:cv:<namespace>`), a few bytes per namespace ever bumped, which must outlive every entry\n")
-      .append("  of its namespace (if it expired, its version would start again from 0 and old entries could come back).\n\n");
+      .append("  of its namespace (if it expired, its version would start again from 0 and old entries could come back);\n")
+      .append("- a tag (`<keyPrefix>:ct:<tag>`) may contain `:`, `*`, braces and any printable character: the family segment\n")
+      .append("  `ct` is fixed and no other family's keys start with `<keyPrefix>:ct:`, so a tag never reaches an entry,\n")
+      .append("  a namespace version or limiter state (`KeyIsolationIT` sends hostile tags through `cache.invalidateTag`\n")
+      .append("  and tagged writes and checks every other key is unchanged); a tag version key is written only by\n")
+      .append("  `invalidateTag`, never by a read, and is never matched by a namespace flush.\n\n");
     md.append("## Migration to namespace versions in entry keys\n\n")
       .append("Entries moved from `<keyPrefix>:c:<namespace>:<key>` to `<keyPrefix>:c:<namespace>:<version>:<key>` (version\n")
       .append("`0` until the namespace's first `bumpVersion`), leases likewise. As for the move below: nothing to run, the\n")

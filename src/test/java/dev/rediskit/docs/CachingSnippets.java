@@ -8,6 +8,7 @@ import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.cache.RedisCache;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
@@ -16,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.List;
 
 /** The code of docs/CACHING.md, compiled, never run. */
 abstract class CachingSnippets extends SnippetContext {
@@ -48,6 +50,27 @@ abstract class CachingSnippets extends SnippetContext {
       // or .setRefreshAheadBeta(1.0)         // XFetch probabilistic early refresh instead
       .setCacheNulls(true)                    // remember "not found" ...
       .setNullTtl(Duration.ofSeconds(30));    // ... for 30 s (cache.nullTtlMs)
+    // end-snippet
+  }
+
+  void slidingExpiry(CacheNamespace<Object> sessions, Object session, java.util.function.Supplier<io.vertx.core.Future<Object>> loader) {
+    // begin-snippet: caching-sliding-expiry
+    CacheOptions slidingOptions = new CacheOptions().putNamespace("sessions", new NamespaceOptions()
+      .setLoadOptions(new LoadOptions().setIdleTtl(Duration.ofMinutes(30))));   // JSON: {"sessions": {"idleTtlMs": 1800000}}
+    // in a namespace without it, per call:
+    sessions.set("s1", session, new WriteOptions().setTtl(Duration.ofHours(8)).setIdleTtl(Duration.ofMinutes(30)));
+    sessions.lookup("s1", Duration.ofMinutes(30));                              // a read that extends
+    sessions.getOrLoad("s1", loader, new LoadOptions().setIdleTtl(Duration.ofMinutes(30)));
+    // end-snippet
+  }
+
+  void tags(CacheNamespace<User> users, User ada, CacheNamespace<Object> orders, java.util.Map<String, Object> ordersOf42) {
+    // begin-snippet: caching-tags
+    users.set("42", ada, new WriteOptions().setTags(List.of("user:42", "tenant:7")));
+    orders.setMany(ordersOf42, new WriteOptions().setTtl(Duration.ofMinutes(10)).setTags(List.of("user:42")));
+    users.getOrLoad("42", () -> db.findUser("42"),
+      LoadOptions.ttl(Duration.ofMinutes(5)).setTags(List.of("user:42", "tenant:7")));
+    cache.invalidateTag("user:42");        // user 42 and every order of user 42: all stale now
     // end-snippet
   }
 

@@ -4,6 +4,7 @@ import dev.rediskit.RedisKit;
 import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.eventbus.CacheConsumers;
@@ -55,6 +56,25 @@ abstract class JavadocSnippets extends SnippetContext {
   void cacheNamespaceSet(CacheNamespace<User> users, User user) {
     // begin-snippet: javadoc-cache-namespace-set
     users.set("42", user, Duration.ofMinutes(10));
+    // end-snippet
+  }
+
+  void cacheNamespaceLookupIdle(CacheNamespace<Object> sessions) {
+    // begin-snippet: javadoc-cache-namespace-lookup-idle
+    sessions.lookup("s1", Duration.ofMinutes(30))
+    // end-snippet
+    ;
+  }
+
+  void cacheNamespaceSetWithOptions(CacheNamespace<Object> sessions, Object session) {
+    // begin-snippet: javadoc-cache-namespace-set-options
+    sessions.set("s1", session, new WriteOptions().setTtl(Duration.ofHours(8)).setIdleTtl(Duration.ofMinutes(30)));
+    // end-snippet
+  }
+
+  void writeOptions(CacheNamespace<User> users, User ada) {
+    // begin-snippet: javadoc-write-options
+    users.set("42", ada, new WriteOptions().setTtl(Duration.ofHours(8)).setIdleTtl(Duration.ofMinutes(30)));
     // end-snippet
   }
 

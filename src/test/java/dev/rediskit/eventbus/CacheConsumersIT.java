@@ -74,7 +74,7 @@ class CacheConsumersIT {
 
   @Test
   void everyAddressThroughTheTypedClient() {
-    assertThat(consumers.addresses()).hasSize(12).allSatisfy(a -> assertThat(a).startsWith("test.cache."));
+    assertThat(consumers.addresses()).hasSize(13).allSatisfy(a -> assertThat(a).startsWith("test.cache."));
     await(client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofSeconds(30)));
     assertThat((Long) redis.server().command("PTTL", "t:c:users:0:42")).isPositive().isLessThanOrEqualTo(30_000);
     CacheResult<Object> r = await(client.lookup("users", "42"));

@@ -353,7 +353,7 @@ class CacheGetOrLoadIT {
       Throwable t = failure(CacheConsumers.register(vertx.eventBus(), "x.", RedisCache.create(vertx, other)));
       assertThat(t).isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
         "cache.loaderPrefix: must not cover the module's own addresses (with addressPrefix \"x.\" it covers x.cache.get, "
-          + "x.cache.get.batch, x.cache.set, x.cache.delete, x.cache.invalidate, x.cache.flush, x.cache.bumpVersion, x.cache.stats, x.cache.mget, x.cache.mset, "
+          + "x.cache.get.batch, x.cache.set, x.cache.delete, x.cache.invalidate, x.cache.flush, x.cache.bumpVersion, x.cache.invalidateTag, x.cache.stats, x.cache.mget, x.cache.mset, "
           + "x.cache.getOrLoad, x.cache.warm), was \"cache.\"",
         "cache.namespaces.evil: a loader address must not be the module's own address x.cache.flush"));
       assertThat(failure(vertx.eventBus().request("x.cache.get", new JsonObject().put("key", "k"))))
@@ -380,7 +380,7 @@ class CacheGetOrLoadIT {
       arguments(new JsonObject().put("key", "k").put("loader", 7), 400, "loader: must be a string, was a number"),
       arguments(new JsonObject().put("namespace", "users").put("key", "k").put("ttlMS", 5), 400,
         "ttlMS: unknown field of cache.getOrLoad (expected namespace?, key, args?, loader?, ttlMs?, staleTtlMs?, "
-          + "refreshAheadFraction?, refreshAheadBeta?, cacheNulls?, nullTtlMs?)"),
+          + "refreshAheadFraction?, refreshAheadBeta?, cacheNulls?, nullTtlMs?, idleTtlMs?, tags?)"),
       arguments(new JsonObject().put("namespace", "users").put("key", "k").put("ttlMs", -1), 400, "ttlMs: must be > 0, was -1"),
       arguments(new JsonObject().put("namespace", "users").put("key", "k").put("staleTtlMs", -1), 400,
         "staleTtlMs: must be >= 0, was -1"),

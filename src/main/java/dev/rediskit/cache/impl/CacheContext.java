@@ -2,6 +2,7 @@ package dev.rediskit.cache.impl;
 
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Vertx;
@@ -56,6 +57,8 @@ final class CacheContext {
   final NearCaches nearCaches;
   /** The namespaces' versions, held locally for at most {@code cache.versionRefreshMs}. */
   final NamespaceVersions versions;
+  /** The tags' versions, held locally for at most {@code cache.versionRefreshMs} too. */
+  final TagVersions tags;
 
   private final ConcurrentHashMap<String, StatsImpl> stats = new ConcurrentHashMap<>();
 
@@ -76,6 +79,8 @@ final class CacheContext {
     // timeout; half of it per connection leaves room for the last page.
     long flushChunkNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, gateway.options().getCommandTimeoutMs() / 2));
     this.versions = new NamespaceVersions(gateway, keys, this.options.getVersionRefreshMs());
+    this.tags = new TagVersions(gateway, gateway.options().getKeyPrefix(), this.options.getVersionRefreshMs(),
+      this.options.getMaxTtlMs());
     this.flusher = new NamespaceFlusher(gateway, keys, batches, flushChunkNanos, this::statsOf, listeners);
     this.nearCaches = new NearCaches(gateway, this.options, keys, versions);
     // Writes, deletes and flushes through this cache drop their local copies at once.
@@ -88,6 +93,16 @@ final class CacheContext {
    */
   StatsImpl statsOf(String namespace) {
     return stats.computeIfAbsent(namespace, StatsImpl::new);
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @return its idle TTL of sliding expiry ({@code idleTtlMs} of its entry in {@code cache.namespaces}), 0 when off
+   */
+  long idleMsOf(String namespace) {
+    NamespaceOptions conf = options.getNamespaces().get(namespace);
+    java.time.Duration idle = conf == null ? null : conf.getLoadOptions().getIdleTtl();
+    return idle == null ? 0 : idle.toMillis();
   }
 
   /** @return a snapshot of the counters of every namespace used so far */

@@ -66,6 +66,24 @@ final class Compression {
    * @return the stored form
    */
   Buffer encode(int flags, long freshUntil, long ttlMs, long loadMs, Buffer payload) {
+    return encode(flags, freshUntil, ttlMs, loadMs, payload, null);
+  }
+
+  /**
+   * As {@link #encode(int, long, long, long, Buffer)}, in the tagged format when there are tags.
+   *
+   * @param flags the entry's flags
+   * @param freshUntil epoch ms after which the entry is stale
+   * @param ttlMs the fresh lifetime
+   * @param loadMs how long loading took
+   * @param payload the codec's bytes, or {@code null} for a cached absence
+   * @param tags the entry's tags and their versions, {@code null} for none
+   * @return the stored form
+   */
+  Buffer encode(int flags, long freshUntil, long ttlMs, long loadMs, Buffer payload, TagStamp tags) {
+    if (tags != null) {
+      return encodeTagged(flags, freshUntil, ttlMs, loadMs, payload, tags);
+    }
     if (codec == 0 || payload == null || payload.length() < thresholdBytes) {
       return EntryFormat.encode(flags, freshUntil, ttlMs, loadMs, payload);
     }
@@ -78,6 +96,22 @@ final class Compression {
       return EntryFormat.encode(flags, freshUntil, ttlMs, loadMs, payload);
     }
     return EntryFormat.encodeCompressed(flags, freshUntil, ttlMs, loadMs, codec, raw.length, out, 0, n);
+  }
+
+  private Buffer encodeTagged(int flags, long freshUntil, long ttlMs, long loadMs, Buffer payload, TagStamp tags) {
+    if (payload == null) {
+      return EntryFormat.encodeTagged(flags, freshUntil, ttlMs, loadMs, 0, 0, tags.section(), null, 0, 0);
+    }
+    byte[] raw = payload.getBytes();
+    if (codec != 0 && raw.length >= thresholdBytes) {
+      Compressor c = (codec == LZ4 ? LZ4_COMPRESSOR : ZSTD_COMPRESSOR).get();
+      byte[] out = new byte[c.maxCompressedLength(raw.length)];
+      int n = c.compress(raw, 0, raw.length, out, 0, out.length);
+      if (n < raw.length) {
+        return EntryFormat.encodeTagged(flags, freshUntil, ttlMs, loadMs, codec, raw.length, tags.section(), out, 0, n);
+      }
+    }
+    return EntryFormat.encodeTagged(flags, freshUntil, ttlMs, loadMs, 0, raw.length, tags.section(), raw, 0, raw.length);
   }
 
   /**

@@ -19,7 +19,18 @@ import io.vertx.core.buffer.Buffer;
  *     22    1 compression codec (1 = LZ4, 2 = zstd; see {@link Compression})
  *     23    4 uncompressed length in bytes
  *     27    n compressed payload
+ * version 3 (an entry with tags, compressed or not):
+ *     22    1 compression codec, 0 for none
+ *     23    4 uncompressed length in bytes
+ *     27    1 number of tags t (1 to 32)
+ *     28      t times: 2 bytes UTF-8 length of the tag, its bytes, 8 bytes the tag's version at write time
+ *      .    n payload (compressed when the codec is not 0)
  * </pre>
+ *
+ * <p>A tagged entry carries the version of each of its tags when it was written ({@link TagVersions});
+ * a reader holding a different version of any of them treats the entry as stale. Version 3 is a
+ * format of its own, so a release that knows no tags takes a tagged entry for a miss rather than
+ * serve it after its tag was invalidated.
  *
  * <p>Compressed entries carry a version of their own so that a reader that does not know it (an
  * instance of an older release during a rolling upgrade) takes them for a miss, never hands
@@ -41,6 +52,10 @@ public final class EntryFormat {
   public static final byte VERSION_COMPRESSED = 2;
   /** Size of the header of a compressed entry, in bytes. */
   public static final int COMPRESSED_HEADER_BYTES = HEADER_BYTES + 5;
+  /** The format version written for an entry with tags. */
+  public static final byte VERSION_TAGGED = 3;
+  /** Size of the fixed part of the header of a tagged entry (before its tags), in bytes. */
+  public static final int TAGGED_HEADER_BYTES = COMPRESSED_HEADER_BYTES + 1;
   /** Flag: the entry caches an absent value. */
   public static final int FLAG_NULL = 1;
 
@@ -63,12 +78,21 @@ public final class EntryFormat {
     public final int compression;
     /** The payload's uncompressed length when compressed, else its length. */
     public final int rawLength;
+    /** The entry's tags, {@code null} for none. */
+    public final String[] tags;
+    /** The version of each of {@link #tags} when the entry was written, {@code null} for none. */
+    public final long[] tagVersions;
 
     Entry(int flags, long freshUntil, long ttlMs, int loadMs, Buffer payload) {
       this(flags, freshUntil, ttlMs, loadMs, payload, 0, payload.length());
     }
 
     Entry(int flags, long freshUntil, long ttlMs, int loadMs, Buffer payload, int compression, int rawLength) {
+      this(flags, freshUntil, ttlMs, loadMs, payload, compression, rawLength, null, null);
+    }
+
+    Entry(int flags, long freshUntil, long ttlMs, int loadMs, Buffer payload, int compression, int rawLength,
+          String[] tags, long[] tagVersions) {
       this.flags = flags;
       this.freshUntil = freshUntil;
       this.ttlMs = ttlMs;
@@ -76,6 +100,26 @@ public final class EntryFormat {
       this.payload = payload;
       this.compression = compression;
       this.rawLength = rawLength;
+      this.tags = tags;
+      this.tagVersions = tagVersions;
+    }
+
+    /**
+     * @param other the payload to keep instead (a copy off the reply's buffer)
+     * @return this entry with that payload, everything else (compression, tags) unchanged
+     */
+    public Entry withPayload(Buffer other) {
+      return new Entry(flags, freshUntil, ttlMs, loadMs, other, compression, rawLength, tags, tagVersions);
+    }
+
+    /** @return this entry as stale, because one of its tags was invalidated since it was written */
+    public Entry invalidatedByTag() {
+      return new Entry(flags, Math.min(freshUntil, 0), ttlMs, loadMs, payload, compression, rawLength, tags, tagVersions);
+    }
+
+    /** @return whether the entry carries tags */
+    public boolean hasTags() {
+      return tags != null;
     }
 
     /** @return whether this entry caches an absent value */
@@ -156,11 +200,77 @@ public final class EntryFormat {
       return new Entry(stored.getByte(1) & 0xFF, stored.getLong(2), stored.getLong(10), stored.getInt(18),
         stored.slice(COMPRESSED_HEADER_BYTES, stored.length()), stored.getByte(22) & 0xFF, stored.getInt(23));
     }
+    if (version == VERSION_TAGGED) {
+      return decodeTagged(stored);
+    }
     if (version != VERSION) {
       return null;
     }
     int flags = stored.getByte(1) & 0xFF;
     Buffer payload = stored.length() == HEADER_BYTES ? Buffer.buffer() : stored.slice(HEADER_BYTES, stored.length());
     return new Entry(flags, stored.getLong(2), stored.getLong(10), stored.getInt(18), payload);
+  }
+
+  /**
+   * @param flags flags
+   * @param freshUntil epoch ms after which the entry is stale
+   * @param ttlMs the fresh lifetime
+   * @param loadMs how long loading took
+   * @param compression the compression codec's id, 0 for none
+   * @param rawLength the uncompressed length
+   * @param tagSection the encoded tags ({@link TagStamp#section()}: their number, then each tag and version)
+   * @param payload the (compressed) payload bytes, {@code null} for a negative entry
+   * @param offset where they start in {@code payload}
+   * @param length how many there are
+   * @return the stored form, version {@value #VERSION_TAGGED}
+   */
+  public static Buffer encodeTagged(int flags, long freshUntil, long ttlMs, long loadMs, int compression, int rawLength,
+                                    byte[] tagSection, byte[] payload, int offset, int length) {
+    Buffer b = Buffer.buffer(COMPRESSED_HEADER_BYTES + tagSection.length + length);
+    b.appendByte(VERSION_TAGGED)
+      .appendByte((byte) flags)
+      .appendLong(freshUntil)
+      .appendLong(ttlMs)
+      .appendInt((int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMs)))
+      .appendByte((byte) compression)
+      .appendInt(rawLength)
+      .appendBytes(tagSection);
+    if (payload != null) {
+      b.appendBytes(payload, offset, length);
+    }
+    return b;
+  }
+
+  /** Version 3; {@code null} (a miss) when the tags do not fit the bytes. */
+  private static Entry decodeTagged(Buffer stored) {
+    int n = stored.length();
+    if (n < TAGGED_HEADER_BYTES) {
+      return null;
+    }
+    int count = stored.getByte(COMPRESSED_HEADER_BYTES) & 0xFF;
+    if (count == 0) {
+      return null;
+    }
+    String[] tags = new String[count];
+    long[] versions = new long[count];
+    int pos = TAGGED_HEADER_BYTES;
+    for (int i = 0; i < count; i++) {
+      if (pos + 2 > n) {
+        return null;
+      }
+      int len = stored.getUnsignedShort(pos);
+      pos += 2;
+      if (pos + len + 8 > n) {
+        return null;
+      }
+      tags[i] = stored.getString(pos, pos + len, "UTF-8");
+      pos += len;
+      versions[i] = stored.getLong(pos);
+      pos += 8;
+    }
+    Buffer payload = pos == n ? Buffer.buffer() : stored.slice(pos, n);
+    int compression = stored.getByte(22) & 0xFF;
+    return new Entry(stored.getByte(1) & 0xFF, stored.getLong(2), stored.getLong(10), stored.getInt(18), payload,
+      compression, compression == 0 ? payload.length() : stored.getInt(23), tags, versions);
   }
 }

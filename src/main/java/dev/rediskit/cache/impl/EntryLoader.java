@@ -7,6 +7,7 @@ import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Request;
 
 import java.util.List;
@@ -59,6 +60,8 @@ final class EntryLoader<V> {
    */
   Future<CacheResult<V>> loadAndStore(String rk, String key, Supplier<Future<V>> loader, LoadSettings o, Entry stale) {
     long start = System.nanoTime();
+    // The tags' versions before the loader reads its source: an invalidation while it runs leaves the entry stale.
+    Future<TagStamp> stamp = entries.stamp(o.tags());
     return callLoader(key, loader).transform(ar -> {
       long nanos = System.nanoTime() - start;
       stats.loadTimeNanos.add(nanos);
@@ -71,10 +74,9 @@ final class EntryLoader<V> {
         return Future.succeededFuture(CacheResult.loadedAbsent());
       }
       long ttl = value == null ? o.nullTtlMs() : o.ttlMs();
-      Request write;
+      Buffer payload;
       try {
-        write = entries.write(rk, value == null ? null : entries.encode("value", value), ttl,
-          value == null ? 0 : o.staleMs(), nanos / 1_000_000);
+        payload = value == null ? null : entries.encode("value", value);
       } catch (RuntimeException e) {
         // Too large or not encodable: the caller still gets the value, it is just not cached.
         stats.errors.increment();
@@ -82,15 +84,30 @@ final class EntryLoader<V> {
         return Future.succeededFuture(CacheResult.loaded(value, 0));
       }
       CacheResult<V> result = CacheResult.loaded(value, ttl);
-      return gateway.send(write).transform(w -> {
-        if (w.failed()) {
+      return stamp.transform(st -> {
+        if (st.failed()) {
+          // Without the tags' versions the entry cannot be written safely: the caller still gets the value.
           stats.errors.increment();
-        } else {
-          stats.sets.increment();
-          listeners.notifyInvalidate(ns, List.of(key));
+          return Future.succeededFuture(result);
         }
-        return Future.succeededFuture(result);
+        // A cached absence never slides: it is meant to end, read or not.
+        Request write = entries.write(rk, payload, ttl, value == null ? 0 : o.staleMs(), nanos / 1_000_000,
+          value == null ? 0 : o.idleMs(), st.result());
+        return store(write, key, result);
       });
+    });
+  }
+
+  /** Writes the loaded entry; a failed write is counted, the caller still gets the value. */
+  private Future<CacheResult<V>> store(Request write, String key, CacheResult<V> result) {
+    return gateway.send(write).transform(w -> {
+      if (w.failed()) {
+        stats.errors.increment();
+      } else {
+        stats.sets.increment();
+        listeners.notifyInvalidate(ns, List.of(key));
+      }
+      return Future.succeededFuture(result);
     });
   }
 

@@ -44,11 +44,12 @@ final class EntryReads<V> {
    *
    * @param rk the entry's Redis key
    * @param serveStale whether an expired entry still within its stale time counts as found
+   * @param idleMs sliding expiry's idle TTL, 0 for a plain GET
    * @param out what the caller makes of the result
    * @param <T> the caller's type
    * @return the caller's value
    */
-  <T> Future<T> one(String rk, boolean serveStale, Function<CacheResult<V>, T> out) {
+  <T> Future<T> one(String rk, boolean serveStale, long idleMs, Function<CacheResult<V>, T> out) {
     NearCache.Fill fill = null;
     if (near != null) {
       CacheResult<V> local = near.hit(rk, entries);
@@ -59,7 +60,7 @@ final class EntryReads<V> {
       fill = near.begin(rk);
     }
     NearCache.Fill token = fill;
-    return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
+    return SlidingExpiry.read(gateway, rk, idleMs).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         if (token != null) {
@@ -67,13 +68,34 @@ final class EntryReads<V> {
         }
         return Future.failedFuture(ar.cause());
       }
-      long now = System.currentTimeMillis();
       Entry e = NamespaceEntries.entryOf(ar.result());
-      if (token != null) {
-        near.fill(rk, token, e, now);
+      if (e == null || !e.hasTags()) {
+        return Future.succeededFuture(finish(rk, token, e, serveStale, out));
       }
-      return Future.succeededFuture(out.apply(entries.toResult(e, now, serveStale)));
+      Future<Entry> tagged = entries.checkTags(e);
+      if (tagged.succeeded()) {
+        // The tags' versions were held: no stage more than an untagged read.
+        return Future.succeededFuture(finish(rk, token, tagged.result(), serveStale, out));
+      }
+      return tagged.transform(checked -> {
+        if (checked.failed()) {
+          stats.errors.increment();
+          if (token != null) {
+            near.abandon(rk, token);
+          }
+          return Future.failedFuture(checked.cause());
+        }
+        return Future.succeededFuture(finish(rk, token, checked.result(), serveStale, out));
+      });
     });
+  }
+
+  private <T> T finish(String rk, NearCache.Fill token, Entry e, boolean serveStale, Function<CacheResult<V>, T> out) {
+    long now = System.currentTimeMillis();
+    if (token != null) {
+      near.fill(rk, token, e, now);
+    }
+    return out.apply(entries.toResult(e, now, serveStale));
   }
 
   /**
@@ -82,9 +104,11 @@ final class EntryReads<V> {
    * @param unique the keys inside the namespace, without duplicates
    * @param start the start of the namespace's keys at its current version
    * @param serveStale whether an expired entry still within its stale time counts as found
+   * @param idleMs sliding expiry's idle TTL: when not 0, each key is read by its own script call
+   *     (pipelined) instead of MGETs
    * @return the results by key, in the order of {@code unique}
    */
-  Future<Map<String, CacheResult<V>>> many(List<String> unique, String start, boolean serveStale) {
+  Future<Map<String, CacheResult<V>>> many(List<String> unique, String start, boolean serveStale, long idleMs) {
     Map<String, String> byRedisKey = new HashMap<>();
     Map<String, CacheResult<V>> local = new HashMap<>();
     Map<String, NearCache.Fill> fills = new HashMap<>();
@@ -111,41 +135,103 @@ final class EntryReads<V> {
       }
       return Future.succeededFuture(ordered);
     }
-    List<List<String>> groups = batches.groups(redisKeys);
-    List<Request> mgets = new ArrayList<>(groups.size());
-    for (List<String> g : groups) {
-      Request r = Request.cmd(Command.MGET);
-      for (String k : g) {
-        r.arg(k);
+    List<List<String>> groups;
+    Future<List<Response>> sent;
+    if (idleMs > 0) {
+      groups = new ArrayList<>(redisKeys.size());
+      List<Future<Response>> each = new ArrayList<>(redisKeys.size());
+      for (String rk : redisKeys) {
+        groups.add(List.of(rk));
+        each.add(SlidingExpiry.read(gateway, rk, idleMs));
       }
-      mgets.add(r);
+      sent = Future.all(each).map(all -> {
+        List<Response> replies = new ArrayList<>(each.size());
+        for (Future<Response> f : each) {
+          replies.add(f.result());
+        }
+        return replies;
+      });
+    } else {
+      groups = batches.groups(redisKeys);
+      List<Request> mgets = new ArrayList<>(groups.size());
+      for (List<String> g : groups) {
+        Request r = Request.cmd(Command.MGET);
+        for (String k : g) {
+          r.arg(k);
+        }
+        mgets.add(r);
+      }
+      sent = gateway.batch(mgets);
     }
-    return gateway.batch(mgets).transform(ar -> {
+    boolean single = idleMs > 0;
+    return sent.transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         fills.forEach((rk, f) -> near.abandon(rk, f));
         return Future.failedFuture(ar.cause());
       }
-      long now = System.currentTimeMillis();
-      Map<String, CacheResult<V>> found = new HashMap<>(local);
       List<Response> replies = ar.result();
+      List<String> keysRead = new ArrayList<>(redisKeys.size());
+      List<Entry> read = new ArrayList<>(redisKeys.size());
+      boolean fetchTags = false;
       for (int i = 0; i < groups.size(); i++) {
         List<String> g = groups.get(i);
         Response values = replies.get(i);
         for (int j = 0; j < g.size(); j++) {
-          Entry e = NamespaceEntries.entryOf(values.get(j));
-          NearCache.Fill f = fills.get(g.get(j));
-          if (f != null) {
-            near.fill(g.get(j), f, e, now);
+          Entry e = NamespaceEntries.entryOf(single ? values : values.get(j));
+          if (e != null && e.hasTags()) {
+            Future<Entry> checked = entries.checkTags(e);
+            if (checked.succeeded()) {
+              e = checked.result();
+            } else {
+              fetchTags = true;
+            }
           }
-          found.put(byRedisKey.get(g.get(j)), entries.toResult(e, now, serveStale));
+          keysRead.add(g.get(j));
+          read.add(e);
         }
       }
-      Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
-      for (String k : unique) {
-        ordered.put(k, found.get(k));
+      if (!fetchTags) {
+        return Future.succeededFuture(results(unique, byRedisKey, local, fills, keysRead, read, serveStale));
       }
-      return Future.succeededFuture(ordered);
+      // Some tag versions are not held: check every entry again, fetching what is missing first.
+      List<Future<Entry>> checks = new ArrayList<>(read.size());
+      for (Entry e : read) {
+        checks.add(entries.checkTags(e));
+      }
+      return Future.all(checks).transform(done -> {
+        if (done.failed()) {
+          stats.errors.increment();
+          fills.forEach((rk, f) -> near.abandon(rk, f));
+          return Future.failedFuture(done.cause());
+        }
+        List<Entry> checked = new ArrayList<>(checks.size());
+        for (Future<Entry> c : checks) {
+          checked.add(c.result());
+        }
+        return Future.succeededFuture(results(unique, byRedisKey, local, fills, keysRead, checked, serveStale));
+      });
     });
+  }
+
+  private Map<String, CacheResult<V>> results(List<String> unique, Map<String, String> byRedisKey, Map<String, CacheResult<V>> local,
+                                              Map<String, NearCache.Fill> fills, List<String> keysRead, List<Entry> read,
+                                              boolean serveStale) {
+    long now = System.currentTimeMillis();
+    Map<String, CacheResult<V>> found = new HashMap<>(local);
+    for (int i = 0; i < keysRead.size(); i++) {
+      String rk = keysRead.get(i);
+      Entry e = read.get(i);
+      NearCache.Fill f = fills.get(rk);
+      if (f != null) {
+        near.fill(rk, f, e, now);
+      }
+      found.put(byRedisKey.get(rk), entries.toResult(e, now, serveStale));
+    }
+    Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
+    for (String k : unique) {
+      ordered.put(k, found.get(k));
+    }
+    return ordered;
   }
 }

@@ -93,7 +93,7 @@ final class LoadFlight<V> {
       fill = near.begin(rk);
     }
     NearCache.Fill token = fill;
-    return gateway.send(Request.cmd(Command.GET).arg(rk)).transform(ar -> {
+    return SlidingExpiry.read(gateway, rk, o.idleMs()).transform(ar -> {
       if (token != null) {
         if (ar.succeeded()) {
           near.fill(rk, token, NamespaceEntries.entryOf(ar.result()), System.currentTimeMillis());
@@ -110,24 +110,44 @@ final class LoadFlight<V> {
         }
         return flight(rk, key, loader, o, null, true);
       }
-      long now = System.currentTimeMillis();
-      Entry e = NamespaceEntries.entryOf(ar.result());
-      if (e != null && e.isFresh(now)) {
-        try {
-          V value = entries.valueOf(e);
-          stats.hits.increment();
-          refresher.maybeRefresh(rk, key, loader, o, e, now);
-          return Future.succeededFuture(new CacheResult<>(true, value, false, e.freshUntil - now));
-        } catch (RuntimeException ex) {
-          // Unreadable (changed class or codec): load it again as if it were missing.
-          stats.errors.increment();
-          e = null;
+      Entry read = NamespaceEntries.entryOf(ar.result());
+      if (read != null && read.hasTags()) {
+        Future<Entry> tagged = entries.checkTags(read);
+        if (tagged.succeeded()) {
+          return served(rk, key, loader, o, tagged.result());
         }
+        return tagged.transform(checked -> {
+          if (checked.failed()) {
+            stats.errors.increment();
+            return Future.failedFuture(checked.cause());
+          }
+          return served(rk, key, loader, o, checked.result());
+        });
       }
-      stats.misses.increment();
-      return flight(rk, key, loader, o, e, false);
+      return served(rk, key, loader, o, read);
     });
   }
+
+  /** After the first read: a fresh entry is served (and maybe refreshed), anything else loads. */
+  private Future<CacheResult<V>> served(String rk, String key, Supplier<Future<V>> loader, LoadSettings o, Entry read) {
+    long now = System.currentTimeMillis();
+    Entry e = read;
+    if (e != null && e.isFresh(now)) {
+      try {
+        V value = entries.valueOf(e);
+        stats.hits.increment();
+        refresher.maybeRefresh(rk, key, loader, o, e, now);
+        return Future.succeededFuture(new CacheResult<>(true, value, false, e.freshUntil - now));
+      } catch (RuntimeException ex) {
+        // Unreadable (changed class or codec): load it again as if it were missing.
+        stats.errors.increment();
+        e = null;
+      }
+    }
+    stats.misses.increment();
+    return flight(rk, key, loader, o, e, false);
+  }
+
 
   /**
    * @param start the start of the namespace's keys at its current version, once known

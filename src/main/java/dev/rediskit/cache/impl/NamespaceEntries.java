@@ -5,10 +5,13 @@ import dev.rediskit.error.ValueTooLargeException;
 import dev.rediskit.cache.CacheCodec;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.impl.EntryFormat.Entry;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+
+import java.util.List;
 
 /**
  * The stored entries of one namespace view, both ways: a GET reply into a counted result, and a
@@ -25,6 +28,8 @@ final class NamespaceEntries<V> {
   private final TtlRules ttls;
   private final int maxValueBytes;
   private final Compression compression;
+  /** The tag versions held by this instance; {@code null} only in unit tests without Redis. */
+  private final TagVersions tags;
 
   /**
    * @param codec the view's codec
@@ -34,6 +39,20 @@ final class NamespaceEntries<V> {
    * @param compression compresses large payloads on write, decompresses on read
    */
   NamespaceEntries(CacheCodec<V> codec, StatsImpl stats, TtlRules ttls, int maxValueBytes, Compression compression) {
+    this(codec, stats, ttls, maxValueBytes, compression, null);
+  }
+
+  /**
+   * @param codec the view's codec
+   * @param stats the namespace's counters
+   * @param ttls the jitter applied to writes
+   * @param maxValueBytes largest encoded value accepted ({@code cache.maxValueBytes})
+   * @param compression compresses large payloads on write, decompresses on read
+   * @param tags the tag versions the reads compare tagged entries with
+   */
+  NamespaceEntries(CacheCodec<V> codec, StatsImpl stats, TtlRules ttls, int maxValueBytes, Compression compression,
+                   TagVersions tags) {
+    this.tags = tags;
     this.codec = codec;
     this.stats = stats;
     this.ttls = ttls;
@@ -115,7 +134,37 @@ final class NamespaceEntries<V> {
    * @return the fresh, readable entry as a hit, else {@code null}
    */
   CacheResult<V> freshOrNull(Response reply) {
-    return freshOrNull(entryOf(reply), System.currentTimeMillis());
+    Entry e = entryOf(reply);
+    // Tag versions not held right now: not taken as fresh (the caller loads, which is safe).
+    return freshOrNull(tags == null ? e : tags.checkHeld(e), System.currentTimeMillis());
+  }
+
+  /**
+   * @param e a decoded entry, {@code null} for none
+   * @return it, or it as stale when one of its tags moved on since it was written (fetching the
+   * tags' versions first when they are not held)
+   */
+  Future<Entry> checkTags(Entry e) {
+    return tags == null || e == null || !e.hasTags() ? Future.succeededFuture(e) : tags.check(e);
+  }
+
+  /**
+   * @param e an entry (a local copy)
+   * @return whether its tags' versions are the ones held now; {@code false} when not all are held
+   */
+  boolean tagsCurrent(Entry e) {
+    return tags == null || !e.hasTags() || tags.checkHeld(e) == e;
+  }
+
+  /**
+   * @param names checked tags, empty for none
+   * @return their versions now, as the stamp of an entry about to be written; {@code null} for none
+   */
+  Future<TagStamp> stamp(List<String> names) {
+    if (names.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tags.versions(names).map(v -> new TagStamp(names, v));
   }
 
   /**
@@ -166,9 +215,36 @@ final class NamespaceEntries<V> {
    * @return a SET of the stored form (compressed when large enough, see {@link Compression})
    */
   Request write(String rk, Buffer payload, long ttlMs, long staleMs, long loadMs) {
+    return write(rk, payload, ttlMs, staleMs, loadMs, 0);
+  }
+
+  /**
+   * @param rk the entry's Redis key
+   * @param payload encoded bytes, or {@code null} to write a cached absence
+   * @param ttlMs fresh lifetime (jittered here); the maximum age of a sliding entry
+   * @param staleMs how long Redis keeps it after it goes stale (not for a sliding entry)
+   * @param loadMs how long loading took (for XFetch refresh-ahead)
+   * @param idleMs sliding expiry's idle TTL, 0 when off ({@link SlidingExpiry})
+   * @return a SET of the stored form
+   */
+  Request write(String rk, Buffer payload, long ttlMs, long staleMs, long loadMs, long idleMs) {
+    return write(rk, payload, ttlMs, staleMs, loadMs, idleMs, null);
+  }
+
+  /**
+   * @param rk the entry's Redis key
+   * @param payload encoded bytes, or {@code null} to write a cached absence
+   * @param ttlMs fresh lifetime (jittered here)
+   * @param staleMs how long Redis keeps it after it goes stale
+   * @param loadMs how long loading took
+   * @param idleMs sliding expiry's idle TTL, 0 when off
+   * @param stamp the entry's tags and their versions, {@code null} for none
+   * @return a SET of the stored form
+   */
+  Request write(String rk, Buffer payload, long ttlMs, long staleMs, long loadMs, long idleMs, TagStamp stamp) {
     long ttl = ttls.jitter(ttlMs);
     int flags = payload == null ? EntryFormat.FLAG_NULL : 0;
-    Buffer stored = compression.encode(flags, System.currentTimeMillis() + ttl, ttl, loadMs, payload);
-    return Request.cmd(Command.SET).arg(rk).arg(stored).arg("PX").arg(ttl + staleMs);
+    Buffer stored = compression.encode(flags, System.currentTimeMillis() + ttl, ttl, loadMs, payload, stamp);
+    return Request.cmd(Command.SET).arg(rk).arg(stored).arg("PX").arg(SlidingExpiry.writePx(ttl, staleMs, idleMs));
   }
 }

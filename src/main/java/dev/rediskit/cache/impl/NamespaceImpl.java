@@ -9,14 +9,11 @@ import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.WarmResult;
-import dev.rediskit.cache.impl.EntryFormat.Entry;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.redis.client.Request;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -53,6 +50,9 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   private final NearCache near;
   /** Reads of entries at their Redis keys, through the near cache when there is one. */
   private final EntryReads<V> reads;
+  private final EntryWrites<V> writes;
+  /** The namespace's idle TTL of sliding expiry, 0 when off: its reads slide by it, its writes are sliding. */
+  private final long idleMs;
 
   /**
    * @param ctx the cache's shared parts
@@ -65,7 +65,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     this.gateway = ctx.gateway;
     this.stats = ctx.statsOf(ns);
     this.entries = new NamespaceEntries<>(codec, stats, ctx.ttls, ctx.options.getMaxValueBytes(),
-      new Compression(ctx.options.getCompression(), ctx.options.getMaxValueBytes()));
+      new Compression(ctx.options.getCompression(), ctx.options.getMaxValueBytes()), ctx.tags);
     this.near = ctx.nearCaches.of(ns);
     this.reads = new EntryReads<>(gateway, stats, entries, near, ctx.batches);
     EntryLoader<V> loads = new EntryLoader<>(ctx, ns, entries, stats);
@@ -73,6 +73,8 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
       near);
     this.warmer = new Warmer<>(ctx, ns, entries, stats);
     this.versions = ctx.versions;
+    this.writes = new EntryWrites<>(ctx, ns, entries, stats);
+    this.idleMs = ctx.idleMsOf(ns);
   }
 
   @Override
@@ -80,23 +82,8 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     return ns;
   }
 
-  /**
-   * Runs {@code op} with the start of the namespace's keys at its current version: at once when the
-   * version held is recent (every read but one per {@code cache.versionRefreshMs}), else after
-   * fetching it. A failed fetch is counted and passed on.
-   */
   private <T> Future<T> withStart(Function<String, Future<T>> op) {
-    Future<String> start = versions.entryStart(ns);
-    if (start.succeeded()) {
-      return op.apply(start.result());
-    }
-    return start.transform(ar -> {
-      if (ar.failed()) {
-        stats.errors.increment();
-        return Future.failedFuture(ar.cause());
-      }
-      return op.apply(ar.result());
-    });
+    return versions.withStart(ns, stats, op);
   }
 
   @Override
@@ -137,7 +124,19 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return withStart(start -> reads.one(start.concat(key), serveStale, out));
+    return withStart(start -> reads.one(start.concat(key), serveStale, idleMs, out));
+  }
+
+  @Override
+  public Future<CacheResult<V>> lookup(String key, Duration idleTtl) {
+    long idle;
+    try {
+      CacheNames.checkKey("key", key);
+      idle = ctx.ttls.checkIdleTtl("idleTtlMs", idleTtl);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return withStart(start -> reads.one(start.concat(key), true, idle, r -> r));
   }
 
   @Override
@@ -168,84 +167,40 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     if (unique.isEmpty()) {
       return Future.succeededFuture(new LinkedHashMap<>());
     }
-    return withStart(start -> reads.many(unique, start, serveStale));
+    return withStart(start -> reads.many(unique, start, serveStale, idleMs));
   }
 
   // ---------------------------------------------------------------- writes
 
   @Override
   public Future<Void> set(String key, V value) {
-    return set(key, value, Duration.ofMillis(ctx.options.getTtlMs()));
+    return writes.set(key, value, null, false, null, List.of());
   }
 
   @Override
   public Future<Void> set(String key, V value, Duration ttl) {
-    Buffer payload;
-    long ttlMs;
-    try {
-      CacheNames.checkKey("key", key);
-      ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
-      payload = entries.encode("value", value);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+    return writes.set(key, value, ttl, true, null, List.of());
+  }
+
+  @Override
+  public Future<Void> set(String key, V value, WriteOptions options) {
+    if (options == null) {
+      return Future.failedFuture(new InvalidRequestException("options", "is required"));
     }
-    return withStart(start -> gateway.send(entries.write(start.concat(key), payload, ttlMs, 0, 0)).transform(ar -> {
-      if (ar.failed()) {
-        stats.errors.increment();
-        return Future.failedFuture(ar.cause());
-      }
-      stats.sets.increment();
-      ctx.listeners.notifyInvalidate(ns, List.of(key));
-      return Future.succeededFuture();
-    }));
+    return writes.set(key, value, options.getTtl(), false, options.getIdleTtl(), options.getTags());
   }
 
   @Override
   public Future<Void> setMany(Map<String, V> entries, Duration ttl) {
-    List<String> written;
-    List<Buffer> payloads;
-    long ttlMs;
-    try {
-      if (entries == null) {
-        throw new InvalidRequestException("entries", "is required");
-      }
-      ttlMs = ctx.ttls.checkTtl("ttlMs", ttl);
-      written = new ArrayList<>(entries.size());
-      payloads = new ArrayList<>(entries.size());
-      for (Map.Entry<String, V> e : entries.entrySet()) {
-        String field = "entries." + e.getKey();
-        CacheNames.checkKey("entries key", e.getKey());
-        payloads.add(this.entries.encode(field, e.getValue()));
-        written.add(e.getKey());
-      }
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    if (written.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return withStart(start -> {
-      List<Request> writes = new ArrayList<>(written.size());
-      for (int i = 0; i < written.size(); i++) {
-        writes.add(this.entries.write(start.concat(written.get(i)), payloads.get(i), ttlMs, 0, 0));
-      }
-      return batchInChunks(writes, 0);
-    }).transform(ar -> {
-      if (ar.failed()) {
-        stats.errors.increment();
-        return Future.failedFuture(ar.cause());
-      }
-      stats.sets.add(written.size());
-      ctx.listeners.notifyInvalidate(ns, written);
-      return Future.succeededFuture();
-    });
+    return writes.setMany(entries, ttl, true, null, List.of());
   }
 
-  /** Sends commands in pipelined chunks, one after the other, so a huge call stays under the gateway's pending limit. */
-  private Future<Void> batchInChunks(List<Request> requests, int from) {
-    int to = Math.min(requests.size(), from + KeyBatches.MAX_KEYS_PER_COMMAND);
-    return gateway.batch(requests.subList(from, to)).compose(r ->
-      to >= requests.size() ? Future.succeededFuture() : batchInChunks(requests, to));
+  @Override
+  public Future<Void> setMany(Map<String, V> entries, WriteOptions options) {
+    if (options == null) {
+      return Future.failedFuture(new InvalidRequestException("options", "is required"));
+    }
+    return writes.setMany(entries, options.getTtl(), false, options.getIdleTtl(), options.getTags());
   }
 
   @Override
@@ -255,30 +210,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
 
   @Override
   public Future<Long> delete(Collection<String> keys) {
-    List<String> unique;
-    try {
-      unique = CacheKeys.checkKeys(keys);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    if (unique.isEmpty()) {
-      return Future.succeededFuture(0L);
-    }
-    return withStart(start -> {
-      List<String> redisKeys = new ArrayList<>(unique.size());
-      for (String k : unique) {
-        redisKeys.add(start.concat(k));
-      }
-      return KeyBatches.sumOf(gateway.batch(ctx.batches.unlinkRequests(redisKeys)));
-    }).transform(ar -> {
-      if (ar.failed()) {
-        stats.errors.increment();
-        return Future.failedFuture(ar.cause());
-      }
-      stats.deletes.add(ar.result());
-      ctx.listeners.notifyInvalidate(ns, unique);
-      return Future.succeededFuture(ar.result());
-    });
+    return writes.delete(keys);
   }
 
   // ---------------------------------------------------------------- loading
@@ -318,7 +250,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     LoadSettings o;
     try {
       CacheNames.checkKey("key", key);
-      o = ctx.ttls.resolve(options);
+      o = ctx.ttls.resolve(options, idleMs);
       if (loader == null) {
         throw new InvalidRequestException("loader", "is required");
       }

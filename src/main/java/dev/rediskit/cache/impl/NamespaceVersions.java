@@ -9,6 +9,7 @@ import io.vertx.redis.client.Response;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The version of each namespace, part of every key of its entries
@@ -77,6 +78,31 @@ final class NamespaceVersions {
       }
     }
     return fetch(namespace).map(st -> st.start.result());
+  }
+
+  /**
+   * Runs {@code op} with the start of the namespace's keys at its current version: at once when the
+   * version held is recent (every read but one per {@code cache.versionRefreshMs}), else after
+   * fetching it. A failed fetch is counted and passed on.
+   *
+   * @param namespace a valid namespace
+   * @param stats its counters
+   * @param op what to run
+   * @param <T> its result type
+   * @return its result
+   */
+  <T> Future<T> withStart(String namespace, StatsImpl stats, Function<String, Future<T>> op) {
+    Future<String> start = entryStart(namespace);
+    if (start.succeeded()) {
+      return op.apply(start.result());
+    }
+    return start.transform(ar -> {
+      if (ar.failed()) {
+        stats.errors.increment();
+        return Future.failedFuture(ar.cause());
+      }
+      return op.apply(ar.result());
+    });
   }
 
   /**

@@ -131,6 +131,12 @@ final class NearCache implements NearCacheStats {
       misses.increment();
       return null;
     }
+    if (!entries.tagsCurrent(l.entry)) {
+      // A tag moved on (or its version is not held now): Redis answers, and the tag check there decides.
+      copies.invalidate(rk);
+      misses.increment();
+      return null;
+    }
     V value;
     try {
       value = decode(l, entries);
@@ -198,7 +204,8 @@ final class NearCache implements NearCacheStats {
     }
     // Off the reply's buffer: a copy must not pin the bytes of a whole network read.
     Buffer payload = e.payload.length() == 0 ? Buffer.buffer() : Buffer.buffer(e.payload.getBytes());
-    Entry copy = new Entry(e.flags, e.freshUntil, e.ttlMs, e.loadMs, payload);
+    // Compression and tags kept: the copy is read like the entry it copies.
+    Entry copy = e.withPayload(payload);
     // The payload counts twice: its bytes, and the value decoded from them that the copy keeps too.
     int weight = OVERHEAD_BYTES + rk.length() + 2 * payload.length();
     boolean[] stored = {false};

@@ -14,6 +14,7 @@ import dev.rediskit.cache.NearCacheStats;
 import dev.rediskit.cache.NearCacheTracking;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.cache.WarmResult;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.client.RedisGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -161,6 +162,31 @@ public final class RedisCacheImpl implements RedisCache {
   @Override
   public Future<CacheResult<Object>> lookup(String key) {
     return defaultNamespace.lookup(key);
+  }
+
+  @Override
+  public Future<CacheResult<Object>> lookup(String key, Duration idleTtl) {
+    return defaultNamespace.lookup(key, idleTtl);
+  }
+
+  @Override
+  public Future<Void> set(String key, Object value, WriteOptions options) {
+    return defaultNamespace.set(key, value, options);
+  }
+
+  @Override
+  public Future<Void> setMany(Map<String, Object> entries, WriteOptions options) {
+    return defaultNamespace.setMany(entries, options);
+  }
+
+  @Override
+  public Future<Long> invalidateTag(String tag) {
+    try {
+      CacheNames.checkTag("tag", tag);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return ctx.tags.invalidate(tag);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.rediskit.cache.impl;
 
 import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.cache.CacheNames;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.LoadOptions;
 
@@ -72,6 +73,16 @@ final class TtlRules {
    * @throws InvalidRequestException naming the first field out of range
    */
   LoadSettings resolve(LoadOptions o) {
+    return resolve(o, 0);
+  }
+
+  /**
+   * @param o the caller's load options, or {@code null} for the defaults
+   * @param namespaceIdleMs the namespace's idle TTL, used when {@code o} sets none (0: no sliding expiry)
+   * @return them resolved against the cache's and the namespace's defaults
+   * @throws InvalidRequestException naming the first field out of range
+   */
+  LoadSettings resolve(LoadOptions o, long namespaceIdleMs) {
     if (o == null) {
       o = new LoadOptions();
     }
@@ -96,6 +107,27 @@ final class TtlRules {
     }
     long nullTtl = o.getNullTtl() == null ? Math.min(options.getNullTtlMs(), options.getMaxTtlMs())
       : checkTtl("nullTtlMs", o.getNullTtl());
-    return new LoadSettings(ttl, stale, f, b, o.isCacheNulls(), nullTtl);
+    long idle = o.getIdleTtl() == null ? namespaceIdleMs : checkIdleTtl("idleTtlMs", o.getIdleTtl());
+    return new LoadSettings(ttl, stale, f, b, o.isCacheNulls(), nullTtl, idle, CacheNames.checkTags(o.getTags()));
+  }
+
+  /**
+   * @param field the field to report
+   * @param idle an idle TTL
+   * @return it in ms: 0 (sliding off) or up to {@code cache.maxTtlMs}
+   * @throws InvalidRequestException naming {@code field}
+   */
+  long checkIdleTtl(String field, Duration idle) {
+    if (idle == null) {
+      throw new InvalidRequestException(field, "is required");
+    }
+    long ms = idle.toMillis();
+    if (ms < 0) {
+      throw new InvalidRequestException(field, "must be >= 0 (0 turns sliding expiry off), was " + ms);
+    }
+    if (ms > options.getMaxTtlMs()) {
+      throw new InvalidRequestException(field, "must be <= cache.maxTtlMs (" + options.getMaxTtlMs() + "), was " + ms);
+    }
+    return ms;
   }
 }

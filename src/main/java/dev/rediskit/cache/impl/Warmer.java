@@ -38,6 +38,8 @@ final class Warmer<V> {
   private final int concurrency;
   private final NamespaceEntries<V> entries;
   private final StatsImpl stats;
+  /** The namespace's idle TTL of sliding expiry, 0 when off: warmed entries slide like written ones. */
+  private final long idleMs;
 
   /**
    * @param ctx the cache's shared parts
@@ -46,6 +48,7 @@ final class Warmer<V> {
    * @param stats the namespace's counters
    */
   Warmer(CacheContext ctx, String ns, NamespaceEntries<V> entries, StatsImpl stats) {
+    this.idleMs = ctx.idleMsOf(ns);
     this.ns = ns;
     this.gateway = ctx.gateway;
     this.versions = ctx.versions;
@@ -212,7 +215,7 @@ final class Warmer<V> {
       try {
         @SuppressWarnings("unchecked")
         V value = (V) v;
-        writes.add(entries.write(start.concat(k), entries.encode("value", value), run.ttlMs, 0, nanos / 1_000_000));
+        writes.add(entries.write(start.concat(k), entries.encode("value", value), run.ttlMs, 0, nanos / 1_000_000, idleMs));
         written.add(k);
       } catch (RuntimeException e) {
         run.failed.incrementAndGet();

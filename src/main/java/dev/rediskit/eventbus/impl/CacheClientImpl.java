@@ -191,6 +191,24 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
+  public Future<CacheResult<Object>> lookup(String namespace, String key, Duration idleTtl) {
+    JsonObject body = withNamespace(namespace).put("key", key);
+    if (idleTtl != null) {
+      body.put("idleTtlMs", idleTtl.toMillis());
+    }
+    return gets.call(body).map(CacheClientImpl::result);
+  }
+
+  @Override
+  public Future<Void> setWith(String namespace, String key, Object value, dev.rediskit.cache.WriteOptions options) {
+    JsonObject body = withNamespace(namespace).put("key", key).put("value", value);
+    if (options != null) {
+      body.mergeIn(options.toJson());
+    }
+    return request(Addresses.CACHE_SET, body).mapEmpty();
+  }
+
+  @Override
   public Future<Void> set(String namespace, String key, Object value, Duration ttl) {
     JsonObject body = withNamespace(namespace).put("key", key).put("value", value);
     if (ttl != null) {
@@ -226,6 +244,11 @@ public final class CacheClientImpl implements CacheClient {
       near.dropNamespace(nameOf(namespace));
     }
     return droppingNamespace(namespace, request(Addresses.CACHE_FLUSH, withNamespace(namespace))).map(r -> r.getLong("deleted"));
+  }
+
+  @Override
+  public Future<Long> invalidateTag(String tag) {
+    return request(Addresses.CACHE_INVALIDATE_TAG, new JsonObject().put("tag", tag)).map(r -> r.getLong("version"));
   }
 
   @Override
@@ -266,6 +289,15 @@ public final class CacheClientImpl implements CacheClient {
       near.dropLocal(nameOf(namespace), keys);
     }
     return dropping(namespace, keys, request(Addresses.CACHE_MSET, body)).map(r -> r.getInteger("written"));
+  }
+
+  @Override
+  public Future<Integer> setManyWith(String namespace, Map<String, Object> entries, dev.rediskit.cache.WriteOptions options) {
+    JsonObject body = withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
+    if (options != null) {
+      body.mergeIn(options.toJson());
+    }
+    return request(Addresses.CACHE_MSET, body).map(r -> r.getInteger("written"));
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.cache.LoaderUnavailableException;
 import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.RedisCache;
@@ -84,15 +85,17 @@ public final class CacheConsumersImpl implements CacheConsumers {
     }
     InvalidationPublisher publisher = publisher(prefix, cache);
     Map<String, Function<JsonObject, Future<JsonObject>>> handlers = new LinkedHashMap<>();
-    // The namespace checks the key itself (field "key") and a name it has not seen (field "namespace").
-    Function<JsonObject, Future<JsonObject>> get = publisher == null
-      ? body -> namespace(cache, body).lookup(JsonRequest.requiredString(body, "key")).map(CacheResult::toJson)
-      : body -> {
-        String name = JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE);
-        Future<JsonObject> reply = cache.namespace(name).lookup(JsonRequest.requiredString(body, "key")).map(CacheResult::toJson);
-        // The client's near cache stores only replies of the instance whose invalidations it follows.
-        return publisher.tracks(name) ? reply.map(r -> r.put("service", publisher.service())) : reply;
-      };
+    // The namespace checks the key (field "key"), a name it has not seen (field "namespace") and
+    // the range of idleTtlMs.
+    Function<JsonObject, Future<JsonObject>> get = body -> {
+      String name = JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE);
+      Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
+      String key = JsonRequest.requiredString(body, "key");
+      CacheNamespace<Object> ns = cache.namespace(name);
+      Future<JsonObject> reply = (idle == null ? ns.lookup(key) : ns.lookup(key, Duration.ofMillis(idle))).map(CacheResult::toJson);
+      // The client's near cache stores only replies of the instance whose invalidations it follows.
+      return publisher != null && publisher.tracks(name) ? reply.map(r -> r.put("service", publisher.service())) : reply;
+    };
     handlers.put(Addresses.CACHE_GET, get);
     handlers.put(Addresses.CACHE_GET_BATCH, BatchConsumers.handler(get));
     handlers.put(Addresses.CACHE_SET, body -> {
@@ -102,7 +105,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
       if (value == null) {
         throw new InvalidRequestException("value", "is required");
       }
-      return ns.set(key, value, ttl(cache, body)).map(v -> new JsonObject().put("ok", true));
+      return ns.set(key, value, writeOptions(body)).map(v -> new JsonObject().put("ok", true));
     });
     handlers.put(Addresses.CACHE_DELETE, body -> namespace(cache, body).delete(keys(body))
       .map(n -> new JsonObject().put("deleted", n)));
@@ -116,6 +119,10 @@ public final class CacheConsumersImpl implements CacheConsumers {
       String ns = CacheNames.checkNamespace(JsonRequest.requiredString(body, "namespace"));
       return cache.bumpVersion(ns).map(v -> new JsonObject().put("version", v));
     });
+    handlers.put(Addresses.CACHE_INVALIDATE_TAG, body -> {
+      String tag = CacheNames.checkTag("tag", JsonRequest.requiredString(body, "tag"));
+      return cache.invalidateTag(tag).map(v -> new JsonObject().put("version", v));
+    });
     handlers.put(Addresses.CACHE_STATS, body -> Future.succeededFuture(cache.stats(namespaceName(body)).toJson()));
     handlers.put(Addresses.CACHE_MGET, body -> namespace(cache, body).lookupMany(keys(body)).map(found -> {
       JsonObject results = new JsonObject();
@@ -125,7 +132,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
     handlers.put(Addresses.CACHE_MSET, body -> {
       CacheNamespace<Object> ns = namespace(cache, body);
       Map<String, Object> entries = entries(body);
-      return ns.setMany(entries, ttl(cache, body)).map(v -> new JsonObject().put("ok", true).put("written", entries.size()));
+      return ns.setMany(entries, writeOptions(body)).map(v -> new JsonObject().put("ok", true).put("written", entries.size()));
     });
     handlers.put(Addresses.CACHE_GET_OR_LOAD, loading::getOrLoad);
     handlers.put(Addresses.CACHE_WARM, loading::warm);
@@ -279,6 +286,13 @@ public final class CacheConsumersImpl implements CacheConsumers {
       if (nullTtl != null) {
         o = (o == null ? new LoadOptions(defaults) : o).setNullTtl(Duration.ofMillis(nullTtl));
       }
+      Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
+      if (idle != null) {
+        o = (o == null ? new LoadOptions(defaults) : o).setIdleTtl(Duration.ofMillis(idle));
+      }
+      if (body.containsKey(LoadOptions.TAGS)) {
+        o = (o == null ? new LoadOptions(defaults) : o).setTags(JsonRequest.optionalStringList(body, LoadOptions.TAGS));
+      }
       // The cache checks the ranges (and names the same fields) when it resolves them.
       return o == null ? defaults : o;
     }
@@ -374,10 +388,13 @@ public final class CacheConsumersImpl implements CacheConsumers {
     return out;
   }
 
-  private static Duration ttl(RedisCache cache, JsonObject body) {
-    Long ttlMs = JsonRequest.optionalLong(body, "ttlMs");
-    // The cache checks the range and reports it as ttlMs too.
-    return Duration.ofMillis(ttlMs == null ? cache.options().getTtlMs() : ttlMs);
+  /** {@code ttlMs}, {@code idleTtlMs} and {@code tags} of cache.set and cache.mset; the cache checks the ranges and names the same fields. */
+  private static WriteOptions writeOptions(JsonObject body) {
+    Long ttlMs = JsonRequest.optionalLong(body, WriteOptions.TTL_MS);
+    Long idle = JsonRequest.optionalLong(body, WriteOptions.IDLE_TTL_MS);
+    return new WriteOptions().setTtl(ttlMs == null ? null : Duration.ofMillis(ttlMs))
+      .setIdleTtl(idle == null ? null : Duration.ofMillis(idle))
+      .setTags(JsonRequest.optionalStringList(body, WriteOptions.TAGS));
   }
 
   @Override

@@ -39,7 +39,7 @@ class RefresherTest {
 
   @Test
   void theFractionDecidesWhenItIsSet() {
-    LoadSettings byFraction = new LoadSettings(1_000, 0, 0.5, 0, false, 1_000);
+    LoadSettings byFraction = new LoadSettings(1_000, 0, 0.5, 0, false, 1_000, 0, java.util.List.of());
     assertThat(Refresher.isDue(byFraction, entry(400, 1_000, 0), NOW)).isTrue();
     assertThat(Refresher.isDue(byFraction, entry(600, 1_000, 0), NOW)).isFalse();
   }

@@ -43,12 +43,12 @@ class TtlRulesTest {
   @Test
   void defaultsFillWhatTheCallerLeavesOut() {
     LoadSettings s = rules.resolve(null);
-    assertThat(s).isEqualTo(new LoadSettings(10_000, 0, 0, 0, false, 5_000));
+    assertThat(s).isEqualTo(new LoadSettings(10_000, 0, 0, 0, false, 5_000, 0, java.util.List.of()));
     assertThat(s.refreshAhead()).isFalse();
 
     LoadSettings given = rules.resolve(new LoadOptions().setTtl(Duration.ofSeconds(2)).setStaleTtl(Duration.ofSeconds(3))
       .setRefreshAheadFraction(0.25).setCacheNulls(true).setNullTtl(Duration.ofSeconds(1)));
-    assertThat(given).isEqualTo(new LoadSettings(2_000, 3_000, 0.25, 0, true, 1_000));
+    assertThat(given).isEqualTo(new LoadSettings(2_000, 3_000, 0.25, 0, true, 1_000, 0, java.util.List.of()));
     assertThat(given.refreshAhead()).isTrue();
     assertThat(rules.resolve(new LoadOptions().setRefreshAheadBeta(1)).refreshAhead()).isTrue();
   }

@@ -1,0 +1,282 @@
+package dev.rediskit.cache;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.client.TrackingLink;
+import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.test.Await;
+import dev.rediskit.test.Futures;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tags on a real Redis, with two instances (two gateways, two caches): invalidating a tag on A
+ * makes exactly its entries misses, at once on A and, for every read that starts more than
+ * {@code cache.versionRefreshMs} later, on B. Run once per topology by the subclasses.
+ */
+abstract class AbstractTagsTest {
+
+  /** The bound under test: an instance uses a tag version it fetched for at most this long. */
+  static final long REFRESH_MS = 500;
+  static final int ENTRIES = 100_000;
+  static final int TAGS = 1_000;
+
+  Vertx vertx;
+  RedisGateway gatewayA;
+  RedisGateway gatewayB;
+  RedisCache a;
+  RedisCache b;
+
+  /** @return connection settings for the topology under test */
+  abstract RedisKitOptions baseOptions();
+
+  RedisKitOptions options() {
+    RedisKitOptions o = baseOptions().setKeyPrefix("tg")
+      // Generous: the build machine has two cores shared with other builds, and a cold JVM connects slowly.
+      .setConnectTimeoutMs(15_000).setCommandTimeoutMs(10_000);
+    o.getCache().setVersionRefreshMs(REFRESH_MS)
+      .putNamespace("near", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true)))
+      .putNamespace("busload", new NamespaceOptions().setLoader("tg.loader.orders"));
+    return o;
+  }
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    gatewayA = await(RedisGateway.create(vertx, options(), "A").ready());
+    gatewayB = await(RedisGateway.create(vertx, options(), "B").ready());
+    a = RedisCache.create(vertx, gatewayA, options().getCache());
+    b = RedisCache.create(vertx, gatewayB, options().getCache());
+  }
+
+  @AfterEach
+  void stop() {
+    await(gatewayA.close());
+    await(gatewayB.close());
+  }
+
+  static <T> T await(Future<T> f) {
+    return Futures.join(f, Duration.ofSeconds(60));
+  }
+
+  static String key(int i) {
+    return "e" + i;
+  }
+
+  /** Entry i carries tag {@code t<i % 1000>} and group tag {@code g<i % 10>}. */
+  static List<String> tagsOf(int t) {
+    return List.of("t" + t, "g" + (t % 10));
+  }
+
+  /**
+   * Reads every entry through getMany, 1,000 keys a call, 3 calls at a time (on a cluster a call is
+   * up to one MGET per slot: this stays under the gateway's 4,096 pending commands); returns the
+   * keys found.
+   */
+  static Set<String> found(CacheNamespace<Object> ns) {
+    Set<String> found = Collections.synchronizedSet(new HashSet<>());
+    for (int wave = 0; wave < ENTRIES; wave += 3_000) {
+      List<Future<?>> calls = new ArrayList<>();
+      for (int from = wave; from < Math.min(ENTRIES, wave + 3_000); from += 1_000) {
+        List<String> keys = IntStream.range(from, from + 1_000).mapToObj(AbstractTagsTest::key).toList();
+        calls.add(ns.getMany(keys).onSuccess(m -> found.addAll(m.keySet())));
+      }
+      await(Future.all(calls));
+    }
+    return found;
+  }
+
+  static Set<String> keysOf(java.util.function.IntPredicate withTag) {
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < ENTRIES; i++) {
+      if (withTag.test(i % TAGS)) {
+        keys.add(key(i));
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void invalidatingATagMakesExactlyItsEntriesMissOnEveryInstance() {
+    CacheNamespace<Object> onA = a.namespace("tagged");
+    CacheNamespace<Object> onB = b.namespace("tagged");
+    long writeStart = System.nanoTime();
+    // One setMany per tag (its 100 entries, pipelined), 20 tags at a time (under 4,096 pending commands).
+    for (int wave = 0; wave < TAGS; wave += 20) {
+      List<Future<?>> writes = new ArrayList<>();
+      for (int t = wave; t < wave + 20; t++) {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        for (int i = t; i < ENTRIES; i += TAGS) {
+          entries.put(key(i), i);
+        }
+        writes.add(onA.setMany(entries, new WriteOptions().setTtl(Duration.ofMinutes(10)).setTags(tagsOf(t))));
+      }
+      await(Future.all(writes));
+    }
+    long written = System.nanoTime();
+    assertThat(found(onA)).as("every entry hits on A before any invalidation").hasSize(ENTRIES);
+    assertThat(found(onB)).as("and on B, which now holds every tag's version").hasSize(ENTRIES);
+    long read = System.nanoTime();
+
+    assertThat(await(a.invalidateTag("t7"))).as("a version from the invalidator's clock").isGreaterThan(1_000_000_000_000L);
+    long invalidated = System.nanoTime();
+    Set<String> t7 = keysOf(t -> t == 7);
+    assertThat(t7).hasSize(ENTRIES / TAGS);
+    Set<String> onAAfter = found(onA);
+    assertThat(onAAfter).as("A, at once: the others hit").hasSize(ENTRIES - t7.size());
+    assertThat(onAAfter).as("A, at once: exactly t7's entries miss").doesNotContainAnyElementsOf(t7);
+    assertThat(await(onA.lookup(key(7))).stale()).as("an invalidated entry is stale, like an expired one").isTrue();
+
+    // B held t7's version from its reads: any read of B that starts past the bound sees the invalidation.
+    long bound = invalidated + TimeUnit.MILLISECONDS.toNanos(REFRESH_MS);
+    Await.until(() -> System.nanoTime() > bound, "the bound passes");
+    Set<String> onBAfter = found(onB);
+    assertThat(onBAfter).as("B, after %d ms: the others hit", REFRESH_MS).hasSize(ENTRIES - t7.size());
+    assertThat(onBAfter).doesNotContainAnyElementsOf(t7);
+
+    // A group tag covers 10,000 entries: one command.
+    await(b.invalidateTag("g3"));
+    Set<String> g3 = keysOf(t -> t % 10 == 3);
+    Set<String> expected = new HashSet<>();
+    IntStream.range(0, ENTRIES).mapToObj(AbstractTagsTest::key).filter(k -> !t7.contains(k) && !g3.contains(k)).forEach(expected::add);
+    assertThat(found(onB)).as("B, which invalidated g3, at once").isEqualTo(expected);
+    // A rewrite stamps the current versions: the entry hits again.
+    await(onA.set(key(7), "again", new WriteOptions().setTags(tagsOf(7))));
+    assertThat(await(onA.get(key(7)))).isEqualTo("again");
+    System.out.printf("tags: %d entries over %d tags written in %d ms, read twice in %d ms; B saw t7's invalidation"
+        + " on its first read past the %d ms bound%n", ENTRIES, TAGS, (written - writeStart) / 1_000_000,
+      (read - written) / 1_000_000, REFRESH_MS);
+  }
+
+  @Test
+  void aStaleByTagEntryIsServedWhenTheLoaderFails() {
+    CacheNamespace<Object> ns = a.namespace("loaded");
+    LoadOptions o = new LoadOptions().setTtl(Duration.ofMinutes(5)).setStaleTtl(Duration.ofMinutes(5)).setTags(List.of("user:42"));
+    assertThat(await(ns.getOrLoad("k", () -> Future.succeededFuture("v1"), o))).isEqualTo("v1");
+    assertThat(await(ns.getOrLoadResult("k", () -> Future.succeededFuture("unused"), o)).source()).isEqualTo(CacheResult.Source.CACHE);
+    await(a.invalidateTag("user:42"));
+    assertThat(await(ns.get("k"))).isNull();
+    CacheResult<Object> stale = await(ns.getOrLoadResult("k", () -> Future.failedFuture(new RuntimeException("db down")), o));
+    assertThat(stale.stale()).isTrue();
+    assertThat(stale.value()).isEqualTo("v1");
+    assertThat(stale.source()).isEqualTo(CacheResult.Source.STALE);
+    CacheResult<Object> reloaded = await(ns.getOrLoadResult("k", () -> Future.succeededFuture("v2"), o));
+    assertThat(reloaded.source()).isEqualTo(CacheResult.Source.LOADER);
+    assertThat(await(ns.get("k"))).as("the reload carries the new version").isEqualTo("v2");
+    // Untagged entries and other tags are untouched; tags span namespaces.
+    await(a.namespace("other").set("k", "x", new WriteOptions().setTags(List.of("user:42", "tenant:7"))));
+    await(a.namespace("other").set("plain", "y"));
+    await(a.invalidateTag("tenant:7"));
+    assertThat(await(a.namespace("other").get("k"))).isNull();
+    assertThat(await(a.namespace("other").get("plain"))).isEqualTo("y");
+    assertThat(await(ns.get("k"))).isEqualTo("v2");
+  }
+
+  @Test
+  void aNearCacheCopyOfAnInvalidatedEntryIsNotServed() {
+    Await.until(() -> gatewayA.status().tracking() != null
+        && TrackingLink.State.CONFIRMED.name().equals(gatewayA.status().tracking().getString("state")),
+      Duration.ofSeconds(30), () -> "tracking link not confirmed: " + gatewayA.status().tracking());
+    CacheNamespace<Object> ns = a.namespace("near");
+    await(ns.set("k", "v", new WriteOptions().setTags(List.of("hot"))));
+    // The first reads after a write may not stick (the write's own invalidation lands on them).
+    Await.until(() -> {
+      await(ns.get("k"));
+      return await(ns.lookup("k")).source() == CacheResult.Source.NEAR;
+    }, Duration.ofSeconds(30), "k never cached locally");
+    await(a.invalidateTag("hot"));
+    CacheResult<Object> after = await(ns.lookup("k"));
+    assertThat(after.source()).as("the local copy is not served once its tag moved on").isNotEqualTo(CacheResult.Source.NEAR);
+    assertThat(after.stale()).isTrue();
+    assertThat(await(ns.get("k"))).isNull();
+  }
+
+  @Test
+  void anotherInstancesNearCacheStopsServingAnInvalidatedEntryWithinTheBound() {
+    Await.until(() -> gatewayB.status().tracking() != null
+        && TrackingLink.State.CONFIRMED.name().equals(gatewayB.status().tracking().getString("state")),
+      Duration.ofSeconds(30), () -> "tracking link not confirmed: " + gatewayB.status().tracking());
+    CacheNamespace<Object> onB = b.namespace("near");
+    await(a.namespace("near").set("k", "v", new WriteOptions().setTags(List.of("shared"))));
+    Await.until(() -> {
+      await(onB.get("k"));
+      return await(onB.lookup("k")).source() == CacheResult.Source.NEAR;
+    }, Duration.ofSeconds(30), "k never cached locally on B");
+    await(a.invalidateTag("shared"));
+    long bound = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REFRESH_MS);
+    // Redis did not change the entry, so no tracking message drops B's copy: only the tag check can.
+    Await.until(() -> System.nanoTime() > bound, "the bound passes");
+    CacheResult<Object> after = await(onB.lookup("k"));
+    assertThat(after.source()).as("B's local copy, past the bound").isNotEqualTo(CacheResult.Source.NEAR);
+    assertThat(after.stale()).isTrue();
+    assertThat(await(onB.get("k"))).isNull();
+  }
+
+  @Test
+  void theEventBusAndTheTypedClientTagAndInvalidate() {
+    CacheConsumers consumers = await(CacheConsumers.register(vertx.eventBus(), "tg.", a));
+    try {
+      CacheClient client = CacheClient.create(vertx, "tg.");
+      await(client.setWith("bus", "k", "v", new WriteOptions().setTags(List.of("order:1"))));
+      await(vertx.eventBus().request("tg.cache.mset", new JsonObject().put("namespace", "bus")
+        .put("entries", new JsonObject().put("m1", 1)).put("tags", new JsonArray().add("order:1"))));
+      assertThat(await(client.setManyWith("bus", Map.of("m2", 2), new WriteOptions().setTags(List.of("order:1"))))).isEqualTo(1);
+      await(client.set("bus", "untagged", "u", Duration.ofMinutes(1)));
+      assertThat(await(client.get("bus", "k"))).isEqualTo("v");
+      long version = await(client.invalidateTag("order:1"));
+      assertThat(version).isPositive();
+      assertThat(await(client.getMany("bus", List.of("k", "m1", "m2", "untagged")))).containsOnlyKeys("untagged");
+      JsonObject reply = await(vertx.eventBus().<JsonObject>request("tg.cache.invalidateTag", new JsonObject().put("tag", "order:1"))).body();
+      assertThat(reply.getLong("version")).isGreaterThan(version);
+
+      // cache.getOrLoad with tags: the loaded entry carries them.
+      io.vertx.core.eventbus.MessageConsumer<Object> loader = await(dev.rediskit.eventbus.CacheLoaders.register(vertx,
+        "tg.loader.orders", id -> Future.succeededFuture("order " + id)));
+      try {
+        LoadOptions tagged = new LoadOptions().setTags(List.of("order:2"));
+        assertThat(await(client.getOrLoad("busload", "o2", tagged))).isEqualTo("order o2");
+        assertThat(await(client.get("busload", "o2"))).isEqualTo("order o2");
+        await(client.invalidateTag("order:2"));
+        assertThat(await(client.get("busload", "o2"))).as("the loaded entry carried the tag").isNull();
+        assertThat(await(client.getOrLoadResult("busload", "o2", tagged)).source()).isEqualTo(CacheResult.Source.LOADER);
+      } finally {
+        await(loader.unregister());
+      }
+
+      assertThat(Futures.failure(client.invalidateTag(""))).isInstanceOf(InvalidRequestException.class).hasMessageContaining("tag");
+      assertThat(Futures.failure(vertx.eventBus().request("tg.cache.invalidateTag", new JsonObject())))
+        .isInstanceOf(ReplyException.class).hasMessageContaining("tag: is required");
+      assertThat(Futures.failure(client.setWith("bus", "bad", "v", new WriteOptions().setTags(List.of("ok", "a\u0001b")))))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tags[1]");
+      List<String> many = IntStream.range(0, CacheNames.MAX_TAGS + 1).mapToObj(i -> "t" + i).toList();
+      assertThat(Futures.failure(client.setWith("bus", "bad", "v", new WriteOptions().setTags(many))))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tags: must hold at most 32");
+      assertThat(Futures.failure(vertx.eventBus().request("tg.cache.set", new JsonObject().put("namespace", "bus")
+        .put("key", "bad").put("value", 1).put("tags", "not-an-array")))).hasMessageContaining("tags: must be an array");
+      assertThat(await(client.lookup("bus", "bad")).found()).as("nothing written").isFalse();
+    } finally {
+      await(consumers.unregister());
+    }
+  }
+}
