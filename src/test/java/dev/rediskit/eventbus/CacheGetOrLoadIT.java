@@ -354,7 +354,7 @@ class CacheGetOrLoadIT {
       assertThat(t).isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
         "cache.loaderPrefix: must not cover the module's own addresses (with addressPrefix \"x.\" it covers x.cache.get, "
           + "x.cache.get.batch, x.cache.set, x.cache.delete, x.cache.invalidate, x.cache.flush, x.cache.bumpVersion, x.cache.invalidateTag, x.cache.stats, x.cache.mget, x.cache.mset, "
-          + "x.cache.getOrLoad, x.cache.warm), was \"cache.\"",
+          + "x.cache.getOrLoad, x.cache.warm, x.cache.invalidations), was \"cache.\"",
         "cache.namespaces.evil: a loader address must not be the module's own address x.cache.flush"));
       assertThat(failure(vertx.eventBus().request("x.cache.get", new JsonObject().put("key", "k"))))
         .as("nothing left registered").isInstanceOf(ReplyException.class);

@@ -148,6 +148,23 @@ class RuntimeLimitsIT {
   }
 
   @Test
+  void aVersionNeverRepeatsNotEvenAfterTheHashWasDeleted() {
+    String endpoint = "/deleted-" + System.nanoTime();
+    long first = await(limiterA.admin().apply(new LimitChange().setEndpoint(endpoint,
+      new EndpointLimits(null, null, Limit.parse("5/1m")))));
+    Await.until(() -> Limit.parse("5/1m").equals(limiterB.limits().endpoint(endpoint).endpoint()),
+      Duration.ofMillis(3 * REFRESH_MS), "node B sees the first change");
+    // Deleted behind the limiters' backs (an operator, FLUSHALL, eviction), then changed again: a
+    // counter would give the same version as before, and node B would keep the old limit.
+    redis.server().command("DEL", "rediskit:rl:l:" + NAME);
+    long second = await(limiterA.admin().apply(new LimitChange().setEndpoint(endpoint,
+      new EndpointLimits(null, null, Limit.parse("6/1m")))));
+    assertThat(second).isGreaterThan(first);
+    Await.until(() -> Limit.parse("6/1m").equals(limiterB.limits().endpoint(endpoint).endpoint()),
+      Duration.ofMillis(3 * REFRESH_MS), "node B sees the change made after the deletion");
+  }
+
+  @Test
   void propagationTimesOverSeveralChanges() {
     String endpoint = "/sampled-" + System.nanoTime();
     List<Long> fromStart = new java.util.ArrayList<>();
