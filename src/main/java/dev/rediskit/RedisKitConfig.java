@@ -58,6 +58,14 @@ public final class RedisKitConfig {
   public static final String CONFIG_FILE_PROPERTY = "rediskit.config";
   /** Environment variable naming the JSON configuration file. */
   public static final String CONFIG_FILE_ENV = "REDISKIT_CONFIG";
+
+  /**
+   * Names under the configuration's prefixes that are not settings and are never reported as
+   * unknown: those of the test support ({@code dev.rediskit.test.RedisBinary}: which
+   * {@code redis-server} the tests start), so that a test run choosing its Redis that way can still
+   * read an application's configuration.
+   */
+  static final Set<String> NOT_SETTINGS = Set.of("rediskit.redis-server", "REDISKIT_REDIS_SERVER");
   /** The file read when no other is named, relative to the working directory; its absence is not an error. */
   public static final String DEFAULT_CONFIG_FILE = "conf/rediskit.json";
   /** The conventional environment variable holding the Redis URL (or several, comma-separated). */
@@ -241,12 +249,14 @@ public final class RedisKitConfig {
 
     // A mistyped variable would otherwise be silently ignored and the default used instead.
     for (String name : new TreeSet<>(environment.keySet())) {
-      if (name.startsWith(ConfigKey.ENV_PREFIX) && !BY_ENV.containsKey(name) && !name.equals(CONFIG_FILE_ENV)) {
+      if (name.startsWith(ConfigKey.ENV_PREFIX) && !BY_ENV.containsKey(name) && !name.equals(CONFIG_FILE_ENV)
+        && !NOT_SETTINGS.contains(name)) {
         problems.add(unknown("env " + name, name, BY_ENV.keySet()));
       }
     }
     for (String name : new TreeSet<>(properties.stringPropertyNames())) {
-      if (name.startsWith(ConfigKey.PROPERTY_PREFIX) && !BY_PROPERTY.containsKey(name) && !name.equals(CONFIG_FILE_PROPERTY)) {
+      if (name.startsWith(ConfigKey.PROPERTY_PREFIX) && !BY_PROPERTY.containsKey(name) && !name.equals(CONFIG_FILE_PROPERTY)
+        && !NOT_SETTINGS.contains(name)) {
         problems.add(unknown("system property " + name, name, BY_PROPERTY.keySet()));
       }
     }

@@ -330,6 +330,17 @@ class RedisKitConfigTest {
   }
 
   @Test
+  void theTestSupportsChoiceOfRedisServerIsNotASetting() {
+    Properties sys = new Properties();
+    sys.setProperty(dev.rediskit.test.RedisBinary.PROPERTY, "/opt/redis-6.2/redis-server");
+    RedisKitOptions o = RedisKitConfig.fromSources(null,
+      Map.of(dev.rediskit.test.RedisBinary.ENVIRONMENT, "/opt/redis-6.2/redis-server"), sys);
+    assertThat(o.problems()).isEmpty();
+    assertThat(RedisKitConfig.NOT_SETTINGS).containsExactlyInAnyOrder(dev.rediskit.test.RedisBinary.PROPERTY,
+      dev.rediskit.test.RedisBinary.ENVIRONMENT);
+  }
+
+  @Test
   void fileSectionThatIsNotAnObjectIsReportedWhenEnvSetsANestedKey() {
     RedisKitOptions o = RedisKitConfig.fromSources(new JsonObject().put("cache", 5),
       Map.of("REDISKIT_CACHE_TTL_MS", "1000"), new Properties());
