@@ -117,7 +117,7 @@ public final class WritePathBenchmark {
         new Scenario("SET gateway", 64, ctx, () -> clients.gateway().send(Request.cmd(Command.SET).arg("s" + key.get()).arg(VALUE))),
         new Scenario("SET raw pipelined 256", 256, ctx, () -> clients.raw().send(Request.cmd(Command.SET).arg("s" + key.get()).arg(VALUE))),
         new Scenario("SET gateway 256", 256, ctx, () -> clients.gateway().send(Request.cmd(Command.SET).arg("s" + key.get()).arg(VALUE))),
-        new Scenario("GET raw pipelined", 64, ctx, () -> clients.raw().send(Request.cmd(Command.GET).arg("rediskit:c:bench:" + key.get()))),
+        new Scenario("GET raw pipelined", 64, ctx, () -> clients.raw().send(Request.cmd(Command.GET).arg("rediskit:c:bench:0:" + key.get()))),
         new Scenario("cache lookup CacheClient", 64, ctx, () -> cacheClient.lookup("bench", key.get())));
       // -Dbench.only=<regex> runs the scenarios whose names match (for a look at one pair).
       String only = System.getProperty("bench.only");
