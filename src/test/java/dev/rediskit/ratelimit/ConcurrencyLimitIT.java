@@ -160,6 +160,44 @@ class ConcurrencyLimitIT {
   }
 
   @Test
+  void theHoldersOfAKilledJvmGiveTheirPlacesBackWhenTheLeaseEnds() throws Exception {
+    java.nio.file.Path log = java.nio.file.Files.createTempFile("permit-holder", ".log");
+    Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", System.getProperty("java.class.path"), PermitHolderChild.class.getName(),
+      redis.server().uri(), "killed", "5", "5", "1500")
+      .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      // Generous: a JVM start, a Vert.x instance and five round trips on a loaded two-core machine.
+      Await.until(() -> readLog(log).contains(PermitHolderChild.HELD) || !child.isAlive(), Duration.ofSeconds(120),
+        "the child holds its places");
+      assertThat(readLog(log)).as("child output").contains(PermitHolderChild.HELD);
+      RateLimiter survivor = limiter(newVertx());
+      assertThat(await(survivor.acquire("killed", 5, Duration.ofSeconds(10))).acquired()).as("all places held").isFalse();
+      child.destroyForcibly(); // SIGKILL: no shutdown hook, no release
+      assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long killed = System.nanoTime();
+      // Generous: the lease is 1.5 s of Redis time; a loaded machine may take much longer to ask again.
+      Permit back = Await.value(() -> await(survivor.acquire("killed", 5, Duration.ofSeconds(10))), Permit::acquired,
+        Duration.ofSeconds(30), "a place comes back once the killed JVM's leases end");
+      System.out.printf("killed holder JVM: a place came back %d ms after the kill (lease 1500 ms)%n",
+        (System.nanoTime() - killed) / 1_000_000);
+      assertThat(back.held()).isBetween(1, 5);
+      assertThat(await(back.release())).isTrue();
+    } finally {
+      child.destroyForcibly();
+      java.nio.file.Files.deleteIfExists(log);
+    }
+  }
+
+  private static String readLog(java.nio.file.Path log) {
+    try {
+      return java.nio.file.Files.readString(log);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  @Test
   void underLocalAnUnreachableRedisGrantsThisInstancesShareAndRedisDecidesAgainWhenBack() {
     Vertx vertx = newVertx();
     FaultProxy proxy = FaultProxy.start(vertx, redis.server());
