@@ -6,8 +6,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -19,7 +17,7 @@ import java.util.function.Function;
  * namespace unreachable at once, in one {@code INCR}; the old entries expire by their TTL.
  *
  * <p>Reads must not pay a second round trip for the version, so each instance holds it locally
- * for at most {@code cache.versionRefreshMs}: a version is used only while the {@code GET} that
+ * ({@link HeldVersions}) for at most {@code cache.versionRefreshMs}: a version is used only while the {@code GET} that
  * fetched it was <em>sent</em> less than that long ago. A read after that waits for a fresh
  * {@code GET} (one per namespace at a time, the other reads join it); a read in the second half of
  * that time uses the version it has and starts the refresh in the background, so a namespace read
@@ -29,17 +27,10 @@ import java.util.function.Function;
  */
 final class NamespaceVersions {
 
-  /** What an instance holds for a namespace. */
-  private record State(long version, Future<String> start, long fetchedAtNanos) {
-  }
-
   private final RedisGateway gateway;
   private final CacheKeys keys;
-  private final long refreshNanos;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Future<State>> fetching = new ConcurrentHashMap<>();
-  /** Told the namespace whose held version moved up (not its first reading). */
-  private volatile Consumer<String> changed = ns -> { };
+  /** Each namespace's version, and the start of its entries' keys at that version (made once per version). */
+  private final HeldVersions<Future<String>> held;
 
   /**
    * @param gateway the gateway
@@ -49,7 +40,9 @@ final class NamespaceVersions {
   NamespaceVersions(RedisGateway gateway, CacheKeys keys, long refreshMs) {
     this.gateway = gateway;
     this.keys = keys;
-    this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(refreshMs);
+    this.held = new HeldVersions<>(refreshMs,
+      ns -> gateway.send(Request.cmd(Command.GET).arg(keys.versionKey(ns))).map(NamespaceVersions::parse),
+      (ns, version) -> Future.succeededFuture(keys.entryStart(ns, version)), true, Integer.MAX_VALUE);
   }
 
   /**
@@ -57,7 +50,7 @@ final class NamespaceVersions {
    * or a newer version fetched); the first version an instance holds is no change
    */
   void onChange(Consumer<String> listener) {
-    this.changed = listener;
+    held.onChange(listener);
   }
 
   /**
@@ -66,18 +59,11 @@ final class NamespaceVersions {
    * an already completed future unless the version must be fetched first
    */
   Future<String> entryStart(String namespace) {
-    State s = states.get(namespace);
-    long now = System.nanoTime();
-    if (s != null) {
-      long age = now - s.fetchedAtNanos;
-      if (age < refreshNanos) {
-        if (age >= refreshNanos / 2) {
-          fetch(namespace);
-        }
-        return s.start;
-      }
+    HeldVersions.Held<Future<String>> h = held.recent(namespace);
+    if (h != null) {
+      return h.value();
     }
-    return fetch(namespace).map(st -> st.start.result());
+    return held.fetch(namespace).map(st -> st.value().result());
   }
 
   /**
@@ -111,8 +97,8 @@ final class NamespaceVersions {
    * when none is held yet; never fetches (for the near cache, which drops a written key's copy)
    */
   String heldStart(String namespace) {
-    State s = states.get(namespace);
-    return s == null ? null : s.start.result();
+    HeldVersions.Held<Future<String>> h = held.any(namespace);
+    return h == null ? null : h.value().result();
   }
 
   /**
@@ -120,11 +106,7 @@ final class NamespaceVersions {
    * @return the version this instance uses now (fetched first if it is too old)
    */
   Future<Long> version(String namespace) {
-    State s = states.get(namespace);
-    if (s != null && System.nanoTime() - s.fetchedAtNanos < refreshNanos) {
-      return Future.succeededFuture(s.version);
-    }
-    return fetch(namespace).map(State::version);
+    return held.get(namespace).map(HeldVersions.Held::version);
   }
 
   /**
@@ -136,42 +118,10 @@ final class NamespaceVersions {
   Future<Long> bump(String namespace) {
     long sent = System.nanoTime();
     return gateway.send(Request.cmd(Command.INCR).arg(keys.versionKey(namespace)))
-      .map(r -> update(namespace, r.toLong(), sent).version);
-  }
-
-  private Future<State> fetch(String namespace) {
-    Future<State> running = fetching.get(namespace);
-    if (running != null) {
-      return running;
-    }
-    long sent = System.nanoTime();
-    Future<State> f = gateway.send(Request.cmd(Command.GET).arg(keys.versionKey(namespace)))
-      .map(r -> update(namespace, parse(r), sent));
-    Future<State> raced = fetching.putIfAbsent(namespace, f);
-    if (raced != null) {
-      return raced;
-    }
-    f.onComplete(ar -> fetching.remove(namespace, f));
-    return f;
+      .map(r -> held.update(namespace, r.toLong(), sent).version());
   }
 
   private static long parse(Response r) {
     return r == null ? 0 : r.toLong();
-  }
-
-  private State update(String namespace, long version, long sentAtNanos) {
-    boolean[] moved = {false};
-    State s = states.compute(namespace, (ns, old) -> {
-      if (old == null || version > old.version) {
-        moved[0] = old != null;
-        return new State(version, Future.succeededFuture(keys.entryStart(ns, version)), sentAtNanos);
-      }
-      // The same version (or an older reading that arrived late): the newer fetch time counts.
-      return sentAtNanos > old.fetchedAtNanos ? new State(old.version, old.start, sentAtNanos) : old;
-    });
-    if (moved[0]) {
-      changed.accept(namespace);
-    }
-    return s;
   }
 }

@@ -11,9 +11,6 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The version of each tag: a number in Redis at {@code <keyPrefix>:ct:<tag>}
@@ -23,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without an index of the tag's keys and without a scan.
  *
  * <p>Tag keys live in other hash slots than the entries, and a second round trip per read would
- * cost too much, so reads compare with versions held here, exactly as {@link NamespaceVersions}
- * holds namespace versions: a version is used only while the {@code GET} that fetched it was sent
+ * cost too much, so reads compare with versions held here ({@link HeldVersions}, as
+ * {@link NamespaceVersions} holds namespace versions): a version is used only while the {@code GET} that fetched it was sent
  * less than {@code cache.versionRefreshMs} ago; in the second half of that time a read starts a
  * refresh in the background, so a tag read steadily never waits. Hence the bound: a read that
  * starts more than {@code versionRefreshMs} after an invalidation completed, on any instance, sees
@@ -50,19 +47,14 @@ final class TagVersions {
       + "redis.call('set', KEYS[1], string.format('%d', n), 'PX', ARGV[2])\n"
       + "return n\n");
 
-  /** Held states are swept once this many are held, so a stream of distinct tags does not grow the map for ever. */
+  /** Held tags are swept once this many are held, so a stream of distinct tags does not grow the map for ever. */
   private static final int SWEEP_ABOVE = 10_000;
-
-  private record State(long version, long fetchedAtNanos) {
-  }
 
   private final RedisGateway gateway;
   private final String keyStart;
-  private final long refreshNanos;
   private final long keyTtlMs;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Future<State>> fetching = new ConcurrentHashMap<>();
-  private final AtomicInteger updates = new AtomicInteger();
+  /** Each tag's version; the reading sent last is held, so an expired key's 0 replaces what it was. */
+  private final HeldVersions<Void> held;
 
   /**
    * @param gateway the gateway
@@ -73,8 +65,10 @@ final class TagVersions {
   TagVersions(RedisGateway gateway, String keyPrefix, long refreshMs, long maxTtlMs) {
     this.gateway = gateway;
     this.keyStart = KeyFamily.CACHE_TAG.start(keyPrefix);
-    this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(refreshMs);
     this.keyTtlMs = 2 * maxTtlMs + 60_000;
+    this.held = new HeldVersions<>(refreshMs,
+      tag -> gateway.send(Request.cmd(Command.GET).arg(key(tag))).map(TagVersions::parse),
+      (tag, version) -> null, false, SWEEP_ABOVE);
   }
 
   /**
@@ -90,20 +84,18 @@ final class TagVersions {
    * @return their versions, from what is held when recent enough, else fetched first
    */
   Future<long[]> versions(List<String> tags) {
-    long[] held = held(tags.toArray(String[]::new));
-    if (held != null) {
-      return Future.succeededFuture(held);
+    long[] known = held(tags.toArray(String[]::new));
+    if (known != null) {
+      return Future.succeededFuture(known);
     }
-    List<Future<State>> each = new ArrayList<>(tags.size());
-    long now = System.nanoTime();
+    List<Future<HeldVersions.Held<Void>>> each = new ArrayList<>(tags.size());
     for (String t : tags) {
-      State s = states.get(t);
-      each.add(s != null && now - s.fetchedAtNanos < refreshNanos ? Future.succeededFuture(s) : fetch(t));
+      each.add(held.get(t));
     }
     return Future.all(each).map(all -> {
       long[] v = new long[each.size()];
       for (int i = 0; i < v.length; i++) {
-        v[i] = each.get(i).result().version;
+        v[i] = each.get(i).result().version();
       }
       return v;
     });
@@ -115,21 +107,16 @@ final class TagVersions {
    * missing ones are started); refreshes in the background those in the second half of their time
    */
   long[] held(String[] tags) {
-    long now = System.nanoTime();
     long[] v = new long[tags.length];
     boolean all = true;
     for (int i = 0; i < tags.length; i++) {
-      State s = states.get(tags[i]);
-      long age = s == null ? Long.MAX_VALUE : now - s.fetchedAtNanos;
-      if (age >= refreshNanos) {
+      HeldVersions.Held<Void> h = held.recent(tags[i]);
+      if (h == null) {
         all = false;
-        fetch(tags[i]);
+        held.fetch(tags[i]);
         continue;
       }
-      if (age >= refreshNanos / 2) {
-        fetch(tags[i]);
-      }
-      v[i] = s.version;
+      v[i] = h.version();
     }
     return all ? v : null;
   }
@@ -180,35 +167,10 @@ final class TagVersions {
   Future<Long> invalidate(String tag) {
     long sent = System.nanoTime();
     return gateway.eval(INVALIDATE, List.of(key(tag)), List.of(Long.toString(System.currentTimeMillis()), Long.toString(keyTtlMs)))
-      .map(r -> update(tag, r.toLong(), sent).version);
-  }
-
-  private Future<State> fetch(String tag) {
-    Future<State> running = fetching.get(tag);
-    if (running != null) {
-      return running;
-    }
-    long sent = System.nanoTime();
-    Future<State> f = gateway.send(Request.cmd(Command.GET).arg(key(tag))).map(r -> update(tag, parse(r), sent));
-    Future<State> raced = fetching.putIfAbsent(tag, f);
-    if (raced != null) {
-      return raced;
-    }
-    f.onComplete(ar -> fetching.remove(tag, f));
-    return f;
+      .map(r -> held.update(tag, r.toLong(), sent).version());
   }
 
   private static long parse(Response r) {
     return r == null ? 0 : r.toLong();
-  }
-
-  private State update(String tag, long version, long sentAtNanos) {
-    State s = states.compute(tag, (t, old) -> old == null || sentAtNanos > old.fetchedAtNanos ? new State(version, sentAtNanos) : old);
-    if (states.size() > SWEEP_ABOVE && (updates.incrementAndGet() & 1023) == 0) {
-      // A state older than the refresh time is never used again: it would be fetched anew.
-      long now = System.nanoTime();
-      states.values().removeIf(st -> now - st.fetchedAtNanos >= refreshNanos);
-    }
-    return s;
   }
 }

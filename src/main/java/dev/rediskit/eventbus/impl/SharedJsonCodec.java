@@ -44,12 +44,11 @@ final class SharedJsonCodec implements MessageCodec<JsonObject, JsonObject> {
    * @param eventBus the event bus
    */
   static void register(EventBus eventBus) {
-    synchronized (eventBus) {
-      try {
-        eventBus.registerCodec(INSTANCE);
-      } catch (IllegalStateException alreadyRegistered) {
-        // Registered by another client or service of this Vert.x instance: the same codec.
-      }
+    try {
+      eventBus.registerCodec(INSTANCE);
+    } catch (IllegalStateException alreadyRegistered) {
+      // Registered by another client or service of this Vert.x instance, perhaps at the same
+      // moment on another thread: the name is taken by this same instance either way, so no lock.
     }
   }
 
