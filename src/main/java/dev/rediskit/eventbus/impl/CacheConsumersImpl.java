@@ -1,40 +1,33 @@
 package dev.rediskit.eventbus.impl;
 
 import dev.rediskit.cache.CacheNames;
-import dev.rediskit.config.ConfigurationException;
-import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.cache.CacheNamespace;
-import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.LoadOptions;
-import dev.rediskit.cache.WriteOptions;
-import dev.rediskit.cache.LoaderUnavailableException;
-import dev.rediskit.cache.NamespaceOptions;
+import dev.rediskit.cache.NearCacheTracking;
 import dev.rediskit.cache.RedisCache;
+import dev.rediskit.cache.WriteOptions;
+import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.eventbus.JsonRequest;
-import dev.rediskit.cache.NearCacheTracking;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
-import dev.rediskit.config.OptionChecks;
-import dev.rediskit.config.RequestText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /** The {@code cache.*} consumers: decode and check, call the cache, encode. */
@@ -77,9 +70,9 @@ public final class CacheConsumersImpl implements CacheConsumers {
    * @return the registration
    */
   public static Future<CacheConsumers> register(EventBus eventBus, String prefix, RedisCache cache) {
-    Loading loading;
+    CacheLoadRequests loading;
     try {
-      loading = new Loading(eventBus, prefix, cache);
+      loading = new CacheLoadRequests(eventBus, prefix, cache);
     } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
@@ -154,7 +147,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
     });
   }
 
-  private static String namespaceName(JsonObject body) {
+  static String namespaceName(JsonObject body) {
     return CacheNames.checkNamespace(JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE));
   }
 
@@ -163,195 +156,11 @@ public final class CacheConsumersImpl implements CacheConsumers {
     return cache.namespace(JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE));
   }
 
-  private static String key(JsonObject body) {
+  static String key(JsonObject body) {
     return CacheNames.checkKey("key", JsonRequest.requiredString(body, "key"));
   }
 
-  /**
-   * {@code cache.getOrLoad} and {@code cache.warm}: the loader addresses each namespace may use,
-   * resolved once at registration, and the requests turned into calls of the Java API's
-   * getOrLoad and warm with a loader that asks the loader address.
-   */
-  private static final class Loading {
-
-    private static final Set<String> GET_OR_LOAD_FIELDS = Set.copyOf(Addresses.fieldNames(Addresses.CACHE_GET_OR_LOAD));
-    private static final Set<String> WARM_FIELDS = Set.copyOf(Addresses.fieldNames(Addresses.CACHE_WARM));
-    private static final NamespaceOptions NONE = new NamespaceOptions();
-
-    private final RedisCache cache;
-    private final CacheOptions options;
-    private final LoaderCalls calls;
-    /** {@code <addressPrefix><cache.loaderPrefix>}; empty when requests may not name a loader. */
-    private final String loaderPrefix;
-    private final Map<String, NamespaceOptions> namespaces;
-
-    Loading(EventBus eventBus, String prefix, RedisCache cache) {
-      this.cache = cache;
-      this.options = cache.options();
-      this.calls = new LoaderCalls(eventBus, options.getLoadTimeoutMs(), options.getMaxValueBytes());
-      this.loaderPrefix = options.getLoaderPrefix().isEmpty() ? "" : Addresses.of(prefix, options.getLoaderPrefix());
-      this.namespaces = new HashMap<>(options.getNamespaces());
-      // An address the cache service sends loader requests to must never be one of the module's own:
-      // {namespace, key} sent to cache.flush would flush a namespace.
-      List<String> problems = new ArrayList<>();
-      List<String> covered = new ArrayList<>();
-      for (String a : Addresses.REQUEST_FIELDS.keySet()) {
-        String own = Addresses.of(prefix, a);
-        if (!loaderPrefix.isEmpty() && own.startsWith(loaderPrefix)) {
-          covered.add(own);
-        }
-        namespaces.forEach((name, ns) -> {
-          if (own.equals(ns.getLoader()) || own.equals(ns.getBatchLoader())) {
-            problems.add("cache.namespaces." + name + ": a loader address must not be the module's own address " + own);
-          }
-        });
-      }
-      if (!covered.isEmpty()) {
-        problems.add(0, OptionChecks.violation("cache.loaderPrefix", "must not cover the module's own addresses (with addressPrefix "
-          + OptionChecks.describe(prefix == null ? "" : prefix) + " it covers " + String.join(", ", covered) + ")",
-          options.getLoaderPrefix()));
-      }
-      OptionChecks.requireNone(problems);
-    }
-
-    private NamespaceOptions of(String namespace) {
-      NamespaceOptions ns = namespaces.get(namespace);
-      return ns == null ? NONE : ns;
-    }
-
-    Future<JsonObject> getOrLoad(JsonObject body) {
-      JsonRequest.onlyFields(body, Addresses.CACHE_GET_OR_LOAD, GET_OR_LOAD_FIELDS);
-      String name = namespaceName(body);
-      CacheNamespace<Object> ns = cache.namespace(name);
-      String key = key(body);
-      NamespaceOptions conf = of(name);
-      // Most requests are {namespace?, key}: then there is no loader, args or option to look for.
-      // A hit must cost what a cache.get costs.
-      boolean more = body.size() > (body.containsKey("namespace") ? 2 : 1);
-      String address = more ? loaderAddress(body, name, conf) : configuredLoader(name, conf);
-      LoadOptions load = more ? loadOptions(body, conf.getLoadOptions()) : conf.getLoadOptions();
-      Object args = more ? body.getValue("args") : null;
-      return ns.getOrLoadResult(key, () -> calls.load(address, name, key, args), load).map(Loading::reply);
-    }
-
-    private static String configuredLoader(String namespace, NamespaceOptions conf) {
-      if (conf.getLoader() != null) {
-        return conf.getLoader();
-      }
-      throw new LoaderUnavailableException("namespace " + OptionChecks.describe(namespace) + " has no loader: configure "
-        + "cache.namespaces." + namespace + ".loader, or name one under the loader prefix in the request's loader field");
-    }
-
-    private String loaderAddress(JsonObject body, String namespace, NamespaceOptions conf) {
-      String requested = JsonRequest.optionalString(body, "loader", null);
-      if (requested != null) {
-        RequestText.checkAddress("loader", requested);
-        if (loaderPrefix.isEmpty()) {
-          throw new InvalidRequestException("loader", "is not accepted: cache.loaderPrefix is empty, so only the loaders "
-            + "configured in cache.namespaces are called");
-        }
-        if (!requested.startsWith(loaderPrefix) || requested.length() == loaderPrefix.length()) {
-          throw new InvalidRequestException("loader", "must be an address under the loader prefix "
-            + OptionChecks.describe(loaderPrefix) + " (cache.loaderPrefix), was " + OptionChecks.describe(requested));
-        }
-        return requested;
-      }
-      return configuredLoader(namespace, conf);
-    }
-
-    /** The namespace's defaults, overridden field by field by those the request gives. */
-    private static LoadOptions loadOptions(JsonObject body, LoadOptions defaults) {
-      LoadOptions o = null;
-      Long ttl = JsonRequest.optionalLong(body, LoadOptions.TTL_MS);
-      if (ttl != null) {
-        o = new LoadOptions(defaults).setTtl(Duration.ofMillis(ttl));
-      }
-      Long stale = JsonRequest.optionalLong(body, LoadOptions.STALE_TTL_MS);
-      if (stale != null) {
-        o = (o == null ? new LoadOptions(defaults) : o).setStaleTtl(Duration.ofMillis(stale));
-      }
-      Double fraction = JsonRequest.optionalDouble(body, LoadOptions.REFRESH_AHEAD_FRACTION);
-      if (fraction != null) {
-        o = (o == null ? new LoadOptions(defaults) : o).setRefreshAheadFraction(fraction);
-      }
-      Double beta = JsonRequest.optionalDouble(body, LoadOptions.REFRESH_AHEAD_BETA);
-      if (beta != null) {
-        o = (o == null ? new LoadOptions(defaults) : o).setRefreshAheadBeta(beta);
-      }
-      Boolean nulls = JsonRequest.optionalBoolean(body, LoadOptions.CACHE_NULLS);
-      if (nulls != null) {
-        o = (o == null ? new LoadOptions(defaults) : o).setCacheNulls(nulls);
-      }
-      Long nullTtl = JsonRequest.optionalLong(body, LoadOptions.NULL_TTL_MS);
-      if (nullTtl != null) {
-        o = (o == null ? new LoadOptions(defaults) : o).setNullTtl(Duration.ofMillis(nullTtl));
-      }
-      Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
-      if (idle != null) {
-        o = (o == null ? new LoadOptions(defaults) : o).setIdleTtl(Duration.ofMillis(idle));
-      }
-      if (body.containsKey(LoadOptions.TAGS)) {
-        o = (o == null ? new LoadOptions(defaults) : o).setTags(JsonRequest.optionalStringList(body, LoadOptions.TAGS));
-      }
-      // The cache checks the ranges (and names the same fields) when it resolves them.
-      return o == null ? defaults : o;
-    }
-
-    /** {@code {found, value?, stale, ttlMs?, source}}. */
-    private static JsonObject reply(CacheResult<Object> r) {
-      JsonObject json = new JsonObject().put("found", r.found());
-      if (r.found()) {
-        json.put("value", r.value());
-      }
-      json.put("stale", r.stale());
-      if (r.found()) {
-        json.put("ttlMs", r.ttlMs());
-      }
-      return json.put("source", r.source().jsonName());
-    }
-
-    Future<JsonObject> warm(JsonObject body) {
-      JsonRequest.onlyFields(body, Addresses.CACHE_WARM, WARM_FIELDS);
-      String name = namespaceName(body);
-      CacheNamespace<Object> ns = cache.namespace(name);
-      List<String> keys = keys(body);
-      Long batch = JsonRequest.optionalLong(body, "batchSize");
-      if (batch != null && (batch < 1 || batch > CacheOptions.MAX_WARM_BATCH_SIZE)) {
-        throw new InvalidRequestException("batchSize", "must be between 1 and " + CacheOptions.MAX_WARM_BATCH_SIZE
-          + ", was " + batch);
-      }
-      int batchSize = batch == null ? options.getWarmBatchSize() : batch.intValue();
-      NamespaceOptions conf = of(name);
-      Long ttlMs = JsonRequest.optionalLong(body, "ttlMs");
-      Duration ttl = ttlMs != null ? Duration.ofMillis(ttlMs)
-        : conf.getLoadOptions().getTtl() != null ? conf.getLoadOptions().getTtl() : Duration.ofMillis(options.getTtlMs());
-      String address = conf.getBatchLoader();
-      if (address == null) {
-        throw new LoaderUnavailableException("namespace " + OptionChecks.describe(name) + " has no batch loader: "
-          + "configure cache.namespaces." + name + ".batchLoader");
-      }
-      LoaderCalls.WarmTally tally = new LoaderCalls.WarmTally();
-      return ns.warm(keys, calls.batch(address, name, tally), ttl, batchSize).compose(r -> {
-        long loaded = tally.loaded.get();
-        if (r.loaded() == 0 && loaded == 0 && tally.noConsumer.get()) {
-          return Future.failedFuture(new LoaderUnavailableException(tally.firstError.get()));
-        }
-        JsonObject reply = new JsonObject()
-          .put("requested", keys.size())
-          .put("loaded", loaded)
-          .put("failed", r.failed())
-          .put("written", r.loaded())
-          .put("skipped", r.skipped());
-        String error = tally.firstError.get();
-        if (error != null) {
-          reply.put("error", error);
-        }
-        return Future.succeededFuture(reply);
-      });
-    }
-  }
-
-  private static List<String> keys(JsonObject body) {
+  static List<String> keys(JsonObject body) {
     JsonArray arr = JsonRequest.requiredStringArray(body, "keys");
     if (arr.size() > MAX_KEYS_PER_REQUEST) {
       throw new InvalidRequestException("keys", "must hold at most " + MAX_KEYS_PER_REQUEST + " keys, was " + arr.size());
