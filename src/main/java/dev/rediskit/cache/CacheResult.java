@@ -2,6 +2,7 @@ package dev.rediskit.cache;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -12,9 +13,11 @@ import java.util.Locale;
  * @param stale whether the entry is past its TTL (served within its stale window)
  * @param ttlMs how long the entry stays fresh, in ms: 0 when stale or not found
  * @param source where the answer came from; never {@code null}
+ * @param tags the tags of the entry read from the cache (see {@link WriteOptions#setTags(java.util.List)}):
+ *     empty for an untagged entry, a miss, or a value a loader returned; never {@code null}
  * @param <V> the value type
  */
-public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, Source source) {
+public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, Source source, List<String> tags) {
 
   /**
    * Where a read result came from: one field for every read result of the module ({@code source}
@@ -74,11 +77,26 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, 
    * @param stale whether it is past its TTL, served within the stale window
    * @param ttlMs the fresh lifetime left, in milliseconds
    * @param source where it came from
+   * @param tags the entry's tags, {@code null} or empty for none (kept as an unmodifiable copy)
    */
   public CacheResult {
     if (source == null) {
       throw new NullPointerException("source");
     }
+    tags = tags == null || tags.isEmpty() ? List.of() : List.copyOf(tags);
+  }
+
+  /**
+   * A result of an untagged entry, a miss or a load.
+   *
+   * @param found whether a value (or a cached absence) was found
+   * @param value the value, or {@code null}
+   * @param stale whether it is past its TTL, served within the stale window
+   * @param ttlMs the fresh lifetime left, in milliseconds
+   * @param source where it came from
+   */
+  public CacheResult(boolean found, V value, boolean stale, long ttlMs, Source source) {
+    this(found, value, stale, ttlMs, source, List.of());
   }
 
   /**
@@ -91,7 +109,21 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, 
    * @param ttlMs how long it stays fresh
    */
   public CacheResult(boolean found, V value, boolean stale, long ttlMs) {
-    this(found, value, stale, ttlMs, stale ? Source.STALE : found && value == null ? Source.NEGATIVE : Source.CACHE);
+    this(found, value, stale, ttlMs, List.of());
+  }
+
+  /**
+   * A result read from the cache, of an entry with tags: the source follows from the state as for
+   * {@link #CacheResult(boolean, Object, boolean, long)}.
+   *
+   * @param found whether an entry exists
+   * @param value the value
+   * @param stale whether it is stale
+   * @param ttlMs how long it stays fresh
+   * @param tags the entry's tags, {@code null} or empty for none
+   */
+  public CacheResult(boolean found, V value, boolean stale, long ttlMs, List<String> tags) {
+    this(found, value, stale, ttlMs, stale ? Source.STALE : found && value == null ? Source.NEGATIVE : Source.CACHE, tags);
   }
 
   /**
@@ -128,7 +160,8 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, 
   }
 
   /**
-   * The reply of {@code cache.get}: {@code {found, value?, stale?, ttlMs?, source}}.
+   * The reply of {@code cache.get}: {@code {found, value?, stale?, ttlMs?, source, tags?}} ({@code tags}
+   * only for a tagged entry).
    *
    * @return this result as JSON (a JSON-codec value as it is; other values as the caller put them)
    */
@@ -140,6 +173,9 @@ public record CacheResult<V>(boolean found, V value, boolean stale, long ttlMs, 
       json.put("ttlMs", ttlMs);
     }
     json.put("source", source.jsonName());
+    if (!tags.isEmpty()) {
+      json.put("tags", new io.vertx.core.json.JsonArray(tags));
+    }
     return json;
   }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public final class Addresses {
 
-  /** {@code {namespace?, key}} → {@code {found, value?, stale?, ttlMs?}}. */
+  /** {@code {namespace?, key, idleTtlMs?}} → {@code {found, value?, stale?, ttlMs?, source, tags?, service?}}. */
   public static final String CACHE_GET = "cache.get";
   /**
    * {@code {calls: [<cache.get request>, ...]}} → {@code {results: [{ok: <cache.get reply>} | {failureCode, message}, ...]}}:

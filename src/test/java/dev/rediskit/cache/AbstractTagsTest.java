@@ -147,6 +147,7 @@ abstract class AbstractTagsTest {
     assertThat(onAAfter).as("A, at once: the others hit").hasSize(ENTRIES - t7.size());
     assertThat(onAAfter).as("A, at once: exactly t7's entries miss").doesNotContainAnyElementsOf(t7);
     assertThat(await(onA.lookup(key(7))).stale()).as("an invalidated entry is stale, like an expired one").isTrue();
+    assertThat(await(onA.lookup(key(7))).tags()).as("a lookup names the entry's tags").containsExactlyInAnyOrderElementsOf(tagsOf(7));
 
     // B held t7's version from its reads: any read of B that starts past the bound sees the invalidation.
     long bound = invalidated + TimeUnit.MILLISECONDS.toNanos(REFRESH_MS);
@@ -205,6 +206,7 @@ abstract class AbstractTagsTest {
       await(ns.get("k"));
       return await(ns.lookup("k")).source() == CacheResult.Source.NEAR;
     }, Duration.ofSeconds(30), "k never cached locally");
+    assertThat(await(ns.lookup("k")).tags()).as("a near-cache hit names the entry's tags").containsExactly("hot");
     await(a.invalidateTag("hot"));
     CacheResult<Object> after = await(ns.lookup("k"));
     assertThat(after.source()).as("the local copy is not served once its tag moved on").isNotEqualTo(CacheResult.Source.NEAR);
@@ -244,6 +246,8 @@ abstract class AbstractTagsTest {
       assertThat(await(client.setManyWith("bus", Map.of("m2", 2), new WriteOptions().setTags(List.of("order:1"))))).isEqualTo(1);
       await(client.set("bus", "untagged", "u", Duration.ofMinutes(1)));
       assertThat(await(client.get("bus", "k"))).isEqualTo("v");
+      assertThat(await(client.lookup("bus", "k")).tags()).as("the reply names the entry's tags").containsExactly("order:1");
+      assertThat(await(client.lookup("bus", "untagged")).tags()).isEmpty();
       long version = await(client.invalidateTag("order:1"));
       assertThat(version).isPositive();
       assertThat(await(client.getMany("bus", List.of("k", "m1", "m2", "untagged")))).containsOnlyKeys("untagged");

@@ -186,6 +186,34 @@ class CacheClientNearCacheClusterIT {
   }
 
   /**
+   * A tag's invalidation changes no entry key: neither Redis's tracking nor the service's stream
+   * would drop a copy of a tagged entry, so the client keeps none and reads it from the service,
+   * which checks the tags on every read.
+   */
+  @Test
+  void aTaggedEntryIsReadFromTheServiceSoItsTagsInvalidationIsSeenAtOnce() {
+    await(plain.setWith(NS, "tagged", "v1", new dev.rediskit.cache.WriteOptions().setTtl(Duration.ofMinutes(5))
+      .setTags(List.of("t1", "t2"))));
+    await(plain.set(NS, "untagged", "w1", Duration.ofMinutes(5)));
+    awaitLocal("untagged", "w1");
+    for (int i = 0; i < 5; i++) {
+      CacheResult<Object> r = await(near.lookup(NS, "tagged"));
+      assertThat(r.value()).isEqualTo("v1");
+      assertThat(r.tags()).containsExactlyInAnyOrder("t1", "t2");
+    }
+    long hits = near.nearCacheStats().hits();
+    assertThat(readLocal("tagged")).as("no local copy of a tagged entry").isNull();
+    assertThat(near.nearCacheStats().hits()).isEqualTo(hits);
+
+    // Through the same service: it uses the tag's new version at once.
+    await(plain.invalidateTag("t2"));
+    CacheResult<Object> after = await(near.lookup(NS, "tagged"));
+    assertThat(after.stale()).as("stale once its tag moved on: " + after).isTrue();
+    assertThat(await(near.get(NS, "tagged"))).isNull();
+    assertThat(readLocal("untagged")).as("the untagged entry still served locally").isNotNull();
+  }
+
+  /**
    * Invalidation delay across the nodes: a write through A's service, then B's client reads until
    * its local copy is gone. Reported, not asserted (timing on a shared machine).
    */

@@ -117,6 +117,11 @@ public final class EntryFormat {
       return new Entry(flags, Math.min(freshUntil, 0), ttlMs, loadMs, payload, compression, rawLength, tags, tagVersions);
     }
 
+    /** @return the entry's tags, empty for none */
+    public java.util.List<String> tagList() {
+      return tags == null ? java.util.List.of() : java.util.List.of(tags);
+    }
+
     /** @return whether the entry carries tags */
     public boolean hasTags() {
       return tags != null;

@@ -137,7 +137,7 @@ final class EntryLoader<V> {
       try {
         V value = entries.valueOf(stale);
         stats.staleHits.increment();
-        return Future.succeededFuture(new CacheResult<>(true, value, true, 0));
+        return Future.succeededFuture(new CacheResult<>(true, value, true, 0, stale.tagList()));
       } catch (RuntimeException ignored) {
         // An unreadable stale value is no better than none.
       }

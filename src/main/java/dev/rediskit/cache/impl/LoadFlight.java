@@ -137,7 +137,7 @@ final class LoadFlight<V> {
         V value = entries.valueOf(e);
         stats.hits.increment();
         refresher.maybeRefresh(rk, key, loader, o, e, now);
-        return Future.succeededFuture(new CacheResult<>(true, value, false, e.freshUntil - now));
+        return Future.succeededFuture(new CacheResult<>(true, value, false, e.freshUntil - now, e.tagList()));
       } catch (RuntimeException ex) {
         // Unreadable (changed class or codec): load it again as if it were missing.
         stats.errors.increment();

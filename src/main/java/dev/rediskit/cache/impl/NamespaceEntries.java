@@ -104,10 +104,10 @@ final class NamespaceEntries<V> {
     }
     if (fresh) {
       stats.hits.increment();
-      return new CacheResult<>(true, value, false, e.freshUntil - now);
+      return new CacheResult<>(true, value, false, e.freshUntil - now, e.tagList());
     }
     stats.staleHits.increment();
-    return new CacheResult<>(true, value, true, 0);
+    return new CacheResult<>(true, value, true, 0, e.tagList());
   }
 
   /**
@@ -177,7 +177,7 @@ final class NamespaceEntries<V> {
       return null;
     }
     try {
-      return new CacheResult<>(true, valueOf(e), false, e.freshUntil - now);
+      return new CacheResult<>(true, valueOf(e), false, e.freshUntil - now, e.tagList());
     } catch (RuntimeException ex) {
       return null;
     }

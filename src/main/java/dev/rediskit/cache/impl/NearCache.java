@@ -146,7 +146,7 @@ final class NearCache implements NearCacheStats {
       return null;
     }
     hits.increment();
-    return new CacheResult<>(true, value, false, l.entry.freshUntil - now, CacheResult.Source.NEAR);
+    return new CacheResult<>(true, value, false, l.entry.freshUntil - now, CacheResult.Source.NEAR, l.entry.tagList());
   }
 
   /**

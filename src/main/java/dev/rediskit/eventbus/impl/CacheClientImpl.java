@@ -147,7 +147,19 @@ public final class CacheClientImpl implements CacheClient {
     if (r == null || !r.getBoolean("found", false)) {
       return source == CacheResult.Source.CACHE ? CacheResult.miss() : new CacheResult<>(false, null, false, 0, source);
     }
-    return new CacheResult<>(true, r.getValue("value"), r.getBoolean("stale", false), r.getLong("ttlMs", 0L), source);
+    return new CacheResult<>(true, r.getValue("value"), r.getBoolean("stale", false), r.getLong("ttlMs", 0L), source,
+      tagsOf(r.getValue("tags")));
+  }
+
+  private static List<String> tagsOf(Object tags) {
+    if (!(tags instanceof JsonArray a) || a.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(a.size());
+    for (Object t : a) {
+      out.add(String.valueOf(t));
+    }
+    return out;
   }
 
   @Override

@@ -154,7 +154,7 @@ final class CacheLoadRequests {
     return o == null ? defaults : o;
   }
 
-  /** {@code {found, value?, stale, ttlMs?, source}}. */
+  /** {@code {found, value?, stale, ttlMs?, source, tags?}}. */
   private static JsonObject reply(CacheResult<Object> r) {
     JsonObject json = new JsonObject().put("found", r.found());
     if (r.found()) {
@@ -164,7 +164,11 @@ final class CacheLoadRequests {
     if (r.found()) {
       json.put("ttlMs", r.ttlMs());
     }
-    return json.put("source", r.source().jsonName());
+    json.put("source", r.source().jsonName());
+    if (!r.tags().isEmpty()) {
+      json.put("tags", new io.vertx.core.json.JsonArray(r.tags()));
+    }
+    return json;
   }
 
   Future<JsonObject> warm(JsonObject body) {

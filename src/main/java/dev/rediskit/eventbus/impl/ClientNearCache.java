@@ -170,6 +170,13 @@ final class ClientNearCache implements NearCacheStats {
       pending.remove(lk, token);
       return;
     }
+    if (reply.getValue("tags") != null) {
+      // A tag's invalidation changes no entry key, so neither Redis's tracking nor the service's
+      // stream would ever drop this copy: a tagged entry is always read from the service, which
+      // checks its tags on every read.
+      pending.remove(lk, token);
+      return;
+    }
     Object value = reply.getValue("value");
     long now = System.currentTimeMillis();
     long servableUntil = now + Math.min(TimeUnit.NANOSECONDS.toMillis(ttlNanos), ttlMs);

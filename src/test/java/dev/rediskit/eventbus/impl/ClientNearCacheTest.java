@@ -202,6 +202,16 @@ class ClientNearCacheTest {
   }
 
   @Test
+  void aTaggedEntryIsNeverStoredBecauseNoKeyChangesWhenItsTagIsInvalidated() {
+    heartbeat("s1", 0);
+    near.fill(NS, "tagged", near.begin(NS, "tagged"), reply(1, "s1").put("tags", new io.vertx.core.json.JsonArray().add("t")));
+    near.fill(NS, "plain", near.begin(NS, "plain"), reply(2, "s1"));
+    assertThat(near.hit(NS, "tagged")).isNull();
+    assertThat(near.hit(NS, "plain").value()).isEqualTo(2);
+    assertThat(near.entries()).isEqualTo(1);
+  }
+
+  @Test
   void theBytesEstimateFollowsTheEntries() {
     heartbeat("s1", 0);
     read("k", "x".repeat(100), "s1");
