@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -228,7 +229,10 @@ public interface CacheNamespace<V> {
 
   /**
    * Loads keys in batches with a batch loader and writes each batch in one pipelined round trip, at
-   * most {@code cache.warmConcurrency} batches at a time.
+   * most {@code cache.warmConcurrency} batches at a time. The entries carry the namespace's tags
+   * ({@code tags} of its entry in {@code cache.namespaces}), so {@link RedisCache#invalidateTag}
+   * reaches them as it reaches what get-or-load wrote; the tags' versions are taken before each
+   * batch's loader runs, so a batch that overlaps an invalidation writes entries already stale.
    *
    * <pre>{@code users.warm(ids, db::findUsers, Duration.ofHours(1), 100);}</pre>
    *
@@ -239,6 +243,21 @@ public interface CacheNamespace<V> {
    * @return how many keys were loaded, failed or skipped
    */
   Future<WarmResult> warm(Collection<String> keys, BatchLoader<V> loader, Duration ttl, int batchSize);
+
+  /**
+   * As {@link #warm(Collection, BatchLoader, Duration, int)}, the entries carrying {@code tags}
+   * instead of the namespace's.
+   *
+   * @param keys the keys (repeated keys are skipped)
+   * @param loader loads one batch
+   * @param ttl the TTL of the entries
+   * @param batchSize keys per batch, 1 to 10,000
+   * @param tags the entries' tags (at most 32, each 1 to 256 characters without control characters;
+   * empty for none), or {@code null} for the namespace's
+   * @return how many keys were loaded, failed or skipped; fails naming {@code tags[i]} or
+   * {@code tags}, with nothing loaded or written, when a tag is invalid
+   */
+  Future<WarmResult> warm(Collection<String> keys, BatchLoader<V> loader, Duration ttl, int batchSize, List<String> tags);
 
   /**
    * As {@link #warm(Collection, BatchLoader, Duration, int)} with a loader of one key, called for
@@ -253,8 +272,23 @@ public interface CacheNamespace<V> {
   Future<WarmResult> warmEach(Collection<String> keys, Function<String, Future<V>> loader, Duration ttl, int batchSize);
 
   /**
-   * Re-loads keys through the {@link #loader(Function) registered loader}, with the default TTL
-   * and {@code cache.warmBatchSize}.
+   * As {@link #warmEach(Collection, Function, Duration, int)}, the entries carrying {@code tags}
+   * instead of the namespace's.
+   *
+   * @param keys the keys
+   * @param loader loads one key ({@code null}: skipped)
+   * @param ttl the TTL of the entries
+   * @param batchSize keys per batch, 1 to 10,000
+   * @param tags the entries' tags (empty for none), or {@code null} for the namespace's
+   * @return how many keys were loaded, failed or skipped; fails naming {@code tags[i]} or
+   * {@code tags} when a tag is invalid
+   */
+  Future<WarmResult> warmEach(Collection<String> keys, Function<String, Future<V>> loader, Duration ttl, int batchSize,
+                              List<String> tags);
+
+  /**
+   * Re-loads keys through the {@link #loader(Function) registered loader}, with the default TTL,
+   * {@code cache.warmBatchSize} and the namespace's tags.
    *
    * @param keys the keys
    * @return how many keys were loaded, failed or skipped; fails when no loader is registered

@@ -118,7 +118,7 @@ public final class Addresses {
     m.put(CACHE_MSET, List.of("namespace?", "entries", "ttlMs?", "idleTtlMs?", "tags?"));
     m.put(CACHE_GET_OR_LOAD, List.of("namespace?", "key", "args?", "loader?", "ttlMs?", "staleTtlMs?",
       "refreshAheadFraction?", "refreshAheadBeta?", "cacheNulls?", "nullTtlMs?", "idleTtlMs?", "tags?"));
-    m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?"));
+    m.put(CACHE_WARM, List.of("namespace?", "keys", "batchSize?", "ttlMs?", "tags?"));
     m.put(CACHE_INVALIDATIONS, List.of("type", "service", "epoch", "seq", "namespace?", "keys?", "cause?",
       "confirmedAtMs?", "namespaces?"));
     m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "maxWaitMs?", "failOnUnavailable?"));

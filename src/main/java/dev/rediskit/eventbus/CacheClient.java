@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -338,6 +339,20 @@ public interface CacheClient {
    * @return what was loaded, written, failed or skipped
    */
   Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl);
+
+  /**
+   * As {@link #warm(String, Collection, Integer, Duration)}, the entries carrying {@code tags}
+   * instead of the namespace's.
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param keys the keys, at most 10,000
+   * @param batchSize keys per batch (1 to 10,000), or {@code null} for {@code cache.warmBatchSize}
+   * @param ttl the TTL of the entries, or {@code null} for the namespace's (else {@code cache.ttlMs})
+   * @param tags the entries' tags (empty for none), or {@code null} for the namespace's
+   * @return what was loaded, written, failed or skipped; fails naming {@code tags[i]} or {@code tags},
+   * with nothing loaded or written, when a tag is invalid
+   */
+  Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl, List<String> tags);
 
   /**
    * The cached form of a function, for a verticle that does not own the cache: registers a loader

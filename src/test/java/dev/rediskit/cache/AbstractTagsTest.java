@@ -41,6 +41,8 @@ abstract class AbstractTagsTest {
   static final long REFRESH_MS = 500;
   static final int ENTRIES = 100_000;
   static final int TAGS = 1_000;
+  /** The default tags of namespace {@code tenant7}. */
+  static final List<String> TENANT_TAGS = List.of("tenant:7", "region:eu");
 
   Vertx vertx;
   RedisGateway gatewayA;
@@ -57,7 +59,9 @@ abstract class AbstractTagsTest {
       .setConnectTimeoutMs(15_000).setCommandTimeoutMs(10_000);
     o.getCache().setVersionRefreshMs(REFRESH_MS)
       .putNamespace("near", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true)))
-      .putNamespace("busload", new NamespaceOptions().setLoader("tg.loader.orders"));
+      .putNamespace("busload", new NamespaceOptions().setLoader("tg.loader.orders"))
+      .putNamespace("tenant7", new NamespaceOptions().setBatchLoader("tg.loader.tenant7")
+        .setLoadOptions(new LoadOptions().setTags(TENANT_TAGS)));
     return o;
   }
 
@@ -280,6 +284,203 @@ abstract class AbstractTagsTest {
         .put("key", "bad").put("value", 1).put("tags", "not-an-array")))).hasMessageContaining("tags: must be an array");
       assertThat(await(client.lookup("bus", "bad")).found()).as("nothing written").isFalse();
     } finally {
+      await(consumers.unregister());
+    }
+  }
+
+  static List<String> keys(String prefix, int n) {
+    return IntStream.range(0, n).mapToObj(i -> prefix + i).toList();
+  }
+
+  /** A batch loader with a value for every key, counting its calls. */
+  static BatchLoader<Object> everyKey(java.util.concurrent.atomic.AtomicInteger calls) {
+    return batch -> {
+      calls.incrementAndGet();
+      Map<String, Object> values = new LinkedHashMap<>();
+      batch.forEach(k -> values.put(k, "v-" + k));
+      return Future.succeededFuture(values);
+    };
+  }
+
+  /** The format version byte of an entry as stored (1: plain, 2: compressed, 3: tagged), read on {@code gateway}. */
+  static int storedFormat(RedisGateway gateway, CacheNamespace<?> ns, String key) {
+    long version = await(ns.version());
+    io.vertx.redis.client.Response r = await(gateway.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.GET)
+      .arg("tg:c:" + ns.name() + ":" + version + ":" + key)));
+    assertThat(r).as("%s:%s is stored", ns.name(), key).isNotNull();
+    return r.toBuffer().getByte(0);
+  }
+
+  @Test
+  void warmUpWritesTheNamespacesTags() {
+    CacheNamespace<Object> ns = a.namespace("tenant7");
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    List<String> batched = keys("b", 50);
+    List<String> each = keys("e", 30);
+    List<String> registered = keys("r", 5);
+    assertThat(await(ns.warm(batched, everyKey(calls), Duration.ofMinutes(10), 10)).loaded()).isEqualTo(50);
+    assertThat(calls).hasValue(5);
+    assertThat(await(ns.warmEach(each, k -> Future.succeededFuture("one-" + k), Duration.ofMinutes(10), 7)).loaded()).isEqualTo(30);
+    ns.loader(k -> Future.succeededFuture("reg-" + k));
+    assertThat(await(ns.warm(registered)).loaded()).isEqualTo(5);
+    List<String> all = new ArrayList<>(batched);
+    all.addAll(each);
+    all.addAll(registered);
+    assertThat(await(ns.getMany(all))).as("every warmed entry hits before the invalidation").hasSize(all.size());
+    assertThat(await(ns.lookup("b3")).tags()).as("a warmed entry carries the namespace's tags").containsExactlyElementsOf(TENANT_TAGS);
+    assertThat(await(ns.lookup("e3")).tags()).containsExactlyElementsOf(TENANT_TAGS);
+    assertThat(await(ns.lookup("r3")).tags()).containsExactlyElementsOf(TENANT_TAGS);
+    assertThat(storedFormat(gatewayA, ns, "b3")).as("stored as a tagged entry").isEqualTo(3);
+
+    await(a.invalidateTag("tenant:7"));
+    assertThat(await(ns.getMany(all))).as("every warmed entry misses once one of its tags moved on").isEmpty();
+    for (String k : List.of("b0", "b49", "e0", "e29", "r0", "r4")) {
+      CacheResult<Object> r = await(ns.lookup(k));
+      assertThat(r.found()).as(k).isTrue();
+      assertThat(r.stale()).as("%s is stale by its tag", k).isTrue();
+    }
+    // B reads the same entries past the bound: stale there too.
+    long bound = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REFRESH_MS);
+    Await.until(() -> System.nanoTime() > bound, "the bound passes");
+    assertThat(await(b.namespace("tenant7").getMany(all))).as("on B too").isEmpty();
+
+    // A warm-up after the invalidation stamps the current versions: its entries hit again.
+    assertThat(await(ns.warm(batched, everyKey(calls), Duration.ofMinutes(10), 10)).loaded()).isEqualTo(50);
+    assertThat(await(ns.getMany(batched))).hasSize(50);
+    await(a.invalidateTag("region:eu"));
+    assertThat(await(ns.getMany(batched))).as("either of the namespace's tags reaches them").isEmpty();
+  }
+
+  @Test
+  void warmUpWithItsOwnTagsReplacesTheNamespaces() {
+    CacheNamespace<Object> ns = a.namespace("tenant7");
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    assertThat(await(ns.warm(keys("own", 20), everyKey(calls), Duration.ofMinutes(10), 10, List.of("import:1"))).loaded())
+      .isEqualTo(20);
+    assertThat(await(ns.warmEach(keys("none", 20), k -> Future.succeededFuture(k), Duration.ofMinutes(10), 10, List.of())).loaded())
+      .isEqualTo(20);
+    assertThat(await(ns.lookup("own1")).tags()).containsExactly("import:1");
+    assertThat(await(ns.lookup("none1")).tags()).as("empty: no tags at all").isEmpty();
+    assertThat(storedFormat(gatewayA, ns, "none1")).isEqualTo(1);
+    await(a.invalidateTag("tenant:7"));
+    assertThat(await(ns.getMany(keys("own", 20)))).as("the namespace's tags were replaced").hasSize(20);
+    assertThat(await(ns.getMany(keys("none", 20)))).hasSize(20);
+    await(a.invalidateTag("import:1"));
+    assertThat(await(ns.getMany(keys("own", 20)))).isEmpty();
+    assertThat(await(ns.getMany(keys("none", 20)))).hasSize(20);
+
+    // Bad tags: refused before any loader call, nothing written.
+    int before = calls.get();
+    assertThat(Futures.failure(ns.warm(List.of("bad"), everyKey(calls), Duration.ofMinutes(1), 10, List.of("ok", "a\u0001b"))))
+      .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tags[1]");
+    List<String> many = IntStream.range(0, CacheNames.MAX_TAGS + 1).mapToObj(i -> "t" + i).toList();
+    assertThat(Futures.failure(ns.warmEach(List.of("bad"), k -> Future.succeededFuture(k), Duration.ofMinutes(1), 10, many)))
+      .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tags: must hold at most 32");
+    assertThat(calls).hasValue(before);
+    assertThat(await(ns.lookup("bad")).found()).as("nothing written").isFalse();
+  }
+
+  @Test
+  void anUntaggedNamespacesWarmUpIsUnchanged() {
+    CacheNamespace<Object> ns = a.namespace("plainwarm");
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    assertThat(await(ns.warm(keys("p", 20), everyKey(calls), Duration.ofMinutes(10), 10)).loaded()).isEqualTo(20);
+    assertThat(await(ns.warmEach(keys("q", 20), k -> Future.succeededFuture(k), Duration.ofMinutes(10), 10)).loaded()).isEqualTo(20);
+    assertThat(await(ns.lookup("p1")).tags()).isEmpty();
+    assertThat(storedFormat(gatewayA, ns, "p1")).as("the untagged format, as before").isEqualTo(1);
+    assertThat(storedFormat(gatewayA, ns, "q1")).isEqualTo(1);
+    await(a.invalidateTag("tenant:7"));
+    assertThat(await(ns.getMany(keys("p", 20)))).hasSize(20);
+    assertThat(await(ns.getMany(keys("q", 20)))).hasSize(20);
+  }
+
+  @Test
+  void aWarmUpWhoseLoaderOverlapsAnInvalidationWritesStaleEntries() {
+    CacheNamespace<Object> ns = a.namespace("tenant7");
+    // Held at once by the invalidating instance: the warm-up's stamps below come from what A holds,
+    // so nothing but the order of the steps decides which version they carry.
+    await(a.invalidateTag("tenant:7"));
+    await(a.invalidateTag("region:eu"));
+    List<String> batched = keys("ov", 30);
+    io.vertx.core.Promise<Void> batchStarted = io.vertx.core.Promise.promise();
+    io.vertx.core.Promise<Void> release = io.vertx.core.Promise.promise();
+    Future<WarmResult> warming = ns.warm(batched, batch -> {
+      batchStarted.tryComplete();
+      return release.future().map(v -> {
+        Map<String, Object> values = new LinkedHashMap<>();
+        batch.forEach(k -> values.put(k, "read-before-" + k));
+        return values;
+      });
+    }, Duration.ofMinutes(10), 100);
+    List<String> each = keys("ovp", 10);
+    io.vertx.core.Promise<Void> keyStarted = io.vertx.core.Promise.promise();
+    Future<WarmResult> warmingEach = ns.warmEach(each, k -> {
+      keyStarted.tryComplete();
+      return release.future().map(v -> "read-before-" + k);
+    }, Duration.ofMinutes(10), 100);
+    await(batchStarted.future());
+    await(keyStarted.future());
+    // The loaders have read their source (they are waiting to answer): now the tag moves on.
+    await(a.invalidateTag("tenant:7"));
+    release.complete();
+    assertThat(await(warming).loaded()).isEqualTo(30);
+    assertThat(await(warmingEach).loaded()).isEqualTo(10);
+    List<String> all = new ArrayList<>(batched);
+    all.addAll(each);
+    assertThat(await(ns.getMany(all))).as("written with the versions from before the invalidation: stale at once").isEmpty();
+    CacheResult<Object> r = await(ns.lookup("ov0"));
+    assertThat(r.found()).isTrue();
+    assertThat(r.stale()).isTrue();
+    assertThat(await(ns.lookup("ovp0")).stale()).isTrue();
+  }
+
+  @Test
+  void cacheWarmWritesTheNamespacesTagsOrTheRequests() {
+    CacheConsumers consumers = await(CacheConsumers.register(vertx.eventBus(), "tg.", a));
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.eventbus.MessageConsumer<Object> loader = await(dev.rediskit.eventbus.CacheLoaders.registerBatch(vertx,
+      "tg.loader.tenant7", ids -> {
+        calls.incrementAndGet();
+        Map<String, Object> values = new LinkedHashMap<>();
+        ids.forEach(id -> values.put(id, "bus-" + id));
+        return Future.succeededFuture(values);
+      }));
+    try {
+      CacheClient client = CacheClient.create(vertx, "tg.");
+      assertThat(await(client.warm("tenant7", keys("w", 40), 10, null)).written()).isEqualTo(40);
+      assertThat(await(client.lookup("tenant7", "w1")).tags()).containsExactlyElementsOf(TENANT_TAGS);
+      assertThat(await(client.warm("tenant7", keys("x", 10), 10, null, List.of("bus:own"))).written()).isEqualTo(10);
+      assertThat(await(client.lookup("tenant7", "x1")).tags()).containsExactly("bus:own");
+      JsonObject untagged = await(vertx.eventBus().<JsonObject>request("tg.cache.warm", new JsonObject().put("namespace", "tenant7")
+        .put("keys", new JsonArray(keys("y", 10))).put("tags", new JsonArray()))).body();
+      assertThat(untagged.getLong("written")).isEqualTo(10);
+      assertThat(await(client.lookup("tenant7", "y1")).tags()).isEmpty();
+
+      await(client.invalidateTag("tenant:7"));
+      assertThat(await(client.getMany("tenant7", keys("w", 40)))).as("cache.warm's entries carried the namespace's tags").isEmpty();
+      assertThat(await(client.getMany("tenant7", keys("x", 10)))).hasSize(10);
+      assertThat(await(client.getMany("tenant7", keys("y", 10)))).hasSize(10);
+      await(client.invalidateTag("bus:own"));
+      assertThat(await(client.getMany("tenant7", keys("x", 10)))).isEmpty();
+
+      int before = calls.get();
+      assertThat(Futures.failure(client.warm("tenant7", List.of("bad"), 10, null, List.of("ok", "a\u0001b"))))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("tags[1]");
+      assertThat(Futures.failure(vertx.eventBus().request("tg.cache.warm", new JsonObject().put("namespace", "tenant7")
+        .put("keys", new JsonArray().add("bad")).put("tags", "not-an-array"))))
+        .isInstanceOf(ReplyException.class).hasMessageContaining("tags: must be an array");
+      assertThat(Futures.failure(vertx.eventBus().request("tg.cache.warm", new JsonObject().put("namespace", "tenant7")
+        .put("keys", new JsonArray().add("bad")).put("tags", new JsonArray().add(1)))))
+        .isInstanceOf(ReplyException.class).hasMessageContaining("tags[0]");
+      List<String> many = IntStream.range(0, CacheNames.MAX_TAGS + 1).mapToObj(i -> "t" + i).toList();
+      ReplyException tooMany = (ReplyException) Futures.failure(vertx.eventBus().request("tg.cache.warm",
+        new JsonObject().put("namespace", "tenant7").put("keys", new JsonArray().add("bad")).put("tags", new JsonArray(many))));
+      assertThat(tooMany.failureCode()).isEqualTo(400);
+      assertThat(tooMany).hasMessageContaining("tags: must hold at most 32");
+      assertThat(calls).as("no batch loader call for a refused request").hasValue(before);
+      assertThat(await(client.lookup("tenant7", "bad")).found()).as("nothing written").isFalse();
+    } finally {
+      await(loader.unregister());
       await(consumers.unregister());
     }
   }

@@ -1,5 +1,6 @@
 package dev.rediskit.cache.impl;
 
+import dev.rediskit.cache.CacheNames;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.NamespaceOptions;
@@ -10,6 +11,7 @@ import io.vertx.redis.client.RedisClientType;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,6 +105,17 @@ final class CacheContext {
     NamespaceOptions conf = options.getNamespaces().get(namespace);
     java.time.Duration idle = conf == null ? null : conf.getLoadOptions().getIdleTtl();
     return idle == null ? 0 : idle.toMillis();
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @return its default tags ({@code tags} of its entry in {@code cache.namespaces}), checked and
+   * without repeats; empty for none
+   */
+  List<String> tagsOf(String namespace) {
+    NamespaceOptions conf = options.getNamespaces().get(namespace);
+    // Checked with the rest of the configuration already: this only drops repeats.
+    return conf == null ? List.of() : CacheNames.checkTags(conf.getLoadOptions().getTags());
   }
 
   /** @return a snapshot of the counters of every namespace used so far */

@@ -275,18 +275,30 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
       return Future.failedFuture(new IllegalStateException("no loader registered for namespace " + ns
         + "; call loader(...) first or pass one to warm"));
     }
-    return warmer.warmEach(keys, l, Duration.ofMillis(ctx.options.getTtlMs()), ctx.options.getWarmBatchSize());
+    return warmer.warmEach(keys, l, Duration.ofMillis(ctx.options.getTtlMs()), ctx.options.getWarmBatchSize(), null);
   }
 
   @Override
   public Future<WarmResult> warmEach(Collection<String> keys, Function<String, Future<V>> loader, Duration ttl,
                                      int batchSize) {
-    return warmer.warmEach(keys, loader, ttl, batchSize);
+    return warmer.warmEach(keys, loader, ttl, batchSize, null);
+  }
+
+  @Override
+  public Future<WarmResult> warmEach(Collection<String> keys, Function<String, Future<V>> loader, Duration ttl,
+                                     int batchSize, List<String> tags) {
+    return warmer.warmEach(keys, loader, ttl, batchSize, tags);
   }
 
   @Override
   public Future<WarmResult> warm(Collection<String> keys, BatchLoader<V> loader, Duration ttl, int batchSize) {
-    return warmer.warm(keys, loader, ttl, batchSize);
+    return warmer.warm(keys, loader, ttl, batchSize, null);
+  }
+
+  @Override
+  public Future<WarmResult> warm(Collection<String> keys, BatchLoader<V> loader, Duration ttl, int batchSize,
+                                 List<String> tags) {
+    return warmer.warm(keys, loader, ttl, batchSize, tags);
   }
 
   // ---------------------------------------------------------------- namespace-wide

@@ -21,6 +21,7 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -260,6 +261,18 @@ public final class RedisCacheImpl implements RedisCache {
   public Future<WarmResult> warmEach(Collection<String> keys, Function<String, Future<Object>> loader, Duration ttl,
                                      int batchSize) {
     return defaultNamespace.warmEach(keys, loader, ttl, batchSize);
+  }
+
+  @Override
+  public Future<WarmResult> warm(Collection<String> keys, BatchLoader<Object> loader, Duration ttl, int batchSize,
+                                 List<String> tags) {
+    return defaultNamespace.warm(keys, loader, ttl, batchSize, tags);
+  }
+
+  @Override
+  public Future<WarmResult> warmEach(Collection<String> keys, Function<String, Future<Object>> loader, Duration ttl,
+                                     int batchSize, List<String> tags) {
+    return defaultNamespace.warmEach(keys, loader, ttl, batchSize, tags);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.rediskit.cache.impl;
 
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.cache.BatchLoader;
+import dev.rediskit.cache.CacheNames;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.WarmResult;
 import dev.rediskit.client.RedisGateway;
@@ -23,6 +24,11 @@ import java.util.function.Function;
  * batches at a time, each batch written in one pipelined round trip. A failing batch or key is
  * counted and the others go on: warm-up reports what it did rather than failing as a whole.
  *
+ * <p>The entries carry the namespace's tags ({@code tags} of its {@code cache.namespaces} entry)
+ * unless the call gives its own, stamped as get-or-load stamps them: with the tags' versions taken
+ * before the batch's loader runs, so a batch that overlaps an invalidation of one of its tags
+ * writes entries that are already stale. Without tags nothing is read for them.
+ *
  * @param <V> the value type
  */
 final class Warmer<V> {
@@ -40,6 +46,8 @@ final class Warmer<V> {
   private final StatsImpl stats;
   /** The namespace's idle TTL of sliding expiry, 0 when off: warmed entries slide like written ones. */
   private final long idleMs;
+  /** The namespace's default tags, checked; empty for none. */
+  private final List<String> defaultTags;
 
   /**
    * @param ctx the cache's shared parts
@@ -49,6 +57,7 @@ final class Warmer<V> {
    */
   Warmer(CacheContext ctx, String ns, NamespaceEntries<V> entries, StatsImpl stats) {
     this.idleMs = ctx.idleMsOf(ns);
+    this.defaultTags = ctx.tagsOf(ns);
     this.ns = ns;
     this.gateway = ctx.gateway;
     this.versions = ctx.versions;
@@ -66,9 +75,11 @@ final class Warmer<V> {
    * @param loader loads one key
    * @param ttl their TTL
    * @param batchSize keys per batch
+   * @param tags the entries' tags in place of the namespace's (empty for none), {@code null} for the namespace's
    * @return what was loaded, failed and skipped; a failed future only for invalid arguments
    */
-  Future<WarmResult> warmEach(Collection<String> keys, Function<String, Future<V>> loader, Duration ttl, int batchSize) {
+  Future<WarmResult> warmEach(Collection<String> keys, Function<String, Future<V>> loader, Duration ttl, int batchSize,
+                              List<String> tags) {
     if (loader == null) {
       return Future.failedFuture(new InvalidRequestException("loader", "is required"));
     }
@@ -94,7 +105,7 @@ final class Warmer<V> {
         Map<String, V> typed = (Map<String, V>) (Map<String, ?>) values;
         return Future.succeededFuture(typed);
       });
-    }, ttl, batchSize);
+    }, ttl, batchSize, tags);
   }
 
   /** Marks a key whose per-key loader failed, inside the map a batch loader returns. */
@@ -106,12 +117,14 @@ final class Warmer<V> {
    * @param loader loads a batch
    * @param ttl their TTL
    * @param batchSize keys per batch
+   * @param tags the entries' tags in place of the namespace's (empty for none), {@code null} for the namespace's
    * @return what was loaded, failed and skipped; a failed future only for invalid arguments
    */
-  Future<WarmResult> warm(Collection<String> keys, BatchLoader<V> loader, Duration ttl, int batchSize) {
+  Future<WarmResult> warm(Collection<String> keys, BatchLoader<V> loader, Duration ttl, int batchSize, List<String> tags) {
     List<String> unique;
     long ttlMs;
     int repeated;
+    List<String> tagNames;
     try {
       if (loader == null) {
         throw new InvalidRequestException("loader", "is required");
@@ -122,6 +135,7 @@ final class Warmer<V> {
       if (batchSize < 1 || batchSize > MAX_WARM_BATCH) {
         throw new InvalidRequestException("batchSize", "must be between 1 and " + MAX_WARM_BATCH + ", was " + batchSize);
       }
+      tagNames = tags == null ? defaultTags : CacheNames.checkTags(tags);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -129,7 +143,7 @@ final class Warmer<V> {
     for (int i = 0; i < unique.size(); i += batchSize) {
       batches.add(unique.subList(i, Math.min(unique.size(), i + batchSize)));
     }
-    Run run = new Run(batches, loader, ttlMs, repeated);
+    Run run = new Run(batches, loader, ttlMs, repeated, tagNames);
     int workers = Math.min(concurrency, Math.max(1, batches.size()));
     List<Future<Void>> running = new ArrayList<>(workers);
     for (int w = 0; w < workers; w++) {
@@ -144,13 +158,16 @@ final class Warmer<V> {
     final List<List<String>> batches;
     final BatchLoader<V> loader;
     final long ttlMs;
+    /** The entries' tags, checked; empty for none. */
+    final List<String> tags;
     final AtomicInteger next = new AtomicInteger();
     final AtomicLong loaded = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong skipped;
 
-    Run(List<List<String>> batches, BatchLoader<V> loader, long ttlMs, int repeated) {
+    Run(List<List<String>> batches, BatchLoader<V> loader, long ttlMs, int repeated, List<String> tags) {
       this.batches = batches;
+      this.tags = tags;
       this.loader = loader;
       this.ttlMs = ttlMs;
       this.skipped = new AtomicLong(repeated);
@@ -169,6 +186,8 @@ final class Warmer<V> {
   private Future<Void> batch(Run run, List<String> batch) {
     long start = System.nanoTime();
     stats.loads.increment();
+    // The tags' versions before the loader reads its source: an invalidation while it runs leaves the entries stale.
+    Future<TagStamp> stamp = entries.stamp(run.tags);
     Future<Map<String, V>> values;
     try {
       values = run.loader.load(List.copyOf(batch));
@@ -187,19 +206,26 @@ final class Warmer<V> {
         return Future.succeededFuture();
       }
       Map<String, V> found = ar.result() == null ? Map.of() : ar.result();
-      return versions.entryStart(ns).transform(st -> {
-        if (st.failed()) {
-          stats.errors.increment();
-          run.failed.addAndGet(batch.size());
-          return Future.succeededFuture();
-        }
-        return writeBatch(run, batch, found, st.result(), nanos);
-      });
+      // Without the tags' versions the entries cannot be written safely: the batch fails as a whole.
+      return stamp.transform(tagged -> tagged.failed() ? unwritten(run, batch)
+        : versions.entryStart(ns).transform(st -> st.failed() ? unwritten(run, batch)
+          : writeBatch(run, batch, found, st.result(), tagged.result(), nanos)));
     });
   }
 
-  /** Writes what the batch loader found, under the namespace's current version, in one pipelined round trip. */
-  private Future<Void> writeBatch(Run run, List<String> batch, Map<String, V> found, String start, long nanos) {
+  /** A batch that Redis failed before its write: all its keys count as failed. */
+  private Future<Void> unwritten(Run run, List<String> batch) {
+    stats.errors.increment();
+    run.failed.addAndGet(batch.size());
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Writes what the batch loader found, under the namespace's current version and with the batch's
+   * tag stamp ({@code null} for none), in one pipelined round trip.
+   */
+  private Future<Void> writeBatch(Run run, List<String> batch, Map<String, V> found, String start, TagStamp stamp,
+                                  long nanos) {
     List<Request> writes = new ArrayList<>();
     List<String> written = new ArrayList<>();
     for (String k : batch) {
@@ -215,7 +241,7 @@ final class Warmer<V> {
       try {
         @SuppressWarnings("unchecked")
         V value = (V) v;
-        writes.add(entries.write(start.concat(k), entries.encode("value", value), run.ttlMs, 0, nanos / 1_000_000, idleMs));
+        writes.add(entries.write(start.concat(k), entries.encode("value", value), run.ttlMs, 0, nanos / 1_000_000, idleMs, stamp));
         written.add(k);
       } catch (RuntimeException e) {
         run.failed.incrementAndGet();

@@ -344,12 +344,21 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl) {
+    return warm(namespace, keys, batchSize, ttl, null);
+  }
+
+  @Override
+  public Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl,
+                                  List<String> tags) {
     JsonObject body = withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys)));
     if (batchSize != null) {
       body.put("batchSize", batchSize);
     }
     if (ttl != null) {
       body.put("ttlMs", ttl.toMillis());
+    }
+    if (tags != null) {
+      body.put("tags", new JsonArray(new ArrayList<>(tags)));
     }
     return request(Addresses.of(prefix, Addresses.CACHE_WARM), body, warmDelivery).map(WarmSummary::fromJson);
   }

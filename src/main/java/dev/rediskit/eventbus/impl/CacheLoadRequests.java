@@ -1,6 +1,7 @@
 package dev.rediskit.eventbus.impl;
 
 import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.CacheNames;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.LoadOptions;
@@ -186,13 +187,16 @@ final class CacheLoadRequests {
     Long ttlMs = JsonRequest.optionalLong(body, "ttlMs");
     Duration ttl = ttlMs != null ? Duration.ofMillis(ttlMs)
       : conf.getLoadOptions().getTtl() != null ? conf.getLoadOptions().getTtl() : Duration.ofMillis(options.getTtlMs());
+    // A request's tags replace the namespace's (null: the namespace's, which the cache applies itself).
+    List<String> tags = body.containsKey(LoadOptions.TAGS)
+      ? CacheNames.checkTags(JsonRequest.optionalStringList(body, LoadOptions.TAGS)) : null;
     String address = conf.getBatchLoader();
     if (address == null) {
       throw new LoaderUnavailableException("namespace " + OptionChecks.describe(name) + " has no batch loader: "
         + "configure cache.namespaces." + name + ".batchLoader");
     }
     LoaderCalls.WarmTally tally = new LoaderCalls.WarmTally();
-    return ns.warm(keys, calls.batch(address, name, tally), ttl, batchSize).compose(r -> {
+    return ns.warm(keys, calls.batch(address, name, tally), ttl, batchSize, tags).compose(r -> {
       long loaded = tally.loaded.get();
       if (r.loaded() == 0 && loaded == 0 && tally.noConsumer.get()) {
         return Future.failedFuture(new LoaderUnavailableException(tally.firstError.get()));
