@@ -21,8 +21,9 @@ import java.util.Objects;
  * "db.users.load", "batchLoader": "db.users.loadMany", "ttlMs": 300000, "staleTtlMs": 3600000,
  * "refreshAheadFraction": 0.2}}}}}. An {@code idleTtlMs} there turns on sliding expiry for the
  * namespace (see {@link LoadOptions#setIdleTtl(Duration)}): its writes slide and its reads extend;
- * {@code tags} there are the tags of what {@code cache.getOrLoad} loads into it, unless a request
- * gives its own.
+ * {@code tags} there are the tags of what {@code cache.getOrLoad} loads into it and of what every
+ * warm-up writes into it ({@link CacheNamespace#warm(java.util.Collection, BatchLoader, Duration, int)}
+ * and {@code cache.warm} alike), unless a request gives its own.
  *
  * <p>The loader addresses are taken as they are (the address prefix is not prepended): they belong
  * to the verticles that own the data. Only an operator sets them, never an event-bus request.
