@@ -66,10 +66,10 @@ final class ClientNearCache implements NearCacheStats {
   private final InvalidationStream stream;
   private final long ttlMs;
   private final boolean byBytes;
-  private final Cache<Key, Local> copies;
+  private final Cache<NearKey, Local> copies;
   /** Reads a copy without recording the read for the eviction policy. */
-  private final Policy<Key, Local> unrecorded;
-  private final ConcurrentHashMap<Key, Fill> pending = new ConcurrentHashMap<>();
+  private final Policy<NearKey, Local> unrecorded;
+  private final ConcurrentHashMap<NearKey, Fill> pending = new ConcurrentHashMap<>();
   private volatile long generation;
   private final AtomicLong bytes = new AtomicLong();
   private final LongAdder hits = new LongAdder();
@@ -88,57 +88,20 @@ final class ClientNearCache implements NearCacheStats {
     // every read, which drops a copy found past it; Caffeine's would read a clock once more per
     // read only to clear copies nobody reads, and those are held within the size bound anyway
     // (and are the first its eviction picks).
-    Caffeine<Key, Local> b = Caffeine.newBuilder()
+    Caffeine<NearKey, Local> b = Caffeine.newBuilder()
       .executor(Runnable::run)
-      .removalListener((Key k, Local v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
+      .removalListener((NearKey k, Local v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
         if (v != null) {
           bytes.addAndGet(-v.weight);
         }
       });
     if (byBytes) {
-      b.maximumWeight(options.getMaxBytes()).weigher((Key k, Local v) -> v.weight);
+      b.maximumWeight(options.getMaxBytes()).weigher((NearKey k, Local v) -> v.weight);
     } else {
       b.maximumSize(options.getMaxEntries());
     }
     this.copies = b.build();
     this.unrecorded = copies.policy();
-  }
-
-  private static Key localKey(String namespace, String key) {
-    return new Key(namespace, key);
-  }
-
-  /**
-   * A copy's key. Not a concatenation: that copies both strings and hashes the result on every
-   * read; this combines the two strings' own (cached) hashes, and compares the key before the
-   * namespace, the namespace being most often the very same instance.
-   */
-  static final class Key {
-    final String namespace;
-    final String key;
-    private final int hash;
-
-    Key(String namespace, String key) {
-      this.namespace = namespace;
-      // As the concatenation it replaces read a null key (which the service then refuses).
-      this.key = key == null ? "null" : key;
-      this.hash = 31 * namespace.hashCode() + this.key.hashCode();
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && hash == k.hash && key.equals(k.key) && namespace.equals(k.namespace);
-    }
-
-    @Override
-    public String toString() {
-      return namespace + '/' + key;
-    }
   }
 
   // ---------------------------------------------------------------- reads, from any thread
@@ -168,6 +131,9 @@ final class ClientNearCache implements NearCacheStats {
 
   /** The copy to serve now, counted as a hit, or {@code null}, counted as a miss or a bypass. */
   private Local local(String namespace, String key, long now) {
+    if (key == null) {
+      return null; // the service refuses it, never held
+    }
     InvalidationStream.Followed s = stream.followed();
     if (s == null || !s.namespaces().contains(namespace)) {
       if (s == null) {
@@ -179,7 +145,7 @@ final class ClientNearCache implements NearCacheStats {
       bypasses.increment();
       return null;
     }
-    Key k = localKey(namespace, key);
+    NearKey k = new NearKey(namespace, key);
     // Caffeine's bookkeeping of a read (its frequency sketch, its read buffer, the reordering of
     // its queues) cost as much as the rest of a hit together; the eviction policy needs only a
     // sample of the reads to tell hot copies from cold ones, and the bound holds on every write.
@@ -215,11 +181,11 @@ final class ClientNearCache implements NearCacheStats {
    */
   Fill begin(String namespace, String key) {
     InvalidationStream.Followed s = stream.followed();
-    if (s == null || !s.namespaces().contains(namespace) || !stream.confirmed(s, System.currentTimeMillis())) {
+    if (key == null || s == null || !s.namespaces().contains(namespace) || !stream.confirmed(s, System.currentTimeMillis())) {
       return null;
     }
     Fill f = new Fill(generation, s);
-    pending.put(localKey(namespace, key), f);
+    pending.put(new NearKey(namespace, key), f);
     return f;
   }
 
@@ -232,7 +198,7 @@ final class ClientNearCache implements NearCacheStats {
     if (token == null) {
       return;
     }
-    Key lk = localKey(namespace, key);
+    NearKey lk = new NearKey(namespace, key);
     long ttlMs = reply == null ? 0 : reply.getLong("ttlMs", 0L);
     if (reply == null || !reply.getBoolean("found", false) || reply.getBoolean("stale", false) || ttlMs <= 0
       || reply.getValue("value") == null) {
@@ -262,7 +228,7 @@ final class ClientNearCache implements NearCacheStats {
     }
   }
 
-  private static int weigh(Key lk, Object value) {
+  private static int weigh(NearKey lk, Object value) {
     int chars = value instanceof String str ? str.length() + 2 : Json.encode(value).length();
     return OVERHEAD_BYTES + 2 * (lk.namespace.length() + 1 + lk.key.length()) + 2 * chars;
   }
@@ -270,7 +236,7 @@ final class ClientNearCache implements NearCacheStats {
   /** A read failed: forget its token. */
   void abandon(String namespace, String key, Fill token) {
     if (token != null) {
-      pending.remove(localKey(namespace, key), token);
+      pending.remove(new NearKey(namespace, key), token);
     }
   }
 
@@ -280,7 +246,7 @@ final class ClientNearCache implements NearCacheStats {
    */
   void dropLocal(String namespace, Iterable<String> keys) {
     for (String k : keys) {
-      drop(localKey(namespace, k));
+      drop(new NearKey(namespace, k));
     }
   }
 
@@ -290,7 +256,7 @@ final class ClientNearCache implements NearCacheStats {
     copies.asMap().keySet().removeIf(k -> k.namespace.equals(namespace));
   }
 
-  private void drop(Key lk) {
+  private void drop(NearKey lk) {
     Fill f = pending.remove(lk);
     Local l = copies.asMap().remove(lk);
     if (f != null || l != null) {
@@ -340,7 +306,7 @@ final class ClientNearCache implements NearCacheStats {
    * @param key a key of it
    */
   void invalidate(String namespace, String key) {
-    drop(localKey(namespace, key));
+    drop(new NearKey(namespace, key));
   }
 
   /**

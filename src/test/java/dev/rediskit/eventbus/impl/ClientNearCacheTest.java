@@ -253,6 +253,17 @@ class ClientNearCacheTest {
   }
 
   @Test
+  void aNullKeyIsNeverServedLocally() {
+    heartbeat("s1", 0);
+    read("null", 1, "s1");
+    assertThat(near.hitValue(NS, "null")).isEqualTo(1);
+    assertThat(near.hitValue(NS, null)).as("the service refuses it; never the copy of \"null\"").isNull();
+    assertThat(near.begin(NS, null)).isNull();
+    near.dropLocal(NS, java.util.Arrays.asList((String) null));
+    assertThat(near.hitValue(NS, "null")).as("a drop of it drops more, never fails").isNull();
+  }
+
+  @Test
   void aShortSilenceOnlyStopsLocalReadsUntilTheStreamGoesOnWithoutAGap() {
     ClientNearCache quick = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxStalenessMs(250));
     JsonObject hb = msg("heartbeat", "s1", 0, 0).put("namespaces", new JsonArray().add(NS));
