@@ -231,6 +231,33 @@ class ClientNearCacheTest {
   }
 
   @Test
+  void hotCopiesOutliveAScanThoughOnlyASampleOfTheReadsIsRecorded() {
+    ClientNearCache small = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxEntries(100)
+      .setMaxStalenessMs(60_000));
+    small.handle(msg("heartbeat", "s1", 0, 0).put("namespaces", new JsonArray().add(NS))
+      .put("confirmedAtMs", System.currentTimeMillis()));
+    for (int i = 0; i < 10; i++) {
+      String k = "hot" + i;
+      small.fill(NS, k, small.begin(NS, k), reply(i, "s1"));
+    }
+    // A scan of 1,000 keys read once each, the hot ones read on between: each of them read 1,000
+    // times, about 250 of them recorded, far more than a key of the scan gets. Without any read
+    // recorded, the scan evicts them.
+    for (int i = 0; i < 1_000; i++) {
+      String k = "cold" + i;
+      small.fill(NS, k, small.begin(NS, k), reply(i, "s1"));
+      small.hitValue(NS, k);
+      for (int h = 0; h < 10; h++) {
+        small.hitValue(NS, "hot" + h);
+      }
+    }
+    for (int i = 0; i < 10; i++) {
+      assertThat(small.hitValue(NS, "hot" + i)).as("hot%d", i).isEqualTo(i);
+    }
+    assertThat(small.entries()).isLessThanOrEqualTo(100);
+  }
+
+  @Test
   void aCopyPastItsEntrysTtlIsNotServedAndIsDropped() {
     heartbeat("s1", 0);
     near.fill(NS, "k", near.begin(NS, "k"), reply("v", "s1").put("ttlMs", 1));
