@@ -1,6 +1,7 @@
 package dev.rediskit.bench;
 
 import dev.rediskit.RedisKitOptions;
+import dev.rediskit.RedisKitVerticle;
 import dev.rediskit.cache.CacheNamespace;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.NamespaceOptions;
@@ -10,9 +11,14 @@ import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.test.Await;
+import dev.rediskit.test.ClusteredVertx;
+import dev.rediskit.test.Futures;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
@@ -24,25 +30,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
  * A near-cache hit through {@code CacheNamespace.get} against a GET through the gateway, 100-byte
  * values over 10,000 keys, at 1 and at 64 in flight, side by side in one run; then the same for
- * the event-bus client: a {@code CacheClient} near-cache hit against {@code CacheClient.get} over
- * the local event bus (answered by the cache service from its own near cache), the clients on the
- * other event loop than the service, as a verticle of their own. The scenarios
- * alternate over {@code bench.rounds} rounds (6 by default) in an order that rotates every round,
- * each ratio is taken within its round and the median reported. Then the heap per cached entry:
- * {@code bench.heapEntries} (100,000 by default) 100-byte entries filled into a near cache, heap
- * after a GC before and after, divided by the count.
+ * the event-bus client, twice:
+ *
+ * <ol>
+ *   <li>over the local event bus: a {@code CacheClient} near-cache hit against {@code CacheClient.get}
+ *   answered by the cache service from its own near cache, the clients on the other event loop than
+ *   the service, as a verticle of their own;</li>
+ *   <li>over the clustered event bus, what the client near cache is for (a verticle on another node
+ *   reading a hot key): two Hazelcast-clustered Vert.x nodes in this JVM ({@code ClusteredVertx} of
+ *   the test support, on loopback), the service deployed on node A as {@code RedisKitVerticle} (its
+ *   namespace tracked, with a near cache of its own), the two clients (one with a near cache, one
+ *   without) and the load on node B.</li>
+ * </ol>
+ *
+ * <p>The scenarios of each ratio alternate over {@code bench.rounds} rounds (6 by default) in an
+ * order that rotates every round, each ratio is taken within its round and the median reported.
+ * Both sides of a ratio run on the same harness with the same choice of keys: one at random per
+ * operation from names built once (other instances than those the caches were filled with). Then
+ * the heap per cached entry: {@code bench.heapEntries} (100,000 by default) 100-byte entries filled
+ * into a near cache, heap after a GC before and after, divided by the count. Every start-up wait
+ * is bounded ({@link #START}) and made on the main thread, never on an event loop.
  *
  * <pre>mvn -Pbench -q test-compile exec:java -Dexec.mainClass=dev.rediskit.bench.NearCacheBenchmark [-Dbench.seconds=5] [-Dbench.rounds=6]</pre>
  */
 public final class NearCacheBenchmark {
 
   static final int KEYS = 10_000;
+
+  /** How long any start-up step may take (a loaded two-core machine, Hazelcast spreading registrations). */
+  static final Duration START = Duration.ofSeconds(120);
 
   private NearCacheBenchmark() {
   }
@@ -58,8 +80,14 @@ public final class NearCacheBenchmark {
     try (Harness.Server server = Harness.Server.start()) {
       Vertx vertx = Harness.vertx();
       Context ctx = vertx.getOrCreateContext();
-      Random rnd = new Random(42);
-      Supplier<String> key = () -> String.valueOf(rnd.nextInt(KEYS));
+      // Built once: formatting a number per operation would be measured with every hit. Used by
+      // one event loop at a time (each scenario runs on one), so an unsynchronized generator does.
+      String[] names = new String[KEYS];
+      for (int i = 0; i < KEYS; i++) {
+        names[i] = String.valueOf(i);
+      }
+      SplittableRandom rnd = new SplittableRandom(42);
+      Supplier<String> key = () -> names[rnd.nextInt(KEYS)];
       Harness.Clients clients = Harness.connect(vertx, ctx, new RedisKitOptions().setEndpoint(server.url())
         .setConnectTimeoutMs(10_000)); // a loaded two-core machine has been seen to take over 2 s
       RedisGateway gw = clients.gateway();
@@ -72,9 +100,8 @@ public final class NearCacheBenchmark {
             .setMaxEntries(2L * heapEntries).setTtlMs(3_600_000))));
         return Future.succeededFuture();
       });
-      while (!"CONFIRMED".equals(gw.status().tracking().getString("state"))) {
-        Thread.sleep(10); // bench start-up, off any event loop
-      }
+      Await.until(() -> "CONFIRMED".equals(gw.status().tracking().getString("state")), START,
+        () -> "the gateway's tracking link never confirmed: " + gw.status().tracking().encode());
       CacheNamespace<Object> ns = cache[0].namespace("near");
       String value = "x".repeat(98); // 100 bytes once encoded as a JSON string
       fill(ctx, ns, 0, KEYS, value);
@@ -82,7 +109,7 @@ public final class NearCacheBenchmark {
       for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < KEYS; i++) {
           String k = String.valueOf(i);
-          Future.<Object>future(p -> ctx.runOnContext(v -> ns.get(k).onComplete(p))).await();
+          Futures.await(Future.<Object>future(p -> ctx.runOnContext(v -> ns.get(k).onComplete(p))), START);
         }
       }
       NearCacheStats near = cache[0].nearCacheStats().get("near");
@@ -91,20 +118,10 @@ public final class NearCacheBenchmark {
       int rounds = Integer.getInteger("bench.rounds", 6);
       Map<String, List<Double>> ratios = new LinkedHashMap<>();
       System.out.println(Harness.HEADER);
-      for (int inFlight : new int[] {1, 64}) {
-        List<Map.Entry<String, Supplier<Future<?>>>> scenarios = List.of(
-          Map.entry("GET gateway", () -> gw.send(Request.cmd(Command.GET).arg("rediskit:c:near:0:" + key.get()))),
-          Map.entry("near hit, CacheNamespace.get", () -> ns.get(key.get())));
-        for (int round = 0; round < rounds; round++) {
-          Map<String, Double> ops = new HashMap<>();
-          for (int i = 0; i < scenarios.size(); i++) {
-            Map.Entry<String, Supplier<Future<?>>> s = scenarios.get((round + i) % scenarios.size());
-            ops.put(s.getKey(), Harness.print(Harness.run(ctx, s.getKey(), inFlight, warmupMs, measureMs, s.getValue())).opsPerSec());
-          }
-          ratios.computeIfAbsent("near hit / GET gateway, " + inFlight + " in flight", n -> new ArrayList<>())
-            .add(ops.get("near hit, CacheNamespace.get") / ops.get("GET gateway"));
-        }
-      }
+      compare(ctx, rounds, warmupMs, measureMs, ratios, "near hit / GET gateway",
+        "GET gateway", () -> gw.send(Request.cmd(Command.GET).arg("rediskit:c:near:0:" + key.get())),
+        "near hit, CacheNamespace.get", () -> ns.get(key.get()));
+
       // The event-bus client: its own near-cache hit against CacheClient.get over the local event bus,
       // answered by the service from its own near cache (the cheapest a get over the bus can be).
       // The clients run on the other event loop, as an application verticle beside the service's
@@ -126,30 +143,42 @@ public final class NearCacheBenchmark {
       });
       CacheClient nearClient = clients2[0];
       CacheClient busClient = clients2[1];
-      // Until the client follows the service's stream and holds every key (bench start-up, off any event loop).
-      while (nearClient.nearCacheStats().entries() < KEYS) {
-        for (int i = 0; i < KEYS; i++) {
-          String k = String.valueOf(i);
-          Future.<Object>future(p -> cctx.runOnContext(v -> nearClient.get("near", k).onComplete(p))).await();
-        }
-        Thread.sleep(10);
-      }
-      System.out.println("client near cache filled: " + nearClient.nearCacheStats().entries() + " entries");
-      for (int inFlight : new int[] {1, 64}) {
-        List<Map.Entry<String, Supplier<Future<?>>>> scenarios = List.of(
-          Map.entry("CacheClient.get, event bus", () -> busClient.get("near", key.get())),
-          Map.entry("CacheClient near hit", () -> nearClient.get("near", key.get())));
-        for (int round = 0; round < rounds; round++) {
-          Map<String, Double> ops = new HashMap<>();
-          for (int i = 0; i < scenarios.size(); i++) {
-            Map.Entry<String, Supplier<Future<?>>> s = scenarios.get((round + i) % scenarios.size());
-            ops.put(s.getKey(), Harness.print(Harness.run(cctx, s.getKey(), inFlight, warmupMs, measureMs, s.getValue())).opsPerSec());
-          }
-          ratios.computeIfAbsent("CacheClient near hit / CacheClient.get over the event bus, " + inFlight + " in flight",
-            n -> new ArrayList<>()).add(ops.get("CacheClient near hit") / ops.get("CacheClient.get, event bus"));
-        }
-      }
+      fillClient(cctx, nearClient, "the local client");
+      compare(cctx, rounds, warmupMs, measureMs, ratios, "CacheClient near hit / CacheClient.get over the event bus",
+        "CacheClient.get, event bus", () -> busClient.get("near", key.get()),
+        "CacheClient near hit", () -> nearClient.get("near", key.get()));
       System.out.println("client near cache stats: " + nearClient.nearCacheStats().toJson().encode());
+      Harness.onContext(cctx, () -> Future.all(nearClient.close(), busClient.close()));
+
+      // The clustered event bus: the service on node A, the clients and the load on node B.
+      try (ClusteredVertx.Nodes nodes = ClusteredVertx.start(2)) {
+        Vertx a = nodes.get(0);
+        Vertx b = nodes.get(1);
+        JsonObject config = new JsonObject().put("endpoints", server.url()).put("keyPrefix", gw.options().getKeyPrefix())
+          .put("connectTimeoutMs", 10_000)
+          .put("cache", new JsonObject().put("namespaces", new JsonObject().put("near", new JsonObject()
+            .put("nearCache", new JsonObject().put("enabled", true).put("maxEntries", 2L * KEYS).put("ttlMs", 3_600_000)))));
+        String service = Futures.await(a.deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config)), START);
+        Context bctx = b.getOrCreateContext();
+        CacheClient[] onB = new CacheClient[2];
+        Harness.onContext(bctx, () -> {
+          onB[0] = CacheClient.create(b, "", new NearCacheOptions().setEnabled(true).setMaxEntries(2L * KEYS)
+            .setTtlMs(3_600_000));
+          onB[1] = CacheClient.create(b, "");
+          return Future.succeededFuture();
+        });
+        CacheClient nearB = onB[0];
+        CacheClient busB = onB[1];
+        fillClient(bctx, nearB, "the client on node B");
+        compare(bctx, rounds, warmupMs, measureMs, ratios, "CacheClient near hit / CacheClient.get over the clustered event bus",
+          "CacheClient.get, clustered bus", () -> busB.get("near", key.get()),
+          "CacheClient near hit, node B", () -> nearB.get("near", key.get()));
+        System.out.println("client near cache stats (node B): " + nearB.nearCacheStats().toJson().encode());
+        Futures.await(Future.<Void>future(p -> bctx.runOnContext(v -> Future.all(nearB.close(), busB.close())
+          .<Void>mapEmpty().onComplete(p))), START);
+        Futures.await(a.undeploy(service), START);
+      }
+
       ratios.forEach((name, rs) -> System.out.printf(Locale.ROOT, "ratio %s, per round %s, median %.1f%n",
         name, rs.stream().map(r -> String.format(Locale.ROOT, "%.1f", r)).toList(), Harness.median(rs)));
       System.out.println("near cache stats: " + near.toJson().encode());
@@ -163,7 +192,7 @@ public final class NearCacheBenchmark {
         for (int i = from; i < Math.min(heapEntries, from + 1000); i++) {
           keys.add(String.valueOf(i));
         }
-        Future.<Map<String, Object>>future(p -> ctx.runOnContext(v -> heap.getMany(keys).onComplete(p))).await();
+        Futures.await(Future.<Map<String, Object>>future(p -> ctx.runOnContext(v -> heap.getMany(keys).onComplete(p))), START);
       }
       long held = cache[0].nearCacheStats().get("heap").entries();
       long after = usedAfterGc();
@@ -175,13 +204,53 @@ public final class NearCacheBenchmark {
     }
   }
 
+  /**
+   * Measures two scenarios at 1 and at 64 in flight, over {@code rounds} rounds in an order that
+   * rotates every round, and adds {@code numerator}'s ops/s over {@code denominator}'s, per round,
+   * to {@code ratios} under {@code ratio} and the number in flight.
+   */
+  private static void compare(Context ctx, int rounds, long warmupMs, long measureMs, Map<String, List<Double>> ratios,
+                              String ratio, String denominator, Supplier<Future<?>> baseline, String numerator,
+                              Supplier<Future<?>> measured) {
+    List<Map.Entry<String, Supplier<Future<?>>>> scenarios = List.of(Map.entry(denominator, baseline),
+      Map.entry(numerator, measured));
+    for (int inFlight : new int[] {1, 64}) {
+      for (int round = 0; round < rounds; round++) {
+        Map<String, Double> ops = new HashMap<>();
+        for (int i = 0; i < scenarios.size(); i++) {
+          Map.Entry<String, Supplier<Future<?>>> s = scenarios.get((round + i) % scenarios.size());
+          ops.put(s.getKey(), Harness.print(Harness.run(ctx, s.getKey(), inFlight, warmupMs, measureMs, s.getValue())).opsPerSec());
+        }
+        ratios.computeIfAbsent(ratio + ", " + inFlight + " in flight", n -> new ArrayList<>())
+          .add(ops.get(numerator) / ops.get(denominator));
+      }
+    }
+  }
+
+  /**
+   * Reads every key through {@code client} on {@code ctx} until its near cache holds them all: it
+   * follows the service's stream from its first heartbeat, and a clustered client only once the
+   * registrations have spread (a read that fails meanwhile is tried again on the next pass).
+   */
+  private static void fillClient(Context ctx, CacheClient client, String what) {
+    Await.until(() -> {
+      for (int i = 0; i < KEYS; i++) {
+        String k = String.valueOf(i);
+        // join, not await: a failure is an exception, which Await takes for "not yet".
+        Futures.join(Future.<Object>future(p -> ctx.runOnContext(v -> client.get("near", k).onComplete(p))), START);
+      }
+      return client.nearCacheStats().entries() >= KEYS;
+    }, START, () -> what + "'s near cache never held every key: " + client.nearCacheStats().toJson().encode());
+    System.out.println(what + ": near cache filled, " + client.nearCacheStats().entries() + " entries");
+  }
+
   private static void fill(Context ctx, CacheNamespace<Object> ns, int from, int to, String value) {
     for (int start = from; start < to; start += 1000) {
       Map<String, Object> batch = new HashMap<>();
       for (int i = start; i < Math.min(to, start + 1000); i++) {
         batch.put(String.valueOf(i), value);
       }
-      Future.<Void>future(p -> ctx.runOnContext(v -> ns.setMany(batch, Duration.ofHours(1)).onComplete(p))).await();
+      Futures.await(Future.<Void>future(p -> ctx.runOnContext(v -> ns.setMany(batch, Duration.ofHours(1)).onComplete(p))), START);
     }
   }
 

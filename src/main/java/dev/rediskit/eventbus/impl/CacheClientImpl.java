@@ -167,9 +167,9 @@ public final class CacheClientImpl implements CacheClient {
     if (near != null) {
       // A local hit skips the mapping stage of the default: it is the whole cost of the call.
       String name = nameOf(namespace);
-      CacheResult<Object> local = near.hit(name, key);
+      Object local = near.hitValue(name, key);
       if (local != null) {
-        return Future.succeededFuture(local.value());
+        return Future.succeededFuture(local);
       }
       return remote(name, namespace, key).map(r -> r.found() && !r.stale() ? r.value() : null);
     }

@@ -221,6 +221,86 @@ class ClientNearCacheTest {
   }
 
   @Test
+  void theEntriesAndBytesBoundsHoldOverManyDistinctKeys() {
+    // Caffeine expires nothing here: its size bound alone keeps the copies nobody reads in check.
+    ClientNearCache byEntries = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxEntries(100)
+      .setMaxStalenessMs(60_000));
+    ClientNearCache byBytes = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxBytes(64 * 1024)
+      .setMaxStalenessMs(60_000));
+    for (ClientNearCache c : List.of(byEntries, byBytes)) {
+      c.handle(msg("heartbeat", "s1", 0, 0).put("namespaces", new JsonArray().add(NS))
+        .put("confirmedAtMs", System.currentTimeMillis()));
+      for (int i = 0; i < 5_000; i++) {
+        String k = "k" + i;
+        c.fill(NS, k, c.begin(NS, k), reply("x".repeat(100), "s1"));
+        c.hitValue(NS, k);
+      }
+    }
+    assertThat(byEntries.entries()).isLessThanOrEqualTo(100).isPositive();
+    assertThat(byBytes.bytes()).isLessThanOrEqualTo(64 * 1024).isPositive();
+  }
+
+  @Test
+  void hotCopiesOutliveAScanThoughOnlyASampleOfTheReadsIsRecorded() {
+    ClientNearCache small = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxEntries(100)
+      .setMaxStalenessMs(60_000));
+    small.handle(msg("heartbeat", "s1", 0, 0).put("namespaces", new JsonArray().add(NS))
+      .put("confirmedAtMs", System.currentTimeMillis()));
+    for (int i = 0; i < 10; i++) {
+      String k = "hot" + i;
+      small.fill(NS, k, small.begin(NS, k), reply(i, "s1"));
+    }
+    // A scan of 1,000 keys read once each, the hot ones read on between: each of them read 1,000
+    // times, about 250 of them recorded, far more than a key of the scan gets. Without any read
+    // recorded, the scan evicts them.
+    for (int i = 0; i < 1_000; i++) {
+      String k = "cold" + i;
+      small.fill(NS, k, small.begin(NS, k), reply(i, "s1"));
+      small.hitValue(NS, k);
+      for (int h = 0; h < 10; h++) {
+        small.hitValue(NS, "hot" + h);
+      }
+    }
+    for (int i = 0; i < 10; i++) {
+      assertThat(small.hitValue(NS, "hot" + i)).as("hot%d", i).isEqualTo(i);
+    }
+    assertThat(small.entries()).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void aCopyPastItsEntrysTtlIsNotServedAndIsDropped() {
+    heartbeat("s1", 0);
+    near.fill(NS, "k", near.begin(NS, "k"), reply("v", "s1").put("ttlMs", 1));
+    dev.rediskit.test.Await.until(() -> near.hitValue(NS, "k") == null, java.time.Duration.ofSeconds(30), "never expired");
+    assertThat(near.entries()).isZero();
+    assertThat(near.bytes()).isZero();
+  }
+
+  @Test
+  void theSameKeyInTwoNamespacesIsTwoCopies() {
+    near.handle(msg("heartbeat", "s1", 0, seq).put("namespaces", new JsonArray().add(NS).add("other"))
+      .put("confirmedAtMs", System.currentTimeMillis()));
+    read("k", 1, "s1");
+    near.fill("other", "k", near.begin("other", "k"), reply(2, "s1"));
+    assertThat(near.hitValue(NS, "k")).isEqualTo(1);
+    assertThat(near.hitValue("other", "k")).isEqualTo(2);
+    near.dropNamespace("other");
+    assertThat(near.hitValue("other", "k")).isNull();
+    assertThat(near.hitValue(NS, "k")).isEqualTo(1);
+  }
+
+  @Test
+  void aNullKeyIsNeverServedLocally() {
+    heartbeat("s1", 0);
+    read("null", 1, "s1");
+    assertThat(near.hitValue(NS, "null")).isEqualTo(1);
+    assertThat(near.hitValue(NS, null)).as("the service refuses it; never the copy of \"null\"").isNull();
+    assertThat(near.begin(NS, null)).isNull();
+    near.dropLocal(NS, java.util.Arrays.asList((String) null));
+    assertThat(near.hitValue(NS, "null")).as("a drop of it drops more, never fails").isNull();
+  }
+
+  @Test
   void aShortSilenceOnlyStopsLocalReadsUntilTheStreamGoesOnWithoutAGap() {
     ClientNearCache quick = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxStalenessMs(250));
     JsonObject hb = msg("heartbeat", "s1", 0, 0).put("namespaces", new JsonArray().add(NS));
