@@ -134,13 +134,7 @@ public final class NearCacheBenchmark {
         clientCtx = vertx.getOrCreateContext(); // round robin over the two loops: the next is the other one
       }
       Context cctx = clientCtx;
-      CacheClient[] clients2 = new CacheClient[2];
-      Harness.onContext(cctx, () -> {
-        clients2[0] = CacheClient.create(vertx, "", new NearCacheOptions().setEnabled(true).setMaxEntries(2L * KEYS)
-          .setTtlMs(3_600_000));
-        clients2[1] = CacheClient.create(vertx, "");
-        return Future.succeededFuture();
-      });
+      CacheClient[] clients2 = clients(vertx, cctx);
       CacheClient nearClient = clients2[0];
       CacheClient busClient = clients2[1];
       fillClient(cctx, nearClient, "the local client");
@@ -160,13 +154,7 @@ public final class NearCacheBenchmark {
             .put("nearCache", new JsonObject().put("enabled", true).put("maxEntries", 2L * KEYS).put("ttlMs", 3_600_000)))));
         String service = Futures.await(a.deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config)), START);
         Context bctx = b.getOrCreateContext();
-        CacheClient[] onB = new CacheClient[2];
-        Harness.onContext(bctx, () -> {
-          onB[0] = CacheClient.create(b, "", new NearCacheOptions().setEnabled(true).setMaxEntries(2L * KEYS)
-            .setTtlMs(3_600_000));
-          onB[1] = CacheClient.create(b, "");
-          return Future.succeededFuture();
-        });
+        CacheClient[] onB = clients(b, bctx);
         CacheClient nearB = onB[0];
         CacheClient busB = onB[1];
         fillClient(bctx, nearB, "the client on node B");
@@ -242,6 +230,18 @@ public final class NearCacheBenchmark {
       return client.nearCacheStats().entries() >= KEYS;
     }, START, () -> what + "'s near cache never held every key: " + client.nearCacheStats().toJson().encode());
     System.out.println(what + ": near cache filled, " + client.nearCacheStats().entries() + " entries");
+  }
+
+  /** A client with a near cache holding every key, and one without, both created on {@code ctx}. */
+  private static CacheClient[] clients(Vertx vertx, Context ctx) {
+    CacheClient[] out = new CacheClient[2];
+    Harness.onContext(ctx, () -> {
+      out[0] = CacheClient.create(vertx, "", new NearCacheOptions().setEnabled(true).setMaxEntries(2L * KEYS)
+        .setTtlMs(3_600_000));
+      out[1] = CacheClient.create(vertx, "");
+      return Future.succeededFuture();
+    });
+    return out;
   }
 
   private static void fill(Context ctx, CacheNamespace<Object> ns, int from, int to, String value) {
