@@ -124,4 +124,45 @@ class NearCacheTest {
     near.cleanUp();
     assertThat(near.entries()).isLessThanOrEqualTo(100);
   }
+
+  @Test
+  void aCopyPastTheLocalTtlOrItsEntrysTtlIsNotServedAndIsDropped() {
+    // Caffeine expires nothing: each copy's own end is checked on every read.
+    NearCache quick = new NearCache("ns", new NearCacheOptions().setEnabled(true).setMaxEntries(100).setTtlMs(1), link);
+    quick.fill("local", quick.begin("local"), entry("v", 60_000), System.currentTimeMillis());
+    near.fill("entry", near.begin("entry"), entry("v", 1), System.currentTimeMillis());
+    dev.rediskit.test.Await.until(() -> quick.hit("local", entries) == null && near.hit("entry", entries) == null,
+      java.time.Duration.ofSeconds(30), "a copy was served past its end");
+    assertThat(quick.entries()).isZero();
+    assertThat(quick.bytes()).isZero();
+    assertThat(quick.entry("local")).isNull();
+    assertThat(near.entry("entry")).isNull();
+    assertThat(near.bytes()).isZero();
+  }
+
+  @Test
+  void hotCopiesOutliveAScanThoughOnlyASampleOfTheReadsIsRecorded() {
+    for (int i = 0; i < 10; i++) {
+      String k = "hot" + i;
+      near.fill(k, near.begin(k), entry("h" + i, 60_000), System.currentTimeMillis());
+    }
+    // A scan of 1,000 keys read once each, the hot ones read on between: each of them read 1,000
+    // times, about 250 of them recorded, far more than a key of the scan gets. Without any read
+    // recorded, the scan evicts them.
+    for (int i = 0; i < 1_000; i++) {
+      String k = "cold" + i;
+      near.fill(k, near.begin(k), entry("c" + i, 60_000), System.currentTimeMillis());
+      near.hit(k, entries);
+      for (int h = 0; h < 10; h++) {
+        near.hit("hot" + h, entries);
+      }
+    }
+    for (int i = 0; i < 10; i++) {
+      CacheResult<Object> hit = near.hit("hot" + i, entries);
+      assertThat(hit).as("hot%d", i).isNotNull();
+      assertThat(hit.value()).isEqualTo("h" + i);
+    }
+    near.cleanUp();
+    assertThat(near.entries()).isLessThanOrEqualTo(100);
+  }
 }

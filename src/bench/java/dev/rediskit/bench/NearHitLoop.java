@@ -1,0 +1,103 @@
+package dev.rediskit.bench;
+
+import dev.rediskit.RedisKitOptions;
+import dev.rediskit.cache.CacheNamespace;
+import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.cache.NamespaceOptions;
+import dev.rediskit.cache.NearCacheOptions;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.test.Futures;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The cost of one near-cache hit through {@code CacheNamespace.get}, in a tight loop on the caller's
+ * thread (no harness, no event loop in between): 100-byte values over 10,000 keys, a key picked at
+ * random per read from names built once. Ten rounds of {@code bench.seconds} (2 by default), ns per
+ * hit of each; for profiling the hit path alone.
+ *
+ * <pre>java -cp target/classes:target/test-classes:$(cat /tmp/bench.cp) dev.rediskit.bench.NearHitLoop</pre>
+ */
+public final class NearHitLoop {
+
+  private NearHitLoop() {
+  }
+
+  /**
+   * @param args unused
+   * @throws Exception on failure
+   */
+  public static void main(String[] args) throws Exception {
+    int keys = 10_000;
+    long seconds = Long.getLong("bench.seconds", 2);
+    int rounds = Integer.getInteger("bench.rounds", 10);
+    try (Harness.Server server = Harness.Server.start()) {
+      Vertx vertx = Harness.vertx();
+      Context ctx = vertx.getOrCreateContext();
+      Harness.Clients clients = Harness.connect(vertx, ctx, new RedisKitOptions().setEndpoint(server.url())
+        .setConnectTimeoutMs(10_000));
+      RedisGateway gw = clients.gateway();
+      RedisCache[] cache = new RedisCache[1];
+      Harness.onContext(ctx, () -> {
+        cache[0] = RedisCache.create(vertx, gw, new CacheOptions()
+          .putNamespace("near", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true)
+            .setMaxEntries(2L * keys).setTtlMs(3_600_000))));
+        return Future.succeededFuture();
+      });
+      dev.rediskit.test.Await.until(() -> "CONFIRMED".equals(gw.status().tracking().getString("state")),
+        NearCacheBenchmark.START, () -> "tracking never confirmed");
+      CacheNamespace<Object> ns = cache[0].namespace("near");
+      Map<String, Object> batch = new HashMap<>();
+      for (int i = 0; i < keys; i++) {
+        batch.put(String.valueOf(i), "x".repeat(98));
+      }
+      Futures.await(Future.<Void>future(p -> ctx.runOnContext(v -> ns.setMany(batch, Duration.ofHours(1)).onComplete(p))),
+        NearCacheBenchmark.START);
+      for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < keys; i++) {
+          String k = String.valueOf(i);
+          Futures.await(Future.<Object>future(p -> ctx.runOnContext(v -> ns.get(k).onComplete(p))), NearCacheBenchmark.START);
+        }
+      }
+      String[] names = new String[keys];
+      for (int i = 0; i < keys; i++) {
+        names[i] = String.valueOf(i);
+      }
+      SplittableRandom rnd = new SplittableRandom(42);
+      long sink = 0;
+      for (int r = 0; r < rounds; r++) {
+        long n = 0;
+        long misses = 0;
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        long now;
+        do {
+          for (int i = 0; i < 1000; i++) {
+            Future<Object> f = ns.get(names[rnd.nextInt(keys)]);
+            if (f.isComplete()) {
+              Object v = f.result();
+              sink += v == null ? 0 : 1;
+            } else {
+              misses++;
+            }
+          }
+          n += 1000;
+          now = System.nanoTime();
+        } while (now < end);
+        System.out.printf(Locale.ROOT, "round %d: %.0f ns per hit (%d reads, %d not complete at once)%n", r,
+          (now - start) / (double) n, n, misses);
+      }
+      System.out.println("near stats: " + cache[0].nearCacheStats().get("near").toJson().encode() + " " + sink);
+      gw.close().await();
+      vertx.close().await();
+    }
+  }
+}
