@@ -5,6 +5,7 @@ import dev.rediskit.client.RedisGateway;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.StalenessLog;
 import dev.rediskit.test.RedisServers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -116,8 +116,7 @@ class NearCacheFaultIT {
     private final CacheNamespace<Object> reader;
     private final CacheNamespace<Object> writer;
     private final RedisCache readerCache;
-    private final ConcurrentHashMap<Integer, Long> acked = new ConcurrentHashMap<>();
-    private final List<long[]> nearReads = new ArrayList<>();
+    private final StalenessLog log = new StalenessLog();
     private volatile boolean running = true;
     private volatile long faultOverAt;
     private long directReads;
@@ -161,7 +160,7 @@ class NearCacheFaultIT {
       while (running) {
         try {
           await(writer.set("c", v, Duration.ofMinutes(5)));
-          acked.put(v, System.nanoTime());
+          log.acked(v);
           v++;
         } catch (RuntimeException e) {
           // Redis down: the same version again (it may have been applied; ack(v) is only ever later).
@@ -177,7 +176,7 @@ class NearCacheFaultIT {
         try {
           CacheResult<Object> r = await(reader.lookup("c"));
           if (r.source() == CacheResult.Source.NEAR) {
-            nearReads.add(new long[] {t0, ((Number) r.value()).intValue()});
+            log.nearRead(t0, ((Number) r.value()).intValue());
           } else {
             directReads++;
           }
@@ -189,24 +188,13 @@ class NearCacheFaultIT {
     }
 
     void report(String fault) {
-      long stale = 0;
-      long worst = 0;
-      for (long[] read : nearReads) {
-        Long next = acked.get((int) read[1] + 1);
-        if (next != null && next < read[0]) {
-          long ms = TimeUnit.NANOSECONDS.toMillis(read[0] - next);
-          worst = Math.max(worst, read[0] - next);
-          if (ms > BOUND_MS) {
-            stale++;
-          }
-        }
-      }
+      StalenessLog.Judgement j = log.judge(BOUND_MS);
       NearCacheStats s = readerCache.nearCacheStats().get(NS);
       System.out.printf("near cache staleness under %s: %d local reads, %d from Redis, %d failed, %d writes; "
-          + "staler than %d ms: %d; worst staleness %.3f ms; flushes %s%n", fault, nearReads.size(), directReads,
-        failedReads, acked.size(), BOUND_MS, stale, worst / 1e6, s.flushes());
-      assertThat(stale).as("local reads staler than the bound").isZero();
-      assertThat(nearReads).isNotEmpty();
+          + "staler than %d ms: %d; worst staleness %.3f ms; flushes %s%n", fault, log.nearReads(), directReads,
+        failedReads, log.writes(), BOUND_MS, j.stale(), j.worstMs(), s.flushes());
+      assertThat(j.stale()).as("local reads staler than the bound").isZero();
+      assertThat(log.nearReads()).isPositive();
     }
   }
 

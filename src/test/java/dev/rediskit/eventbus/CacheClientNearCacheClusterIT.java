@@ -13,6 +13,7 @@ import dev.rediskit.test.Await;
 import dev.rediskit.test.ClusteredVertx;
 import dev.rediskit.test.Futures;
 import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.StalenessLog;
 import dev.rediskit.test.RedisServers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -27,9 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -302,8 +301,7 @@ class CacheClientNearCacheClusterIT {
    * {@code v + 1} was acknowledged to the writer before {@code t}; none may be staler than the bound.
    */
   final class Checker {
-    private final ConcurrentHashMap<Integer, Long> acked = new ConcurrentHashMap<>();
-    private final List<long[]> nearReads = new ArrayList<>();
+    private final StalenessLog log = new StalenessLog();
     private volatile boolean running = true;
     private long remoteReads;
     private long failedReads;
@@ -342,7 +340,7 @@ class CacheClientNearCacheClusterIT {
       while (running) {
         try {
           await(v % 2 == 0 ? plain.set(NS, "c", v, Duration.ofMinutes(5)) : direct.set("c", v, Duration.ofMinutes(5)));
-          acked.put(v, System.nanoTime());
+          log.acked(v);
           v++;
         } catch (RuntimeException e) {
           // Redis down: the same version again (it may have been applied; ack(v) is only ever later).
@@ -361,7 +359,7 @@ class CacheClientNearCacheClusterIT {
           long hits = near.nearCacheStats().hits();
           CacheResult<Object> r = await(near.lookup(NS, "c"));
           if (near.nearCacheStats().hits() > hits) {
-            nearReads.add(new long[] {t0, ((Number) r.value()).intValue()});
+            log.nearRead(t0, ((Number) r.value()).intValue());
           } else {
             remoteReads++;
           }
@@ -373,22 +371,12 @@ class CacheClientNearCacheClusterIT {
     }
 
     void report(String fault) {
-      long stale = 0;
-      long worst = 0;
-      for (long[] read : nearReads) {
-        Long next = acked.get((int) read[1] + 1);
-        if (next != null && next < read[0]) {
-          worst = Math.max(worst, read[0] - next);
-          if (TimeUnit.NANOSECONDS.toMillis(read[0] - next) > BOUND_MS) {
-            stale++;
-          }
-        }
-      }
+      StalenessLog.Judgement j = log.judge(BOUND_MS);
       System.out.printf("client near cache staleness under %s: %d local reads, %d over the event bus, %d failed, "
-          + "%d writes (%d failed); staler than %d ms: %d; worst staleness %.3f ms; stats %s%n", fault, nearReads.size(),
-        remoteReads, failedReads, acked.size(), failedWrites, BOUND_MS, stale, worst / 1e6, near.nearCacheStats().toJson());
-      assertThat(stale).as("local reads staler than the bound").isZero();
-      assertThat(nearReads).isNotEmpty();
+          + "%d writes (%d failed); staler than %d ms: %d; worst staleness %.3f ms; stats %s%n", fault, log.nearReads(),
+        remoteReads, failedReads, log.writes(), failedWrites, BOUND_MS, j.stale(), j.worstMs(), near.nearCacheStats().toJson());
+      assertThat(j.stale()).as("local reads staler than the bound").isZero();
+      assertThat(log.nearReads()).isPositive();
     }
   }
 

@@ -82,6 +82,8 @@ public final class EntryFormat {
     public final String[] tags;
     /** The version of each of {@link #tags} when the entry was written, {@code null} for none. */
     public final long[] tagVersions;
+    /** {@link #tags} as a list, made once: every read result of the entry (a near-cache hit too) names them. */
+    private final java.util.List<String> tagList;
 
     Entry(int flags, long freshUntil, long ttlMs, int loadMs, Buffer payload) {
       this(flags, freshUntil, ttlMs, loadMs, payload, 0, payload.length());
@@ -102,6 +104,7 @@ public final class EntryFormat {
       this.rawLength = rawLength;
       this.tags = tags;
       this.tagVersions = tagVersions;
+      this.tagList = tags == null ? java.util.List.of() : java.util.List.of(tags);
     }
 
     /**
@@ -119,7 +122,7 @@ public final class EntryFormat {
 
     /** @return the entry's tags, empty for none */
     public java.util.List<String> tagList() {
-      return tags == null ? java.util.List.of() : java.util.List.of(tags);
+      return tagList;
     }
 
     /** @return whether the entry carries tags */
@@ -177,16 +180,8 @@ public final class EntryFormat {
    */
   public static Buffer encodeCompressed(int flags, long freshUntil, long ttlMs, long loadMs, int compression, int rawLength,
                                         byte[] compressed, int offset, int length) {
-    Buffer b = Buffer.buffer(COMPRESSED_HEADER_BYTES + length);
-    b.appendByte(VERSION_COMPRESSED)
-      .appendByte((byte) flags)
-      .appendLong(freshUntil)
-      .appendLong(ttlMs)
-      .appendInt((int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMs)))
-      .appendByte((byte) compression)
-      .appendInt(rawLength)
-      .appendBytes(compressed, offset, length);
-    return b;
+    return header(Buffer.buffer(COMPRESSED_HEADER_BYTES + length), VERSION_COMPRESSED, flags, freshUntil, ttlMs, loadMs,
+      compression, rawLength).appendBytes(compressed, offset, length);
   }
 
   /**
@@ -216,6 +211,18 @@ public final class EntryFormat {
     return new Entry(flags, stored.getLong(2), stored.getLong(10), stored.getInt(18), payload);
   }
 
+  /** The header versions 2 and 3 share: version, flags, freshUntil, ttlMs, loadMs, compression, raw length. */
+  private static Buffer header(Buffer b, byte version, int flags, long freshUntil, long ttlMs, long loadMs, int compression,
+                               int rawLength) {
+    return b.appendByte(version)
+      .appendByte((byte) flags)
+      .appendLong(freshUntil)
+      .appendLong(ttlMs)
+      .appendInt((int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMs)))
+      .appendByte((byte) compression)
+      .appendInt(rawLength);
+  }
+
   /**
    * @param flags flags
    * @param freshUntil epoch ms after which the entry is stale
@@ -231,15 +238,8 @@ public final class EntryFormat {
    */
   public static Buffer encodeTagged(int flags, long freshUntil, long ttlMs, long loadMs, int compression, int rawLength,
                                     byte[] tagSection, byte[] payload, int offset, int length) {
-    Buffer b = Buffer.buffer(COMPRESSED_HEADER_BYTES + tagSection.length + length);
-    b.appendByte(VERSION_TAGGED)
-      .appendByte((byte) flags)
-      .appendLong(freshUntil)
-      .appendLong(ttlMs)
-      .appendInt((int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMs)))
-      .appendByte((byte) compression)
-      .appendInt(rawLength)
-      .appendBytes(tagSection);
+    Buffer b = header(Buffer.buffer(COMPRESSED_HEADER_BYTES + tagSection.length + length), VERSION_TAGGED, flags, freshUntil,
+      ttlMs, loadMs, compression, rawLength).appendBytes(tagSection);
     if (payload != null) {
       b.appendBytes(payload, offset, length);
     }

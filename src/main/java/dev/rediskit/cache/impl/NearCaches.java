@@ -118,19 +118,18 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener, N
   }
 
   private void tellInvalidated(String namespace, String key) {
-    for (NearCacheTracking.Listener l : trackers) {
-      try {
-        l.invalidated(namespace, key);
-      } catch (RuntimeException e) {
-        CacheContext.LOG.warn("near-cache tracking listener failed", e);
-      }
-    }
+    tell(l -> l.invalidated(namespace, key));
   }
 
   private void tellFlushed(String namespace, String cause) {
+    tell(l -> l.flushed(namespace, cause));
+  }
+
+  /** A listener that throws is logged and skipped: the others still hear of the change. */
+  private void tell(java.util.function.Consumer<NearCacheTracking.Listener> event) {
     for (NearCacheTracking.Listener l : trackers) {
       try {
-        l.flushed(namespace, cause);
+        event.accept(l);
       } catch (RuntimeException e) {
         CacheContext.LOG.warn("near-cache tracking listener failed", e);
       }
