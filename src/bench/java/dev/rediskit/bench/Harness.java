@@ -209,6 +209,37 @@ public final class Harness {
     return p.future().await();
   }
 
+  /**
+   * A new context on another event loop than {@code ctx}'s, as a verticle deployed beside the one
+   * owning {@code ctx} usually gets. {@code getOrCreateContext()} will not do: from a thread outside
+   * Vert.x it keeps giving contexts of that thread's one event loop.
+   *
+   * @param vertx the Vert.x instance (with more than one event loop)
+   * @param ctx a context
+   * @return a context of its own on another event loop
+   * @throws IllegalStateException when Vert.x has no other event loop
+   */
+  public static Context otherLoop(Vertx vertx, Context ctx) {
+    io.netty.channel.EventLoop loop = ((io.vertx.core.internal.ContextInternal) ctx).nettyEventLoop();
+    for (io.netty.util.concurrent.EventExecutor e : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) {
+      if (e != loop) {
+        return ((io.vertx.core.internal.VertxInternal) vertx).contextBuilder()
+          .withEventLoop((io.netty.channel.EventLoop) e).build();
+      }
+    }
+    throw new IllegalStateException("no other event loop than " + loop + ": give Vert.x more than one");
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param ctx a context
+   * @return a new context (of its own, as another verticle's) on {@code ctx}'s event loop
+   */
+  public static Context sameLoop(Vertx vertx, Context ctx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).contextBuilder()
+      .withEventLoop(((io.vertx.core.internal.ContextInternal) ctx).nettyEventLoop()).build();
+  }
+
   /** @return a Vert.x with two event loops (the machine's cores) */
   public static Vertx vertx() {
     return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));

@@ -40,8 +40,11 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>over the local event bus: a {@code CacheClient} near-cache hit against {@code CacheClient.get}
- *   answered by the cache service from its own near cache, the clients on the other event loop than
- *   the service, as a verticle of their own;</li>
+ *   answered by the cache service from its own near cache, with the clients on a context of their
+ *   own on another event loop than the service's (as an application verticle deployed beside it
+ *   usually is), then on a context of their own on the service's event loop (the cheapest local
+ *   get); beside them the harness alone (an operation that returns a completed future), whose ratio
+ *   to each get is the most any hit could score there;</li>
  *   <li>over the clustered event bus, what the client near cache is for (a verticle on another node
  *   reading a hot key): two Hazelcast-clustered Vert.x nodes in this JVM ({@code ClusteredVertx} of
  *   the test support, on loopback), the service deployed on node A as {@code RedisKitVerticle} (its
@@ -124,25 +127,40 @@ public final class NearCacheBenchmark {
 
       // The event-bus client: its own near-cache hit against CacheClient.get over the local event bus,
       // answered by the service from its own near cache (the cheapest a get over the bus can be).
-      // The clients run on the other event loop, as an application verticle beside the service's
-      // would; on the service's own context a local request and its reply run inline, which no
-      // verticle of its own sees.
+      // Twice: the clients on another event loop than the service's, as an application verticle
+      // deployed beside it usually is (a request and its reply each wake the other loop), and on the
+      // service's loop (no wake-up: the cheapest local get, so the hardest ratio). And the harness
+      // alone (an operation that returns a completed future): the most any hit could score.
       Harness.onContext(ctx, () -> CacheConsumers.register(vertx.eventBus(), "", cache[0]));
-      Context clientCtx = vertx.getOrCreateContext();
-      if (((io.vertx.core.internal.ContextInternal) clientCtx).nettyEventLoop()
-        == ((io.vertx.core.internal.ContextInternal) ctx).nettyEventLoop()) {
-        clientCtx = vertx.getOrCreateContext(); // round robin over the two loops: the next is the other one
-      }
-      Context cctx = clientCtx;
-      CacheClient[] clients2 = clients(vertx, cctx);
-      CacheClient nearClient = clients2[0];
-      CacheClient busClient = clients2[1];
-      fillClient(cctx, nearClient, "the local client");
-      compare(cctx, rounds, warmupMs, measureMs, ratios, "CacheClient near hit / CacheClient.get over the event bus",
-        "CacheClient.get, event bus", () -> busClient.get("near", key.get()),
-        "CacheClient near hit", () -> nearClient.get("near", key.get()));
-      System.out.println("client near cache stats: " + nearClient.nearCacheStats().toJson().encode());
-      Harness.onContext(cctx, () -> Future.all(nearClient.close(), busClient.close()));
+      Context otherCtx = Harness.otherLoop(vertx, ctx);
+      Context sameCtx = Harness.sameLoop(vertx, ctx);
+      CacheClient[] other = clients(vertx, otherCtx);
+      CacheClient[] same = clients(vertx, sameCtx);
+      fillClient(otherCtx, other[0], "the local client on another event loop");
+      fillClient(sameCtx, same[0], "the local client on the service's event loop");
+      Object constant = value;
+      compare(rounds, warmupMs, measureMs, ratios, List.of(
+          new Scenario("CacheClient.get, bus, other loop", otherCtx, () -> other[1].get("near", key.get())),
+          new Scenario("CacheClient near hit, other loop", otherCtx, () -> other[0].get("near", key.get())),
+          new Scenario("CacheClient.get, bus, same loop", sameCtx, () -> same[1].get("near", key.get())),
+          new Scenario("CacheClient near hit, same loop", sameCtx, () -> same[0].get("near", key.get())),
+          new Scenario("harness alone", otherCtx, () -> {
+            key.get();
+            return Future.succeededFuture(constant);
+          })),
+        List.of(
+          new Ratio("CacheClient near hit / CacheClient.get over the local event bus, client on another event loop",
+            "CacheClient near hit, other loop", "CacheClient.get, bus, other loop"),
+          new Ratio("CacheClient near hit / CacheClient.get over the local event bus, client on the service's event loop",
+            "CacheClient near hit, same loop", "CacheClient.get, bus, same loop"),
+          new Ratio("harness alone / CacheClient.get over the local event bus, another event loop (the most a hit could score)",
+            "harness alone", "CacheClient.get, bus, other loop"),
+          new Ratio("harness alone / CacheClient.get over the local event bus, the service's event loop (the most a hit could score)",
+            "harness alone", "CacheClient.get, bus, same loop")));
+      System.out.println("client near cache stats (other loop): " + other[0].nearCacheStats().toJson().encode());
+      System.out.println("client near cache stats (same loop): " + same[0].nearCacheStats().toJson().encode());
+      Harness.onContext(otherCtx, () -> Future.all(other[0].close(), other[1].close()));
+      Harness.onContext(sameCtx, () -> Future.all(same[0].close(), same[1].close()));
 
       // The clustered event bus: the service on node A, the clients and the load on node B.
       try (ClusteredVertx.Nodes nodes = ClusteredVertx.start(2)) {
@@ -192,25 +210,45 @@ public final class NearCacheBenchmark {
     }
   }
 
+  /** One scenario: what one operation is, and the context it runs on. */
+  private record Scenario(String name, Context ctx, Supplier<Future<?>> op) {
+  }
+
+  /** A ratio taken within each round: the numerator's ops/s over the denominator's. */
+  private record Ratio(String name, String numerator, String denominator) {
+  }
+
   /**
-   * Measures two scenarios at 1 and at 64 in flight, over {@code rounds} rounds in an order that
-   * rotates every round, and adds {@code numerator}'s ops/s over {@code denominator}'s, per round,
-   * to {@code ratios} under {@code ratio} and the number in flight.
+   * Measures two scenarios on {@code ctx} at 1 and at 64 in flight, and adds {@code numerator}'s
+   * ops/s over {@code denominator}'s, per round, to {@code ratios} under {@code ratio} and the number
+   * in flight.
    */
   private static void compare(Context ctx, int rounds, long warmupMs, long measureMs, Map<String, List<Double>> ratios,
                               String ratio, String denominator, Supplier<Future<?>> baseline, String numerator,
                               Supplier<Future<?>> measured) {
-    List<Map.Entry<String, Supplier<Future<?>>>> scenarios = List.of(Map.entry(denominator, baseline),
-      Map.entry(numerator, measured));
+    compare(rounds, warmupMs, measureMs, ratios,
+      List.of(new Scenario(denominator, ctx, baseline), new Scenario(numerator, ctx, measured)),
+      List.of(new Ratio(ratio, numerator, denominator)));
+  }
+
+  /**
+   * Measures {@code scenarios} at 1 and at 64 in flight, over {@code rounds} rounds in an order that
+   * rotates every round, and adds each of {@code wanted}, taken within each round, to {@code ratios}
+   * under its name and the number in flight.
+   */
+  private static void compare(int rounds, long warmupMs, long measureMs, Map<String, List<Double>> ratios,
+                              List<Scenario> scenarios, List<Ratio> wanted) {
     for (int inFlight : new int[] {1, 64}) {
       for (int round = 0; round < rounds; round++) {
         Map<String, Double> ops = new HashMap<>();
         for (int i = 0; i < scenarios.size(); i++) {
-          Map.Entry<String, Supplier<Future<?>>> s = scenarios.get((round + i) % scenarios.size());
-          ops.put(s.getKey(), Harness.print(Harness.run(ctx, s.getKey(), inFlight, warmupMs, measureMs, s.getValue())).opsPerSec());
+          Scenario s = scenarios.get((round + i) % scenarios.size());
+          ops.put(s.name(), Harness.print(Harness.run(s.ctx(), s.name(), inFlight, warmupMs, measureMs, s.op())).opsPerSec());
         }
-        ratios.computeIfAbsent(ratio + ", " + inFlight + " in flight", n -> new ArrayList<>())
-          .add(ops.get(numerator) / ops.get(denominator));
+        for (Ratio r : wanted) {
+          ratios.computeIfAbsent(r.name() + ", " + inFlight + " in flight", n -> new ArrayList<>())
+            .add(ops.get(r.numerator()) / ops.get(r.denominator()));
+        }
       }
     }
   }
