@@ -78,11 +78,12 @@ public final class Addresses {
    * Privileged, off by default ({@code rateLimit.adminAddresses}), and when on a local consumer
    * only: {@code {endpoints?, services?, plans?}} (a {@link dev.rediskit.ratelimit.LimitChange}) →
    * {@code {version}}; a refused change fails with 400 naming every problem and changes nothing.
+   * Typed: {@link RateLimitClient#setLimits(dev.rediskit.ratelimit.LimitChange)}.
    */
   public static final String RATELIMIT_LIMITS_SET = "ratelimit.limits.set";
   /**
    * Privileged like {@link #RATELIMIT_LIMITS_SET}: {@code {}} → {@code {stored: {version, endpoints,
-   * services, plans}, status: <this instance's view>}}.
+   * services, plans}, status: <this instance's view>}}. Typed: {@link RateLimitClient#limits()}.
    */
   public static final String RATELIMIT_LIMITS_GET = "ratelimit.limits.get";
   /** {@code {}} → the Redis health procedure's result. */

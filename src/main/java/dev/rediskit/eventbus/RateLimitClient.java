@@ -2,6 +2,7 @@ package dev.rediskit.eventbus;
 
 import dev.rediskit.eventbus.impl.RateLimitClientImpl;
 import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.LimitChange;
 import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitStats;
 import io.vertx.core.Future;
@@ -15,6 +16,11 @@ import java.time.Duration;
  * Vert.x) that do not own the limiter. Failures come back as the module's typed exceptions
  * ({@link FailureCodes#fromReply}): {@link dev.rediskit.error.InvalidRequestException} naming the field,
  * {@link dev.rediskit.error.RedisUnavailableException}, {@link dev.rediskit.error.RedisTimeoutException}.
+ *
+ * <p>{@link #setLimits(LimitChange)} and {@link #limits()} use the privileged addresses
+ * {@code ratelimit.limits.set} and {@code ratelimit.limits.get}: they answer only where the limiter
+ * runs with {@code rateLimit.adminAddresses} on, and only to code in the same Vert.x instance (local
+ * consumers); elsewhere they fail with a {@link dev.rediskit.error.RedisUnavailableException} saying so.
  *
  * <pre>{@code
  * RateLimitClient client = RateLimitClient.create(vertx, "");
@@ -142,4 +148,36 @@ public interface RateLimitClient {
    * @return the decision, once the request may proceed or is rejected
    */
   Future<Decision> check(String key, long limit, Duration window, Duration maxWait);
+
+  /**
+   * Stores a change of the limits for every instance sharing the limiter's Redis, through the
+   * privileged {@code ratelimit.limits.set}, as {@link dev.rediskit.ratelimit.RateLimitAdmin#apply(LimitChange)}
+   * does on the limiter's own instance: all of the change or nothing.
+   *
+   * <p>A change with problems this side can see (none given, no entry, more than
+   * {@link LimitChange#MAX_ENTRIES}, entries its JSON reader could not read) is refused before
+   * anything is sent, so that a change read from JSON never travels without its unreadable entries
+   * and gets applied in part. The limiter checks the rest (what its algorithm can count).
+   *
+   * @param change the change
+   * @return the stored limits' version after the change; failed with an
+   * {@link dev.rediskit.ratelimit.InvalidLimitChangeException} listing every problem when refused
+   * before sending (field {@code change}), an {@link dev.rediskit.error.InvalidRequestException} of
+   * field {@code change} whose message names every problem when the limiter refused it (nothing was
+   * applied either way), a {@link dev.rediskit.error.RedisUnavailableException} when no consumer
+   * answers at the address in this Vert.x instance ({@code rateLimit.adminAddresses} off, or the
+   * limiter in another instance) or Redis cannot take the change, a
+   * {@link dev.rediskit.error.RedisTimeoutException} when no reply came in time
+   */
+  Future<Long> setLimits(LimitChange change);
+
+  /**
+   * Reads the stored limits and the answering limiter's view of them through the privileged
+   * {@code ratelimit.limits.get}, as {@link dev.rediskit.ratelimit.RateLimitAdmin#stored()} and
+   * {@link dev.rediskit.ratelimit.RateLimitAdmin#status()} do on the limiter's own instance.
+   *
+   * @return the report; failed like {@link #setLimits(LimitChange)} when no consumer answers, Redis
+   * cannot be read, or no reply came in time
+   */
+  Future<LimitsReport> limits();
 }

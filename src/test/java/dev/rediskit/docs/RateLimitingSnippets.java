@@ -67,6 +67,16 @@ abstract class RateLimitingSnippets extends SnippetContext {
     // end-snippet
   }
 
+  void adminClient() {
+    // begin-snippet: rate-limiting-admin-client
+    RateLimitClient admin = RateLimitClient.create(vertx, "");   // in the Vert.x instance of the limiter
+    admin.setLimits(new LimitChange().setPlan("pro", Limit.parse("10000/1m")))
+      .onSuccess(version -> log.info("limits version " + version))
+      .onFailure(err -> log.warn(err.getMessage()));             // InvalidRequestException, field "change": refused
+    admin.limits().onSuccess(report -> { /* report.version(), report.stored().plans(), report.status() */ });
+    // end-snippet
+  }
+
   void plans(PlanStore plansOfTokens) {
     // begin-snippet: rate-limiting-plans
     limiter.planResolver(token -> plansOfTokens.planOf(token));   // Future<String>: "free", "pro" or null

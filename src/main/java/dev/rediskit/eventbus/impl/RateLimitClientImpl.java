@@ -1,17 +1,24 @@
 package dev.rediskit.eventbus.impl;
 
+import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.FailureCodes;
+import dev.rediskit.eventbus.LimitsReport;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.InvalidLimitChangeException;
+import dev.rediskit.ratelimit.LimitChange;
 import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.List;
 
 /** Builds the request bodies, sends them, and turns replies and failure codes back into types. */
 public final class RateLimitClientImpl implements RateLimitClient {
@@ -137,5 +144,41 @@ public final class RateLimitClientImpl implements RateLimitClient {
       .transform(ar -> ar.succeeded()
         ? Future.succeededFuture(Decision.fromJson(ar.result().body()))
         : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
+  }
+
+  // ---------------------------------------------------------------- stored limits (privileged)
+
+  @Override
+  public Future<Long> setLimits(LimitChange change) {
+    // The algorithm is the limiter's, not known here: null skips that check, which the limiter makes.
+    List<String> problems = change == null ? List.of("change: is required") : change.problems(null);
+    if (!problems.isEmpty()) {
+      // Before sending: toJson() leaves out the entries the JSON reader could not read, so the
+      // limiter would see (and might apply) only the readable part of the change.
+      return Future.failedFuture(new InvalidLimitChangeException(problems));
+    }
+    return admin(Addresses.RATELIMIT_LIMITS_SET, change.toJson()).map(r -> r.getLong("version"));
+  }
+
+  @Override
+  public Future<LimitsReport> limits() {
+    return admin(Addresses.RATELIMIT_LIMITS_GET, new JsonObject()).map(LimitsReport::fromJson);
+  }
+
+  private Future<JsonObject> admin(String address, JsonObject body) {
+    String full = Addresses.of(prefix, address);
+    return vertx.eventBus().<JsonObject>request(full, body, options).transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture(ar.result().body());
+      }
+      if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+        // The same exception as any address without a consumer, but the usual hint (is the
+        // verticle deployed?) would mislead: these consumers are off by default and local.
+        return Future.failedFuture(new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED,
+          "no consumer at " + full + " in this Vert.x instance: the privileged addresses need rateLimit.adminAddresses"
+            + " where the limiter runs, and answer only code of that Vert.x instance", re));
+      }
+      return Future.failedFuture(FailureCodes.fromReply(ar.cause()));
+    });
   }
 }
