@@ -289,9 +289,8 @@ public class LoadOptions {
    * Neither object is changed.
    *
    * <pre>{@code
-   * // the namespace configured with ttlMs 300000, tags [tenant:7]
-   * LoadOptions.ttl(Duration.ofMinutes(1)).overriding(namespace.getLoadOptions())
-   * // -> ttl 1 minute, tags [tenant:7], the namespace's stale TTL, refresh-ahead...
+   * LoadOptions configured = new LoadOptions().setTtl(Duration.ofMinutes(5)).setTags(List.of("tenant:7"));
+   * LoadOptions call = LoadOptions.ttl(Duration.ofMinutes(1)).overriding(configured);  // 1 minute, tags [tenant:7]
    * }</pre>
    *
    * @param defaults the options to fall back on (a namespace's configured load options), or
