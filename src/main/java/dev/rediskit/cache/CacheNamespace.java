@@ -169,13 +169,20 @@ public interface CacheNamespace<V> {
    * failing loader is answered with the stale value; with refresh-ahead, hot keys are reloaded in
    * the background before they expire. If Redis fails, the loader is called directly.
    *
+   * <p>The options are resolved as {@code cache.getOrLoad} resolves a request's: each field
+   * {@code options} sets wins, the namespace's configured load options ({@code cache.namespaces.<ns>},
+   * {@link NamespaceOptions#getLoadOptions()}) fill in the others, and the cache's
+   * {@link CacheOptions} what neither sets ({@link LoadOptions#overriding(LoadOptions)}). So an entry
+   * carries the namespace's {@code tags} unless {@code options} sets its own.
+   *
    * <pre>{@code
    * users.getOrLoad("42", () -> db.findUser("42"), LoadOptions.ttl(Duration.ofMinutes(5)));
    * }</pre>
    *
    * @param key the key
    * @param loader produces the value (asynchronously; {@code null} means absent)
-   * @param options TTLs, stale window, refresh-ahead, negative caching
+   * @param options TTLs, stale window, refresh-ahead, negative caching, tags: the fields it sets
+   *     override the namespace's; {@code null} for the namespace's configured options
    * @return the value, {@code null} when absent
    */
   Future<V> getOrLoad(String key, Supplier<Future<V>> loader, LoadOptions options);
@@ -185,7 +192,7 @@ public interface CacheNamespace<V> {
    *
    * @param key the key
    * @param loader produces the value
-   * @param options the options
+   * @param options the options, laid over the namespace's as for {@link #getOrLoad}; {@code null} for the namespace's
    * @return what was served
    */
   Future<CacheResult<V>> getOrLoadResult(String key, Supplier<Future<V>> loader, LoadOptions options);
@@ -198,7 +205,7 @@ public interface CacheNamespace<V> {
    *
    * @param key the key
    * @param loader produces the value, may block
-   * @param options the options
+   * @param options the options, laid over the namespace's as for {@link #getOrLoad}; {@code null} for the namespace's
    * @return the value, {@code null} when absent
    */
   Future<V> getOrLoadBlocking(String key, Callable<V> loader, LoadOptions options);
@@ -212,7 +219,8 @@ public interface CacheNamespace<V> {
    *
    * @param function the function to cache
    * @param keyFunction the cache key of an argument
-   * @param options the options
+   * @param options the options of every call (copied), laid over the namespace's as for
+   *     {@link #getOrLoad}; {@code null} for the namespace's
    * @param <A> the argument type
    * @return the cached function
    */
@@ -287,8 +295,9 @@ public interface CacheNamespace<V> {
                               List<String> tags);
 
   /**
-   * Re-loads keys through the {@link #loader(Function) registered loader}, with the default TTL,
-   * {@code cache.warmBatchSize} and the namespace's tags.
+   * Re-loads keys through the {@link #loader(Function) registered loader}, with the namespace's
+   * configured {@code ttlMs} ({@code cache.ttlMs} when it has none, as {@code cache.warm} without a
+   * {@code ttlMs}), {@code cache.warmBatchSize} and the namespace's tags.
    *
    * @param keys the keys
    * @return how many keys were loaded, failed or skipped; fails when no loader is registered

@@ -1,19 +1,28 @@
 package dev.rediskit.cache;
 
+import dev.rediskit.config.RequestFields;
+import dev.rediskit.error.InvalidRequestException;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
 
 /**
- * How {@link CacheNamespace#getOrLoad} caches what it loads. Unset durations fall back to the
- * {@link CacheOptions} of the cache; everything is checked when the options are used (an invalid
- * value fails the call with code 400, naming the field).
+ * How {@link CacheNamespace#getOrLoad} caches what it loads. The options remember which fields were
+ * set: a get-or-load (the Java API's and {@code cache.getOrLoad} alike) takes each field the caller
+ * set, the namespace's configured value ({@link NamespaceOptions#getLoadOptions()}, an entry of
+ * {@code cache.namespaces}) for the others, and the cache's {@link CacheOptions} for what neither
+ * sets; {@link #overriding(LoadOptions)} is that rule. Everything is checked when the options are
+ * used (an invalid value fails the call with code 400, naming the field).
  *
  * <pre>{@code
  * new LoadOptions().setTtl(Duration.ofMinutes(5)).setStaleTtl(Duration.ofHours(1))
  *   .setRefreshAheadFraction(0.2).setCacheNulls(true).setNullTtl(Duration.ofSeconds(30));
  * }</pre>
+ *
+ * <p>The getters return what a field is worth on its own (0, {@code false}, an empty list or
+ * {@code null} when unset); whether a field was set shows in {@link #toJson()}, which writes only
+ * the set ones.
  */
 public class LoadOptions {
 
@@ -37,17 +46,65 @@ public class LoadOptions {
   public static final List<String> JSON_FIELDS = List.of(TTL_MS, STALE_TTL_MS, REFRESH_AHEAD_FRACTION, REFRESH_AHEAD_BETA,
     CACHE_NULLS, NULL_TTL_MS, IDLE_TTL_MS, TAGS);
 
+  // null: not set, so a namespace's or the cache's default applies (see overriding).
   private Duration ttl;
   private Duration staleTtl;
-  private double refreshAheadFraction;
-  private double refreshAheadBeta;
-  private boolean cacheNulls;
+  private Double refreshAheadFraction;
+  private Double refreshAheadBeta;
+  private Boolean cacheNulls;
   private Duration nullTtl;
   private Duration idleTtl;
-  private List<String> tags = List.of();
+  private List<String> tags;
 
-  /** Options taking every default from the cache's {@link CacheOptions}; refresh-ahead and null caching off. */
+  /**
+   * Options that set nothing: every field comes from the namespace's configured load options, then
+   * from the cache's {@link CacheOptions} (refresh-ahead and null caching off unless configured).
+   */
   public LoadOptions() {
+  }
+
+  /**
+   * Reads the JSON form of {@link #toJson()}: the fields of {@link #JSON_FIELDS} that are present
+   * and not {@code null} are set, the others stay unset; other keys are ignored, so a whole
+   * {@code cache.getOrLoad} request can be read. Ranges are checked when the options are used.
+   *
+   * @param json the options
+   * @throws InvalidRequestException naming the first field of the wrong type (a duration that is
+   *     not a whole number, a fraction that is not a finite number, a tag that is not a string...)
+   */
+  public LoadOptions(JsonObject json) {
+    Long l = RequestFields.optionalLong(json, TTL_MS);
+    if (l != null) {
+      setTtl(Duration.ofMillis(l));
+    }
+    l = RequestFields.optionalLong(json, STALE_TTL_MS);
+    if (l != null) {
+      setStaleTtl(Duration.ofMillis(l));
+    }
+    Double d = RequestFields.optionalDouble(json, REFRESH_AHEAD_FRACTION);
+    if (d != null) {
+      setRefreshAheadFraction(d);
+    }
+    d = RequestFields.optionalDouble(json, REFRESH_AHEAD_BETA);
+    if (d != null) {
+      setRefreshAheadBeta(d);
+    }
+    Boolean b = RequestFields.optionalBoolean(json, CACHE_NULLS);
+    if (b != null) {
+      setCacheNulls(b);
+    }
+    l = RequestFields.optionalLong(json, NULL_TTL_MS);
+    if (l != null) {
+      setNullTtl(Duration.ofMillis(l));
+    }
+    l = RequestFields.optionalLong(json, IDLE_TTL_MS);
+    if (l != null) {
+      setIdleTtl(Duration.ofMillis(l));
+    }
+    List<String> t = RequestFields.optionalStrings(json, TAGS);
+    if (t != null) {
+      setTags(t);
+    }
   }
 
   /**
@@ -68,19 +125,21 @@ public class LoadOptions {
 
   /**
    * @param ttl how long a loaded value stays fresh
-   * @return new options with that TTL and every other default
+   * @return new options that set only that TTL: every other field comes from the namespace's
+   *     configured load options, then the cache's
    */
   public static LoadOptions ttl(Duration ttl) {
     return new LoadOptions().setTtl(ttl);
   }
 
-  /** @return how long a loaded value stays fresh, or {@code null} for {@code cache.ttlMs} */
+  /** @return how long a loaded value stays fresh, or {@code null} when unset (the namespace's {@code ttlMs}, else {@code cache.ttlMs}) */
   public Duration getTtl() {
     return ttl;
   }
 
   /**
-   * @param ttl how long a loaded value stays fresh ({@code > 0}, at most {@code cache.maxTtlMs}); {@code null} for the default
+   * @param ttl how long a loaded value stays fresh ({@code > 0}, at most {@code cache.maxTtlMs}); {@code null} unsets it
+   * (the namespace's, else the cache's)
    * @return this
    */
   public LoadOptions setTtl(Duration ttl) {
@@ -88,7 +147,7 @@ public class LoadOptions {
     return this;
   }
 
-  /** @return how long after its TTL a value may still be served stale, or {@code null} for {@code cache.staleTtlMs} */
+  /** @return how long after its TTL a value may still be served stale, or {@code null} when unset (the namespace's, else {@code cache.staleTtlMs}) */
   public Duration getStaleTtl() {
     return staleTtl;
   }
@@ -97,7 +156,7 @@ public class LoadOptions {
    * Serve-stale: the entry is kept this long after its TTL; when reloading it fails meanwhile, the
    * stale value is served instead of the error.
    *
-   * @param staleTtl the stale window ({@code >= 0}, 0 turns it off); {@code null} for the default
+   * @param staleTtl the stale window ({@code >= 0}, 0 turns it off); {@code null} unsets it (the namespace's, else the cache's)
    * @return this
    */
   public LoadOptions setStaleTtl(Duration staleTtl) {
@@ -105,14 +164,18 @@ public class LoadOptions {
     return this;
   }
 
-  /** @return the refresh-ahead fraction, 0 when off */
+  /** @return the refresh-ahead fraction, 0 when off or unset */
   public double getRefreshAheadFraction() {
-    return refreshAheadFraction;
+    return refreshAheadFraction == null ? 0 : refreshAheadFraction;
   }
 
   /**
    * Refresh-ahead by fraction: a read in the last {@code fraction} of the entry's TTL (0.2: the
    * last 20%) reloads it once in the background, while readers keep getting the current value.
+   *
+   * <p>Refresh-ahead is one choice: options that set the fraction or the beta override both of the
+   * namespace's ({@link #overriding(LoadOptions)}), so a call can pick a fraction in a namespace
+   * configured with a beta.
    *
    * @param fraction between 0 (off) and 1, exclusive of 1; not together with a beta
    * @return this
@@ -122,9 +185,9 @@ public class LoadOptions {
     return this;
   }
 
-  /** @return the XFetch beta, 0 when off */
+  /** @return the XFetch beta, 0 when off or unset */
   public double getRefreshAheadBeta() {
-    return refreshAheadBeta;
+    return refreshAheadBeta == null ? 0 : refreshAheadBeta;
   }
 
   /**
@@ -132,6 +195,8 @@ public class LoadOptions {
    * {@code now - loadTime * beta * ln(random) >= expiry}, so the slower the loader and the hotter
    * the key, the earlier, and the refreshes of many keys do not line up. 1.0 is the usual value;
    * larger refreshes earlier.
+   *
+   * <p>As with the fraction, options that set the beta override both of the namespace's refresh-ahead fields.
    *
    * @param beta {@code > 0} to turn it on, 0 for off; at most 10; not together with a fraction
    * @return this
@@ -141,9 +206,9 @@ public class LoadOptions {
     return this;
   }
 
-  /** @return whether an absent (null) result is cached */
+  /** @return whether an absent (null) result is cached ({@code false} when unset) */
   public boolean isCacheNulls() {
-    return cacheNulls;
+    return cacheNulls != null && cacheNulls;
   }
 
   /**
@@ -158,13 +223,14 @@ public class LoadOptions {
     return this;
   }
 
-  /** @return how long an absence is cached, or {@code null} for {@code cache.nullTtlMs} */
+  /** @return how long an absence is cached, or {@code null} when unset (the namespace's, else {@code cache.nullTtlMs}) */
   public Duration getNullTtl() {
     return nullTtl;
   }
 
   /**
-   * @param nullTtl how long an absence is cached ({@code > 0}, at most {@code cache.maxTtlMs}); {@code null} for the default
+   * @param nullTtl how long an absence is cached ({@code > 0}, at most {@code cache.maxTtlMs}); {@code null} unsets it
+   * (the namespace's, else the cache's)
    * @return this
    */
   public LoadOptions setNullTtl(Duration nullTtl) {
@@ -184,7 +250,7 @@ public class LoadOptions {
    * entry has no stale window. See docs/CACHING.md, "Sliding expiry".
    *
    * @param idleTtl how long an entry may go unread ({@code > 0}, at most {@code cache.maxTtlMs});
-   * {@link Duration#ZERO} turns sliding off for this call; {@code null} for the namespace's setting
+   * {@link Duration#ZERO} turns sliding off for this call; {@code null} unsets it (the namespace's setting)
    * @return this
    */
   public LoadOptions setIdleTtl(Duration idleTtl) {
@@ -192,9 +258,9 @@ public class LoadOptions {
     return this;
   }
 
-  /** @return the tags of an entry this call writes (empty for none) */
+  /** @return the tags of an entry this call writes (empty for none, and when unset: then the namespace's apply) */
   public List<String> getTags() {
-    return tags;
+    return tags == null ? List.of() : tags;
   }
 
   /**
@@ -204,18 +270,71 @@ public class LoadOptions {
    * entry that is already stale. Checked when used: at most {@value CacheNames#MAX_TAGS}, each 1 to
    * {@value CacheNames#MAX_TAG_LENGTH} characters without control characters.
    *
-   * @param tags the tags, {@code null} or empty for none (copied)
+   * <p>Tags set here replace the namespace's ({@code tags} of its {@code cache.namespaces} entry);
+   * an empty list writes the entry without tags.
+   *
+   * @param tags the tags (copied); empty for none; {@code null} unsets them (the namespace's apply)
    * @return this
    */
   public LoadOptions setTags(List<String> tags) {
-    this.tags = tags == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tags));
+    this.tags = tags == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tags));
     return this;
   }
 
   /**
+   * Lays these options over {@code defaults}, the rule every get-or-load resolves its options by:
+   * each field set here wins, each field unset here takes the value of {@code defaults} (set or
+   * not). Refresh-ahead counts as one field: options that set the fraction or the beta take both
+   * from here (the other one 0 unless set), so they never combine with the defaults' other way.
+   * Neither object is changed.
+   *
+   * <pre>{@code
+   * LoadOptions configured = new LoadOptions().setTtl(Duration.ofMinutes(5)).setTags(List.of("tenant:7"));
+   * LoadOptions call = LoadOptions.ttl(Duration.ofMinutes(1)).overriding(configured);  // 1 minute, tags [tenant:7]
+   * }</pre>
+   *
+   * @param defaults the options to fall back on (a namespace's configured load options), or
+   *     {@code null} for none
+   * @return new options with the fields set in either
+   */
+  public LoadOptions overriding(LoadOptions defaults) {
+    LoadOptions o = new LoadOptions(this);
+    if (defaults == null) {
+      return o;
+    }
+    if (o.ttl == null) {
+      o.ttl = defaults.ttl;
+    }
+    if (o.staleTtl == null) {
+      o.staleTtl = defaults.staleTtl;
+    }
+    if (o.refreshAheadFraction == null && o.refreshAheadBeta == null) {
+      o.refreshAheadFraction = defaults.refreshAheadFraction;
+      o.refreshAheadBeta = defaults.refreshAheadBeta;
+    } else if (defaults.refreshAheadFraction != null || defaults.refreshAheadBeta != null) {
+      // Set both, so that laying the result over the same defaults again changes nothing.
+      o.refreshAheadFraction = o.getRefreshAheadFraction();
+      o.refreshAheadBeta = o.getRefreshAheadBeta();
+    }
+    if (o.cacheNulls == null) {
+      o.cacheNulls = defaults.cacheNulls;
+    }
+    if (o.nullTtl == null) {
+      o.nullTtl = defaults.nullTtl;
+    }
+    if (o.idleTtl == null) {
+      o.idleTtl = defaults.idleTtl;
+    }
+    if (o.tags == null) {
+      o.tags = defaults.tags;
+    }
+    return o;
+  }
+
+  /**
    * The JSON form used by {@code cache.getOrLoad} requests and the {@code cache.namespaces}
-   * configuration: only what is set (durations in ms, a fraction or beta when not 0,
-   * {@code cacheNulls} when true), so that the receiver's defaults fill in the rest.
+   * configuration: only the fields that are set (durations in ms), so that the receiver's defaults
+   * fill in the rest; {@link #LoadOptions(JsonObject)} reads it back with the same fields set.
    *
    * @return the options that are set, under {@link #JSON_FIELDS}
    */
@@ -227,14 +346,14 @@ public class LoadOptions {
     if (staleTtl != null) {
       json.put(STALE_TTL_MS, staleTtl.toMillis());
     }
-    if (refreshAheadFraction != 0) {
+    if (refreshAheadFraction != null) {
       json.put(REFRESH_AHEAD_FRACTION, refreshAheadFraction);
     }
-    if (refreshAheadBeta != 0) {
+    if (refreshAheadBeta != null) {
       json.put(REFRESH_AHEAD_BETA, refreshAheadBeta);
     }
-    if (cacheNulls) {
-      json.put(CACHE_NULLS, true);
+    if (cacheNulls != null) {
+      json.put(CACHE_NULLS, cacheNulls);
     }
     if (nullTtl != null) {
       json.put(NULL_TTL_MS, nullTtl.toMillis());
@@ -242,7 +361,7 @@ public class LoadOptions {
     if (idleTtl != null) {
       json.put(IDLE_TTL_MS, idleTtl.toMillis());
     }
-    if (!tags.isEmpty()) {
+    if (tags != null) {
       json.put(TAGS, new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(tags)));
     }
     return json;
@@ -250,7 +369,6 @@ public class LoadOptions {
 
   @Override
   public String toString() {
-    return "LoadOptions{ttl=" + ttl + ", staleTtl=" + staleTtl + ", refreshAheadFraction=" + refreshAheadFraction
-      + ", refreshAheadBeta=" + refreshAheadBeta + ", cacheNulls=" + cacheNulls + ", nullTtl=" + nullTtl + ", idleTtl=" + idleTtl + ", tags=" + tags + "}";
+    return "LoadOptions" + toJson().encode();
   }
 }

@@ -16,14 +16,21 @@ import java.util.Objects;
 /**
  * The settings of one namespace, an entry of the {@code cache.namespaces} section: the event-bus
  * address of its loader (called by {@code cache.getOrLoad}) and of its batch loader (called by
- * {@code cache.warm}), and its default {@link LoadOptions}, which a request's own fields override
- * one by one. For example, in JSON: {@code {"cache": {"namespaces": {"users": {"loader":
- * "db.users.load", "batchLoader": "db.users.loadMany", "ttlMs": 300000, "staleTtlMs": 3600000,
- * "refreshAheadFraction": 0.2}}}}}. An {@code idleTtlMs} there turns on sliding expiry for the
- * namespace (see {@link LoadOptions#setIdleTtl(Duration)}): its writes slide and its reads extend;
- * {@code tags} there are the tags of what {@code cache.getOrLoad} loads into it and of what every
- * warm-up writes into it ({@link CacheNamespace#warm(java.util.Collection, BatchLoader, Duration, int)}
- * and {@code cache.warm} alike), unless a request gives its own.
+ * {@code cache.warm}), and its default {@link LoadOptions}. For example, in JSON:
+ * {@code {"cache": {"namespaces": {"users": {"loader": "db.users.load", "batchLoader":
+ * "db.users.loadMany", "ttlMs": 300000, "staleTtlMs": 3600000, "refreshAheadFraction": 0.2}}}}}.
+ *
+ * <p>Every get-or-load of the namespace takes these defaults, over the event bus and from Java
+ * alike ({@code cache.getOrLoad}, {@link CacheNamespace#getOrLoad}, {@code getOrLoadResult},
+ * {@code getOrLoadBlocking}, {@code memoize}): a call's own options override them field by field
+ * ({@link LoadOptions#overriding(LoadOptions)}), no options take them as they are, and what
+ * neither sets comes from {@link CacheOptions}. Warm-up takes the {@code ttlMs} where it is given
+ * no TTL ({@code cache.warm} without one, {@link CacheNamespace#warm(java.util.Collection)}) and
+ * the {@code tags} unless given others (every warm-up, the Java API's included). An
+ * {@code idleTtlMs} turns on sliding expiry for the namespace (see
+ * {@link LoadOptions#setIdleTtl(Duration)}): all its writes slide and its reads extend. Writes
+ * ({@link CacheNamespace#set}, {@link CacheNamespace#setMany}, {@code cache.set}, {@code cache.mset})
+ * are not loads and take neither the {@code ttlMs} nor the {@code tags}.
  *
  * <p>The loader addresses are taken as they are (the address prefix is not prepended): they belong
  * to the verticles that own the data. Only an operator sets them, never an event-bus request.
@@ -157,7 +164,7 @@ public class NamespaceOptions {
     return this;
   }
 
-  /** @return the namespace's default load options (the object itself) */
+  /** @return the namespace's default load options (the object itself), which every get-or-load of the namespace lays its own over */
   public LoadOptions getLoadOptions() {
     return loadOptions;
   }

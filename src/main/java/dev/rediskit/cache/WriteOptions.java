@@ -8,9 +8,11 @@ import java.util.List;
 /**
  * How {@link CacheNamespace#set(String, Object, WriteOptions)} and
  * {@link CacheNamespace#setMany(java.util.Map, WriteOptions)} store entries: their TTL, sliding
- * expiry and tags. Unset values fall back to the cache's and the namespace's settings; everything is
- * checked when the options are used (an invalid value fails the call with code 400, naming the
- * field, and nothing is written).
+ * expiry and tags. An unset TTL is {@code cache.ttlMs} and unset tags are none: a namespace's
+ * configured {@code ttlMs} and {@code tags} ({@link NamespaceOptions#getLoadOptions()}) are load
+ * options, which get-or-load and warm-up take and writes do not; only its {@code idleTtlMs} applies
+ * to writes (every write of a sliding namespace slides). Everything is checked when the options are
+ * used (an invalid value fails the call with code 400, naming the field, and nothing is written).
  *
  * <pre>{@code
  * users.set("42", ada, new WriteOptions().setTtl(Duration.ofHours(8)).setIdleTtl(Duration.ofMinutes(30)));

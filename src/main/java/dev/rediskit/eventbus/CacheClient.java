@@ -302,7 +302,8 @@ public interface CacheClient {
    *
    * @param namespace the namespace, or {@code null}
    * @param key the key
-   * @param options the load options sent with the request, overriding the namespace's; {@code null} for those
+   * @param options the load options sent with the request: the fields it sets override the namespace's
+   *     one by one, as for a Java caller's ({@link LoadOptions#overriding(LoadOptions)}); {@code null} for the namespace's
    * @return the value, {@code null} when absent
    */
   Future<Object> getOrLoad(String namespace, String key, LoadOptions options);

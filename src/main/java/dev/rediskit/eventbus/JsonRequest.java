@@ -81,20 +81,7 @@ public final class JsonRequest {
    * @return its integral value, or {@code null} when absent
    */
   public static Long optionalLong(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof Number n)) {
-      throw new InvalidRequestException(field, "must be a number, was " + typeName(v));
-    }
-    if (n instanceof Double || n instanceof Float) {
-      double d = n.doubleValue();
-      if (d != Math.rint(d) || Double.isInfinite(d)) {
-        throw new InvalidRequestException(field, "must be a whole number, was " + n);
-      }
-    }
-    return n.longValue();
+    return dev.rediskit.config.RequestFields.optionalLong(body, field);
   }
 
   /**
@@ -103,18 +90,7 @@ public final class JsonRequest {
    * @return its value as a finite double, or {@code null} when absent
    */
   public static Double optionalDouble(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof Number n)) {
-      throw new InvalidRequestException(field, "must be a number, was " + typeName(v));
-    }
-    double d = n.doubleValue();
-    if (!Double.isFinite(d)) {
-      throw new InvalidRequestException(field, "must be a finite number, was " + n);
-    }
-    return d;
+    return dev.rediskit.config.RequestFields.optionalDouble(body, field);
   }
 
   /**
@@ -123,14 +99,7 @@ public final class JsonRequest {
    * @return its boolean value, or {@code null} when absent
    */
   public static Boolean optionalBoolean(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof Boolean b)) {
-      throw new InvalidRequestException(field, "must be true or false, was " + typeName(v));
-    }
-    return b;
+    return dev.rediskit.config.RequestFields.optionalBoolean(body, field);
   }
 
   /**
@@ -182,22 +151,8 @@ public final class JsonRequest {
    * @return its strings, empty when the field is absent; each element checked by the caller
    */
   public static java.util.List<String> optionalStringList(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return java.util.List.of();
-    }
-    if (!(v instanceof JsonArray arr)) {
-      throw new InvalidRequestException(field, "must be an array of strings, was " + typeName(v));
-    }
-    java.util.List<String> out = new java.util.ArrayList<>(arr.size());
-    for (int i = 0; i < arr.size(); i++) {
-      Object e = arr.getValue(i);
-      if (!(e instanceof String s)) {
-        throw new InvalidRequestException(field + "[" + i + "]", "must be a string, was " + typeName(e));
-      }
-      out.add(s);
-    }
-    return out;
+    java.util.List<String> list = dev.rediskit.config.RequestFields.optionalStrings(body, field);
+    return list == null ? java.util.List.of() : list;
   }
 
   /**

@@ -43,6 +43,10 @@ abstract class AbstractTagsTest {
   static final int TAGS = 1_000;
   /** The default tags of namespace {@code tenant7}. */
   static final List<String> TENANT_TAGS = List.of("tenant:7", "region:eu");
+  /** The configured TTL of namespace {@code configured}, well under the cache's ({@link CacheOptions#DEFAULT_TTL_MS}). */
+  static final long CONFIGURED_TTL_MS = 120_000;
+  /** The configured tags of namespace {@code configured}. */
+  static final List<String> CONFIGURED_TAGS = List.of("conf:a", "conf:b");
 
   Vertx vertx;
   RedisGateway gatewayA;
@@ -61,7 +65,9 @@ abstract class AbstractTagsTest {
       .putNamespace("near", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true)))
       .putNamespace("busload", new NamespaceOptions().setLoader("tg.loader.orders"))
       .putNamespace("tenant7", new NamespaceOptions().setBatchLoader("tg.loader.tenant7")
-        .setLoadOptions(new LoadOptions().setTags(TENANT_TAGS)));
+        .setLoadOptions(new LoadOptions().setTags(TENANT_TAGS)))
+      .putNamespace("configured", new NamespaceOptions()
+        .setLoadOptions(new LoadOptions().setTtl(Duration.ofMillis(CONFIGURED_TTL_MS)).setTags(CONFIGURED_TAGS)));
     return o;
   }
 
@@ -309,6 +315,60 @@ abstract class AbstractTagsTest {
       .arg("tg:c:" + ns.name() + ":" + version + ":" + key)));
     assertThat(r).as("%s:%s is stored", ns.name(), key).isNotNull();
     return r.toBuffer().getByte(0);
+  }
+
+  /** The PTTL of an entry as stored, read on {@code gateway}. */
+  static long storedPttl(RedisGateway gateway, CacheNamespace<?> ns, String key) {
+    long version = await(ns.version());
+    return await(gateway.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PTTL)
+      .arg("tg:c:" + ns.name() + ":" + version + ":" + key))).toLong();
+  }
+
+  @Test
+  void theJavaGetOrLoadFamilyTakesTheNamespacesConfiguredTtlAndTags() {
+    assertThat(CONFIGURED_TTL_MS).as("the test tells the two TTLs apart").isLessThan(a.options().getTtlMs());
+    CacheNamespace<Object> ns = a.namespace("configured");
+    assertThat(await(ns.getOrLoad("none", () -> Future.succeededFuture("v-none"), null))).isEqualTo("v-none");
+    assertThat(storedPttl(gatewayA, ns, "none")).as("PTTL: the namespace's ttlMs, not cache.ttlMs")
+      .isPositive().isLessThanOrEqualTo(CONFIGURED_TTL_MS);
+    CacheResult<Object> r = await(ns.lookup("none"));
+    assertThat(r.tags()).as("the namespace's tags").containsExactlyElementsOf(CONFIGURED_TAGS);
+    assertThat(r.ttlMs()).isLessThanOrEqualTo(CONFIGURED_TTL_MS);
+
+    // A caller's TTL replaces the namespace's; the namespace's tags still apply.
+    assertThat(await(ns.getOrLoad("ttl", () -> Future.succeededFuture("v-ttl"), LoadOptions.ttl(Duration.ofSeconds(60)))))
+      .isEqualTo("v-ttl");
+    assertThat(storedPttl(gatewayA, ns, "ttl")).isPositive().isLessThanOrEqualTo(60_000);
+    assertThat(await(ns.lookup("ttl")).tags()).containsExactlyElementsOf(CONFIGURED_TAGS);
+
+    // The rest of the family: the blocking loader, memoize and warm(keys) with the registered loader.
+    assertThat(await(ns.getOrLoadBlocking("blocking", () -> "v-blocking", null))).isEqualTo("v-blocking");
+    java.util.function.Function<String, Future<Object>> memo = ns.memoize(arg -> Future.succeededFuture("v-" + arg), arg -> arg, null);
+    assertThat(await(memo.apply("memo"))).isEqualTo("v-memo");
+    ns.loader(k -> Future.succeededFuture("warm-" + k));
+    assertThat(await(ns.warm(List.of("warmed"))).loaded()).isEqualTo(1);
+    for (String k : List.of("blocking", "memo", "warmed")) {
+      assertThat(storedPttl(gatewayA, ns, k)).as("PTTL of %s", k).isPositive().isLessThanOrEqualTo(CONFIGURED_TTL_MS);
+      assertThat(await(ns.lookup(k)).tags()).as("tags of %s", k).containsExactlyElementsOf(CONFIGURED_TAGS);
+    }
+    // Tags given replace the namespace's: an empty list writes an untagged entry.
+    assertThat(await(ns.getOrLoad("untagged", () -> Future.succeededFuture("v-untagged"), new LoadOptions().setTags(List.of()))))
+      .isEqualTo("v-untagged");
+    assertThat(await(ns.lookup("untagged")).tags()).isEmpty();
+    assertThat(storedPttl(gatewayA, ns, "untagged")).as("still the namespace's ttlMs").isLessThanOrEqualTo(CONFIGURED_TTL_MS);
+
+    List<String> tagged = List.of("none", "ttl", "blocking", "memo", "warmed");
+    assertThat(await(ns.getMany(tagged))).hasSize(tagged.size());
+    await(a.invalidateTag("conf:b"));
+    assertThat(await(ns.getMany(tagged))).as("the namespace's tag reaches every entry the Java API loaded").isEmpty();
+    assertThat(await(ns.get("untagged"))).isEqualTo("v-untagged");
+    java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+    assertThat(await(ns.getOrLoadResult("none", () -> {
+      loads.incrementAndGet();
+      return Future.succeededFuture("v-none-2");
+    }, null)).source()).as("a miss: loaded again").isEqualTo(CacheResult.Source.LOADER);
+    assertThat(loads).hasValue(1);
+    assertThat(await(ns.get("none"))).isEqualTo("v-none-2");
   }
 
   @Test

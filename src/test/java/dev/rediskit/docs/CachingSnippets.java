@@ -53,6 +53,23 @@ abstract class CachingSnippets extends SnippetContext {
     // end-snippet
   }
 
+  void namespaceDefaults(CacheNamespace<User> users) {
+    // begin-snippet: caching-namespace-defaults
+    CacheOptions withDefaults = new CacheOptions().putNamespace("users", new NamespaceOptions()
+      .setLoadOptions(new LoadOptions().setTtl(Duration.ofMinutes(5)).setTags(List.of("users"))));  // JSON: {"users": {"ttlMs": 300000, "tags": ["users"]}}
+    users.getOrLoad("42", () -> db.findUser("42"), null);                                    // 5 minutes, tagged "users"
+    users.getOrLoad("42", () -> db.findUser("42"), LoadOptions.ttl(Duration.ofMinutes(1)));  // 1 minute, still tagged "users"
+    users.getOrLoad("42", () -> db.findUser("42"), new LoadOptions().setTags(List.of()));    // 5 minutes, no tags
+    // end-snippet
+  }
+
+  void overriding() {
+    // begin-snippet: load-options-overriding
+    LoadOptions configured = new LoadOptions().setTtl(Duration.ofMinutes(5)).setTags(List.of("tenant:7"));
+    LoadOptions call = LoadOptions.ttl(Duration.ofMinutes(1)).overriding(configured);  // 1 minute, tags [tenant:7]
+    // end-snippet
+  }
+
   void slidingExpiry(CacheNamespace<Object> sessions, Object session, java.util.function.Supplier<io.vertx.core.Future<Object>> loader) {
     // begin-snippet: caching-sliding-expiry
     CacheOptions slidingOptions = new CacheOptions().putNamespace("sessions", new NamespaceOptions()

@@ -3,6 +3,7 @@ package dev.rediskit.cache.impl;
 import dev.rediskit.cache.CacheNames;
 import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.CacheStats;
+import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
@@ -105,6 +106,19 @@ final class CacheContext {
     NamespaceOptions conf = options.getNamespaces().get(namespace);
     java.time.Duration idle = conf == null ? null : conf.getLoadOptions().getIdleTtl();
     return idle == null ? 0 : idle.toMillis();
+  }
+
+  /**
+   * @param namespace a valid namespace
+   * @return a copy of its configured load options ({@link NamespaceOptions#getLoadOptions()}), or
+   *     {@code null} when it has no entry in {@code cache.namespaces} or the entry sets none of them
+   */
+  LoadOptions loadOptionsOf(String namespace) {
+    NamespaceOptions conf = options.getNamespaces().get(namespace);
+    if (conf == null || conf.getLoadOptions().toJson().isEmpty()) {
+      return null;
+    }
+    return new LoadOptions(conf.getLoadOptions());
   }
 
   /**

@@ -53,6 +53,11 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   private final EntryWrites<V> writes;
   /** The namespace's idle TTL of sliding expiry, 0 when off: its reads slide by it, its writes are sliding. */
   private final long idleMs;
+  /**
+   * The namespace's configured load options ({@code cache.namespaces.<ns>}), which a get-or-load's
+   * own options are laid over; {@code null} when it configures none, so nothing is merged.
+   */
+  private final LoadOptions defaults;
 
   /**
    * @param ctx the cache's shared parts
@@ -75,6 +80,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     this.versions = ctx.versions;
     this.writes = new EntryWrites<>(ctx, ns, entries, stats);
     this.idleMs = ctx.idleMsOf(ns);
+    this.defaults = ctx.loadOptionsOf(ns);
   }
 
   @Override
@@ -233,7 +239,9 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
                                             LoadOptions options) {
     Objects.requireNonNull(function, "function");
     Objects.requireNonNull(keyFunction, "keyFunction");
-    LoadOptions copy = options == null ? new LoadOptions() : new LoadOptions(options);
+    // Copied so that a caller changing its options later does not change the memoized function;
+    // null stays null: the namespace's options, as for getOrLoad.
+    LoadOptions copy = options == null ? null : new LoadOptions(options);
     return arg -> {
       String key;
       try {
@@ -250,7 +258,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
     LoadSettings o;
     try {
       CacheNames.checkKey("key", key);
-      o = ctx.ttls.resolve(options, idleMs);
+      o = ctx.ttls.resolve(options, defaults);
       if (loader == null) {
         throw new InvalidRequestException("loader", "is required");
       }
@@ -275,7 +283,9 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
       return Future.failedFuture(new IllegalStateException("no loader registered for namespace " + ns
         + "; call loader(...) first or pass one to warm"));
     }
-    return warmer.warmEach(keys, l, Duration.ofMillis(ctx.options.getTtlMs()), ctx.options.getWarmBatchSize(), null);
+    // The namespace's ttlMs when it configures one, as cache.warm takes it; else cache.ttlMs.
+    Duration ttl = defaults != null && defaults.getTtl() != null ? defaults.getTtl() : Duration.ofMillis(ctx.options.getTtlMs());
+    return warmer.warmEach(keys, l, ttl, ctx.options.getWarmBatchSize(), null);
   }
 
   @Override

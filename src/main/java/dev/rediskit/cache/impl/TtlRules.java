@@ -112,6 +112,25 @@ final class TtlRules {
   }
 
   /**
+   * The rule of every get-or-load, the event-bus service's included: the caller's options laid over
+   * the namespace's configured ones ({@link LoadOptions#overriding}), field by field; what neither
+   * sets comes from the cache's settings.
+   *
+   * @param o the caller's load options, or {@code null} for the namespace's
+   * @param namespaceDefaults the namespace's configured load options ({@code cache.namespaces.<ns>}),
+   *     or {@code null} when it configures none
+   * @return them resolved
+   * @throws InvalidRequestException naming the first field out of range
+   */
+  LoadSettings resolve(LoadOptions o, LoadOptions namespaceDefaults) {
+    if (namespaceDefaults == null) {
+      return resolve(o, 0);
+    }
+    // The namespace's idle TTL is among its defaults: nothing to fall back on beyond them.
+    return resolve(o == null ? namespaceDefaults : o.overriding(namespaceDefaults), 0);
+  }
+
+  /**
    * @param field the field to report
    * @param idle an idle TTL
    * @return it in ms: 0 (sliding off) or up to {@code cache.maxTtlMs}

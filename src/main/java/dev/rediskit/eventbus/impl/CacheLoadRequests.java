@@ -87,7 +87,9 @@ final class CacheLoadRequests {
     // A hit must cost what a cache.get costs.
     boolean more = body.size() > (body.containsKey("namespace") ? 2 : 1);
     String address = more ? loaderAddress(body, name, conf) : configuredLoader(name, conf);
-    LoadOptions load = more ? loadOptions(body, conf.getLoadOptions()) : conf.getLoadOptions();
+    // Only the request's own fields: the namespace lays them over its configured load options
+    // (LoadOptions.overriding), as it does for a Java caller's, so both follow one rule.
+    LoadOptions load = more ? new LoadOptions(body) : null;
     Object args = more ? body.getValue("args") : null;
     return ns.getOrLoadResult(key, () -> calls.load(address, name, key, args), load).map(CacheLoadRequests::reply);
   }
@@ -115,44 +117,6 @@ final class CacheLoadRequests {
       return requested;
     }
     return configuredLoader(namespace, conf);
-  }
-
-  /** The namespace's defaults, overridden field by field by those the request gives. */
-  private static LoadOptions loadOptions(JsonObject body, LoadOptions defaults) {
-    LoadOptions o = null;
-    Long ttl = JsonRequest.optionalLong(body, LoadOptions.TTL_MS);
-    if (ttl != null) {
-      o = new LoadOptions(defaults).setTtl(Duration.ofMillis(ttl));
-    }
-    Long stale = JsonRequest.optionalLong(body, LoadOptions.STALE_TTL_MS);
-    if (stale != null) {
-      o = (o == null ? new LoadOptions(defaults) : o).setStaleTtl(Duration.ofMillis(stale));
-    }
-    Double fraction = JsonRequest.optionalDouble(body, LoadOptions.REFRESH_AHEAD_FRACTION);
-    if (fraction != null) {
-      o = (o == null ? new LoadOptions(defaults) : o).setRefreshAheadFraction(fraction);
-    }
-    Double beta = JsonRequest.optionalDouble(body, LoadOptions.REFRESH_AHEAD_BETA);
-    if (beta != null) {
-      o = (o == null ? new LoadOptions(defaults) : o).setRefreshAheadBeta(beta);
-    }
-    Boolean nulls = JsonRequest.optionalBoolean(body, LoadOptions.CACHE_NULLS);
-    if (nulls != null) {
-      o = (o == null ? new LoadOptions(defaults) : o).setCacheNulls(nulls);
-    }
-    Long nullTtl = JsonRequest.optionalLong(body, LoadOptions.NULL_TTL_MS);
-    if (nullTtl != null) {
-      o = (o == null ? new LoadOptions(defaults) : o).setNullTtl(Duration.ofMillis(nullTtl));
-    }
-    Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
-    if (idle != null) {
-      o = (o == null ? new LoadOptions(defaults) : o).setIdleTtl(Duration.ofMillis(idle));
-    }
-    if (body.containsKey(LoadOptions.TAGS)) {
-      o = (o == null ? new LoadOptions(defaults) : o).setTags(JsonRequest.optionalStringList(body, LoadOptions.TAGS));
-    }
-    // The cache checks the ranges (and names the same fields) when it resolves them.
-    return o == null ? defaults : o;
   }
 
   /** {@code {found, value?, stale, ttlMs?, source, tags?}}. */

@@ -74,6 +74,45 @@ class TtlRulesTest {
     refused(() -> rules.resolve(new LoadOptions().setNullTtl(Duration.ZERO)), "nullTtlMs: must be > 0, was 0");
   }
 
+  /** A namespace's configured load options: TTL 30 s, stale 20 s, refresh-ahead 0.2, tags. */
+  private static LoadOptions namespace() {
+    return new LoadOptions().setTtl(Duration.ofSeconds(30)).setStaleTtl(Duration.ofSeconds(20)).setRefreshAheadFraction(0.2)
+      .setTags(java.util.List.of("tenant:7"));
+  }
+
+  @Test
+  void noOptionsTakeTheNamespacesThenTheCaches() {
+    assertThat(rules.resolve(null, namespace()))
+      .isEqualTo(new LoadSettings(30_000, 20_000, 0.2, 0, false, 5_000, 0, java.util.List.of("tenant:7")));
+    assertThat(rules.resolve(new LoadOptions(), namespace())).isEqualTo(rules.resolve(null, namespace()));
+  }
+
+  @Test
+  void aCallersTtlKeepsTheNamespacesOtherFields() {
+    // The old rule resolved the caller's options against the cache alone: 0 stale, no refresh-ahead, no tags.
+    assertThat(rules.resolve(LoadOptions.ttl(Duration.ofSeconds(2)), namespace()))
+      .isEqualTo(new LoadSettings(2_000, 20_000, 0.2, 0, false, 5_000, 0, java.util.List.of("tenant:7")));
+    assertThat(rules.resolve(new LoadOptions().setTags(java.util.List.of()).setCacheNulls(true), namespace()))
+      .isEqualTo(new LoadSettings(30_000, 20_000, 0.2, 0, true, 5_000, 0, java.util.List.of()));
+  }
+
+  @Test
+  void aNamespaceWithoutConfigurationTakesTheCachesDefaults() {
+    assertThat(rules.resolve(null, (LoadOptions) null)).isEqualTo(rules.resolve(null));
+    assertThat(rules.resolve(null, new LoadOptions()))
+      .isEqualTo(new LoadSettings(10_000, 0, 0, 0, false, 5_000, 0, java.util.List.of()));
+    assertThat(rules.resolve(LoadOptions.ttl(Duration.ofSeconds(2)), (LoadOptions) null))
+      .isEqualTo(new LoadSettings(2_000, 0, 0, 0, false, 5_000, 0, java.util.List.of()));
+  }
+
+  @Test
+  void aMergedValueOutOfRangeStillNamesItsField() {
+    LoadOptions tooLong = new LoadOptions().setTtl(Duration.ofMinutes(2));
+    refused(() -> rules.resolve(null, tooLong), "ttlMs: must be <= cache.maxTtlMs (60000), was 120000");
+    refused(() -> rules.resolve(new LoadOptions().setRefreshAheadFraction(1), namespace()),
+      "refreshAheadFraction: must be >= 0 and < 1, was 1.0");
+  }
+
   private static void refused(Executable call, String message) {
     assertThatThrownBy(call::execute).isInstanceOf(InvalidRequestException.class).hasMessage(message);
   }
