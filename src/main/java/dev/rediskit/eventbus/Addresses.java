@@ -86,7 +86,10 @@ public final class Addresses {
    * services, plans}, status: <this instance's view>}}. Typed: {@link RateLimitClient#limits()}.
    */
   public static final String RATELIMIT_LIMITS_GET = "ratelimit.limits.get";
-  /** {@code {}} → the Redis health procedure's result. */
+  /**
+   * {@code {}} → the Redis health procedure's result, {@code {id, status: UP|DOWN, data?, outcome}}
+   * (DOWN is a reply, not a failure). Typed: {@link HealthClient#redis()}.
+   */
   public static final String HEALTH_REDIS = "health.redis";
 
   /**

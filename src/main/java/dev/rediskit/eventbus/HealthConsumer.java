@@ -14,7 +14,8 @@ import io.vertx.core.eventbus.MessageConsumer;
  * {@code {"id": "redis", "status": "UP"|"DOWN", "data": {...}, "outcome": ...}}. A DOWN Redis is a
  * normal reply with {@code status: "DOWN"}, not a failure: the question was answered. The reply
  * comes within the procedure's timeout, so a requester's default 30 s event-bus timeout is never
- * what ends the wait.
+ * what ends the wait. {@link HealthClient#redis()} sends the request and reads the reply as a
+ * {@link dev.rediskit.health.RedisHealth}.
  */
 public final class HealthConsumer {
 

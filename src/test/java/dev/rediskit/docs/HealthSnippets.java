@@ -1,6 +1,7 @@
 package dev.rediskit.docs;
 
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.eventbus.HealthClient;
 import dev.rediskit.eventbus.HealthConsumer;
 import dev.rediskit.health.RedisHealthCheck;
 import dev.rediskit.web.RedisKitRoutes;
@@ -24,6 +25,19 @@ abstract class HealthSnippets extends SnippetContext {
       .healthChecks(myHealthChecks)                   // optional: the aggregate; default holds Redis alone
       .guard(rateLimitHandler)                        // optional: runs before both health routes
       .mount(router);                                 // /health, /health/redis, /metrics
+    // end-snippet
+  }
+
+  void healthClient() {
+    // begin-snippet: health-client
+    HealthClient client = HealthClient.create(vertx, options.getAddressPrefix());   // from any verticle, any node
+    client.redis().onSuccess(h -> {
+      if (!h.up()) {
+        log.warn("Redis is down: {}", h.reasons());    // an answer, not a failure
+      } else if (h.degraded()) {
+        log.info("Redis {} is degraded: {}", h.serverVersion(), h.reasons());
+      }
+    });
     // end-snippet
   }
 

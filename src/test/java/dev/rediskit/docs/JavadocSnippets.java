@@ -8,6 +8,7 @@ import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.eventbus.HealthClient;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.metrics.RedisKitMetrics;
 import dev.rediskit.ratelimit.EndpointLimits;
@@ -155,6 +156,13 @@ abstract class JavadocSnippets extends SnippetContext {
     // begin-snippet: javadoc-rate-limit-client
     RateLimitClient client = RateLimitClient.create(vertx, "");
     client.check("user:42", 100, Duration.ofMinutes(1)).onSuccess(d -> log.info("allowed: " + d.allowed()));
+    // end-snippet
+  }
+
+  void healthClient() {
+    // begin-snippet: javadoc-health-client
+    HealthClient health = HealthClient.create(vertx, "");
+    health.redis().onSuccess(h -> log.info("redis " + h.status() + " " + h.reasons()));
     // end-snippet
   }
 

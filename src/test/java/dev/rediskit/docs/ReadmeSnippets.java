@@ -8,6 +8,7 @@ import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.eventbus.HealthClient;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.eventbus.CacheLoaders;
 import dev.rediskit.eventbus.RateLimitClient;
@@ -48,6 +49,7 @@ abstract class ReadmeSnippets extends SnippetContext {
       .setInstances(2));   // one gateway and one pipelined connection per event loop
     CacheClient cache = CacheClient.create(vertx, "");          // from any verticle, any node
     RateLimitClient limits = RateLimitClient.create(vertx, "");
+    HealthClient health = HealthClient.create(vertx, "");        // Redis' health, UP or DOWN
     // end-snippet
   }
 

@@ -26,12 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every address of {@link Addresses} can be used from Java without writing JSON: a typed method of
- * {@link CacheClient} or {@link RateLimitClient} sends to it, or it is in {@link #NOT_SENT_BY_A_TYPED_METHOD}
- * with the reason. A new address with neither fails this test.
+ * {@link CacheClient}, {@link RateLimitClient} or {@link HealthClient} sends to it, or it is in
+ * {@link #NOT_SENT_BY_A_TYPED_METHOD} with the reason. A new address with neither fails this test.
  *
  * <p>No Redis: a stand-in consumer at every address records what arrives and answers with one
- * generic body. The test calls each method of the table and checks that its address received a
- * message, so the table cannot claim a method that sends elsewhere.
+ * generic body (or, for an address whose reply gives a field another type, its own). The test calls
+ * each method of the table and checks that its address received a message, so the table cannot
+ * claim a method that sends elsewhere.
  */
 class TypedClientCoverageTest {
 
@@ -47,10 +48,7 @@ class TypedClientCoverageTest {
     // Sent by CallBatcher for the lookup/get calls of one event-loop turn (TypedClientBatchingIT).
     Addresses.CACHE_GET_BATCH, "CacheClient's internal batching of cache.get",
     // Sent by CallBatcher for the check calls of one event-loop turn (TypedClientBatchingIT).
-    Addresses.RATELIMIT_CHECK_BATCH, "RateLimitClient's internal batching of ratelimit.check",
-    // No health client exists: the reply is already the health-check JSON ({status, data}), read
-    // with a plain request (HealthConsumer documents it); a typed client would be a new client type.
-    Addresses.HEALTH_REDIS, "no typed health client; a plain request returns the health-check JSON");
+    Addresses.RATELIMIT_CHECK_BATCH, "RateLimitClient's internal batching of ratelimit.check");
 
   /** The stand-in consumers' one answer: enough fields for every typed method to read its reply. */
   private static final JsonObject REPLY = new JsonObject()
@@ -62,9 +60,17 @@ class TypedClientCoverageTest {
       .put("services", new JsonObject()).put("plans", new JsonObject()))
     .put("status", new JsonObject());
 
+  /**
+   * Answers of addresses whose reply cannot share {@link #REPLY}'s fields: the health-check JSON's
+   * {@code status} is a string, {@code ratelimit.limits.get}'s an object.
+   */
+  private static final Map<String, JsonObject> OWN_REPLY = Map.of(
+    Addresses.HEALTH_REDIS, new JsonObject().put("id", "redis").put("status", "UP").put("data", new JsonObject()).put("outcome", "UP"));
+
   private static Vertx vertx;
   private static CacheClient cache;
   private static RateLimitClient rateLimit;
+  private static HealthClient health;
   private static final List<String> received = new CopyOnWriteArrayList<>();
   private static final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
@@ -74,13 +80,14 @@ class TypedClientCoverageTest {
     for (String address : addresses()) {
       MessageConsumer<JsonObject> c = vertx.eventBus().consumer(Addresses.of(PREFIX, address), m -> {
         received.add(address);
-        m.reply(REPLY.copy());
+        m.reply(OWN_REPLY.getOrDefault(address, REPLY).copy());
       });
       consumers.add(c);
       c.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     cache = CacheClient.create(vertx, PREFIX);
     rateLimit = RateLimitClient.create(vertx, PREFIX);
+    health = HealthClient.create(vertx, PREFIX);
   }
 
   @AfterAll
@@ -122,6 +129,7 @@ class TypedClientCoverageTest {
     m.put(Addresses.RATELIMIT_STATS, v -> rateLimit.stats());
     m.put(Addresses.RATELIMIT_LIMITS_SET, v -> rateLimit.setLimits(new LimitChange().setPlan("pro", Limit.parse("5/1m"))));
     m.put(Addresses.RATELIMIT_LIMITS_GET, v -> rateLimit.limits());
+    m.put(Addresses.HEALTH_REDIS, v -> health.redis());
     return m;
   }
 
