@@ -3,7 +3,7 @@ package dev.rediskit.eventbus;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.health.RedisHealth;
-import io.vertx.core.Future;
+import dev.rediskit.test.Futures;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -50,19 +49,6 @@ class HealthClientTest {
     }).completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private static Throwable failure(Future<?> f) throws Exception {
-    try {
-      Object v = f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure, got " + v);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-  }
-
-  private static <T> T value(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
   @Test
   void sendsAnEmptyRequestToThePrefixedAddressAndReadsUp() throws Exception {
     serve(m -> m.reply(new JsonObject().put("id", "redis").put("status", "UP").put("outcome", "UP")
@@ -70,7 +56,7 @@ class HealthClientTest {
         .put("server", new JsonObject().put("version", "7.0.15")))));
     HealthClient client = HealthClient.create(vertx, PREFIX);
     assertThat(client.address()).isEqualTo("hc.health.redis");
-    RedisHealth h = value(client.redis());
+    RedisHealth h = Futures.await(client.redis());
     assertThat(sent).containsExactly(new JsonObject());
     assertThat(h.up()).isTrue();
     assertThat(h.serverVersion()).isEqualTo("7.0.15");
@@ -81,7 +67,7 @@ class HealthClientTest {
   void aDownRedisIsASuccessfulAnswer() throws Exception {
     serve(m -> m.reply(new JsonObject().put("id", "redis").put("status", "DOWN").put("outcome", "DOWN")
       .put("data", new JsonObject().put("reasons", new JsonArray().add("PING: no reply within 500 ms (health.timeoutMs)")))));
-    RedisHealth h = value(HealthClient.create(vertx, PREFIX).redis());
+    RedisHealth h = Futures.await(HealthClient.create(vertx, PREFIX).redis());
     assertThat(h.up()).isFalse();
     assertThat(h.status()).isEqualTo("DOWN");
     assertThat(h.reasons()).containsExactly("PING: no reply within 500 ms (health.timeoutMs)");
@@ -89,7 +75,7 @@ class HealthClientTest {
 
   @Test
   void noConsumerIsUnavailableNamingTheAddressAndTheConsumer() throws Exception {
-    Throwable t = failure(HealthClient.create(vertx, PREFIX).redis());
+    Throwable t = Futures.failure(HealthClient.create(vertx, PREFIX).redis());
     assertThat(t).isInstanceOf(RedisUnavailableException.class)
       .hasMessageContaining("hc.health.redis").hasMessageContaining("RedisKitVerticle").hasMessageContaining("HealthConsumer");
     assertThat(((RedisUnavailableException) t).reason()).isEqualTo(RedisUnavailableException.Reason.DISCONNECTED);
@@ -99,20 +85,20 @@ class HealthClientTest {
   void noAnswerWithinTheSendTimeoutIsATimeout() throws Exception {
     serve(m -> { });  // never answers
     HealthClient impatient = HealthClient.create(vertx, PREFIX, new DeliveryOptions().setSendTimeout(100));
-    assertThat(failure(impatient.redis())).isInstanceOf(RedisTimeoutException.class);
+    assertThat(Futures.failure(impatient.redis())).isInstanceOf(RedisTimeoutException.class);
   }
 
   @Test
   void failureCodesMapAsForTheOtherClients() throws Exception {
     serve(m -> m.reply(FailureCodes.toReply(new RedisTimeoutException("PING timed out"))));
-    assertThat(failure(HealthClient.create(vertx, PREFIX).redis()))
+    assertThat(Futures.failure(HealthClient.create(vertx, PREFIX).redis()))
       .isInstanceOf(RedisTimeoutException.class).hasMessageContaining("PING timed out");
   }
 
   @Test
   void aReplyOutsideTheContractFailsNamingTheField() throws Exception {
     serve(m -> m.reply(new JsonObject().put("status", 1)));
-    assertThat(failure(HealthClient.create(vertx, PREFIX).redis()))
+    assertThat(Futures.failure(HealthClient.create(vertx, PREFIX).redis()))
       .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("status: ");
   }
 
@@ -121,6 +107,6 @@ class HealthClientTest {
     vertx.eventBus().consumer(Addresses.HEALTH_REDIS, m -> m.reply(new JsonObject().put("status", "UP")))
       .completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(HealthClient.create(vertx, null).address()).isEqualTo("health.redis");
-    assertThat(value(HealthClient.create(vertx, "").redis()).up()).isTrue();
+    assertThat(Futures.await(HealthClient.create(vertx, "").redis()).up()).isTrue();
   }
 }

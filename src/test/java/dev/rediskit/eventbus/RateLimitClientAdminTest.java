@@ -6,6 +6,7 @@ import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.InvalidLimitChangeException;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.LimitChange;
+import dev.rediskit.test.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,43 +55,30 @@ class RateLimitClientAdminTest {
     }).completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private static Throwable failure(Future<?> f) throws Exception {
-    try {
-      Object v = f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure, got " + v);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-  }
-
-  private static <T> T value(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
   @Test
   void setLimitsSendsTheChangesJsonAndReturnsTheVersion() throws Exception {
     serve(Addresses.RATELIMIT_LIMITS_SET, body -> Future.succeededFuture(new JsonObject().put("version", 42L)));
     LimitChange change = new LimitChange().setPlan("pro", Limit.parse("5000/1m")).removeService("mailer")
       .setEndpoint("/login", new EndpointLimits(Limit.parse("5/1m"), null, null));
-    assertThat(value(client.setLimits(change))).isEqualTo(42L);
+    assertThat(Futures.await(client.setLimits(change))).isEqualTo(42L);
     assertThat(sent).containsExactly(change.toJson());
   }
 
   @Test
   void aNullOrUnreadableChangeIsRefusedBeforeAnythingIsSent() throws Exception {
     serve(Addresses.RATELIMIT_LIMITS_SET, body -> Future.succeededFuture(new JsonObject().put("version", 1L)));
-    Throwable none = failure(client.setLimits(null));
+    Throwable none = Futures.failure(client.setLimits(null));
     assertThat(none).isInstanceOf(InvalidLimitChangeException.class).hasMessageContaining("change: is required");
     assertThat(((InvalidRequestException) none).field()).isEqualTo("change");
 
     // Its toJson() would carry only the readable entry: sent, that would be applied in part.
     LimitChange partlyUnreadable = new LimitChange(new JsonObject()
       .put("services", new JsonObject().put("mailer", "50/1s").put("search", "many")));
-    Throwable unreadable = failure(client.setLimits(partlyUnreadable));
+    Throwable unreadable = Futures.failure(client.setLimits(partlyUnreadable));
     assertThat(unreadable).isInstanceOf(InvalidLimitChangeException.class);
     assertThat(((InvalidLimitChangeException) unreadable).problems()).singleElement().asString().startsWith("services.search.");
 
-    assertThat(failure(client.setLimits(new LimitChange()))).isInstanceOf(InvalidLimitChangeException.class)
+    assertThat(Futures.failure(client.setLimits(new LimitChange()))).isInstanceOf(InvalidLimitChangeException.class)
       .hasMessageContaining("has no entry");
     assertThat(sent).isEmpty();
   }
@@ -100,7 +87,7 @@ class RateLimitClientAdminTest {
   void aChangeTheLimiterRefusesComesBackAsAnInvalidRequestOfFieldChange() throws Exception {
     serve(Addresses.RATELIMIT_LIMITS_SET, body -> Future.failedFuture(
       new InvalidLimitChangeException(List.of("plans.pro: 0/1m: limit: must be > 0", "services.x: too fast"))));
-    Throwable refused = failure(client.setLimits(new LimitChange().setPlan("pro", Limit.parse("1/1m"))));
+    Throwable refused = Futures.failure(client.setLimits(new LimitChange().setPlan("pro", Limit.parse("1/1m"))));
     assertThat(refused).isInstanceOf(InvalidRequestException.class)
       .hasMessage("change: refused, nothing applied: plans.pro: 0/1m: limit: must be > 0; services.x: too fast");
     assertThat(((InvalidRequestException) refused).field()).isEqualTo("change");
@@ -108,10 +95,10 @@ class RateLimitClientAdminTest {
 
   @Test
   void withoutTheAdminConsumersBothCallsFailSayingWhy() throws Exception {
-    Throwable set = failure(client.setLimits(new LimitChange().setPlan("pro", Limit.parse("1/1m"))));
+    Throwable set = Futures.failure(client.setLimits(new LimitChange().setPlan("pro", Limit.parse("1/1m"))));
     assertThat(set).isInstanceOf(RedisUnavailableException.class)
       .hasMessageContaining("admin.ratelimit.limits.set").hasMessageContaining("rateLimit.adminAddresses");
-    assertThat(failure(client.limits())).isInstanceOf(RedisUnavailableException.class)
+    assertThat(Futures.failure(client.limits())).isInstanceOf(RedisUnavailableException.class)
       .hasMessageContaining("admin.ratelimit.limits.get").hasMessageContaining("rateLimit.adminAddresses");
   }
 
@@ -123,7 +110,7 @@ class RateLimitClientAdminTest {
       .put("plans", new JsonObject().put("pro", "5000/1m"));
     JsonObject status = new JsonObject().put("version", 7L).put("link", "CONFIRMED");
     serve(Addresses.RATELIMIT_LIMITS_GET, body -> Future.succeededFuture(new JsonObject().put("stored", stored).put("status", status)));
-    LimitsReport report = value(client.limits());
+    LimitsReport report = Futures.await(client.limits());
     assertThat(sent).containsExactly(new JsonObject());
     assertThat(report.version()).isEqualTo(7L);
     assertThat(report.stored().endpoints()).containsEntry("/login", new EndpointLimits(Limit.parse("5/1m"), null, null));
