@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * How {@link CacheNamespace#getOrLoad} caches what it loads. The options remember which fields were
@@ -73,37 +74,48 @@ public class LoadOptions {
    *     not a whole number, a fraction that is not a finite number, a tag that is not a string...)
    */
   public LoadOptions(JsonObject json) {
-    Long l = RequestFields.optionalLong(json, TTL_MS);
+    readInto(this, f -> RequestFields.optionalLong(json, f), f -> RequestFields.optionalDouble(json, f),
+      f -> RequestFields.optionalBoolean(json, f), f -> RequestFields.optionalStrings(json, f));
+  }
+
+  /**
+   * Sets on {@code o} each field of {@link #JSON_FIELDS} the readers find ({@code null}: absent):
+   * the one mapping of the JSON form, for a request (whose readers fail at the first wrong type)
+   * and for a {@code cache.namespaces} entry (whose readers collect every problem).
+   */
+  static void readInto(LoadOptions o, Function<String, Long> longs, Function<String, Double> doubles,
+                       Function<String, Boolean> booleans, Function<String, List<String>> strings) {
+    Long l = longs.apply(TTL_MS);
     if (l != null) {
-      setTtl(Duration.ofMillis(l));
+      o.setTtl(Duration.ofMillis(l));
     }
-    l = RequestFields.optionalLong(json, STALE_TTL_MS);
+    l = longs.apply(STALE_TTL_MS);
     if (l != null) {
-      setStaleTtl(Duration.ofMillis(l));
+      o.setStaleTtl(Duration.ofMillis(l));
     }
-    Double d = RequestFields.optionalDouble(json, REFRESH_AHEAD_FRACTION);
+    Double d = doubles.apply(REFRESH_AHEAD_FRACTION);
     if (d != null) {
-      setRefreshAheadFraction(d);
+      o.setRefreshAheadFraction(d);
     }
-    d = RequestFields.optionalDouble(json, REFRESH_AHEAD_BETA);
+    d = doubles.apply(REFRESH_AHEAD_BETA);
     if (d != null) {
-      setRefreshAheadBeta(d);
+      o.setRefreshAheadBeta(d);
     }
-    Boolean b = RequestFields.optionalBoolean(json, CACHE_NULLS);
+    Boolean b = booleans.apply(CACHE_NULLS);
     if (b != null) {
-      setCacheNulls(b);
+      o.setCacheNulls(b);
     }
-    l = RequestFields.optionalLong(json, NULL_TTL_MS);
+    l = longs.apply(NULL_TTL_MS);
     if (l != null) {
-      setNullTtl(Duration.ofMillis(l));
+      o.setNullTtl(Duration.ofMillis(l));
     }
-    l = RequestFields.optionalLong(json, IDLE_TTL_MS);
+    l = longs.apply(IDLE_TTL_MS);
     if (l != null) {
-      setIdleTtl(Duration.ofMillis(l));
+      o.setIdleTtl(Duration.ofMillis(l));
     }
-    List<String> t = RequestFields.optionalStrings(json, TAGS);
+    List<String> t = strings.apply(TAGS);
     if (t != null) {
-      setTags(t);
+      o.setTags(t);
     }
   }
 

@@ -82,38 +82,7 @@ public class NamespaceOptions {
     if (near != null) {
       nearCache = new NearCacheOptions(near);
     }
-    Long l = in.readLong(LoadOptions.TTL_MS);
-    if (l != null) {
-      loadOptions.setTtl(Duration.ofMillis(l));
-    }
-    l = in.readLong(LoadOptions.STALE_TTL_MS);
-    if (l != null) {
-      loadOptions.setStaleTtl(Duration.ofMillis(l));
-    }
-    Double d = in.readDouble(LoadOptions.REFRESH_AHEAD_FRACTION);
-    if (d != null) {
-      loadOptions.setRefreshAheadFraction(d);
-    }
-    d = in.readDouble(LoadOptions.REFRESH_AHEAD_BETA);
-    if (d != null) {
-      loadOptions.setRefreshAheadBeta(d);
-    }
-    Boolean b = in.readBoolean(LoadOptions.CACHE_NULLS);
-    if (b != null) {
-      loadOptions.setCacheNulls(b);
-    }
-    l = in.readLong(LoadOptions.NULL_TTL_MS);
-    if (l != null) {
-      loadOptions.setNullTtl(Duration.ofMillis(l));
-    }
-    l = in.readLong(LoadOptions.IDLE_TTL_MS);
-    if (l != null) {
-      loadOptions.setIdleTtl(Duration.ofMillis(l));
-    }
-    List<String> tags = in.readStringList(LoadOptions.TAGS);
-    if (tags != null) {
-      loadOptions.setTags(tags);
-    }
+    LoadOptions.readInto(loadOptions, in::readLong, in::readDouble, in::readBoolean, in::readStringList);
     in.reportUnknownKeys(List.of());
   }
 

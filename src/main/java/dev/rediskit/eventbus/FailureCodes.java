@@ -73,6 +73,18 @@ public final class FailureCodes {
    * @return the typed exception (a {@link RedisTimeoutException} when no reply came in time)
    */
   public static Throwable fromReply(Throwable failure) {
+    return fromReply(failure, "is RedisKitVerticle deployed?");
+  }
+
+  /**
+   * {@link #fromReply(Throwable)}, telling a caller with no consumer at the address what to deploy
+   * or configure (the privileged addresses, for instance, are off by default).
+   *
+   * @param failure what {@code request()} failed with
+   * @param noConsumerHint what the message of a {@code NO_HANDLERS} failure suggests, after the address
+   * @return the typed exception
+   */
+  public static Throwable fromReply(Throwable failure, String noConsumerHint) {
     if (!(failure instanceof ReplyException re)) {
       return failure;
     }
@@ -81,7 +93,7 @@ public final class FailureCodes {
     }
     if (re.failureType() == ReplyFailure.NO_HANDLERS) {
       return new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED,
-        "no consumer registered (is RedisKitVerticle deployed?): " + re.getMessage(), re);
+        "no consumer registered (" + noConsumerHint + "): " + re.getMessage(), re);
     }
     String msg = re.getMessage();
     switch (re.failureCode()) {

@@ -1,6 +1,5 @@
 package dev.rediskit.eventbus.impl;
 
-import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.FailureCodes;
 import dev.rediskit.eventbus.HealthClient;
@@ -8,8 +7,6 @@ import dev.rediskit.health.RedisHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 /** Sends {@code {}} to {@code health.redis} and reads the procedure's JSON back. */
@@ -37,13 +34,9 @@ public final class HealthClientImpl implements HealthClient {
         // A DOWN Redis is a reply like any other: only a reply outside the contract fails here.
         return Future.succeededFuture(RedisHealth.fromJson(ar.result().body()));
       }
-      if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-        // The generic hint names RedisKitVerticle only; the health consumer can also be registered alone.
-        return Future.failedFuture(new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED,
-          "no consumer at " + address + ": the health consumer must be deployed (RedisKitVerticle, or"
-            + " HealthConsumer.register with the same address prefix)", re));
-      }
-      return Future.failedFuture(FailureCodes.fromReply(ar.cause()));
+      // The usual hint names RedisKitVerticle only; the health consumer can also be registered alone.
+      return Future.failedFuture(FailureCodes.fromReply(ar.cause(),
+        "the health consumer must be deployed: RedisKitVerticle, or HealthConsumer.register with the same address prefix"));
     });
   }
 

@@ -1,6 +1,5 @@
 package dev.rediskit.eventbus.impl;
 
-import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.FailureCodes;
 import dev.rediskit.eventbus.LimitsReport;
@@ -13,8 +12,6 @@ import dev.rediskit.ratelimit.RateLimitStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -171,14 +168,9 @@ public final class RateLimitClientImpl implements RateLimitClient {
       if (ar.succeeded()) {
         return Future.succeededFuture(ar.result().body());
       }
-      if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-        // The same exception as any address without a consumer, but the usual hint (is the
-        // verticle deployed?) would mislead: these consumers are off by default and local.
-        return Future.failedFuture(new RedisUnavailableException(RedisUnavailableException.Reason.DISCONNECTED,
-          "no consumer at " + full + " in this Vert.x instance: the privileged addresses need rateLimit.adminAddresses"
-            + " where the limiter runs, and answer only code of that Vert.x instance", re));
-      }
-      return Future.failedFuture(FailureCodes.fromReply(ar.cause()));
+      // The usual hint (is the verticle deployed?) would mislead: these consumers are off by default and local.
+      return Future.failedFuture(FailureCodes.fromReply(ar.cause(), "in this Vert.x instance: the privileged addresses "
+        + "need rateLimit.adminAddresses where the limiter runs, and answer only code of that Vert.x instance"));
     });
   }
 }
