@@ -35,6 +35,29 @@ public final class RateLimits {
     Snapshot(EndpointLimits defaults, Map<String, EndpointLimits> endpoints, Map<String, Limit> services) {
       this(defaults, endpoints, services, Map.of());
     }
+
+    Snapshot withEndpoint(String name, EndpointLimits limits) {
+      return new Snapshot(defaults, with(endpoints, name, limits), services, plans);
+    }
+
+    Snapshot withService(String name, Limit limit) {
+      return new Snapshot(defaults, endpoints, with(services, name, limit), plans);
+    }
+
+    Snapshot withPlan(String name, Limit limit) {
+      return new Snapshot(defaults, endpoints, services, with(plans, name, limit));
+    }
+
+    /** A copy of {@code m} with {@code name} set to {@code value}, or removed when it is {@code null}. */
+    private static <V> Map<String, V> with(Map<String, V> m, String name, V value) {
+      Map<String, V> out = new LinkedHashMap<>(m);
+      if (value == null) {
+        out.remove(name);
+      } else {
+        out.put(name, value);
+      }
+      return Collections.unmodifiableMap(out);
+    }
   }
 
   /** The limits stored in Redis, read by the limiter: they win over the configured ones of the same name. */
@@ -156,11 +179,7 @@ public final class RateLimits {
   public RateLimits setEndpoint(String endpoint, EndpointLimits limits) {
     checkName("endpoint", endpoint);
     Objects.requireNonNull(limits, "limits");
-    update(s -> {
-      Map<String, EndpointLimits> m = new LinkedHashMap<>(s.endpoints);
-      m.put(endpoint, limits);
-      return new Snapshot(s.defaults, Collections.unmodifiableMap(m), s.services, s.plans);
-    });
+    update(s -> s.withEndpoint(endpoint, limits));
     return this;
   }
 
@@ -169,11 +188,7 @@ public final class RateLimits {
    * @return this; the endpoint falls back to the defaults
    */
   public RateLimits removeEndpoint(String endpoint) {
-    update(s -> {
-      Map<String, EndpointLimits> m = new LinkedHashMap<>(s.endpoints);
-      m.remove(endpoint);
-      return new Snapshot(s.defaults, Collections.unmodifiableMap(m), s.services, s.plans);
-    });
+    update(s -> s.withEndpoint(endpoint, null));
     return this;
   }
 
@@ -200,11 +215,7 @@ public final class RateLimits {
   public RateLimits setService(String service, Limit limit) {
     checkName("service", service);
     Objects.requireNonNull(limit, "limit");
-    update(s -> {
-      Map<String, Limit> m = new LinkedHashMap<>(s.services);
-      m.put(service, limit);
-      return new Snapshot(s.defaults, s.endpoints, Collections.unmodifiableMap(m), s.plans);
-    });
+    update(s -> s.withService(service, limit));
     return this;
   }
 
@@ -213,11 +224,7 @@ public final class RateLimits {
    * @return this
    */
   public RateLimits removeService(String service) {
-    update(s -> {
-      Map<String, Limit> m = new LinkedHashMap<>(s.services);
-      m.remove(service);
-      return new Snapshot(s.defaults, s.endpoints, Collections.unmodifiableMap(m), s.plans);
-    });
+    update(s -> s.withService(service, null));
     return this;
   }
 
@@ -244,11 +251,7 @@ public final class RateLimits {
   public RateLimits setPlan(String plan, Limit limit) {
     checkName("plan", plan);
     Objects.requireNonNull(limit, "limit");
-    update(s -> {
-      Map<String, Limit> m = new LinkedHashMap<>(s.plans);
-      m.put(plan, limit);
-      return new Snapshot(s.defaults, s.endpoints, s.services, Collections.unmodifiableMap(m));
-    });
+    update(s -> s.withPlan(plan, limit));
     return this;
   }
 
@@ -257,11 +260,7 @@ public final class RateLimits {
    * @return this; tokens on that plan get the ordinary per-token limits
    */
   public RateLimits removePlan(String plan) {
-    update(s -> {
-      Map<String, Limit> m = new LinkedHashMap<>(s.plans);
-      m.remove(plan);
-      return new Snapshot(s.defaults, s.endpoints, s.services, Collections.unmodifiableMap(m));
-    });
+    update(s -> s.withPlan(plan, null));
     return this;
   }
 
