@@ -42,7 +42,8 @@ import org.slf4j.event.Level;
  * <p>This class is the front and the wiring: calls from other contexts hop onto the owning one,
  * the breakers guard the way in ({@link Guard}), and the pieces do the work: {@link CommandPipeline}
  * (admission, deadlines, replies, with {@link ReadCoalescer} gathering reads),
- * {@link ConnectionSupervisor} (connecting, reconnecting, cluster rebuild, following a failover),
+ * {@link ConnectionSupervisor} (connecting, reconnecting, following a failover, with
+ * {@link ClusterRebuild} for a cluster node's broken link),
  * {@link GatewayBreaker} (breaker reporting and its log lines), {@link ClusterBreakers} and
  * {@link ClusterTopology} (a cluster's per-master breakers and their slot map),
  * {@link SentinelWatch} (Sentinel's failover announcements), {@link DedicatedConnections} (work
@@ -419,7 +420,7 @@ public class RedisGatewayImpl implements RedisGateway {
   }
 
   /** What the commands and the start-up promise go through as the connection comes and goes. */
-  private final class Lifecycle implements ConnectionSupervisor.Listener {
+  private final class Lifecycle implements ConnectionListener {
 
     @Override
     public void connected(boolean first) {
