@@ -1,7 +1,6 @@
 package dev.rediskit.client.impl;
 
 import dev.rediskit.client.GatewayOptions;
-import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.client.GatewayStatus.ConnectionState;
@@ -13,65 +12,31 @@ import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.slf4j.event.Level;
 
 /**
- * Keeps the gateway's pipelined connection up: connect attempts, each under a guard timer, with
- * back-off between them; reconnecting when the connection is lost; and on a cluster, rebuilding the
- * cluster connection beside the live one when a node's link breaks; following a failover as soon
- * as Redis has made it (a sentinel's announcement, a cluster's new slot map) rather than when the
- * back-off next allows. What happens to the commands meanwhile is the {@link Listener}'s business.
+ * Keeps the gateway's pipelined connection up, as a state machine (connecting, connected,
+ * disconnected, closed): connect attempts ({@link ConnectAttempts}: each under a guard timer, with
+ * back-off between them); reconnecting when the connection is lost; and on a cluster, rebuilding the
+ * cluster connection beside the live one when a node's link breaks ({@link ClusterRebuild});
+ * following a failover as soon as Redis has made it (a sentinel's announcement, a cluster's new slot
+ * map) rather than when the back-off next allows; hearing of one is {@link SentinelWatch}'s and
+ * {@link ClusterTopology}'s. What happens to the commands meanwhile is the {@link ConnectionListener}'s.
  *
  * <p>Every field is touched only on the owning event loop, except {@link #lastError()}, which
  * status reads from any thread.
  */
 final class ConnectionSupervisor {
 
-  /** What the gateway does when the connection comes and goes; called on the owning event loop. */
-  interface Listener {
-
-    /**
-     * A connection is up, logged already; {@link #sender()} is what to write commands on.
-     *
-     * @param first whether it is the first outcome of the gateway's start (no earlier connection nor failed attempt)
-     */
-    void connected(boolean first);
-
-    /**
-     * A connect attempt failed; the next one is scheduled after this returns.
-     *
-     * @param cause why, as callers are to see it
-     */
-    void connectFailed(RedisUnavailableException cause);
-
-    /**
-     * The connection was lost; an attempt to connect again starts after this returns.
-     *
-     * @param cause why, as the commands in flight are to see it
-     */
-    void connectionLost(RedisUnavailableException cause);
-
-    /** On a cluster: a node's link broke and the cluster connection is being rebuilt beside the live one. */
-    default void nodeLost() {
-    }
-
-    /** On a cluster: the rebuilt cluster connection, which reached every node of the slot map, is in use. */
-    default void rebuilt() {
-    }
-  }
-
-  private static final long INITIAL_RECONNECT_DELAY_MS = 50;
-
-  private final Vertx vertx;
   private final Context context;
   /** The client of the first connection and of dedicated work; never closed before the gateway. */
   private final Redis client;
   private final GatewayOptions<?> options;
   private final GatewayLog log;
-  private final Listener listener;
-  private final Backoff backoff;
+  private final ConnectionListener listener;
+  private final ConnectAttempts attempts;
+  /** On a cluster: what rebuilds the connection when a node's link breaks; else {@code null}. */
+  private final ClusterRebuild rebuild;
 
   private ConnectionState state = ConnectionState.CONNECTING;
   private RedisConnection connection;
@@ -80,17 +45,12 @@ final class ConnectionSupervisor {
   private String lastAnnounced;
   /** A sentinel announced a failover since the last connection: the next one follows a confirmed failover. */
   private boolean failoverAnnounced;
-  /** Whether the connection just made follows a failover a sentinel announced; read in {@link Listener#connected}. */
+  /** Whether the connection just made follows a failover a sentinel announced; read in {@link ConnectionListener#connected}. */
   private boolean followsFailover;
-  /** A rebuild was asked for while one was under way: the next one starts at once, not after back-off. */
-  private boolean rebuildRequested;
   /** What commands are written on: {@link #connection}, or the connection under its pool wrapper. */
   private RedisConnection sender;
-  private long connectAttempt;
-  private long reconnectTimer = -1;
   private long reconnects;
   private boolean authFailed;
-  private boolean rebuilding;
   private int consecutiveConnectFailures;
   /** Whether the start has an outcome: a connection, or a failed first attempt. */
   private boolean started;
@@ -106,15 +66,15 @@ final class ConnectionSupervisor {
    * @param listener told when the connection comes and goes
    */
   ConnectionSupervisor(Vertx vertx, Context context, Redis client, RedisOptions redisOptions, GatewayOptions<?> options,
-                       GatewayLog log, Listener listener) {
-    this.vertx = vertx;
+                       GatewayLog log, ConnectionListener listener) {
     this.context = context;
     this.client = client;
     this.clients = new ConnectionClients(vertx, client, redisOptions, options);
     this.options = options;
     this.log = log;
     this.listener = listener;
-    this.backoff = new Backoff(INITIAL_RECONNECT_DELAY_MS, options.getReconnectMaxDelayMs());
+    this.attempts = new ConnectAttempts(vertx, context, options, clients);
+    this.rebuild = options.getType() == RedisClientType.CLUSTER ? new ClusterRebuild(this, attempts, options, log) : null;
   }
 
   /** Starts the first connect attempt, in a task of the owning context. */
@@ -155,9 +115,7 @@ final class ConnectionSupervisor {
    */
   void retryNow() {
     if (state == ConnectionState.DISCONNECTED && !authFailed) {
-      if (reconnectTimer != -1) {
-        vertx.cancelTimer(reconnectTimer);
-      }
+      attempts.cancelRetry();
       connect();
     }
   }
@@ -191,9 +149,7 @@ final class ConnectionSupervisor {
         PooledConnections.forceClose(c);
       }
       case DISCONNECTED -> {
-        if (reconnectTimer != -1) {
-          vertx.cancelTimer(reconnectTimer);
-        }
+        attempts.cancelRetry();
         connect();
       }
       // An attempt under way asked the sentinels before the failover: a new one supersedes it.
@@ -208,22 +164,13 @@ final class ConnectionSupervisor {
    * so the next attempt starts now instead of after its back-off.
    */
   void rebuildNow() {
-    if (options.getType() != RedisClientType.CLUSTER || state != ConnectionState.CONNECTED) {
-      return;
-    }
-    if (rebuilding) {
-      rebuildRequested = true;
-      return;
-    }
-    if (reconnectTimer != -1) {
-      vertx.cancelTimer(reconnectTimer);
-      reconnectTimer = -1;
-      rebuildCluster(connection);
+    if (rebuild != null && state == ConnectionState.CONNECTED) {
+      rebuild.now(connection);
     }
   }
 
   /**
-   * @return during {@link Listener#connected}: whether this connection follows a failover a
+   * @return during {@link ConnectionListener#connected}: whether this connection follows a failover a
    *         sentinel announced (the promoted master answers; a breaker need not wait any longer)
    */
   boolean followsAnnouncedFailover() {
@@ -232,7 +179,7 @@ final class ConnectionSupervisor {
 
   /** @return whether, on a cluster, a node's link broke and the rebuilt connection is not in use yet */
   boolean nodeDown() {
-    return rebuilding || reconnectTimer != -1 && state == ConnectionState.CONNECTED;
+    return rebuild != null && rebuild.underWay() || attempts.retryPending() && state == ConnectionState.CONNECTED;
   }
 
   /**
@@ -259,9 +206,7 @@ final class ConnectionSupervisor {
       return false;
     }
     state = ConnectionState.CLOSED;
-    if (reconnectTimer != -1) {
-      vertx.cancelTimer(reconnectTimer);
-    }
+    attempts.cancelRetry();
     return true;
   }
 
@@ -281,66 +226,17 @@ final class ConnectionSupervisor {
     return client.close();
   }
 
-  // ---------------------------------------------------------------- attempts
-
-  /**
-   * One connect attempt under its guard timer. The client's connect timeout covers TCP only; a
-   * server that accepts and never answers the handshake would hang it, so each attempt gets its
-   * own deadline (attempts are rare). The first of the outcome and the guard counts; a connection
-   * arriving after that, or after the attempt stopped being {@code wanted}, goes to {@code late}.
-   */
-  private void attempt(String what, BooleanSupplier wanted, Consumer<Throwable> failed,
-                       Consumer<RedisConnection> up, Consumer<RedisConnection> late) {
-    long attempt = ++connectAttempt;
-    Redis source = clients.next(!started);
-    long guard = vertx.setTimer(options.getConnectTimeoutMs(), id -> context.runOnContext(v -> {
-      if (attempt == connectAttempt && wanted.getAsBoolean()) {
-        failed.accept(new RedisTimeoutException(what + " did not complete within "
-          + options.getConnectTimeoutMs() + " ms (connectTimeoutMs)"));
-      }
-    }));
-    source.connect().onComplete(ar -> context.runOnContext(v -> {
-      vertx.cancelTimer(guard);
-      if (attempt != connectAttempt || !wanted.getAsBoolean()) {
-        if (ar.succeeded()) {
-          late.accept(ar.result());
-        }
-        clients.unused(source);
-        return;
-      }
-      if (ar.failed()) {
-        clients.unused(source);
-        failed.accept(ar.cause());
-      } else {
-        clients.adopt(source);
-        up.accept(ar.result());
-      }
-    }));
-  }
-
-  /** Schedules {@code next} after the back-off's next wait, or its longest for a refused password. */
-  private long retryLater(boolean longest, Runnable next) {
-    long delay = backoff.next();
-    if (longest) {
-      delay = backoff.maxMs();
-    }
-    reconnectTimer = vertx.setTimer(delay, id -> context.runOnContext(v -> {
-      // Cleared before the attempt: a pending timer is what tells that a rebuild is waiting (nodeDown).
-      reconnectTimer = -1;
-      next.run();
-    }));
-    return delay;
-  }
+  // ---------------------------------------------------------------- connecting
 
   private void connect() {
     if (state == ConnectionState.CLOSED) {
       return;
     }
-    reconnectTimer = -1;
+    attempts.retryStarted();
     state = ConnectionState.CONNECTING;
     // Too late (this attempt already timed out, or the gateway closed): the connection may be stalled.
-    attempt("connecting to Redis", () -> state == ConnectionState.CONNECTING, this::connectFailed, this::connected,
-      PooledConnections::forceClose);
+    attempts.attempt(!started, "connecting to Redis", () -> state == ConnectionState.CONNECTING, this::connectFailed,
+      this::connected, PooledConnections::forceClose);
   }
 
   private void connected(RedisConnection conn) {
@@ -350,7 +246,7 @@ final class ConnectionSupervisor {
     state = ConnectionState.CONNECTED;
     authFailed = false;
     consecutiveConnectFailures = 0;
-    backoff.reset();
+    attempts.succeeded();
     watch(conn);
     boolean first = !started;
     started = true;
@@ -374,7 +270,7 @@ final class ConnectionSupervisor {
     started = true;
     listener.connectFailed(mapped);
     // A refused password will not get better by itself: retry slowly, not in a storm.
-    long delay = retryLater(authFailed, this::connect);
+    long delay = attempts.retryLater(authFailed, this::connect);
     // Loud once per outage, quiet for the retries that follow.
     log.log(consecutiveConnectFailures++ == 0 ? Level.WARN : Level.DEBUG,
       "cannot connect to Redis (" + lastError + "); next attempt in " + delay + " ms");
@@ -390,65 +286,57 @@ final class ConnectionSupervisor {
   }
 
   /**
-   * A link reported broken. On a cluster that is one node's link: the other masters still serve
-   * their slots on the current connection, so a fresh cluster connection is built beside it and
-   * swapped in once up (after a failover, once the promoted replica is in the slot map), instead
-   * of failing every slot meanwhile. Elsewhere the connection is lost as a whole.
+   * A link reported broken. On a cluster that is one node's link, and the connection is rebuilt
+   * beside the one in use ({@link ClusterRebuild}); elsewhere the connection is lost as a whole.
    */
   private void nodeLost(RedisConnection conn, RedisUnavailableException cause) {
-    if (options.getType() != RedisClientType.CLUSTER) {
+    if (rebuild == null) {
       connectionLost(conn, cause);
       return;
     }
-    if (conn != connection || state != ConnectionState.CONNECTED) {
+    if (!inUse(conn)) {
       return;
     }
     lastError = cause.getMessage();
-    if (!rebuilding) {
+    if (!rebuild.underWay()) {
       log.log(Level.WARN, "link to a cluster node lost (" + lastError + "); rebuilding the cluster connection");
     }
-    rebuildCluster(conn);
+    rebuild.start(conn);
     listener.nodeLost();
   }
 
-  private void rebuildCluster(RedisConnection old) {
-    if (rebuilding || state != ConnectionState.CONNECTED || connection != old) {
-      return;
-    }
-    rebuilding = true;
-    // A late connection is healthy, only not wanted any more: back to the pool.
-    attempt("rebuilding the cluster connection",
-      () -> rebuilding && state == ConnectionState.CONNECTED && connection == old,
-      cause -> rebuildFailed(old, RedisFailures.connectFailure(cause, options.getEndpoints()).getMessage()),
-      fresh -> rebuilt(old, fresh),
-      RedisConnection::close);
+  // ---------------------------------------------------------------- told by the cluster rebuild
+
+  /**
+   * @param conn a connection
+   * @return whether it is the connection in use, and up
+   */
+  boolean inUse(RedisConnection conn) {
+    return state == ConnectionState.CONNECTED && connection == conn;
   }
 
-  private void rebuilt(RedisConnection old, RedisConnection fresh) {
-    rebuilding = false;
-    rebuildRequested = false;
+  /**
+   * The rebuilt cluster connection replaces the one in use.
+   *
+   * @param old the connection in use until now
+   * @param fresh the rebuilt one, which reached every node of the slot map
+   */
+  void rebuilt(RedisConnection old, RedisConnection fresh) {
     old.exceptionHandler(null).endHandler(null);
     connection = fresh;
     sender = PooledConnections.sender(fresh);
     watch(fresh);
     reconnects++;
-    backoff.reset();
+    attempts.succeeded();
     log.log(Level.INFO, "cluster connection rebuilt");
     // Commands still in flight on the old connection complete there; it goes back to the pool.
     old.close();
     listener.rebuilt();
   }
 
-  private void rebuildFailed(RedisConnection old, String error) {
-    rebuilding = false;
+  /** @param error why an attempt to rebuild the cluster connection failed */
+  void rebuildFailed(String error) {
     lastError = error;
-    if (rebuildRequested) {
-      rebuildRequested = false;
-      rebuildCluster(old);
-      return;
-    }
-    long delay = retryLater(false, () -> rebuildCluster(old));
-    log.log(Level.DEBUG, "cannot rebuild the cluster connection (" + error + "); next attempt in " + delay + " ms");
   }
 
   private void connectionLost(RedisConnection conn, RedisUnavailableException cause) {
@@ -457,8 +345,9 @@ final class ConnectionSupervisor {
     }
     connection = null;
     sender = null;
-    rebuilding = false;
-    rebuildRequested = false;
+    if (rebuild != null) {
+      rebuild.stop();
+    }
     lastError = cause.getMessage();
     log.log(Level.WARN, "connection to Redis lost (" + lastError + "); reconnecting");
     listener.connectionLost(cause);

@@ -6,13 +6,9 @@ import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.client.CommandObserver;
 import dev.rediskit.client.GatewayStatus;
-import dev.rediskit.client.GatewayStatus.ConnectionState;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.Script;
 import dev.rediskit.client.TrackingLink;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,11 +38,14 @@ import org.slf4j.event.Level;
  * <p>This class is the front and the wiring: calls from other contexts hop onto the owning one,
  * the breakers guard the way in ({@link Guard}), and the pieces do the work: {@link CommandPipeline}
  * (admission, deadlines, replies, with {@link ReadCoalescer} gathering reads),
- * {@link ConnectionSupervisor} (connecting, reconnecting, cluster rebuild, following a failover),
+ * {@link ConnectionSupervisor} (connecting, reconnecting, following a failover, with
+ * {@link ClusterRebuild} for a cluster node's broken link), {@link BreakerCoordinator} (what follows
+ * a breaker's change: the observer told, half-open trials, closing early after a confirmed failover),
  * {@link GatewayBreaker} (breaker reporting and its log lines), {@link ClusterBreakers} and
  * {@link ClusterTopology} (a cluster's per-master breakers and their slot map),
  * {@link SentinelWatch} (Sentinel's failover announcements), {@link DedicatedConnections} (work
- * on a connection of its own) and {@link RedisFailures} (what a failure means). Every mutable field is touched only on the owning
+ * on a connection of its own), {@link TrackingLinks} (the links opened with {@link #track}) and
+ * {@link RedisFailures} (what a failure means). Every mutable field is touched only on the owning
  * event loop, so nothing is locked.
  */
 public class RedisGatewayImpl implements RedisGateway {
@@ -58,19 +57,19 @@ public class RedisGatewayImpl implements RedisGateway {
   private final RedisOptions redisOptions;
   private final Redis client;
   private final GatewayLog log;
-  private final GatewayBreaker breaker;
   private final ConnectionSupervisor supervisor;
+  private final BreakerCoordinator breakers;
+  private final GatewayBreaker breaker;
   private final CommandPipeline pipeline;
   private final DedicatedConnections dedicated;
-  /** On a cluster: a breaker per master, and what keeps their slot map current; else {@code null}. */
+  /** On a cluster: a breaker per master (made by {@link #breakers}), and what keeps their slot map current; else {@code null}. */
   private final ClusterBreakers nodeBreakers;
   private final ClusterTopology topology;
   /** With Sentinel, for the master: the +switch-master subscriptions; else {@code null}. */
   private final SentinelWatch sentinelWatch;
   private final Guard guard;
   private final Promise<RedisGateway> ready;
-  /** The tracking links opened with {@link #track}, closed with the gateway. */
-  private final List<TrackingLinkImpl> links = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final TrackingLinks links;
   /** Closes the gateway when Vert.x closes, before its client goes: no reconnect attempt against a closed client. */
   private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(completion);
 
@@ -104,16 +103,22 @@ public class RedisGatewayImpl implements RedisGateway {
     this.client = Redis.createClient(vertx, redisOptions);
     this.log = new GatewayLog(name);
     this.ready = VertxInternals.promise(context);
-    this.breaker = new GatewayBreaker(vertx, this.options, log, this::breakerChanged);
     this.supervisor = new ConnectionSupervisor(vertx, context, client, redisOptions, this.options, log, new Lifecycle());
-    boolean cluster = this.options.getType() == RedisClientType.CLUSTER;
-    this.nodeBreakers = cluster ? new ClusterBreakers(vertx, this.options, log, this::nodeBreakerChanged, this::nodeKnown) : null;
-    this.topology = cluster ? new ClusterTopology(vertx, context, supervisor, nodeBreakers, this.options.getCommandTimeoutMs()) : null;
+    // The breakers tell the coordinator of their changes, which tells the pipeline's observer and
+    // tries them through send: both are read when a breaker changes, after this constructor.
+    this.breakers = new BreakerCoordinator(vertx, context, this.options, log, supervisor, this::currentObserver, this::send);
+    this.breaker = breakers.breaker();
+    this.nodeBreakers = breakers.nodeBreakers();
+    this.topology = this.options.getType() == RedisClientType.CLUSTER
+      ? new ClusterTopology(vertx, context, supervisor, nodeBreakers, this.options.getCommandTimeoutMs()) : null;
     this.sentinelWatch = this.options.getType() == RedisClientType.SENTINEL && this.options.getRole() == RedisRole.MASTER
-      ? new SentinelWatch(vertx, context, redisOptions, this.options, log, this::failoverAnnounced) : null;
+      ? new SentinelWatch(vertx, context, redisOptions, this.options, log, breakers::failoverAnnounced) : null;
     this.pipeline = new CommandPipeline(vertx, context, this.options, supervisor, breaker);
     this.guard = new Guard(context, breaker, nodeBreakers, pipeline, supervisor);
-    this.dedicated = new DedicatedConnections(vertx, this.options, breaker, this::breakerOpen, this::reportFailureFromAnyThread);
+    this.dedicated = new DedicatedConnections(vertx, this.options, breaker, () -> guard.refusal(breaker),
+      breakers::reportFailureFromAnyThread);
+    this.links = new TrackingLinks((prefixes, listener) ->
+      new TrackingLinkImpl(vertx, context, this, this.options, redisOptions, log, prefixes, listener));
     VertxInternals.addCloseHook(vertx, closeHook);
     String unconfigured = defaultEndpointWarning(this.options);
     if (unconfigured != null) {
@@ -221,30 +226,7 @@ public class RedisGatewayImpl implements RedisGateway {
 
   @Override
   public TrackingLink track(Collection<String> prefixes, TrackingLink.Listener listener) {
-    List<String> list = trackedPrefixes(prefixes);
-    TrackingLinkImpl link = new TrackingLinkImpl(vertx, context, this, options, redisOptions, log, list,
-      java.util.Objects.requireNonNull(listener, "listener"));
-    links.add(link);
-    return link;
-  }
-
-  /** Checks the prefixes as Redis will: at least one, none a prefix of another. */
-  static List<String> trackedPrefixes(Collection<String> prefixes) {
-    if (prefixes == null || prefixes.isEmpty()) {
-      throw new InvalidRequestException("prefixes", "at least one key prefix is required");
-    }
-    List<String> list = new ArrayList<>(new LinkedHashSet<>(prefixes));
-    for (String a : list) {
-      if (a == null || a.isEmpty()) {
-        throw new InvalidRequestException("prefixes", "must not hold an empty prefix (it would track every key)");
-      }
-      for (String b : list) {
-        if (a != b && b.startsWith(a)) {
-          throw new InvalidRequestException("prefixes", "\"" + a + "\" overlaps \"" + b + "\" (Redis refuses overlapping BCAST prefixes)");
-        }
-      }
-    }
-    return list;
+    return links.open(prefixes, listener);
   }
 
   @Override
@@ -269,19 +251,9 @@ public class RedisGatewayImpl implements RedisGateway {
 
   @Override
   public GatewayStatus status() {
-    JsonObject tracking = null;
-    if (!links.isEmpty()) {
-      // One link per cache that asked for one; the first speaks for the gateway, the others are listed.
-      tracking = links.get(0).status();
-      if (links.size() > 1) {
-        JsonArray all = new JsonArray();
-        links.forEach(l -> all.add(l.status()));
-        tracking.put("links", all);
-      }
-    }
     return new GatewayStatus(supervisor.state(), breaker.state(), breaker.failureCount(), pipeline.pending(),
       supervisor.lastError(), supervisor.reconnects(), nodeBreakers == null ? List.of() : nodeBreakers.status(),
-      tracking);
+      links.status());
   }
 
   @Override
@@ -310,8 +282,7 @@ public class RedisGatewayImpl implements RedisGateway {
       if (sentinelWatch != null) {
         sentinelWatch.close();
       }
-      links.forEach(TrackingLinkImpl::close);
-      links.clear();
+      links.close();
       supervisor.release().onComplete(ar -> done.complete());
     });
     return done.future();
@@ -329,97 +300,13 @@ public class RedisGatewayImpl implements RedisGateway {
     return p.future();
   }
 
-  private RedisUnavailableException breakerOpen() {
-    return guard.refusal(breaker);
-  }
-
-  // ---------------------------------------------------------------- breaker
-
-  private void breakerChanged(CircuitBreakerState s) {
-    CommandObserver o = pipeline.observer();
-    if (o != null) {
-      context.runOnContext(v -> o.onBreakerState(s));
-    }
-    if (s == CircuitBreakerState.HALF_OPEN) {
-      context.runOnContext(v -> trial());
-    }
-  }
-
-  /**
-   * Tries Redis as soon as the breaker half-opens, with a PING through the normal path, instead of
-   * waiting for a caller: an idle gateway would otherwise stay half-open through an outage and after
-   * it, and its breaker state (what health checks, the gauge and the alerts read) would say nothing
-   * true. The PING is the breaker's trial call unless a caller's call got there first; its outcome
-   * closes or reopens the breaker, so it needs no handling here.
-   */
-  private void trial() {
-    if (supervisor.state() == ConnectionState.CLOSED || breaker.state() != CircuitBreakerState.HALF_OPEN) {
-      return;
-    }
-    supervisor.retryNow();
-    send(Request.cmd(Command.PING)).onFailure(err -> { });
-  }
-
-  private void failoverAnnounced(String master) {
-    if (supervisor.failoverAnnounced(master)) {
-      confirmRecovery();
-    }
-  }
-
-  private void nodeKnown(String node) {
-    CommandObserver o = pipeline.observer();
-    if (o != null) {
-      o.onNodeKnown(node);
-    }
-  }
-
-  private void nodeBreakerChanged(GatewayBreaker b, CircuitBreakerState s) {
-    CommandObserver o = pipeline.observer();
-    if (o != null) {
-      context.runOnContext(v -> o.onNodeBreakerState(b.node(), s));
-    }
-    if (s == CircuitBreakerState.HALF_OPEN) {
-      // As for the gateway's breaker: an idle gateway must not stay half-open. The trial must reach
-      // that node, so it asks whether a key of one of its slots exists (never written).
-      context.runOnContext(v -> {
-        String key = nodeBreakers.probeKey(b.node());
-        if (key != null && supervisor.state() != ConnectionState.CLOSED && b.state() == CircuitBreakerState.HALF_OPEN) {
-          send(Request.cmd(Command.EXISTS).arg(key)).onFailure(err -> { });
-        }
-      });
-    }
-  }
-
-  /**
-   * The connection to the master a sentinel announced is up while the breaker is not closed: one
-   * PING on it, and the breaker closes on its reply instead of failing calls until the reset
-   * timeout is over. The failover is confirmed by Redis and the promoted master answers; waiting
-   * out the breaker would only stretch the outage. (An ordinary reconnect keeps the breaker's own
-   * half-open trial: a server that comes and goes must not flap the breaker shut.)
-   */
-  private void confirmRecovery() {
-    RedisConnection sender = supervisor.sender();
-    if (sender == null || breaker.state() == CircuitBreakerState.CLOSED) {
-      return;
-    }
-    sender.send(Request.cmd(Command.PING)).onComplete(ar -> context.runOnContext(v -> {
-      if (ar.succeeded() && supervisor.state() == ConnectionState.CONNECTED) {
-        breaker.recovered("the master Sentinel announced answers");
-      }
-    }));
-  }
-
-  /** For failures seen off the owning event loop (dedicated connections run on the caller's context). */
-  private void reportFailureFromAnyThread(String why) {
-    context.runOnContext(v -> {
-      if (supervisor.state() != ConnectionState.CLOSED) {
-        breaker.failed(why);
-      }
-    });
+  /** @return the observer now, or {@code null}: what the breakers' changes are told to */
+  private CommandObserver currentObserver() {
+    return pipeline.observer();
   }
 
   /** What the commands and the start-up promise go through as the connection comes and goes. */
-  private final class Lifecycle implements ConnectionSupervisor.Listener {
+  private final class Lifecycle implements ConnectionListener {
 
     @Override
     public void connected(boolean first) {
@@ -431,7 +318,7 @@ public class RedisGatewayImpl implements RedisGateway {
       }
       pipeline.connected();
       if (supervisor.followsAnnouncedFailover()) {
-        confirmRecovery();
+        breakers.confirmRecovery();
       }
       if (topology != null) {
         if (!first) {
