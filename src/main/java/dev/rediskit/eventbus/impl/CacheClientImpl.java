@@ -5,7 +5,6 @@ import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.cache.NearCacheStats;
-import dev.rediskit.cache.RedisCache;
 import dev.rediskit.config.OptionChecks;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.CacheClient;
@@ -30,7 +29,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
-/** Builds the request bodies, and turns replies and failure codes back into Java. */
+/**
+ * Builds the request bodies, and turns replies and failure codes back into Java. The near cache, when
+ * there is one, is {@link ClientNearCacheWiring}'s: reads go through it, and writes tell it what to drop.
+ */
 public final class CacheClientImpl implements CacheClient {
 
   private final EventBus eventBus;
@@ -42,11 +44,8 @@ public final class CacheClientImpl implements CacheClient {
   private final String getOrLoadAddress;
   /** Gathers the reads of one event-loop turn into one message. */
   private final CallBatcher gets;
-  /** The local copies, or {@code null} without a near cache. */
-  private final ClientNearCache near;
-  private final MessageConsumer<JsonObject> invalidations;
-  private final long tickTimer;
-  private final Vertx vertx;
+  /** The near cache and what keeps it correct, or {@code null} without a near cache. */
+  private final ClientNearCacheWiring near;
 
   /**
    * @param vertx the Vert.x instance
@@ -70,7 +69,6 @@ public final class CacheClientImpl implements CacheClient {
     if (nearCache != null && nearCache.isEnabled()) {
       OptionChecks.requireNone(nearCache.problems().stream().map(p -> "nearCache." + p).toList());
     }
-    this.vertx = vertx;
     this.eventBus = vertx.eventBus();
     this.prefix = prefix;
     this.loaderPrefix = Objects.requireNonNull(loaderPrefix, "loaderPrefix");
@@ -79,50 +77,39 @@ public final class CacheClientImpl implements CacheClient {
     this.warmDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_WARM_TIMEOUT_MS) : delivery;
     this.getOrLoadAddress = Addresses.of(prefix, Addresses.CACHE_GET_OR_LOAD);
     this.gets = new CallBatcher(vertx, Addresses.of(prefix, Addresses.CACHE_GET), this.delivery);
-    if (nearCache != null && nearCache.isEnabled()) {
-      ClientNearCache n = new ClientNearCache(new NearCacheOptions(nearCache));
-      this.near = n;
-      // On the creating context, like the timer: the stream is handled in order, on one thread.
-      this.invalidations = eventBus.consumer(Addresses.of(prefix, Addresses.CACHE_INVALIDATIONS), m -> n.handle(m.body()));
-      this.tickTimer = vertx.setPeriodic(Addresses.NEAR_HEARTBEAT_MS, id -> n.tick());
-    } else {
-      this.near = null;
-      this.invalidations = null;
-      this.tickTimer = -1;
-    }
+    this.near = nearCache != null && nearCache.isEnabled() ? new ClientNearCacheWiring(vertx, prefix, gets, nearCache) : null;
   }
 
   @Override
   public NearCacheStats nearCacheStats() {
-    return near;
+    return near == null ? null : near.stats();
   }
 
   @Override
   public Future<Void> close() {
-    if (near == null) {
-      return Future.succeededFuture();
-    }
-    vertx.cancelTimer(tickTimer);
-    return invalidations.unregister().onComplete(ar -> near.close());
+    return near == null ? Future.succeededFuture() : near.close();
   }
 
-  private static String nameOf(String namespace) {
-    return namespace == null ? RedisCache.DEFAULT_NAMESPACE : namespace;
+  /** Before a write of keys is sent: with a near cache, their copies go; {@link #dropping} drops them after it too. */
+  private void dropFirst(String namespace, Collection<String> keys) {
+    if (near != null) {
+      near.dropLocal(namespace, keys);
+    }
   }
 
   private <T> Future<T> dropping(String namespace, Collection<String> keys, Future<T> call) {
-    if (near == null) {
-      return call;
+    return near == null ? call : near.droppingAfter(namespace, keys, call);
+  }
+
+  /** Before a flush or version bump is sent: with a near cache, the namespace's copies go (and after it). */
+  private void dropNamespaceFirst(String namespace) {
+    if (near != null) {
+      near.dropNamespace(namespace);
     }
-    // After the reply too: a read that raced the write may have stored the old value meanwhile.
-    return call.andThen(ar -> near.dropLocal(nameOf(namespace), keys));
   }
 
   private <T> Future<T> droppingNamespace(String namespace, Future<T> call) {
-    if (near == null) {
-      return call;
-    }
-    return call.andThen(ar -> near.dropNamespace(nameOf(namespace)));
+    return near == null ? call : near.droppingNamespaceAfter(namespace, call);
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
@@ -134,7 +121,7 @@ public final class CacheClientImpl implements CacheClient {
       ar.succeeded() ? Future.succeededFuture(ar.result().body()) : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
   }
 
-  private static JsonObject withNamespace(String namespace) {
+  static JsonObject withNamespace(String namespace) {
     JsonObject body = new JsonObject();
     if (namespace != null) {
       body.put("namespace", namespace);
@@ -142,7 +129,7 @@ public final class CacheClientImpl implements CacheClient {
     return body;
   }
 
-  private static CacheResult<Object> result(JsonObject r) {
+  static CacheResult<Object> result(JsonObject r) {
     CacheResult.Source source = CacheResult.Source.fromJson(r == null ? null : r.getString("source"));
     if (r == null || !r.getBoolean("found", false)) {
       return source == CacheResult.Source.CACHE ? CacheResult.miss() : new CacheResult<>(false, null, false, 0, source);
@@ -162,18 +149,17 @@ public final class CacheClientImpl implements CacheClient {
     return out;
   }
 
+  /** @return what {@link CacheClient#get} answers for a {@code cache.get} result: a fresh value, or {@code null} */
+  static Object freshValue(CacheResult<Object> r) {
+    return r.found() && !r.stale() ? r.value() : null;
+  }
+
   @Override
   public Future<Object> get(String namespace, String key) {
     if (near != null) {
-      // A local hit skips the mapping stage of the default: it is the whole cost of the call.
-      String name = nameOf(namespace);
-      Object local = near.hitValue(name, key);
-      if (local != null) {
-        return Future.succeededFuture(local);
-      }
-      return remote(name, namespace, key).map(r -> r.found() && !r.stale() ? r.value() : null);
+      return near.get(namespace, key);
     }
-    return lookup(namespace, key).map(r -> r.found() && !r.stale() ? r.value() : null);
+    return lookup(namespace, key).map(CacheClientImpl::freshValue);
   }
 
   @Override
@@ -181,25 +167,7 @@ public final class CacheClientImpl implements CacheClient {
     if (near == null) {
       return gets.call(withNamespace(namespace).put("key", key)).map(CacheClientImpl::result);
     }
-    String name = nameOf(namespace);
-    CacheResult<Object> local = near.hit(name, key);
-    if (local != null) {
-      return Future.succeededFuture(local);
-    }
-    return remote(name, namespace, key);
-  }
-
-  /** A read over the event bus whose reply the near cache may keep. */
-  private Future<CacheResult<Object>> remote(String name, String namespace, String key) {
-    ClientNearCache.Fill token = near.begin(name, key);
-    return gets.call(withNamespace(namespace).put("key", key)).transform(ar -> {
-      if (ar.failed()) {
-        near.abandon(name, key, token);
-        return Future.failedFuture(ar.cause());
-      }
-      near.fill(name, key, token, ar.result());
-      return Future.succeededFuture(result(ar.result()));
-    });
+    return near.lookup(namespace, key);
   }
 
   @Override
@@ -226,35 +194,27 @@ public final class CacheClientImpl implements CacheClient {
     if (ttl != null) {
       body.put("ttlMs", ttl.toMillis());
     }
-    if (near != null) {
-      near.dropLocal(nameOf(namespace), List.of(String.valueOf(key)));
-    }
+    dropFirst(namespace, List.of(String.valueOf(key)));
     return dropping(namespace, List.of(String.valueOf(key)), request(Addresses.CACHE_SET, body)).mapEmpty();
   }
 
   @Override
   public Future<Long> delete(String namespace, Collection<String> keys) {
-    if (near != null) {
-      near.dropLocal(nameOf(namespace), keys);
-    }
+    dropFirst(namespace, keys);
     return dropping(namespace, keys, request(Addresses.CACHE_DELETE, withNamespace(namespace)
       .put("keys", new JsonArray(new ArrayList<>(keys))))).map(r -> r.getLong("deleted"));
   }
 
   @Override
   public Future<Long> invalidate(String namespace, Collection<String> keys) {
-    if (near != null) {
-      near.dropLocal(nameOf(namespace), keys);
-    }
+    dropFirst(namespace, keys);
     return dropping(namespace, keys, request(Addresses.CACHE_INVALIDATE, withNamespace(namespace)
       .put("keys", new JsonArray(new ArrayList<>(keys))))).map(r -> r.getLong("deleted"));
   }
 
   @Override
   public Future<Long> flush(String namespace) {
-    if (near != null) {
-      near.dropNamespace(nameOf(namespace));
-    }
+    dropNamespaceFirst(namespace);
     return droppingNamespace(namespace, request(Addresses.CACHE_FLUSH, withNamespace(namespace))).map(r -> r.getLong("deleted"));
   }
 
@@ -265,9 +225,7 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Long> bumpVersion(String namespace) {
-    if (near != null) {
-      near.dropNamespace(nameOf(namespace));
-    }
+    dropNamespaceFirst(namespace);
     return droppingNamespace(namespace, request(Addresses.CACHE_BUMP_VERSION, withNamespace(namespace)))
       .map(r -> r.getLong("version"));
   }
@@ -297,9 +255,7 @@ public final class CacheClientImpl implements CacheClient {
       body.put("ttlMs", ttl.toMillis());
     }
     List<String> keys = List.copyOf(entries.keySet());
-    if (near != null) {
-      near.dropLocal(nameOf(namespace), keys);
-    }
+    dropFirst(namespace, keys);
     return dropping(namespace, keys, request(Addresses.CACHE_MSET, body)).map(r -> r.getInteger("written"));
   }
 
