@@ -17,8 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -58,23 +56,8 @@ class ScaleOutIT {
   @RegisterExtension
   static final RedisServers sentinel = RedisServers.sentinel();
 
-  private static ClusteredVertx.Nodes nodes;
-  private static Vertx a;
-  private static Vertx b;
-
-  @BeforeAll
-  static void startNodes() {
-    nodes = ClusteredVertx.start(2);
-    a = nodes.get(0);
-    b = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopNodes() {
-    if (nodes != null) {
-      nodes.close();
-    }
-  }
+  @RegisterExtension
+  static final ClusteredVertx.TwoNodes nodes = new ClusteredVertx.TwoNodes();
 
   /** Verticle config for these tests: limiter calls wait for Redis and never fall back to "allow" (FAIL_OPEN). */
   private static JsonObject config(String prefix) {
@@ -98,11 +81,11 @@ class ScaleOutIT {
   void clientsOnOneNodeAreServedByTheVerticleOnTheOtherAndFollowItWhenItMoves() {
     String prefix = "eb.";
     JsonObject config = config(prefix).put("endpoints", standalone.uri());
-    String onA = deploy(a, config);
+    String onA = deploy(nodes.a(), config);
 
-    CacheClient cacheB = CacheClient.create(b, prefix);
-    RateLimitClient limitsB = RateLimitClient.create(b, prefix);
-    assertThat(b.deploymentIDs()).as("node B deploys nothing: it has no consumer of its own").isEmpty();
+    CacheClient cacheB = CacheClient.create(nodes.b(), prefix);
+    RateLimitClient limitsB = RateLimitClient.create(nodes.b(), prefix);
+    assertThat(nodes.b().deploymentIDs()).as("node B deploys nothing: it has no consumer of its own").isEmpty();
 
     await(cacheB.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5)));
     CacheResult<Object> got = await(cacheB.lookup("users", "42"));
@@ -118,13 +101,13 @@ class ScaleOutIT {
     assertThat(standalone.server().command("EXISTS", "rediskit:c:users:0:42")).isEqualTo(1L);
 
     // Move the verticle from A to B.
-    await(a.undeploy(onA));
+    await(nodes.a().undeploy(onA));
     long t0 = System.nanoTime();
-    String onB = deploy(b, config);
-    CacheClient cacheA = CacheClient.create(a, prefix);
-    RateLimitClient limitsA = RateLimitClient.create(a, prefix);
+    String onB = deploy(nodes.b(), config);
+    CacheClient cacheA = CacheClient.create(nodes.a(), prefix);
+    RateLimitClient limitsA = RateLimitClient.create(nodes.a(), prefix);
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(1_000);
-    CacheClient quickA = CacheClient.create(a, prefix, quick);
+    CacheClient quickA = CacheClient.create(nodes.a(), prefix, quick);
     // A's node learns of B's consumer through Hazelcast: poll until the first success, 30 s at most.
     Await.until(() -> quickA.get("users", "42").toCompletionStage().toCompletableFuture()
       .handle((r, e) -> e == null).get(5, TimeUnit.SECONDS), Duration.ofSeconds(30), "node A to reach the moved verticle");
@@ -143,8 +126,8 @@ class ScaleOutIT {
     assertThat(await(limitsB.check("move", 1, Duration.ofHours(1))).allowed()).isFalse();
     // Stats are per verticle instance: the new one started from zero.
     assertThat(await(cacheB.stats("users")).sets()).isEqualTo(1);
-    assertThat(a.deploymentIDs()).isEmpty();
-    await(b.undeploy(onB));
+    assertThat(nodes.a().deploymentIDs()).isEmpty();
+    await(nodes.b().undeploy(onB));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -205,8 +188,8 @@ class ScaleOutIT {
     long t0 = System.nanoTime();
     Runnable[] startA = new Runnable[1];
     Runnable[] startB = new Runnable[1];
-    CompletableFuture<Tally> fromA = hammer(RateLimitClient.create(a, prefix), key, 100, 5_000, startA);
-    CompletableFuture<Tally> fromB = hammer(RateLimitClient.create(b, prefix), key, 100, 5_000, startB);
+    CompletableFuture<Tally> fromA = hammer(RateLimitClient.create(nodes.a(), prefix), key, 100, 5_000, startA);
+    CompletableFuture<Tally> fromB = hammer(RateLimitClient.create(nodes.b(), prefix), key, 100, 5_000, startB);
     // 128 requests in flight from each node, started alternately so that neither node gets a head start.
     for (int i = 0; i < 128; i++) {
       startA[0].run();
@@ -251,10 +234,10 @@ class ScaleOutIT {
     String prefix = "cl.";
     JsonObject config = config(prefix).put("type", "CLUSTER").put("endpoints", new JsonArray(redis.endpoints()));
     // One verticle per node: the event bus spreads requests over both, and both share the cluster.
-    String onA = deploy(a, config);
-    String onB = deploy(b, config);
-    CacheClient cacheA = CacheClient.create(a, prefix);
-    CacheClient cacheB = CacheClient.create(b, prefix);
+    String onA = deploy(nodes.a(), config);
+    String onB = deploy(nodes.b(), config);
+    CacheClient cacheA = CacheClient.create(nodes.a(), prefix);
+    CacheClient cacheB = CacheClient.create(nodes.b(), prefix);
 
     Map<String, Object> users = new LinkedHashMap<>();
     for (int i = 0; i < 300; i++) {
@@ -297,8 +280,8 @@ class ScaleOutIT {
 
     assertExactAcrossNodes("redis cluster", prefix);
 
-    await(a.undeploy(onA));
-    await(b.undeploy(onB));
+    await(nodes.a().undeploy(onA));
+    await(nodes.b().undeploy(onB));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -315,10 +298,10 @@ class ScaleOutIT {
   void sentinelEndToEndThroughTheVerticle() throws Exception {
     String prefix = "sn.";
     JsonObject config = sentinelConfig(prefix);
-    String onA = deploy(a, config);
-    String onB = deploy(b, config);
-    CacheClient cacheA = CacheClient.create(a, prefix);
-    CacheClient cacheB = CacheClient.create(b, prefix);
+    String onA = deploy(nodes.a(), config);
+    String onB = deploy(nodes.b(), config);
+    CacheClient cacheA = CacheClient.create(nodes.a(), prefix);
+    CacheClient cacheB = CacheClient.create(nodes.b(), prefix);
     for (int i = 0; i < 50; i++) {
       await(cacheA.set("s", "k" + i, "v" + i, Duration.ofMinutes(5)));
     }
@@ -330,8 +313,8 @@ class ScaleOutIT {
 
     assertExactAcrossNodes("sentinel", prefix);
 
-    await(a.undeploy(onA));
-    await(b.undeploy(onB));
+    await(nodes.a().undeploy(onA));
+    await(nodes.b().undeploy(onB));
   }
 
   @Test
@@ -339,10 +322,10 @@ class ScaleOutIT {
   void sentinelFailoverThroughTheEventBus() {
     RedisSentinel redis = sentinel.redisSentinel();
     String prefix = "fo.";
-    String onA = deploy(a, sentinelConfig(prefix));
+    String onA = deploy(nodes.a(), sentinelConfig(prefix));
     // Traffic from node B, served by node A's verticle over the clustered event bus.
-    CacheClient client = CacheClient.create(b, prefix, new DeliveryOptions().setSendTimeout(5_000));
-    FailoverTraffic traffic = FailoverTraffic.start(b, i -> client.set("fo", "t" + i, "v", Duration.ofMinutes(5)));
+    CacheClient client = CacheClient.create(nodes.b(), prefix, new DeliveryOptions().setSendTimeout(5_000));
+    FailoverTraffic traffic = FailoverTraffic.start(nodes.b(), i -> client.set("fo", "t" + i, "v", Duration.ofMinutes(5)));
     Await.until(() -> traffic.lastSuccess.get() != 0, Duration.ofSeconds(10), "traffic to flow");
 
     long killedAt = System.nanoTime();
@@ -363,6 +346,6 @@ class ScaleOutIT {
     await(client.set("fo", "after", "yes", Duration.ofMinutes(5)));
     assertThat(await(client.lookup("fo", "after")).value()).isEqualTo("yes");
     assertThat(promoted.command("EXISTS", "rediskit:c:fo:0:after")).isEqualTo(1L);
-    await(a.undeploy(onA));
+    await(nodes.a().undeploy(onA));
   }
 }

@@ -1,14 +1,10 @@
 package dev.rediskit.cache;
 
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.test.Await;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,41 +23,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * makes every entry unreachable on A at once and on B within {@code cache.versionRefreshMs}, while B
  * reads continuously. Run once per topology by the subclasses.
  */
-abstract class AbstractNamespaceVersionsTest {
+abstract class AbstractNamespaceVersionsTest extends AbstractTwoInstancesTest {
 
   /** The bound under test: B uses a version it fetched for at most this long. */
   static final long REFRESH_MS = 500;
 
-  Vertx vertx;
-  RedisGateway gatewayA;
-  RedisGateway gatewayB;
-  RedisCache a;
-  RedisCache b;
-
   /** @return connection settings for the topology under test */
   abstract RedisKitOptions baseOptions();
 
+  @Override
   RedisKitOptions options() {
     RedisKitOptions o = baseOptions().setKeyPrefix("v")
       // Generous: the build machine has two cores shared with other builds, and a cold JVM connects slowly.
       .setConnectTimeoutMs(15_000).setCommandTimeoutMs(10_000);
     o.getCache().setVersionRefreshMs(REFRESH_MS);
     return o;
-  }
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    this.vertx = vertx;
-    gatewayA = await(RedisGateway.create(vertx, options()).ready());
-    gatewayB = await(RedisGateway.create(vertx, options()).ready());
-    a = RedisCache.create(vertx, gatewayA);
-    b = RedisCache.create(vertx, gatewayB);
-  }
-
-  @AfterEach
-  void stop() {
-    await(gatewayA.close());
-    await(gatewayB.close());
   }
 
   static <T> T await(Future<T> f) {
@@ -135,17 +111,7 @@ abstract class AbstractNamespaceVersionsTest {
     }
     await(ns.set("1:a", "at version 0, a key that looks like a version"));
     await(other.set("k0", "untouched"));
-    List<String> flushed = new CopyOnWriteArrayList<>();
-    a.addInvalidationListener(new InvalidationListener() {
-      @Override
-      public void onInvalidate(String namespace, List<String> keys) {
-      }
-
-      @Override
-      public void onFlush(String namespace) {
-        flushed.add(namespace);
-      }
-    });
+    List<String> flushed = AbstractRedisCacheTest.recordFlushes(a);
     assertThat(await(a.bumpVersion("all"))).isEqualTo(1L);
     assertThat(flushed).containsExactly("all");
     assertThat(await(ns.version())).isEqualTo(1L);

@@ -76,6 +76,25 @@ abstract class AbstractRedisCacheTest {
     return dev.rediskit.test.Futures.join(f, java.time.Duration.ofSeconds(AWAIT_SECONDS));
   }
 
+  /**
+   * @param cache a cache
+   * @return the namespaces it flushes from now on, in order, as its invalidation listeners hear of them
+   */
+  static List<String> recordFlushes(RedisCache cache) {
+    List<String> flushed = new CopyOnWriteArrayList<>();
+    cache.addInvalidationListener(new InvalidationListener() {
+      @Override
+      public void onInvalidate(String namespace, List<String> keys) {
+      }
+
+      @Override
+      public void onFlush(String namespace) {
+        flushed.add(namespace);
+      }
+    });
+    return flushed;
+  }
+
   // ---------------------------------------------------------------- basics
 
   @Test
@@ -220,17 +239,7 @@ abstract class AbstractRedisCacheTest {
     for (RedisServer m : redis().masters()) {
       assertThat((Long) m.command("DBSIZE")).as("keys on " + m).isGreaterThan(500);
     }
-    List<String> flushed = new CopyOnWriteArrayList<>();
-    cache.addInvalidationListener(new InvalidationListener() {
-      @Override
-      public void onInvalidate(String namespace, List<String> keys) {
-      }
-
-      @Override
-      public void onFlush(String namespace) {
-        flushed.add(namespace);
-      }
-    });
+    List<String> flushed = recordFlushes(cache);
     assertThat(await(cache.flush("gone"))).isEqualTo(3000L);
     assertThat(redis().dbsize()).isEqualTo(3000L);
     for (RedisServer m : redis().masters()) {

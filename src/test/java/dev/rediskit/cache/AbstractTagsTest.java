@@ -2,19 +2,15 @@ package dev.rediskit.cache;
 
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;
-import dev.rediskit.client.TrackingLink;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.Futures;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * makes exactly its entries misses, at once on A and, for every read that starts more than
  * {@code cache.versionRefreshMs} later, on B. Run once per topology by the subclasses.
  */
-abstract class AbstractTagsTest {
+abstract class AbstractTagsTest extends AbstractTwoInstancesTest {
 
   /** The bound under test: an instance uses a tag version it fetched for at most this long. */
   static final long REFRESH_MS = 500;
@@ -48,15 +44,10 @@ abstract class AbstractTagsTest {
   /** The configured tags of namespace {@code configured}. */
   static final List<String> CONFIGURED_TAGS = List.of("conf:a", "conf:b");
 
-  Vertx vertx;
-  RedisGateway gatewayA;
-  RedisGateway gatewayB;
-  RedisCache a;
-  RedisCache b;
-
   /** @return connection settings for the topology under test */
   abstract RedisKitOptions baseOptions();
 
+  @Override
   RedisKitOptions options() {
     RedisKitOptions o = baseOptions().setKeyPrefix("tg")
       // Generous: the build machine has two cores shared with other builds, and a cold JVM connects slowly.
@@ -69,21 +60,6 @@ abstract class AbstractTagsTest {
       .putNamespace("configured", new NamespaceOptions()
         .setLoadOptions(new LoadOptions().setTtl(Duration.ofMillis(CONFIGURED_TTL_MS)).setTags(CONFIGURED_TAGS)));
     return o;
-  }
-
-  @BeforeEach
-  void start(Vertx vertx) {
-    this.vertx = vertx;
-    gatewayA = await(RedisGateway.create(vertx, options(), "A").ready());
-    gatewayB = await(RedisGateway.create(vertx, options(), "B").ready());
-    a = RedisCache.create(vertx, gatewayA, options().getCache());
-    b = RedisCache.create(vertx, gatewayB, options().getCache());
-  }
-
-  @AfterEach
-  void stop() {
-    await(gatewayA.close());
-    await(gatewayB.close());
   }
 
   static <T> T await(Future<T> f) {
@@ -206,9 +182,7 @@ abstract class AbstractTagsTest {
 
   @Test
   void aNearCacheCopyOfAnInvalidatedEntryIsNotServed() {
-    Await.until(() -> gatewayA.status().tracking() != null
-        && TrackingLink.State.CONFIRMED.name().equals(gatewayA.status().tracking().getString("state")),
-      Duration.ofSeconds(30), () -> "tracking link not confirmed: " + gatewayA.status().tracking());
+    AbstractNearCacheTest.awaitConfirmed(gatewayA);
     CacheNamespace<Object> ns = a.namespace("near");
     await(ns.set("k", "v", new WriteOptions().setTags(List.of("hot"))));
     // The first reads after a write may not stick (the write's own invalidation lands on them).
@@ -226,9 +200,7 @@ abstract class AbstractTagsTest {
 
   @Test
   void anotherInstancesNearCacheStopsServingAnInvalidatedEntryWithinTheBound() {
-    Await.until(() -> gatewayB.status().tracking() != null
-        && TrackingLink.State.CONFIRMED.name().equals(gatewayB.status().tracking().getString("state")),
-      Duration.ofSeconds(30), () -> "tracking link not confirmed: " + gatewayB.status().tracking());
+    AbstractNearCacheTest.awaitConfirmed(gatewayB);
     CacheNamespace<Object> onB = b.namespace("near");
     await(a.namespace("near").set("k", "v", new WriteOptions().setTags(List.of("shared"))));
     Await.until(() -> {

@@ -2,19 +2,17 @@ package dev.rediskit.cache;
 
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.KeySlots;
-import dev.rediskit.client.RedisGateway;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisServer;
+import dev.rediskit.test.StalenessChecker;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisClientType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,35 +27,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 class NearCacheClusterFailoverIT {
 
-  private final List<RedisGateway> gateways = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (RedisGateway g : gateways) {
-      NearCacheFaultIT.await(g.close());
-    }
-  }
+  @RegisterExtension
+  final StalenessCaches caches = new StalenessCaches();
 
   @Test
   void theMasterOfTheKeyDiesAndItsReplicaTakesOver(Vertx vertx) throws Exception {
     try (RedisCluster cluster = RedisCluster.builder().replicasPerMaster(1)
       .eachNode(n -> n.config("cluster-require-full-coverage no")).start()) {
       RedisKitOptions options = new RedisKitOptions().setType(RedisClientType.CLUSTER).setEndpoints(cluster.endpoints());
-      RedisCache reader = NearCacheFaultIT.cache(vertx, options, "A", true, gateways);
-      NearCacheFaultIT.Checker c = new NearCacheFaultIT.Checker(reader, NearCacheFaultIT.cache(vertx, options, "B", false, gateways));
-      RedisServer victim = cluster.masterForSlot(KeySlots.slot("f:c:" + NearCacheFaultIT.NS + ":0:c"));
+      RedisCache reader = caches.reader(vertx, options);
+      StalenessChecker c = StalenessCaches.checker(reader, caches.writer(vertx, options));
+      RedisServer victim = cluster.masterForSlot(KeySlots.slot(StalenessCaches.KEY));
       c.run(() -> {
         victim.kill();
         Await.until(() -> {
           try {
-            return cluster.masterForSlot(KeySlots.slot("f:c:" + NearCacheFaultIT.NS + ":0:c")) != victim;
+            return cluster.masterForSlot(KeySlots.slot(StalenessCaches.KEY)) != victim;
           } catch (RuntimeException e) {
             return false; // no running node knows an owner yet
           }
         }, Duration.ofSeconds(60), "the replica to take over the key's slot");
       });
       c.report("cluster master death (its replica promoted)");
-      NearCacheStats s = reader.nearCacheStats().get(NearCacheFaultIT.NS);
+      NearCacheStats s = reader.nearCacheStats().get(StalenessCaches.NS);
       assertThat(s.flushes().get("link_lost") + s.flushes().get("heartbeat_timeout") + s.flushes().get("topology_changed"))
         .as("the near cache flushed for the dead master").isPositive();
     }

@@ -2,21 +2,18 @@ package dev.rediskit.cache;
 
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.KeySlots;
-import dev.rediskit.client.RedisGateway;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
+import dev.rediskit.test.StalenessChecker;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisClientType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,14 +27,8 @@ class NearCacheClusterFaultIT {
   @RegisterExtension
   static final RedisServers redis = RedisServers.cluster();
 
-  private final List<RedisGateway> gateways = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (RedisGateway g : gateways) {
-      NearCacheFaultIT.await(g.close());
-    }
-  }
+  @RegisterExtension
+  final StalenessCaches caches = new StalenessCaches();
 
   private RedisKitOptions options() {
     return new RedisKitOptions().setType(RedisClientType.CLUSTER).setEndpoints(redis.endpoints());
@@ -45,11 +36,10 @@ class NearCacheClusterFaultIT {
 
   @Test
   void clientKillOnEveryMaster(Vertx vertx) throws Exception {
-    NearCacheFaultIT.Checker c = new NearCacheFaultIT.Checker(NearCacheFaultIT.cache(vertx, options(), "A", true, gateways),
-      NearCacheFaultIT.cache(vertx, options(), "B", false, gateways));
+    StalenessChecker c = StalenessCaches.checker(caches.reader(vertx, options()), caches.writer(vertx, options()));
     c.run(() -> {
       for (RedisServer m : redis.redisCluster().currentMasters()) {
-        NearCacheFaultIT.killTrackingConnections(m);
+        StalenessChecker.killTrackingConnections(m);
       }
     });
     c.report("CLIENT KILL on every master (cluster)");
@@ -57,22 +47,22 @@ class NearCacheClusterFaultIT {
 
   @Test
   void aSlotMovingToAnotherMasterFlushes(Vertx vertx) throws Exception {
-    RedisCache reader = NearCacheFaultIT.cache(vertx, options(), "A", true, gateways);
-    NearCacheFaultIT.Checker c = new NearCacheFaultIT.Checker(reader, NearCacheFaultIT.cache(vertx, options(), "B", false, gateways));
+    RedisCache reader = caches.reader(vertx, options());
+    StalenessChecker c = StalenessCaches.checker(reader, caches.writer(vertx, options()));
     RedisCluster cluster = redis.redisCluster();
     // An empty slot, away from the checker's key: moving it needs no key migration.
-    int used = KeySlots.slot("f:c:" + NearCacheFaultIT.NS + ":0:c");
+    int used = KeySlots.slot(StalenessCaches.KEY);
     int slot = used == 100 ? 101 : 100;
     RedisServer from = cluster.masterForSlot(slot);
     RedisServer to = cluster.currentMasters().stream().filter(m -> m != from).findFirst().orElseThrow();
     c.run(() -> {
       assign(cluster, slot, to);
-      Await.until(() -> reader.nearCacheStats().get(NearCacheFaultIT.NS).flushes().get("topology_changed") >= 1,
+      Await.until(() -> reader.nearCacheStats().get(StalenessCaches.NS).flushes().get("topology_changed") >= 1,
         Duration.ofSeconds(30), "the slot move never flushed the near cache");
     });
     c.report("a slot moved to another master (cluster)");
     assign(cluster, slot, from);
-    assertThat(reader.nearCacheStats().get(NearCacheFaultIT.NS).flushes().get("topology_changed")).isPositive();
+    assertThat(reader.nearCacheStats().get(StalenessCaches.NS).flushes().get("topology_changed")).isPositive();
   }
 
   private static void assign(RedisCluster cluster, int slot, RedisServer owner) {

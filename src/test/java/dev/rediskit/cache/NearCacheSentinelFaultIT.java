@@ -1,17 +1,14 @@
 package dev.rediskit.cache;
 
 import dev.rediskit.RedisKitOptions;
-import dev.rediskit.client.RedisGateway;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisSentinel;
 import dev.rediskit.test.RedisServer;
+import dev.rediskit.test.StalenessChecker;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisClientType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,31 +22,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 class NearCacheSentinelFaultIT {
 
-  private final List<RedisGateway> gateways = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    for (RedisGateway g : gateways) {
-      NearCacheFaultIT.await(g.close());
-    }
-  }
+  @RegisterExtension
+  final StalenessCaches caches = new StalenessCaches();
 
   @Test
   void sentinelFailover(Vertx vertx) throws Exception {
     try (RedisSentinel redis = RedisSentinel.builder().start()) {
       RedisKitOptions options = new RedisKitOptions().setType(RedisClientType.SENTINEL)
         .setEndpoints(redis.sentinelEndpoints()).setMasterName(redis.masterName());
-      RedisCache reader = NearCacheFaultIT.cache(vertx, options, "A", true, gateways);
-      NearCacheFaultIT.Checker c = new NearCacheFaultIT.Checker(reader,
-        NearCacheFaultIT.cache(vertx, options, "B", false, gateways));
+      RedisCache reader = caches.reader(vertx, options);
+      StalenessChecker c = StalenessCaches.checker(reader, caches.writer(vertx, options));
       RedisServer[] old = new RedisServer[1];
       c.run(() -> {
         old[0] = redis.killMaster();
         redis.awaitNewMaster(old[0]);
       });
       c.report("Sentinel failover (master killed)");
-      assertThat(reader.nearCacheStats().get(NearCacheFaultIT.NS).flushes().get("link_lost")
-        + reader.nearCacheStats().get(NearCacheFaultIT.NS).flushes().get("heartbeat_timeout"))
+      assertThat(reader.nearCacheStats().get(StalenessCaches.NS).flushes().get("link_lost")
+        + reader.nearCacheStats().get(StalenessCaches.NS).flushes().get("heartbeat_timeout"))
         .as("the link to the killed master was lost, and the near cache flushed").isPositive();
     }
   }

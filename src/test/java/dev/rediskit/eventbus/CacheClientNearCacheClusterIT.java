@@ -13,25 +13,20 @@ import dev.rediskit.test.Await;
 import dev.rediskit.test.ClusteredVertx;
 import dev.rediskit.test.Futures;
 import dev.rediskit.test.IntegrationTest;
-import dev.rediskit.test.StalenessLog;
 import dev.rediskit.test.RedisServers;
+import dev.rediskit.test.StalenessChecker;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,9 +50,8 @@ class CacheClientNearCacheClusterIT {
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
 
-  private static ClusteredVertx.Nodes nodes;
-  private static Vertx a;
-  private static Vertx b;
+  @RegisterExtension
+  static final ClusteredVertx.TwoNodes nodes = new ClusteredVertx.TwoNodes();
 
   private String prefix;
   private String service;
@@ -65,20 +59,6 @@ class CacheClientNearCacheClusterIT {
   private CacheClient plain;
   private RedisGateway directGateway;
   private CacheNamespace<Object> direct;
-
-  @BeforeAll
-  static void startNodes() {
-    nodes = ClusteredVertx.start(2);
-    a = nodes.get(0);
-    b = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopNodes() {
-    if (nodes != null) {
-      nodes.close();
-    }
-  }
 
   private JsonObject config() {
     return new JsonObject().put("endpoints", redis.uri()).put("addressPrefix", prefix).put("keyPrefix", "nc")
@@ -91,12 +71,12 @@ class CacheClientNearCacheClusterIT {
   void start() {
     prefix = "n" + PREFIXES.incrementAndGet() + ".";
     service = deployService();
-    near = CacheClient.create(b, prefix, CacheOptions.DEFAULT_LOADER_PREFIX, new DeliveryOptions().setSendTimeout(5_000),
+    near = CacheClient.create(nodes.b(), prefix, CacheOptions.DEFAULT_LOADER_PREFIX, new DeliveryOptions().setSendTimeout(5_000),
       new NearCacheOptions().setEnabled(true).setMaxStalenessMs(BOUND_MS));
-    plain = CacheClient.create(a, prefix, CacheOptions.DEFAULT_LOADER_PREFIX, new DeliveryOptions().setSendTimeout(5_000), null);
-    directGateway = await(RedisGateway.create(a, new RedisKitOptions().setEndpoint(redis.uri()).setKeyPrefix("nc")
+    plain = CacheClient.create(nodes.a(), prefix, CacheOptions.DEFAULT_LOADER_PREFIX, new DeliveryOptions().setSendTimeout(5_000), null);
+    directGateway = await(RedisGateway.create(nodes.a(), new RedisKitOptions().setEndpoint(redis.uri()).setKeyPrefix("nc")
       .setConnectTimeoutMs(10_000).setCommandTimeoutMs(1_000), "direct").ready());
-    direct = RedisCache.create(a, directGateway).namespace(NS);
+    direct = RedisCache.create(nodes.a(), directGateway).namespace(NS);
     awaitNearServing("warm-up");
   }
 
@@ -105,12 +85,12 @@ class CacheClientNearCacheClusterIT {
     await(near.close());
     await(directGateway.close());
     if (service != null) {
-      await(a.undeploy(service));
+      await(nodes.a().undeploy(service));
     }
   }
 
   private String deployService() {
-    return await(a.deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config())));
+    return await(nodes.a().deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config())));
   }
 
   /**
@@ -244,7 +224,7 @@ class CacheClientNearCacheClusterIT {
   void undeployingTheServiceFlushesTheClientWhichBypassesUntilAServiceIsBack() {
     await(plain.set(NS, "u", "v", Duration.ofMinutes(5)));
     awaitLocal("u", "v");
-    await(a.undeploy(service));
+    await(nodes.a().undeploy(service));
     service = null;
     Await.until(() -> near.nearCacheStats().entries() == 0, WAIT, "the client never flushed");
     // Nothing local any more: the read goes to the event bus, where nobody answers now.
@@ -261,17 +241,17 @@ class CacheClientNearCacheClusterIT {
 
   @Test
   void noStaleReadsWhileWritingBothWays() throws Exception {
-    Checker c = new Checker();
+    StalenessChecker c = checker();
     c.run(() -> c.runFor(Duration.ofSeconds(3)));
     c.report("no fault");
   }
 
   @Test
   void noStaleReadsWhenTheServicesTrackingConnectionIsKilled() throws Exception {
-    Checker c = new Checker();
+    StalenessChecker c = checker();
     c.run(() -> {
       for (int i = 0; i < 3; i++) {
-        killTrackingConnections();
+        StalenessChecker.killTrackingConnections(redis.server());
         c.runFor(Duration.ofMillis(700));
       }
     });
@@ -280,104 +260,24 @@ class CacheClientNearCacheClusterIT {
 
   @Test
   void noStaleReadsWhenRedisRestarts() throws Exception {
-    Checker c = new Checker();
+    StalenessChecker c = checker();
     c.run(() -> redis.server().restart());
     c.report("Redis restart");
   }
 
-  private static void killTrackingConnections() {
-    String list = (String) redis.server().command("CLIENT", "LIST");
-    for (String line : list.split("\n")) {
-      if (line.contains(" sub=1 ")) {
-        redis.server().command("CLIENT", "KILL", "ID", line.substring(3, line.indexOf(' ')));
-      }
-    }
-  }
-
   /**
    * A writer writes increasing versions of one key, alternately through A's service and through
-   * another gateway straight into Redis; a reader on B reads it continuously through the client. A
-   * local read at {@code t} that returns {@code v} is stale by {@code t - ack(v + 1)} when version
-   * {@code v + 1} was acknowledged to the writer before {@code t}; none may be staler than the bound.
+   * another gateway straight into Redis; a reader on B reads it continuously through the client
+   * (only that thread reads through it, so a hit counted meanwhile is its read's).
    */
-  final class Checker {
-    private final StalenessLog log = new StalenessLog();
-    private volatile boolean running = true;
-    private long remoteReads;
-    private long failedReads;
-    private long failedWrites;
-
-    void runFor(Duration d) {
-      long end = System.nanoTime() + d.toNanos();
-      while (System.nanoTime() < end) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-      }
-    }
-
-    void run(Runnable fault) throws Exception {
-      Thread w = new Thread(this::write, "staleness-writer");
-      Thread r = new Thread(this::read, "staleness-reader");
-      w.start();
-      r.start();
-      try {
-        Await.until(() -> near.nearCacheStats().hits() > 100, WAIT, "the client's near cache never served before the fault");
-        runFor(Duration.ofSeconds(1));
-        fault.run();
-        long hitsAfter = near.nearCacheStats().hits();
-        // Recovery: local hits again (the service's link confirmed again, its stream followed again).
-        Await.until(() -> near.nearCacheStats().hits() > hitsAfter + 100, Duration.ofSeconds(60),
-          () -> "the client's near cache never served again after the fault: " + near.nearCacheStats().toJson());
-        runFor(Duration.ofSeconds(2));
-      } finally {
-        running = false;
-        w.join(30_000);
-        r.join(30_000);
-      }
-    }
-
-    private void write() {
-      int v = 1;
-      while (running) {
-        try {
-          await(v % 2 == 0 ? plain.set(NS, "c", v, Duration.ofMinutes(5)) : direct.set("c", v, Duration.ofMinutes(5)));
-          log.acked(v);
-          v++;
-        } catch (RuntimeException e) {
-          // Redis down: the same version again (it may have been applied; ack(v) is only ever later).
-          failedWrites++;
-        }
-        // Paced, so that reads in between can be served locally: a load generator's rate, not a wait.
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-      }
-    }
-
-    private void read() {
-      while (running) {
-        long t0 = System.nanoTime();
-        try {
-          // Only this thread reads through the client: a hit counted meanwhile is this read's.
-          long hits = near.nearCacheStats().hits();
-          CacheResult<Object> r = await(near.lookup(NS, "c"));
-          if (near.nearCacheStats().hits() > hits) {
-            log.nearRead(t0, ((Number) r.value()).intValue());
-          } else {
-            remoteReads++;
-          }
-        } catch (RuntimeException e) {
-          failedReads++;
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-      }
-    }
-
-    void report(String fault) {
-      StalenessLog.Judgement j = log.judge(BOUND_MS);
-      System.out.printf("client near cache staleness under %s: %d local reads, %d over the event bus, %d failed, "
-          + "%d writes (%d failed); staler than %d ms: %d; worst staleness %.3f ms; stats %s%n", fault, log.nearReads(),
-        remoteReads, failedReads, log.writes(), failedWrites, BOUND_MS, j.stale(), j.worstMs(), near.nearCacheStats().toJson());
-      assertThat(j.stale()).as("local reads staler than the bound").isZero();
-      assertThat(log.nearReads()).isPositive();
-    }
+  private StalenessChecker checker() {
+    return new StalenessChecker(BOUND_MS,
+      v -> await(v % 2 == 0 ? plain.set(NS, "c", v, Duration.ofMinutes(5)) : direct.set("c", v, Duration.ofMinutes(5))),
+      () -> {
+        CacheResult<Object> r = readLocal("c");
+        return r == null ? null : ((Number) r.value()).intValue();
+      },
+      () -> near.nearCacheStats().hits(), () -> near.nearCacheStats().toJson().encode());
   }
 
   static <T> T await(Future<T> f) {

@@ -15,8 +15,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,23 +41,8 @@ class CacheLoadersClusterIT {
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
 
-  private static ClusteredVertx.Nodes nodes;
-  private static Vertx a;
-  private static Vertx b;
-
-  @BeforeAll
-  static void startNodes() {
-    nodes = ClusteredVertx.start(2);
-    a = nodes.get(0);
-    b = nodes.get(1);
-  }
-
-  @AfterAll
-  static void stopNodes() {
-    if (nodes != null) {
-      nodes.close();
-    }
-  }
+  @RegisterExtension
+  static final ClusteredVertx.TwoNodes nodes = new ClusteredVertx.TwoNodes();
 
   private static JsonObject config(String prefix, JsonObject namespaces) {
     return new JsonObject().put("endpoints", redis.uri()).put("addressPrefix", prefix).put("commandTimeoutMs", 2_000)
@@ -97,15 +80,15 @@ class CacheLoadersClusterIT {
     JsonObject config = config("s.", new JsonObject().put("users", new JsonObject().put("loader", "s.db.users.load")
       .put("ttlMs", 60_000)));
     List<String> deployments = new ArrayList<>();
-    deployments.add(await(a.deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config).setInstances(2))));
-    deployments.add(await(b.deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config).setInstances(2))));
-    String loader = await(a.deployVerticle(new SlowUserLoader()));
+    deployments.add(await(nodes.a().deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config).setInstances(2))));
+    deployments.add(await(nodes.b().deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(config).setInstances(2))));
+    String loader = await(nodes.a().deployVerticle(new SlowUserLoader()));
     try {
-      awaitReachable(b, "s.db.users.load");
-      awaitReachable(a, "s.cache.stats");
-      awaitReachable(b, "s.cache.stats");
-      CacheClient fromA = CacheClient.create(a, "s.");
-      CacheClient fromB = CacheClient.create(b, "s.");
+      awaitReachable(nodes.b(), "s.db.users.load");
+      awaitReachable(nodes.a(), "s.cache.stats");
+      awaitReachable(nodes.b(), "s.cache.stats");
+      CacheClient fromA = CacheClient.create(nodes.a(), "s.");
+      CacheClient fromB = CacheClient.create(nodes.b(), "s.");
       List<Future<CacheResult<Object>>> calls = new ArrayList<>();
       for (int i = 0; i < 1_000; i++) {
         calls.add((i % 2 == 0 ? fromA : fromB).getOrLoadResult("users", "42", null));
@@ -123,9 +106,9 @@ class CacheLoadersClusterIT {
         + "%d callers answered by the load they joined, the others from Redis%n", STAMPEDE_LOADS.get(), fromLoader);
       assertThat(STAMPEDE_LOADS).hasValue(1);
     } finally {
-      await(a.undeploy(loader));
-      await(b.undeploy(deployments.get(1)));
-      await(a.undeploy(deployments.get(0)));
+      await(nodes.a().undeploy(loader));
+      await(nodes.b().undeploy(deployments.get(1)));
+      await(nodes.a().undeploy(deployments.get(0)));
     }
   }
 
@@ -151,35 +134,35 @@ class CacheLoadersClusterIT {
 
   @Test
   void memoizeFromAVerticleOnAnotherNodeAndUndeployItsLoader() {
-    String service = await(a.deployVerticle(RedisKitVerticle.class, new DeploymentOptions()
+    String service = await(nodes.a().deployVerticle(RedisKitVerticle.class, new DeploymentOptions()
       .setConfig(config("m.", new JsonObject()))));
-    String squares = await(b.deployVerticle(new SquareVerticle()));
+    String squares = await(nodes.b().deployVerticle(new SquareVerticle()));
     try {
       String address = square.address();
       assertThat(address).startsWith("m.cache.loader.memo.");
-      awaitReachable(a, address);
-      awaitReachable(b, "m.cache.getOrLoad");
+      awaitReachable(nodes.a(), address);
+      awaitReachable(nodes.b(), "m.cache.getOrLoad");
       assertThat(((Number) await(square.apply(7))).intValue()).isEqualTo(49);
       assertThat(((Number) await(square.apply(7))).intValue()).isEqualTo(49);
       assertThat(((Number) await(square.apply(8))).intValue()).isEqualTo(64);
       assertThat(SQUARES).as("each argument computed once, on node B, called by the cache service on node A").hasValue(2);
-      assertThat(await(CacheClient.create(a, "m.").lookup("squares", "7")).value()).as("cached in Redis").isEqualTo(49);
+      assertThat(await(CacheClient.create(nodes.a(), "m.").lookup("squares", "7")).value()).as("cached in Redis").isEqualTo(49);
 
-      await(b.undeploy(squares));
+      await(nodes.b().undeploy(squares));
       squares = null;
       // Node A hears of the removed consumer through Hazelcast: poll, 30 s at most.
-      Await.until(() -> a.eventBus().request(address, new JsonObject()).toCompletionStage().toCompletableFuture()
+      Await.until(() -> nodes.a().eventBus().request(address, new JsonObject()).toCompletionStage().toCompletableFuture()
           .handle((r, e) -> e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS).get(10, TimeUnit.SECONDS),
         Duration.ofSeconds(30), "the memoized function's loader to be gone after undeploy");
       JsonObject direct = new JsonObject().put("namespace", "squares").put("key", "9").put("args", 9).put("loader", address);
-      Throwable gone = failure(a.eventBus().request("m.cache.getOrLoad", direct));
+      Throwable gone = failure(nodes.a().eventBus().request("m.cache.getOrLoad", direct));
       assertThat(FailureCodes.fromReply(gone)).isInstanceOf(LoaderUnavailableException.class);
       assertThat(SQUARES).hasValue(2);
     } finally {
       if (squares != null) {
-        await(b.undeploy(squares));
+        await(nodes.b().undeploy(squares));
       }
-      await(a.undeploy(service));
+      await(nodes.a().undeploy(service));
     }
   }
 }

@@ -1,7 +1,5 @@
 package dev.rediskit.eventbus;
 
-import dev.rediskit.RedisKitOptions;
-import dev.rediskit.client.RedisGateway;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
@@ -9,11 +7,10 @@ import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimitStats;
 import dev.rediskit.ratelimit.RateLimitStats.Outcome;
-import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.test.Futures;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -25,9 +22,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,43 +37,26 @@ class PermitConsumersIT {
 
   static final String PREFIX = "permits.";
 
-  static Vertx vertx;
-  static RedisGateway gateway;
-  static RateLimiter limiter;
-  static RateLimitConsumers consumers;
+  static ServedLimiter served;
   static RateLimitClient client;
 
   @BeforeAll
-  static void start() throws Exception {
-    vertx = Vertx.vertx();
-    gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.server().uri()).setConnectTimeoutMs(10_000));
-    await(gateway.ready());
-    limiter = RateLimiter.create(vertx, gateway, "permits", new RateLimitOptions().setTimeoutMs(5_000));
-    consumers = await(RateLimitConsumers.register(vertx, limiter, PREFIX));
-    client = RateLimitClient.create(vertx, PREFIX);
+  static void start() {
+    served = ServedLimiter.start(redis.server(), "permits", PREFIX, new RateLimitOptions().setTimeoutMs(5_000));
+    client = RateLimitClient.create(served.vertx(), PREFIX);
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    await(consumers.unregister());
-    await(gateway.close());
-    await(vertx.close());
+  static void stop() {
+    served.close();
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
+  static <T> T await(Future<T> f) {
+    return Futures.join(f);
   }
 
   static long scriptCalls() {
-    Map<String, String> stats = redis.server().info("commandstats");
-    String line = stats.get("cmdstat_evalsha");
-    long calls = line == null ? 0 : Long.parseLong(line.substring("calls=".length(), line.indexOf(',')));
-    line = stats.get("cmdstat_eval");
-    return calls + (line == null ? 0 : Long.parseLong(line.substring("calls=".length(), line.indexOf(','))));
+    return ServedLimiter.scriptCalls(redis.server());
   }
 
   @Test
@@ -132,10 +109,8 @@ class PermitConsumersIT {
   @MethodSource("badRequests")
   void badRequestsGet400NamingTheFieldAndNeverReachRedis(String address, JsonObject body, String message) throws Exception {
     long before = scriptCalls();
-    Throwable t = vertx.eventBus().request(PREFIX + address, body).toCompletionStage().toCompletableFuture()
-      .handle((r, err) -> err).join();
-    assertThat(t).isInstanceOf(ReplyException.class);
-    assertThat(((ReplyException) t).failureCode()).isEqualTo(400);
+    ReplyException t = served.failure(address, body);
+    assertThat(t.failureCode()).isEqualTo(400);
     assertThat(t.getMessage()).isEqualTo(message);
     assertThat(scriptCalls()).isEqualTo(before);
   }
@@ -166,7 +141,7 @@ class PermitConsumersIT {
       .containsExactlyInAnyOrder("redis", "denyCache", "fallback", "overloaded");
     assertThat(last.toJson().getJsonObject("permits")).isNotNull();
     // The snapshot says what the limiter says, on the node that owns it.
-    assertThat(last.decisions(Outcome.ALLOWED)).isEqualTo(limiter.stats().decisions(Outcome.ALLOWED));
+    assertThat(last.decisions(Outcome.ALLOWED)).isEqualTo(served.limiter().stats().decisions(Outcome.ALLOWED));
   }
 
   @Test
@@ -179,7 +154,7 @@ class PermitConsumersIT {
     assertThat(waited.allowed()).isTrue();
     assertThat(waited.waitedMs()).isBetween(1L, 1_000L);
     assertThat(tookMs).isGreaterThanOrEqualTo(waited.waitedMs());
-    ReplyException e = (ReplyException) vertx.eventBus().request(PREFIX + Addresses.RATELIMIT_CHECK,
+    ReplyException e = (ReplyException) served.vertx().eventBus().request(PREFIX + Addresses.RATELIMIT_CHECK,
         new JsonObject().put("key", "k").put("limit", 1).put("windowMs", 1000).put("maxWaitMs", -5))
       .toCompletionStage().toCompletableFuture().handle((r, err) -> err).join();
     assertThat(e.failureCode()).isEqualTo(400);

@@ -11,6 +11,7 @@ import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.test.Futures;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
 import io.vertx.core.Future;
@@ -28,9 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,56 +47,33 @@ class RateLimitConsumersIT {
 
   static final String PREFIX = "test.";
 
+  static ServedLimiter served;
   static Vertx vertx;
-  static RedisGateway gateway;
-  static RateLimiter limiter;
-  static RateLimitConsumers consumers;
 
   @BeforeAll
-  static void start() throws Exception {
-    vertx = Vertx.vertx();
-    // A patient connect: the build machine is shared, and a slow first connect is not what this test is about.
-    gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.server().uri()).setConnectTimeoutMs(10_000));
-    await(gateway.ready());
+  static void start() {
     // No default limits: an endpoint without limits of its own is refused (BurstDefaultsIT covers the defaults).
-    limiter = RateLimiter.create(vertx, gateway, "eventbus", new RateLimitOptions().setTimeoutMs(5_000)
+    served = ServedLimiter.start(redis.server(), "eventbus", PREFIX, new RateLimitOptions().setTimeoutMs(5_000)
       .setDefaultIpLimit(null).setDefaultTokenLimit(null)
       .putEndpointLimits("/login", new EndpointLimits(Limit.parse("5/1h"), Limit.parse("2/1h"), null)));
-    consumers = await(RateLimitConsumers.register(vertx, limiter, PREFIX));
+    vertx = served.vertx();
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    await(consumers.unregister());
-    await(gateway.close());
-    await(vertx.close());
+  static void stop() {
+    served.close();
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
+  static <T> T await(Future<T> f) {
+    return Futures.join(f);
   }
 
   static ReplyException failure(String address, Object body) {
-    Throwable t = vertx.eventBus().request(PREFIX + address, body).toCompletionStage().toCompletableFuture()
-      .handle((r, err) -> err).join();
-    assertThat(t).isInstanceOf(ReplyException.class);
-    return (ReplyException) t;
+    return served.failure(address, body);
   }
 
   static long scriptCalls() {
-    Map<String, String> stats = redis.server().info("commandstats");
-    long calls = 0;
-    for (String cmd : new String[] {"cmdstat_evalsha", "cmdstat_eval"}) {
-      String line = stats.get(cmd);
-      if (line != null) {
-        calls += Long.parseLong(line.substring("calls=".length(), line.indexOf(',')));
-      }
-    }
-    return calls;
+    return ServedLimiter.scriptCalls(redis.server());
   }
 
   static JsonObject check() {
@@ -252,7 +227,7 @@ class RateLimitConsumersIT {
 
   @Test
   void unregisterRemovesEveryConsumer() throws Exception {
-    RateLimitConsumers extra = await(RateLimitConsumers.register(vertx, limiter, "gone."));
+    RateLimitConsumers extra = await(RateLimitConsumers.register(vertx, served.limiter(), "gone."));
     assertThat(extra.addresses()).containsExactly("gone.ratelimit.check", "gone.ratelimit.check.batch", "gone.ratelimit.verify",
       "gone.ratelimit.stats", "gone.ratelimit.acquire", "gone.ratelimit.release", "gone.ratelimit.renew");
     await(extra.unregister());

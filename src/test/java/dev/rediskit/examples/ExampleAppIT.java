@@ -3,21 +3,16 @@ package dev.rediskit.examples;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-
+import static dev.rediskit.examples.RunningExample.PATIENCE;
+import static dev.rediskit.examples.RunningExample.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,23 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 class ExampleAppIT {
 
-  /** Bound of every poll: far above what a healthy run needs, so that only a real failure trips it. */
-  private static final Duration PATIENCE = Duration.ofSeconds(30);
-
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
 
   private RunningExample example;
-  private Vertx vertx;
-  private ExampleApp.Running app;
-  private WebClient client;
 
   @BeforeEach
   void start() {
     example = RunningExample.start(redis.uri());
-    vertx = example.vertx();
-    app = example.app();
-    client = example.client();
   }
 
   @AfterEach
@@ -73,7 +59,7 @@ class ExampleAppIT {
 
     // 2. Second read, with an API key: a hit, well under the database's latency (a local Redis GET
     //    takes about a millisecond; the bound only says "not the database"). The token is counted too.
-    HttpResponse<Buffer> second = await(client.get(app.port(), "127.0.0.1", "/api/users/1")
+    HttpResponse<Buffer> second = await(example.client().get(example.app().port(), "127.0.0.1", "/api/users/1")
       .putHeader("X-API-Key", "demo-key-123").send());
     assertThat(second.statusCode()).isEqualTo(200);
     assertThat(second.bodyAsJsonObject().getString("source")).isEqualTo("cache");
@@ -122,7 +108,7 @@ class ExampleAppIT {
 
     // 7. The report verticle, which reaches Redis only over the event bus: its rate-limited job has
     //    run and cached a summary, and it has cached the update of step 4.
-    JsonObject report = Await.value(() -> await(vertx.eventBus().<JsonObject>request(ReportVerticle.STATS, null)).body(),
+    JsonObject report = Await.value(() -> await(example.vertx().eventBus().<JsonObject>request(ReportVerticle.STATS, null)).body(),
       r -> r.getJsonObject("job").getLong("runs") >= 1 && r.getJsonObject("cached").getValue("summary") != null
         && r.getJsonObject("cached").getValue("last-update") != null,
       PATIENCE, "the report job's first run and the cached update");
@@ -172,18 +158,10 @@ class ExampleAppIT {
   }
 
   private HttpResponse<Buffer> get(String path) throws Exception {
-    return await(client.get(app.port(), "127.0.0.1", path).send());
+    return await(example.client().get(example.app().port(), "127.0.0.1", path).send());
   }
 
   private HttpResponse<Buffer> put(String path, JsonObject body) throws Exception {
-    return await(client.put(app.port(), "127.0.0.1", path).sendJsonObject(body));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
+    return await(example.client().put(example.app().port(), "127.0.0.1", path).sendJsonObject(body));
   }
 }

@@ -3,14 +3,11 @@ package dev.rediskit.examples;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,13 +16,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
+import static dev.rediskit.examples.RunningExample.PATIENCE;
+import static dev.rediskit.examples.RunningExample.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -44,24 +40,15 @@ class ExampleWalkthroughIT {
 
   static final Path WALKTHROUGH = Path.of("examples", "README.md");
 
-  /** Bound of every request and poll: far above what a healthy run needs, so that only a real failure trips it. */
-  private static final Duration PATIENCE = Duration.ofSeconds(30);
-
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
 
   private RunningExample example;
-  private Vertx vertx;
-  private ExampleApp.Running app;
-  private WebClient client;
   private boolean redisStopped;
 
   @BeforeEach
   void start() {
     example = RunningExample.start(redis.uri());
-    vertx = example.vertx();
-    app = example.app();
-    client = example.client();
   }
 
   @AfterEach
@@ -75,7 +62,7 @@ class ExampleWalkthroughIT {
   void everyStepPrintsWhatTheWalkthroughShows() throws Exception {
     List<Walkthrough.Step> steps = Walkthrough.steps(Files.readString(WALKTHROUGH, StandardCharsets.UTF_8));
     WalkthroughShell shell = new WalkthroughShell(
-      Map.of("B", "http://127.0.0.1:" + app.port(), "R", redis.uri()), this::send, new WalkthroughShell.World() {
+      Map.of("B", "http://127.0.0.1:" + example.app().port(), "R", redis.uri()), this::send, new WalkthroughShell.World() {
         @Override
         public void sleep(long seconds) {
           waitOnRedisClock(seconds);
@@ -117,7 +104,7 @@ class ExampleWalkthroughIT {
 
   private WalkthroughShell.Response send(String method, String url, List<Map.Entry<String, String>> headers, String body)
       throws Exception {
-    HttpRequest<Buffer> request = client.requestAbs(HttpMethod.valueOf(method), url);
+    HttpRequest<Buffer> request = example.client().requestAbs(HttpMethod.valueOf(method), url);
     headers.forEach(h -> request.putHeader(h.getKey(), h.getValue()));
     HttpResponse<Buffer> r = await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)));
     List<Map.Entry<String, String>> received = new ArrayList<>();
@@ -139,13 +126,5 @@ class ExampleWalkthroughIT {
   private static long redisTimeMs() {
     List<?> time = (List<?>) redis.server().command("TIME");
     return Long.parseLong((String) time.get(0)) * 1000 + Long.parseLong((String) time.get(1)) / 1000;
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
   }
 }

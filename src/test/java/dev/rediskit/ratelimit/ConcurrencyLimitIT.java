@@ -11,7 +11,6 @@ import dev.rediskit.test.RedisServers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,33 +35,21 @@ class ConcurrencyLimitIT {
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
 
-  private final List<RedisGateway> gateways = new ArrayList<>();
-  private final List<Vertx> vertxes = new ArrayList<>();
-
-  @AfterEach
-  void close() {
-    gateways.forEach(g -> await(g.close()));
-    gateways.clear();
-    vertxes.forEach(v -> await(v.close()));
-    vertxes.clear();
-  }
+  @RegisterExtension
+  final Instances instances = new Instances(Duration.ofSeconds(120));
 
   static <T> T await(Future<T> f) {
     return dev.rediskit.test.Futures.join(f, java.time.Duration.ofSeconds(120));
   }
 
   private RateLimiter limiter(Vertx vertx) {
-    RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.server().uri())
+    RedisGateway gateway = instances.gateway(vertx, new RedisKitOptions().setEndpoint(redis.server().uri())
       .setMaxPendingCommands(50_000).setCommandTimeoutMs(30_000).setConnectTimeoutMs(20_000));
-    gateways.add(gateway);
-    await(gateway.ready());
     return RateLimiter.create(vertx, gateway, "conc", new RateLimitOptions());
   }
 
   private Vertx newVertx() {
-    Vertx v = Vertx.vertx();
-    vertxes.add(v);
-    return v;
+    return instances.newVertx();
   }
 
   private static long zcard(String key) {
@@ -80,7 +67,7 @@ class ConcurrencyLimitIT {
     long started = System.nanoTime();
     for (int i = 0; i < 2_000; i++) {
       RateLimiter l = i % 2 == 0 ? a : b;
-      Vertx v = i % 2 == 0 ? vertxes.get(0) : vertxes.get(1);
+      Vertx v = i % 2 == 0 ? instances.vertxes.get(0) : instances.vertxes.get(1);
       Promise<Void> done = Promise.promise();
       all.add(done.future());
       hold(v, l, holding, maxSeen, rejections, done);
@@ -140,8 +127,8 @@ class ConcurrencyLimitIT {
       assertThat(await(gone.acquire("upstream", 5, Duration.ofMillis(1_500))).acquired()).isTrue();
     }
     // The instance goes away without releasing anything: its gateway and Vert.x are closed.
-    await(gateways.remove(0).close());
-    await(vertxes.remove(0).close());
+    await(instances.gateways.remove(0).close());
+    await(instances.vertxes.remove(0).close());
     long closed = System.nanoTime();
     RateLimiter survivor = limiter(newVertx());
     Permit refused = await(survivor.acquire("upstream", 5, Duration.ofSeconds(10)));
@@ -202,11 +189,9 @@ class ConcurrencyLimitIT {
     Vertx vertx = newVertx();
     FaultProxy proxy = FaultProxy.start(vertx, redis.server());
     try {
-      RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(proxy.uri())
+      RedisGateway gateway = instances.gateway(vertx, new RedisKitOptions().setEndpoint(proxy.uri())
         .setCommandTimeoutMs(500).setConnectTimeoutMs(500).setReconnectMaxDelayMs(200)
         .setBreakerMaxFailures(3).setBreakerResetTimeoutMs(300));
-      gateways.add(gateway);
-      await(gateway.ready());
       RateLimiter l = RateLimiter.create(vertx, gateway, "conc-local", new RateLimitOptions()
         .setFailurePolicy(RateLimitOptions.FailurePolicy.LOCAL).setLocalSharePercent(50));
       String key = "local-" + ThreadLocalRandom.current().nextInt(1_000_000);

@@ -9,7 +9,6 @@ import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,28 +36,17 @@ class ReservationIT {
   /** Generous: the machine is shared with other builds, a timer may fire late by this much. */
   static final long LATE_MS = 1_500;
 
-  private final List<RedisGateway> gateways = new ArrayList<>();
-  private final List<Vertx> vertxes = new ArrayList<>();
-
-  @AfterEach
-  void close() {
-    gateways.forEach(g -> await(g.close()));
-    gateways.clear();
-    vertxes.forEach(v -> await(v.close()));
-    vertxes.clear();
-  }
+  @RegisterExtension
+  final Instances instances = new Instances(Duration.ofSeconds(60));
 
   static <T> T await(Future<T> f) {
     return dev.rediskit.test.Futures.join(f, java.time.Duration.ofSeconds(60));
   }
 
   private RateLimiter limiter(RateLimitOptions options) {
-    Vertx vertx = Vertx.vertx();
-    vertxes.add(vertx);
-    RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.server().uri())
+    Vertx vertx = instances.newVertx();
+    RedisGateway gateway = instances.gateway(vertx, new RedisKitOptions().setEndpoint(redis.server().uri())
       .setCommandTimeoutMs(30_000).setConnectTimeoutMs(20_000));
-    gateways.add(gateway);
-    await(gateway.ready());
     return RateLimiter.create(vertx, gateway, "reserve", options);
   }
 

@@ -7,6 +7,9 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.UUID;
 
@@ -56,6 +59,40 @@ public final class ClusteredVertx {
       for (int i = nodes.size() - 1; i >= 0; i--) {
         Futures.await(nodes.get(i).close());
       }
+    }
+  }
+
+  /**
+   * Two nodes of a fresh cluster shared by every test of a class (each costs seconds to start):
+   * started before the class's {@code @BeforeAll} methods, closed after its {@code @AfterAll} ones.
+   * Register as a static field: {@code @RegisterExtension static final ClusteredVertx.TwoNodes nodes
+   * = new ClusteredVertx.TwoNodes();}.
+   */
+  public static final class TwoNodes implements BeforeAllCallback, AfterAllCallback {
+
+    private Nodes nodes;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      nodes = start(2);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (nodes != null) {
+        nodes.close();
+        nodes = null;
+      }
+    }
+
+    /** @return the node that joined first */
+    public Vertx a() {
+      return nodes.get(0);
+    }
+
+    /** @return the node that joined second */
+    public Vertx b() {
+      return nodes.get(1);
     }
   }
 

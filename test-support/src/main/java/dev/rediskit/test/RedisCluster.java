@@ -218,8 +218,7 @@ public final class RedisCluster implements AutoCloseable {
     }
     for (RedisServer node : nodes) {
       if (node.isRunning()) {
-        Await.until(() -> Long.valueOf(0).equals(node.command("DBSIZE")), convergenceTimeout,
-            () -> node + " to be empty after FLUSHALL");
+        Servers.awaitEmpty(node, convergenceTimeout);
       }
     }
   }
@@ -227,7 +226,7 @@ public final class RedisCluster implements AutoCloseable {
   /** Stops all nodes and deletes their directories. */
   @Override
   public void close() {
-    closeAll(nodes);
+    Servers.closeAll(nodes);
   }
 
   @Override
@@ -303,24 +302,6 @@ public final class RedisCluster implements AutoCloseable {
     return out.toString();
   }
 
-  private static void closeAll(List<RedisServer> servers) {
-    RuntimeException failure = null;
-    for (RedisServer server : servers) {
-      try {
-        server.close();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
   private static RedisCluster create(Builder builder) {
     List<RedisServer> masters = new ArrayList<>();
     List<RedisServer> replicas = new ArrayList<>();
@@ -344,11 +325,7 @@ public final class RedisCluster implements AutoCloseable {
       cluster.form(builder.masters);
       return cluster;
     } catch (RuntimeException | Error e) {
-      try {
-        closeAll(all);
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      Servers.closeAfter(all, e);
       throw e;
     }
   }

@@ -233,8 +233,7 @@ public final class RedisSentinel implements AutoCloseable {
     current.command("FLUSHALL");
     for (RedisServer node : dataNodes) {
       if (node != current && node.isRunning()) {
-        Await.until(() -> Long.valueOf(0).equals(node.command("DBSIZE")), timeout,
-            () -> node + " to be empty after FLUSHALL");
+        Servers.awaitEmpty(node, timeout);
       }
     }
   }
@@ -244,21 +243,7 @@ public final class RedisSentinel implements AutoCloseable {
   public void close() {
     List<RedisServer> all = new ArrayList<>(sentinels);
     all.addAll(dataNodes);
-    RuntimeException failure = null;
-    for (RedisServer server : all) {
-      try {
-        server.close();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    Servers.closeAll(all);
   }
 
   @Override
@@ -348,13 +333,7 @@ public final class RedisSentinel implements AutoCloseable {
       setup.awaitReady();
       return setup;
     } catch (RuntimeException | Error e) {
-      for (RedisServer server : started) {
-        try {
-          server.close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
+      Servers.closeAfter(started, e);
       throw e;
     }
   }
