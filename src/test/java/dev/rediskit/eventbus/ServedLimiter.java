@@ -4,6 +4,7 @@ import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.test.Futures;
 import dev.rediskit.test.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -54,8 +55,7 @@ record ServedLimiter(Vertx vertx, RedisGateway gateway, RateLimiter limiter, Rat
    * @return the failure the request got, which must be a {@link ReplyException}
    */
   ReplyException failure(String address, Object body) {
-    Throwable t = vertx.eventBus().request(prefix + address, body).toCompletionStage().toCompletableFuture()
-      .handle((r, err) -> err).join();
+    Throwable t = Futures.failure(vertx.eventBus().request(prefix + address, body));
     assertThat(t).isInstanceOf(ReplyException.class);
     return (ReplyException) t;
   }

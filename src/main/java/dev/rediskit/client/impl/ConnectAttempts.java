@@ -119,16 +119,6 @@ final class ConnectAttempts {
     }
   }
 
-  /**
-   * An attempt starts now: no retry is pending any more. A timer still set (a cluster rebuild's, when
-   * the connection was lost as a whole meanwhile) is cancelled: left to fire, it would clear the id
-   * of a newer retry timer, which {@link #cancelRetry()} could then no longer cancel, and a second
-   * attempt would start beside this one's successor.
-   */
-  void retryStarted() {
-    cancelRetry();
-  }
-
   /** A connection is up: the next outage starts from the back-off's initial wait again. */
   void succeeded() {
     backoff.reset();

@@ -232,7 +232,9 @@ final class ConnectionSupervisor {
     if (state == ConnectionState.CLOSED) {
       return;
     }
-    attempts.retryStarted();
+    // A retry timer still set (a cluster rebuild's, the connection since lost as a whole) goes too:
+    // left to fire, it would clear the id of a newer retry timer, which then could not be cancelled.
+    attempts.cancelRetry();
     state = ConnectionState.CONNECTING;
     // Too late (this attempt already timed out, or the gateway closed): the connection may be stalled.
     attempts.attempt(!started, "connecting to Redis", () -> state == ConnectionState.CONNECTING, this::connectFailed,
