@@ -2,7 +2,6 @@ package dev.rediskit;
 
 import dev.rediskit.config.ConfigKey;
 import dev.rediskit.config.ConfigurationException;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,10 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.rediskit.test.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -61,14 +60,6 @@ class RedisKitConfigTest {
   private void setProperty(String name, String value) {
     propertiesSet.add(name);
     System.setProperty(name, value);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
   }
 
   /** A valid value other than the default for every key: as a string (env, sysprop) and as it appears in toJson(). */
@@ -368,7 +359,7 @@ class RedisKitConfigTest {
     setProperty("rediskit.cache.ttlMs", "6000");
     setProperty("rediskit.poolSize", "3");
 
-    RedisKitOptions o = await(RedisKitConfig.load(vertx, file.toString()));
+    RedisKitOptions o = join(RedisKitConfig.load(vertx, file.toString()));
 
     assertThat(o.getEndpoints()).containsExactly("redis://loaded.example:6390");
     assertThat(o.getCommandTimeoutMs()).isEqualTo(1234);
@@ -383,7 +374,7 @@ class RedisKitConfigTest {
     Path file = Files.writeString(tmp.resolve("via-property.json"), "{\"maxPoolWaiting\": 11}");
     setProperty("rediskit.config", file.toString());
     setProperty("rediskit.endpoints", "redis://loaded.example:6390");
-    assertThat(await(RedisKitConfig.load(vertx)).getMaxPoolWaiting()).isEqualTo(11);
+    assertThat(join(RedisKitConfig.load(vertx)).getMaxPoolWaiting()).isEqualTo(11);
   }
 
   @Test
@@ -391,7 +382,7 @@ class RedisKitConfigTest {
     // conf/rediskit.json does not exist in the build directory: not an error.
     assertThat(Files.exists(Path.of(RedisKitConfig.DEFAULT_CONFIG_FILE))).isFalse();
     setProperty("rediskit.endpoints", "redis://loaded.example:6390");
-    RedisKitOptions o = await(RedisKitConfig.load(vertx));
+    RedisKitOptions o = join(RedisKitConfig.load(vertx));
     assertThat(o.getEndpoints()).containsExactly("redis://loaded.example:6390");
     assertThat(o.getKeyPrefix()).isEqualTo(RedisKitOptions.DEFAULT_KEY_PREFIX);
   }
@@ -399,12 +390,12 @@ class RedisKitConfigTest {
   @Test
   void loadFailsWhenANamedFileIsMissing() {
     String missing = tmp.resolve("missing.json").toString();
-    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx, missing)))
+    assertThatThrownBy(() -> join(RedisKitConfig.load(vertx, missing)))
       .isInstanceOf(ConfigurationException.class)
       .hasMessageContaining("config file " + missing + " (given to RedisKitConfig.load): no such file");
 
     setProperty("rediskit.config", missing);
-    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx)))
+    assertThatThrownBy(() -> join(RedisKitConfig.load(vertx)))
       .isInstanceOf(ConfigurationException.class)
       .hasMessageContaining("config file " + missing + " (from system property rediskit.config): no such file");
   }
@@ -413,13 +404,13 @@ class RedisKitConfigTest {
   void loadReportsABrokenFileWithoutQuotingIt() throws IOException {
     String marker = "Kp9-BROKEN-FILE-SECRET";
     Path file = Files.writeString(tmp.resolve("broken.json"), "{\n  \"commandTimeoutMs\": 5,\n  \"password\": " + marker + "\n}");
-    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx, file.toString())))
+    assertThatThrownBy(() -> join(RedisKitConfig.load(vertx, file.toString())))
       .isInstanceOf(ConfigurationException.class)
       .hasMessageContaining("config file " + file + " (given to RedisKitConfig.load): not a valid JSON object (line 3, column")
       .hasMessageNotContaining(marker);
 
     Path array = Files.writeString(tmp.resolve("array.json"), "[1, 2]");
-    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx, array.toString())))
+    assertThatThrownBy(() -> join(RedisKitConfig.load(vertx, array.toString())))
       .isInstanceOf(ConfigurationException.class)
       .hasMessageContaining("not a valid JSON object");
   }
@@ -433,7 +424,7 @@ class RedisKitConfigTest {
       .put("poolSize", 0)
       .encode());
     setProperty("rediskit.commandTimeoutMs", "abc");
-    assertThatThrownBy(() -> await(RedisKitConfig.load(vertx, file.toString())))
+    assertThatThrownBy(() -> join(RedisKitConfig.load(vertx, file.toString())))
       .isInstanceOfSatisfying(ConfigurationException.class, e -> {
         assertThat(e.problems()).containsExactlyInAnyOrder(
           "commandTimeoutMs (from system property rediskit.commandTimeoutMs): expected a number, was \"abc\"",

@@ -7,15 +7,14 @@ import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
 import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import static dev.rediskit.test.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,9 +34,9 @@ class GatewayBreakerRecoveryIT {
     RedisGateway gateway = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(proxy.uri())
       .setBreakerMaxFailures(2).setBreakerResetTimeoutMs(200).setReconnectMaxDelayMs(100));
     try {
-      await(gateway.ready());
+      join(gateway.ready());
       Script script = Script.of("return 42");
-      assertThat(await(gateway.eval(script, List.of(), List.of())).toInteger()).isEqualTo(42);
+      assertThat(join(gateway.eval(script, List.of(), List.of())).toInteger()).isEqualTo(42);
 
       proxy.reset();
       Await.until(() -> {
@@ -52,23 +51,15 @@ class GatewayBreakerRecoveryIT {
       // either way the breaker closes, and the EVALSHA answered NOSCRIPT is sent again as EVAL.
       Await.until(() -> {
         try {
-          return await(gateway.eval(script, List.of(), List.of())).toInteger() == 42;
+          return join(gateway.eval(script, List.of(), List.of())).toInteger() == 42;
         } catch (RedisUnavailableException e) {
           return false;
         }
       }, Duration.ofSeconds(30), () -> "the script to run again; gateway " + gateway.status().toJson().encode());
       assertThat(gateway.status().breakerState()).isEqualTo(CircuitBreakerState.CLOSED);
     } finally {
-      await(gateway.close());
+      join(gateway.close());
       proxy.close();
-    }
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
     }
   }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static dev.rediskit.test.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,11 +50,11 @@ class TrackingPushHazardIT {
     Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri())
       .setPreferredProtocolVersion(ProtocolVersion.RESP3));
     try {
-      RedisConnection conn = await(client.connect());
+      RedisConnection conn = join(client.connect());
       List<Response> pushes = new CopyOnWriteArrayList<>();
       conn.handler(pushes::add);
-      await(conn.send(Request.cmd(Command.CLIENT).arg("TRACKING").arg("ON")));
-      assertThat(await(conn.send(Request.cmd(Command.GET).arg("hz:t"))).toString()).isEqualTo("1");
+      join(conn.send(Request.cmd(Command.CLIENT).arg("TRACKING").arg("ON")));
+      assertThat(join(conn.send(Request.cmd(Command.GET).arg("hz:t"))).toString()).isEqualTo("1");
 
       // Two commands waiting, pipelined: a BLPOP that blocks, and a GET behind it.
       Future<Response> blpop = conn.send(Request.cmd(Command.BLPOP).arg("hz:list").arg(20));
@@ -75,20 +76,20 @@ class TrackingPushHazardIT {
       Await.until(() -> pushes.stream().anyMatch(r -> "x-value".equals(String.valueOf(r))),
         "the GET's reply never showed up in the message handler");
     } finally {
-      await(client.close());
+      join(client.close());
     }
   }
 
   @Test
   void onlyTheLinksOwnSubscribedRespTwoConnectionTracks(Vertx vertx) {
-    RedisGateway gateway = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.uri())
+    RedisGateway gateway = join(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.uri())
       .setConnectTimeoutMs(10_000)).ready());
     try {
       RedisCache.create(vertx, gateway, new CacheOptions().putNamespace("hot",
         new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true))));
       Await.until(() -> gateway.status().tracking() != null
         && "CONFIRMED".equals(gateway.status().tracking().getString("state")), Duration.ofSeconds(30), "not confirmed");
-      await(gateway.send(Request.cmd(Command.SET).arg("k").arg("v")));
+      join(gateway.send(Request.cmd(Command.SET).arg("k").arg("v")));
       String list = (String) redis.server().command("CLIENT", "LIST");
       int tracking = 0;
       for (String line : list.split("\n")) {
@@ -108,7 +109,7 @@ class TrackingPushHazardIT {
       }
       assertThat(tracking).as(list).isEqualTo(1);
     } finally {
-      await(gateway.close());
+      join(gateway.close());
     }
   }
 
@@ -119,13 +120,5 @@ class TrackingPushHazardIT {
       }
     }
     return "";
-  }
-
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -30,9 +30,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
+import static dev.rediskit.test.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,18 +51,10 @@ class RateLimitHandlerIT {
   @AfterEach
   void close() throws Exception {
     for (HttpServer s : servers) {
-      await(s.close());
+      join(s.close());
     }
     for (RedisGateway g : gateways) {
-      await(g.close());
-    }
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
+      join(g.close());
     }
   }
 
@@ -73,7 +64,7 @@ class RateLimitHandlerIT {
       .setConnectTimeoutMs(uri.equals(redis.server().uri()) ? 10_000 : 500));
     gateways.add(gateway);
     if (uri.equals(redis.server().uri())) {
-      await(gateway.ready());
+      join(gateway.ready());
     }
     return RateLimiter.create(vertx, gateway, "http", options);
   }
@@ -83,13 +74,13 @@ class RateLimitHandlerIT {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(handler).handler(BodyHandler.create())
       .handler(ctx -> ctx.response().end("ok:" + ctx.body().asString()));
-    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    HttpServer server = join(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     servers.add(server);
     return server.actualPort();
   }
 
   private static HttpResponse<Buffer> get(WebClient client, int port, MultiMap headers) throws Exception {
-    return await(client.get(port, "127.0.0.1", "/api/items").putHeaders(headers).send());
+    return join(client.get(port, "127.0.0.1", "/api/items").putHeaders(headers).send());
   }
 
   @Test
@@ -150,11 +141,11 @@ class RateLimitHandlerIT {
     HttpResponse<Buffer> pro = get(client, port, bearer("pro-2-" + suffix));
     assertThat(pro.getHeader("RateLimit-Policy")).isEqualTo("\"per-token\";q=4;w=3600");
     // The pro plan raised at run time: the next request already counts against 10 an hour.
-    await(limiter.admin().apply(new LimitChange().setPlan("pro", Limit.parse("10/1h"))));
+    join(limiter.admin().apply(new LimitChange().setPlan("pro", Limit.parse("10/1h"))));
     HttpResponse<Buffer> raised = get(client, port, bearer("pro-3-" + suffix));
     assertThat(raised.getHeader("RateLimit-Policy")).isEqualTo("\"per-token\";q=10;w=3600");
     assertThat(raised.getHeader("RateLimit")).startsWith("\"per-token\";r=9;");
-    await(limiter.close());
+    join(limiter.close());
   }
 
   private static MultiMap bearer(String token) {
@@ -173,7 +164,7 @@ class RateLimitHandlerIT {
   void aBodyHandlerAfterTheLimiterStillGetsTheBody(Vertx vertx) throws Exception {
     RateLimiter limiter = limiter(vertx, redis.server().uri(), new RateLimitOptions());
     int port = serve(vertx, RateLimitHandler.create(limiter, HttpRateLimitPolicy.perRoute("route", 10, Duration.ofMinutes(1))));
-    HttpResponse<Buffer> r = await(WebClient.create(vertx).post(port, "127.0.0.1", "/api/items")
+    HttpResponse<Buffer> r = join(WebClient.create(vertx).post(port, "127.0.0.1", "/api/items")
       .sendBuffer(Buffer.buffer("payload")));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsString()).isEqualTo("ok:payload");
@@ -296,7 +287,7 @@ class RateLimitHandlerIT {
     router.route("/slow/*").handler(RateLimitHandler.create(limiter,
         HttpRateLimitPolicy.concurrent("reports", HttpRateLimitPolicy.KeyKind.ROUTE, 2, Duration.ofMinutes(5))))
       .handler(waiting::add);
-    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    HttpServer server = join(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     servers.add(server);
     int port = server.actualPort();
     WebClient client = WebClient.create(vertx);
@@ -310,7 +301,7 @@ class RateLimitHandlerIT {
     assertThat(key).startsWith("rediskit:rl:c:http:reports:/slow");
     assertThat((Long) redis.server().command("ZCARD", key)).isEqualTo(2);
 
-    HttpResponse<Buffer> third = await(client.get(port, "127.0.0.1", "/slow/c").send());
+    HttpResponse<Buffer> third = join(client.get(port, "127.0.0.1", "/slow/c").send());
     assertThat(third.statusCode()).isEqualTo(429);
     assertThat(third.getHeader("Retry-After")).isEqualTo("1");
     assertThat(third.getHeader("RateLimit-Policy")).isEqualTo("\"reports\";q=2;qu=\"concurrent-requests\"");
@@ -319,25 +310,25 @@ class RateLimitHandlerIT {
 
     // An ended response gives its place back.
     waiting.get(0).response().end("done");
-    HttpResponse<Buffer> first = await(one);
+    HttpResponse<Buffer> first = join(one);
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.getHeader("RateLimit")).isEqualTo("\"reports\";r=1");
     dev.rediskit.test.Await.until(() -> (Long) redis.server().command("ZCARD", key) == 1, "the ended request's place is free");
 
     // A failed route gives its place back too.
     waiting.get(1).fail(500);
-    assertThat(await(two).statusCode()).isEqualTo(500);
+    assertThat(join(two).statusCode()).isEqualTo(500);
     dev.rediskit.test.Await.until(() -> (Long) redis.server().command("EXISTS", key) == 0, "the failed request's place is free");
 
     // So does a client that goes away before the response: its connection closes.
     io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
-    io.vertx.core.http.HttpClientRequest req = await(raw.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/slow/d"));
+    io.vertx.core.http.HttpClientRequest req = join(raw.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/slow/d"));
     req.end();
     dev.rediskit.test.Await.until(() -> waiting.size() == 3, "the third request in flight");
     assertThat((Long) redis.server().command("ZCARD", key)).isEqualTo(1);
-    await(req.connection().close());
+    join(req.connection().close());
     dev.rediskit.test.Await.until(() -> (Long) redis.server().command("EXISTS", key) == 0, "the closed connection's place is free");
-    await(raw.close());
+    join(raw.close());
   }
 
   @Test
@@ -361,9 +352,9 @@ class RateLimitHandlerIT {
     int port = serve(vertx, RateLimitHandler.create(limiter,
       HttpRateLimitPolicy.perIp("paced", 1, Duration.ofSeconds(1)).withMaxWait(Duration.ofSeconds(3))));
     WebClient client = WebClient.create(vertx);
-    assertThat(await(client.post(port, "127.0.0.1", "/api/items").sendBuffer(Buffer.buffer("a"))).statusCode()).isEqualTo(200);
+    assertThat(join(client.post(port, "127.0.0.1", "/api/items").sendBuffer(Buffer.buffer("a"))).statusCode()).isEqualTo(200);
     long start = System.nanoTime();
-    HttpResponse<Buffer> paced = await(client.post(port, "127.0.0.1", "/api/items").sendBuffer(Buffer.buffer("b")));
+    HttpResponse<Buffer> paced = join(client.post(port, "127.0.0.1", "/api/items").sendBuffer(Buffer.buffer("b")));
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertThat(paced.statusCode()).isEqualTo(200);
     // The body was held back while the request waited, and still reached the route.

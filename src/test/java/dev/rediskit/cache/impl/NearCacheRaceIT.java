@@ -8,7 +8,6 @@ import dev.rediskit.client.TrackingLink;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServers;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -20,9 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.rediskit.test.Futures.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,7 +44,7 @@ class NearCacheRaceIT {
 
   @BeforeEach
   void start(Vertx vertx) {
-    gateway = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.uri()).setConnectTimeoutMs(10_000)).ready());
+    gateway = join(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(redis.uri()).setConnectTimeoutMs(10_000)).ready());
     link = gateway.track(List.of("r:c:ns:"), new TrackingLink.Listener() {
       @Override
       public void invalidated(String key) {
@@ -64,18 +63,18 @@ class NearCacheRaceIT {
 
   @AfterEach
   void stop() {
-    await(gateway.close());
+    join(gateway.close());
   }
 
   /** Writes an entry and waits for its own invalidation, so that it cannot be taken for a later one. */
   private void put(String rk, String value) {
     long seen = link.status().getLong("invalidations");
-    await(gateway.send(Request.cmd(Command.SET).arg(rk).arg(stored(value))));
+    join(gateway.send(Request.cmd(Command.SET).arg(rk).arg(stored(value))));
     Await.until(() -> link.status().getLong("invalidations") > seen, "own write never reported");
   }
 
   private Entry read(String rk) {
-    return NamespaceEntries.entryOf(await(gateway.send(Request.cmd(Command.GET).arg(rk))));
+    return NamespaceEntries.entryOf(join(gateway.send(Request.cmd(Command.GET).arg(rk))));
   }
 
   private static Buffer stored(String value) {
@@ -126,13 +125,5 @@ class NearCacheRaceIT {
     Await.until(() -> link.state() == TrackingLink.State.CONFIRMED, Duration.ofSeconds(30), "link not confirmed again");
     near.fill(rk, token, old, System.currentTimeMillis());
     assertThat(near.entry(rk)).isNull();
-  }
-
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
