@@ -28,6 +28,7 @@ import io.vertx.redis.client.Response;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,6 +124,11 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Decision> check(String key, long limit, Duration window, long cost) {
+    return withLimit(limit, window, l -> check(key, l, cost));
+  }
+
+  /** The limit of {@code limit} per {@code window}, checked, given to {@code then}; a failed future when it is invalid. */
+  private static Future<Decision> withLimit(long limit, Duration window, Function<Limit, Future<Decision>> then) {
     Limit l;
     try {
       RequestChecks.limit("limit", limit);
@@ -130,7 +136,7 @@ public final class RateLimiterImpl implements RateLimiter {
     } catch (InvalidRequestException e) {
       return Future.failedFuture(e);
     }
-    return check(key, l, cost);
+    return then.apply(l);
   }
 
   @Override
@@ -140,14 +146,7 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Decision> check(String key, long limit, Duration window, Duration maxWait) {
-    Limit l;
-    try {
-      RequestChecks.limit("limit", limit);
-      l = Limit.of(limit, window);
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    return check(key, l, 1, maxWait);
+    return withLimit(limit, window, l -> check(key, l, 1, maxWait));
   }
 
   @Override
