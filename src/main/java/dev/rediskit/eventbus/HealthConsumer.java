@@ -32,6 +32,7 @@ public final class HealthConsumer {
    * {@code unregister()} removes it
    */
   public static MessageConsumer<Object> register(EventBus eventBus, RedisHealthCheck check, String addressPrefix) {
-    return Consumers.register(eventBus, Addresses.of(addressPrefix, Addresses.HEALTH_REDIS), body -> check.checkAsJson());
+    return Consumers.register(eventBus, Addresses.of(addressPrefix, Addresses.HEALTH_REDIS),
+      Consumers.onlyDeclaredFields(Addresses.HEALTH_REDIS, body -> check.checkAsJson()));
   }
 }

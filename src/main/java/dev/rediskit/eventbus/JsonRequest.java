@@ -114,8 +114,9 @@ public final class JsonRequest {
   public static void onlyFields(JsonObject body, String address, java.util.Set<String> accepted) {
     for (String f : body.fieldNames()) {
       if (!accepted.contains(f)) {
-        throw new InvalidRequestException(f, "unknown field of " + address + " (expected "
-          + String.join(", ", Addresses.REQUEST_FIELDS.getOrDefault(address, java.util.List.of())) + ")");
+        java.util.List<String> declared = Addresses.REQUEST_FIELDS.getOrDefault(address, java.util.List.of());
+        throw new InvalidRequestException(f, "unknown field of " + address
+          + (declared.isEmpty() ? " (it takes no fields)" : " (expected " + String.join(", ", declared) + ")"));
       }
     }
   }

@@ -206,6 +206,25 @@ class CacheGetOrLoadIT {
   }
 
   @Test
+  void withoutALoaderAHitIsStillAHitAndBadOptionsAreStill400() {
+    // A namespace filled by set (or warm, or another caller's loader) is readable through getOrLoad:
+    // only a load needs a loader.
+    await(client.set("plain", "present", "x", Duration.ofMinutes(1)));
+    CacheResult<Object> hit = await(client.getOrLoadResult("plain", "present", null));
+    assertThat(hit.found()).isTrue();
+    assertThat(hit.value()).isEqualTo("x");
+    assertThat(hit.source()).isEqualTo(CacheResult.Source.CACHE);
+    assertThat(failure(client.getOrLoad("plain", "absent", null))).isInstanceOf(LoaderUnavailableException.class)
+      .hasMessageContaining("namespace \"plain\" has no loader");
+    Throwable t = failure(vertx.eventBus().request(PREFIX + "cache.getOrLoad", new JsonObject().put("namespace", "plain")
+      .put("key", "present").put("refreshAheadFraction", 2.0)));
+    assertThat(t).isInstanceOfSatisfying(ReplyException.class, re -> {
+      assertThat(re.failureCode()).isEqualTo(400);
+      assertThat(re.getMessage()).isEqualTo("refreshAheadFraction: must be >= 0 and < 1, was 2.0");
+    });
+  }
+
+  @Test
   void negativeCachingRemembersAnAbsenceOnlyWhenAskedTo() {
     users.set(k -> Future.succeededFuture(null));
     CacheResult<Object> plain = await(client.getOrLoadResult("users", "gone", null));

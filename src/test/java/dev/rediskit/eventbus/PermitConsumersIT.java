@@ -96,7 +96,7 @@ class PermitConsumersIT {
       arguments(Addresses.RATELIMIT_RELEASE, release.copy().put("permitId", "a b"),
         "permitId: must hold only letters, digits, '.', '_' and '-', was \"a b\""),
       arguments(Addresses.RATELIMIT_RENEW, release.copy(), "leaseTtlMs: is required"),
-      arguments(Addresses.RATELIMIT_STATS, new JsonObject().put("limiter", "x"), "limiter: unknown field (expected )"));
+      arguments(Addresses.RATELIMIT_STATS, new JsonObject().put("limiter", "x"), "limiter: unknown field (the address takes no fields)"));
   }
 
   private static JsonObject without(JsonObject o, String field) {

@@ -59,7 +59,11 @@ final class BatchConsumers {
   }
 
   private static Future<JsonObject> run(Function<JsonObject, Future<JsonObject>> handler, JsonObject body) {
-    JsonRequest.onlyFields(body, "batch", java.util.Set.of("calls"));
+    for (String f : body.fieldNames()) {
+      if (!"calls".equals(f)) {
+        throw new InvalidRequestException(f, "unknown field of a batch (expected calls)");
+      }
+    }
     Object calls = body.getValue("calls");
     if (!(calls instanceof JsonArray array)) {
       throw new InvalidRequestException("calls", calls == null ? "is required" : "must be an array, was " + JsonRequest.typeName(calls));

@@ -80,7 +80,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
     Map<String, Function<JsonObject, Future<JsonObject>>> handlers = new LinkedHashMap<>();
     // The namespace checks the key (field "key"), a name it has not seen (field "namespace") and
     // the range of idleTtlMs.
-    Function<JsonObject, Future<JsonObject>> get = body -> {
+    Function<JsonObject, Future<JsonObject>> get = Consumers.onlyDeclaredFields(Addresses.CACHE_GET, body -> {
       String name = JsonRequest.optionalString(body, "namespace", RedisCache.DEFAULT_NAMESPACE);
       Long idle = JsonRequest.optionalLong(body, LoadOptions.IDLE_TTL_MS);
       String key = JsonRequest.requiredString(body, "key");
@@ -88,7 +88,7 @@ public final class CacheConsumersImpl implements CacheConsumers {
       Future<JsonObject> reply = (idle == null ? ns.lookup(key) : ns.lookup(key, Duration.ofMillis(idle))).map(CacheResult::toJson);
       // The client's near cache stores only replies of the instance whose invalidations it follows.
       return publisher != null && publisher.tracks(name) ? reply.map(r -> r.put("service", publisher.service())) : reply;
-    };
+    });
     handlers.put(Addresses.CACHE_GET, get);
     handlers.put(Addresses.CACHE_GET_BATCH, BatchConsumers.handler(get));
     handlers.put(Addresses.CACHE_SET, body -> {
@@ -133,7 +133,12 @@ public final class CacheConsumersImpl implements CacheConsumers {
     List<MessageConsumer<Object>> registered = new ArrayList<>();
     List<Future<Void>> completions = new ArrayList<>();
     for (String address : ADDRESSES) {
-      MessageConsumer<Object> c = Consumers.register(eventBus, Addresses.of(prefix, address), handlers.get(address));
+      // cache.get is checked already (the batch runs its calls through it); the batch checks its own body.
+      Function<JsonObject, Future<JsonObject>> h = handlers.get(address);
+      if (!address.equals(Addresses.CACHE_GET) && !address.equals(Addresses.CACHE_GET_BATCH)) {
+        h = Consumers.onlyDeclaredFields(address, h);
+      }
+      MessageConsumer<Object> c = Consumers.register(eventBus, Addresses.of(prefix, address), h);
       registered.add(c);
       completions.add(c.completion());
     }

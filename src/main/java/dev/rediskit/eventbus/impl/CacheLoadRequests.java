@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code cache.getOrLoad} and {@code cache.warm}: the loader addresses each namespace may use,
@@ -32,8 +31,6 @@ import java.util.Set;
  */
 final class CacheLoadRequests {
 
-  private static final Set<String> GET_OR_LOAD_FIELDS = Set.copyOf(Addresses.fieldNames(Addresses.CACHE_GET_OR_LOAD));
-  private static final Set<String> WARM_FIELDS = Set.copyOf(Addresses.fieldNames(Addresses.CACHE_WARM));
   private static final NamespaceOptions NONE = new NamespaceOptions();
 
   private final RedisCache cache;
@@ -78,7 +75,6 @@ final class CacheLoadRequests {
   }
 
   Future<JsonObject> getOrLoad(JsonObject body) {
-    JsonRequest.onlyFields(body, Addresses.CACHE_GET_OR_LOAD, GET_OR_LOAD_FIELDS);
     String name = CacheConsumersImpl.namespaceName(body);
     CacheNamespace<Object> ns = cache.namespace(name);
     String key = CacheConsumersImpl.key(body);
@@ -86,37 +82,38 @@ final class CacheLoadRequests {
     // Most requests are {namespace?, key}: then there is no loader, args or option to look for.
     // A hit must cost what a cache.get costs.
     boolean more = body.size() > (body.containsKey("namespace") ? 2 : 1);
-    String address = more ? loaderAddress(body, name, conf) : configuredLoader(name, conf);
     // Only the request's own fields: the namespace lays them over its configured load options
     // (LoadOptions.overriding), as it does for a Java caller's, so both follow one rule.
     LoadOptions load = more ? new LoadOptions(body) : null;
+    String requested = more ? requestedLoader(body) : null;
+    String address = requested != null ? requested : conf.getLoader();
     Object args = more ? body.getValue("args") : null;
-    return ns.getOrLoadResult(key, () -> calls.load(address, name, key, args), load).map(CacheLoadRequests::reply);
+    // Without a loader a hit is still a hit: only a load needs one, so only a load fails for the lack of it.
+    return ns.getOrLoadResult(key, () -> address != null ? calls.load(address, name, key, args)
+      : Future.failedFuture(noLoader(name)), load).map(CacheLoadRequests::reply);
   }
 
-  private static String configuredLoader(String namespace, NamespaceOptions conf) {
-    if (conf.getLoader() != null) {
-      return conf.getLoader();
-    }
-    throw new LoaderUnavailableException("namespace " + OptionChecks.describe(namespace) + " has no loader: configure "
+  private static LoaderUnavailableException noLoader(String namespace) {
+    return new LoaderUnavailableException("namespace " + OptionChecks.describe(namespace) + " has no loader: configure "
       + "cache.namespaces." + namespace + ".loader, or name one under the loader prefix in the request's loader field");
   }
 
-  private String loaderAddress(JsonObject body, String namespace, NamespaceOptions conf) {
+  /** @return the loader the request names, checked, or {@code null} when it names none */
+  private String requestedLoader(JsonObject body) {
     String requested = JsonRequest.optionalString(body, "loader", null);
-    if (requested != null) {
-      RequestText.checkAddress("loader", requested);
-      if (loaderPrefix.isEmpty()) {
-        throw new InvalidRequestException("loader", "is not accepted: cache.loaderPrefix is empty, so only the loaders "
-          + "configured in cache.namespaces are called");
-      }
-      if (!requested.startsWith(loaderPrefix) || requested.length() == loaderPrefix.length()) {
-        throw new InvalidRequestException("loader", "must be an address under the loader prefix "
-          + OptionChecks.describe(loaderPrefix) + " (cache.loaderPrefix), was " + OptionChecks.describe(requested));
-      }
-      return requested;
+    if (requested == null) {
+      return null;
     }
-    return configuredLoader(namespace, conf);
+    RequestText.checkAddress("loader", requested);
+    if (loaderPrefix.isEmpty()) {
+      throw new InvalidRequestException("loader", "is not accepted: cache.loaderPrefix is empty, so only the loaders "
+        + "configured in cache.namespaces are called");
+    }
+    if (!requested.startsWith(loaderPrefix) || requested.length() == loaderPrefix.length()) {
+      throw new InvalidRequestException("loader", "must be an address under the loader prefix "
+        + OptionChecks.describe(loaderPrefix) + " (cache.loaderPrefix), was " + OptionChecks.describe(requested));
+    }
+    return requested;
   }
 
   /** {@code {found, value?, stale, ttlMs?, source, tags?}}. */
@@ -137,7 +134,6 @@ final class CacheLoadRequests {
   }
 
   Future<JsonObject> warm(JsonObject body) {
-    JsonRequest.onlyFields(body, Addresses.CACHE_WARM, WARM_FIELDS);
     String name = CacheConsumersImpl.namespaceName(body);
     CacheNamespace<Object> ns = cache.namespace(name);
     List<String> keys = CacheConsumersImpl.keys(body);

@@ -47,6 +47,21 @@ public final class Consumers {
     return eventBus.localConsumer(address, msg -> handle(msg, handler));
   }
 
+  /**
+   * @param address one of {@link dev.rediskit.eventbus.Addresses}' constants, with its fields in
+   *   {@link dev.rediskit.eventbus.Addresses#REQUEST_FIELDS}
+   * @param handler the operation
+   * @return {@code handler}, behind a refusal of any field the address does not read (a mistyped
+   *   option fails with a 400 naming it instead of being ignored, and never reaches Redis)
+   */
+  public static Function<JsonObject, Future<JsonObject>> onlyDeclaredFields(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    java.util.Set<String> accepted = java.util.Set.copyOf(dev.rediskit.eventbus.Addresses.fieldNames(address));
+    return body -> {
+      JsonRequest.onlyFields(body, address, accepted);
+      return handler.apply(body);
+    };
+  }
+
   private static void handle(io.vertx.core.eventbus.Message<Object> msg, Function<JsonObject, Future<JsonObject>> handler) {
     Future<JsonObject> result;
     try {

@@ -128,7 +128,8 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
   static void onlyKnownFields(JsonObject body, Set<String> known) {
     for (String f : body.fieldNames()) {
       if (!known.contains(f)) {
-        throw new InvalidRequestException(f, "unknown field (expected " + String.join(", ", known.stream().sorted().toList()) + ")");
+        throw new InvalidRequestException(f, known.isEmpty() ? "unknown field (the address takes no fields)"
+          : "unknown field (expected " + String.join(", ", known.stream().sorted().toList()) + ")");
       }
     }
   }
