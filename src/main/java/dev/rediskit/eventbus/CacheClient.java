@@ -34,6 +34,17 @@ import java.util.function.Function;
  * <p>A {@code null} namespace means the default one. Values are JSON values (object, array,
  * string, number, boolean).
  *
+ * <p>No method throws for its arguments: what the client cannot send fails the returned future with
+ * an {@link dev.rediskit.error.InvalidRequestException} naming the field, and nothing is sent — a
+ * {@code null} collection of keys or entries ({@code keys: is required}, {@code entries: is required}),
+ * a value, entry value or {@code args} that is not a JSON value ({@code value}, {@code entries.<key>},
+ * {@code args}: "cannot be sent as JSON", naming the class), a duration that does not fit in a long of
+ * milliseconds ({@code ttlMs}, {@code idleTtlMs}...). The rest (a {@code null} key, ranges, names) the
+ * service checks, as listed in docs/CACHING.md. A value that is not JSON nested inside an object or
+ * array is found only when the event bus copies or encodes the body, which a clustered event bus may
+ * do after the call has returned (logging the error): there such a call can fail with its delivery
+ * timeout instead.
+ *
  * <pre>{@code
  * CacheClient client = CacheClient.create(vertx, "");
  * client.set("users", "42", new JsonObject().put("name", "Ada"), Duration.ofMinutes(5))

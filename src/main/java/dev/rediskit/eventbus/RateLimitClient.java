@@ -16,6 +16,10 @@ import java.time.Duration;
  * Vert.x) that do not own the limiter. Failures come back as the module's typed exceptions
  * ({@link FailureCodes#fromReply}): {@link dev.rediskit.error.InvalidRequestException} naming the field,
  * {@link dev.rediskit.error.RedisUnavailableException}, {@link dev.rediskit.error.RedisTimeoutException}.
+ * No method throws for its arguments: a duration that does not fit in a long of milliseconds fails
+ * the future with an {@code InvalidRequestException} naming the field ({@code windowMs},
+ * {@code maxWaitMs}, {@code leaseTtlMs}) before anything is sent, and a missing one is the limiter's
+ * to refuse, as any other field.
  *
  * <p>{@link #setLimits(LimitChange)} and {@link #limits()} use the privileged addresses
  * {@code ratelimit.limits.set} and {@code ratelimit.limits.get}: they answer only where the limiter

@@ -6,6 +6,7 @@ import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.cache.NearCacheStats;
 import dev.rediskit.config.OptionChecks;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.FailureCodes;
@@ -14,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,6 +44,8 @@ public final class CacheClientImpl implements CacheClient {
   private final DeliveryOptions loadDelivery;
   private final DeliveryOptions warmDelivery;
   private final String getOrLoadAddress;
+  private final String setAddress;
+  private final String msetAddress;
   /** Gathers the reads of one event-loop turn into one message. */
   private final CallBatcher gets;
   /** The near cache and what keeps it correct, or {@code null} without a near cache. */
@@ -76,6 +80,8 @@ public final class CacheClientImpl implements CacheClient {
     this.loadDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_LOAD_TIMEOUT_MS) : delivery;
     this.warmDelivery = delivery == null ? new DeliveryOptions().setSendTimeout(DEFAULT_WARM_TIMEOUT_MS) : delivery;
     this.getOrLoadAddress = Addresses.of(prefix, Addresses.CACHE_GET_OR_LOAD);
+    this.setAddress = Addresses.of(prefix, Addresses.CACHE_SET);
+    this.msetAddress = Addresses.of(prefix, Addresses.CACHE_MSET);
     this.gets = new CallBatcher(vertx, Addresses.of(prefix, Addresses.CACHE_GET), this.delivery);
     this.near = nearCache != null && nearCache.isEnabled() ? new ClientNearCacheWiring(vertx, prefix, gets, nearCache) : null;
   }
@@ -113,11 +119,24 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return request(Addresses.of(prefix, address), body, delivery);
+    return request(Addresses.of(prefix, address), body, delivery, null, null);
   }
 
-  private Future<JsonObject> request(String fullAddress, JsonObject body, DeliveryOptions options) {
-    return eventBus.<JsonObject>request(fullAddress, body, options).transform(ar ->
+  /**
+   * @param field the body's field of the caller's values ({@code value}, {@code entries}, {@code args}), or {@code null}
+   * @param value that field's value, named in the failure when the event bus cannot carry it
+   */
+  private Future<JsonObject> request(String fullAddress, JsonObject body, DeliveryOptions options, String field, Object value) {
+    Future<Message<JsonObject>> sent;
+    try {
+      sent = eventBus.request(fullAddress, body, options);
+    } catch (RuntimeException e) {
+      // The event bus copies the body for a consumer of this node (or encodes it for another)
+      // within request, and throws there at a value nested in it that is not JSON: caught here,
+      // that check costs a valid body nothing, where a walk of every value before sending would not.
+      return Future.failedFuture(ClientArgs.sendFailure(e, field, value));
+    }
+    return sent.transform(ar ->
       ar.succeeded() ? Future.succeededFuture(ar.result().body()) : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
   }
 
@@ -174,32 +193,51 @@ public final class CacheClientImpl implements CacheClient {
   public Future<CacheResult<Object>> lookup(String namespace, String key, Duration idleTtl) {
     JsonObject body = withNamespace(namespace).put("key", key);
     if (idleTtl != null) {
-      body.put("idleTtlMs", idleTtl.toMillis());
+      try {
+        body.put("idleTtlMs", ClientArgs.millis("idleTtlMs", idleTtl));
+      } catch (InvalidRequestException e) {
+        return Future.failedFuture(e);
+      }
     }
     return gets.call(body).map(CacheClientImpl::result);
   }
 
   @Override
   public Future<Void> setWith(String namespace, String key, Object value, dev.rediskit.cache.WriteOptions options) {
-    JsonObject body = withNamespace(namespace).put("key", key).put("value", value);
-    if (options != null) {
-      body.mergeIn(options.toJson());
+    JsonObject body;
+    try {
+      ClientArgs.checkJson("value", value);
+      body = withNamespace(namespace).put("key", key).put("value", value);
+      if (options != null) {
+        body.mergeIn(ClientArgs.json(options));
+      }
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
     }
-    return request(Addresses.CACHE_SET, body).mapEmpty();
+    return request(setAddress, body, delivery, "value", value).mapEmpty();
   }
 
   @Override
   public Future<Void> set(String namespace, String key, Object value, Duration ttl) {
-    JsonObject body = withNamespace(namespace).put("key", key).put("value", value);
-    if (ttl != null) {
-      body.put("ttlMs", ttl.toMillis());
+    JsonObject body;
+    try {
+      ClientArgs.checkJson("value", value);
+      body = withNamespace(namespace).put("key", key).put("value", value);
+      if (ttl != null) {
+        body.put("ttlMs", ClientArgs.millis("ttlMs", ttl));
+      }
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
     }
     dropFirst(namespace, List.of(String.valueOf(key)));
-    return dropping(namespace, List.of(String.valueOf(key)), request(Addresses.CACHE_SET, body)).mapEmpty();
+    return dropping(namespace, List.of(String.valueOf(key)), request(setAddress, body, delivery, "value", value)).mapEmpty();
   }
 
   @Override
   public Future<Long> delete(String namespace, Collection<String> keys) {
+    if (keys == null) {
+      return Future.failedFuture(new InvalidRequestException("keys", "is required"));
+    }
     dropFirst(namespace, keys);
     return dropping(namespace, keys, request(Addresses.CACHE_DELETE, withNamespace(namespace)
       .put("keys", new JsonArray(new ArrayList<>(keys))))).map(r -> r.getLong("deleted"));
@@ -207,6 +245,9 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Long> invalidate(String namespace, Collection<String> keys) {
+    if (keys == null) {
+      return Future.failedFuture(new InvalidRequestException("keys", "is required"));
+    }
     dropFirst(namespace, keys);
     return dropping(namespace, keys, request(Addresses.CACHE_INVALIDATE, withNamespace(namespace)
       .put("keys", new JsonArray(new ArrayList<>(keys))))).map(r -> r.getLong("deleted"));
@@ -237,6 +278,9 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Map<String, CacheResult<Object>>> lookupMany(String namespace, Collection<String> keys) {
+    if (keys == null) {
+      return Future.failedFuture(new InvalidRequestException("keys", "is required"));
+    }
     return request(Addresses.CACHE_MGET, withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys))))
       .map(r -> {
         JsonObject results = r.getJsonObject("results", new JsonObject());
@@ -250,31 +294,48 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Integer> setMany(String namespace, Map<String, Object> entries, Duration ttl) {
-    JsonObject body = withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
-    if (ttl != null) {
-      body.put("ttlMs", ttl.toMillis());
+    JsonObject body;
+    try {
+      ClientArgs.checkEntries(entries);
+      body = withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
+      if (ttl != null) {
+        body.put("ttlMs", ClientArgs.millis("ttlMs", ttl));
+      }
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
     }
-    List<String> keys = List.copyOf(entries.keySet());
+    // Not List.copyOf: a null key is the service's to refuse (as "entries key"), not a throw here.
+    List<String> keys = new ArrayList<>(entries.keySet());
     dropFirst(namespace, keys);
-    return dropping(namespace, keys, request(Addresses.CACHE_MSET, body)).map(r -> r.getInteger("written"));
+    return dropping(namespace, keys, request(msetAddress, body, delivery, "entries", entries)).map(r -> r.getInteger("written"));
   }
 
   @Override
   public Future<Integer> setManyWith(String namespace, Map<String, Object> entries, dev.rediskit.cache.WriteOptions options) {
-    JsonObject body = withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
-    if (options != null) {
-      body.mergeIn(options.toJson());
+    JsonObject body;
+    try {
+      ClientArgs.checkEntries(entries);
+      body = withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
+      if (options != null) {
+        body.mergeIn(ClientArgs.json(options));
+      }
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
     }
-    return request(Addresses.CACHE_MSET, body).map(r -> r.getInteger("written"));
+    return request(msetAddress, body, delivery, "entries", entries).map(r -> r.getInteger("written"));
   }
 
   @Override
   public Future<Object> getOrLoad(String namespace, String key, LoadOptions options) {
     JsonObject body = withNamespace(namespace).put("key", key);
     if (options != null) {
-      body.mergeIn(options.toJson());
+      try {
+        body.mergeIn(ClientArgs.json(options));
+      } catch (InvalidRequestException e) {
+        return Future.failedFuture(e);
+      }
     }
-    return request(getOrLoadAddress, body, loadDelivery).map(CacheClientImpl::valueOf);
+    return request(getOrLoadAddress, body, loadDelivery, null, null).map(CacheClientImpl::valueOf);
   }
 
   private static Object valueOf(JsonObject reply) {
@@ -289,13 +350,18 @@ public final class CacheClientImpl implements CacheClient {
   @Override
   public Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, Object args, LoadOptions options) {
     JsonObject body = withNamespace(namespace).put("key", key);
-    if (args != null) {
-      body.put("args", args);
+    try {
+      if (args != null) {
+        ClientArgs.checkJson("args", args);
+        body.put("args", args);
+      }
+      if (options != null) {
+        body.mergeIn(ClientArgs.json(options));
+      }
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
     }
-    if (options != null) {
-      body.mergeIn(options.toJson());
-    }
-    return request(getOrLoadAddress, body, loadDelivery).map(CacheClientImpl::result);
+    return request(getOrLoadAddress, body, loadDelivery, "args", args).map(CacheClientImpl::result);
   }
 
   @Override
@@ -306,17 +372,22 @@ public final class CacheClientImpl implements CacheClient {
   @Override
   public Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl,
                                   List<String> tags) {
-    JsonObject body = withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(keys)));
-    if (batchSize != null) {
-      body.put("batchSize", batchSize);
-    }
-    if (ttl != null) {
-      body.put("ttlMs", ttl.toMillis());
+    JsonObject body;
+    try {
+      body = withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(ClientArgs.required("keys", keys))));
+      if (batchSize != null) {
+        body.put("batchSize", batchSize);
+      }
+      if (ttl != null) {
+        body.put("ttlMs", ClientArgs.millis("ttlMs", ttl));
+      }
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
     }
     if (tags != null) {
       body.put("tags", new JsonArray(new ArrayList<>(tags)));
     }
-    return request(Addresses.of(prefix, Addresses.CACHE_WARM), body, warmDelivery).map(WarmSummary::fromJson);
+    return request(Addresses.of(prefix, Addresses.CACHE_WARM), body, warmDelivery, null, null).map(WarmSummary::fromJson);
   }
 
   @Override
@@ -347,14 +418,21 @@ public final class CacheClientImpl implements CacheClient {
         JsonObject body = fixed.copy();
         try {
           body.put("key", keyFunction.apply(arg));
-          if (arg != null) {
-            argType.set(arg.getClass());
-            body.put("args", MemoArgs.toArgs(arg));
-          }
         } catch (RuntimeException e) {
           return Future.failedFuture(e);
         }
-        return ready.compose(v -> request(getOrLoadAddress, body, loadDelivery)).map(CacheClientImpl::valueOf);
+        Object args = null;
+        if (arg != null) {
+          argType.set(arg.getClass());
+          try {
+            args = MemoArgs.toArgs(arg);
+          } catch (RuntimeException e) {
+            return Future.failedFuture(ClientArgs.notJson("args", e));
+          }
+          body.put("args", args);
+        }
+        Object sent = args;
+        return ready.compose(v -> request(getOrLoadAddress, body, loadDelivery, "args", sent)).map(CacheClientImpl::valueOf);
       }
 
       @Override

@@ -1,5 +1,6 @@
 package dev.rediskit.eventbus.impl;
 
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.FailureCodes;
 import dev.rediskit.eventbus.LimitsReport;
@@ -59,7 +60,11 @@ public final class RateLimitClientImpl implements RateLimitClient {
   public Future<Decision> check(String key, long limit, Duration window, long cost) {
     JsonObject body = new JsonObject().put("key", key).put("limit", limit).put("cost", cost);
     if (window != null) {
-      body.put("windowMs", window.toMillis());
+      try {
+        body.put("windowMs", ClientArgs.millis("windowMs", window));
+      } catch (InvalidRequestException e) {
+        return Future.failedFuture(e);
+      }
     }
     if (failOnUnavailable) {
       body.put("failOnUnavailable", true);
@@ -82,7 +87,11 @@ public final class RateLimitClientImpl implements RateLimitClient {
       body.put("ip", ip);
     }
     if (window != null) {
-      body.put("windowMs", window.toMillis());
+      try {
+        body.put("windowMs", ClientArgs.millis("windowMs", window));
+      } catch (InvalidRequestException e) {
+        return Future.failedFuture(e);
+      }
     }
     return send(verifyAddress, body);
   }
@@ -113,7 +122,11 @@ public final class RateLimitClientImpl implements RateLimitClient {
   public Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl) {
     JsonObject body = new JsonObject().put("key", key).put("maxConcurrent", maxConcurrent);
     if (leaseTtl != null) {
-      body.put("leaseTtlMs", leaseTtl.toMillis());
+      try {
+        body.put("leaseTtlMs", ClientArgs.millis("leaseTtlMs", leaseTtl));
+      } catch (InvalidRequestException e) {
+        return Future.failedFuture(e);
+      }
     }
     return vertx.eventBus().<JsonObject>request(Addresses.of(prefix, Addresses.RATELIMIT_ACQUIRE), body, options)
       .transform(ar -> ar.succeeded()
@@ -126,10 +139,15 @@ public final class RateLimitClientImpl implements RateLimitClient {
   @Override
   public Future<Decision> check(String key, long limit, Duration window, Duration maxWait) {
     JsonObject body = new JsonObject().put("key", key).put("limit", limit);
-    if (window != null) {
-      body.put("windowMs", window.toMillis());
+    long waitMs;
+    try {
+      if (window != null) {
+        body.put("windowMs", ClientArgs.millis("windowMs", window));
+      }
+      waitMs = maxWait == null ? 0 : ClientArgs.millis("maxWaitMs", maxWait);
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
     }
-    long waitMs = maxWait == null ? 0 : maxWait.toMillis();
     body.put("maxWaitMs", waitMs);
     if (failOnUnavailable) {
       body.put("failOnUnavailable", true);
