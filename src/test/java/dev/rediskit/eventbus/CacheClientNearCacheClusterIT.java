@@ -153,6 +153,16 @@ class CacheClientNearCacheClusterIT {
     awaitLocal("own", 1);
     await(near.set(NS, "own", 2, Duration.ofMinutes(5)));
     assertThat(await(near.get(NS, "own"))).isEqualTo(2);
+    // The same for each way to write: with write options, and many at once.
+    awaitLocal("own", 2);
+    await(near.setWith(NS, "own", 3, new dev.rediskit.cache.WriteOptions().setTtl(Duration.ofMinutes(5))));
+    assertThat(await(near.get(NS, "own"))).isEqualTo(3);
+    awaitLocal("own", 3);
+    await(near.setMany(NS, java.util.Map.of("own", 4), Duration.ofMinutes(5)));
+    assertThat(await(near.get(NS, "own"))).isEqualTo(4);
+    awaitLocal("own", 4);
+    await(near.setManyWith(NS, java.util.Map.of("own", 2), new dev.rediskit.cache.WriteOptions().setTtl(Duration.ofMinutes(5))));
+    assertThat(await(near.get(NS, "own"))).isEqualTo(2);
 
     // A version bump through the service drops the namespace.
     awaitLocal("own", 2);

@@ -191,46 +191,61 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<CacheResult<Object>> lookup(String namespace, String key, Duration idleTtl) {
-    JsonObject body = withNamespace(namespace).put("key", key);
-    if (idleTtl != null) {
-      try {
-        body.put("idleTtlMs", ClientArgs.millis("idleTtlMs", idleTtl));
-      } catch (InvalidRequestException e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return gets.call(body).map(CacheClientImpl::result);
+    return built(() -> {
+      JsonObject body = withNamespace(namespace).put("key", key);
+      return idleTtl == null ? body : body.put("idleTtlMs", ClientArgs.millis("idleTtlMs", idleTtl));
+    }, body -> gets.call(body).map(CacheClientImpl::result));
   }
 
   @Override
   public Future<Void> setWith(String namespace, String key, Object value, dev.rediskit.cache.WriteOptions options) {
-    JsonObject body;
-    try {
-      ClientArgs.checkJson("value", value);
-      body = withNamespace(namespace).put("key", key).put("value", value);
-      if (options != null) {
-        body.mergeIn(ClientArgs.json(options));
-      }
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    return request(setAddress, body, delivery, "value", value).mapEmpty();
+    return built(() -> {
+      JsonObject body = valueBody(namespace, key, value);
+      return options == null ? body : body.mergeIn(ClientArgs.json(options));
+    }, body -> write(namespace, List.of(String.valueOf(key)), setAddress, body, "value", value).mapEmpty());
   }
 
   @Override
   public Future<Void> set(String namespace, String key, Object value, Duration ttl) {
+    return built(() -> withTtl(valueBody(namespace, key, value), ttl),
+      body -> write(namespace, List.of(String.valueOf(key)), setAddress, body, "value", value).mapEmpty());
+  }
+
+  private static JsonObject valueBody(String namespace, String key, Object value) {
+    ClientArgs.checkJson("value", value);
+    return withNamespace(namespace).put("key", key).put("value", value);
+  }
+
+  private static JsonObject entriesBody(String namespace, Map<String, Object> entries) {
+    ClientArgs.checkEntries(entries);
+    return withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
+  }
+
+  private static JsonObject withTtl(JsonObject body, Duration ttl) {
+    return ttl == null ? body : body.put("ttlMs", ClientArgs.millis("ttlMs", ttl));
+  }
+
+  /**
+   * @param build the request body from the caller's arguments; throws an {@link InvalidRequestException}
+   *     for an argument it cannot send
+   * @param send what to do with the body
+   * @return what {@code send} returns, or the failed future of the refused argument (never a throw)
+   */
+  private static <T> Future<T> built(java.util.function.Supplier<JsonObject> build, Function<JsonObject, Future<T>> send) {
     JsonObject body;
     try {
-      ClientArgs.checkJson("value", value);
-      body = withNamespace(namespace).put("key", key).put("value", value);
-      if (ttl != null) {
-        body.put("ttlMs", ClientArgs.millis("ttlMs", ttl));
-      }
+      body = build.get();
     } catch (InvalidRequestException e) {
       return Future.failedFuture(e);
     }
-    dropFirst(namespace, List.of(String.valueOf(key)));
-    return dropping(namespace, List.of(String.valueOf(key)), request(setAddress, body, delivery, "value", value)).mapEmpty();
+    return send.apply(body);
+  }
+
+  /** A write of {@code keys}: with a near cache, their copies go before it is sent and again once it completes. */
+  private Future<JsonObject> write(String namespace, Collection<String> keys, String fullAddress, JsonObject body,
+                                   String field, Object value) {
+    dropFirst(namespace, keys);
+    return dropping(namespace, keys, request(fullAddress, body, delivery, field, value));
   }
 
   @Override
@@ -294,48 +309,29 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Integer> setMany(String namespace, Map<String, Object> entries, Duration ttl) {
-    JsonObject body;
-    try {
-      ClientArgs.checkEntries(entries);
-      body = withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
-      if (ttl != null) {
-        body.put("ttlMs", ClientArgs.millis("ttlMs", ttl));
-      }
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
+    return built(() -> withTtl(entriesBody(namespace, entries), ttl), body -> writeMany(namespace, entries, body));
+  }
+
+  private Future<Integer> writeMany(String namespace, Map<String, Object> entries, JsonObject body) {
     // Not List.copyOf: a null key is the service's to refuse (as "entries key"), not a throw here.
-    List<String> keys = new ArrayList<>(entries.keySet());
-    dropFirst(namespace, keys);
-    return dropping(namespace, keys, request(msetAddress, body, delivery, "entries", entries)).map(r -> r.getInteger("written"));
+    return write(namespace, new ArrayList<>(entries.keySet()), msetAddress, body, "entries", entries)
+      .map(r -> r.getInteger("written"));
   }
 
   @Override
   public Future<Integer> setManyWith(String namespace, Map<String, Object> entries, dev.rediskit.cache.WriteOptions options) {
-    JsonObject body;
-    try {
-      ClientArgs.checkEntries(entries);
-      body = withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
-      if (options != null) {
-        body.mergeIn(ClientArgs.json(options));
-      }
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    return request(msetAddress, body, delivery, "entries", entries).map(r -> r.getInteger("written"));
+    return built(() -> {
+      JsonObject body = entriesBody(namespace, entries);
+      return options == null ? body : body.mergeIn(ClientArgs.json(options));
+    }, body -> writeMany(namespace, entries, body));
   }
 
   @Override
   public Future<Object> getOrLoad(String namespace, String key, LoadOptions options) {
-    JsonObject body = withNamespace(namespace).put("key", key);
-    if (options != null) {
-      try {
-        body.mergeIn(ClientArgs.json(options));
-      } catch (InvalidRequestException e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return request(getOrLoadAddress, body, loadDelivery, null, null).map(CacheClientImpl::valueOf);
+    return built(() -> {
+      JsonObject body = withNamespace(namespace).put("key", key);
+      return options == null ? body : body.mergeIn(ClientArgs.json(options));
+    }, body -> request(getOrLoadAddress, body, loadDelivery, null, null).map(CacheClientImpl::valueOf));
   }
 
   private static Object valueOf(JsonObject reply) {
@@ -349,19 +345,14 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, Object args, LoadOptions options) {
-    JsonObject body = withNamespace(namespace).put("key", key);
-    try {
+    return built(() -> {
+      JsonObject body = withNamespace(namespace).put("key", key);
       if (args != null) {
         ClientArgs.checkJson("args", args);
         body.put("args", args);
       }
-      if (options != null) {
-        body.mergeIn(ClientArgs.json(options));
-      }
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    return request(getOrLoadAddress, body, loadDelivery, "args", args).map(CacheClientImpl::result);
+      return options == null ? body : body.mergeIn(ClientArgs.json(options));
+    }, body -> request(getOrLoadAddress, body, loadDelivery, "args", args).map(CacheClientImpl::result));
   }
 
   @Override
@@ -372,22 +363,13 @@ public final class CacheClientImpl implements CacheClient {
   @Override
   public Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl,
                                   List<String> tags) {
-    JsonObject body;
-    try {
-      body = withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(ClientArgs.required("keys", keys))));
+    return built(() -> {
+      JsonObject body = withTtl(withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(ClientArgs.required("keys", keys)))), ttl);
       if (batchSize != null) {
         body.put("batchSize", batchSize);
       }
-      if (ttl != null) {
-        body.put("ttlMs", ClientArgs.millis("ttlMs", ttl));
-      }
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    if (tags != null) {
-      body.put("tags", new JsonArray(new ArrayList<>(tags)));
-    }
-    return request(Addresses.of(prefix, Addresses.CACHE_WARM), body, warmDelivery, null, null).map(WarmSummary::fromJson);
+      return tags == null ? body : body.put("tags", new JsonArray(new ArrayList<>(tags)));
+    }, body -> request(Addresses.of(prefix, Addresses.CACHE_WARM), body, warmDelivery, null, null).map(WarmSummary::fromJson));
   }
 
   @Override
