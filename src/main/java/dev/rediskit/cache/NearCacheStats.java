@@ -19,7 +19,12 @@ public interface NearCacheStats {
   /** @return reads that found no usable local copy and went to Redis (while the link was confirmed) */
   long misses();
 
-  /** @return reads that went to Redis because the invalidation link was not confirmed within the staleness bound */
+  /**
+   * @return reads that went to Redis because the invalidation link was not confirmed within the staleness bound;
+   * for a {@link dev.rediskit.eventbus.CacheClient}'s near cache, reads that went over the event bus because the
+   * cache service's invalidation stream was not confirmed, or the namespace not tracked by the service (its
+   * {@code cache.namespaces.<ns>.nearCache.enabled} not set)
+   */
   long bypasses();
 
   /** @return keys Redis reported changed that this near cache held or was reading */

@@ -132,7 +132,8 @@ public interface CacheClient {
 
   /**
    * @return the counters of the near cache ({@code namespace()} is {@code *}: every namespace it
-   * holds), or {@code null} when the client has none
+   * holds; a read of a namespace the cache service does not track is a bypass), or {@code null}
+   * when the client has none
    */
   NearCacheStats nearCacheStats();
 

@@ -166,7 +166,10 @@ public final class MeterNames {
   public static final String CLIENT_NEAR_ENTRIES = "rediskit.cache.client.near.entries";
   /** Gauge of the estimated heap of a client's near cache. */
   public static final String CLIENT_NEAR_BYTES = "rediskit.cache.client.near.bytes";
-  /** {@value} near-cache result: the invalidation link was not confirmed, the read went to Redis. */
+  /**
+   * {@value} near-cache result: the invalidation link was not confirmed, the read went to Redis (for a
+   * CacheClient's near cache also: the namespace not tracked by the cache service, the read went over the event bus).
+   */
   public static final String RESULT_BYPASS = "bypass";
 
   // ------------------------------------------------------------------ rate limiting
@@ -348,7 +351,8 @@ public final class MeterNames {
       "Estimated heap of the near cache's copies now (keys, values, bookkeeping).", TAG_NAMESPACE),
     meter(CLIENT_NEAR_REQUESTS, Type.FUNCTION_COUNTER, null, Group.CLIENT_NEAR_CACHE,
       "Reads of a CacheClient's near cache by result: hit (served locally), miss (no usable local copy), bypass "
-        + "(the cache service's invalidation stream not confirmed within maxStalenessMs: read over the event bus).",
+        + "(the cache service's invalidation stream not confirmed within maxStalenessMs, or the namespace not tracked "
+        + "by the service: read over the event bus).",
       TAG_CLIENT, TAG_RESULT),
     meter(CLIENT_NEAR_INVALIDATIONS, Type.FUNCTION_COUNTER, null, Group.CLIENT_NEAR_CACHE,
       "Keys the cache service reported changed that the client's near cache held or was reading.", TAG_CLIENT),

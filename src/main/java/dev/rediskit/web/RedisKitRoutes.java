@@ -196,7 +196,9 @@ public final class RedisKitRoutes {
    */
   public Route mountHealth(Router router) {
     // An exact route: HealthCheckHandler reads a sub-path as a procedure name, and /health/redis is ours.
-    return guarded(router.get(healthPath)).handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    // HealthCheckHandler sets no Cache-Control of its own; the header goes on before it writes.
+    return guarded(router.get(healthPath)).handler(RedisKitRoutes::noStore)
+      .handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
   }
 
   /**
@@ -222,6 +224,12 @@ public final class RedisKitRoutes {
     return router.get(metricsPath).handler(metricsHandler(registry));
   }
 
+  // A health answer is about now: no proxy or browser may serve an old one.
+  private static void noStore(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    ctx.next();
+  }
+
   private Route guarded(Route route) {
     return guard == null ? route : route.handler(guard);
   }
@@ -242,6 +250,7 @@ public final class RedisKitRoutes {
       if (ar.failed()) {
         // The procedure never fails by contract; should it ever, answer like HealthCheckHandler does for a broken one.
         ctx.response().setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, JSON_CONTENT_TYPE)
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           .end("{\"status\":\"DOWN\",\"outcome\":\"DOWN\"}");
         return;
       }

@@ -4,6 +4,7 @@ import dev.rediskit.cache.LoadOptions;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README's address tables list exactly the addresses the code serves, each with the request
  * fields of {@link Addresses#REQUEST_FIELDS} (optional ones marked {@code ?}), and the loader
- * contract's requests as {@link Addresses#LOADER_REQUEST_FIELDS} says.
+ * contract's requests as {@link Addresses#LOADER_REQUEST_FIELDS} says; docs/CACHING.md's
+ * {@code cache.*} table names, for each address, methods {@link CacheClient} has.
  */
 class AddressesDocTest {
 
@@ -85,6 +89,67 @@ class AddressesDocTest {
       assertThat(inReadme.get(address)).as("request fields of %s in README.md", address)
         .containsExactlyElementsOf(Addresses.REQUEST_FIELDS.get(address));
     }
+  }
+
+  /**
+   * The CacheClient column of docs/CACHING.md's {@code cache.*} table: every method it names is a
+   * public method of {@link CacheClient} with that many parameters, and an address whose last
+   * segment is itself a CacheClient method ({@code cache.invalidate} → {@code invalidate}) names
+   * that method and no method another address is named after. So a row pointing at its neighbour's
+   * method fails.
+   */
+  @Test
+  void cachingTableNamesTheCacheClientMethodOfEachAddress() throws Exception {
+    String doc = Files.readString(Path.of("docs", "CACHING.md"));
+    int start = doc.indexOf("## The event bus: `cache.*`");
+    assertThat(start).as("CACHING.md has the cache.* address section").isPositive();
+    String section = doc.substring(start, doc.indexOf("\n## ", start + 1));
+    Map<String, Set<Integer>> arities = new LinkedHashMap<>();
+    for (Method method : CacheClient.class.getMethods()) {
+      arities.computeIfAbsent(method.getName(), n -> new TreeSet<>()).add(method.getParameterCount());
+    }
+    Matcher row = Pattern.compile("(?m)^\\| `(cache\\.[a-zA-Z]+)`[^|]* \\| [^|]* \\| [^|]* \\| ([^|\\n]*) \\|$").matcher(section);
+    Map<String, List<String>> named = new LinkedHashMap<>();
+    while (row.find()) {
+      List<String> methods = new ArrayList<>();
+      Matcher call = Pattern.compile("`([a-zA-Z]+)\\(([^)`]*)\\)").matcher(row.group(2));
+      while (call.find()) {
+        String name = call.group(1);
+        String args = call.group(2).trim();
+        assertThat(arities).as("%s: CacheClient has a method %s", row.group(1), name).containsKey(name);
+        if (!args.contains("...")) {
+          int count = args.isEmpty() ? 0 : args.split(",").length;
+          assertThat(arities.get(name)).as("%s: CacheClient.%s(%s) takes that many parameters", row.group(1), name, args).contains(count);
+        }
+        methods.add(name);
+      }
+      named.put(row.group(1), methods);
+    }
+    // The table leaves out the two cache.* addresses no typed method sends to (TypedClientCoverageTest).
+    List<String> sentByCacheClient = new ArrayList<>();
+    for (String address : Addresses.REQUEST_FIELDS.keySet()) {
+      if (address.startsWith("cache.") && !address.equals(Addresses.CACHE_GET_BATCH) && !address.equals(Addresses.CACHE_INVALIDATIONS)) {
+        sentByCacheClient.add(address);
+      }
+    }
+    assertThat(named.keySet()).as("rows of CACHING.md's cache.* table").containsExactlyInAnyOrderElementsOf(sentByCacheClient);
+    Set<String> namesakes = new TreeSet<>();
+    named.keySet().forEach(address -> {
+      String last = address.substring("cache.".length());
+      if (arities.containsKey(last)) {
+        namesakes.add(last);
+      }
+    });
+    named.forEach((address, methods) -> {
+      String last = address.substring("cache.".length());
+      if (namesakes.contains(last)) {
+        assertThat(methods).as("CacheClient methods named for %s", address).contains(last);
+      }
+      for (String method : methods) {
+        assertThat(!namesakes.contains(method) || method.equals(last))
+          .as("the row of %s names %s, the method of cache.%s", address, method, method).isTrue();
+      }
+    });
   }
 
   @Test

@@ -109,6 +109,7 @@ class RedisKitRoutesIT {
 
     HttpResponse<Buffer> all = get(client, "/health");
     assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(all.getHeader("Cache-Control")).isEqualTo("no-store");
     JsonObject aggregate = all.bodyAsJsonObject();
     assertThat(aggregate.getString("outcome")).isEqualTo("UP");
     JsonArray checks = aggregate.getJsonArray("checks");
@@ -132,6 +133,7 @@ class RedisKitRoutesIT {
       long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
       assertThat(down.statusCode()).isEqualTo(503);
       assertThat(down.bodyAsJsonObject().getString("status")).isEqualTo("DOWN");
+      assertThat(down.getHeader("Cache-Control")).isEqualTo("no-store");
       // One timer decides; the margin covers HTTP and a loaded 2-core machine, and stays far below the gateway's 5 s.
       assertThat(elapsedMs).isLessThan(HEALTH_TIMEOUT_MS + 1_500);
 
@@ -139,6 +141,7 @@ class RedisKitRoutesIT {
       // 503 and not 500: the procedure answered DOWN itself, before the registry's own deadline.
       assertThat(aggregate.statusCode()).isEqualTo(503);
       assertThat(aggregate.bodyAsJsonObject().getString("outcome")).isEqualTo("DOWN");
+      assertThat(aggregate.getHeader("Cache-Control")).isEqualTo("no-store");
 
       proxy.pass();
       Await.until(() -> get(client, "/health/redis").statusCode() == 200, Duration.ofSeconds(20),
@@ -188,7 +191,10 @@ class RedisKitRoutesIT {
     HttpResponse<Buffer> redisHealth = get(client, "/ops/health/redis");
     assertThat(redisHealth.statusCode()).isEqualTo(200);
     assertThat(redisHealth.bodyAsJsonObject()).isEqualTo(new JsonObject().put("id", "redis").put("status", "UP").put("outcome", "UP"));
-    JsonObject aggregate = get(client, "/ops/health").bodyAsJsonObject();
+    assertThat(redisHealth.getHeader("Cache-Control")).isEqualTo("no-store");
+    HttpResponse<Buffer> aggregateResponse = get(client, "/ops/health");
+    assertThat(aggregateResponse.getHeader("Cache-Control")).isEqualTo("no-store");
+    JsonObject aggregate = aggregateResponse.bodyAsJsonObject();
     assertThat(aggregate.getJsonArray("checks").stream().map(c -> ((JsonObject) c).getString("id")).toList())
       .containsExactlyInAnyOrder("app", "redis");
     // Nothing else was mounted.

@@ -9,9 +9,12 @@ import dev.rediskit.cache.NearCacheStats;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,9 +38,18 @@ import java.util.concurrent.atomic.LongAdder;
  * if its token is still there, checked and stored atomically against the invalidation: an
  * invalidation that arrives while a {@code cache.get} is in flight wins.
  *
+ * <p>A read of a namespace the followed instance does not track (its heartbeat does not name it)
+ * goes over the event bus and is counted as a bypass, with a warning once per namespace naming the
+ * service's setting that would track it.
+ *
  * <p>Messages and {@link #tick()} come on the client's consumer context; reads from any thread.
  */
 final class ClientNearCache implements NearCacheStats {
+
+  private static final Logger LOG = LoggerFactory.getLogger(dev.rediskit.eventbus.CacheClient.class);
+
+  /** Untracked namespaces warned about, at most: past it a client reading ever new ones warns no more. */
+  static final int MAX_WARNED_NAMESPACES = 100;
 
   /** Bookkeeping of one copy beside its key and value (estimated like the Java API's near cache). */
   static final int OVERHEAD_BYTES = 250;
@@ -80,10 +92,21 @@ final class ClientNearCache implements NearCacheStats {
   private final LongAdder invalidations = new LongAdder();
   private final LongAdder rejectedFills = new LongAdder();
   private final Map<String, LongAdder> flushes = new ConcurrentHashMap<>();
+  private final Set<String> warnedUntracked = ConcurrentHashMap.newKeySet();
+  private final String address;
 
   /** @param options the near cache's settings (validated) */
   ClientNearCache(NearCacheOptions options) {
-    this.stream = new InvalidationStream(this, options.getMaxStalenessMs());
+    this(options, dev.rediskit.eventbus.Addresses.CACHE_INVALIDATIONS);
+  }
+
+  /**
+   * @param options the near cache's settings (validated)
+   * @param address the address of the invalidation stream, named in the warnings
+   */
+  ClientNearCache(NearCacheOptions options, String address) {
+    this.address = address;
+    this.stream = new InvalidationStream(this, options.getMaxStalenessMs(), address);
     this.ttlMs = options.getTtlMs();
     this.byBytes = options.getMaxBytes() > 0;
     // No expiry of Caffeine's: a copy's own end (its entry's fresh TTL, or ttlMs) is checked on
@@ -111,7 +134,7 @@ final class ClientNearCache implements NearCacheStats {
   /**
    * @param namespace the namespace
    * @param key the key
-   * @return the local copy as a fresh hit, or {@code null}: none, expired, not tracked, or the stream not confirmed
+   * @return the local copy as a fresh hit, or {@code null}: none, expired, the stream not confirmed, or the namespace not tracked
    */
   CacheResult<Object> hit(String namespace, String key) {
     long now = System.currentTimeMillis();
@@ -137,14 +160,13 @@ final class ClientNearCache implements NearCacheStats {
       return null; // the service refuses it, never held
     }
     InvalidationStream.Followed s = stream.followed();
-    if (s == null || !s.namespaces().contains(namespace)) {
-      if (s == null) {
-        bypasses.increment();
-      }
-      return null;
-    }
     if (!stream.confirmed(s, now)) {
       bypasses.increment();
+      return null;
+    }
+    // After the confirmation: only a heartbeat confirms, and it names the namespaces tracked.
+    if (!s.namespaces().contains(namespace)) {
+      untracked(s, namespace);
       return null;
     }
     NearKey k = new NearKey(namespace, key);
@@ -164,6 +186,16 @@ final class ClientNearCache implements NearCacheStats {
     }
     hits.increment();
     return l;
+  }
+
+  /** A read of a namespace the followed instance does not track: a bypass, and a warning once per namespace. */
+  private void untracked(InvalidationStream.Followed s, String namespace) {
+    bypasses.increment();
+    if (!warnedUntracked.contains(namespace) && warnedUntracked.size() < MAX_WARNED_NAMESPACES && warnedUntracked.add(namespace)) {
+      LOG.warn("near cache of a CacheClient (stream {}): cache service instance {} does not track namespace \"{}\", so its "
+        + "reads always go over the event bus (counted as bypasses); set cache.namespaces.{}.nearCache.enabled=true "
+        + "in the cache service's configuration to give clients a near cache of it", address, s.service(), namespace, namespace);
+    }
   }
 
   /** A caller may change what it got: a JSON object or array is handed out as a copy. */

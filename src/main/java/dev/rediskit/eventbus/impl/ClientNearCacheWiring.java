@@ -37,10 +37,11 @@ final class ClientNearCacheWiring {
   ClientNearCacheWiring(Vertx vertx, String prefix, CallBatcher gets, NearCacheOptions options) {
     this.vertx = vertx;
     this.gets = gets;
-    ClientNearCache n = new ClientNearCache(new NearCacheOptions(options));
+    String address = Addresses.of(prefix, Addresses.CACHE_INVALIDATIONS);
+    ClientNearCache n = new ClientNearCache(new NearCacheOptions(options), address);
     this.copies = n;
     // On the creating context, like the timer: the stream is handled in order, on one thread.
-    this.invalidations = vertx.eventBus().consumer(Addresses.of(prefix, Addresses.CACHE_INVALIDATIONS), m -> n.handle(m.body()));
+    this.invalidations = vertx.eventBus().consumer(address, m -> n.handle(m.body()));
     this.tickTimer = vertx.setPeriodic(Addresses.NEAR_HEARTBEAT_MS, id -> n.tick());
   }
 

@@ -49,16 +49,23 @@ final class InvalidationStream {
   private final ClientNearCache copies;
   private final long maxStaleMs;
   private final long lostAfterMs;
+  private final String address;
+  private final long createdAtNanos = System.nanoTime();
+  // Both on the consumer context only.
+  private boolean heard;
+  private boolean warnedUnheard;
   private volatile Followed followed;
 
   /**
    * @param copies the near cache the stream's changes apply to
    * @param maxStaleMs the staleness bound
+   * @param address the stream's address, named in the warnings
    */
-  InvalidationStream(ClientNearCache copies, long maxStaleMs) {
+  InvalidationStream(ClientNearCache copies, long maxStaleMs, String address) {
     this.copies = copies;
     this.maxStaleMs = maxStaleMs;
     this.lostAfterMs = Math.max(MIN_LOST_AFTER_MS, maxStaleMs);
+    this.address = address;
   }
 
   /** @return the stream followed now, or {@code null} */
@@ -87,6 +94,7 @@ final class InvalidationStream {
       LOG.warn("invalidation message without type, service, epoch or seq ignored: {}", m.encode());
       return;
     }
+    heard = true;
     Followed s = followed;
     long nowNanos = System.nanoTime();
     long nowMs = System.currentTimeMillis();
@@ -176,9 +184,18 @@ final class InvalidationStream {
   /**
    * Every {@value dev.rediskit.eventbus.Addresses#NEAR_HEARTBEAT_MS} ms: a service silent for
    * {@code max(5 s, maxStalenessMs)} is a lost one (reads bypassed the copies since its last
-   * confirmation was {@code maxStalenessMs} old).
+   * confirmation was {@code maxStalenessMs} old); and a client that has heard no stream at all that
+   * long after its creation warns once.
    */
   void tick() {
+    if (!heard && !warnedUnheard && System.nanoTime() - createdAtNanos > TimeUnit.MILLISECONDS.toNanos(lostAfterMs)) {
+      warnedUnheard = true;
+      LOG.warn("near cache of a CacheClient (stream {}): no invalidation stream heard in the {} ms since it was "
+        + "created, so every read goes over the event bus (counted as bypasses). Likely cause: the cache service at "
+        + "this address prefix tracks no namespace (a service publishes the stream only when its configuration sets "
+        + "cache.namespaces.<ns>.nearCache.enabled for some namespace), or no cache service is deployed there",
+        address, lostAfterMs);
+    }
     Followed s = followed;
     if (s != null && System.nanoTime() - s.heardAtNanos > TimeUnit.MILLISECONDS.toNanos(lostAfterMs)) {
       LOG.info("near cache: no message from cache service instance {} for {} ms; flushed, reads bypass it until "

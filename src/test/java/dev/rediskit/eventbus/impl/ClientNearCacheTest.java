@@ -3,6 +3,8 @@ package dev.rediskit.eventbus.impl;
 import dev.rediskit.cache.CacheResult;
 import dev.rediskit.cache.NearCacheOptions;
 import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.test.LogCapture;
+import ch.qos.logback.classic.Level;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -333,6 +335,53 @@ class ClientNearCacheTest {
     }, java.time.Duration.ofSeconds(60), "silence never noticed");
     assertThat(quick.entries()).isZero();
     assertThat(quick.isConfirmed()).isFalse();
+  }
+
+  @Test
+  void aReadOfANamespaceTheServiceDoesNotTrackIsABypassAndWarnsOncePerNamespace() {
+    try (LogCapture log = LogCapture.of(dev.rediskit.eventbus.CacheClient.class.getName())) {
+      // Before any heartbeat the namespaces are unknown: a bypass, and no warning.
+      assertThat(near.hit("cold", "k")).isNull();
+      assertThat(near.bypasses()).isEqualTo(1);
+      heartbeat("s1", 0);
+      for (int i = 0; i < 5; i++) {
+        assertThat(near.hit("cold", "k")).isNull();
+        assertThat(near.hitValue("other", "k")).isNull();
+      }
+      assertThat(near.bypasses()).isEqualTo(11);
+      assertThat(near.misses()).as("never a miss: no copy could have been there").isZero();
+      assertThat(log.messages(Level.WARN, "does not track namespace")).hasSize(2);
+      assertThat(log.messages(Level.WARN, "does not track namespace \"cold\"")).singleElement().asString()
+        .contains("s1").contains("cache.namespaces.cold.nearCache.enabled=true");
+      assertThat(log.messages(Level.WARN, "does not track namespace \"other\"")).hasSize(1);
+      // The tracked namespace is untouched by it.
+      read("k", "v", "s1");
+      assertThat(local("k")).isEqualTo("v");
+    }
+  }
+
+  @Test
+  void aClientThatHearsNoStreamPastTheSilenceBoundWarnsOnceAndOneThatHeardOneNever() {
+    try (LogCapture log = LogCapture.of(dev.rediskit.eventbus.CacheClient.class.getName())) {
+      ClientNearCache heard = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxStalenessMs(250), "p.cache.invalidations");
+      heard.handle(msg("heartbeat", "s1", 0, 0).put("namespaces", new JsonArray().add(NS))
+        .put("confirmedAtMs", System.currentTimeMillis()));
+      // Created after the other: when this one has been silent long enough, the other has too.
+      ClientNearCache unheard = new ClientNearCache(new NearCacheOptions().setEnabled(true).setMaxStalenessMs(250), "p.cache.invalidations");
+      dev.rediskit.test.Await.until(() -> {
+        heard.tick();
+        unheard.tick();
+        return !log.messages(Level.WARN, "no invalidation stream heard").isEmpty();
+      }, java.time.Duration.ofSeconds(60), "the silence was never reported");
+      for (int i = 0; i < 50; i++) {
+        heard.tick();
+        unheard.tick();
+      }
+      assertThat(log.messages(Level.WARN, "no invalidation stream heard")).singleElement().asString()
+        .contains("p.cache.invalidations").contains("5000 ms").contains("cache.namespaces.<ns>.nearCache.enabled");
+      assertThat(unheard.hit(NS, "k")).isNull();
+      assertThat(unheard.bypasses()).isEqualTo(1);
+    }
   }
 
   @Test
