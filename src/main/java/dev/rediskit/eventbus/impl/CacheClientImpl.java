@@ -16,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -381,56 +379,11 @@ public final class CacheClientImpl implements CacheClient {
       throw new IllegalStateException("memoize needs a loader prefix (cache.loaderPrefix), and this client has none");
     }
     String address = Addresses.of(prefix, loaderPrefix) + "memo." + UUID.randomUUID();
-    // The class of the last argument, to map args back to it: taken from this side's own calls,
-    // never from the message (a class named by a message would let any sender pick what to build).
-    AtomicReference<Class<?>> argType = new AtomicReference<>();
-    MessageConsumer<Object> consumer = LoaderConsumers.register(eventBus, address, (ns, key, args) -> {
-      @SuppressWarnings("unchecked")
-      A arg = (A) MemoArgs.fromArgs(args, argType.get());
-      return function.apply(arg);
-    });
     JsonObject fixed = withNamespace(namespace).put("loader", address);
     if (options != null) {
       fixed.mergeIn(options.toJson());
     }
-    Future<Void> ready = consumer.completion();
-    return new Memoized<>() {
-      @Override
-      public Future<Object> apply(A arg) {
-        JsonObject body = fixed.copy();
-        try {
-          body.put("key", keyFunction.apply(arg));
-        } catch (RuntimeException e) {
-          return Future.failedFuture(e);
-        }
-        Object args = null;
-        if (arg != null) {
-          argType.set(arg.getClass());
-          try {
-            args = MemoArgs.toArgs(arg);
-          } catch (RuntimeException e) {
-            return Future.failedFuture(ClientArgs.notJson("args", e));
-          }
-          body.put("args", args);
-        }
-        Object sent = args;
-        return ready.compose(v -> request(getOrLoadAddress, body, loadDelivery, "args", sent)).map(CacheClientImpl::valueOf);
-      }
-
-      @Override
-      public String address() {
-        return address;
-      }
-
-      @Override
-      public Future<Void> ready() {
-        return ready;
-      }
-
-      @Override
-      public Future<Void> unregister() {
-        return consumer.unregister();
-      }
-    };
+    return new MemoizedCall<>(eventBus, address, function, keyFunction, fixed,
+      body -> request(getOrLoadAddress, body, loadDelivery, "args", body.getValue("args")));
   }
 }
