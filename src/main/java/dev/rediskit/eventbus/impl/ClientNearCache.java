@@ -9,12 +9,9 @@ import dev.rediskit.cache.NearCacheStats;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,11 +42,6 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Messages and {@link #tick()} come on the client's consumer context; reads from any thread.
  */
 final class ClientNearCache implements NearCacheStats {
-
-  private static final Logger LOG = LoggerFactory.getLogger(dev.rediskit.eventbus.CacheClient.class);
-
-  /** Untracked namespaces warned about, at most: past it a client reading ever new ones warns no more. */
-  static final int MAX_WARNED_NAMESPACES = 100;
 
   /** Bookkeeping of one copy beside its key and value (estimated like the Java API's near cache). */
   static final int OVERHEAD_BYTES = 250;
@@ -92,8 +84,6 @@ final class ClientNearCache implements NearCacheStats {
   private final LongAdder invalidations = new LongAdder();
   private final LongAdder rejectedFills = new LongAdder();
   private final Map<String, LongAdder> flushes = new ConcurrentHashMap<>();
-  private final Set<String> warnedUntracked = ConcurrentHashMap.newKeySet();
-  private final String address;
 
   /** @param options the near cache's settings (validated) */
   ClientNearCache(NearCacheOptions options) {
@@ -105,7 +95,6 @@ final class ClientNearCache implements NearCacheStats {
    * @param address the address of the invalidation stream, named in the warnings
    */
   ClientNearCache(NearCacheOptions options, String address) {
-    this.address = address;
     this.stream = new InvalidationStream(this, options.getMaxStalenessMs(), address);
     this.ttlMs = options.getTtlMs();
     this.byBytes = options.getMaxBytes() > 0;
@@ -166,7 +155,8 @@ final class ClientNearCache implements NearCacheStats {
     }
     // After the confirmation: only a heartbeat confirms, and it names the namespaces tracked.
     if (!s.namespaces().contains(namespace)) {
-      untracked(s, namespace);
+      bypasses.increment();
+      stream.untracked(s, namespace);
       return null;
     }
     NearKey k = new NearKey(namespace, key);
@@ -186,16 +176,6 @@ final class ClientNearCache implements NearCacheStats {
     }
     hits.increment();
     return l;
-  }
-
-  /** A read of a namespace the followed instance does not track: a bypass, and a warning once per namespace. */
-  private void untracked(InvalidationStream.Followed s, String namespace) {
-    bypasses.increment();
-    if (!warnedUntracked.contains(namespace) && warnedUntracked.size() < MAX_WARNED_NAMESPACES && warnedUntracked.add(namespace)) {
-      LOG.warn("near cache of a CacheClient (stream {}): cache service instance {} does not track namespace \"{}\", so its "
-        + "reads always go over the event bus (counted as bypasses); set cache.namespaces.{}.nearCache.enabled=true "
-        + "in the cache service's configuration to give clients a near cache of it", address, s.service(), namespace, namespace);
-    }
   }
 
   /** A caller may change what it got: a JSON object or array is handed out as a copy. */
@@ -316,11 +296,6 @@ final class ClientNearCache implements NearCacheStats {
   }
 
   // ---------------------------------------------------------------- for the stream
-
-  /** @return the stream of invalidations this near cache follows */
-  InvalidationStream stream() {
-    return stream;
-  }
 
   /** @param m a message of {@link dev.rediskit.eventbus.Addresses#CACHE_INVALIDATIONS} */
   void handle(JsonObject m) {

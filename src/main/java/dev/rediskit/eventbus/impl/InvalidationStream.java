@@ -68,6 +68,27 @@ final class InvalidationStream {
     this.address = address;
   }
 
+  /** Untracked namespaces warned about, at most: past it a client reading ever new ones warns no more. */
+  static final int MAX_WARNED_NAMESPACES = 100;
+
+  /** Namespaces read that the followed instance does not track, warned about once each; from any thread. */
+  private final Set<String> warnedUntracked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A read of a namespace the followed instance does not track (a bypass): a warning, once per
+   * namespace, naming the service's setting that would track it.
+   *
+   * @param s the stream followed
+   * @param namespace the namespace read
+   */
+  void untracked(Followed s, String namespace) {
+    if (!warnedUntracked.contains(namespace) && warnedUntracked.size() < MAX_WARNED_NAMESPACES && warnedUntracked.add(namespace)) {
+      LOG.warn("near cache of a CacheClient (stream {}): cache service instance {} does not track namespace \"{}\", so its "
+        + "reads always go over the event bus (counted as bypasses); set cache.namespaces.{}.nearCache.enabled=true "
+        + "in the cache service's configuration to give clients a near cache of it", address, s.service(), namespace, namespace);
+    }
+  }
+
   /** @return the stream followed now, or {@code null} */
   Followed followed() {
     return followed;
