@@ -1,5 +1,6 @@
 package dev.rediskit.cache;
 
+import dev.rediskit.config.RequestFields;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.config.JsonOptionsReader;
 import dev.rediskit.config.OptionChecks;
@@ -214,7 +215,7 @@ public class NamespaceOptions {
   }
 
   private static String durationProblem(String key, Duration d, long min, long max) {
-    return d == null ? null : OptionChecks.between(key, d.toMillis(), min, max, "ms");
+    return d == null ? null : OptionChecks.between(key, RequestFields.saturatedMillis(d), min, max, "ms");
   }
 
   @Override

@@ -21,6 +21,23 @@ public final class RequestFields {
   }
 
   /**
+   * A caller's duration in milliseconds, for the range check that follows it: one too long for a
+   * long of milliseconds ({@code Duration.ofSeconds(Long.MAX_VALUE)}) is saturated, so that the
+   * check refuses it with the field's own message instead of {@link java.time.Duration#toMillis()} throwing an
+   * {@code ArithmeticException} at the caller.
+   *
+   * @param d a duration
+   * @return its whole milliseconds, or {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE} past a long's range
+   */
+  public static long saturatedMillis(java.time.Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  /**
    * @param body the request
    * @param field the field
    * @return its integral value, or {@code null} when absent

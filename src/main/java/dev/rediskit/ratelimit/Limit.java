@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit;
 
+import dev.rediskit.config.RequestFields;
 import dev.rediskit.error.InvalidRequestException;
 import io.vertx.core.json.JsonObject;
 
@@ -239,7 +240,7 @@ public record Limit(long limit, long windowMs, long burst) {
       throw new InvalidRequestException("window", "is required");
     }
     if (window.isNegative() || window.isZero()) {
-      throw new InvalidRequestException("window", "must be > 0, was " + window.toMillis() + " ms");
+      throw new InvalidRequestException("window", "must be > 0, was " + RequestFields.saturatedMillis(window) + " ms");
     }
     if (window.compareTo(Duration.ofMillis(MAX_WINDOW_MS)) > 0) {
       throw new InvalidRequestException("window", "must be at most 366 days, was " + window);

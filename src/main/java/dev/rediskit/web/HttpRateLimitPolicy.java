@@ -1,5 +1,6 @@
 package dev.rediskit.web;
 
+import dev.rediskit.config.RequestFields;
 import dev.rediskit.ratelimit.Limit;
 import dev.rediskit.ratelimit.RequestChecks;
 import io.vertx.ext.web.RoutingContext;
@@ -62,7 +63,7 @@ public final class HttpRateLimitPolicy {
         throw new IllegalArgumentException("maxConcurrent: must be between 1 and " + RequestChecks.MAX_CONCURRENT
           + ", was " + maxConcurrent);
       }
-      long ms = leaseTtl == null ? 0 : leaseTtl.toMillis();
+      long ms = leaseTtl == null ? 0 : RequestFields.saturatedMillis(leaseTtl);
       if (ms < 1 || ms > RequestChecks.MAX_LEASE_TTL_MS) {
         throw new IllegalArgumentException("leaseTtl: must be between 1 ms and 1 day, was " + leaseTtl);
       }
@@ -190,7 +191,7 @@ public final class HttpRateLimitPolicy {
    */
   public HttpRateLimitPolicy withMaxWait(Duration maxWait) {
     requireRate("withMaxWait");
-    long ms = Objects.requireNonNull(maxWait, "maxWait").toMillis();
+    long ms = RequestFields.saturatedMillis(Objects.requireNonNull(maxWait, "maxWait"));
     if (ms < 0 || ms > RequestChecks.MAX_WAIT_MS) {
       throw new IllegalArgumentException("maxWait: must be between 0 and 1 hour, was " + maxWait);
     }

@@ -185,6 +185,11 @@ abstract class AbstractRedisCacheTest {
       .isInstanceOf(InvalidRequestException.class).hasMessage("ttlMs: must be > 0, was -5");
     assertThat(failure(small.set("k", "v", Duration.ofMinutes(2))))
       .isInstanceOf(InvalidRequestException.class).hasMessage("ttlMs: must be <= cache.maxTtlMs (60000), was 120000");
+    // Past a long of milliseconds: a failed future naming the field, not an ArithmeticException thrown at the caller.
+    assertThat(failure(small.set("k", "v", Duration.ofSeconds(Long.MAX_VALUE))))
+      .isInstanceOf(InvalidRequestException.class).hasMessage("ttlMs: must be <= cache.maxTtlMs (60000), was 9223372036854775807");
+    assertThat(failure(small.set("k", "v", Duration.ofSeconds(Long.MIN_VALUE))))
+      .isInstanceOf(InvalidRequestException.class).hasMessage("ttlMs: must be > 0, was -9223372036854775808");
     assertThat(failure(small.set("", "v"))).isInstanceOf(InvalidRequestException.class).hasMessage("key: must not be empty");
     assertThat(failure(small.set("k", null))).isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("value: is required");
     assertThat(failure(small.set("k", new Object()))).isInstanceOf(InvalidRequestException.class)

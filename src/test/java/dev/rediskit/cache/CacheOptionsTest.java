@@ -72,6 +72,13 @@ class CacheOptionsTest {
   }
 
   @Test
+  void aNamespaceDurationPastALongOfMillisecondsIsAProblemNotAThrow() {
+    CacheOptions o = new CacheOptions().putNamespace("users", new NamespaceOptions()
+      .setLoadOptions(LoadOptions.ttl(Duration.ofSeconds(Long.MAX_VALUE))));
+    assertThat(o.problems()).singleElement().asString().startsWith("cache.namespaces.users.").contains("ttlMs");
+  }
+
+  @Test
   void everyProblemOfTheNamespacesIsReportedAtOnce() {
     CacheOptions o = new CacheOptions(new JsonObject().put("maxTtlMs", 60_000).put("ttlMs", 30_000).put("loaderPrefix", "a b")
       .put("namespaces", new JsonObject()

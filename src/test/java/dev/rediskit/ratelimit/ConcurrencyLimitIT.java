@@ -285,6 +285,8 @@ class ConcurrencyLimitIT {
       .isInstanceOf(InvalidRequestException.class).hasMessage("maxConcurrent: must be between 1 and 1000000, was 0");
     assertThatThrownBy(() -> await(l.acquire("k", 5, Duration.ZERO)))
       .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("leaseTtl: must be between 1 and");
+    assertThat(dev.rediskit.test.Futures.failure(l.acquire("k", 5, Duration.ofSeconds(Long.MAX_VALUE))))
+      .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("leaseTtl: must be between 1 and");
     assertThatThrownBy(() -> await(l.acquire("k\n", 5, Duration.ofSeconds(1))))
       .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("key:");
     assertThatThrownBy(() -> await(l.release("k", "x y")))

@@ -178,6 +178,15 @@ class ReservationIT {
       .isInstanceOf(InvalidRequestException.class).hasMessage("maxWait: must be between 0 and 3600000 (1 hour), was -1");
     assertThatThrownBy(() -> await(l.check("k", Limit.parse("1/1s"), 1, Duration.ofHours(2))))
       .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("maxWait: must be between 0 and 3600000");
+    // Past a long of milliseconds either way: a failed future naming the field, never a throw at the caller.
+    assertThat(dev.rediskit.test.Futures.failure(l.check("k", Limit.parse("1/1s"), 1, Duration.ofSeconds(Long.MAX_VALUE))))
+      .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("maxWait: must be between 0 and 3600000");
+    assertThat(dev.rediskit.test.Futures.failure(l.check("k", Limit.parse("1/1s"), 1, Duration.ofSeconds(Long.MIN_VALUE))))
+      .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("maxWait: must be between 0 and 3600000");
+    assertThat(dev.rediskit.test.Futures.failure(l.check("k", 5, Duration.ofSeconds(Long.MIN_VALUE))))
+      .isInstanceOf(InvalidRequestException.class).hasMessage("window: must be > 0, was -9223372036854775808 ms");
+    assertThat(dev.rediskit.test.Futures.failure(l.verifyAndLimit("t", "10.0.0.1", "/x", Duration.ofSeconds(Long.MIN_VALUE))))
+      .isInstanceOf(InvalidRequestException.class).hasMessage("window: must be > 0, was -9223372036854775808 ms");
     RateLimiter fixed = limiter(new RateLimitOptions().setAlgorithm(Algorithm.FIXED_WINDOW));
     assertThatThrownBy(() -> await(fixed.check("k", Limit.parse("1/1s"), 1, Duration.ofSeconds(1))))
       .isInstanceOf(InvalidRequestException.class)

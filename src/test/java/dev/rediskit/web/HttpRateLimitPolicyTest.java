@@ -25,4 +25,13 @@ class HttpRateLimitPolicyTest {
     assertThatThrownBy(() -> HttpRateLimitPolicy.concurrent("c", KeyKind.TOKEN, 5, Duration.ofSeconds(30)).withPlans())
       .isInstanceOf(IllegalStateException.class).hasMessage("withPlans: not for a concurrency limit");
   }
+
+  @Test
+  void durationsPastALongOfMillisecondsAreRefusedNamingTheSetting() {
+    Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThatThrownBy(() -> HttpRateLimitPolicy.concurrent("c", KeyKind.IP, 2, huge))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("leaseTtl: must be between 1 ms and 1 day");
+    assertThatThrownBy(() -> HttpRateLimitPolicy.perIp("p", 5, Duration.ofSeconds(1)).withMaxWait(huge))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxWait: must be between 0 and 1 hour");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.rediskit.cache.impl;
 
+import dev.rediskit.config.RequestFields;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.cache.CacheNames;
 import dev.rediskit.cache.CacheOptions;
@@ -34,7 +35,7 @@ final class TtlRules {
     if (ttl == null) {
       throw new InvalidRequestException(field, "is required");
     }
-    return checkTtlMs(field, ttl.toMillis());
+    return checkTtlMs(field, RequestFields.saturatedMillis(ttl));
   }
 
   /**
@@ -87,7 +88,7 @@ final class TtlRules {
       o = new LoadOptions();
     }
     long ttl = o.getTtl() == null ? options.getTtlMs() : checkTtl("ttlMs", o.getTtl());
-    long stale = o.getStaleTtl() == null ? options.getStaleTtlMs() : o.getStaleTtl().toMillis();
+    long stale = o.getStaleTtl() == null ? options.getStaleTtlMs() : RequestFields.saturatedMillis(o.getStaleTtl());
     if (stale < 0) {
       throw new InvalidRequestException("staleTtlMs", "must be >= 0, was " + stale);
     }
@@ -140,7 +141,7 @@ final class TtlRules {
     if (idle == null) {
       throw new InvalidRequestException(field, "is required");
     }
-    long ms = idle.toMillis();
+    long ms = RequestFields.saturatedMillis(idle);
     if (ms < 0) {
       throw new InvalidRequestException(field, "must be >= 0 (0 turns sliding expiry off), was " + ms);
     }

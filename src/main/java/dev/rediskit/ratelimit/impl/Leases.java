@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.config.RequestFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.rediskit.client.RedisGateway;
@@ -197,7 +198,7 @@ final class Leases {
     if (leaseTtl == null) {
       throw new InvalidRequestException("leaseTtl", "is required");
     }
-    long ms = leaseTtl.toMillis();
+    long ms = RequestFields.saturatedMillis(leaseTtl);
     RequestChecks.leaseTtlMs("leaseTtl", ms);
     return ms;
   }

@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.config.RequestFields;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.RateLimitOptions.Algorithm;
@@ -33,9 +34,9 @@ final class Reservations {
     }
     if (maxWait.isNegative()) {
       throw new InvalidRequestException("maxWait", "must be between 0 and " + RequestChecks.MAX_WAIT_MS + " (1 hour), was "
-        + maxWait.toMillis());
+        + RequestFields.saturatedMillis(maxWait));
     }
-    long ms = maxWait.toMillis();
+    long ms = RequestFields.saturatedMillis(maxWait);
     RequestChecks.maxWaitMs("maxWait", ms);
     if (ms > 0 && algorithm != Algorithm.GCRA) {
       throw new InvalidRequestException("maxWait", "reservations need the GCRA algorithm, this limiter uses " + algorithm);

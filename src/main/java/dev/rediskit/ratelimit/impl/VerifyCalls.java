@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.config.RequestFields;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Limit;
@@ -120,9 +121,9 @@ final class VerifyCalls {
 
   static long windowMillis(Duration window) {
     if (window.isNegative() || window.isZero()) {
-      throw new InvalidRequestException("window", "must be > 0, was " + window.toMillis() + " ms");
+      throw new InvalidRequestException("window", "must be > 0, was " + RequestFields.saturatedMillis(window) + " ms");
     }
-    long ms = window.toMillis();
+    long ms = RequestFields.saturatedMillis(window);
     RequestChecks.windowMs("window", ms);
     return ms;
   }
