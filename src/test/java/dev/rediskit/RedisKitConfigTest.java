@@ -127,6 +127,7 @@ class RedisKitConfigTest {
     s.put("health.detail", new Object[] {"minimal", "MINIMAL"});
     s.put("health.path", new Object[] {"/ops/health", "/ops/health"});
     s.put("health.redisPath", new Object[] {"/ops/health/redis", "/ops/health/redis"});
+    s.put("health.maxRequestsPerSecond", new Object[] {"7", 7L});
     s.put("metrics.path", new Object[] {"/ops/metrics", "/ops/metrics"});
     s.put("metrics.healthProbeIntervalMs", new Object[] {"0", 0L});
     return s;

@@ -39,6 +39,11 @@ public class HealthOptions {
   /** Default path of the Redis health route. */
   public static final String DEFAULT_REDIS_PATH = "/health/redis";
 
+  /** Default most requests per second the health routes pass to the procedure, per instance of the routes. */
+  public static final long DEFAULT_MAX_REQUESTS_PER_SECOND = 100;
+  /** Upper bound of {@link #setMaxRequestsPerSecond(long)}. */
+  public static final long MAX_MAX_REQUESTS_PER_SECOND = 1_000_000;
+
   /** Upper bound of {@link #setTimeoutMs(long)} and {@link #setSlowPingMs(long)}, in milliseconds (1 minute). */
   public static final long MAX_TIMEOUT_MS = 60_000;
 
@@ -58,7 +63,14 @@ public class HealthOptions {
   private static final Setting<String> REDIS_PATH = Setting.ofString("health.redisPath", DEFAULT_REDIS_PATH,
       "Route of the Redis health check; a literal path starting with /.")
     .check(OptionChecks::routePathProblem);
-  private static final SettingTable TABLE = SettingTable.of("health.", TIMEOUT_MS, SLOW_PING_MS, DETAIL, PATH, REDIS_PATH);
+  private static final Setting<Long> MAX_REQUESTS_PER_SECOND = Setting.ofLong("health.maxRequestsPerSecond",
+      DEFAULT_MAX_REQUESTS_PER_SECOND, "requests",
+      "Most requests per second the health routes (health.path, health.redisPath) of one RedisKitRoutes pass to the "
+        + "procedures (each a PING and an INFO); the others get 429 with Retry-After: 1, without touching Redis. "
+        + "0 mounts no limit; 0 to " + MAX_MAX_REQUESTS_PER_SECOND + ".")
+    .between(0, MAX_MAX_REQUESTS_PER_SECOND);
+  private static final SettingTable TABLE = SettingTable.of("health.", TIMEOUT_MS, SLOW_PING_MS, DETAIL, PATH, REDIS_PATH,
+    MAX_REQUESTS_PER_SECOND);
 
   /** The keys of this section, named as in the configuration ({@code health.timeoutMs}). */
   public static final List<ConfigKey> KEYS = TABLE.keys();
@@ -171,6 +183,23 @@ public class HealthOptions {
    */
   public HealthOptions setRedisPath(String redisPath) {
     values.set(REDIS_PATH, redisPath);
+    return this;
+  }
+
+  /** @return the most requests per second the health routes pass to the procedures; 0 for no limit */
+  public long getMaxRequestsPerSecond() {
+    return values.get(MAX_REQUESTS_PER_SECOND);
+  }
+
+  /**
+   * @param maxRequestsPerSecond the most requests per second the health routes of one
+   * {@code RedisKitRoutes} pass to the procedures, the others answered 429: 0 (no limit) to
+   * {@link #MAX_MAX_REQUESTS_PER_SECOND}
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public HealthOptions setMaxRequestsPerSecond(long maxRequestsPerSecond) {
+    values.set(MAX_REQUESTS_PER_SECOND, maxRequestsPerSecond);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.rediskit.web;
 
+import dev.rediskit.web.impl.HealthRouteLimit;
 import dev.rediskit.health.RedisHealthCheck;
 import dev.rediskit.config.OptionChecks;
 import dev.rediskit.config.OptionalDependency;
@@ -34,8 +35,11 @@ import java.util.function.Supplier;
  * Paths come from the options and can be changed here; each route can be mounted alone, and each
  * handler used on a route of your own ({@link #redisHealthHandler}, {@link #metricsHandler}).
  *
- * <p>A {@link #guard(Handler) guard} runs in front of both health routes: the place for the
- * module's rate-limit handler, so that the routes cannot be used to hammer Redis. A guard either
+ * <p>Both health routes are rate-limited by default, in memory: at most
+ * {@code health.maxRequestsPerSecond} (100) requests per second of this {@code RedisKitRoutes}
+ * reach the procedures, the others get {@code 429} at once, so that the routes cannot be used to
+ * hammer Redis. A {@link #guard(Handler) guard} runs after that limit, in front of both health
+ * routes: the place for a per-client policy such as the module's rate-limit handler. A guard either
  * calls {@code ctx.next()} or ends the response itself (e.g. 429). It should let requests through
  * when it cannot decide because Redis is down, or a DOWN answer would never get out.
  *
@@ -58,12 +62,16 @@ public final class RedisKitRoutes {
   private String metricsPath = MetricsOptions.DEFAULT_PATH;
   private HealthChecks healthChecks;
   private Handler<RoutingContext> guard;
+  /** {@code health.maxRequestsPerSecond}, shared by both health routes; {@code null} when 0. */
+  private final HealthRouteLimit limit;
   private Supplier<MeterRegistry> registry = RedisKitRoutes::defaultRegistry;
 
   private RedisKitRoutes(RedisHealthCheck redisHealth) {
     this.redisHealth = Objects.requireNonNull(redisHealth, "redisHealth");
     this.healthPath = redisHealth.options().getPath();
     this.redisHealthPath = redisHealth.options().getRedisPath();
+    long max = redisHealth.options().getMaxRequestsPerSecond();
+    this.limit = max == 0 ? null : new HealthRouteLimit(max);
   }
 
   /**
@@ -231,6 +239,10 @@ public final class RedisKitRoutes {
   }
 
   private Route guarded(Route route) {
+    // The routes' own cap first: past it nothing else runs, the guard's own Redis round trip included.
+    if (limit != null) {
+      route.handler(limit);
+    }
     return guard == null ? route : route.handler(guard);
   }
 

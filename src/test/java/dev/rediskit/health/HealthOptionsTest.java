@@ -20,11 +20,11 @@ class HealthOptionsTest {
   @Test
   void jsonRoundTrip() {
     HealthOptions o = new HealthOptions().setTimeoutMs(300).setSlowPingMs(5).setDetail(HealthOptions.Detail.MINIMAL)
-      .setPath("/ops/health").setRedisPath("/ops/redis");
+      .setPath("/ops/health").setRedisPath("/ops/redis").setMaxRequestsPerSecond(7);
     HealthOptions back = new HealthOptions(o.toJson());
     assertThat(back).usingRecursiveComparison().isEqualTo(o);
     assertThat(back.toJson()).isEqualTo(new JsonObject().put("timeoutMs", 300L).put("slowPingMs", 5L)
-      .put("detail", "MINIMAL").put("path", "/ops/health").put("redisPath", "/ops/redis"));
+      .put("detail", "MINIMAL").put("path", "/ops/health").put("redisPath", "/ops/redis").put("maxRequestsPerSecond", 7L));
 
     MetricsOptions m = new MetricsOptions().setPath("/prom").setHealthProbeIntervalMs(0);
     assertThat(new MetricsOptions(m.toJson())).usingRecursiveComparison().isEqualTo(m);

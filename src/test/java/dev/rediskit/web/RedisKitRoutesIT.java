@@ -87,6 +87,12 @@ class RedisKitRoutesIT {
     return response;
   }
 
+  /** INFO commands the server has run, from its commandstats. */
+  private static long infoCalls(RedisServer server) {
+    String line = server.info("commandstats").get("cmdstat_info");
+    return line == null ? 0 : Long.parseLong(line.replaceAll(".*calls=(\\d+).*", "$1"));
+  }
+
   private static HealthOptions health() {
     return new HealthOptions().setTimeoutMs(HEALTH_TIMEOUT_MS).setSlowPingMs(5_000);
   }
@@ -173,6 +179,52 @@ class RedisKitRoutesIT {
     // The scrape is not guarded (and here, without metrics, answers 503).
     assertThat(get(client, "/metrics").statusCode()).isEqualTo(503);
     assertThat(seen.get()).isEqualTo(4);
+  }
+
+  @Test
+  void healthRoutesAreRateLimitedByDefaultInMemoryAndTheScrapeIsNot(Vertx vertx, RedisServer server) {
+    RedisGateway gw = gateway(vertx, server.uri(), 1_000);
+    assertThat(new HealthOptions().getMaxRequestsPerSecond()).isEqualTo(HealthOptions.DEFAULT_MAX_REQUESTS_PER_SECOND);
+    RedisHealthCheck check = RedisHealthCheck.create(vertx, gw, health().setMaxRequestsPerSecond(2));
+    AtomicInteger guarded = new AtomicInteger();
+    WebClient client = serve(vertx, RedisKitRoutes.create(check)
+      .guard(ctx -> {
+        guarded.incrementAndGet();
+        ctx.next();
+      })
+      .mount(Router.router(vertx)));
+    long infoBefore = infoCalls(server);
+    // 20 requests, 2 per second pass: unless they take 10 s, some are refused (in memory, before the guard).
+    int passed = 0;
+    HttpResponse<Buffer> refused = null;
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<Buffer> r = get(client, i % 2 == 0 ? "/health/redis" : "/health");
+      if (r.statusCode() == 200) {
+        passed++;
+      } else {
+        assertThat(r.statusCode()).isEqualTo(429);
+        refused = r;
+      }
+    }
+    assertThat(refused).as("a refused request").isNotNull();
+    assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(refused.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(refused.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(refused.bodyAsJsonObject().getString("detail")).contains("health.maxRequestsPerSecond");
+    assertThat(guarded.get()).as("a refused request never reaches the guard").isEqualTo(passed);
+    // + 1: the INFO that read infoBefore.
+    assertThat(infoCalls(server) - infoBefore).as("a refused request never reaches Redis").isLessThanOrEqualTo(passed + 1);
+    // The scrape is not limited (and here, without metrics, answers 503).
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(client, "/metrics").statusCode()).isEqualTo(503);
+    }
+
+    // 0: no limit.
+    RedisHealthCheck unlimited = RedisHealthCheck.create(vertx, gw, health().setMaxRequestsPerSecond(0));
+    WebClient open = serve(vertx, RedisKitRoutes.create(unlimited).mount(Router.router(vertx)));
+    for (int i = 0; i < 20; i++) {
+      assertThat(get(open, "/health/redis").statusCode()).isEqualTo(200);
+    }
   }
 
   @Test
