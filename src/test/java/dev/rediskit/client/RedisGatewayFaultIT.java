@@ -130,6 +130,25 @@ class RedisGatewayFaultIT {
   }
 
   @Test
+  void aBreakerOpenedByTimeoutsNamesTheLastTimeoutInItsRefusal(Vertx vertx, RedisServer server) {
+    try (FaultProxy proxy = FaultProxy.start(vertx, server)) {
+      RedisGateway gw = await(RedisGateway.create(vertx, options(proxy.uri())).ready());
+      await(gw.send(ping()));
+      // A stall, not a close: the connection never fails, only the calls time out.
+      proxy.blackhole();
+      Await.until(() -> {
+        failure(gw.send(ping()));
+        return gw.status().breakerState() == CircuitBreakerState.OPEN;
+      }, Duration.ofSeconds(20), "the breaker to open");
+      Throwable fast = failure(gw.send(ping()));
+      assertThat(fast).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("PING")
+        .hasMessageContaining(TIMEOUT_MS + " ms").hasMessageNotContaining("last: null");
+      assertThat(((RedisUnavailableException) fast).reason()).isEqualTo(Reason.BREAKER_OPEN);
+      await(gw.close());
+    }
+  }
+
+  @Test
   void pendingQueueIsCappedAndFailsFast(Vertx vertx, RedisServer server) {
     try (FaultProxy proxy = FaultProxy.start(vertx, server)) {
       RedisGateway gw = await(RedisGateway.create(vertx, options(proxy.uri()).setMaxPendingCommands(10)

@@ -104,7 +104,10 @@ final class Guard {
       return new RedisUnavailableException(Reason.BREAKER_OPEN, "Redis circuit breaker of cluster node " + b.node()
         + " is open after repeated failures (last: " + b.lastFailure() + "); failing fast for its slots", null);
     }
+    // The breaker's own last failure (a timeout, say) first: the connection's last error is null
+    // when the connection never failed, as when Redis stalls without closing it.
+    String last = b.lastFailure() != null ? b.lastFailure() : supervisor.lastError();
     return new RedisUnavailableException(Reason.BREAKER_OPEN,
-      "Redis circuit breaker is open after repeated failures (last: " + supervisor.lastError() + "); failing fast", null);
+      "Redis circuit breaker is open after repeated failures (last: " + (last == null ? "unknown" : last) + "); failing fast", null);
   }
 }
