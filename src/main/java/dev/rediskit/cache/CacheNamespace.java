@@ -300,7 +300,8 @@ public interface CacheNamespace<V> {
    * {@code ttlMs}), {@code cache.warmBatchSize} and the namespace's tags.
    *
    * @param keys the keys
-   * @return how many keys were loaded, failed or skipped; fails when no loader is registered
+   * @return how many keys were loaded, failed or skipped; fails with a {@link LoaderUnavailableException}
+   *     (nothing written) when no loader is registered
    */
   Future<WarmResult> warm(Collection<String> keys);
 

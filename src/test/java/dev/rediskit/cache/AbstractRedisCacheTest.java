@@ -465,7 +465,8 @@ abstract class AbstractRedisCacheTest {
     }, Duration.ofSeconds(30), 2));
     assertThat(each).isEqualTo(new WarmResult(1, 2, 1));
 
-    assertThat(failure(ns.warm(List.of("x")))).isInstanceOf(IllegalStateException.class);
+    assertThat(failure(ns.warm(List.of("x")))).isInstanceOf(LoaderUnavailableException.class)
+      .hasMessageContaining("no loader registered for namespace");
     ns.loader(k -> Future.succeededFuture("re-" + k));
     assertThat(await(ns.warm(List.of("x", "y")))).isEqualTo(new WarmResult(2, 0, 0));
     assertThat(await(ns.get("y"))).isEqualTo("re-y");

@@ -280,7 +280,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
   public Future<WarmResult> warm(Collection<String> keys) {
     Function<String, Future<V>> l = registeredLoader;
     if (l == null) {
-      return Future.failedFuture(new IllegalStateException("no loader registered for namespace " + ns
+      return Future.failedFuture(new dev.rediskit.cache.LoaderUnavailableException("no loader registered for namespace " + ns
         + "; call loader(...) first or pass one to warm"));
     }
     // The namespace's ttlMs when it configures one, as cache.warm takes it; else cache.ttlMs.
