@@ -123,21 +123,21 @@ public interface RateLimiter {
    * internal work such as a background job's calls to a partner API. Service limits have a key
    * space of their own.
    *
-   * @param name the service
+   * @param service the service's name
    * @return the decision; fails with an {@link dev.rediskit.error.InvalidRequestException} on field
    * {@code service} when no limit is configured for it
    */
-  Future<Decision> serviceLimit(String name);
+  Future<Decision> serviceLimit(String service);
 
   /**
    * Charges one unit against a service limit given here.
    *
-   * @param name the service
+   * @param service the service's name (errors name this field {@code service})
    * @param limit units per window
    * @param window the window
    * @return the decision
    */
-  Future<Decision> serviceLimit(String name, long limit, Duration window);
+  Future<Decision> serviceLimit(String service, long limit, Duration window);
 
   /**
    * Applies the limits configured for {@code endpoint} ({@link RateLimits#endpoint(String)}) to a
