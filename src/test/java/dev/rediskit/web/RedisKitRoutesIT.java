@@ -1,5 +1,6 @@
 package dev.rediskit.web;
 
+import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.health.HealthOptions;
@@ -225,6 +226,22 @@ class RedisKitRoutesIT {
     for (int i = 0; i < 20; i++) {
       assertThat(get(open, "/health/redis").statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void theReadmesGuardTheModulesRateLimitHandlerMountsBehindTheDefaultLimit(Vertx vertx, RedisServer server) {
+    RedisGateway gw = gateway(vertx, server.uri(), 1_000);
+    RedisHealthCheck check = RedisHealthCheck.create(vertx, gw, health());
+    // As the README mounts it: a platform handler, which Vert.x Web runs only before user handlers.
+    WebClient client = serve(vertx, RedisKitRoutes.create(check)
+      .guard(RateLimitHandler.create(RateLimiter.create(vertx, gw), HttpRateLimitPolicy.perIp("health", 3, Duration.ofMinutes(1))))
+      .mount(Router.router(vertx)));
+    assertThat(get(client, "/health/redis").statusCode()).isEqualTo(200);
+    assertThat(get(client, "/health").statusCode()).isEqualTo(200);
+    assertThat(get(client, "/health/redis").statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> limited = get(client, "/health/redis");
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.bodyAsJsonObject().getJsonArray("violated-policies")).containsExactly("health");
   }
 
   @Test

@@ -1,10 +1,10 @@
 package dev.rediskit.web.impl;
 
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,10 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * must answer, DOWN included, when Redis is down or stalled, and must not add a round trip of
  * their own to every probe.
  *
+ * <p>A platform handler, like the module's rate-limit handler, so that one can follow it as the
+ * routes' guard (Vert.x Web runs platform handlers before the others).
+ *
  * <p>A window per whole second of {@link System#nanoTime()}: a burst across a window's edge may
  * pass twice the limit once, which still bounds what the routes can ask of Redis.
  */
-public final class HealthRouteLimit implements Handler<RoutingContext> {
+public final class HealthRouteLimit implements PlatformHandler {
 
   /** The policy named in the 429 body. */
   static final String POLICY = "health";
