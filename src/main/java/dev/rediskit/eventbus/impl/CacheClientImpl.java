@@ -189,15 +189,13 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<CacheResult<Object>> lookup(String namespace, String key, Duration idleTtl) {
-    return built(() -> {
-      JsonObject body = withNamespace(namespace).put("key", key);
-      return idleTtl == null ? body : body.put("idleTtlMs", ClientArgs.millis("idleTtlMs", idleTtl));
-    }, body -> gets.call(body).map(CacheClientImpl::result));
+    return ClientArgs.built(() -> ClientArgs.putMillis(withNamespace(namespace).put("key", key), "idleTtlMs", idleTtl),
+      body -> gets.call(body).map(CacheClientImpl::result));
   }
 
   @Override
   public Future<Void> setWith(String namespace, String key, Object value, dev.rediskit.cache.WriteOptions options) {
-    return built(() -> {
+    return ClientArgs.built(() -> {
       JsonObject body = valueBody(namespace, key, value);
       return options == null ? body : body.mergeIn(ClientArgs.json(options));
     }, body -> write(namespace, List.of(String.valueOf(key)), setAddress, body, "value", value).mapEmpty());
@@ -205,7 +203,7 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Void> set(String namespace, String key, Object value, Duration ttl) {
-    return built(() -> withTtl(valueBody(namespace, key, value), ttl),
+    return ClientArgs.built(() -> ClientArgs.putMillis(valueBody(namespace, key, value), "ttlMs", ttl),
       body -> write(namespace, List.of(String.valueOf(key)), setAddress, body, "value", value).mapEmpty());
   }
 
@@ -217,26 +215,6 @@ public final class CacheClientImpl implements CacheClient {
   private static JsonObject entriesBody(String namespace, Map<String, Object> entries) {
     ClientArgs.checkEntries(entries);
     return withNamespace(namespace).put("entries", new JsonObject(new LinkedHashMap<>(entries)));
-  }
-
-  private static JsonObject withTtl(JsonObject body, Duration ttl) {
-    return ttl == null ? body : body.put("ttlMs", ClientArgs.millis("ttlMs", ttl));
-  }
-
-  /**
-   * @param build the request body from the caller's arguments; throws an {@link InvalidRequestException}
-   *     for an argument it cannot send
-   * @param send what to do with the body
-   * @return what {@code send} returns, or the failed future of the refused argument (never a throw)
-   */
-  private static <T> Future<T> built(java.util.function.Supplier<JsonObject> build, Function<JsonObject, Future<T>> send) {
-    JsonObject body;
-    try {
-      body = build.get();
-    } catch (InvalidRequestException e) {
-      return Future.failedFuture(e);
-    }
-    return send.apply(body);
   }
 
   /** A write of {@code keys}: with a near cache, their copies go before it is sent and again once it completes. */
@@ -307,7 +285,7 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Integer> setMany(String namespace, Map<String, Object> entries, Duration ttl) {
-    return built(() -> withTtl(entriesBody(namespace, entries), ttl), body -> writeMany(namespace, entries, body));
+    return ClientArgs.built(() -> ClientArgs.putMillis(entriesBody(namespace, entries), "ttlMs", ttl), body -> writeMany(namespace, entries, body));
   }
 
   private Future<Integer> writeMany(String namespace, Map<String, Object> entries, JsonObject body) {
@@ -318,7 +296,7 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Integer> setManyWith(String namespace, Map<String, Object> entries, dev.rediskit.cache.WriteOptions options) {
-    return built(() -> {
+    return ClientArgs.built(() -> {
       JsonObject body = entriesBody(namespace, entries);
       return options == null ? body : body.mergeIn(ClientArgs.json(options));
     }, body -> writeMany(namespace, entries, body));
@@ -326,7 +304,7 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<Object> getOrLoad(String namespace, String key, LoadOptions options) {
-    return built(() -> {
+    return ClientArgs.built(() -> {
       JsonObject body = withNamespace(namespace).put("key", key);
       return options == null ? body : body.mergeIn(ClientArgs.json(options));
     }, body -> request(getOrLoadAddress, body, loadDelivery, null, null).map(CacheClientImpl::valueOf));
@@ -343,7 +321,7 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, Object args, LoadOptions options) {
-    return built(() -> {
+    return ClientArgs.built(() -> {
       JsonObject body = withNamespace(namespace).put("key", key);
       if (args != null) {
         ClientArgs.checkJson("args", args);
@@ -361,8 +339,9 @@ public final class CacheClientImpl implements CacheClient {
   @Override
   public Future<WarmSummary> warm(String namespace, Collection<String> keys, Integer batchSize, Duration ttl,
                                   List<String> tags) {
-    return built(() -> {
-      JsonObject body = withTtl(withNamespace(namespace).put("keys", new JsonArray(new ArrayList<>(ClientArgs.required("keys", keys)))), ttl);
+    return ClientArgs.built(() -> {
+      JsonObject body = ClientArgs.putMillis(withNamespace(namespace)
+        .put("keys", new JsonArray(new ArrayList<>(ClientArgs.required("keys", keys)))), "ttlMs", ttl);
       if (batchSize != null) {
         body.put("batchSize", batchSize);
       }

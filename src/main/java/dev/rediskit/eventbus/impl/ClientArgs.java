@@ -3,6 +3,7 @@ package dev.rediskit.eventbus.impl;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.WriteOptions;
 import dev.rediskit.error.InvalidRequestException;
+import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
@@ -11,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The checks a typed client makes of its arguments before it builds a request body: those whose
@@ -36,6 +39,34 @@ final class ClientArgs {
       throw new InvalidRequestException(field, "is required");
     }
     return value;
+  }
+
+  /**
+   * @param build a request body from the caller's arguments; throws an {@link InvalidRequestException}
+   *     for an argument it cannot send
+   * @param send what to do with the body
+   * @param <T> what the call answers
+   * @return what {@code send} returns, or the failed future of the refused argument (never a throw)
+   */
+  static <T> Future<T> built(Supplier<JsonObject> build, Function<JsonObject, Future<T>> send) {
+    JsonObject body;
+    try {
+      body = build.get();
+    } catch (InvalidRequestException e) {
+      return Future.failedFuture(e);
+    }
+    return send.apply(body);
+  }
+
+  /**
+   * @param body a request body
+   * @param field the field, in ms
+   * @param d a duration, or {@code null} to leave the field out
+   * @return {@code body}
+   * @throws InvalidRequestException naming {@code field} when {@code d} does not fit in a long of ms
+   */
+  static JsonObject putMillis(JsonObject body, String field, Duration d) {
+    return d == null ? body : body.put(field, millis(field, d));
   }
 
   /**

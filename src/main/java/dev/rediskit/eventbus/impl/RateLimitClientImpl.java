@@ -58,18 +58,13 @@ public final class RateLimitClientImpl implements RateLimitClient {
 
   @Override
   public Future<Decision> check(String key, long limit, Duration window, long cost) {
-    JsonObject body = new JsonObject().put("key", key).put("limit", limit).put("cost", cost);
-    if (window != null) {
-      try {
-        body.put("windowMs", ClientArgs.millis("windowMs", window));
-      } catch (InvalidRequestException e) {
-        return Future.failedFuture(e);
-      }
-    }
-    if (failOnUnavailable) {
-      body.put("failOnUnavailable", true);
-    }
-    return checks.call(body).map(Decision::fromJson);
+    return ClientArgs.built(() -> ClientArgs.putMillis(new JsonObject().put("key", key).put("limit", limit).put("cost", cost),
+      "windowMs", window), body -> {
+        if (failOnUnavailable) {
+          body.put("failOnUnavailable", true);
+        }
+        return checks.call(body).map(Decision::fromJson);
+      });
   }
 
   @Override
@@ -86,14 +81,7 @@ public final class RateLimitClientImpl implements RateLimitClient {
     if (ip != null) {
       body.put("ip", ip);
     }
-    if (window != null) {
-      try {
-        body.put("windowMs", ClientArgs.millis("windowMs", window));
-      } catch (InvalidRequestException e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return send(verifyAddress, body);
+    return ClientArgs.built(() -> ClientArgs.putMillis(body, "windowMs", window), b -> send(verifyAddress, b));
   }
 
   private Future<Decision> send(String address, JsonObject body) {
@@ -120,18 +108,11 @@ public final class RateLimitClientImpl implements RateLimitClient {
 
   @Override
   public Future<Permit> acquire(String key, int maxConcurrent, Duration leaseTtl) {
-    JsonObject body = new JsonObject().put("key", key).put("maxConcurrent", maxConcurrent);
-    if (leaseTtl != null) {
-      try {
-        body.put("leaseTtlMs", ClientArgs.millis("leaseTtlMs", leaseTtl));
-      } catch (InvalidRequestException e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return vertx.eventBus().<JsonObject>request(Addresses.of(prefix, Addresses.RATELIMIT_ACQUIRE), body, options)
-      .transform(ar -> ar.succeeded()
-        ? Future.succeededFuture((Permit) new RemotePermit(vertx, prefix, options, ar.result().body()))
-        : Future.failedFuture(FailureCodes.fromReply(ar.cause())));
+    return ClientArgs.built(() -> ClientArgs.putMillis(new JsonObject().put("key", key).put("maxConcurrent", maxConcurrent),
+      "leaseTtlMs", leaseTtl), body -> vertx.eventBus().<JsonObject>request(Addresses.of(prefix, Addresses.RATELIMIT_ACQUIRE), body, options)
+        .transform(ar -> ar.succeeded()
+          ? Future.succeededFuture((Permit) new RemotePermit(vertx, prefix, options, ar.result().body()))
+          : Future.failedFuture(FailureCodes.fromReply(ar.cause()))));
   }
 
   // ---------------------------------------------------------------- reservations

@@ -1,6 +1,5 @@
 package dev.rediskit.eventbus.impl;
 
-import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.eventbus.FailureCodes;
 import dev.rediskit.ratelimit.Decision;
@@ -92,16 +91,9 @@ final class RemotePermit implements Permit {
     if (id() == null || released.get() != null) {
       return Future.succeededFuture(false);
     }
-    JsonObject body = new JsonObject().put("key", key()).put("permitId", id());
-    if (leaseTtl != null) {
-      // Absent when null: the limiter's node refuses it, naming leaseTtlMs as for an acquire without one.
-      try {
-        body.put("leaseTtlMs", ClientArgs.millis("leaseTtlMs", leaseTtl));
-      } catch (InvalidRequestException e) {
-        return Future.failedFuture(e);
-      }
-    }
-    return send(Addresses.RATELIMIT_RENEW, body, "renewed");
+    // Absent when null: the limiter's node refuses it, naming leaseTtlMs as for an acquire without one.
+    return ClientArgs.built(() -> ClientArgs.putMillis(new JsonObject().put("key", key()).put("permitId", id()), "leaseTtlMs", leaseTtl),
+      body -> send(Addresses.RATELIMIT_RENEW, body, "renewed"));
   }
 
   private Future<Boolean> send(String address, JsonObject body, String field) {
