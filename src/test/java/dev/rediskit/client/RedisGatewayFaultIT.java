@@ -41,6 +41,14 @@ class RedisGatewayFaultIT {
   private static final long TIMEOUT_MS = 500;
   private static final long RESET_MS = 1_000;
 
+  /** Sends PINGs, each failing, until the breaker has opened. */
+  private static void awaitBreakerOpen(RedisGateway gw) {
+    Await.until(() -> {
+      failure(gw.send(ping()));
+      return gw.status().breakerState() == CircuitBreakerState.OPEN;
+    }, Duration.ofSeconds(20), "the breaker to open");
+  }
+
   private static RedisKitOptions options(String uri) {
     return new RedisKitOptions().setEndpoint(uri)
       .setCommandTimeoutMs(TIMEOUT_MS)
@@ -82,10 +90,7 @@ class RedisGatewayFaultIT {
     await(gw.send(ping()));
 
     server.kill();
-    Await.until(() -> {
-      failure(gw.send(ping()));
-      return gw.status().breakerState() == CircuitBreakerState.OPEN;
-    }, Duration.ofSeconds(20), "the breaker to open");
+    awaitBreakerOpen(gw);
     long t0 = System.nanoTime();
     Throwable fast = failure(gw.send(ping()));
     long fastMs = (System.nanoTime() - t0) / 1_000_000;
@@ -136,10 +141,7 @@ class RedisGatewayFaultIT {
       await(gw.send(ping()));
       // A stall, not a close: the connection never fails, only the calls time out.
       proxy.blackhole();
-      Await.until(() -> {
-        failure(gw.send(ping()));
-        return gw.status().breakerState() == CircuitBreakerState.OPEN;
-      }, Duration.ofSeconds(20), "the breaker to open");
+      awaitBreakerOpen(gw);
       Throwable fast = failure(gw.send(ping()));
       assertThat(fast).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("PING")
         .hasMessageContaining(TIMEOUT_MS + " ms").hasMessageNotContaining("last: null");
