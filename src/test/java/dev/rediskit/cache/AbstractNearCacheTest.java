@@ -160,6 +160,32 @@ abstract class AbstractNearCacheTest {
       .source() == CacheResult.Source.NEAR, Duration.ofSeconds(AWAIT_SECONDS), "getOrLoad hit never local");
   }
 
+  /**
+   * A hit skips the key check (a copy exists only under a key that passed it): a bad key must
+   * still be refused, naming the field, and never counted or sent, with copies of good keys present.
+   */
+  @Test
+  void badKeysAreRefusedThoughTheHitPathSkipsTheCheck() {
+    CacheNamespace<Object> a = cacheA.namespace(NS);
+    await(a.set("good", "v"));
+    awaitLocal(a, "good");
+    long hits = near(cacheA).hits();
+    long misses = near(cacheA).misses();
+    long cacheMisses = cacheA.stats(NS).misses();
+    for (String bad : Arrays.asList(null, "", "go\nod", "x".repeat(CacheNames.MAX_KEY_LENGTH + 1))) {
+      for (Future<?> f : List.of(a.get(bad), a.lookup(bad), a.getOrLoad(bad, () -> Future.succeededFuture("no"), null))) {
+        assertThat(f.failed()).as("key %s", bad).isTrue();
+        assertThat(f.cause()).isInstanceOf(dev.rediskit.error.InvalidRequestException.class)
+          .hasMessageContaining("key");
+      }
+    }
+    assertThat(near(cacheA).hits()).isEqualTo(hits);
+    assertThat(cacheA.stats(NS).misses()).isEqualTo(cacheMisses);
+    assertThat(await(a.get("good"))).isEqualTo("v");
+    assertThat(near(cacheA).hits()).isEqualTo(hits + 1);
+    assertThat(near(cacheA).misses()).as("a refused key counts no miss").isEqualTo(misses);
+  }
+
   @Test
   void localCopyNeverOutlivesTheEntrysTtl() {
     CacheNamespace<Object> a = cacheA.namespace(NS);

@@ -40,60 +40,95 @@ final class EntryReads<V> {
   }
 
   /**
+   * A near-cache hit, when the namespace has a near cache and holds a servable copy; counted as a
+   * hit, and nothing else is counted. Tried before the key is checked: a copy is stored only under
+   * a key that passed the check, and found only under an equal key. When this finds nothing, the
+   * caller checks the key and reads through {@link #one}, which counts the near cache's miss.
+   *
+   * @param start the start of the namespace's Redis keys at its current version
+   * @param key the key inside the namespace (not null)
+   * @return the hit, or {@code null}
+   */
+  CacheResult<V> nearHitUnchecked(String start, String key) {
+    if (near == null) {
+      return null;
+    }
+    CacheResult<V> local = near.hitUnchecked(start, key, entries);
+    if (local != null) {
+      stats.hits.increment();
+    }
+    return local;
+  }
+
+  /** A near-cache hit of a checked key, counted as a hit or as the near cache's miss or bypass. */
+  private CacheResult<V> nearHit(String start, String key) {
+    if (near == null) {
+      return null;
+    }
+    CacheResult<V> local = near.hit(start, key, entries);
+    if (local != null) {
+      stats.hits.increment();
+    }
+    return local;
+  }
+
+  /**
    * One entry. One stage after the gateway's future: this is the path of every cache read.
    *
-   * @param rk the entry's Redis key
+   * @param start the start of the namespace's Redis keys at its current version
+   * @param key the entry's key inside the namespace (checked)
    * @param serveStale whether an expired entry still within its stale time counts as found
    * @param idleMs sliding expiry's idle TTL, 0 for a plain GET
    * @param out what the caller makes of the result
    * @param <T> the caller's type
    * @return the caller's value
    */
-  <T> Future<T> one(String rk, boolean serveStale, long idleMs, Function<CacheResult<V>, T> out) {
+  <T> Future<T> one(String start, String key, boolean serveStale, long idleMs, Function<CacheResult<V>, T> out) {
     NearCache.Fill fill = null;
     if (near != null) {
-      CacheResult<V> local = near.hit(rk, entries);
+      CacheResult<V> local = nearHit(start, key);
       if (local != null) {
-        stats.hits.increment();
         return Future.succeededFuture(out.apply(local));
       }
-      fill = near.begin(rk);
+      fill = near.begin(key);
     }
     NearCache.Fill token = fill;
+    String rk = start.concat(key);
     return SlidingExpiry.read(gateway, rk, idleMs).transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
         if (token != null) {
-          near.abandon(rk, token);
+          near.abandon(key, token);
         }
         return Future.failedFuture(ar.cause());
       }
       Entry e = NamespaceEntries.entryOf(ar.result());
       if (e == null || !e.hasTags()) {
-        return Future.succeededFuture(finish(rk, token, e, serveStale, out));
+        return Future.succeededFuture(finish(start, key, token, e, serveStale, out));
       }
       Future<Entry> tagged = entries.checkTags(e);
       if (tagged.succeeded()) {
         // The tags' versions were held: no stage more than an untagged read.
-        return Future.succeededFuture(finish(rk, token, tagged.result(), serveStale, out));
+        return Future.succeededFuture(finish(start, key, token, tagged.result(), serveStale, out));
       }
       return tagged.transform(checked -> {
         if (checked.failed()) {
           stats.errors.increment();
           if (token != null) {
-            near.abandon(rk, token);
+            near.abandon(key, token);
           }
           return Future.failedFuture(checked.cause());
         }
-        return Future.succeededFuture(finish(rk, token, checked.result(), serveStale, out));
+        return Future.succeededFuture(finish(start, key, token, checked.result(), serveStale, out));
       });
     });
   }
 
-  private <T> T finish(String rk, NearCache.Fill token, Entry e, boolean serveStale, Function<CacheResult<V>, T> out) {
+  private <T> T finish(String start, String key, NearCache.Fill token, Entry e, boolean serveStale,
+                       Function<CacheResult<V>, T> out) {
     long now = System.currentTimeMillis();
     if (token != null) {
-      near.fill(rk, token, e, now);
+      near.fill(start, key, token, e, now, entries.codec());
     }
     return out.apply(entries.toResult(e, now, serveStale));
   }
@@ -114,18 +149,17 @@ final class EntryReads<V> {
     Map<String, NearCache.Fill> fills = new HashMap<>();
     List<String> redisKeys = new ArrayList<>(unique.size());
     for (String k : unique) {
-      String rk = start.concat(k);
-      byRedisKey.put(rk, k);
-      CacheResult<V> hit = near == null ? null : near.hit(rk, entries);
+      CacheResult<V> hit = nearHit(start, k);
       if (hit != null) {
-        stats.hits.increment();
         local.put(k, hit);
         continue;
       }
+      String rk = start.concat(k);
+      byRedisKey.put(rk, k);
       redisKeys.add(rk);
-      NearCache.Fill f = near == null ? null : near.begin(rk);
+      NearCache.Fill f = near == null ? null : near.begin(k);
       if (f != null) {
-        fills.put(rk, f);
+        fills.put(k, f);
       }
     }
     if (redisKeys.isEmpty()) {
@@ -167,7 +201,7 @@ final class EntryReads<V> {
     return sent.transform(ar -> {
       if (ar.failed()) {
         stats.errors.increment();
-        fills.forEach((rk, f) -> near.abandon(rk, f));
+        fills.forEach((k, f) -> near.abandon(k, f));
         return Future.failedFuture(ar.cause());
       }
       List<Response> replies = ar.result();
@@ -192,7 +226,7 @@ final class EntryReads<V> {
         }
       }
       if (!fetchTags) {
-        return Future.succeededFuture(results(unique, byRedisKey, local, fills, keysRead, read, serveStale));
+        return Future.succeededFuture(results(unique, start, byRedisKey, local, fills, keysRead, read, serveStale));
       }
       // Some tag versions are not held: check every entry again, fetching what is missing first.
       List<Future<Entry>> checks = new ArrayList<>(read.size());
@@ -202,31 +236,31 @@ final class EntryReads<V> {
       return Future.all(checks).transform(done -> {
         if (done.failed()) {
           stats.errors.increment();
-          fills.forEach((rk, f) -> near.abandon(rk, f));
+          fills.forEach((k, f) -> near.abandon(k, f));
           return Future.failedFuture(done.cause());
         }
         List<Entry> checked = new ArrayList<>(checks.size());
         for (Future<Entry> c : checks) {
           checked.add(c.result());
         }
-        return Future.succeededFuture(results(unique, byRedisKey, local, fills, keysRead, checked, serveStale));
+        return Future.succeededFuture(results(unique, start, byRedisKey, local, fills, keysRead, checked, serveStale));
       });
     });
   }
 
-  private Map<String, CacheResult<V>> results(List<String> unique, Map<String, String> byRedisKey, Map<String, CacheResult<V>> local,
-                                              Map<String, NearCache.Fill> fills, List<String> keysRead, List<Entry> read,
-                                              boolean serveStale) {
+  private Map<String, CacheResult<V>> results(List<String> unique, String start, Map<String, String> byRedisKey,
+                                              Map<String, CacheResult<V>> local, Map<String, NearCache.Fill> fills,
+                                              List<String> keysRead, List<Entry> read, boolean serveStale) {
     long now = System.currentTimeMillis();
     Map<String, CacheResult<V>> found = new HashMap<>(local);
     for (int i = 0; i < keysRead.size(); i++) {
-      String rk = keysRead.get(i);
+      String key = byRedisKey.get(keysRead.get(i));
       Entry e = read.get(i);
-      NearCache.Fill f = fills.get(rk);
+      NearCache.Fill f = fills.get(key);
       if (f != null) {
-        near.fill(rk, f, e, now);
+        near.fill(start, key, f, e, now, entries.codec());
       }
-      found.put(byRedisKey.get(rk), entries.toResult(e, now, serveStale));
+      found.put(key, entries.toResult(e, now, serveStale));
     }
     Map<String, CacheResult<V>> ordered = new LinkedHashMap<>();
     for (String k : unique) {

@@ -67,13 +67,14 @@ final class LoadFlight<V> {
   }
 
   /**
-   * @param rk the entry's Redis key (checked)
-   * @param key the key inside the namespace
+   * @param start the start of the namespace's Redis keys at its current version
+   * @param key the key inside the namespace (checked)
    * @param loader the loader (not null)
    * @param o the resolved settings
    * @return the cached, loaded or stale result
    */
-  Future<CacheResult<V>> getOrLoad(String rk, String key, Supplier<Future<V>> loader, LoadSettings o) {
+  private Future<CacheResult<V>> getOrLoad(String start, String key, Supplier<Future<V>> loader, LoadSettings o) {
+    String rk = start.concat(key);
     Future<CacheResult<V>> running = flights.current(rk);
     if (running != null) {
       stats.singleFlightJoins.increment();
@@ -81,24 +82,24 @@ final class LoadFlight<V> {
     }
     NearCache.Fill fill = null;
     if (near != null) {
-      CacheResult<V> local = near.hit(rk, entries);
+      CacheResult<V> local = near.hit(start, key, entries);
       if (local != null) {
         stats.hits.increment();
-        Entry e = near.entry(rk);
+        Entry e = near.entry(start, key);
         if (e != null) {
           refresher.maybeRefresh(rk, key, loader, o, e, System.currentTimeMillis());
         }
         return Future.succeededFuture(local);
       }
-      fill = near.begin(rk);
+      fill = near.begin(key);
     }
     NearCache.Fill token = fill;
     return SlidingExpiry.read(gateway, rk, o.idleMs()).transform(ar -> {
       if (token != null) {
         if (ar.succeeded()) {
-          near.fill(rk, token, NamespaceEntries.entryOf(ar.result()), System.currentTimeMillis());
+          near.fill(start, key, token, NamespaceEntries.entryOf(ar.result()), System.currentTimeMillis(), entries.codec());
         } else {
-          near.abandon(rk, token);
+          near.abandon(key, token);
         }
       }
       if (ar.failed()) {
@@ -159,11 +160,11 @@ final class LoadFlight<V> {
    */
   Future<CacheResult<V>> getOrLoad(Future<String> start, String ns, String key, Supplier<Future<V>> loader, LoadSettings o) {
     if (start.succeeded()) {
-      return getOrLoad(start.result().concat(key), key, loader, o);
+      return getOrLoad(start.result(), key, loader, o);
     }
     return start.transform(ar -> {
       if (ar.succeeded()) {
-        return getOrLoad(ar.result().concat(key), key, loader, o);
+        return getOrLoad(ar.result(), key, loader, o);
       }
       stats.errors.increment();
       if (!RedisUnavailableException.isRedisUnavailable(ar.cause())) {

@@ -93,11 +93,12 @@ final class NamespaceVersions {
 
   /**
    * @param namespace a valid namespace
-   * @return the start of its entries' keys at the version held now, however old, or {@code null}
-   * when none is held yet; never fetches (for the near cache, which drops a written key's copy)
+   * @return the start of its entries' keys at the current version when the version held is recent
+   *     (as {@link #entryStart}, which starts the background refresh in the second half of its
+   *     time), else {@code null}; never waits, so that the near cache's hit path can try it first
    */
-  String heldStart(String namespace) {
-    HeldVersions.Held<Future<String>> h = held.any(namespace);
+  String recentStart(String namespace) {
+    HeldVersions.Held<Future<String>> h = held.recent(namespace);
     return h == null ? null : h.value().result();
   }
 

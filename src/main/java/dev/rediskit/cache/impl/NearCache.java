@@ -12,6 +12,7 @@ import dev.rediskit.client.TrackingLink;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,8 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The near cache of one namespace: local copies of entries by Redis key, on Caffeine, shared by
- * every view of the namespace on this cache.
+ * The near cache of one namespace: local copies of entries by their key inside the namespace, on
+ * Caffeine, shared by every view of the namespace on this cache. Each copy remembers the start of
+ * the Redis keys it was read under ({@code <keyPrefix>:c:<namespace>:<version>:}), and serves only
+ * a read at that same version. Keyed by the namespace's own key rather than the Redis key, a hit
+ * builds no Redis key: hashing and comparing a key freshly concatenated on every read was a fifth
+ * of a hit's time. An invalidation names a Redis key; {@link NearCaches} routes it here by its key
+ * inside the namespace, which drops that key's copy at whatever version it is.
  *
  * <p>A copy is served only while the tracking link was confirmed within the staleness bound. A
  * read that goes to Redis first registers a token for its key ({@link #begin}); an invalidation of
@@ -69,20 +75,40 @@ final class NearCache implements NearCacheStats {
   /**
    * A copy: the entry (payload copied off the reply), its value decoded once per codec, and the end
    * of its life here: its entry's fresh TTL, or the near cache's {@code ttlMs} from the fill if
-   * sooner.
+   * sooner. What a hit reads is held here rather than behind the entry or another object: with
+   * thousands of copies each object a hit reaches is likely a miss of the CPU's cache, the largest
+   * cost left in a hit.
    */
   static final class Local {
     final Entry entry;
+    /** The start of the Redis keys at the version it was read at: one instance per version, shared by the copies. */
+    final String start;
     final int weight;
     final long servableUntilMs;
-    volatile Decoded decoded;
+    /** The entry's fresh-until time, epoch ms. */
+    final long freshUntil;
+    /** Whether the entry carries tags (checked against the tags' versions on every hit). */
+    final boolean tagged;
+    /** The codec of the view that filled the copy, whose decoded value {@link #value} holds. */
+    final CacheCodec<?> codec;
+    /** The value decoded by {@link #codec}, {@link #UNDECODED} until a hit of that view decodes it. */
+    volatile Object value = UNDECODED;
+    /** The value decoded by another view's codec, if one read it. */
+    volatile Decoded other;
 
-    Local(Entry entry, int weight, long servableUntilMs) {
+    Local(Entry entry, String start, int weight, long servableUntilMs, CacheCodec<?> codec) {
       this.entry = entry;
+      this.start = start;
       this.weight = weight;
       this.servableUntilMs = servableUntilMs;
+      this.freshUntil = entry.freshUntil;
+      this.tagged = entry.hasTags();
+      this.codec = codec;
     }
   }
+
+  /** Not decoded yet ({@code null} is a value: an entry that caches an absent value). */
+  private static final Object UNDECODED = new Object();
 
   private record Decoded(CacheCodec<?> codec, Object value) {
   }
@@ -129,14 +155,35 @@ final class NearCache implements NearCacheStats {
   }
 
   /**
-   * @param rk a Redis key
+   * A read through the near cache, counted: a hit, a miss (none, or a copy found unservable and
+   * dropped) or a bypass (the link not confirmed).
+   *
+   * @param start the start of the namespace's Redis keys at its current version
+   * @param key the key inside the namespace (not null)
    * @param entries the view asking (its codec decodes the value)
    * @param <V> the value type
-   * @return the local copy as a fresh hit, or {@code null}: none, expired, or the link not confirmed
+   * @return the local copy as a fresh hit, or {@code null}: none, at another version, expired, or
+   *     the link not confirmed
    */
-  <V> CacheResult<V> hit(String rk, NamespaceEntries<V> entries) {
+  <V> CacheResult<V> hit(String start, String key, NamespaceEntries<V> entries) {
+    return hit(start, key, entries, true);
+  }
+
+  /**
+   * As {@link #hit(String, String, NamespaceEntries)}, but only a hit is counted and nothing is
+   * dropped: for a read whose key is not checked yet, so that a key refused afterwards counts
+   * nothing. Its caller reads through {@link #hit(String, String, NamespaceEntries)} after the
+   * check when this finds nothing, which counts the outcome once.
+   */
+  <V> CacheResult<V> hitUnchecked(String start, String key, NamespaceEntries<V> entries) {
+    return hit(start, key, entries, false);
+  }
+
+  private <V> CacheResult<V> hit(String start, String key, NamespaceEntries<V> entries, boolean counted) {
     if (!link.confirmedWithin(maxStaleNanos)) {
-      bypasses.increment();
+      if (counted) {
+        bypasses.increment();
+      }
       return null;
     }
     // Caffeine's bookkeeping of a read (its read buffer, then its frequency sketch and the
@@ -144,72 +191,93 @@ final class NearCache implements NearCacheStats {
     // of copies) was the largest share of a hit; the eviction policy needs only a sample of the
     // reads to tell hot copies from cold ones, and the bound holds on every write whatever it picks.
     Local l = (ThreadLocalRandom.current().nextInt() & RECORD_ONE_READ_IN_MASK) == 0
-      ? copies.getIfPresent(rk) : unrecorded.getIfPresentQuietly(rk);
+      ? copies.getIfPresent(key) : unrecorded.getIfPresentQuietly(key);
     if (l == null) {
-      misses.increment();
+      if (counted) {
+        misses.increment();
+      }
       return null;
     }
     long now = System.currentTimeMillis();
-    if (l.servableUntilMs <= now) {
-      // Never servable again: free it now rather than when the size bound picks it.
-      drop(rk, l);
-      return null;
-    }
-    if (!entries.tagsCurrent(l.entry)) {
+    V value = null;
+    boolean servable = l.servableUntilMs > now && sameVersion(l, start)
       // A tag moved on (or its version is not held now): Redis answers, and the tag check there decides.
-      drop(rk, l);
-      return null;
+      && (!l.tagged || entries.tagsCurrent(l.entry));
+    if (servable) {
+      try {
+        value = decode(l, entries);
+      } catch (RuntimeException e) {
+        servable = false;
+      }
     }
-    V value;
-    try {
-      value = decode(l, entries);
-    } catch (RuntimeException e) {
-      drop(rk, l);
+    if (!servable) {
+      if (counted) {
+        // Never servable again (past its end, read at a version the namespace has left, of an old
+        // tag, or undecodable): free it now rather than when the size bound picks it.
+        drop(key, l);
+      }
       return null;
     }
     hits.increment();
-    return new CacheResult<>(true, value, false, l.entry.freshUntil - now, CacheResult.Source.NEAR, l.entry.tagList());
+    return new CacheResult<>(true, value, false, l.freshUntil - now, CacheResult.Source.NEAR,
+      l.tagged ? l.entry.tagList() : List.of());
+  }
+
+  /** The same start instance per version, held by {@code NamespaceVersions}; equals() only in case it was rebuilt. */
+  private static boolean sameVersion(Local l, String start) {
+    return l.start == start || l.start.equals(start);
   }
 
   /** Drops a copy found unservable, unless a newer one took its place meanwhile, and counts the miss. */
-  private void drop(String rk, Local l) {
-    copies.asMap().remove(rk, l);
+  private void drop(String key, Local l) {
+    copies.asMap().remove(key, l);
     misses.increment();
   }
 
   /**
-   * @param rk a Redis key
+   * @param start the start of the namespace's Redis keys at its current version
+   * @param key the key inside the namespace
    * @return the local entry when servable now (for get-or-load's refresh-ahead), else {@code null}; not counted
    */
-  Entry entry(String rk) {
-    Local l = unrecorded.getIfPresentQuietly(rk);
-    return l == null || l.servableUntilMs <= System.currentTimeMillis() ? null : l.entry;
+  Entry entry(String start, String key) {
+    Local l = unrecorded.getIfPresentQuietly(key);
+    return l == null || l.servableUntilMs <= System.currentTimeMillis() || !sameVersion(l, start) ? null : l.entry;
   }
 
   @SuppressWarnings("unchecked")
   private static <V> V decode(Local l, NamespaceEntries<V> entries) {
     CacheCodec<V> codec = entries.codec();
-    Decoded d = l.decoded;
+    if (codec == l.codec) {
+      Object v = l.value;
+      if (v == UNDECODED) {
+        // Two first hits may both decode: either result is the value.
+        v = entries.valueOf(l.entry);
+        l.value = v;
+      }
+      return (V) v;
+    }
+    Decoded d = l.other;
     if (d != null && d.codec == codec) {
       return (V) d.value;
     }
     V v = entries.valueOf(l.entry);
-    l.decoded = new Decoded(codec, v);
+    l.other = new Decoded(codec, v);
     return v;
   }
 
   /**
    * Registers a read about to be sent, before it is sent.
    *
-   * @param rk a Redis key
+   * @param key the key inside the namespace, already checked: a copy is stored only under a valid
+   *     key, so that a hit, found only under an equal key, needs no check of its own
    * @return the read's token, or {@code null} when its reply must not be stored (link not confirmed)
    */
-  Fill begin(String rk) {
+  Fill begin(String key) {
     if (!link.confirmedWithin(maxStaleNanos)) {
       return null;
     }
     Fill f = new Fill(link.epoch());
-    pending.put(rk, f);
+    pending.put(key, f);
     return f;
   }
 
@@ -217,17 +285,19 @@ final class NearCache implements NearCacheStats {
    * Stores a reply, unless the key was invalidated, the cache flushed or the link's epoch moved
    * since {@link #begin}, or the link is not confirmed now.
    *
-   * @param rk the Redis key
+   * @param start the start of the Redis key it was read at
+   * @param key the key inside the namespace
    * @param token what {@link #begin} returned, or {@code null} (then nothing happens)
    * @param e the entry read, {@code null} for none
    * @param nowMs the current epoch ms
+   * @param codec the codec of the view that read it (its first hit decodes the value with it)
    */
-  void fill(String rk, Fill token, Entry e, long nowMs) {
+  void fill(String start, String key, Fill token, Entry e, long nowMs, CacheCodec<?> codec) {
     if (token == null) {
       return;
     }
     if (e == null || !e.isFresh(nowMs)) {
-      pending.remove(rk, token);
+      pending.remove(key, token);
       return;
     }
     // Off the reply's buffer: a copy must not pin the bytes of a whole network read.
@@ -235,17 +305,17 @@ final class NearCache implements NearCacheStats {
     // Compression and tags kept: the copy is read like the entry it copies.
     Entry copy = e.withPayload(payload);
     // The payload counts twice: its bytes, and the value decoded from them that the copy keeps too.
-    int weight = OVERHEAD_BYTES + rk.length() + 2 * payload.length();
+    int weight = OVERHEAD_BYTES + key.length() + 2 * payload.length();
     boolean[] stored = {false};
     // Atomic against invalidate(): that removes the token first, so either it ran before (no
     // token, nothing stored) or it waits for this and then drops the copy stored here.
-    pending.computeIfPresent(rk, (k, f) -> {
+    pending.computeIfPresent(key, (k, f) -> {
       if (f != token) {
         return f;
       }
       if (f.epoch == link.epoch() && link.confirmedWithin(maxStaleNanos)) {
         bytes.addAndGet(weight);
-        copies.put(k, new Local(copy, weight, Math.min(copy.freshUntil, nowMs + ttlMs)));
+        copies.put(k, new Local(copy, start, weight, Math.min(copy.freshUntil, nowMs + ttlMs), codec));
         stored[0] = true;
       }
       return null;
@@ -258,23 +328,23 @@ final class NearCache implements NearCacheStats {
   /**
    * A read failed: forget its token.
    *
-   * @param rk the Redis key
+   * @param key the key inside the namespace
    * @param token what {@link #begin} returned, or {@code null}
    */
-  void abandon(String rk, Fill token) {
+  void abandon(String key, Fill token) {
     if (token != null) {
-      pending.remove(rk, token);
+      pending.remove(key, token);
     }
   }
 
   /**
-   * Drops the copy of a key and outdates any read of it in flight.
+   * Drops the copy of a key, whatever its version, and outdates any read of it in flight.
    *
-   * @param rk the Redis key
+   * @param key the key inside the namespace
    */
-  void invalidate(String rk) {
-    Fill f = pending.remove(rk);
-    Local l = copies.asMap().remove(rk);
+  void invalidate(String key) {
+    Fill f = pending.remove(key);
+    Local l = copies.asMap().remove(key);
     if (f != null || l != null) {
       invalidations.increment();
     }

@@ -29,7 +29,6 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener, N
   static final String NAMESPACE_FLUSH = "namespace";
 
   private final CacheKeys keys;
-  private final NamespaceVersions versions;
   /** {@code <keyPrefix>:c:}: what every tracked key starts with. */
   private final String entryStart;
   private final Map<String, NearCache> byNamespace;
@@ -43,7 +42,6 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener, N
    */
   NearCaches(RedisGateway gateway, CacheOptions options, CacheKeys keys, NamespaceVersions versions) {
     this.keys = keys;
-    this.versions = versions;
     // namespaceStart("x") is <keyPrefix>:c:x: ; the part before the namespace is what every entry key starts with.
     String probe = keys.namespaceStart("x");
     this.entryStart = probe.substring(0, probe.length() - 2);
@@ -156,12 +154,13 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener, N
     }
     String namespace = key.substring(entryStart.length(), end);
     NearCache near = byNamespace.get(namespace);
-    if (near != null) {
-      near.invalidate(key);
-      // <namespace>:<version>:<key>: the version has no ':', the key may.
-      int versionEnd = key.indexOf(':', end + 1);
-      if (versionEnd > 0 && !trackers.isEmpty()) {
-        tellInvalidated(namespace, key.substring(versionEnd + 1));
+    // <namespace>:<version>:<key>: the version has no ':', the key may.
+    int versionEnd = key.indexOf(':', end + 1);
+    if (near != null && versionEnd > 0) {
+      String inNamespace = key.substring(versionEnd + 1);
+      near.invalidate(inNamespace);
+      if (!trackers.isEmpty()) {
+        tellInvalidated(namespace, inNamespace);
       }
     }
   }
@@ -180,14 +179,9 @@ final class NearCaches implements TrackingLink.Listener, InvalidationListener, N
   public void onInvalidate(String namespace, List<String> changed) {
     NearCache near = byNamespace.get(namespace);
     if (near != null) {
-      // The write used the version this instance holds; without one, nothing local can be at a version it knows.
-      String start = versions.heldStart(namespace);
-      if (start == null) {
-        near.invalidateAll(NAMESPACE_FLUSH);
-      } else {
-        for (String k : changed) {
-          near.invalidate(start.concat(k));
-        }
+      // By the key inside the namespace: its copy goes whatever version it was read at.
+      for (String k : changed) {
+        near.invalidate(k);
       }
       for (String k : changed) {
         tellInvalidated(namespace, k);

@@ -55,6 +55,11 @@ class NearCacheTest {
   private final NamespaceEntries<Object> entries = new NamespaceEntries<>(CacheCodec.json(), new StatsImpl("ns"),
     new TtlRules(new CacheOptions()), 1 << 20, new Compression(new CacheOptions().getCompression(), 1 << 20));
 
+  private static final CacheCodec<Object> CODEC = CacheCodec.json();
+
+  /** The start of the namespace's Redis keys at version 0. */
+  private static final String START = "rediskit:c:ns:0:";
+
   private static Entry entry(String value, long ttlMs) {
     return EntryFormat.decode(EntryFormat.encode(0, System.currentTimeMillis() + ttlMs, ttlMs, 0,
       CacheCodec.json().encode(value)));
@@ -63,8 +68,8 @@ class NearCacheTest {
   @Test
   void aFilledReplyIsServedLocally() {
     NearCache.Fill f = near.begin("k");
-    near.fill("k", f, entry("v", 60_000), System.currentTimeMillis());
-    CacheResult<Object> hit = near.hit("k", entries);
+    near.fill(START, "k", f, entry("v", 60_000), System.currentTimeMillis(), CODEC);
+    CacheResult<Object> hit = near.hit(START, "k", entries);
     assertThat(hit.value()).isEqualTo("v");
     assertThat(hit.source()).isEqualTo(CacheResult.Source.NEAR);
     assertThat(near.hits()).isEqualTo(1);
@@ -75,8 +80,8 @@ class NearCacheTest {
   void anInvalidationWhileInFlightWins() {
     NearCache.Fill f = near.begin("k");
     near.invalidate("k");
-    near.fill("k", f, entry("old", 60_000), System.currentTimeMillis());
-    assertThat(near.hit("k", entries)).isNull();
+    near.fill(START, "k", f, entry("old", 60_000), System.currentTimeMillis(), CODEC);
+    assertThat(near.hit(START, "k", entries)).isNull();
     assertThat(near.rejectedFills()).isEqualTo(1);
   }
 
@@ -84,33 +89,33 @@ class NearCacheTest {
   void aNewEpochOrALostConfirmationRejectsTheFill() {
     NearCache.Fill f = near.begin("k");
     link.epoch++;
-    near.fill("k", f, entry("old", 60_000), System.currentTimeMillis());
-    assertThat(near.entry("k")).isNull();
+    near.fill(START, "k", f, entry("old", 60_000), System.currentTimeMillis(), CODEC);
+    assertThat(near.entry(START, "k")).isNull();
     NearCache.Fill g = near.begin("k");
     link.confirmed = false;
-    near.fill("k", g, entry("old", 60_000), System.currentTimeMillis());
-    assertThat(near.entry("k")).isNull();
+    near.fill(START, "k", g, entry("old", 60_000), System.currentTimeMillis(), CODEC);
+    assertThat(near.entry(START, "k")).isNull();
     assertThat(near.begin("k")).isNull();
   }
 
   @Test
   void nothingIsServedWhileTheLinkIsUnconfirmed() {
-    near.fill("k", near.begin("k"), entry("v", 60_000), System.currentTimeMillis());
+    near.fill(START, "k", near.begin("k"), entry("v", 60_000), System.currentTimeMillis(), CODEC);
     link.confirmed = false;
-    assertThat(near.hit("k", entries)).isNull();
+    assertThat(near.hit(START, "k", entries)).isNull();
     assertThat(near.bypasses()).isEqualTo(1);
     link.confirmed = true;
-    assertThat(near.hit("k", entries)).isNotNull();
+    assertThat(near.hit(START, "k", entries)).isNotNull();
   }
 
   @Test
   void staleAndAbsentEntriesAreNotCopiedAndFlushDropsAll() {
-    near.fill("gone", near.begin("gone"), null, System.currentTimeMillis());
-    near.fill("stale", near.begin("stale"), entry("v", -1), System.currentTimeMillis());
+    near.fill(START, "gone", near.begin("gone"), null, System.currentTimeMillis(), CODEC);
+    near.fill(START, "stale", near.begin("stale"), entry("v", -1), System.currentTimeMillis(), CODEC);
     assertThat(near.entries()).isZero();
-    near.fill("k", near.begin("k"), entry("v", 60_000), System.currentTimeMillis());
+    near.fill(START, "k", near.begin("k"), entry("v", 60_000), System.currentTimeMillis(), CODEC);
     near.invalidateAll("link_lost");
-    assertThat(near.entry("k")).isNull();
+    assertThat(near.entry(START, "k")).isNull();
     assertThat(near.flushes().get("link_lost")).isEqualTo(1);
     assertThat(near.bytes()).isZero();
   }
@@ -119,7 +124,7 @@ class NearCacheTest {
   void theEntryBoundHolds() {
     for (int i = 0; i < 1000; i++) {
       String k = "k" + i;
-      near.fill(k, near.begin(k), entry("v", 60_000), System.currentTimeMillis());
+      near.fill(START, k, near.begin(k), entry("v", 60_000), System.currentTimeMillis(), CODEC);
     }
     near.cleanUp();
     assertThat(near.entries()).isLessThanOrEqualTo(100);
@@ -129,14 +134,14 @@ class NearCacheTest {
   void aCopyPastTheLocalTtlOrItsEntrysTtlIsNotServedAndIsDropped() {
     // Caffeine expires nothing: each copy's own end is checked on every read.
     NearCache quick = new NearCache("ns", new NearCacheOptions().setEnabled(true).setMaxEntries(100).setTtlMs(1), link);
-    quick.fill("local", quick.begin("local"), entry("v", 60_000), System.currentTimeMillis());
-    near.fill("entry", near.begin("entry"), entry("v", 1), System.currentTimeMillis());
-    dev.rediskit.test.Await.until(() -> quick.hit("local", entries) == null && near.hit("entry", entries) == null,
+    quick.fill(START, "local", quick.begin("local"), entry("v", 60_000), System.currentTimeMillis(), CODEC);
+    near.fill(START, "entry", near.begin("entry"), entry("v", 1), System.currentTimeMillis(), CODEC);
+    dev.rediskit.test.Await.until(() -> quick.hit(START, "local", entries) == null && near.hit(START, "entry", entries) == null,
       java.time.Duration.ofSeconds(30), "a copy was served past its end");
     assertThat(quick.entries()).isZero();
     assertThat(quick.bytes()).isZero();
-    assertThat(quick.entry("local")).isNull();
-    assertThat(near.entry("entry")).isNull();
+    assertThat(quick.entry(START, "local")).isNull();
+    assertThat(near.entry(START, "entry")).isNull();
     assertThat(near.bytes()).isZero();
   }
 
@@ -144,25 +149,88 @@ class NearCacheTest {
   void hotCopiesOutliveAScanThoughOnlyASampleOfTheReadsIsRecorded() {
     for (int i = 0; i < 10; i++) {
       String k = "hot" + i;
-      near.fill(k, near.begin(k), entry("h" + i, 60_000), System.currentTimeMillis());
+      near.fill(START, k, near.begin(k), entry("h" + i, 60_000), System.currentTimeMillis(), CODEC);
     }
     // A scan of 1,000 keys read once each, the hot ones read on between: each of them read 1,000
     // times, about 250 of them recorded, far more than a key of the scan gets. Without any read
     // recorded, the scan evicts them.
     for (int i = 0; i < 1_000; i++) {
       String k = "cold" + i;
-      near.fill(k, near.begin(k), entry("c" + i, 60_000), System.currentTimeMillis());
-      near.hit(k, entries);
+      near.fill(START, k, near.begin(k), entry("c" + i, 60_000), System.currentTimeMillis(), CODEC);
+      near.hit(START, k, entries);
       for (int h = 0; h < 10; h++) {
-        near.hit("hot" + h, entries);
+        near.hit(START, "hot" + h, entries);
       }
     }
     for (int i = 0; i < 10; i++) {
-      CacheResult<Object> hit = near.hit("hot" + i, entries);
+      CacheResult<Object> hit = near.hit(START, "hot" + i, entries);
       assertThat(hit).as("hot%d", i).isNotNull();
       assertThat(hit.value()).isEqualTo("h" + i);
     }
     near.cleanUp();
     assertThat(near.entries()).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void aCopyReadAtAnOlderVersionIsNotServedAtANewOneAndIsDropped() {
+    near.fill(START, "k", near.begin("k"), entry("v0", 60_000), System.currentTimeMillis(), CODEC);
+    String next = "rediskit:c:ns:1:";
+    assertThat(near.hit(next, "k", entries)).isNull();
+    assertThat(near.entries()).isZero();
+    assertThat(near.bytes()).isZero();
+    near.fill(next, "k", near.begin("k"), entry("v1", 60_000), System.currentTimeMillis(), CODEC);
+    assertThat(near.hit(next, "k", entries).value()).isEqualTo("v1");
+    assertThat(near.hit(START, "k", entries)).as("nor the other way round").isNull();
+  }
+
+  @Test
+  void theStartIsComparedByValueNotOnlyByInstance() {
+    near.fill(START, "k", near.begin("k"), entry("v", 60_000), System.currentTimeMillis(), CODEC);
+    assertThat(near.hit(new String("rediskit:c:ns:0:"), "k", entries).value()).isEqualTo("v");
+  }
+
+  @Test
+  void anInvalidationDropsTheKeysCopyAtWhateverVersion() {
+    near.fill("rediskit:c:ns:7:", "k", near.begin("k"), entry("v", 60_000), System.currentTimeMillis(), CODEC);
+    near.invalidate("k");
+    assertThat(near.entry("rediskit:c:ns:7:", "k")).isNull();
+    assertThat(near.invalidations()).isEqualTo(1);
+    assertThat(near.bytes()).isZero();
+  }
+
+  @Test
+  void anUncheckedReadCountsOnlyAHitAndDropsNothing() {
+    assertThat(near.hitUnchecked(START, "absent", entries)).isNull();
+    near.fill(START, "k", near.begin("k"), entry("v", 60_000), System.currentTimeMillis(), CODEC);
+    assertThat(near.hitUnchecked("rediskit:c:ns:1:", "k", entries)).as("another version").isNull();
+    assertThat(near.entries()).as("not dropped").isOne();
+    link.confirmed = false;
+    assertThat(near.hitUnchecked(START, "k", entries)).isNull();
+    assertThat(near.misses()).isZero();
+    assertThat(near.bypasses()).isZero();
+    link.confirmed = true;
+    assertThat(near.hitUnchecked(START, "k", entries).value()).isEqualTo("v");
+    assertThat(near.hits()).isOne();
+  }
+
+  @Test
+  void eachCodecDecodesItsOwnValueOnceAndAnAbsentValueIsServedAsNull() {
+    near.fill(START, "k", near.begin("k"), entry("v", 60_000), System.currentTimeMillis(), CODEC);
+    NamespaceEntries<io.vertx.core.buffer.Buffer> bytes = new NamespaceEntries<>(CacheCodec.buffer(), new StatsImpl("ns"),
+      new TtlRules(new CacheOptions()), 1 << 20, new Compression(new CacheOptions().getCompression(), 1 << 20));
+    Object first = near.hit(START, "k", entries).value();
+    assertThat(first).isEqualTo("v");
+    assertThat(near.hit(START, "k", entries).value()).as("decoded once").isSameAs(first);
+    io.vertx.core.buffer.Buffer raw = near.hit(START, "k", bytes).value();
+    assertThat(raw.toString()).isEqualTo(CODEC.encode("v").toString());
+    assertThat(near.hit(START, "k", bytes).value()).isSameAs(raw);
+    assertThat(near.hit(START, "k", entries).value()).isSameAs(first);
+
+    Entry absent = EntryFormat.decode(EntryFormat.encode(EntryFormat.FLAG_NULL, System.currentTimeMillis() + 60_000, 60_000, 0,
+      io.vertx.core.buffer.Buffer.buffer()));
+    near.fill(START, "none", near.begin("none"), absent, System.currentTimeMillis(), CODEC);
+    CacheResult<Object> hit = near.hit(START, "none", entries);
+    assertThat(hit.found()).isTrue();
+    assertThat(hit.value()).isNull();
   }
 }
