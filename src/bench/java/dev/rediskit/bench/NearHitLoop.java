@@ -14,9 +14,7 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The cost of one near-cache hit through {@code CacheNamespace.get}, in a tight loop on the caller's
@@ -36,7 +34,7 @@ public final class NearHitLoop {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    int keys = 10_000;
+    int keys = NearCacheBenchmark.KEYS;
     long seconds = Long.getLong("bench.seconds", 2);
     int rounds = Integer.getInteger("bench.rounds", 10);
     try (Harness.Server server = Harness.Server.start()) {
@@ -67,34 +65,7 @@ public final class NearHitLoop {
           Futures.await(Future.<Object>future(p -> ctx.runOnContext(v -> ns.get(k).onComplete(p))), NearCacheBenchmark.START);
         }
       }
-      String[] names = new String[keys];
-      for (int i = 0; i < keys; i++) {
-        names[i] = String.valueOf(i);
-      }
-      SplittableRandom rnd = new SplittableRandom(42);
-      long sink = 0;
-      for (int r = 0; r < rounds; r++) {
-        long n = 0;
-        long misses = 0;
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        long now;
-        do {
-          for (int i = 0; i < 1000; i++) {
-            Future<Object> f = ns.get(names[rnd.nextInt(keys)]);
-            if (f.isComplete()) {
-              Object v = f.result();
-              sink += v == null ? 0 : 1;
-            } else {
-              misses++;
-            }
-          }
-          n += 1000;
-          now = System.nanoTime();
-        } while (now < end);
-        System.out.printf(Locale.ROOT, "round %d: %.0f ns per hit (%d reads, %d not complete at once)%n", r,
-          (now - start) / (double) n, n, misses);
-      }
+      long sink = HitLoops.run(keys, rounds, seconds, k -> ns.get(k));
       System.out.println("near stats: " + cache[0].nearCacheStats().get("near").toJson().encode() + " " + sink);
       gw.close().await();
       vertx.close().await();
