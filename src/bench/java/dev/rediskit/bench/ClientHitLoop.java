@@ -1,21 +1,13 @@
 package dev.rediskit.bench;
 
-import dev.rediskit.RedisKitOptions;
-import dev.rediskit.cache.CacheOptions;
-import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.cache.NearCacheOptions;
-import dev.rediskit.cache.RedisCache;
-import dev.rediskit.client.RedisGateway;
 import dev.rediskit.eventbus.CacheClient;
 import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.test.Await;
 import dev.rediskit.test.Futures;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The cost of one {@code CacheClient} near-cache hit, in a tight loop on the caller's thread (no
@@ -36,48 +28,26 @@ public final class ClientHitLoop {
    */
   public static void main(String[] args) throws Exception {
     int keys = NearCacheBenchmark.KEYS;
-    long seconds = Long.getLong("bench.seconds", 2);
-    int rounds = Integer.getInteger("bench.rounds", 10);
-    try (Harness.Server server = Harness.Server.start()) {
-      Vertx vertx = Harness.vertx();
-      Context ctx = vertx.getOrCreateContext();
-      Harness.Clients clients = Harness.connect(vertx, ctx, new RedisKitOptions().setEndpoint(server.url())
-        .setConnectTimeoutMs(10_000));
-      RedisGateway gw = clients.gateway();
-      RedisCache[] cache = new RedisCache[1];
-      Harness.onContext(ctx, () -> {
-        cache[0] = RedisCache.create(vertx, gw, new CacheOptions()
-          .putNamespace("near", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true)
-            .setMaxEntries(2L * keys).setTtlMs(3_600_000))));
-        return CacheConsumers.register(vertx.eventBus(), "", cache[0]);
-      });
-      dev.rediskit.test.Await.until(() -> "CONFIRMED".equals(gw.status().tracking().getString("state")),
-        NearCacheBenchmark.START, () -> "tracking never confirmed");
-      Map<String, Object> batch = new HashMap<>();
-      for (int i = 0; i < keys; i++) {
-        batch.put(String.valueOf(i), "x".repeat(98));
-      }
-      Futures.await(Future.<Void>future(p -> ctx.runOnContext(v -> cache[0].namespace("near").setMany(batch, Duration.ofHours(1))
-        .onComplete(p))), NearCacheBenchmark.START);
-      Context clientCtx = Harness.otherLoop(vertx, ctx);
+    try (Harness.Server server = Harness.Server.start(); HitLoops.SetUp up = HitLoops.setUp(server)) {
+      Vertx vertx = up.vertx();
+      Harness.onContext(up.ctx(), () -> CacheConsumers.register(vertx.eventBus(), "", up.cache()));
+      Context clientCtx = Harness.otherLoop(vertx, up.ctx());
       CacheClient[] client = new CacheClient[1];
       Harness.onContext(clientCtx, () -> {
         client[0] = CacheClient.create(vertx, "", new NearCacheOptions().setEnabled(true).setMaxEntries(2L * keys)
           .setTtlMs(3_600_000));
         return Future.succeededFuture();
       });
-      dev.rediskit.test.Await.until(() -> {
+      Await.until(() -> {
         for (int i = 0; i < keys; i++) {
           String k = String.valueOf(i);
-          Futures.join(Future.<Object>future(p -> clientCtx.runOnContext(v -> client[0].get("near", k).onComplete(p))),
+          Futures.join(Future.<Object>future(p -> clientCtx.runOnContext(v -> client[0].get(HitLoops.NS, k).onComplete(p))),
             NearCacheBenchmark.START);
         }
         return client[0].nearCacheStats().entries() >= keys;
       }, NearCacheBenchmark.START, () -> "the client's near cache never held every key");
-      long sink = HitLoops.run(keys, rounds, seconds, k -> client[0].get("near", k));
+      long sink = HitLoops.run(k -> client[0].get(HitLoops.NS, k));
       System.out.println("client near stats: " + client[0].nearCacheStats().toJson().encode() + " " + sink);
-      gw.close().await();
-      vertx.close().await();
     }
   }
 }

@@ -1,20 +1,8 @@
 package dev.rediskit.bench;
 
-import dev.rediskit.RedisKitOptions;
 import dev.rediskit.cache.CacheNamespace;
-import dev.rediskit.cache.CacheOptions;
-import dev.rediskit.cache.NamespaceOptions;
-import dev.rediskit.cache.NearCacheOptions;
-import dev.rediskit.cache.RedisCache;
-import dev.rediskit.client.RedisGateway;
 import dev.rediskit.test.Futures;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The cost of one near-cache hit through {@code CacheNamespace.get}, in a tight loop on the caller's
@@ -34,41 +22,17 @@ public final class NearHitLoop {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    int keys = NearCacheBenchmark.KEYS;
-    long seconds = Long.getLong("bench.seconds", 2);
-    int rounds = Integer.getInteger("bench.rounds", 10);
-    try (Harness.Server server = Harness.Server.start()) {
-      Vertx vertx = Harness.vertx();
-      Context ctx = vertx.getOrCreateContext();
-      Harness.Clients clients = Harness.connect(vertx, ctx, new RedisKitOptions().setEndpoint(server.url())
-        .setConnectTimeoutMs(10_000));
-      RedisGateway gw = clients.gateway();
-      RedisCache[] cache = new RedisCache[1];
-      Harness.onContext(ctx, () -> {
-        cache[0] = RedisCache.create(vertx, gw, new CacheOptions()
-          .putNamespace("near", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true)
-            .setMaxEntries(2L * keys).setTtlMs(3_600_000))));
-        return Future.succeededFuture();
-      });
-      dev.rediskit.test.Await.until(() -> "CONFIRMED".equals(gw.status().tracking().getString("state")),
-        NearCacheBenchmark.START, () -> "tracking never confirmed");
-      CacheNamespace<Object> ns = cache[0].namespace("near");
-      Map<String, Object> batch = new HashMap<>();
-      for (int i = 0; i < keys; i++) {
-        batch.put(String.valueOf(i), "x".repeat(98));
-      }
-      Futures.await(Future.<Void>future(p -> ctx.runOnContext(v -> ns.setMany(batch, Duration.ofHours(1)).onComplete(p))),
-        NearCacheBenchmark.START);
+    try (Harness.Server server = Harness.Server.start(); HitLoops.SetUp up = HitLoops.setUp(server)) {
+      CacheNamespace<Object> ns = up.cache().namespace(HitLoops.NS);
+      // Twice: the invalidations of the writes may still drop a few copies made by the first pass.
       for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < keys; i++) {
+        for (int i = 0; i < NearCacheBenchmark.KEYS; i++) {
           String k = String.valueOf(i);
-          Futures.await(Future.<Object>future(p -> ctx.runOnContext(v -> ns.get(k).onComplete(p))), NearCacheBenchmark.START);
+          Futures.await(Future.<Object>future(p -> up.ctx().runOnContext(v -> ns.get(k).onComplete(p))), NearCacheBenchmark.START);
         }
       }
-      long sink = HitLoops.run(keys, rounds, seconds, k -> ns.get(k));
-      System.out.println("near stats: " + cache[0].nearCacheStats().get("near").toJson().encode() + " " + sink);
-      gw.close().await();
-      vertx.close().await();
+      long sink = HitLoops.run(ns::get);
+      System.out.println("near stats: " + up.cache().nearCacheStats().get(HitLoops.NS).toJson().encode() + " " + sink);
     }
   }
 }

@@ -41,31 +41,21 @@ final class EntryReads<V> {
 
   /**
    * A near-cache hit, when the namespace has a near cache and holds a servable copy; counted as a
-   * hit, and nothing else is counted. Tried before the key is checked: a copy is stored only under
-   * a key that passed the check, and found only under an equal key. When this finds nothing, the
-   * caller checks the key and reads through {@link #one}, which counts the near cache's miss.
+   * hit. For a key not checked yet, nothing else is counted: a copy is stored only under a key
+   * that passed the check, and found only under an equal key, so the hit needs no check; when it
+   * finds nothing, the caller checks the key and reads through {@link #one}, which counts the near
+   * cache's miss or bypass.
    *
    * @param start the start of the namespace's Redis keys at its current version
    * @param key the key inside the namespace (not null)
+   * @param keyChecked whether the key passed the key check
    * @return the hit, or {@code null}
    */
-  CacheResult<V> nearHitUnchecked(String start, String key) {
+  CacheResult<V> nearHit(String start, String key, boolean keyChecked) {
     if (near == null) {
       return null;
     }
-    CacheResult<V> local = near.hitUnchecked(start, key, entries);
-    if (local != null) {
-      stats.hits.increment();
-    }
-    return local;
-  }
-
-  /** A near-cache hit of a checked key, counted as a hit or as the near cache's miss or bypass. */
-  private CacheResult<V> nearHit(String start, String key) {
-    if (near == null) {
-      return null;
-    }
-    CacheResult<V> local = near.hit(start, key, entries);
+    CacheResult<V> local = keyChecked ? near.hit(start, key, entries) : near.hitUnchecked(start, key, entries);
     if (local != null) {
       stats.hits.increment();
     }
@@ -86,7 +76,7 @@ final class EntryReads<V> {
   <T> Future<T> one(String start, String key, boolean serveStale, long idleMs, Function<CacheResult<V>, T> out) {
     NearCache.Fill fill = null;
     if (near != null) {
-      CacheResult<V> local = nearHit(start, key);
+      CacheResult<V> local = nearHit(start, key, true);
       if (local != null) {
         return Future.succeededFuture(out.apply(local));
       }
@@ -149,7 +139,7 @@ final class EntryReads<V> {
     Map<String, NearCache.Fill> fills = new HashMap<>();
     List<String> redisKeys = new ArrayList<>(unique.size());
     for (String k : unique) {
-      CacheResult<V> hit = nearHit(start, k);
+      CacheResult<V> hit = nearHit(start, k, true);
       if (hit != null) {
         local.put(k, hit);
         continue;

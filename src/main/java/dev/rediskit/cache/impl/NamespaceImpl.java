@@ -130,7 +130,7 @@ final class NamespaceImpl<V> implements CacheNamespace<V> {
       // built, no stage; each was a tenth or more of a hit's time. Anything but a hit is read
       // again below, after the check, where it is counted.
       String start = versions.recentStart(ns);
-      CacheResult<V> local = start == null ? null : reads.nearHitUnchecked(start, key);
+      CacheResult<V> local = start == null ? null : reads.nearHit(start, key, false);
       if (local != null) {
         return Future.succeededFuture(out.apply(local));
       }
