@@ -11,7 +11,7 @@ import io.vertx.ext.web.handler.PlatformHandler;
  * authentication (it reads the token header itself, hashed). The request is paused while Redis
  * decides, so the body is not lost.
  *
- * <p>Every response carries the fields of draft-ietf-httpapi-ratelimit-headers-10, one item per
+ * <p>Every response carries the fields of draft-ietf-httpapi-ratelimit-headers-11, one item per
  * policy that counted the request:
  * <pre>
  * RateLimit-Policy: "per-ip";q=100;w=60, "per-token";q=1000;w=3600

@@ -268,7 +268,18 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
     if (key == null || key.isEmpty()) {
       return null;
     }
-    return key.length() > MAX_RAW_KEY ? "h:" + TokenHash.of(key) : key;
+    // A custom key or a path may hold what a limiter key may not (a header value may hold a tab):
+    // hashed like a long key, so that the request is counted rather than failed with a 500.
+    return key.length() > MAX_RAW_KEY || hasControl(key) ? "h:" + TokenHash.of(key) : key;
+  }
+
+  private static boolean hasControl(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      if (Character.isISOControl(key.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The API key header when configured and present, else the bearer token of Authorization. */
