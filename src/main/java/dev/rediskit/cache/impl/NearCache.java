@@ -60,9 +60,9 @@ final class NearCache implements NearCacheStats {
   private final TrackingLink link;
   private final long maxStaleNanos;
   private final long ttlMs;
-  private final Cache<String, Local> copies;
+  private final Cache<String, NearCopy> copies;
   /** Reads a copy without recording the read for the eviction policy. */
-  private final Policy<String, Local> unrecorded;
+  private final Policy<String, NearCopy> unrecorded;
   private final ConcurrentHashMap<String, Fill> pending = new ConcurrentHashMap<>();
   private final boolean byBytes;
   private final AtomicLong bytes = new AtomicLong();
@@ -72,47 +72,6 @@ final class NearCache implements NearCacheStats {
   private final LongAdder invalidations = new LongAdder();
   private final LongAdder rejectedFills = new LongAdder();
   private final Map<String, LongAdder> flushes = new ConcurrentHashMap<>();
-
-  /**
-   * A copy: the entry (payload copied off the reply), its value decoded once per codec, and the end
-   * of its life here: its entry's fresh TTL, or the near cache's {@code ttlMs} from the fill if
-   * sooner. What a hit reads is held here rather than behind the entry or another object: with
-   * thousands of copies each object a hit reaches is likely a miss of the CPU's cache, the largest
-   * cost left in a hit.
-   */
-  static final class Local {
-    final Entry entry;
-    /** The start of the Redis keys at the version it was read at: one instance per version, shared by the copies. */
-    final String start;
-    final int weight;
-    final long servableUntilMs;
-    /** The entry's fresh-until time, epoch ms. */
-    final long freshUntil;
-    /** Whether the entry carries tags (checked against the tags' versions on every hit). */
-    final boolean tagged;
-    /** The codec of the view that filled the copy, whose decoded value {@link #value} holds. */
-    final CacheCodec<?> codec;
-    /** The value decoded by {@link #codec}, {@link #UNDECODED} until a hit of that view decodes it. */
-    volatile Object value = UNDECODED;
-    /** The value decoded by another view's codec, if one read it. */
-    volatile Decoded other;
-
-    Local(Entry entry, String start, int weight, long servableUntilMs, CacheCodec<?> codec) {
-      this.entry = entry;
-      this.start = start;
-      this.weight = weight;
-      this.servableUntilMs = servableUntilMs;
-      this.freshUntil = entry.freshUntil;
-      this.tagged = entry.hasTags();
-      this.codec = codec;
-    }
-  }
-
-  /** Not decoded yet ({@code null} is a value: an entry that caches an absent value). */
-  private static final Object UNDECODED = new Object();
-
-  private record Decoded(CacheCodec<?> codec, Object value) {
-  }
 
   /** The token of a read in flight. */
   static final class Fill {
@@ -134,20 +93,20 @@ final class NearCache implements NearCacheStats {
     this.maxStaleNanos = TimeUnit.MILLISECONDS.toNanos(options.getMaxStalenessMs());
     this.ttlMs = options.getTtlMs();
     this.byBytes = options.getMaxBytes() > 0;
-    Caffeine<String, Local> b = Caffeine.newBuilder()
+    Caffeine<String, NearCopy> b = Caffeine.newBuilder()
       // Maintenance on the calling thread: the byte count stays exact, no pool thread is needed.
       .executor(Runnable::run)
       // No expiry of Caffeine's: a copy's own end (its entry's fresh TTL, or ttlMs) is checked on
       // every read, which drops a copy found past it. Caffeine's would read a clock once more per
       // read only to clear copies nobody reads, and those are held within the size bound anyway
       // (and, unread, are the first its eviction picks).
-      .removalListener((String k, Local v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
+      .removalListener((String k, NearCopy v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
         if (v != null) {
           bytes.addAndGet(-v.weight);
         }
       });
     if (byBytes) {
-      b.maximumWeight(options.getMaxBytes()).weigher((String k, Local v) -> v.weight);
+      b.maximumWeight(options.getMaxBytes()).weigher((String k, NearCopy v) -> v.weight);
     } else {
       b.maximumSize(options.getMaxEntries());
     }
@@ -191,7 +150,7 @@ final class NearCache implements NearCacheStats {
     // reordering of its queues, each a read of memory the CPU's cache rarely holds among thousands
     // of copies) was the largest share of a hit; the eviction policy needs only a sample of the
     // reads to tell hot copies from cold ones, and the bound holds on every write whatever it picks.
-    Local l = (ThreadLocalRandom.current().nextInt() & RECORD_ONE_READ_IN_MASK) == 0
+    NearCopy l = (ThreadLocalRandom.current().nextInt() & RECORD_ONE_READ_IN_MASK) == 0
       ? copies.getIfPresent(key) : unrecorded.getIfPresentQuietly(key);
     if (l == null) {
       if (counted) {
@@ -201,12 +160,12 @@ final class NearCache implements NearCacheStats {
     }
     long now = System.currentTimeMillis();
     V value = null;
-    boolean servable = l.servableUntilMs > now && sameVersion(l, start)
+    boolean servable = l.servableUntilMs > now && l.isAt(start)
       // A tag moved on (or its version is not held now): Redis answers, and the tag check there decides.
       && (!l.tagged || entries.tagsCurrent(l.entry));
     if (servable) {
       try {
-        value = decode(l, entries);
+        value = l.value(entries);
       } catch (RuntimeException e) {
         servable = false;
       }
@@ -224,13 +183,8 @@ final class NearCache implements NearCacheStats {
       l.tagged ? l.entry.tagList() : List.of());
   }
 
-  /** The same start instance per version, held by {@code NamespaceVersions}; equals() only in case it was rebuilt. */
-  private static boolean sameVersion(Local l, String start) {
-    return l.start == start || l.start.equals(start);
-  }
-
   /** Drops a copy found unservable, unless a newer one took its place meanwhile, and counts the miss. */
-  private void drop(String key, Local l) {
+  private void drop(String key, NearCopy l) {
     copies.asMap().remove(key, l);
     misses.increment();
   }
@@ -241,29 +195,8 @@ final class NearCache implements NearCacheStats {
    * @return the local entry when servable now (for get-or-load's refresh-ahead), else {@code null}; not counted
    */
   Entry entry(String start, String key) {
-    Local l = unrecorded.getIfPresentQuietly(key);
-    return l == null || l.servableUntilMs <= System.currentTimeMillis() || !sameVersion(l, start) ? null : l.entry;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <V> V decode(Local l, NamespaceEntries<V> entries) {
-    CacheCodec<V> codec = entries.codec();
-    if (codec == l.codec) {
-      Object v = l.value;
-      if (v == UNDECODED) {
-        // Two first hits may both decode: either result is the value.
-        v = entries.valueOf(l.entry);
-        l.value = v;
-      }
-      return (V) v;
-    }
-    Decoded d = l.other;
-    if (d != null && d.codec == codec) {
-      return (V) d.value;
-    }
-    V v = entries.valueOf(l.entry);
-    l.other = new Decoded(codec, v);
-    return v;
+    NearCopy l = unrecorded.getIfPresentQuietly(key);
+    return l == null || l.servableUntilMs <= System.currentTimeMillis() || !l.isAt(start) ? null : l.entry;
   }
 
   /**
@@ -316,7 +249,7 @@ final class NearCache implements NearCacheStats {
       }
       if (f.epoch == link.epoch() && link.confirmedWithin(maxStaleNanos)) {
         bytes.addAndGet(weight);
-        copies.put(k, new Local(copy, start, weight, Math.min(copy.freshUntil, nowMs + ttlMs), codec));
+        copies.put(k, new NearCopy(copy, start, weight, Math.min(copy.freshUntil, nowMs + ttlMs), codec));
         stored[0] = true;
       }
       return null;
@@ -345,7 +278,7 @@ final class NearCache implements NearCacheStats {
    */
   void invalidate(String key) {
     Fill f = pending.remove(key);
-    Local l = copies.asMap().remove(key);
+    NearCopy l = copies.asMap().remove(key);
     if (f != null || l != null) {
       invalidations.increment();
     }
