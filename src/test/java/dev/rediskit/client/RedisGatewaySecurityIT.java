@@ -101,4 +101,56 @@ class RedisGatewaySecurityIT {
     assertThat(err).isInstanceOf(RedisUnavailableException.class);
     await(gw.close());
   }
+
+  @Test
+  void anUntrustedCertificateNamesTheTrustItWasCheckedAgainst(Vertx vertx) {
+    RedisServer server = tls.server();
+    String untrusted = tls.tlsCertificates().untrustedCaCert().toString();
+    // A generous connect timeout: the first TLS connection of a JVM builds Vert.x's default SSL context, which
+    // takes seconds on a loaded machine, and the refusal, not the timeout, is what this test reads.
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+      .setTlsCaPath(untrusted).setConnectTimeoutMs(10_000));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class)
+      .hasMessageContaining("not signed by a CA in tlsCaPath (" + untrusted + ")");
+    await(gw.close());
+  }
+
+  @Test
+  void tlsToAPlainPortSaysSoWhenItTimesOut(Vertx vertx) {
+    RedisServer plain = secured.server();
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("rediss://localhost:" + plain.port())
+      .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(500));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("connectTimeoutMs")
+      .hasMessageContaining("if the port serves plain Redis, not TLS, use redis://");
+    await(gw.close());
+  }
+
+  @Test
+  void plainToATlsPortSaysSo(Vertx vertx) {
+    RedisServer server = tls.server();
+    // Redis resets a plain client at once, or (a slower server) leaves it waiting until the connect timeout.
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("redis://localhost:" + server.port())
+      .setConnectTimeoutMs(500));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class)
+      .hasMessageContaining("if the port serves TLS only (tls-port), use rediss://");
+    await(gw.close());
+  }
+
+  @Test
+  void aHostnameMismatchNamesTheSetting(Vertx vertx) throws Exception {
+    RedisServer server = tls.server();
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+      "127.0.0.1".equals(java.net.InetAddress.getByName(host).getHostAddress()) && !"localhost".equals(host),
+      "the host name must resolve to 127.0.0.1 for this check");
+    // Generous, as in anUntrustedCertificateNamesTheTrustItWasCheckedAgainst.
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("rediss://" + host + ":" + server.port())
+      .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(10_000));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("tlsHostnameVerification");
+    await(gw.close());
+  }
 }

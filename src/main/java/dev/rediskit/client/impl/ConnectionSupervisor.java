@@ -265,7 +265,7 @@ final class ConnectionSupervisor {
   }
 
   private void connectFailed(Throwable cause) {
-    RedisUnavailableException mapped = RedisFailures.connectFailure(cause, options.getEndpoints());
+    RedisUnavailableException mapped = RedisFailures.connectFailure(cause, options);
     authFailed = mapped.reason() == Reason.AUTHENTICATION;
     lastError = mapped.getMessage();
     state = ConnectionState.DISCONNECTED;
