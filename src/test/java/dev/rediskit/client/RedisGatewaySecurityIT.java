@@ -153,4 +153,20 @@ class RedisGatewaySecurityIT {
     assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("tlsHostnameVerification");
     await(gw.close());
   }
+
+  @Test
+  void theFirstTlsConnectionOfAJvmReadsNoTrustStoreOnAnEventLoop() throws Exception {
+    RedisServer server = tls.server();
+    // A JVM of its own: this one has made TLS connections already, and the trust is built once per JVM.
+    Process probe = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", System.getProperty("java.class.path"), TlsFirstConnectProbe.class.getName(),
+      server.uri(), tls.tlsCertificates().caCert().toString()).redirectErrorStream(true).start();
+    String output;
+    try (java.io.InputStream in = probe.getInputStream()) {
+      output = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    // Generous: a JVM's start, a TLS handshake and one PING; it returns as soon as the probe exits.
+    assertThat(probe.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as(output).isTrue();
+    assertThat(output).contains("reply PONG").doesNotContain(TlsFirstConnectProbe.ON_EVENT_LOOP);
+  }
 }
