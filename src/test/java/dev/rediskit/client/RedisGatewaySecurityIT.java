@@ -169,4 +169,17 @@ class RedisGatewaySecurityIT {
     assertThat(probe.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as(output).isTrue();
     assertThat(output).contains("reply PONG").doesNotContain(TlsFirstConnectProbe.ON_EVENT_LOOP);
   }
+
+  @Test
+  void aServerRequiringAClientCertificateSaysHowToServeTheGateway(Vertx vertx) {
+    try (RedisServer strict = RedisServer.builder().tls(tls.tlsCertificates()).tlsAuthClients(true).start()) {
+      // Generous, as in anUntrustedCertificateNamesTheTrustItWasCheckedAgainst.
+      RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(strict.uri())
+        .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(10_000));
+      Throwable err = failure(gw.ready());
+      assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("certificate_required")
+        .hasMessageContaining("run it with tls-auth-clients no or optional");
+      await(gw.close());
+    }
+  }
 }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Tells what a failure from the Redis client means, and maps it to the module's typed failures: an
@@ -199,7 +200,7 @@ final class RedisFailures {
   /**
    * {@link #connectFailure(Throwable, List)}, told also what in the TLS settings a failure points at:
    * a refused certificate says which trust it was checked against ({@code tlsCaPath} or the JVM's
-   * trust store) or that it does not name the host, and a connect timeout (or, without TLS, a reset)
+   * trust store) or that it does not name the host, that the server wants a client certificate, and a connect timeout (or, without TLS, a reset)
    * says that TLS to a plain port, or plain to a TLS port, fails that way: neither side reads the other.
    *
    * @param cause why a connection could not be made
@@ -226,6 +227,11 @@ final class RedisFailures {
         return "; the server's TLS certificate is not signed by a CA "
           + (options.getTlsCaPath() == null ? "of the JVM's trust store (tlsCaPath is not set)"
           : "in tlsCaPath (" + options.getTlsCaPath() + ")");
+      }
+      // The alert Redis sends with its default tls-auth-clients yes; the gateway has no certificate to present.
+      if (t instanceof SSLHandshakeException && String.valueOf(t.getMessage()).contains("certificate_required")) {
+        return "; the server requires a client certificate (tls-auth-clients yes, Redis' default), which RedisKit "
+          + "does not present: run it with tls-auth-clients no or optional";
       }
       if (t instanceof CertificateException && String.valueOf(t.getMessage()).contains("matching")) {
         return "; the server's TLS certificate does not name the host of the endpoint (tlsHostnameVerification): "
