@@ -182,4 +182,41 @@ class RedisGatewaySecurityIT {
       await(gw.close());
     }
   }
+
+  @Test
+  void aTrackingLinkRefusedByTheAclSaysSoOnce(Vertx vertx) {
+    try (RedisServer server = RedisServer.builder().aclUser("nocli", "nocli-pw", "~* &* +@all -client").start();
+         dev.rediskit.test.LogCapture log = dev.rediskit.test.LogCapture.of(RedisGateway.class.getName())) {
+      RedisGateway gw = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+        .setUser("nocli").setPassword("nocli-pw").setReconnectMaxDelayMs(50)).ready());
+      TrackingLink link = gw.track(java.util.List.of("rediskit:c:users:"), new TrackingLink.Listener() {
+        @Override
+        public void invalidated(String key) {
+        }
+
+        @Override
+        public void flushed(TrackingLink.FlushCause cause) {
+        }
+      });
+      dev.rediskit.test.Await.until(() -> !log.messages(ch.qos.logback.classic.Level.WARN, "NOPERM").isEmpty(),
+        "the refused tracking set-up to be logged");
+      // Retried every 50 ms at most: several more refusals, still one line.
+      long refusals = aclRefusals(server);
+      dev.rediskit.test.Await.until(() -> aclRefusals(server) >= refusals + 3, "more refused set-ups");
+      assertThat(log.messages(ch.qos.logback.classic.Level.WARN, "NOPERM")).hasSize(1).allSatisfy(m ->
+        assertThat(m).contains("cannot set up tracking").contains("near caches bypassed").doesNotContain("nocli-pw"));
+      await(link.close());
+      await(gw.close());
+    }
+  }
+
+  /** @return how many commands the server refused by its ACL, summed over ACL LOG's entries (7.0 has no INFO field for it) */
+  private static long aclRefusals(RedisServer server) {
+    long sum = 0;
+    for (Object entry : (java.util.List<?>) server.command("ACL", "LOG")) {
+      java.util.List<?> fields = (java.util.List<?>) entry;
+      sum += (Long) fields.get(fields.indexOf("count") + 1);
+    }
+    return sum;
+  }
 }
