@@ -101,4 +101,122 @@ class RedisGatewaySecurityIT {
     assertThat(err).isInstanceOf(RedisUnavailableException.class);
     await(gw.close());
   }
+
+  @Test
+  void anUntrustedCertificateNamesTheTrustItWasCheckedAgainst(Vertx vertx) {
+    RedisServer server = tls.server();
+    String untrusted = tls.tlsCertificates().untrustedCaCert().toString();
+    // A generous connect timeout: the first TLS connection of a JVM builds Vert.x's default SSL context, which
+    // takes seconds on a loaded machine, and the refusal, not the timeout, is what this test reads.
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+      .setTlsCaPath(untrusted).setConnectTimeoutMs(10_000));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class)
+      .hasMessageContaining("not signed by a CA in tlsCaPath (" + untrusted + ")");
+    await(gw.close());
+  }
+
+  @Test
+  void tlsToAPlainPortSaysSoWhenItTimesOut(Vertx vertx) {
+    RedisServer plain = secured.server();
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("rediss://localhost:" + plain.port())
+      .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(500));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("connectTimeoutMs")
+      .hasMessageContaining("if the port serves plain Redis, not TLS, use redis://");
+    await(gw.close());
+  }
+
+  @Test
+  void plainToATlsPortSaysSo(Vertx vertx) {
+    RedisServer server = tls.server();
+    // Redis resets a plain client at once, or (a slower server) leaves it waiting until the connect timeout.
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("redis://localhost:" + server.port())
+      .setConnectTimeoutMs(500));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class)
+      .hasMessageContaining("if the port serves TLS only (tls-port), use rediss://");
+    await(gw.close());
+  }
+
+  @Test
+  void aHostnameMismatchNamesTheSetting(Vertx vertx) throws Exception {
+    RedisServer server = tls.server();
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+      "127.0.0.1".equals(java.net.InetAddress.getByName(host).getHostAddress()) && !"localhost".equals(host),
+      "the host name must resolve to 127.0.0.1 for this check");
+    // Generous, as in anUntrustedCertificateNamesTheTrustItWasCheckedAgainst.
+    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("rediss://" + host + ":" + server.port())
+      .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(10_000));
+    Throwable err = failure(gw.ready());
+    assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("tlsHostnameVerification");
+    await(gw.close());
+  }
+
+  @Test
+  void theFirstTlsConnectionOfAJvmReadsNoTrustStoreOnAnEventLoop() throws Exception {
+    RedisServer server = tls.server();
+    // A JVM of its own: this one has made TLS connections already, and the trust is built once per JVM.
+    Process probe = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", System.getProperty("java.class.path"), TlsFirstConnectProbe.class.getName(),
+      server.uri(), tls.tlsCertificates().caCert().toString()).redirectErrorStream(true).start();
+    String output;
+    try (java.io.InputStream in = probe.getInputStream()) {
+      output = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    // Generous: a JVM's start, a TLS handshake and one PING; it returns as soon as the probe exits.
+    assertThat(probe.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as(output).isTrue();
+    assertThat(output).contains("reply PONG").doesNotContain(TlsFirstConnectProbe.ON_EVENT_LOOP);
+  }
+
+  @Test
+  void aServerRequiringAClientCertificateSaysHowToServeTheGateway(Vertx vertx) {
+    try (RedisServer strict = RedisServer.builder().tls(tls.tlsCertificates()).tlsAuthClients(true).start()) {
+      // Generous, as in anUntrustedCertificateNamesTheTrustItWasCheckedAgainst.
+      RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(strict.uri())
+        .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(10_000));
+      Throwable err = failure(gw.ready());
+      assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("certificate_required")
+        .hasMessageContaining("run it with tls-auth-clients no or optional");
+      await(gw.close());
+    }
+  }
+
+  @Test
+  void aTrackingLinkRefusedByTheAclSaysSoOnce(Vertx vertx) {
+    try (RedisServer server = RedisServer.builder().aclUser("nocli", "nocli-pw", "~* &* +@all -client").start();
+         dev.rediskit.test.LogCapture log = dev.rediskit.test.LogCapture.of(RedisGateway.class.getName())) {
+      RedisGateway gw = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+        .setUser("nocli").setPassword("nocli-pw").setReconnectMaxDelayMs(50)).ready());
+      TrackingLink link = gw.track(java.util.List.of("rediskit:c:users:"), new TrackingLink.Listener() {
+        @Override
+        public void invalidated(String key) {
+        }
+
+        @Override
+        public void flushed(TrackingLink.FlushCause cause) {
+        }
+      });
+      dev.rediskit.test.Await.until(() -> !log.messages(ch.qos.logback.classic.Level.WARN, "NOPERM").isEmpty(),
+        "the refused tracking set-up to be logged");
+      // Retried every 50 ms at most: several more refusals, still one line.
+      long refusals = aclRefusals(server);
+      dev.rediskit.test.Await.until(() -> aclRefusals(server) >= refusals + 3, "more refused set-ups");
+      assertThat(log.messages(ch.qos.logback.classic.Level.WARN, "NOPERM")).hasSize(1).allSatisfy(m ->
+        assertThat(m).contains("cannot set up tracking").contains("near caches bypassed").doesNotContain("nocli-pw"));
+      await(link.close());
+      await(gw.close());
+    }
+  }
+
+  /** @return how many commands the server refused by its ACL, summed over ACL LOG's entries (7.0 has no INFO field for it) */
+  private static long aclRefusals(RedisServer server) {
+    long sum = 0;
+    for (Object entry : (java.util.List<?>) server.command("ACL", "LOG")) {
+      java.util.List<?> fields = (java.util.List<?>) entry;
+      sum += (Long) fields.get(fields.indexOf("count") + 1);
+    }
+    return sum;
+  }
 }

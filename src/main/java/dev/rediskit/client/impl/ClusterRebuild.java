@@ -55,7 +55,7 @@ final class ClusterRebuild {
     // A late connection is healthy, only not wanted any more: back to the pool.
     attempts.attempt(false, "rebuilding the cluster connection",
       () -> rebuilding && supervisor.inUse(old),
-      cause -> failed(old, RedisFailures.connectFailure(cause, options.getEndpoints()).getMessage()),
+      cause -> failed(old, RedisFailures.connectFailure(cause, options).getMessage()),
       fresh -> rebuilt(old, fresh),
       RedisConnection::close);
   }

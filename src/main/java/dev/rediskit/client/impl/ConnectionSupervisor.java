@@ -28,6 +28,7 @@ import org.slf4j.event.Level;
  */
 final class ConnectionSupervisor {
 
+  private final Vertx vertx;
   private final Context context;
   /** The client of the first connection and of dedicated work; never closed before the gateway. */
   private final Redis client;
@@ -67,6 +68,7 @@ final class ConnectionSupervisor {
    */
   ConnectionSupervisor(Vertx vertx, Context context, Redis client, RedisOptions redisOptions, GatewayOptions<?> options,
                        GatewayLog log, ConnectionListener listener) {
+    this.vertx = vertx;
     this.context = context;
     this.client = client;
     this.clients = new ConnectionClients(vertx, client, redisOptions, options);
@@ -77,9 +79,9 @@ final class ConnectionSupervisor {
     this.rebuild = options.getType() == RedisClientType.CLUSTER ? new ClusterRebuild(this, attempts, options, log) : null;
   }
 
-  /** Starts the first connect attempt, in a task of the owning context. */
+  /** Starts the first connect attempt, in a task of the owning context, after any TLS warm-up. */
   void start() {
-    context.runOnContext(v -> connect());
+    TlsWarmUp.ahead(vertx, options).onComplete(w -> context.runOnContext(v -> connect()));
   }
 
   /** @return the connection's state */
@@ -265,7 +267,7 @@ final class ConnectionSupervisor {
   }
 
   private void connectFailed(Throwable cause) {
-    RedisUnavailableException mapped = RedisFailures.connectFailure(cause, options.getEndpoints());
+    RedisUnavailableException mapped = RedisFailures.connectFailure(cause, options);
     authFailed = mapped.reason() == Reason.AUTHENTICATION;
     lastError = mapped.getMessage();
     state = ConnectionState.DISCONNECTED;

@@ -69,7 +69,7 @@ final class DedicatedConnections {
     });
     source.connect()
       .recover(err -> {
-        RedisUnavailableException mapped = RedisFailures.connectFailure(err, options.getEndpoints());
+        RedisUnavailableException mapped = RedisFailures.connectFailure(err, options);
         // A full pool wait queue is this application's own back-pressure, not Redis failing.
         if (!(err instanceof ConnectionPoolTooBusyException)) {
           reportFailure.accept(mapped.getMessage());

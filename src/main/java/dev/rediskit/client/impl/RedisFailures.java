@@ -11,10 +11,14 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
 import java.io.IOException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Tells what a failure from the Redis client means, and maps it to the module's typed failures: an
@@ -191,6 +195,50 @@ final class RedisFailures {
     }
     return new RedisUnavailableException(Reason.DISCONNECTED, "cannot connect to Redis at "
       + Redaction.redact(String.join(",", endpoints)) + ": " + msg, cause);
+  }
+
+  /**
+   * {@link #connectFailure(Throwable, List)}, told also what in the TLS settings a failure points at:
+   * a refused certificate says which trust it was checked against ({@code tlsCaPath} or the JVM's
+   * trust store) or that it does not name the host, that the server wants a client certificate, and a connect timeout (or, without TLS, a reset)
+   * says that TLS to a plain port, or plain to a TLS port, fails that way: neither side reads the other.
+   *
+   * @param cause why a connection could not be made
+   * @param options the endpoints and the TLS settings
+   * @return the failure to hand to callers
+   */
+  static RedisUnavailableException connectFailure(Throwable cause, GatewayOptions<?> options) {
+    RedisUnavailableException mapped = connectFailure(cause, options.getEndpoints());
+    String hint = mapped == cause ? null : tlsHint(cause, options);
+    return hint == null ? mapped : new RedisUnavailableException(mapped.reason(), mapped.getMessage() + hint, mapped.getCause());
+  }
+
+  private static String tlsHint(Throwable cause, GatewayOptions<?> options) {
+    boolean tls = options.getEndpoints().stream().anyMatch(e -> e.regionMatches(true, 0, "rediss://", 0, 9));
+    if (cause instanceof RedisTimeoutException && tls) {
+      return "; if the port serves plain Redis, not TLS, use redis://: the TLS handshake never completes there";
+    }
+    // A TLS port drops a plain client at its first bytes, or waits for a handshake that never comes.
+    if (!tls && (cause instanceof RedisTimeoutException || "Connection reset".equals(cause.getMessage()))) {
+      return "; if the port serves TLS only (tls-port), use rediss://";
+    }
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+        return "; the server's TLS certificate is not signed by a CA "
+          + (options.getTlsCaPath() == null ? "of the JVM's trust store (tlsCaPath is not set)"
+          : "in tlsCaPath (" + options.getTlsCaPath() + ")");
+      }
+      // The alert Redis sends with its default tls-auth-clients yes; the gateway has no certificate to present.
+      if (t instanceof SSLHandshakeException && String.valueOf(t.getMessage()).contains("certificate_required")) {
+        return "; the server requires a client certificate (tls-auth-clients yes, Redis' default), which RedisKit "
+          + "does not present: run it with tls-auth-clients no or optional";
+      }
+      if (t instanceof CertificateException && String.valueOf(t.getMessage()).contains("matching")) {
+        return "; the server's TLS certificate does not name the host of the endpoint (tlsHostnameVerification): "
+          + "connect by a name the certificate lists";
+      }
+    }
+    return null;
   }
 
   /**

@@ -93,7 +93,11 @@ final class TrackingConnection {
       .compose(ok -> connection.send(Request.cmd(Command.SUBSCRIBE).arg(TrackingLink.INVALIDATE_CHANNEL)))
       .onComplete(ar -> link.context().runOnContext(v -> {
         if (ar.failed() && gen == generation) {
-          lost(gen, FlushCause.LINK_LOST, "cannot set up tracking on " + node + ": " + ar.cause().getMessage());
+          String why = "cannot set up tracking on " + node + ": " + ar.cause().getMessage();
+          if (RedisFailures.isErrorReply(ar.cause())) {
+            link.setupRefused(why);
+          }
+          lost(gen, FlushCause.LINK_LOST, why);
         }
       }));
   }

@@ -50,6 +50,8 @@ public final class TrackingLinkImpl implements TrackingLink {
   /** {@code System.nanoTime()} up to which every change was reported, or {@link Long#MIN_VALUE}. */
   private volatile long confirmedAt = Long.MIN_VALUE;
   private volatile String lastError;
+  /** Whether a refused set-up was logged since the link was last confirmed: it is retried for ever, logged once. */
+  private boolean refusalLogged;
   private final LongAdder invalidations = new LongAdder();
   private final Map<FlushCause, LongAdder> flushes = new EnumMap<>(FlushCause.class);
 
@@ -276,6 +278,7 @@ public final class TrackingLinkImpl implements TrackingLink {
     boolean wasUnconfirmed = confirmedAt == Long.MIN_VALUE;
     confirmedAt = connections.isEmpty() ? Long.MIN_VALUE : oldest;
     if (wasUnconfirmed && confirmedAt != Long.MIN_VALUE) {
+      refusalLogged = false;
       log.log(Level.INFO, "tracking link confirmed on " + connections.size() + " connection(s), epoch " + epoch);
     }
   }
@@ -297,6 +300,21 @@ public final class TrackingLinkImpl implements TrackingLink {
         + "), bypassed until confirmed again");
     }
     listener.flushed(cause);
+  }
+
+  /**
+   * Redis refused a connection's set-up (an ACL user without {@code CLIENT} or {@code SUBSCRIBE}, say):
+   * nothing was served on the link's word, so nothing to flush, but a link that never comes up leaves
+   * every near cache bypassed, which must not pass silently.
+   *
+   * @param why what Redis answered
+   */
+  void setupRefused(String why) {
+    lastError = why;
+    if (!refusalLogged) {
+      refusalLogged = true;
+      log.log(Level.WARN, "tracking link: " + why + "; near caches bypassed until it is confirmed (retrying with back-off)");
+    }
   }
 
   /** Redis dropped every key: flush, but the link itself is fine. */
