@@ -1,6 +1,7 @@
 package dev.rediskit.client.impl;
 
 import dev.rediskit.client.GatewayOptions;
+import dev.rediskit.client.RedisGateway;
 import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TlsWarmUp {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TlsWarmUp.class);
+  /** Under the gateway's logger name, as the README lists it. */
+  private static final Logger LOG = LoggerFactory.getLogger(RedisGateway.class);
   private static volatile boolean done;
 
   private TlsWarmUp() {
