@@ -103,7 +103,8 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
   private static final Setting<Long> CONNECT_TIMEOUT_MS = Setting.ofLong("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, "ms",
     "Connect timeout; 1 to " + MAX_CONNECT_TIMEOUT_MS + ".").between(1, MAX_CONNECT_TIMEOUT_MS);
   private static final Setting<Long> COMMAND_TIMEOUT_MS = Setting.ofLong("commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS, "ms",
-    "Every command completes or fails within this time; 1 to " + MAX_COMMAND_TIMEOUT_MS + ".").between(1, MAX_COMMAND_TIMEOUT_MS);
+    "Every command completes or fails within this time, or within twice it while Redis keeps answering the commands "
+      + "sent before it (a reply read late behind others is waited for); 1 to " + MAX_COMMAND_TIMEOUT_MS + ".").between(1, MAX_COMMAND_TIMEOUT_MS);
   private static final Setting<Integer> MAX_PENDING_COMMANDS = Setting.ofInt("maxPendingCommands", DEFAULT_MAX_PENDING_COMMANDS,
       "commands", "Commands queued or in flight per gateway before new ones fail fast; 1 to " + MAX_PENDING_COMMANDS_LIMIT + ".")
     .between(1, MAX_PENDING_COMMANDS_LIMIT);

@@ -62,6 +62,59 @@ class RedisGatewayFaultIT {
     return Request.cmd(Command.PING);
   }
 
+  /**
+   * Redis keeps answering, but each reply comes later than the timeout: the commands queue behind
+   * the replies of those before them, as in a burst on a busy machine. They are waited for (up to
+   * one timeout more), not failed, so that no caller takes a healthy Redis for a failed one. The
+   * proxy's delay rises in steps of 25 ms every 100 ms to 600 ms each way (a round trip of 1.2 s
+   * against a 1 s timeout), so replies never stop for long; a PING goes every 20 ms throughout.
+   * Bounds are generous: the round trip is 0.8 s short of the 2 s a late command may wait.
+   */
+  @Test
+  void lateRepliesWhileRedisKeepsAnsweringAreWaitedForNotTimedOut(Vertx vertx, RedisServer server) {
+    try (FaultProxy proxy = FaultProxy.start(vertx, server)) {
+      RedisGateway gw = await(RedisGateway.create(vertx, options(proxy.uri()).setCommandTimeoutMs(1_000)
+        .setBreakerMaxFailures(1_000)).ready());
+      await(gw.send(ping()));
+      List<long[]> took = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Future<Response>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+      long[] delayMs = {0};
+      long holdUntil = System.nanoTime() + Duration.ofMillis(2_400 + 2_500).toNanos();
+      long ramp = vertx.setPeriodic(100, id -> {
+        if (delayMs[0] < 600) {
+          delayMs[0] += 25;
+          proxy.delay(Duration.ofMillis(delayMs[0]));
+        }
+      });
+      long pings = vertx.setPeriodic(20, id -> {
+        if (System.nanoTime() - holdUntil < 0) {
+          long start = System.nanoTime();
+          sent.add(gw.send(ping()).onSuccess(r -> took.add(new long[] {(System.nanoTime() - start) / 1_000_000})));
+        }
+      });
+      Await.until(() -> System.nanoTime() - holdUntil >= 0, Duration.ofSeconds(30), "the load to end");
+      vertx.cancelTimer(pings);
+      vertx.cancelTimer(ramp);
+      Await.until(() -> {
+        synchronized (sent) {
+          return sent.stream().allMatch(Future::isComplete);
+        }
+      }, Duration.ofSeconds(30), "every PING to complete");
+      List<Throwable> failed;
+      synchronized (sent) {
+        failed = sent.stream().filter(Future::failed).map(Future::cause).toList();
+      }
+      assertThat(failed).as("PINGs failed although Redis kept answering").isEmpty();
+      long late;
+      synchronized (took) {
+        late = took.stream().filter(t -> t[0] > 1_000).count();
+      }
+      // The scenario did what it says: many replies came later than the timeout.
+      assertThat(late).as("PINGs answered after more than the 1 s timeout").isGreaterThanOrEqualTo(20);
+      proxy.pass();
+    }
+  }
+
   @Test
   void blackholedCallFailsWithinTimeoutAndConnectionRecovers(Vertx vertx, RedisServer server) {
     try (FaultProxy proxy = FaultProxy.start(vertx, server)) {

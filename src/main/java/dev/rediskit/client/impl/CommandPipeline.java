@@ -244,7 +244,14 @@ final class CommandPipeline {
       completionsAtLastTick = completions;
       lastProgressNanos = now;
     }
-    boolean expired = inflight.expire(now, timedOut) > 0;
+    // A command past its deadline while the connection keeps answering the ones sent before it is
+    // behind their replies (a burst in the pipeline, or this loop reading them late on a busy
+    // machine), not lost: failing it would hand a healthy Redis's answer to a failure policy (a rate
+    // limiter's FAIL_OPEN would allow it). It gets one more timeout while replies keep coming;
+    // without a reply for half a timeout it expires, as on a stall (a lone command never waits more:
+    // the connection was idle, not answering, before it was sent).
+    boolean answering = now - lastProgressNanos < timeoutNanos / 2;
+    boolean expired = inflight.expire(answering ? now - timeoutNanos : now, timedOut) > 0;
     waiting.expire(now, timedOut);
     if (inflight.isEmpty()) {
       lastProgressNanos = now;
