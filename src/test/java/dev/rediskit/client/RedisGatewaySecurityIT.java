@@ -27,6 +27,14 @@ class RedisGatewaySecurityIT {
   @RegisterExtension
   static final RedisServers tls = RedisServers.standalone().tls();
 
+  /** Why a gateway with these options fails to start; the gateway is closed after. */
+  private static Throwable startFailure(Vertx vertx, RedisKitOptions options) {
+    RedisGateway gw = RedisGateway.create(vertx, options);
+    Throwable err = failure(gw.ready());
+    await(gw.close());
+    return err;
+  }
+
   @Test
   void aclUserWorks(Vertx vertx) {
     RedisServer server = secured.server();
@@ -77,11 +85,9 @@ class RedisGatewaySecurityIT {
   void untrustedCertificateIsRefused(Vertx vertx) {
     RedisServer server = tls.server();
     TlsCertificates certs = tls.tlsCertificates();
-    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+    Throwable err = startFailure(vertx, new RedisKitOptions().setEndpoint(server.uri())
       .setTlsCaPath(certs.untrustedCaCert().toString()));
-    Throwable err = failure(gw.ready());
     assertThat(err).isInstanceOf(RedisUnavailableException.class);
-    await(gw.close());
   }
 
   @Test
@@ -95,11 +101,9 @@ class RedisGatewaySecurityIT {
       "127.0.0.1".equals(java.net.InetAddress.getByName(host).getHostAddress()) && !"localhost".equals(host),
       "the host name must resolve to 127.0.0.1 for this check");
     String other = "rediss://" + host + ":" + server.port();
-    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(other)
+    Throwable err = startFailure(vertx, new RedisKitOptions().setEndpoint(other)
       .setTlsCaPath(certs.caCert().toString()).setTlsHostnameVerification(true));
-    Throwable err = failure(gw.ready());
     assertThat(err).isInstanceOf(RedisUnavailableException.class);
-    await(gw.close());
   }
 
   @Test
@@ -108,35 +112,29 @@ class RedisGatewaySecurityIT {
     String untrusted = tls.tlsCertificates().untrustedCaCert().toString();
     // A generous connect timeout: the first TLS connection of a JVM builds Vert.x's default SSL context, which
     // takes seconds on a loaded machine, and the refusal, not the timeout, is what this test reads.
-    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri())
+    Throwable err = startFailure(vertx, new RedisKitOptions().setEndpoint(server.uri())
       .setTlsCaPath(untrusted).setConnectTimeoutMs(10_000));
-    Throwable err = failure(gw.ready());
     assertThat(err).isInstanceOf(RedisUnavailableException.class)
       .hasMessageContaining("not signed by a CA in tlsCaPath (" + untrusted + ")");
-    await(gw.close());
   }
 
   @Test
   void tlsToAPlainPortSaysSoWhenItTimesOut(Vertx vertx) {
     RedisServer plain = secured.server();
-    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("rediss://localhost:" + plain.port())
+    Throwable err = startFailure(vertx, new RedisKitOptions().setEndpoint("rediss://localhost:" + plain.port())
       .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(500));
-    Throwable err = failure(gw.ready());
     assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("connectTimeoutMs")
       .hasMessageContaining("if the port serves plain Redis, not TLS, use redis://");
-    await(gw.close());
   }
 
   @Test
   void plainToATlsPortSaysSo(Vertx vertx) {
     RedisServer server = tls.server();
     // Redis resets a plain client at once, or (a slower server) leaves it waiting until the connect timeout.
-    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("redis://localhost:" + server.port())
+    Throwable err = startFailure(vertx, new RedisKitOptions().setEndpoint("redis://localhost:" + server.port())
       .setConnectTimeoutMs(500));
-    Throwable err = failure(gw.ready());
     assertThat(err).isInstanceOf(RedisUnavailableException.class)
       .hasMessageContaining("if the port serves TLS only (tls-port), use rediss://");
-    await(gw.close());
   }
 
   @Test
@@ -147,11 +145,9 @@ class RedisGatewaySecurityIT {
       "127.0.0.1".equals(java.net.InetAddress.getByName(host).getHostAddress()) && !"localhost".equals(host),
       "the host name must resolve to 127.0.0.1 for this check");
     // Generous, as in anUntrustedCertificateNamesTheTrustItWasCheckedAgainst.
-    RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint("rediss://" + host + ":" + server.port())
+    Throwable err = startFailure(vertx, new RedisKitOptions().setEndpoint("rediss://" + host + ":" + server.port())
       .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(10_000));
-    Throwable err = failure(gw.ready());
     assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("tlsHostnameVerification");
-    await(gw.close());
   }
 
   @Test
@@ -174,12 +170,10 @@ class RedisGatewaySecurityIT {
   void aServerRequiringAClientCertificateSaysHowToServeTheGateway(Vertx vertx) {
     try (RedisServer strict = RedisServer.builder().tls(tls.tlsCertificates()).tlsAuthClients(true).start()) {
       // Generous, as in anUntrustedCertificateNamesTheTrustItWasCheckedAgainst.
-      RedisGateway gw = RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(strict.uri())
+      Throwable err = startFailure(vertx, new RedisKitOptions().setEndpoint(strict.uri())
         .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(10_000));
-      Throwable err = failure(gw.ready());
       assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("certificate_required")
         .hasMessageContaining("run it with tls-auth-clients no or optional");
-      await(gw.close());
     }
   }
 
