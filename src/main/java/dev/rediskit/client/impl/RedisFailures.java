@@ -188,7 +188,8 @@ final class RedisFailures {
     }
     String msg = String.valueOf(cause.getMessage());
     if (hasCode(cause, "WRONGPASS") || hasCode(cause, "NOAUTH") || hasCode(cause, "NOPERM")) {
-      return new RedisUnavailableException(Reason.AUTHENTICATION, "authentication to Redis failed: " + msg, null);
+      return new RedisUnavailableException(Reason.AUTHENTICATION, "authentication to Redis at "
+        + Redaction.redact(String.join(",", endpoints)) + " failed: " + msg, null);
     }
     if (cause instanceof RedisTimeoutException) {
       return new RedisUnavailableException(Reason.DISCONNECTED, msg, cause);

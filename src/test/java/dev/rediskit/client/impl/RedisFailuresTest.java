@@ -89,7 +89,8 @@ class RedisFailuresTest {
         "NOPERM this user has no permissions")) {
       RedisUnavailableException auth = RedisFailures.connectFailure(error(refusal), endpoints);
       assertThat(auth.reason()).as(refusal).isEqualTo(Reason.AUTHENTICATION);
-      assertThat(auth.getMessage()).isEqualTo("authentication to Redis failed: " + refusal);
+      // The endpoint and its user named, the password not.
+      assertThat(auth.getMessage()).isEqualTo("authentication to Redis at redis://app:***@h:1 failed: " + refusal);
     }
     RedisUnavailableException down = RedisFailures.connectFailure(new IOException("Connection refused"), endpoints);
     assertThat(down.reason()).isEqualTo(Reason.DISCONNECTED);
