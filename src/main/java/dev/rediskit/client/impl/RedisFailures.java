@@ -215,7 +215,7 @@ final class RedisFailures {
   }
 
   private static String tlsHint(Throwable cause, GatewayOptions<?> options) {
-    boolean tls = options.getEndpoints().stream().anyMatch(e -> e.regionMatches(true, 0, "rediss://", 0, 9));
+    boolean tls = TlsWarmUp.usesTls(options);
     if (cause instanceof RedisTimeoutException && tls) {
       return "; if the port serves plain Redis, not TLS, use redis://: the TLS handshake never completes there";
     }

@@ -33,7 +33,7 @@ final class TlsWarmUp {
    *         reports why); never failed
    */
   static Future<Void> ahead(Vertx vertx, GatewayOptions<?> options) {
-    if (done || options.getEndpoints().stream().noneMatch(e -> e.regionMatches(true, 0, "rediss://", 0, 9))) {
+    if (done || !usesTls(options)) {
       return Future.succeededFuture();
     }
     return vertx.<Void>executeBlocking(() -> {
@@ -43,5 +43,13 @@ final class TlsWarmUp {
       LOG.debug("building a TLS context ahead of the first connection failed; the connection will tell why", err);
       return null;
     }).onComplete(v -> done = true);
+  }
+
+  /**
+   * @param options a gateway's options
+   * @return whether any of its endpoints is a {@code rediss://} one
+   */
+  static boolean usesTls(GatewayOptions<?> options) {
+    return options.getEndpoints().stream().anyMatch(e -> e.regionMatches(true, 0, "rediss://", 0, 9));
   }
 }
