@@ -156,6 +156,18 @@ public interface RedisGateway {
   GatewayStatus status();
 
   /**
+   * How many replies Redis has sent this gateway's commands since it was created, error replies
+   * included; a command failed by a timeout or a lost connection is not one. A count that moves
+   * while Redis answers, whatever the commands: a component with a deadline shorter than
+   * {@code commandTimeoutMs} (the rate limiter's {@code timeoutMs}) reads it to tell a late reply
+   * behind others that Redis keeps answering (the module's own back-pressure) from a Redis that
+   * stopped answering.
+   *
+   * @return the count; exact when read on {@link #context()}, possibly behind elsewhere
+   */
+  long replies();
+
+  /**
    * Sets the observer told about every command outcome (metrics). One observer per gateway;
    * {@code null} removes it. It is called on the gateway's event loop and must be cheap.
    *

@@ -72,6 +72,11 @@ final class FakeGateway implements RedisGateway {
   }
 
   @Override
+  public long replies() {
+    return 0;
+  }
+
+  @Override
   public GatewayStatus status() {
     return status;
   }

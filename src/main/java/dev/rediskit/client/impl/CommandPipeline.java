@@ -61,8 +61,9 @@ final class CommandPipeline {
   private int pending;
   /** How deep inside a reply's callbacks the event loop is now (see {@code Pending.handle}). */
   private int replying;
-  private long completions;
-  private long completionsAtLastTick;
+  /** Replies received, error replies included: a lost connection failing commands is not progress. */
+  private long replies;
+  private long repliesAtLastTick;
   private long lastProgressNanos = System.nanoTime();
   private CommandObserver observer;
 
@@ -122,6 +123,11 @@ final class CommandPipeline {
   /** @return how many commands are pending: in flight, or waiting for a connection */
   int pending() {
     return pending;
+  }
+
+  /** @return how many replies (error replies included) came back since the start */
+  long replies() {
+    return replies;
   }
 
   /** @return the observer, or {@code null} */
@@ -240,8 +246,8 @@ final class CommandPipeline {
       return;
     }
     long now = System.nanoTime();
-    if (completions != completionsAtLastTick) {
-      completionsAtLastTick = completions;
+    if (replies != repliesAtLastTick) {
+      repliesAtLastTick = replies;
       lastProgressNanos = now;
     }
     // A command past its deadline while the connection keeps answering the ones sent before it is
@@ -336,7 +342,7 @@ final class CommandPipeline {
       }
       done = true;
       pending--;
-      completions++;
+      replies++;
       errorReply(errorReply, null);
     }
 
@@ -347,7 +353,7 @@ final class CommandPipeline {
       }
       done = true;
       pending--;
-      completions++;
+      replies++;
       if (observer != null) {
         notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
       }
@@ -361,8 +367,8 @@ final class CommandPipeline {
       }
       done = true;
       pending--;
-      completions++;
       if (ar.succeeded()) {
+        replies++;
         guard.succeeded();
         if (guard != breaker) {
           // Any reply proves the cluster connection as a whole works.
@@ -383,6 +389,7 @@ final class CommandPipeline {
       }
       Throwable cause = ar.cause();
       if (RedisFailures.isErrorReply(cause)) {
+        replies++;
         if (script != null && RedisFailures.hasCode(cause, "NOSCRIPT")) {
           // EVAL runs the script and caches it on that node, so the next EVALSHA hits. Its deadline
           // starts now: the EVALSHA's round trip is not held against it.

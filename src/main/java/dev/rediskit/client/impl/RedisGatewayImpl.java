@@ -250,6 +250,11 @@ public class RedisGatewayImpl implements RedisGateway {
   }
 
   @Override
+  public long replies() {
+    return pipeline.replies();
+  }
+
+  @Override
   public GatewayStatus status() {
     return new GatewayStatus(supervisor.state(), breaker.state(), breaker.failureCount(), pipeline.pending(),
       supervisor.lastError(), supervisor.reconnects(), nodeBreakers == null ? List.of() : nodeBreakers.status(),
