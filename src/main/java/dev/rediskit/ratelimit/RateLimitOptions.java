@@ -155,7 +155,8 @@ public class RateLimitOptions {
 
   private static final Setting<Long> TIMEOUT_MS = Setting.ofLong("rateLimit.timeoutMs", DEFAULT_TIMEOUT_MS, "ms",
       "How long a decision may wait for a place at Redis (then it is rejected, source OVERLOADED) and, once sent, for "
-        + "Redis to answer (then the failure policy decides); 1 to 60000.")
+        + "Redis to answer (then the failure policy decides; while Redis keeps answering the commands sent before it, "
+        + "up to once more); 1 to 60000.")
     .between(1, MAX_TIMEOUT_MS);
   private static final Setting<FailurePolicy> FAILURE_POLICY = Setting.ofEnum("rateLimit.failurePolicy", FailurePolicy.class,
     DEFAULT_FAILURE_POLICY, "What a limiter answers when Redis is unavailable or too slow: allow, reject, or decide locally.");

@@ -145,6 +145,60 @@ class RateLimiterFailureIT {
   }
 
   @Test
+  void lateRepliesWhileRedisKeepsAnsweringAreWaitedForNotHandedToThePolicy(Vertx vertx) {
+    FaultProxy proxy = FaultProxy.start(vertx, redis.server());
+    proxies.add(proxy);
+    long timeoutMs = 500;
+    long limit = 20;
+    RateLimiter limiter = limiter(vertx, proxy.uri(), 5_000, new RateLimitOptions().setTimeoutMs(timeoutMs)
+      .setFailurePolicy(FailurePolicy.FAIL_OPEN).setDenyCacheSize(0));
+    assertThat(await(limiter.check("warm", limit, Duration.ofHours(1))).source()).isEqualTo(Source.REDIS);
+    List<Decision> decided = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Long> tookMs = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<io.vertx.core.Future<Decision>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+    // The delay grows to 300 ms each way while decisions keep going, so replies never stop coming:
+    // round trips of up to 600 ms, past the limiter's 450 ms deadline, within one more timeout
+    // (950 ms) by 350 ms, room for a stalled event loop on a busy machine.
+    long[] delayMs = {0};
+    long ramp = vertx.setPeriodic(100, id -> {
+      if (delayMs[0] < 300) {
+        delayMs[0] += 50;
+        proxy.delay(Duration.ofMillis(delayMs[0]));
+      }
+    });
+    long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    long load = vertx.setPeriodic(25, id -> {
+      if (System.nanoTime() - until < 0) {
+        long start = System.nanoTime();
+        sent.add(limiter.check("burst", limit, Duration.ofHours(1)).onSuccess(d -> {
+          decided.add(d);
+          tookMs.add((System.nanoTime() - start) / 1_000_000);
+        }));
+      }
+    });
+    Await.until(() -> System.nanoTime() - until >= 0, Duration.ofSeconds(30), "the load to end");
+    vertx.cancelTimer(load);
+    vertx.cancelTimer(ramp);
+    Await.until(() -> {
+      synchronized (sent) {
+        return sent.stream().allMatch(io.vertx.core.Future::isComplete);
+      }
+    }, Duration.ofSeconds(30), "every decision to complete");
+    proxy.pass();
+    synchronized (decided) {
+      assertThat(decided).hasSizeGreaterThan((int) limit * 2);
+      assertThat(decided).as("decisions the failure policy took although Redis kept answering")
+        .noneMatch(d -> d.source() == Source.FALLBACK);
+      assertThat(decided.stream().filter(Decision::allowed).count()).as("allowed of a limit of " + limit)
+        .isEqualTo(limit);
+    }
+    synchronized (tookMs) {
+      // The scenario did what it says: many replies came later than the limiter's timeout.
+      assertThat(tookMs.stream().filter(t -> t > timeoutMs).count()).isGreaterThanOrEqualTo(limit);
+    }
+  }
+
+  @Test
   void withATimeoutNoShorterThanTheGatewaysTheGatewayDeadlineDecides(Vertx vertx) {
     FaultProxy proxy = FaultProxy.start(vertx, redis.server());
     proxies.add(proxy);

@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.redis.client.Response;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,12 @@ import org.slf4j.LoggerFactory;
  * <p>The limiter's own timeout costs no timer per call. When it is at least the gateway's command
  * timeout, the gateway's deadline (which fails every command in time) is all that is needed. When
  * it is shorter, sent calls join a {@link DeadlineQueue} whose expired heads the periodic
- * {@link #tick} answers with the failure policy; the same tick rejects queued calls that waited too
- * long. Whichever comes first, the reply or the tick, wins the call's flag; the other is ignored.
+ * {@link #tick} answers; the same tick rejects queued calls that waited too long. Whichever comes
+ * first, the reply or the tick, wins the call's flag; the other is ignored. As the gateway does
+ * with its own deadline, a sent call past its deadline while the gateway keeps receiving replies
+ * is late behind them (a burst in the pipeline, an event loop reading late on a busy machine), not
+ * unanswered: it waits up to one more timeout for its reply before the failure policy decides it,
+ * which under {@code FAIL_OPEN} would let such a burst on a healthy Redis past the limit.
  *
  * <p>Not thread-safe: everything here runs on the gateway's context (the limiter hops there).
  */
@@ -89,6 +94,18 @@ final class Admission {
   private final DeadlineQueue<Call> queued;
   /** Sent calls, oldest first, or {@code null} when the gateway's deadline is enough. */
   private final DeadlineQueue<Call> sent;
+  /** The gateway's count of replies received, sampled at each tick. */
+  private final LongSupplier replies;
+  private long repliesAtLastTick;
+  /** When a tick last saw the count move: Redis answered between it and the tick before. */
+  private long lastProgressNanos;
+  /**
+   * How recent that must be for Redis to count as answering: half the timeout, less a tick for
+   * the sampling. A sent call expires at least half the timeout after it was sent, so a reply
+   * seen this recently came after it left: a lone call's reply is never waited for past its deadline.
+   */
+  private final long answeringNanos;
+  private final long timeoutNanos;
   private long lastOverloadLog;
 
   /**
@@ -97,9 +114,11 @@ final class Admission {
    * @param maxQueued decisions waiting for a place at most
    * @param timeoutMs the limiter's timeout
    * @param commandTimeoutMs the gateway's command timeout: when it is not longer, no deadline of the limiter's own is kept
+   * @param replies the gateway's count of replies received ({@link dev.rediskit.client.RedisGateway#replies()})
    * @param decider the limiter
    */
-  Admission(String limiter, int maxInFlight, int maxQueued, long timeoutMs, long commandTimeoutMs, Decider decider) {
+  Admission(String limiter, int maxInFlight, int maxQueued, long timeoutMs, long commandTimeoutMs,
+            LongSupplier replies, Decider decider) {
     this.limiter = limiter;
     this.decider = decider;
     this.maxInFlight = maxInFlight;
@@ -111,6 +130,11 @@ final class Admission {
     this.waitNanos = early;
     this.queued = new DeadlineQueue<>(Call::answered);
     this.sent = timeoutMs < commandTimeoutMs ? new DeadlineQueue<>(Call::answered) : null;
+    this.replies = replies;
+    this.repliesAtLastTick = replies.getAsLong();
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    this.answeringNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMs / 2 - tickMs(timeoutMs)));
+    this.lastProgressNanos = System.nanoTime() - answeringNanos - 1;
   }
 
   /**
@@ -206,7 +230,13 @@ final class Admission {
       }
     });
     if (sent != null) {
-      sent.expire(now, c -> {
+      long count = replies.getAsLong();
+      if (count != repliesAtLastTick) {
+        repliesAtLastTick = count;
+        lastProgressNanos = now;
+      }
+      boolean answering = now - lastProgressNanos < answeringNanos;
+      sent.expire(answering ? now - timeoutNanos : now, c -> {
         if (c.claim()) {
           timedOut(c);
         }

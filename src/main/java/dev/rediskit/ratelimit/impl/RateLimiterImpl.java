@@ -103,7 +103,7 @@ public final class RateLimiterImpl implements RateLimiter {
       ? new StoredLimits(vertx, gateway, this.name, limits, algorithm, this.options.getLimitsRefreshMs(), counters) : null;
     long timeoutMs = this.options.getTimeoutMs();
     this.admission = new Admission(this.name, this.options.getMaxInFlight(), this.options.getMaxQueued(), timeoutMs,
-      gateway.options().getCommandTimeoutMs(), steps);
+      gateway.options().getCommandTimeoutMs(), gateway::replies, steps);
     this.tickTimer = vertx.setPeriodic(Admission.tickMs(timeoutMs), id -> onContext(() -> admission.tick(System.nanoTime())));
   }
 

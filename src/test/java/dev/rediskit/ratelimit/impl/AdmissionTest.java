@@ -77,6 +77,8 @@ class AdmissionTest {
   }
 
   private final FakeDecider decider = new FakeDecider();
+  /** The gateway's count of replies received: a test moves it to play a Redis that keeps answering. */
+  private final long[] replies = {0};
 
   private static Call call(String key) {
     Limit[] limits = {LIMIT};
@@ -85,7 +87,7 @@ class AdmissionTest {
 
   /** One place at Redis, one in the queue; the limiter's timeout shorter than the gateway's when {@code own}. */
   private Admission admission(boolean own) {
-    return new Admission("test", 1, 1, 500, own ? 5_000 : 500, decider);
+    return new Admission("test", 1, 1, 500, own ? 5_000 : 500, () -> replies[0], decider);
   }
 
   @Test
@@ -167,6 +169,47 @@ class AdmissionTest {
     Call next = call("c");
     a.admit(next);
     assertThat(decider.atRedis).containsKey(next);
+  }
+
+  @Test
+  void withDeadlinesOfItsOwnALateReplyWhileRedisKeepsAnsweringWaitsOneMoreTimeout() {
+    Admission a = admission(true);
+    Call late = call("a");
+    Future<Decision> f = a.admit(late);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    // Redis answers other commands of the gateway meanwhile: this call's reply is behind them.
+    replies[0] += 40;
+    a.tick(deadline + TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(f.isComplete()).as("past its deadline while Redis answers").isFalse();
+    decider.reply(late);
+    assertThat(f.result().source()).isEqualTo(Source.REDIS);
+    assertThat(decider.fallbacks).isEmpty();
+  }
+
+  @Test
+  void withDeadlinesOfItsOwnALateReplyWaitsNoLongerThanOneMoreTimeout() {
+    Admission a = admission(true);
+    Future<Decision> f = a.admit(call("a"));
+    long t = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_050);
+    replies[0] += 40;
+    // Replies still come, but the call is past its deadline plus one more timeout.
+    a.tick(t);
+    assertThat(f.result().source()).isEqualTo(Source.FALLBACK);
+    assertThat(decider.fallbacks).singleElement().isInstanceOf(RedisTimeoutException.class);
+  }
+
+  @Test
+  void withDeadlinesOfItsOwnRepliesThatStoppedLongBeforeTheDeadlineLeaveItToTheFailurePolicy() {
+    Admission a = admission(true);
+    Future<Decision> f = a.admit(call("a"));
+    long t = System.nanoTime();
+    replies[0] += 3;
+    a.tick(t);
+    assertThat(f.isComplete()).isFalse();
+    // No reply since: at the deadline Redis has been silent for longer than half the timeout.
+    a.tick(t + LONG_AGO_FROM_NOW);
+    assertThat(f.result().source()).isEqualTo(Source.FALLBACK);
+    assertThat(decider.fallbacks).singleElement().isInstanceOf(RedisTimeoutException.class);
   }
 
   @Test
