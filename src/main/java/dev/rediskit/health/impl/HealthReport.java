@@ -41,6 +41,7 @@ public final class HealthReport {
   private String connectedNode;
   private GatewayStatus gateway;
   private long elapsedMs = -1;
+  private Map<String, String> refusals = Map.of();
 
   /**
    * @param options the gateway's settings: topology, endpoints, limits
@@ -101,6 +102,14 @@ public final class HealthReport {
     this.gateway = status;
   }
 
+  /**
+   * @param standing the permission refusals the components report on the gateway
+   * ({@link dev.rediskit.client.PermissionRefusals#standing()}): each makes the result degraded, Redis itself being up
+   */
+  public void refusals(Map<String, String> standing) {
+    this.refusals = Map.copyOf(standing);
+  }
+
   /** @param ms how long the run took */
   public void elapsed(long ms) {
     this.elapsedMs = ms;
@@ -111,7 +120,7 @@ public final class HealthReport {
    * not {@code ok} (it refuses commands); a Sentinel client meant for the master that reached a
    * replica. Degraded (still UP): breaker half-open, a cluster master's breaker not closed, PING
    * slower than the threshold, a cluster master flagged failed or suspected, slots not all assigned
-   * or not all ok.
+   * or not all ok, a component that Redis refuses a command or key for lack of permission.
    *
    * @return the decision and the reasons behind it
    */
@@ -152,6 +161,10 @@ public final class HealthReport {
             .replace('_', '-') + " (calls for its slots fail fast)");
         }
       }
+    }
+    for (String reason : new java.util.TreeMap<>(refusals).values()) {
+      // The component answers by its fallback while Redis refuses it: up, but not working as configured.
+      degradedReasons.add("permission refused: " + reason);
     }
     if (pingMs != null && pingMs > slowPingMs) {
       degradedReasons.add(String.format(Locale.ROOT, "PING took %.1f ms (health.slowPingMs is %d)", pingMs, slowPingMs));

@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.Limit;
@@ -49,7 +50,8 @@ final class Fallback {
    * @return the policy's decision, from {@link Source#FALLBACK}, carrying the cause (not yet counted)
    */
   Decision decide(Call call, Throwable cause) {
-    if (counters.fallbackUsed()) {
+    // A permission refusal has its ERROR lines of its own (Refusal): this WARN is for Redis unavailable.
+    if (counters.fallbackUsed() && !(cause instanceof RedisPermissionException)) {
       LOG.warn("rate limiter " + limiter + ": Redis cannot decide (" + cause.getMessage()
         + "); the " + policy + " policy decides until it can");
     }
