@@ -20,6 +20,10 @@ public class RedisCommandException extends RedisKitException {
   /** @return the error kind Redis sent first in its reply, e.g. {@code WRONGTYPE} or {@code NOSCRIPT} */
   public String errorKind() {
     String m;
+    if (getCause() instanceof RedisCommandException wrapped) {
+      // A failure that names its component around Redis's own: the reply is the wrapped one's.
+      return wrapped.errorKind();
+    }
     if (getCause() != null && getCause().getMessage() != null) {
       m = getCause().getMessage();
     } else {
