@@ -2,7 +2,14 @@ package dev.rediskit;
 
 import ch.qos.logback.classic.Level;
 import dev.rediskit.error.RedisPermissionException;
+import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.RedisCache;
 import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.EndpointLimits;
+import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.LimitChange;
+import dev.rediskit.ratelimit.Permit;
+import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import dev.rediskit.client.RedisGateway;
@@ -16,11 +23,16 @@ import dev.rediskit.test.LogCapture;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +54,19 @@ class AclRefusalIT {
   static final RedisServers redis = RedisServers.standalone();
 
   static final String PASSWORD = "app-pw";
-  /** What docs/DEPLOYING.md says the module needs on a standalone Redis, key patterns and commands. */
-  static final String DOCUMENTED_GRANT = "~rediskit:* +get +mget +set +unlink +scan +incr +del +eval +evalsha +ping "
-    + "+info +client +time +pttl +multi +exec";
+  /** The ACL line of docs/DEPLOYING.md, read from the page, so that the page says what this test grants. */
+  static String documentedGrant() {
+    try {
+      String page = Files.readString(Path.of("docs", "DEPLOYING.md"));
+      String start = "ACL SETUSER rediskit on >from-a-secret ";
+      int from = page.indexOf(start);
+      assertThat(from).as("the ACL line in docs/DEPLOYING.md").isPositive();
+      String line = page.substring(from + start.length(), page.indexOf("```", from));
+      return String.join(" ", line.trim().split("\\s+"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /** (Re)creates an ACL user with the password and the rules, over the admin connection. */
   private static void user(RedisServer server, String name, String rules) {
@@ -117,15 +139,40 @@ class AclRefusalIT {
 
   @Test
   void theDocumentedGrantStartsAndServes(Vertx vertx, RedisServer server) {
-    user(server, "documented", DOCUMENTED_GRANT);
-    RedisKit kit = await(RedisKit.create(vertx, "acl-documented", options(server, "documented")));
-    Decision d = await(kit.rateLimiter().check("k", 10, Duration.ofMinutes(1)));
-    assertThat(d.source()).isEqualTo(Decision.Source.REDIS);
-    await(kit.cache().set("a", "b", Duration.ofMinutes(1)));
-    assertThat(await(kit.cache().get("a"))).isEqualTo("b");
+    user(server, "documented", documentedGrant());
+    RedisKitOptions options = options(server, "documented")
+      .setRateLimit(new RateLimitOptions().setRuntimeLimits(true).setLimitsRefreshMs(60_000));
+    RedisKit kit = await(RedisKit.create(vertx, "acl-documented", options));
+    Duration minute = Duration.ofMinutes(1);
+    RateLimiter limiter = kit.rateLimiter();
+    // What the module sends, feature by feature: every decision script, permits, stored limits, the cache's paths.
+    assertThat(await(limiter.check("k", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.check("k", 3, Duration.ofSeconds(1))).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.check("k2", 10, minute, Duration.ofMillis(100))).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.serviceLimit("mailer", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
+    await(limiter.admin().apply(new LimitChange().setEndpoint("/login",
+      new EndpointLimits(Limit.of(10, minute), Limit.of(10, minute), Limit.of(100, minute)))));
+    Await.until(() -> limiter.limits().endpoint("/login") != null, "the stored limits to be read back");
+    assertThat(await(limiter.verifyAndLimit("token-1", "10.0.0.1", "/login")).source()).isEqualTo(Decision.Source.REDIS);
+    Permit permit = await(limiter.acquire("jobs", 2, Duration.ofSeconds(10)));
+    assertThat(permit.source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.renew("jobs", permit.id(), Duration.ofSeconds(10)))).isTrue();
+    assertThat(await(permit.release())).isTrue();
+    RedisCache cache = kit.cache();
+    await(cache.set("a", "b", minute));
+    assertThat(await(cache.get("a"))).isEqualTo("b");
+    assertThat(await(cache.namespace("users").getOrLoad("42", () -> Future.succeededFuture("ada"), LoadOptions.ttl(minute))))
+      .isEqualTo("ada");
+    await(cache.bumpVersion("users"));
+    assertThat(await(cache.delete("a"))).isEqualTo(1);
+    await(cache.flush("users"));
+    await(cache.invalidateTag("t"));
+    assertThat(limiter.stats().permissionRefusals()).isZero();
+    assertThat(limiter.stats().decisions(Decision.Source.FALLBACK)).isZero();
     JsonObject health = await(kit.health().checkAsJson());
     assertThat(health.getString("status")).isEqualTo("UP");
     assertThat(health.getJsonObject("data").getBoolean("degraded")).as(health.encode()).isFalse();
+    assertThat(health.getJsonObject("data").containsKey("warnings")).as(health.encode()).isFalse();
     await(kit.close());
   }
 
