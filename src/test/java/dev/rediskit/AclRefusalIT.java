@@ -220,12 +220,20 @@ class AclRefusalIT {
         .as("one ERROR when it starts, not one per decision").hasSize(1);
       assertThat(log.messages(Level.WARN, "Redis cannot decide")).as("not taken for Redis unavailable").isEmpty();
 
+      // Concurrency permits are refused alike, and reported as a component of their own.
+      Permit permit = await(limiter.acquire("jobs", 1, Duration.ofSeconds(10)));
+      assertThat(permit.acquired()).isTrue();
+      assertThat(permit.source()).isEqualTo(Decision.Source.FALLBACK);
+
       JsonObject health = await(kit.health().checkAsJson());
       assertThat(health.getString("status")).isEqualTo("UP");
       JsonObject data = health.getJsonObject("data");
       assertThat(data.getBoolean("degraded")).isTrue();
-      assertThat(data.getJsonArray("reasons").getList()).hasSize(1).first().asString()
-        .startsWith("permission refused: rate limiter default: Redis refuses the command EVALSHA")
+      List<Object> reasons = data.getJsonArray("reasons").getList();
+      assertThat(reasons).hasSize(2);
+      assertThat((String) reasons.get(1)).startsWith("permission refused: rate limiter default (concurrency permits): Redis "
+        + "refuses the command EVALSHA").contains("+zadd");
+      assertThat((String) reasons.get(0)).as("in component order").startsWith("permission refused: rate limiter default: Redis refuses the command EVALSHA")
         .contains("grant the ACL user +evalsha +eval");
 
       server.command("ACL", "SETUSER", "app", "+evalsha", "+eval");
@@ -236,6 +244,9 @@ class AclRefusalIT {
       assertThat(over.source()).isEqualTo(Decision.Source.REDIS);
       assertThat(over.allowed()).as("Redis decides the limit again").isFalse();
       assertThat(log.messages(Level.INFO, "rate limiter default: Redis runs the limiter's commands again")).hasSize(1);
+      Permit again = await(limiter.acquire("jobs", 1, Duration.ofSeconds(10)));
+      assertThat(again.source()).isEqualTo(Decision.Source.REDIS);
+      await(again.release());
       JsonObject cleared = await(kit.health().checkAsJson()).getJsonObject("data");
       assertThat(cleared.getBoolean("degraded")).as(cleared.encode()).isFalse();
       assertThat(limiter.stats().permissionRefusals()).isEqualTo(5);

@@ -35,7 +35,7 @@ final class Refusal {
   private final LongSupplier nanoClock;
   private final AtomicBoolean standing = new AtomicBoolean();
   private final AtomicLong nextLog = new AtomicLong();
-  /** Refused decisions since the last ERROR line. */
+  /** Refused calls since the last ERROR line. */
   private final LongAdder sinceLog = new LongAdder();
 
   /**
@@ -66,7 +66,7 @@ final class Refusal {
       + "); grant the ACL user " + grant;
   }
 
-  /** @param refusal a decision Redis refused for lack of permission */
+  /** @param refusal a call (a decision, a permit) Redis refused for lack of permission */
   void refused(RedisPermissionException refusal) {
     sinceLog.increment();
     long now = nanoClock.getAsLong();
@@ -82,8 +82,8 @@ final class Refusal {
     if (now - next >= 0 && nextLog.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
       // Refreshed too: the last refusal says best what is refused now.
       board.report(component, line);
-      LOG.error(line + ". Still refused: " + sinceLog.sumThenReset() + " decisions taken by the " + policy
-        + " failure policy in the last minute");
+      LOG.error(line + ". Still refused: " + sinceLog.sumThenReset() + " calls answered by the " + policy
+        + " failure policy since the last report");
     }
   }
 

@@ -38,7 +38,7 @@ class RefusalTest {
       assertThat(log.messages(Level.ERROR, "FAIL_OPEN failure policy decides")).hasSize(1);
       clock.addAndGet(Refusal.LOG_INTERVAL_NANOS);
       refusal.refused(NOPERM);
-      assertThat(log.messages(Level.ERROR, "Still refused: 101 decisions")).as("again after a minute, with the count").hasSize(1);
+      assertThat(log.messages(Level.ERROR, "Still refused: 101 calls")).as("again after a minute, with the count").hasSize(1);
       refusal.refused(NOPERM);
       assertThat(log.messages(Level.ERROR, "rate limiter api")).hasSize(2);
 
