@@ -33,7 +33,8 @@ public class RedisPermissionException extends RedisCommandException {
    * script's refused inner call
    */
   public static boolean isRefusal(String errorReply) {
-    if (errorReply == null) {
+    if (errorReply == null || errorReply.startsWith("EXECABORT")) {
+      // A command discarded with a transaction another command of which was refused: not refused itself.
       return false;
     }
     return errorReply.startsWith("NOPERM") || errorReply.startsWith("ERR NOPERM") || errorReply.startsWith("NOAUTH")

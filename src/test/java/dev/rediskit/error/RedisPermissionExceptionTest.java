@@ -32,7 +32,9 @@ class RedisPermissionExceptionTest {
   void otherErrorRepliesAreNotRefusals() {
     for (String reply : new String[] {"WRONGTYPE Operation against a key holding the wrong kind of value",
       "NOSCRIPT No matching script. Please use EVAL.", "ERR wrong number of arguments for 'get' command",
-      "OOM command not allowed when used memory > 'maxmemory'.", "", null}) {
+      "OOM command not allowed when used memory > 'maxmemory'.", "", null,
+      "EXECABORT not run: Redis refused another command of the transaction it was gathered in (" + EVALSHA_70
+        + ") and discarded it; nothing was done"}) {
       assertThat(RedisPermissionException.isRefusal(reply)).as(reply).isFalse();
     }
   }
