@@ -41,7 +41,7 @@ public final class HealthReport {
   private String connectedNode;
   private GatewayStatus gateway;
   private long elapsedMs = -1;
-  private Map<String, String> refusals = Map.of();
+  private List<String> refusals = List.of();
 
   /**
    * @param options the gateway's settings: topology, endpoints, limits
@@ -102,12 +102,9 @@ public final class HealthReport {
     this.gateway = status;
   }
 
-  /**
-   * @param standing the permission refusals the components report on the gateway
-   * ({@link dev.rediskit.client.PermissionRefusals#standing()}): each makes the result degraded, Redis itself being up
-   */
+  /** @param standing the components' permission refusals ({@link dev.rediskit.client.PermissionRefusals#standing()}) */
   public void refusals(Map<String, String> standing) {
-    this.refusals = Map.copyOf(standing);
+    this.refusals = List.copyOf(new java.util.TreeMap<>(standing).values());
   }
 
   /** @param ms how long the run took */
@@ -162,10 +159,8 @@ public final class HealthReport {
         }
       }
     }
-    for (String reason : new java.util.TreeMap<>(refusals).values()) {
-      // The component answers by its fallback while Redis refuses it: up, but not working as configured.
-      degradedReasons.add("permission refused: " + reason);
-    }
+    // A refused component answers by its fallback: Redis is up, but the module does not work as configured.
+    refusals.forEach(r -> degradedReasons.add("permission refused: " + r));
     if (pingMs != null && pingMs > slowPingMs) {
       degradedReasons.add(String.format(Locale.ROOT, "PING took %.1f ms (health.slowPingMs is %d)", pingMs, slowPingMs));
     }

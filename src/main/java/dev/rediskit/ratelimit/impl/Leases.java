@@ -66,7 +66,7 @@ final class Leases {
     this.limiter = limiter;
     this.policy = policy;
     this.counters = counters;
-    this.refusal = new Refusal(RateLimiterImpl.component(limiter) + " (concurrency permits)", policy,
+    this.refusal = new Refusal(AccessProbe.component(limiter) + " (concurrency permits)", policy,
       "+evalsha +eval +time +zadd +zcard +zrange +zrem +zremrangebyscore +zscore +pexpireat and the key pattern ~"
         + gateway.options().getKeyPrefix() + ":rl:*", gateway.refusals(), System::nanoTime);
     byte[] random = new byte[12];

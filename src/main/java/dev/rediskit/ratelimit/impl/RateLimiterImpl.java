@@ -2,7 +2,6 @@ package dev.rediskit.ratelimit.impl;
 
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.error.RedisCommandException;
-import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.ratelimit.Decision;
@@ -25,19 +24,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The limiter: checks the request, builds its call (keys from {@link LimiterKeys}, the script from
@@ -52,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RateLimiterImpl implements RateLimiter {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
-
   private final Vertx vertx;
   private final RedisGateway gateway;
   private final String name;
@@ -67,7 +56,6 @@ public final class RateLimiterImpl implements RateLimiter {
   private final DenyCache denyCache;
   private final Counters counters;
   private final Fallback fallback;
-  private final Refusal refusal;
   /** The gateway's context: the admission is touched only there. */
   private final Context context;
   private final Steps steps = new Steps();
@@ -102,9 +90,8 @@ public final class RateLimiterImpl implements RateLimiter {
     this.denyCache = denySize > 0 ? new DenyCache(denySize) : null;
     this.counters = new Counters(this.name, () -> denyCache == null ? 0 : denyCache.size());
     this.fallback = new Fallback(this.name, failurePolicy, Math.max(10_000, denySize), this.options.getLocalSharePercent(),
-      counters);
-    this.refusal = new Refusal(component(this.name), failurePolicy, grant(gateway.options().getKeyPrefix()), gateway.refusals(),
-      System::nanoTime);
+      counters, new Refusal(AccessProbe.component(this.name), failurePolicy, AccessProbe.grant(gateway.options().getKeyPrefix()),
+        gateway.refusals(), System::nanoTime));
     this.context = gateway.context();
     this.leases = new Leases(gateway, this.name, failurePolicy, this.options.getLocalSharePercent(), counters);
     this.plans = new Plans(this.name, this.options.getPlanCacheMs(), this.options.getPlanCacheSize(), counters);
@@ -294,51 +281,9 @@ public final class RateLimiterImpl implements RateLimiter {
     return new RateLimitOptions(options);
   }
 
-  /** @return how the log and the health check name a limiter */
-  static String component(String name) {
-    return "rate limiter " + name;
-  }
-
-  /** @return what the ACL user needs for the limiter's decisions: the commands it sends and its scripts call, and its keys */
-  static String grant(String keyPrefix) {
-    return "+evalsha +eval +time +get +set +pttl and the key pattern ~" + keyPrefix + ":rl:*";
-  }
-
   @Override
   public Future<Void> verifyAccess() {
-    // 3 per second: for GCRA an emission interval of no whole milliseconds, so the script that calls every command.
-    Limit[] ls = {Limit.of(3, Duration.ofSeconds(1))};
-    String probe = keys.probe();
-    Call call = new Call(new String[] {probe}, ls, new String[] {"probe"}, 1, false, scripts.forLimits(ls));
-    List<String> args = call.script.args(call);
-    Request eval = Request.cmd(Command.EVAL).arg(call.script.script().source()).arg(1).arg(probe);
-    for (String a : args) {
-      eval.arg(a);
-    }
-    // EVAL first: a script another client loaded already would never have this user's EVAL checked.
-    List<Future<Response>> probes = List.of(gateway.send(eval), gateway.eval(call.script.script(), List.of(probe), args));
-    return Future.join(probes).transform(ar -> {
-      Set<String> refused = new LinkedHashSet<>();
-      List<Throwable> causes = new ArrayList<>();
-      for (Future<Response> f : probes) {
-        if (f.failed() && f.cause() instanceof RedisPermissionException rpe) {
-          refused.add(rpe.getMessage());
-          causes.add(rpe);
-        } else if (f.failed()) {
-          // Unavailable, too slow, another error: the failure policy's case, not a refusal; decisions will say more.
-          LOG.debug("rate limiter " + name + ": the start-up permission probe could not run: " + f.cause().getMessage());
-        }
-      }
-      if (refused.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      RedisPermissionException first = (RedisPermissionException) causes.get(0);
-      String what = refused.size() == 1 ? RedisPermissionException.refused(first.getMessage())
-        : String.join(" and ", refused.stream().map(RedisPermissionException::refused).distinct().toList());
-      return Future.failedFuture(new RedisPermissionException(component(name) + ": Redis refuses " + what + " on "
-        + probe + " (" + String.join("; ", refused) + "); grant the ACL user " + grant(gateway.options().getKeyPrefix()),
-        first));
-    });
+    return AccessProbe.run(gateway, name, keys.probe(), scripts);
   }
 
   @Override
@@ -405,11 +350,6 @@ public final class RateLimiterImpl implements RateLimiter {
       if (cause instanceof RedisUnavailableException rue && rue.reason() == RedisUnavailableException.Reason.OVERLOADED) {
         return admission.overloaded(call, cause.getMessage());
       }
-      if (cause instanceof RedisPermissionException rpe) {
-        // A misconfiguration, not an outage: the policy still answers (rejecting everything would be one), loudly.
-        counters.permissionRefused();
-        refusal.refused(rpe);
-      }
       return fallback(call, cause);
     }
 
@@ -426,10 +366,7 @@ public final class RateLimiterImpl implements RateLimiter {
       if (!allowed && denyCache != null) {
         denyCache.remember(call, each);
       }
-      boolean refusalOver = refusal.answered();
-      if (counters.redisAnswered() && !refusalOver) {
-        LOG.info("rate limiter " + name + ": Redis decides again");
-      }
+      fallback.redisDecided();
       return finish(d);
     }
 
