@@ -237,6 +237,16 @@ class KeyIsolationIT {
       before = onlyOwnKeysChanged(before, "verify:" + endpoint, "ratelimit.verify of " + endpoint);
     }
 
+    // The start-up permission probes' reserved keys: produced by no input above, and the probes touch nothing else.
+    assertThat(owners.keySet()).as("no public input produced a probe key").noneMatch(k -> k.endsWith("probe"));
+    for (RateLimiter l : limiters) {
+      await(l.verifyAccess());
+    }
+    await(cache.verifyAccess());
+    before = onlyOwnKeysChanged(before, "probe", "the start-up permission probes");
+    assertThat(owners.entrySet().stream().filter(e -> e.getValue().equals("probe")).map(Map.Entry::getKey).toList())
+      .as("what the probes left, if it has not expired yet").allMatch(k -> k.endsWith(":probe"));
+
     slowLoad.complete("loaded");
     await(loading);
     await(cacheConsumers.unregister());

@@ -168,6 +168,12 @@ public interface RedisGateway {
   long replies();
 
   /**
+   * @return the board where the components using this gateway report a standing permission refusal (an ACL user
+   * that lacks a command or key pattern they need), read by the health check
+   */
+  PermissionRefusals refusals();
+
+  /**
    * Sets the observer told about every command outcome (metrics). One observer per gateway;
    * {@code null} removes it. It is called on the gateway's event loop and must be cheap.
    *

@@ -15,7 +15,9 @@ package dev.rediskit.config;
 public enum KeyFamily {
 
   /** Cache entries: {@code <keyPrefix>:c:<namespace>:<version>:<key>}. */
-  CACHE_ENTRY("c", "<keyPrefix>:c:<namespace>:<version>:<key>", "cache entries (value, header, TTL), under the namespace's version"),
+  CACHE_ENTRY("c", "<keyPrefix>:c:<namespace>:<version>:<key>, <keyPrefix>:c::probe",
+    "cache entries (value, header, TTL), under the namespace's version; c::probe is the start-up permission probe "
+      + "(RedisCache.verifyAccess: no namespace is empty, so no request produces it; deleted at once, lives at most 1 s)"),
   /** Leases that let one instance load a missing entry while the others wait: {@code <keyPrefix>:cl:<namespace>:<version>:<key>}. */
   CACHE_LEASE("cl", "<keyPrefix>:cl:<namespace>:<version>:<key>", "get-or-load leases across instances (short TTL)"),
   /** Namespace versions, part of every entry key: {@code <keyPrefix>:cv:<namespace>}. */
@@ -25,14 +27,15 @@ public enum KeyFamily {
   CACHE_TAG("ct", "<keyPrefix>:ct:<tag>",
     "tag versions: invalidateTag sets a new one (the invalidator's clock in ms); expires 2 × cache.maxTtlMs + 60 s after the last invalidation"),
   /** Rate-limiter state, GCRA: {@code <keyPrefix>:rl:g:<k|s|v>:...}. */
-  RATE_LIMIT_GCRA("rl:g", "<keyPrefix>:rl:g:k:<key>, …:rl:g:s:<service>, …:rl:g:v:{<endpoint>}:<t:<token hash (SHA-256)>|i:<ip>|e>",
-    "rate-limiter state of the GCRA algorithm (a TAT in the key's expiry or value)"),
+  RATE_LIMIT_GCRA("rl:g", "<keyPrefix>:rl:g:k:<key>, …:rl:g:s:<service>, …:rl:g:v:{<endpoint>}:<t:<token hash (SHA-256)>|i:<ip>|e>, …:rl:g:probe",
+    "rate-limiter state of the GCRA algorithm (a TAT in the key's expiry or value); probe is the start-up permission "
+      + "probe (RateLimiter.verifyAccess: requests only produce k:, s: and v:{ keys; lives at most 1 s)"),
   /** Rate-limiter state, fixed window. */
-  RATE_LIMIT_FIXED("rl:f", "<keyPrefix>:rl:f:k:<key>, …:rl:f:s:<service>, …:rl:f:v:{<endpoint>}:…",
-    "rate-limiter state of the fixed-window algorithm (a counter per window)"),
+  RATE_LIMIT_FIXED("rl:f", "<keyPrefix>:rl:f:k:<key>, …:rl:f:s:<service>, …:rl:f:v:{<endpoint>}:…, …:rl:f:probe",
+    "rate-limiter state of the fixed-window algorithm (a counter per window); probe as for GCRA"),
   /** Rate-limiter state, sliding window. */
-  RATE_LIMIT_SLIDING("rl:w", "<keyPrefix>:rl:w:k:<key>, …:rl:w:s:<service>, …:rl:w:v:{<endpoint>}:…",
-    "rate-limiter state of the sliding-window algorithm (this and the previous window's counters)"),
+  RATE_LIMIT_SLIDING("rl:w", "<keyPrefix>:rl:w:k:<key>, …:rl:w:s:<service>, …:rl:w:v:{<endpoint>}:…, …:rl:w:probe",
+    "rate-limiter state of the sliding-window algorithm (this and the previous window's counters); probe as for GCRA, lives at most 2 s"),
   /** Concurrency limits: {@code <keyPrefix>:rl:c:<key>}, a sorted set of permit holders scored by lease end. */
   CONCURRENCY("rl:c", "<keyPrefix>:rl:c:<key>",
     "concurrency-limit permits: a sorted set of holder ids, each scored by the Redis time (ms) its lease ends"),

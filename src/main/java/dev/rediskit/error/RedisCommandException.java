@@ -19,7 +19,19 @@ public class RedisCommandException extends RedisKitException {
 
   /** @return the error kind Redis sent first in its reply, e.g. {@code WRONGTYPE} or {@code NOSCRIPT} */
   public String errorKind() {
-    String m = getCause() != null && getCause().getMessage() != null ? getCause().getMessage() : "";
+    String m;
+    if (getCause() instanceof RedisCommandException wrapped) {
+      // A failure that names its component around Redis's own: the reply is the wrapped one's.
+      return wrapped.errorKind();
+    }
+    if (getCause() != null && getCause().getMessage() != null) {
+      m = getCause().getMessage();
+    } else {
+      // Without the client's error value, the reply follows the command's name: "EVALSHA: NOPERM ...".
+      String own = getMessage() == null ? "" : getMessage();
+      int colon = own.indexOf(": ");
+      m = colon > 0 ? own.substring(colon + 2) : own;
+    }
     int sp = m.indexOf(' ');
     return sp > 0 ? m.substring(0, sp) : m;
   }

@@ -2,6 +2,7 @@ package dev.rediskit.impl;
 
 import dev.rediskit.RedisKitOptions;
 import dev.rediskit.config.OptionalDependency;
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
@@ -35,7 +36,9 @@ public record Components(RedisGateway gateway, RedisCache cache, RateLimiter rat
 
   /**
    * Connects a gateway on the current context and builds the rest on it. Fails, leaving nothing
-   * open, when Redis cannot be reached within the connect timeout.
+   * open, when Redis cannot be reached within the connect timeout, or with a
+   * {@link RedisPermissionException} when Redis refuses the cache or the limiter a command or key they
+   * need ({@link RedisCache#verifyAccess()}, {@link RateLimiter#verifyAccess()}).
    *
    * @param vertx the Vert.x instance
    * @param options validated settings
@@ -48,21 +51,45 @@ public record Components(RedisGateway gateway, RedisCache cache, RateLimiter rat
       .recover(err -> gateway.close().transform(v -> Future.failedFuture(new RedisUnavailableException(
         err instanceof RedisUnavailableException rue ? rue.reason() : RedisUnavailableException.Reason.DISCONNECTED,
         "RedisKit cannot start: " + err.getMessage(), err))))
-      .map(gw -> {
+      .compose(gw -> {
         RedisCache cache = RedisCache.create(vertx, gateway, options.getCache());
         RateLimiter limiter = RateLimiter.create(vertx, gateway, LIMITER_NAME, options.getRateLimit());
-        RedisHealthCheck health = RedisHealthCheck.create(vertx, gateway, options.getHealth());
-        // Micrometer is optional: without it the meters are off and nothing here may link its types.
-        boolean micrometer = OptionalDependency.MICROMETER_CORE.present();
-        RedisKitMetrics metrics = micrometer ? RedisKitMetrics.create(vertx) : NoMetrics.INSTANCE;
-        List<MetricsBinding> bindings = new ArrayList<>();
-        if (micrometer) {
-          bindings.add(metrics.bindGateway(metricsName, gateway));
-          bindings.add(metrics.bindHealth(metricsName, health, options.getMetrics().getHealthProbeIntervalMs()));
-          bindings.add(MeterWiring.add(vertx, metrics, cache, limiter));
-        }
-        return new Components(gateway, cache, limiter, health, metrics, bindings, options);
+        // A refused permission is a misconfiguration that the failure policy would hide: refuse to start instead.
+        // Redis lost meanwhile is not: the probes then succeed, and the components start as they would have.
+        Future<Void> cacheAccess = cache.verifyAccess();
+        Future<Void> limiterAccess = limiter.verifyAccess();
+        return Future.join(cacheAccess, limiterAccess).transform(ar -> {
+          if (ar.succeeded()) {
+            return Future.succeededFuture(wire(vertx, options, metricsName, gateway, cache, limiter));
+          }
+          List<String> refused = new ArrayList<>();
+          Throwable first = null;
+          for (Future<Void> f : List.of(limiterAccess, cacheAccess)) {
+            if (f.failed()) {
+              refused.add(f.cause().getMessage());
+              first = first == null ? f.cause() : first;
+            }
+          }
+          Throwable cause = first;
+          return limiter.close().eventually(gateway::close).transform(v -> Future.failedFuture(
+            new RedisPermissionException("RedisKit cannot start: " + String.join("; ", refused), cause)));
+        });
       });
+  }
+
+  private static Components wire(Vertx vertx, RedisKitOptions options, String metricsName, RedisGateway gateway,
+                                 RedisCache cache, RateLimiter limiter) {
+    RedisHealthCheck health = RedisHealthCheck.create(vertx, gateway, options.getHealth());
+    // Micrometer is optional: without it the meters are off and nothing here may link its types.
+    boolean micrometer = OptionalDependency.MICROMETER_CORE.present();
+    RedisKitMetrics metrics = micrometer ? RedisKitMetrics.create(vertx) : NoMetrics.INSTANCE;
+    List<MetricsBinding> bindings = new ArrayList<>();
+    if (micrometer) {
+      bindings.add(metrics.bindGateway(metricsName, gateway));
+      bindings.add(metrics.bindHealth(metricsName, health, options.getMetrics().getHealthProbeIntervalMs()));
+      bindings.add(MeterWiring.add(vertx, metrics, cache, limiter));
+    }
+    return new Components(gateway, cache, limiter, health, metrics, bindings, options);
   }
 
   /**

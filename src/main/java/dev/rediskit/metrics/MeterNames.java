@@ -190,6 +190,8 @@ public final class MeterNames {
   public static final String RATELIMIT_LIMIT_REFRESH_FAILURES = "rediskit.ratelimit.limits.refresh.failures";
   /** Counter of failed plan lookups. */
   public static final String RATELIMIT_PLAN_FAILURES = "rediskit.ratelimit.plan.failures";
+  /** Counter of decisions Redis refused to run for lack of permission (ACL). */
+  public static final String RATELIMIT_PERMISSION_REFUSALS = "rediskit.ratelimit.permission.refusals";
 
   // ------------------------------------------------------------------ descriptors
 
@@ -384,7 +386,11 @@ public final class MeterNames {
     meter(RATELIMIT_LIMIT_REFRESH_FAILURES, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
       "Reads of the stored limits that failed; the limits known last stayed in force.", TAG_LIMITER),
     meter(RATELIMIT_PLAN_FAILURES, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
-      "Plan lookups (PlanResolver) that failed; those decisions used the ordinary per-token limits.", TAG_LIMITER));
+      "Plan lookups (PlanResolver) that failed; those decisions used the ordinary per-token limits.", TAG_LIMITER),
+    meter(RATELIMIT_PERMISSION_REFUSALS, Type.FUNCTION_COUNTER, null, Group.RATE_LIMIT,
+      "Decisions Redis refused to run for lack of permission (NOPERM: the ACL user lacks a command or key pattern the "
+        + "limiter needs); the failure policy decided them, so they count in fallback_allowed or fallback_rejected too. "
+        + "Anything above 0 is a misconfiguration: /health/redis is degraded while it lasts.", TAG_LIMITER));
 
   /**
    * @param name a meter name of {@link #METERS}

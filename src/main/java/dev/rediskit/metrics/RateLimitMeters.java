@@ -33,6 +33,7 @@ final class RateLimitMeters extends Binding {
     }
     counter(MeterNames.RATELIMIT_LIMIT_REFRESH_FAILURES, tags, this, b -> b.sum(RateLimitStats::limitRefreshFailures));
     counter(MeterNames.RATELIMIT_PLAN_FAILURES, tags, this, b -> b.sum(RateLimitStats::planFailures));
+    counter(MeterNames.RATELIMIT_PERMISSION_REFUSALS, tags, this, b -> b.sum(RateLimitStats::permissionRefusals));
   }
 
   private long sum(ToLongFunction<RateLimitStats> count) {

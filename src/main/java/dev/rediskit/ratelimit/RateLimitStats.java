@@ -96,6 +96,15 @@ public interface RateLimitStats {
   }
 
   /**
+   * @return decisions Redis refused to run for lack of permission ({@link dev.rediskit.error.RedisPermissionException}:
+   * the ACL user lacks a command or key pattern the limiter needs); the failure policy decided them, so they are
+   * counted in {@link Outcome#FALLBACK_ALLOWED} or {@link Outcome#FALLBACK_REJECTED} too
+   */
+  default long permissionRefusals() {
+    return 0;
+  }
+
+  /**
    * @param outcome an outcome
    * @return how many decisions ended that way since the limiter started
    */

@@ -254,6 +254,19 @@ public interface RateLimiter {
   RateLimitOptions options();
 
   /**
+   * Checks once that Redis lets this limiter run what it sends: its decision script, by {@code EVAL} and by
+   * {@code EVALSHA}, on a probe key of its own key family ({@code <keyPrefix>:rl:<algorithm>:probe}, which no
+   * request can produce, and that expires within 2 s). {@link dev.rediskit.RedisKit} and
+   * {@link dev.rediskit.RedisKitVerticle} call it at start-up; a limiter made with {@link #create} can call it
+   * itself. Pipelined: one round trip.
+   *
+   * @return a future failed with a {@link dev.rediskit.error.RedisPermissionException} when Redis refuses the
+   * command or the key (its message names the limiter, what Redis refused, and what to grant the ACL user);
+   * succeeded otherwise, also when Redis cannot be asked (unavailable, too slow: that is the failure policy's case)
+   */
+  Future<Void> verifyAccess();
+
+  /**
    * Stops the limiter's timer and forgets the deny cache. The gateway is not closed: it may be
    * shared.
    *

@@ -50,6 +50,11 @@ final class StatsSnapshot implements RateLimitStats {
   }
 
   @Override
+  public long permissionRefusals() {
+    return number(json, "permissionRefusals");
+  }
+
+  @Override
   public long denyCacheSize() {
     return number(json, "denyCacheSize");
   }

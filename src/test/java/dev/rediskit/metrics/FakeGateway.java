@@ -18,6 +18,7 @@ import java.util.function.Function;
 /** A gateway whose status a test sets and whose observer a test drives, for the metrics' pure logic. */
 final class FakeGateway implements RedisGateway {
 
+  final dev.rediskit.client.PermissionRefusals refusals = new dev.rediskit.client.PermissionRefusals();
   volatile GatewayStatus status = new GatewayStatus(GatewayStatus.ConnectionState.CONNECTED, CircuitBreakerState.CLOSED, 0, 0, null, 0);
   volatile CommandObserver observer;
 
@@ -79,6 +80,11 @@ final class FakeGateway implements RedisGateway {
   @Override
   public GatewayStatus status() {
     return status;
+  }
+
+  @Override
+  public dev.rediskit.client.PermissionRefusals refusals() {
+    return refusals;
   }
 
   @Override

@@ -114,6 +114,11 @@ public final class RedisCacheImpl implements RedisCache {
   }
 
   @Override
+  public Future<Void> verifyAccess() {
+    return AccessProbe.run(ctx.gateway);
+  }
+
+  @Override
   public CacheOptions options() {
     return new CacheOptions(ctx.options);
   }

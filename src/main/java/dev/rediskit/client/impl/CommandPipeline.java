@@ -2,6 +2,7 @@ package dev.rediskit.client.impl;
 
 import dev.rediskit.client.DeadlineQueue;
 import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
@@ -413,7 +414,10 @@ final class CommandPipeline {
       if (observer != null) {
         notifyObserver(commandName(), Outcome.REDIS_ERROR, System.nanoTime() - start);
       }
-      promise.fail(new RedisCommandException(commandName() + ": " + message, cause));
+      String text = commandName() + ": " + message;
+      // A refused permission is typed apart: it is a misconfiguration, not an ordinary error reply.
+      promise.fail(RedisPermissionException.isRefusal(message) ? new RedisPermissionException(text, cause)
+        : new RedisCommandException(text, cause));
     }
 
     void fail(Throwable t, Outcome outcome) {

@@ -2,6 +2,7 @@ package dev.rediskit.client.impl;
 
 import dev.rediskit.config.Redaction;
 import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.error.RedisKitException;
 import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisTimeoutException;
@@ -252,7 +253,8 @@ final class RedisFailures {
       return cause;
     }
     if (isErrorReply(cause)) {
-      return new RedisCommandException(cause.getMessage(), cause);
+      return RedisPermissionException.isRefusal(cause.getMessage()) ? new RedisPermissionException(cause.getMessage(), cause)
+        : new RedisCommandException(cause.getMessage(), cause);
     }
     return new RedisUnavailableException(Reason.CONNECTION_LOST, String.valueOf(cause.getMessage()), cause);
   }

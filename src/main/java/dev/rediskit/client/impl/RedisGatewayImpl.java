@@ -6,6 +6,7 @@ import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.RedisUnavailableException.Reason;
 import dev.rediskit.client.CommandObserver;
 import dev.rediskit.client.GatewayStatus;
+import dev.rediskit.client.PermissionRefusals;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.Script;
 import dev.rediskit.client.TrackingLink;
@@ -70,6 +71,7 @@ public class RedisGatewayImpl implements RedisGateway {
   private final Guard guard;
   private final Promise<RedisGateway> ready;
   private final TrackingLinks links;
+  private final PermissionRefusals refusals = new PermissionRefusals();
   /** Closes the gateway when Vert.x closes, before its client goes: no reconnect attempt against a closed client. */
   private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(completion);
 
@@ -259,6 +261,11 @@ public class RedisGatewayImpl implements RedisGateway {
     return new GatewayStatus(supervisor.state(), breaker.state(), breaker.failureCount(), pipeline.pending(),
       supervisor.lastError(), supervisor.reconnects(), nodeBreakers == null ? List.of() : nodeBreakers.status(),
       links.status());
+  }
+
+  @Override
+  public PermissionRefusals refusals() {
+    return refusals;
   }
 
   @Override

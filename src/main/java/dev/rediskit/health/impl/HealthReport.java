@@ -41,6 +41,7 @@ public final class HealthReport {
   private String connectedNode;
   private GatewayStatus gateway;
   private long elapsedMs = -1;
+  private List<String> refusals = List.of();
 
   /**
    * @param options the gateway's settings: topology, endpoints, limits
@@ -101,6 +102,11 @@ public final class HealthReport {
     this.gateway = status;
   }
 
+  /** @param standing the components' permission refusals ({@link dev.rediskit.client.PermissionRefusals#standing()}) */
+  public void refusals(Map<String, String> standing) {
+    this.refusals = List.copyOf(new java.util.TreeMap<>(standing).values());
+  }
+
   /** @param ms how long the run took */
   public void elapsed(long ms) {
     this.elapsedMs = ms;
@@ -111,7 +117,7 @@ public final class HealthReport {
    * not {@code ok} (it refuses commands); a Sentinel client meant for the master that reached a
    * replica. Degraded (still UP): breaker half-open, a cluster master's breaker not closed, PING
    * slower than the threshold, a cluster master flagged failed or suspected, slots not all assigned
-   * or not all ok.
+   * or not all ok, a component that Redis refuses a command or key for lack of permission.
    *
    * @return the decision and the reasons behind it
    */
@@ -153,6 +159,8 @@ public final class HealthReport {
         }
       }
     }
+    // A refused component answers by its fallback: Redis is up, but the module does not work as configured.
+    refusals.forEach(r -> degradedReasons.add("permission refused: " + r));
     if (pingMs != null && pingMs > slowPingMs) {
       degradedReasons.add(String.format(Locale.ROOT, "PING took %.1f ms (health.slowPingMs is %d)", pingMs, slowPingMs));
     }

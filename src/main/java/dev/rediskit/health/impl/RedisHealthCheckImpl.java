@@ -199,6 +199,7 @@ public class RedisHealthCheckImpl implements RedisHealthCheck {
       Status status;
       try {
         report.gateway(gateway.status());
+        report.refusals(gateway.refusals().standing());
         report.elapsed(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         last = report.snapshot(System.currentTimeMillis());
         status = report.toStatus(options.getDetail());

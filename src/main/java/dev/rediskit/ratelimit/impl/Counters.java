@@ -34,6 +34,7 @@ final class Counters implements RateLimitStats {
   private final LongAdder[] limitChanges = new LongAdder[LimitChangeOutcome.values().length];
   private final LongAdder limitRefreshFailures = new LongAdder();
   private final LongAdder planFailures = new LongAdder();
+  private final LongAdder permissionRefusals = new LongAdder();
 
   Counters(String limiter, LongSupplier denyCacheSize) {
     this.limiter = limiter;
@@ -59,6 +60,16 @@ final class Counters implements RateLimitStats {
 
   void planFailed() {
     planFailures.increment();
+  }
+
+  /** A decision Redis refused for lack of permission (also counted in its fallback outcome). */
+  void permissionRefused() {
+    permissionRefusals.increment();
+  }
+
+  @Override
+  public long permissionRefusals() {
+    return permissionRefusals.sum();
   }
 
   @Override
@@ -207,7 +218,8 @@ final class Counters implements RateLimitStats {
         .put("refused", limitChanges(LimitChangeOutcome.REFUSED))
         .put("failed", limitChanges(LimitChangeOutcome.FAILED)))
       .put("limitRefreshFailures", limitRefreshFailures.sum())
-      .put("planFailures", planFailures.sum());
+      .put("planFailures", planFailures.sum())
+      .put("permissionRefusals", permissionRefusals.sum());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.Limit;
@@ -9,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The failure policy: what the limiter answers when Redis cannot decide (unavailable, too slow,
- * or replying nonsense). FAIL_OPEN lets the request through, FAIL_CLOSED rejects it for
- * {@link #FAIL_CLOSED_RETRY_MS}, LOCAL decides it with an in-memory GCRA holding this instance's
- * share of the limit. Not for the limiter's own back-pressure, which {@link Admission} rejects
+ * or replying nonsense), or refuses to for lack of permission (then loudly, see {@link Refusal}).
+ * FAIL_OPEN lets the request through, FAIL_CLOSED rejects it for {@link #FAIL_CLOSED_RETRY_MS},
+ * LOCAL decides it with an in-memory GCRA holding this instance's share of the limit. Not for the limiter's own back-pressure, which {@link Admission} rejects
  * whatever the policy.
  *
  * <p>Thread-safe: the LOCAL state is lock-free and the switch is counted atomically.
@@ -26,6 +27,7 @@ final class Fallback {
   private final FailurePolicy policy;
   private final LocalGcra local;
   private final Counters counters;
+  private final Refusal refusal;
 
   /**
    * @param limiter the limiter's name, for the log
@@ -33,14 +35,24 @@ final class Fallback {
    * @param localKeys for LOCAL: keys the in-memory GCRA remembers at most
    * @param localSharePercent for LOCAL: this instance's share of each limit
    * @param counters where the switch to the policy is counted
+   * @param refusal what makes a permission refusal loud
    */
-  Fallback(String limiter, FailurePolicy policy, int localKeys, int localSharePercent, Counters counters) {
+  Fallback(String limiter, FailurePolicy policy, int localKeys, int localSharePercent, Counters counters, Refusal refusal) {
     this.limiter = limiter;
     this.policy = policy;
     this.local = policy == FailurePolicy.LOCAL
       ? new LocalGcra(localKeys, localSharePercent, () -> System.nanoTime() / 1000)
       : null;
     this.counters = counters;
+    this.refusal = refusal;
+  }
+
+  /** Redis decided a call: a standing permission refusal, or the policy's turn, is over, and the log says which. */
+  void redisDecided() {
+    boolean refusalOver = refusal.answered();
+    if (counters.redisAnswered() && !refusalOver) {
+      LOG.info("rate limiter " + limiter + ": Redis decides again");
+    }
   }
 
   /**
@@ -49,7 +61,14 @@ final class Fallback {
    * @return the policy's decision, from {@link Source#FALLBACK}, carrying the cause (not yet counted)
    */
   Decision decide(Call call, Throwable cause) {
-    if (counters.fallbackUsed()) {
+    boolean refused = cause instanceof RedisPermissionException;
+    if (refused) {
+      // A misconfiguration, not an outage: the policy still answers (rejecting everything would be one), but loudly.
+      counters.permissionRefused();
+      refusal.refused((RedisPermissionException) cause);
+    }
+    // A permission refusal has its ERROR lines of its own (Refusal): this WARN is for Redis unavailable.
+    if (counters.fallbackUsed() && !refused) {
       LOG.warn("rate limiter " + limiter + ": Redis cannot decide (" + cause.getMessage()
         + "); the " + policy + " policy decides until it can");
     }

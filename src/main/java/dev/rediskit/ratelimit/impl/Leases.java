@@ -7,6 +7,7 @@ import dev.rediskit.client.RedisGateway;
 import dev.rediskit.config.KeyFamily;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.error.RedisCommandException;
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.ratelimit.Decision.Source;
 import dev.rediskit.ratelimit.Permit;
@@ -56,6 +57,8 @@ final class Leases {
   private final LocalPermits local;
   /** What the ids of local places start with: never an id of a place in Redis. */
   private final String localIdPrefix;
+  /** A standing refusal of the permit scripts: a component of its own, since decisions may well be allowed meanwhile. */
+  private final Refusal refusal;
 
   Leases(RedisGateway gateway, String limiter, FailurePolicy policy, int localSharePercent, Counters counters) {
     this.gateway = gateway;
@@ -63,6 +66,9 @@ final class Leases {
     this.limiter = limiter;
     this.policy = policy;
     this.counters = counters;
+    this.refusal = new Refusal(AccessProbe.component(limiter) + " (concurrency permits)", policy,
+      "+evalsha +eval +time +zadd +zcard +zrange +zrem +zremrangebyscore +zscore +pexpireat and the key pattern ~"
+        + gateway.options().getKeyPrefix() + ":rl:*", gateway.refusals(), System::nanoTime);
     byte[] random = new byte[12];
     new SecureRandom().nextBytes(random);
     this.idPrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + ".";
@@ -98,12 +104,17 @@ final class Leases {
         List.of(id, Integer.toString(maxConcurrent), Long.toString(leaseMs)))
       .transform(ar -> {
         if (ar.succeeded()) {
+          refusal.answered();
           try {
             return Future.succeededFuture(fromRedis(key, id, maxConcurrent, leaseMs, ar.result()));
           } catch (RuntimeException e) {
             return Future.succeededFuture(unavailable(key, maxConcurrent, leaseMs,
               new RedisCommandException("rate limiter " + limiter + ": unexpected permit reply " + ar.result(), e)));
           }
+        }
+        if (ar.cause() instanceof RedisPermissionException rpe) {
+          // As for decisions: the policy answers, loudly.
+          refusal.refused(rpe);
         }
         if (local != null && !isOverloaded(ar.cause())) {
           return onContext(() -> localPermit(key, maxConcurrent, leaseMs, ar.cause()));

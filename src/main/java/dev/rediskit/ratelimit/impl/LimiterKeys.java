@@ -15,6 +15,7 @@ final class LimiterKeys {
   private final String checkPrefix;
   private final String servicePrefix;
   private final String verifyPrefix;
+  private final String probe;
 
   /**
    * @param family the family of the algorithm's keys
@@ -25,6 +26,18 @@ final class LimiterKeys {
     this.checkPrefix = base + "k:";
     this.servicePrefix = base + "s:";
     this.verifyPrefix = base + "v:{";
+    this.probe = base + PROBE;
+  }
+
+  /** The segment of the start-up probe's key: no public input produces it, their keys all start {@code k:}, {@code s:} or {@code v:}. */
+  static final String PROBE = "probe";
+
+  /**
+   * @return the key the start-up permission probe decides on ({@code <family start>probe}): inside the family, so that
+   * the ACL's key patterns are checked as for any decision, and out of reach of every public input
+   */
+  String probe() {
+    return probe;
   }
 
   /** @return the key of {@code check(key, ...)} */

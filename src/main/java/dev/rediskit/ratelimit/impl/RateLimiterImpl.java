@@ -29,8 +29,6 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The limiter: checks the request, builds its call (keys from {@link LimiterKeys}, the script from
@@ -44,8 +42,6 @@ import org.slf4j.LoggerFactory;
  * calls from elsewhere hop (the gateway would make the same hop), so none of it is locked.
  */
 public final class RateLimiterImpl implements RateLimiter {
-
-  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
 
   private final Vertx vertx;
   private final RedisGateway gateway;
@@ -94,7 +90,8 @@ public final class RateLimiterImpl implements RateLimiter {
     this.denyCache = denySize > 0 ? new DenyCache(denySize) : null;
     this.counters = new Counters(this.name, () -> denyCache == null ? 0 : denyCache.size());
     this.fallback = new Fallback(this.name, failurePolicy, Math.max(10_000, denySize), this.options.getLocalSharePercent(),
-      counters);
+      counters, new Refusal(AccessProbe.component(this.name), failurePolicy, AccessProbe.grant(gateway.options().getKeyPrefix()),
+        gateway.refusals(), System::nanoTime));
     this.context = gateway.context();
     this.leases = new Leases(gateway, this.name, failurePolicy, this.options.getLocalSharePercent(), counters);
     this.plans = new Plans(this.name, this.options.getPlanCacheMs(), this.options.getPlanCacheSize(), counters);
@@ -285,6 +282,11 @@ public final class RateLimiterImpl implements RateLimiter {
   }
 
   @Override
+  public Future<Void> verifyAccess() {
+    return AccessProbe.run(gateway, name, keys.probe(), scripts);
+  }
+
+  @Override
   public Future<Void> close() {
     vertx.cancelTimer(tickTimer);
     Future<Void> linkClosed = stored == null ? Future.succeededFuture() : stored.close();
@@ -364,9 +366,7 @@ public final class RateLimiterImpl implements RateLimiter {
       if (!allowed && denyCache != null) {
         denyCache.remember(call, each);
       }
-      if (counters.redisAnswered()) {
-        LOG.info("rate limiter " + name + ": Redis decides again");
-      }
+      fallback.redisDecided();
       return finish(d);
     }
 

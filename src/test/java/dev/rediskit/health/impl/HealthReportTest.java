@@ -45,6 +45,20 @@ class HealthReportTest {
   }
 
   @Test
+  void aStandingPermissionRefusalDegradesWithTheComponentsReason() {
+    HealthReport r = report(new RedisKitOptions());
+    r.ping(0.5);
+    r.refusals(java.util.Map.of("rate limiter default", "rate limiter default: Redis refuses the command EVALSHA (...)"));
+    Status s = r.toStatus(Detail.FULL);
+    assertThat(s.isOk()).as("Redis itself is up").isTrue();
+    assertThat(s.getData().getBoolean("degraded")).isTrue();
+    assertThat(s.getData().getJsonArray("reasons").getList())
+      .containsExactly("permission refused: rate limiter default: Redis refuses the command EVALSHA (...)");
+    r.refusals(java.util.Map.of());
+    assertThat(r.verdict().degraded()).as("cleared").isFalse();
+  }
+
+  @Test
   void aClusterMastersOpenBreakerDegradesAndEachMastersBreakerIsShown() {
     HealthReport r = new HealthReport(new RedisKitOptions().setType(RedisClientType.CLUSTER), 100);
     r.gateway(new GatewayStatus(ConnectionState.CONNECTED, CircuitBreakerState.CLOSED, 0, 0, null, 1, List.of(

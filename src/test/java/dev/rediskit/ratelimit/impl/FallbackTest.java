@@ -19,7 +19,8 @@ class FallbackTest {
   private final Counters counters = new Counters("test", () -> 0);
 
   private Fallback fallback(FailurePolicy policy) {
-    return new Fallback("test", policy, 100, 100, counters);
+    return new Fallback("test", policy, 100, 100, counters,
+      new Refusal("rate limiter test", policy, "+evalsha", new dev.rediskit.client.PermissionRefusals(), System::nanoTime));
   }
 
   private static Call call(String key, long cost) {

@@ -1,0 +1,78 @@
+package dev.rediskit.ratelimit.impl;
+
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.error.RedisPermissionException;
+import dev.rediskit.ratelimit.Limit;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The limiter's start-up permission check ({@link dev.rediskit.ratelimit.RateLimiter#verifyAccess()}): its decision
+ * script sent as {@code EVAL} and as {@code EVALSHA}, pipelined, on the probe key of its family
+ * ({@link LimiterKeys#probe()}), with a limit of 3 per second, so that the key lives at most a window.
+ */
+final class AccessProbe {
+
+  private static final Logger LOG = LoggerFactory.getLogger(dev.rediskit.ratelimit.RateLimiter.class);
+
+  private AccessProbe() {
+  }
+
+  /** @return how the log and the health check name a limiter */
+  static String component(String name) {
+    return "rate limiter " + name;
+  }
+
+  /** @return what the ACL user needs for the limiter's decisions: the commands it sends and its scripts call, and its keys */
+  static String grant(String keyPrefix) {
+    return "+evalsha +eval +time +get +set +pttl and the key pattern ~" + keyPrefix + ":rl:*";
+  }
+
+  /**
+   * @param gateway the limiter's gateway
+   * @param name the limiter's name
+   * @param probe the probe key
+   * @param scripts the limiter's scripts
+   * @return failed with a {@link RedisPermissionException} when Redis refuses any of it, succeeded otherwise
+   */
+  static Future<Void> run(RedisGateway gateway, String name, String probe, AlgorithmScripts scripts) {
+    // 3 per second: for GCRA an emission interval of no whole milliseconds, so the script that calls every command.
+    Limit[] ls = {Limit.of(3, Duration.ofSeconds(1))};
+    Call call = new Call(new String[] {probe}, ls, new String[] {"probe"}, 1, false, scripts.forLimits(ls));
+    List<String> args = call.script.args(call);
+    Request eval = Request.cmd(Command.EVAL).arg(call.script.script().source()).arg(1).arg(probe);
+    for (String a : args) {
+      eval.arg(a);
+    }
+    // EVAL first: a script another client loaded already would never have this user's EVAL checked.
+    List<Future<Response>> probes = List.of(gateway.send(eval), gateway.eval(call.script.script(), List.of(probe), args));
+    return Future.join(probes).transform(ar -> {
+      Set<String> refused = new LinkedHashSet<>();
+      RedisPermissionException first = null;
+      for (Future<Response> f : probes) {
+        if (f.failed() && f.cause() instanceof RedisPermissionException rpe) {
+          refused.add(rpe.getMessage());
+          first = first == null ? rpe : first;
+        } else if (f.failed()) {
+          // Unavailable, too slow, another error: the failure policy's case, not a refusal; decisions will say more.
+          LOG.debug("rate limiter " + name + ": the start-up permission probe could not run: " + f.cause().getMessage());
+        }
+      }
+      if (first == null) {
+        return Future.succeededFuture();
+      }
+      String what = String.join(" and ", refused.stream().map(RedisPermissionException::refused).distinct().toList());
+      return Future.failedFuture(new RedisPermissionException(component(name) + ": Redis refuses " + what + " on " + probe
+        + " (" + String.join("; ", refused) + "); grant the ACL user " + grant(gateway.options().getKeyPrefix()), first));
+    });
+  }
+}

@@ -1,0 +1,258 @@
+package dev.rediskit;
+
+import ch.qos.logback.classic.Level;
+import dev.rediskit.error.RedisPermissionException;
+import dev.rediskit.cache.LoadOptions;
+import dev.rediskit.cache.RedisCache;
+import dev.rediskit.ratelimit.Decision;
+import dev.rediskit.ratelimit.EndpointLimits;
+import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.LimitChange;
+import dev.rediskit.ratelimit.Permit;
+import dev.rediskit.ratelimit.RateLimitOptions;
+import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
+import dev.rediskit.client.RedisGateway;
+import dev.rediskit.metrics.MeterNames;
+import dev.rediskit.metrics.MetricsBinding;
+import dev.rediskit.metrics.RedisKitMetrics;
+import dev.rediskit.test.Await;
+import dev.rediskit.test.FaultProxy;
+import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.LogCapture;
+import dev.rediskit.test.RedisServer;
+import dev.rediskit.test.RedisServers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.rediskit.test.Futures.await;
+import static dev.rediskit.test.Futures.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An ACL user that lacks what the module needs: RedisKit refuses to start and says what to grant; a permission
+ * taken away while it runs leaves the limiter on its failure policy, loudly (typed failure, ERROR, counter,
+ * degraded health), until it is granted again. Against a real redis-server, users changed with ACL SETUSER over
+ * an admin connection (the default user).
+ */
+@IntegrationTest
+class AclRefusalIT {
+
+  @RegisterExtension
+  static final RedisServers redis = RedisServers.standalone();
+
+  static final String PASSWORD = "app-pw";
+  /** The ACL line of docs/DEPLOYING.md, read from the page, so that the page says what this test grants. */
+  static String documentedGrant() {
+    try {
+      String page = Files.readString(Path.of("docs", "DEPLOYING.md"));
+      String start = "ACL SETUSER rediskit on >from-a-secret ";
+      int from = page.indexOf(start);
+      assertThat(from).as("the ACL line in docs/DEPLOYING.md").isPositive();
+      String line = page.substring(from + start.length(), page.indexOf("```", from));
+      return String.join(" ", line.trim().split("\\s+"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** (Re)creates an ACL user with the password and the rules, over the admin connection. */
+  private static void user(RedisServer server, String name, String rules) {
+    List<String> args = new ArrayList<>(List.of("ACL", "SETUSER", name, "reset", "on", ">" + PASSWORD));
+    args.addAll(List.of(rules.split(" ")));
+    server.command(args.toArray(String[]::new));
+  }
+
+  private static RedisKitOptions options(RedisServer server, String user) {
+    return new RedisKitOptions().setEndpoint(server.uri()).setUser(user).setPassword(PASSWORD);
+  }
+
+  /** Connections of an ACL user still open on the server. */
+  private static long connections(RedisServer server, String user) {
+    return ((String) server.command("CLIENT", "LIST")).lines().filter(l -> l.contains(" user=" + user + " ")).count();
+  }
+
+  private static Throwable startFailure(Vertx vertx, RedisServer server, String user) {
+    Throwable err = failure(RedisKit.create(vertx, "acl-" + user, options(server, user)));
+    // Nothing left open: the gateway of the refused start is closed.
+    Await.until(() -> connections(server, user) == 0, "the refused start's connections to close");
+    return err;
+  }
+
+  @Test
+  void aUserDeniedEvalshaAndEvalCannotStartAndIsToldWhatToGrant(Vertx vertx, RedisServer server) {
+    user(server, "noeval", "~* &* +@all -evalsha -eval");
+    Throwable err = startFailure(vertx, server, "noeval");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageStartingWith("RedisKit cannot start: rate limiter default: Redis refuses the command EVAL")
+      .hasMessageContaining("NOPERM this user has no permissions to run the 'eval")
+      .hasMessageContaining("on rediskit:rl:g:probe")
+      .hasMessageContaining("grant the ACL user +evalsha +eval +time +get +set +pttl and the key pattern ~rediskit:rl:*")
+      // The cache's lease script is refused alike, and said so in the same message.
+      .hasMessageContaining("cache: Redis refuses")
+      .hasMessageNotContaining(PASSWORD);
+    assertThat(((RedisPermissionException) err).errorKind()).isEqualTo("NOPERM");
+  }
+
+  @Test
+  void aKeyPatternWithoutTheLimitersFamilyCannotStart(Vertx vertx, RedisServer server) {
+    user(server, "cacheonly", "~rediskit:c* &* +@all");
+    Throwable err = startFailure(vertx, server, "cacheonly");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageContaining("rate limiter default: Redis refuses a key of the command")
+      .hasMessageContaining("NOPERM this user has no permissions to access one of the keys")
+      .hasMessageContaining("~rediskit:rl:*")
+      .hasMessageNotContaining("cache: Redis refuses");
+  }
+
+  @Test
+  void aCommandTheLimitersScriptCallsDeniedCannotStart(Vertx vertx, RedisServer server) {
+    user(server, "notime", "~* &* +@all -time");
+    Throwable err = startFailure(vertx, server, "notime");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageContaining("rate limiter default: Redis refuses a command the script calls")
+      .hasMessageContaining("The user executing the script can't run this command")
+      .hasMessageNotContaining("cache: Redis refuses");
+  }
+
+  @Test
+  void theCachesCommandsDeniedCannotStart(Vertx vertx, RedisServer server) {
+    user(server, "nomget", "~* &* +@all -mget");
+    Throwable err = startFailure(vertx, server, "nomget");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessage("RedisKit cannot start: cache: Redis refuses the command MGET on rediskit:c::probe (MGET: NOPERM this user "
+        + "has no permissions to run the 'mget' command" + (err.getMessage().contains("or its subcommand") ? " or its subcommand" : "")
+        + "); grant the ACL user +get +mget +set +unlink +scan +incr +evalsha +eval +del and the key pattern ~rediskit:c*");
+  }
+
+  @Test
+  void theDocumentedGrantStartsAndServes(Vertx vertx, RedisServer server) {
+    user(server, "documented", documentedGrant());
+    RedisKitOptions options = options(server, "documented")
+      .setRateLimit(new RateLimitOptions().setRuntimeLimits(true).setLimitsRefreshMs(60_000));
+    RedisKit kit = await(RedisKit.create(vertx, "acl-documented", options));
+    Duration minute = Duration.ofMinutes(1);
+    RateLimiter limiter = kit.rateLimiter();
+    // What the module sends, feature by feature: every decision script, permits, stored limits, the cache's paths.
+    assertThat(await(limiter.check("k", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.check("k", 3, Duration.ofSeconds(1))).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.check("k2", 10, minute, Duration.ofMillis(100))).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.serviceLimit("mailer", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
+    await(limiter.admin().apply(new LimitChange().setEndpoint("/login",
+      new EndpointLimits(Limit.of(10, minute), Limit.of(10, minute), Limit.of(100, minute)))));
+    Await.until(() -> limiter.limits().endpoint("/login") != null, "the stored limits to be read back");
+    assertThat(await(limiter.verifyAndLimit("token-1", "10.0.0.1", "/login")).source()).isEqualTo(Decision.Source.REDIS);
+    Permit permit = await(limiter.acquire("jobs", 2, Duration.ofSeconds(10)));
+    assertThat(permit.source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.renew("jobs", permit.id(), Duration.ofSeconds(10)))).isTrue();
+    assertThat(await(permit.release())).isTrue();
+    RedisCache cache = kit.cache();
+    await(cache.set("a", "b", minute));
+    assertThat(await(cache.get("a"))).isEqualTo("b");
+    assertThat(await(cache.namespace("users").getOrLoad("42", () -> Future.succeededFuture("ada"), LoadOptions.ttl(minute))))
+      .isEqualTo("ada");
+    await(cache.bumpVersion("users"));
+    assertThat(await(cache.delete("a"))).isEqualTo(1);
+    await(cache.flush("users"));
+    await(cache.invalidateTag("t"));
+    assertThat(limiter.stats().permissionRefusals()).isZero();
+    assertThat(limiter.stats().decisions(Decision.Source.FALLBACK)).isZero();
+    JsonObject health = await(kit.health().checkAsJson());
+    assertThat(health.getString("status")).isEqualTo("UP");
+    assertThat(health.getJsonObject("data").getBoolean("degraded")).as(health.encode()).isFalse();
+    assertThat(health.getJsonObject("data").containsKey("warnings")).as(health.encode()).isFalse();
+    await(kit.close());
+  }
+
+  @Test
+  void aProbeThatRedisCannotAnswerIsNoRefusal(Vertx vertx, RedisServer server) {
+    try (FaultProxy proxy = FaultProxy.start(vertx, server)) {
+      RedisGateway gateway = await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(proxy.uri())
+        .setCommandTimeoutMs(300)).ready());
+      RateLimiter limiter = RateLimiter.create(vertx, gateway);
+      proxy.blackhole();
+      // Redis out of reach is the failure policy's case: the check does not refuse the start over it.
+      await(limiter.verifyAccess());
+      await(dev.rediskit.cache.RedisCache.create(vertx, gateway).verifyAccess());
+      await(limiter.close());
+      await(gateway.close());
+    }
+  }
+
+  @Test
+  void aPermissionTakenAwayAtRuntimeIsLoudAndOverWhenGrantedAgain(Vertx vertx, RedisServer server) {
+    user(server, "app", "~* &* +@all");
+    RedisKit kit = await(RedisKit.create(vertx, "acl-app", options(server, "app")));
+    RateLimiter limiter = kit.rateLimiter();
+    assertThat(limiter.options().getFailurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MetricsBinding binding = RedisKitMetrics.create(vertx, registry).bindRateLimiter(limiter);
+    Duration minute = Duration.ofMinutes(1);
+    assertThat(await(limiter.check("k", 2, minute)).source()).isEqualTo(Decision.Source.REDIS);
+
+    try (LogCapture log = LogCapture.of(RateLimiter.class.getName())) {
+      server.command("ACL", "SETUSER", "app", "-evalsha", "-eval");
+      for (int i = 0; i < 5; i++) {
+        // Over the limit of 2, yet allowed: FAIL_OPEN decides, as for Redis unavailable.
+        Decision d = await(limiter.check("k", 2, minute));
+        assertThat(d.allowed()).isTrue();
+        assertThat(d.source()).isEqualTo(Decision.Source.FALLBACK);
+        assertThat(d.failure()).isInstanceOf(RedisPermissionException.class).hasMessageContaining("NOPERM");
+        assertThat(((RedisPermissionException) d.failure()).errorKind()).isEqualTo("NOPERM");
+      }
+      assertThat(limiter.stats().permissionRefusals()).isEqualTo(5);
+      assertThat(limiter.stats().toJson().getLong("permissionRefusals")).isEqualTo(5);
+      assertThat(registry.get(MeterNames.RATELIMIT_PERMISSION_REFUSALS).tag(MeterNames.TAG_LIMITER, "default")
+        .functionCounter().count()).isEqualTo(5.0);
+      assertThat(log.messages(Level.ERROR, "rate limiter default: Redis refuses the command EVALSHA"))
+        .as("one ERROR when it starts, not one per decision").hasSize(1);
+      assertThat(log.messages(Level.WARN, "Redis cannot decide")).as("not taken for Redis unavailable").isEmpty();
+
+      // Concurrency permits are refused alike, and reported as a component of their own.
+      Permit permit = await(limiter.acquire("jobs", 1, Duration.ofSeconds(10)));
+      assertThat(permit.acquired()).isTrue();
+      assertThat(permit.source()).isEqualTo(Decision.Source.FALLBACK);
+
+      JsonObject health = await(kit.health().checkAsJson());
+      assertThat(health.getString("status")).isEqualTo("UP");
+      JsonObject data = health.getJsonObject("data");
+      assertThat(data.getBoolean("degraded")).isTrue();
+      List<Object> reasons = data.getJsonArray("reasons").getList();
+      assertThat(reasons).hasSize(2);
+      assertThat((String) reasons.get(1)).startsWith("permission refused: rate limiter default (concurrency permits): Redis "
+        + "refuses the command EVALSHA").contains("+zadd");
+      assertThat((String) reasons.get(0)).as("in component order").startsWith("permission refused: rate limiter default: Redis refuses the command EVALSHA")
+        .contains("grant the ACL user +evalsha +eval");
+
+      server.command("ACL", "SETUSER", "app", "+evalsha", "+eval");
+      Decision back = await(limiter.check("k", 2, minute));
+      assertThat(back.source()).isEqualTo(Decision.Source.REDIS);
+      assertThat(back.allowed()).as("the second of 2: the refused decisions were never counted in Redis").isTrue();
+      Decision over = await(limiter.check("k", 2, minute));
+      assertThat(over.source()).isEqualTo(Decision.Source.REDIS);
+      assertThat(over.allowed()).as("Redis decides the limit again").isFalse();
+      assertThat(log.messages(Level.INFO, "rate limiter default: Redis runs the limiter's commands again")).hasSize(1);
+      Permit again = await(limiter.acquire("jobs", 1, Duration.ofSeconds(10)));
+      assertThat(again.source()).isEqualTo(Decision.Source.REDIS);
+      await(again.release());
+      JsonObject cleared = await(kit.health().checkAsJson()).getJsonObject("data");
+      assertThat(cleared.getBoolean("degraded")).as(cleared.encode()).isFalse();
+      assertThat(limiter.stats().permissionRefusals()).isEqualTo(5);
+    } finally {
+      binding.close();
+      await(kit.close());
+    }
+  }
+}
