@@ -324,6 +324,23 @@ class RedisGatewayTlsTopologiesIT {
     }
   }
 
+  @Test
+  void plainSentinelsInFrontOfTlsDataNodesFailSayingTheMasterTakesTheSentinelsScheme(Vertx vertx) {
+    TlsCertificates certs = cluster.tlsCertificates();
+    // The Sentinel listens in plain text and talks TLS to the data nodes (tls-replication yes and a certificate
+    // to present, no tls-port): a setup Redis supports, which the client cannot follow.
+    try (RedisSentinel setup = RedisSentinel.builder().eachDataNode(n -> n.tls(certs)).eachSentinel(n -> n.config(
+        "tls-replication yes", "tls-cert-file " + certs.serverCert(), "tls-key-file " + certs.serverKey(),
+        "tls-ca-cert-file " + certs.caCert())).start()) {
+      assertThat(setup.sentinelEndpoints()).allSatisfy(e -> assertThat(e).startsWith("redis://"));
+      Throwable err = startFailure(vertx, new RedisKitOptions().setType(RedisClientType.SENTINEL)
+        .setEndpoints(setup.sentinelEndpoints()).setMasterName(setup.masterName()).setConnectTimeoutMs(1_000));
+      assertThat(err).isInstanceOf(RedisUnavailableException.class)
+        .hasMessageContaining("if the port serves TLS only (tls-port), use rediss://")
+        .hasMessageContaining("the master is reached with the scheme of the sentinel endpoints");
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static void cacheAndRateLimiter(Vertx vertx, String name, RedisKitOptions options) {
@@ -332,6 +349,12 @@ class RedisGatewayTlsTopologiesIT {
       CacheNamespace<Object> users = kit.cache().namespace("users");
       await(users.set("42", new JsonObject().put("name", "Ada"), Duration.ofSeconds(30)));
       assertThat(((JsonObject) await(users.get("42"))).getString("name")).isEqualTo("Ada");
+      for (int i = 0; i < 20; i++) {
+        await(users.set("u" + i, i));
+      }
+      // On a cluster the flush scans every master on a connection of its own (TLS like the others).
+      assertThat(await(kit.cache().flush("users"))).isEqualTo(21L);
+      assertThat(await(users.get("42"))).isNull();
       Decision first = await(kit.rateLimiter().check("tls", 1, Duration.ofMinutes(1)));
       Decision second = await(kit.rateLimiter().check("tls", 1, Duration.ofMinutes(1)));
       assertThat(first.allowed()).isTrue();

@@ -228,12 +228,18 @@ final class RedisFailures {
 
   private static String tlsHint(Throwable cause, GatewayOptions<?> options) {
     boolean tls = TlsWarmUp.usesTls(options);
+    // The client reaches the master a Sentinel names with the sentinel endpoint's scheme (vertx-redis-client
+    // 5.0.7 has no setting for it), so a mismatch may be at the master while the Sentinels are fine.
+    String sentinelScheme = options.getType() != RedisClientType.SENTINEL ? ""
+      : " (the master is reached with the scheme of the sentinel endpoints: Sentinels and data nodes must both "
+        + "serve TLS, or both plain text)";
     if (cause instanceof RedisTimeoutException && tls) {
-      return "; if the port serves plain Redis, not TLS, use redis://: the TLS handshake never completes there";
+      return "; if the port serves plain Redis, not TLS, use redis://: the TLS handshake never completes there"
+        + sentinelScheme;
     }
     // A TLS port drops a plain client at its first bytes, or waits for a handshake that never comes.
     if (!tls && (cause instanceof RedisTimeoutException || "Connection reset".equals(cause.getMessage()))) {
-      return "; if the port serves TLS only (tls-port), use rediss://";
+      return "; if the port serves TLS only (tls-port), use rediss://" + sentinelScheme;
     }
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {

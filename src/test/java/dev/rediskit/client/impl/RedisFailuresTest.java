@@ -159,6 +159,22 @@ class RedisFailuresTest {
   }
 
   @Test
+  void aSchemeMismatchBehindSentinelsSaysTheMasterTakesTheirScheme() {
+    String coupling = "the master is reached with the scheme of the sentinel endpoints";
+    RedisKitOptions plain = new RedisKitOptions().setType(RedisClientType.SENTINEL).setMasterName("mymaster")
+      .setEndpoint("redis://sentinel-0.example:26379");
+    assertThat(RedisFailures.connectFailure(new SocketException("Connection reset"), plain).getMessage())
+      .contains("if the port serves TLS only (tls-port), use rediss://").contains(coupling);
+    RedisKitOptions tls = new RedisKitOptions(plain).setEndpoint("rediss://sentinel-0.example:26379");
+    RedisTimeoutException late = new RedisTimeoutException("connecting to Redis did not complete within 5 ms (connectTimeoutMs)");
+    assertThat(RedisFailures.connectFailure(late, tls).getMessage())
+      .contains("if the port serves plain Redis, not TLS, use redis://").contains(coupling);
+    // Other topologies choose the scheme of every connection in their endpoints.
+    assertThat(RedisFailures.connectFailure(late, new RedisKitOptions().setEndpoint("rediss://h:6380")).getMessage())
+      .contains("use redis://").doesNotContain(coupling);
+  }
+
+  @Test
   void dedicatedWorkFailuresMapToTheModulesFailures() {
     RedisTimeoutException own = new RedisTimeoutException("late");
     assertThat(RedisFailures.dedicatedFailure(own)).isSameAs(own);

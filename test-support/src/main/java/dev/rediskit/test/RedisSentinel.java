@@ -350,6 +350,7 @@ public final class RedisSentinel implements AutoCloseable {
         if (builder.tls != null) {
           sentinel.tls(builder.tls);
         }
+        builder.sentinelCustomizer.accept(sentinel);
         RedisServer started1 = sentinel.start();
         started.add(started1);
         sentinels.add(started1);
@@ -382,6 +383,7 @@ public final class RedisSentinel implements AutoCloseable {
     /** Discovery and failover normally take 1-3 s; the margin is for a loaded 2-core machine. */
     private Duration timeout = Duration.ofSeconds(30);
     private Consumer<RedisServer.Builder> dataNodeCustomizer = node -> { };
+    private Consumer<RedisServer.Builder> sentinelCustomizer = node -> { };
 
     private Builder() {
     }
@@ -503,6 +505,18 @@ public final class RedisSentinel implements AutoCloseable {
      */
     public Builder eachDataNode(Consumer<RedisServer.Builder> customizer) {
       this.dataNodeCustomizer = this.dataNodeCustomizer.andThen(customizer);
+      return this;
+    }
+
+    /**
+     * Applies further settings to every Sentinel's builder, after the {@code sentinel ...} lines, e.g. TLS settings
+     * for its links to the data nodes only.
+     *
+     * @param customizer called with each Sentinel's builder before it starts
+     * @return this builder
+     */
+    public Builder eachSentinel(Consumer<RedisServer.Builder> customizer) {
+      this.sentinelCustomizer = this.sentinelCustomizer.andThen(customizer);
       return this;
     }
 
