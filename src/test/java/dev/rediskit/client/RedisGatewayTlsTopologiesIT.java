@@ -227,6 +227,31 @@ class RedisGatewayTlsTopologiesIT {
     }
   }
 
+  @Test
+  void aClusterMasterKilledIsReplacedByItsReplicaOverTls(Vertx vertx) {
+    try (RedisCluster redis = RedisCluster.builder().tls(cluster.tlsCertificates()).replicasPerMaster(1)
+        .eachNode(n -> n.config("cluster-require-full-coverage no")).start()) {
+      RedisGateway gw = await(RedisGateway.create(vertx, tls(new RedisKitOptions().setType(RedisClientType.CLUSTER)
+        .setEndpoints(redis.endpoints()))).ready());
+      try {
+        RedisServer dead = redis.masters().get(0);
+        RedisServer heir = redis.replicas().get(0);
+        String key = keyPerMaster(redis).get(dead.port());
+        await(gw.send(Request.cmd(Command.SET).arg(key).arg("before")));
+        redis.killNode(0);
+        // The replica is promoted after cluster-node-timeout (3 s) and the election; the gateway rebuilds its
+        // cluster connection (TLS seeds, TLS nodes) once the slot map names it.
+        Await.until(() -> await(gw.send(Request.cmd(Command.SET).arg(key).arg("after")).map(true).otherwise(false))
+            && "after".equals(heir.command("GET", key)),
+          FAILOVER_TIMEOUT, "writes on the dead master's slots to reach its promoted replica " + heir);
+        assertThat(((List<?>) heir.command("ROLE")).get(0)).isEqualTo("master");
+        assertThat(await(gw.send(Request.cmd(Command.GET).arg(key))).toString()).isEqualTo("after");
+      } finally {
+        await(gw.close());
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- sentinel
 
   @Test
