@@ -43,8 +43,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The gateway, the cache, the rate limiter and the near cache's tracking links over TLS on a
  * TLS-only Redis Cluster (cluster bus and replication on TLS too) and a TLS-only Sentinel setup
  * (Sentinels on {@code tls-port}, talking TLS to the nodes they monitor), with CA and hostname
- * checks on: the nodes announce {@code 127.0.0.1}, which the test certificate names, while the
- * seeds are {@code rediss://localhost:PORT}.
+ * checks on: the nodes announce {@code 127.0.0.1}, which the shared test certificate names, while
+ * the seeds are {@code rediss://localhost:PORT}. A slot move (MOVED), a cluster master killed and a
+ * Sentinel failover are followed over TLS.
+ *
+ * <p>With a certificate that names {@code localhost} only ({@link TlsCertificates#namesOnly()}),
+ * as managed services' certificates name hosts: announced IPs are refused with a message saying
+ * what the servers must announce, and announced host names work (a cluster on Redis 7 only, which
+ * the cluster's settings need). Plain Sentinels in front of TLS data nodes fail with a message
+ * saying that the master takes the Sentinels' scheme.
  */
 @IntegrationTest
 class RedisGatewayTlsTopologiesIT {
@@ -261,6 +268,8 @@ class RedisGatewayTlsTopologiesIT {
     for (RedisServer node : setup.dataNodes()) {
       assertThat(node.command("CONFIG", "GET", "port")).isEqualTo(List.of("port", "0"));
     }
+    // The start-up waited until the Sentinel saw the master and its replica in sync: with no plain port left, it
+    // reached both over TLS (tls-replication yes).
     RedisServer master = setup.currentMaster();
     assertThat(setup.sentinel().command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", setup.masterName()))
       .isEqualTo(List.of("127.0.0.1", String.valueOf(master.port())));

@@ -17,6 +17,7 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -257,7 +258,8 @@ final class RedisFailures {
     if (refused == null) {
       return null;
     }
-    if (options.getType() != RedisClientType.STANDALONE && !endpointHosts(options).contains(refused)) {
+    if (options.getType() != RedisClientType.STANDALONE
+      && !endpointHosts(options).contains(refused.toLowerCase(Locale.ROOT))) {
       return announcedHostHint(options.getType(), refused);
     }
     return "; the server's TLS certificate does not name the host of the endpoint (tlsHostnameVerification): "
@@ -282,7 +284,7 @@ final class RedisFailures {
     return options.getEndpoints().stream().map(e -> {
       try {
         String host = URI.create(e).getHost();
-        return host == null ? "" : host.replace("[", "").replace("]", "");
+        return host == null ? "" : host.replace("[", "").replace("]", "").toLowerCase(Locale.ROOT);
       } catch (IllegalArgumentException notAUri) {
         return "";
       }

@@ -127,6 +127,12 @@ class RedisFailuresTest {
       .setEndpoints(List.of("rediss://10.0.0.5:6380", "rediss://10.0.0.6:6380"));
     assertThat(RedisFailures.connectFailure(notNamed("IP address 10.0.0.6"), cluster).getMessage())
       .contains("connect by a name the certificate lists");
+    // Host names compare without case, as DNS names do.
+    RedisKitOptions named = new RedisKitOptions().setType(RedisClientType.SENTINEL).setMasterName("m")
+      .setEndpoint("rediss://Sentinel-0.Example:26379");
+    assertThat(RedisFailures.connectFailure(new SSLHandshakeException(
+        "No subject alternative DNS name matching sentinel-0.example found."), named).getMessage())
+      .contains("connect by a name the certificate lists");
   }
 
   @Test
