@@ -327,6 +327,14 @@ class RedisKitOptionsTest {
       arguments("{\"endpoints\": [\"unix:/\"]}", "endpoints[0]: must name the socket file (unix:///run/redis/redis.sock), was \"unix:/\""),
       arguments("{\"type\": \"CLUSTER\", \"endpoints\": [\"redis://a:1/3\"]}",
         "endpoints[0]: must not select a database with type CLUSTER (Redis Cluster has database 0 only), was \"redis://a:1/3\""),
+      arguments("{\"type\": \"CLUSTER\", \"endpoints\": [\"rediss://a:1\", \"rediss://b:1\", \"redis://u:pw@c:1\"]}",
+        "endpoints[2]: must use the scheme of endpoints[0] (rediss://) with type CLUSTER: the nodes the client discovers "
+          + "are reached with the scheme of the endpoint they were discovered through, so all are TLS (rediss://) or none, "
+          + "was \"redis://u:***@c:1\""),
+      arguments("{\"type\": \"SENTINEL\", \"masterName\": \"m\", \"endpoints\": [\"redis://a:1\", \"rediss://b:1\"]}",
+        "endpoints[1]: must use the scheme of endpoints[0] (redis://) with type SENTINEL: the nodes the client discovers "
+          + "are reached with the scheme of the endpoint they were discovered through, so all are TLS (rediss://) or none, "
+          + "was \"rediss://b:1\""),
       arguments("{\"type\": \"SENTINEL\", \"masterName\": \" \"}",
         "masterName: must be set when type is SENTINEL (the name of the master the sentinels monitor), was \" \""),
       arguments("{\"database\": -1}",

@@ -82,7 +82,8 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
   // Checked by problems() and setEndpoints, item by item, with every bad item named.
   private static final Setting<List<String>> ENDPOINTS = Setting.ofStringList("endpoints", List.of(DEFAULT_ENDPOINT), "URIs",
       "Redis endpoints, redis://[user:password@]host[:port][/db], rediss:// for TLS or unix:///path: the server for "
-        + "STANDALONE, seed nodes for CLUSTER, sentinels for SENTINEL, master and replicas for REPLICATION.");
+        + "STANDALONE, seed nodes for CLUSTER, sentinels for SENTINEL, master and replicas for REPLICATION; all of one "
+        + "scheme for the last three.");
   private static final Setting<RedisClientType> TYPE = Setting.ofEnum("type", RedisClientType.class, DEFAULT_TYPE, "Topology.");
   private static final Setting<String> MASTER_NAME = Setting.ofString("masterName", DEFAULT_MASTER_NAME,
     "Name of the master the sentinels monitor; required for SENTINEL.");
@@ -245,6 +246,9 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
     } else {
       for (int i = 0; i < endpoints.size(); i++) {
         OptionChecks.collect(endpointProblems, GatewayRules.endpointProblem("endpoints[" + i + "]", endpoints.get(i), type));
+      }
+      if (endpointProblems.isEmpty()) {
+        OptionChecks.collect(endpointProblems, GatewayRules.mixedSchemesProblem(endpoints, type));
       }
     }
     // Right after the input problems, where a reader looks first.

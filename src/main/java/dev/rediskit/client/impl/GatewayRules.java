@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +26,42 @@ public final class GatewayRules {
   private GatewayRules() {
   }
 
+
+  /**
+   * With a topology the client discovers, every endpoint must use the same scheme: vertx-redis-client
+   * 5.0.7 reaches the nodes a cluster seed, a sentinel or a master hands out with the scheme of that
+   * endpoint, so mixed schemes would make the connections plain or TLS depending on which endpoint
+   * answered first.
+   *
+   * @param endpoints the endpoints, each valid on its own
+   * @param type the topology
+   * @return the first endpoint whose scheme differs from the first one's, as a problem, or {@code null}
+   */
+  public static String mixedSchemesProblem(List<String> endpoints, RedisClientType type) {
+    if (type == RedisClientType.STANDALONE || endpoints.size() < 2) {
+      return null;
+    }
+    String first = scheme(endpoints.get(0));
+    for (int i = 1; i < endpoints.size(); i++) {
+      String scheme = scheme(endpoints.get(i));
+      if (first != null && scheme != null && !first.equals(scheme)) {
+        return OptionChecks.violation("endpoints[" + i + "]", "must use the scheme of endpoints[0] (" + first
+          + "://) with type " + type + ": the nodes the client discovers are reached with the scheme of the endpoint "
+          + "they were discovered through, so all are TLS (rediss://) or none", Redaction.redact(endpoints.get(i)));
+      }
+    }
+    return null;
+  }
+
+  private static String scheme(String endpoint) {
+    if (endpoint == null) {
+      return null;
+    }
+    if (endpoint.regionMatches(true, 0, "rediss://", 0, 9)) {
+      return "rediss";
+    }
+    return endpoint.regionMatches(true, 0, "redis://", 0, 8) ? "redis" : null;
+  }
 
   /**
    * @param key the key to name

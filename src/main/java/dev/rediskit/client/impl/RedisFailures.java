@@ -8,16 +8,19 @@ import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.RedisUnavailableException.Reason;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
 import java.io.IOException;
+import java.net.URI;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -35,6 +38,14 @@ final class RedisFailures {
   private static final String BATCH_LINE = "ERR [";
   /** A {@code Throwable.toString()}: a qualified class name, alone or followed by ": " and the message. */
   private static final Pattern JAVA_EXCEPTION = Pattern.compile("(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?::|$)");
+
+  /**
+   * The JDK's words for a certificate that does not name the host connected to
+   * ({@code sun.security.util.HostnameChecker}); the host is group 1. Read from the text because a
+   * cluster client's failure keeps only the text of each node's failure.
+   */
+  private static final Pattern HOST_NOT_NAMED =
+    Pattern.compile("No (?:subject alternative (?:names|DNS name)|name) matching (?:IP address )?(\\S+?)\\.? found");
 
   private RedisFailures() {
   }
@@ -202,7 +213,9 @@ final class RedisFailures {
   /**
    * {@link #connectFailure(Throwable, List)}, told also what in the TLS settings a failure points at:
    * a refused certificate says which trust it was checked against ({@code tlsCaPath} or the JVM's
-   * trust store) or that it does not name the host, that the server wants a client certificate, and a connect timeout (or, without TLS, a reset)
+   * trust store) or that it does not name the host (and, for an address a cluster, the Sentinels or a
+   * master announced rather than an endpoint, how to make them announce a name), that the server wants a client
+   * certificate, and a connect timeout (or, without TLS, a reset)
    * says that TLS to a plain port, or plain to a TLS port, fails that way: neither side reads the other.
    *
    * @param cause why a connection could not be made
@@ -217,12 +230,18 @@ final class RedisFailures {
 
   private static String tlsHint(Throwable cause, GatewayOptions<?> options) {
     boolean tls = TlsWarmUp.usesTls(options);
+    // The client reaches the master a Sentinel names with the sentinel endpoint's scheme (vertx-redis-client
+    // 5.0.7 has no setting for it), so a mismatch may be at the master while the Sentinels are fine.
+    String sentinelScheme = options.getType() != RedisClientType.SENTINEL ? ""
+      : " (the master is reached with the scheme of the sentinel endpoints: Sentinels and data nodes must both "
+        + "serve TLS, or both plain text)";
     if (cause instanceof RedisTimeoutException && tls) {
-      return "; if the port serves plain Redis, not TLS, use redis://: the TLS handshake never completes there";
+      return "; if the port serves plain Redis, not TLS, use redis://: the TLS handshake never completes there"
+        + sentinelScheme;
     }
     // A TLS port drops a plain client at its first bytes, or waits for a handshake that never comes.
     if (!tls && (cause instanceof RedisTimeoutException || "Connection reset".equals(cause.getMessage()))) {
-      return "; if the port serves TLS only (tls-port), use rediss://";
+      return "; if the port serves TLS only (tls-port), use rediss://" + sentinelScheme;
     }
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
@@ -235,12 +254,64 @@ final class RedisFailures {
         return "; the server requires a client certificate (tls-auth-clients yes, Redis' default), which RedisKit "
           + "does not present: run it with tls-auth-clients no or optional";
       }
-      if (t instanceof CertificateException && String.valueOf(t.getMessage()).contains("matching")) {
-        return "; the server's TLS certificate does not name the host of the endpoint (tlsHostnameVerification): "
-          + "connect by a name the certificate lists";
+    }
+    String refused = hostNotNamed(cause);
+    if (refused == null) {
+      return null;
+    }
+    if (options.getType() != RedisClientType.STANDALONE
+      && !endpointHosts(options).contains(refused.toLowerCase(Locale.ROOT))) {
+      return announcedHostHint(options.getType(), refused);
+    }
+    return "; the server's TLS certificate does not name the host of the endpoint (tlsHostnameVerification): "
+      + "connect by a name the certificate lists";
+  }
+
+  /**
+   * @param cause why a TLS connection failed
+   * @return the host the server's certificate was refused for not naming, or {@code null}
+   */
+  static String hostNotNamed(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      Matcher m = HOST_NOT_NAMED.matcher(String.valueOf(t.getMessage()));
+      if (m.find()) {
+        return m.group(1);
       }
     }
     return null;
+  }
+
+  private static List<String> endpointHosts(GatewayOptions<?> options) {
+    return options.getEndpoints().stream().map(e -> {
+      try {
+        String host = URI.create(e).getHost();
+        return host == null ? "" : host.replace("[", "").replace("]", "").toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException notAUri) {
+        return "";
+      }
+    }).toList();
+  }
+
+  /**
+   * A certificate refused for an address the topology handed out rather than one of the endpoints:
+   * the client connects to what the cluster, the Sentinels or the master announce, so listing
+   * names in the endpoints does not help; the servers must announce a name the certificate lists.
+   */
+  private static String announcedHostHint(RedisClientType type, String host) {
+    String start = "; the TLS certificate does not name " + host + ", ";
+    String end = ", or use certificates that list the announced addresses (tlsHostnameVerification)";
+    return switch (type) {
+      case CLUSTER -> start + "the address the cluster announces for a node (CLUSTER SLOTS, MOVED), which the "
+        + "gateway connects to whatever the endpoints name: make every node announce a name the certificate lists "
+        + "(cluster-announce-hostname and cluster-preferred-endpoint-type hostname, Redis 7 or later)" + end;
+      case SENTINEL -> start + "the master's address as the Sentinels announce it, which the gateway connects to "
+        + "whatever the endpoints name: make them announce a name the certificate lists (sentinel resolve-hostnames "
+        + "yes and sentinel announce-hostnames yes on every Sentinel, the master monitored by that name, and "
+        + "replica-announce-ip on every data node, Redis 6.2 or later)" + end;
+      default -> start + "an address the master announces for a replica (INFO replication), which the gateway "
+        + "connects to whatever the endpoints name: make every replica announce a name the certificate lists "
+        + "(replica-announce-ip)" + end;
+    };
   }
 
   /**

@@ -1,14 +1,18 @@
 package dev.rediskit.client.impl;
 
+import dev.rediskit.RedisKitOptions;
 import dev.rediskit.error.RedisCommandException;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.RedisUnavailableException.Reason;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.impl.types.ErrorType;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLHandshakeException;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +107,77 @@ class RedisFailuresTest {
     assertThat(timedOut.getCause()).isSameAs(late);
     RedisUnavailableException given = new RedisUnavailableException(Reason.OVERLOADED, "busy", null);
     assertThat(RedisFailures.connectFailure(given, endpoints)).isSameAs(given);
+  }
+
+  /** The JDK's refusal of a certificate for an address it does not list, wrapped as Netty hands it on. */
+  private static SSLHandshakeException notNamed(String what) {
+    SSLHandshakeException e = new SSLHandshakeException("No subject alternative names matching " + what + " found");
+    e.initCause(new CertificateException("No subject alternative names matching " + what + " found"));
+    return e;
+  }
+
+  @Test
+  void aCertificateRefusedForAnEndpointsHostSaysToConnectByAListedName() {
+    RedisKitOptions options = new RedisKitOptions().setEndpoint("rediss://10.0.0.5:6380");
+    assertThat(RedisFailures.connectFailure(notNamed("IP address 10.0.0.5"), options).getMessage())
+      .contains("does not name the host of the endpoint (tlsHostnameVerification)")
+      .contains("connect by a name the certificate lists");
+    // The same host among a cluster's seeds: the seed itself was refused, not an announced node.
+    RedisKitOptions cluster = new RedisKitOptions().setType(RedisClientType.CLUSTER)
+      .setEndpoints(List.of("rediss://10.0.0.5:6380", "rediss://10.0.0.6:6380"));
+    assertThat(RedisFailures.connectFailure(notNamed("IP address 10.0.0.6"), cluster).getMessage())
+      .contains("connect by a name the certificate lists");
+    // Host names compare without case, as DNS names do.
+    RedisKitOptions named = new RedisKitOptions().setType(RedisClientType.SENTINEL).setMasterName("m")
+      .setEndpoint("rediss://Sentinel-0.Example:26379");
+    assertThat(RedisFailures.connectFailure(new SSLHandshakeException(
+        "No subject alternative DNS name matching sentinel-0.example found."), named).getMessage())
+      .contains("connect by a name the certificate lists");
+  }
+
+  @Test
+  void aCertificateRefusedForAnAddressTheClusterAnnouncedSaysWhatTheNodesMustAnnounce() {
+    RedisKitOptions options = new RedisKitOptions().setType(RedisClientType.CLUSTER)
+      .setEndpoints(List.of("rediss://redis-0.example:6380", "rediss://redis-1.example:6380"));
+    // The cluster client keeps only the text of each node's failure.
+    Exception all = new Exception("Failed to connect to all nodes of the cluster\n- "
+      + notNamed("IP address 10.1.2.3") + "\n- " + notNamed("IP address 10.1.2.4"));
+    RedisUnavailableException mapped = RedisFailures.connectFailure(all, options);
+    assertThat(mapped.reason()).isEqualTo(Reason.DISCONNECTED);
+    assertThat(mapped.getMessage()).contains("does not name 10.1.2.3, the address the cluster announces")
+      .contains("cluster-announce-hostname and cluster-preferred-endpoint-type hostname, Redis 7 or later")
+      .doesNotContain("connect by a name the certificate lists");
+  }
+
+  @Test
+  void aCertificateRefusedForTheMasterTheSentinelsAnnouncedSaysWhatTheyMustAnnounce() {
+    RedisKitOptions options = new RedisKitOptions().setType(RedisClientType.SENTINEL).setMasterName("mymaster")
+      .setEndpoints(List.of("rediss://sentinel-0.example:26379"));
+    assertThat(RedisFailures.connectFailure(notNamed("IP address 10.1.2.3"), options).getMessage())
+      .contains("does not name 10.1.2.3, the master's address as the Sentinels announce it")
+      .contains("sentinel resolve-hostnames yes and sentinel announce-hostnames yes")
+      .contains("replica-announce-ip");
+    RedisKitOptions replication = new RedisKitOptions().setType(RedisClientType.REPLICATION)
+      .setEndpoint("rediss://master.example:6380");
+    assertThat(RedisFailures.connectFailure(new SSLHandshakeException(
+        "No subject alternative DNS name matching replica-1.internal found."), replication).getMessage())
+      .contains("does not name replica-1.internal, an address the master announces for a replica");
+  }
+
+  @Test
+  void aSchemeMismatchBehindSentinelsSaysTheMasterTakesTheirScheme() {
+    String coupling = "the master is reached with the scheme of the sentinel endpoints";
+    RedisKitOptions plain = new RedisKitOptions().setType(RedisClientType.SENTINEL).setMasterName("mymaster")
+      .setEndpoint("redis://sentinel-0.example:26379");
+    assertThat(RedisFailures.connectFailure(new SocketException("Connection reset"), plain).getMessage())
+      .contains("if the port serves TLS only (tls-port), use rediss://").contains(coupling);
+    RedisKitOptions tls = new RedisKitOptions(plain).setEndpoint("rediss://sentinel-0.example:26379");
+    RedisTimeoutException late = new RedisTimeoutException("connecting to Redis did not complete within 5 ms (connectTimeoutMs)");
+    assertThat(RedisFailures.connectFailure(late, tls).getMessage())
+      .contains("if the port serves plain Redis, not TLS, use redis://").contains(coupling);
+    // Other topologies choose the scheme of every connection in their endpoints.
+    assertThat(RedisFailures.connectFailure(late, new RedisKitOptions().setEndpoint("rediss://h:6380")).getMessage())
+      .contains("use redis://").doesNotContain(coupling);
   }
 
   @Test

@@ -18,6 +18,11 @@ import java.util.stream.Collectors;
  * server binary is needed. {@link #start()} returns once every node reports {@code cluster_state:ok}, all nodes agree
  * on who owns which slots, and every replica's link to its master is up.
  *
+ * <p>With {@link Builder#tls(TlsCertificates)} every node serves TLS only ({@code port 0}, {@code tls-port},
+ * {@code tls-cluster yes}, {@code tls-replication yes}): the cluster bus and replication use TLS, and
+ * {@code CLUSTER SLOTS} announces each node as {@code 127.0.0.1} and its TLS port, which the test server certificate
+ * names. {@link #endpoints()} are then {@code rediss://localhost:PORT}.
+ *
  * <pre>{@code
  * try (RedisCluster cluster = RedisCluster.builder().replicasPerMaster(1).start()) {
  *   RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
@@ -37,8 +42,11 @@ public final class RedisCluster implements AutoCloseable {
   private final List<RedisServer> replicas;
   private final List<RedisServer> nodes;
   private final Duration convergenceTimeout;
+  private final TlsCertificates tls;
 
-  private RedisCluster(List<RedisServer> masters, List<RedisServer> replicas, Duration convergenceTimeout) {
+  private RedisCluster(List<RedisServer> masters, List<RedisServer> replicas, Duration convergenceTimeout,
+      TlsCertificates tls) {
+    this.tls = tls;
     this.masters = List.copyOf(masters);
     this.replicas = List.copyOf(replicas);
     List<RedisServer> all = new ArrayList<>(masters);
@@ -66,12 +74,31 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   /**
-   * Seed URIs for a cluster client: every node, masters first ({@code redis://127.0.0.1:PORT}).
+   * Seed URIs for a cluster client: every node, masters first ({@code redis://127.0.0.1:PORT}, or
+   * {@code rediss://localhost:PORT} for a TLS cluster).
    *
    * @return the node URIs
    */
   public List<String> endpoints() {
     return nodes.stream().map(RedisServer::uri).collect(Collectors.toUnmodifiableList());
+  }
+
+  /**
+   * Whether the nodes serve TLS only.
+   *
+   * @return {@code true} when built with {@link Builder#tls(TlsCertificates)}
+   */
+  public boolean isTls() {
+    return tls != null;
+  }
+
+  /**
+   * The certificates of a TLS cluster.
+   *
+   * @return the certificates, or {@code null} for a plain cluster
+   */
+  public TlsCertificates tlsCertificates() {
+    return tls;
   }
 
   /**
@@ -316,12 +343,18 @@ public final class RedisCluster implements AutoCloseable {
         if (builder.password != null) {
           node.password(builder.password);
         }
+        if (builder.tls != null) {
+          node.tls(builder.tls);
+        }
+        if (builder.announceHostnames) {
+          node.config("cluster-announce-hostname " + RedisServer.TLS_HOST, "cluster-preferred-endpoint-type hostname");
+        }
         builder.nodeCustomizer.accept(node);
         RedisServer server = node.start();
         all.add(server);
         (master ? masters : replicas).add(server);
       }
-      RedisCluster cluster = new RedisCluster(masters, replicas, builder.convergenceTimeout);
+      RedisCluster cluster = new RedisCluster(masters, replicas, builder.convergenceTimeout, builder.tls);
       cluster.form(builder.masters);
       return cluster;
     } catch (RuntimeException | Error e) {
@@ -380,6 +413,8 @@ public final class RedisCluster implements AutoCloseable {
     private int masters = 3;
     private int replicasPerMaster;
     private String password;
+    private TlsCertificates tls;
+    private boolean announceHostnames;
     /**
      * Short so that tests that kill a node see failure detection and failover within seconds, long enough that a
      * node briefly starved of CPU on a busy machine is not declared failed.
@@ -425,6 +460,36 @@ public final class RedisCluster implements AutoCloseable {
      */
     public Builder password(String password) {
       this.password = password;
+      return this;
+    }
+
+    /**
+     * Serves TLS only on every node, the cluster bus and replication included (see
+     * {@link RedisServer.Builder#tls(TlsCertificates)}).
+     *
+     * @param certificates server certificate, key and CA
+     * @return this builder
+     */
+    public Builder tls(TlsCertificates certificates) {
+      this.tls = certificates;
+      return this;
+    }
+
+    /**
+     * Makes every node announce itself by the name {@value RedisServer#TLS_HOST} instead of its IP
+     * ({@code cluster-announce-hostname}, {@code cluster-preferred-endpoint-type hostname}): {@code CLUSTER SLOTS}
+     * and {@code MOVED} then name the host, which a certificate without IP addresses
+     * ({@link TlsCertificates#namesOnly()}) passes hostname verification for. Redis 7 or later.
+     *
+     * @return this builder
+     * @throws IllegalStateException when the binary is older than Redis 7, which has neither setting
+     */
+    public Builder announceHostnames() {
+      RedisBinary binary = RedisBinary.get();
+      if (binary.majorVersion() < 7) {
+        throw new IllegalStateException("cluster-announce-hostname needs Redis 7 or later; " + binary + " is older");
+      }
+      this.announceHostnames = true;
       return this;
     }
 

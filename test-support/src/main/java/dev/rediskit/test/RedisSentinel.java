@@ -17,6 +17,11 @@ import java.util.stream.Collectors;
  * <p>{@link #start()} returns once the replica is in sync and every Sentinel sees the master as up, with the
  * replica and the other Sentinels discovered.
  *
+ * <p>With {@link Builder#tls(TlsCertificates)} data nodes and Sentinels serve TLS only ({@code port 0},
+ * {@code tls-port}, {@code tls-replication yes}, which also makes the Sentinels talk TLS to the nodes they monitor
+ * and to each other); Sentinels announce the master as {@code 127.0.0.1} and its TLS port, which the test server
+ * certificate names. {@link #sentinelEndpoints()} are then {@code rediss://localhost:PORT}.
+ *
  * <pre>{@code
  * try (RedisSentinel sentinel = RedisSentinel.start()) {
  *   RedisOptions options = new RedisOptions().setType(RedisClientType.SENTINEL)
@@ -78,7 +83,8 @@ public final class RedisSentinel implements AutoCloseable {
   }
 
   /**
-   * Sentinel URIs for a sentinel client ({@code redis://127.0.0.1:PORT}).
+   * Sentinel URIs for a sentinel client ({@code redis://127.0.0.1:PORT}, or {@code rediss://localhost:PORT} for a
+   * TLS setup).
    *
    * @return the Sentinel URIs
    */
@@ -305,6 +311,16 @@ public final class RedisSentinel implements AutoCloseable {
         masterBuilder.password(builder.password).masterAuth(builder.password);
         replicaBuilder.password(builder.password).masterAuth(builder.password);
       }
+      if (builder.tls != null) {
+        masterBuilder.tls(builder.tls);
+        replicaBuilder.tls(builder.tls);
+      }
+      if (builder.announceHostnames) {
+        // A replica is announced by its master (INFO replication) and then by the Sentinels with this name; a
+        // master Sentinels were told by name keeps it.
+        masterBuilder.config("replica-announce-ip " + RedisServer.TLS_HOST);
+        replicaBuilder.config("replica-announce-ip " + RedisServer.TLS_HOST);
+      }
       builder.dataNodeCustomizer.accept(masterBuilder);
       builder.dataNodeCustomizer.accept(replicaBuilder);
       RedisServer master = masterBuilder.start();
@@ -314,8 +330,14 @@ public final class RedisSentinel implements AutoCloseable {
 
       List<RedisServer> sentinels = new ArrayList<>();
       for (int i = 0; i < builder.sentinels; i++) {
-        RedisServer.Builder sentinel = RedisServer.builder().name("sentinel-" + i).sentinel().config(
-            "sentinel monitor " + builder.masterName + " " + RedisServer.HOST + " " + master.port() + " 1",
+        RedisServer.Builder sentinel = RedisServer.builder().name("sentinel-" + i).sentinel();
+        if (builder.announceHostnames) {
+          // Before the monitor line, which names the master by host name.
+          sentinel.config("sentinel resolve-hostnames yes", "sentinel announce-hostnames yes");
+        }
+        String masterHost = builder.announceHostnames ? RedisServer.TLS_HOST : RedisServer.HOST;
+        sentinel.config(
+            "sentinel monitor " + builder.masterName + " " + masterHost + " " + master.port() + " 1",
             "sentinel down-after-milliseconds " + builder.masterName + " " + builder.downAfter.toMillis(),
             "sentinel failover-timeout " + builder.masterName + " " + builder.failoverTimeout.toMillis(),
             "sentinel parallel-syncs " + builder.masterName + " 1");
@@ -325,6 +347,10 @@ public final class RedisSentinel implements AutoCloseable {
         if (builder.sentinelPassword != null) {
           sentinel.password(builder.sentinelPassword);
         }
+        if (builder.tls != null) {
+          sentinel.tls(builder.tls);
+        }
+        builder.sentinelCustomizer.accept(sentinel);
         RedisServer started1 = sentinel.start();
         started.add(started1);
         sentinels.add(started1);
@@ -345,6 +371,8 @@ public final class RedisSentinel implements AutoCloseable {
     private int sentinels = 1;
     private String password;
     private String sentinelPassword;
+    private TlsCertificates tls;
+    private boolean announceHostnames;
     /**
      * Short so that failover tests finish in seconds (Redis' own default is 30 s), but not 1 s: Sentinel reconnects
      * at most once per second, and with 1 s it was seen to flag a freshly promoted master as down right after the
@@ -355,6 +383,7 @@ public final class RedisSentinel implements AutoCloseable {
     /** Discovery and failover normally take 1-3 s; the margin is for a loaded 2-core machine. */
     private Duration timeout = Duration.ofSeconds(30);
     private Consumer<RedisServer.Builder> dataNodeCustomizer = node -> { };
+    private Consumer<RedisServer.Builder> sentinelCustomizer = node -> { };
 
     private Builder() {
     }
@@ -409,6 +438,33 @@ public final class RedisSentinel implements AutoCloseable {
     }
 
     /**
+     * Serves TLS only on data nodes and Sentinels, replication and the Sentinels' own links included (see
+     * {@link RedisServer.Builder#tls(TlsCertificates)}).
+     *
+     * @param certificates server certificate, key and CA
+     * @return this builder
+     */
+    public Builder tls(TlsCertificates certificates) {
+      this.tls = certificates;
+      return this;
+    }
+
+    /**
+     * Makes the Sentinels hand out the data nodes by the name {@value RedisServer#TLS_HOST} instead of their IP: they
+     * monitor the master by that name ({@code sentinel resolve-hostnames yes}, {@code sentinel announce-hostnames
+     * yes}) and the data nodes announce it as replicas ({@code replica-announce-ip}), so
+     * {@code SENTINEL GET-MASTER-ADDR-BY-NAME} and {@code +switch-master} name the host before and after a
+     * failover, which a certificate without IP addresses ({@link TlsCertificates#namesOnly()}) passes hostname
+     * verification for. Redis 6.2 or later.
+     *
+     * @return this builder
+     */
+    public Builder announceHostnames() {
+      this.announceHostnames = true;
+      return this;
+    }
+
+    /**
      * {@code sentinel down-after-milliseconds}: how long the master may be unreachable before it is considered down.
      *
      * @param downAfter the time
@@ -449,6 +505,18 @@ public final class RedisSentinel implements AutoCloseable {
      */
     public Builder eachDataNode(Consumer<RedisServer.Builder> customizer) {
       this.dataNodeCustomizer = this.dataNodeCustomizer.andThen(customizer);
+      return this;
+    }
+
+    /**
+     * Applies further settings to every Sentinel's builder, after the {@code sentinel ...} lines, e.g. TLS settings
+     * for its links to the data nodes only.
+     *
+     * @param customizer called with each Sentinel's builder before it starts
+     * @return this builder
+     */
+    public Builder eachSentinel(Consumer<RedisServer.Builder> customizer) {
+      this.sentinelCustomizer = this.sentinelCustomizer.andThen(customizer);
       return this;
     }
 

@@ -319,8 +319,12 @@ public final class RedisServer implements AutoCloseable {
    * @return an open connection
    */
   public RespConnection openConnection() {
-    return RespConnection.open(HOST, port, tls != null ? tls.socketFactory() : null,
-        RespConnection.DEFAULT_READ_TIMEOUT);
+    if (tls == null) {
+      return RespConnection.open(HOST, port, null, RespConnection.DEFAULT_READ_TIMEOUT);
+    }
+    // Checked against the name of uri(), which every certificate of TlsCertificates lists (the names-only one has
+    // no address), while connecting to the address the server binds.
+    return RespConnection.open(HOST, port, tls.socketFactory(), TLS_HOST, RespConnection.DEFAULT_READ_TIMEOUT);
   }
 
   /**
@@ -566,9 +570,9 @@ public final class RedisServer implements AutoCloseable {
       lines.add("tls-key-file " + quote(tls.serverKey().toString()));
       lines.add("tls-ca-cert-file " + quote(tls.caCert().toString()));
       lines.add("tls-auth-clients " + (tlsAuthClients ? "yes" : "no"));
-      if (!sentinel) {
-        lines.add("tls-replication yes");
-      }
+      // Replicas to their master and, in a Sentinel, the links to the monitored nodes and to the other Sentinels:
+      // with port 0 there is nothing else to talk to.
+      lines.add("tls-replication yes");
       if (clusterEnabled) {
         lines.add("tls-cluster yes");
       }
@@ -757,7 +761,10 @@ public final class RedisServer implements AutoCloseable {
 
     /**
      * Serves TLS only ({@code port 0}, {@code tls-port}) with the given certificates; clients need not present a
-     * certificate unless {@link #tlsAuthClients(boolean)} is set.
+     * certificate unless {@link #tlsAuthClients(boolean)} is set. Links between servers use TLS too:
+     * {@code tls-replication yes} (replicas, and a Sentinel's links to the nodes it monitors and to other
+     * Sentinels) and, on cluster nodes, {@code tls-cluster yes} (the cluster bus and the addresses announced in
+     * {@code CLUSTER SLOTS}, which are the TLS ports).
      *
      * @param certificates server certificate, key and CA
      * @return this builder

@@ -167,17 +167,18 @@ public final class RedisServers
   }
 
   /**
-   * Serves TLS only, with {@link TlsCertificates#shared()}; standalone servers only.
+   * Serves TLS only, with {@link TlsCertificates#shared()}: the server, every cluster node (cluster bus included), or
+   * the data nodes and Sentinels of a Sentinel setup (replication included).
    *
    * @return this extension
-   * @throws UnsupportedOperationException for clusters and Sentinel setups, whose TLS wiring is not covered here
    */
   public RedisServers tls() {
     configurable();
-    if (kind != Kind.STANDALONE) {
-      throw new UnsupportedOperationException("tls() is only supported for standalone servers");
+    switch (kind) {
+      case STANDALONE -> serverBuilder.tls(TlsCertificates.shared());
+      case CLUSTER -> clusterBuilder.tls(TlsCertificates.shared());
+      default -> sentinelBuilder.tls(TlsCertificates.shared());
     }
-    serverBuilder.tls(TlsCertificates.shared());
     tls = true;
     return this;
   }

@@ -73,6 +73,23 @@ public final class RespConnection implements AutoCloseable {
    * @throws UncheckedIOException when the connection or the handshake fails
    */
   public static RespConnection open(String host, int port, SSLSocketFactory tls, Duration readTimeout) {
+    return open(host, port, tls, host, readTimeout);
+  }
+
+  /**
+   * Opens a connection, over TLS when a socket factory is given, checking the certificate against a name other
+   * than the address connected to (as a client given {@code rediss://localhost} that reached {@code 127.0.0.1}).
+   *
+   * @param host          host to connect to
+   * @param port          port to connect to
+   * @param tls           TLS socket factory, or {@code null} for plain TCP
+   * @param tlsServerName the name the server certificate must list (and the SNI name sent)
+   * @param readTimeout   how long a single read may block
+   * @return the open connection, with the TLS handshake done
+   * @throws UncheckedIOException when the connection or the handshake fails
+   */
+  public static RespConnection open(String host, int port, SSLSocketFactory tls, String tlsServerName,
+      Duration readTimeout) {
     Socket plain = new Socket();
     try {
       plain.setTcpNoDelay(true);
@@ -80,7 +97,7 @@ public final class RespConnection implements AutoCloseable {
       plain.setSoTimeout((int) readTimeout.toMillis());
       Socket socket = plain;
       if (tls != null) {
-        SSLSocket ssl = (SSLSocket) tls.createSocket(plain, host, port, true);
+        SSLSocket ssl = (SSLSocket) tls.createSocket(plain, tlsServerName, port, true);
         // Check the server certificate against the host like a real client would, so that a certificate without
         // the right subject alternative names fails here and not only in the client under test.
         SSLParameters parameters = ssl.getSSLParameters();

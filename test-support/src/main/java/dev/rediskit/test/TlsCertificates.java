@@ -50,6 +50,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *   <li>{@code ca.pem}, {@code ca.key}: the trusted test CA;</li>
  *   <li>{@code server.pem}, {@code server.key}: server certificate for {@code localhost}, {@code 127.0.0.1} and
  *       {@code ::1}, signed by the CA;</li>
+ *   <li>{@code names-only-server.pem}, {@code names-only-server.key}: server certificate for {@code localhost} only,
+ *       no IP address, as certificates of managed Redis services name hosts; servers use it through
+ *       {@link #namesOnly()};</li>
  *   <li>{@code client.pem}, {@code client.key}: client certificate signed by the CA, for servers that demand one;</li>
  *   <li>{@code untrusted-ca.pem}, {@code untrusted-server.pem}, {@code untrusted-server.key}: a second, self-signed
  *       CA and a server certificate for the same names signed by it, which clients trusting {@code ca.pem} must
@@ -66,13 +69,17 @@ public final class TlsCertificates {
   private final X509Certificate caCert;
   private final X509Certificate clientCert;
   private final PrivateKey clientKey;
+  private final String serverFiles;
   private SSLSocketFactory socketFactory;
+  private TlsCertificates namesOnly;
 
-  private TlsCertificates(Path dir, X509Certificate caCert, X509Certificate clientCert, PrivateKey clientKey) {
+  private TlsCertificates(Path dir, X509Certificate caCert, X509Certificate clientCert, PrivateKey clientKey,
+      String serverFiles) {
     this.dir = dir;
     this.caCert = caCert;
     this.clientCert = clientCert;
     this.clientKey = clientKey;
+    this.serverFiles = serverFiles;
   }
 
   /**
@@ -111,13 +118,19 @@ public final class TlsCertificates {
 
       KeyPair serverKeys = newKeyPair();
       X509Certificate server = leafCertificate(new X500Name("CN=localhost"), serverKeys, ca, caKeys.getPrivate(),
-          now, true);
+          now, true, true);
       write(dir.resolve("server.pem"), pem("CERTIFICATE", server.getEncoded()));
       write(dir.resolve("server.key"), pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded()));
 
+      KeyPair namesOnlyKeys = newKeyPair();
+      X509Certificate namesOnlyServer = leafCertificate(new X500Name("CN=localhost"), namesOnlyKeys, ca,
+          caKeys.getPrivate(), now, true, false);
+      write(dir.resolve("names-only-server.pem"), pem("CERTIFICATE", namesOnlyServer.getEncoded()));
+      write(dir.resolve("names-only-server.key"), pem("PRIVATE KEY", namesOnlyKeys.getPrivate().getEncoded()));
+
       KeyPair clientKeys = newKeyPair();
       X509Certificate client = leafCertificate(new X500Name("CN=rediskit-test-client"), clientKeys, ca,
-          caKeys.getPrivate(), now, false);
+          caKeys.getPrivate(), now, false, false);
       write(dir.resolve("client.pem"), pem("CERTIFICATE", client.getEncoded()));
       write(dir.resolve("client.key"), pem("PRIVATE KEY", clientKeys.getPrivate().getEncoded()));
 
@@ -126,14 +139,40 @@ public final class TlsCertificates {
       write(dir.resolve("untrusted-ca.pem"), pem("CERTIFICATE", untrustedCa.getEncoded()));
       KeyPair untrustedServerKeys = newKeyPair();
       X509Certificate untrustedServer = leafCertificate(new X500Name("CN=localhost"), untrustedServerKeys,
-          untrustedCa, untrustedCaKeys.getPrivate(), now, true);
+          untrustedCa, untrustedCaKeys.getPrivate(), now, true, true);
       write(dir.resolve("untrusted-server.pem"), pem("CERTIFICATE", untrustedServer.getEncoded()));
       write(dir.resolve("untrusted-server.key"), pem("PRIVATE KEY", untrustedServerKeys.getPrivate().getEncoded()));
 
-      return new TlsCertificates(dir, ca, client, clientKeys.getPrivate());
+      return new TlsCertificates(dir, ca, client, clientKeys.getPrivate(), "server");
     } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
       throw new IllegalStateException("Cannot generate test certificates", e);
     }
+  }
+
+  /**
+   * The same CA and client certificate, with a server certificate that names {@code localhost} only (no IP
+   * address): a client that reaches a server by an IP, e.g. one a cluster or a Sentinel announces, fails hostname
+   * verification, as it would with the certificates of most managed Redis services. Servers built with
+   * {@code tls(certificates.namesOnly())} present it; {@link #serverCert()} and {@link #serverKey()} of the view
+   * are its files.
+   *
+   * @return the view, shared by every caller
+   */
+  public synchronized TlsCertificates namesOnly() {
+    if (namesOnly == null) {
+      namesOnly = "names-only-server".equals(serverFiles) ? this
+          : new TlsCertificates(dir, caCert, clientCert, clientKey, "names-only-server");
+    }
+    return namesOnly;
+  }
+
+  /**
+   * Whether the server certificate names {@code localhost} only, without IP addresses (see {@link #namesOnly()}).
+   *
+   * @return {@code true} for the names-only view
+   */
+  public boolean isNamesOnly() {
+    return "names-only-server".equals(serverFiles);
   }
 
   /**
@@ -164,21 +203,22 @@ public final class TlsCertificates {
   }
 
   /**
-   * Server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, signed by the trusted CA.
+   * Server certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, signed by the trusted CA; in the
+   * {@link #namesOnly()} view, the one for {@code localhost} only.
    *
-   * @return path of {@code server.pem}
+   * @return path of {@code server.pem} (or {@code names-only-server.pem})
    */
   public Path serverCert() {
-    return dir.resolve("server.pem");
+    return dir.resolve(serverFiles + ".pem");
   }
 
   /**
    * Private key of {@link #serverCert()}.
    *
-   * @return path of {@code server.key}
+   * @return path of {@code server.key} (or {@code names-only-server.key})
    */
   public Path serverKey() {
-    return dir.resolve("server.key");
+    return dir.resolve(serverFiles + ".key");
   }
 
   /**
@@ -311,7 +351,7 @@ public final class TlsCertificates {
   }
 
   private static X509Certificate leafCertificate(X500Name subject, KeyPair keys, X509Certificate issuer,
-      PrivateKey issuerKey, Instant now, boolean serverNames)
+      PrivateKey issuerKey, Instant now, boolean serverNames, boolean withAddresses)
       throws GeneralSecurityException, OperatorCreationException, CertIOException {
     X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(), notBefore(now),
         notAfter(now), subject, keys.getPublic());
@@ -324,12 +364,14 @@ public final class TlsCertificates {
     builder.addExtension(Extension.authorityKeyIdentifier, false,
         extensions.createAuthorityKeyIdentifier(issuer));
     if (serverNames) {
-      // Both the name and the addresses: clients connect to "localhost" (rediss:// URIs) or to the IP (the
-      // fixtures' own protocol helper), and hostname verification must pass for either.
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.dNSName, "localhost"),
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-          new GeneralName(GeneralName.iPAddress, "::1")}));
+      // Both the name and the addresses: clients connect to "localhost" (rediss:// URIs) or to the IPs a cluster or
+      // a Sentinel announces, and hostname verification must pass for either; the names-only certificate leaves the
+      // addresses out to show what happens when it does not.
+      GeneralName[] names = withAddresses
+          ? new GeneralName[] {new GeneralName(GeneralName.dNSName, "localhost"),
+              new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "::1")}
+          : new GeneralName[] {new GeneralName(GeneralName.dNSName, "localhost")};
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
     }
     // No extended key usage: without it a certificate may serve as client or server, which Redis needs when a
     // node's server certificate also authenticates it to other nodes (replication, cluster bus).
