@@ -273,7 +273,7 @@ public class RedisKitOptions extends GatewayOptions<RedisKitOptions> {
    * Lists every problem at once: values of the wrong type and unknown keys met while reading
    * JSON, environment variables or system properties, then every rule that the values break, the
    * cross-field ones included (masterName for SENTINEL, no database with CLUSTER, cache.ttlMs at
-   * most cache.maxTtlMs, tlsCaPath readable). Each line names the key (dotted for nested ones, with
+   * most cache.maxTtlMs, tlsCaPath readable, tlsCertPath and tlsKeyPath a matching PEM pair). Each line names the key (dotted for nested ones, with
    * the variable or property it came from when {@link RedisKitConfig} read it), the value (never a
    * secret) and what is allowed.
    *

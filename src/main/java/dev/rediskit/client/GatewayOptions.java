@@ -245,8 +245,9 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
 
   /**
    * Every problem of the gateway's settings: values of the wrong type and unknown keys met while
-   * reading, then every rule a value breaks, then the rules across settings (masterName for
-   * SENTINEL, no database with CLUSTER).
+   * reading, then every rule a value breaks, then the rules across settings (tlsCertPath and
+   * tlsKeyPath both or neither, matching, with rediss:// endpoints; masterName for SENTINEL, no
+   * database with CLUSTER).
    *
    * @return the problems; empty when the settings are valid
    */
@@ -271,7 +272,8 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
       problems.add(OptionChecks.violation("masterName",
         "must be set when type is SENTINEL (the name of the master the sentinels monitor)", getMasterName()));
     }
-    boolean usesTls = endpoints != null && endpoints.stream().anyMatch(e -> e != null && e.regionMatches(true, 0, "rediss://", 0, 9));
+    boolean usesTls = endpoints != null
+      && endpoints.stream().anyMatch(e -> e != null && e.regionMatches(true, 0, "rediss://", 0, 9));
     problems.addAll(ClientCertificateRules.pairProblems(getTlsCertPath(), getTlsKeyPath(), usesTls));
     if (type == RedisClientType.CLUSTER) {
       Integer database = getDatabase();
