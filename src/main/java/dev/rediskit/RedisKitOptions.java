@@ -93,7 +93,7 @@ public class RedisKitOptions extends GatewayOptions<RedisKitOptions> {
    * Reads the options from JSON, keys as in {@link #toJson()}. Missing keys and JSON {@code null}
    * keep their defaults. Numbers and booleans may also be given as strings, enum names in any
    * case, {@code endpoints} as one string with comma-separated URIs; an empty string for
-   * {@code user}, {@code password}, {@code database} or {@code tlsCaPath} means "not set".
+   * {@code user}, {@code password}, {@code database}, {@code tlsCaPath}, {@code tlsCertPath} or {@code tlsKeyPath} means "not set".
    *
    * <p>Never throws: a value of the wrong type and an unknown key are kept as problems that
    * {@link #validate()} reports (the option concerned keeps its default), so that a
@@ -273,7 +273,7 @@ public class RedisKitOptions extends GatewayOptions<RedisKitOptions> {
    * Lists every problem at once: values of the wrong type and unknown keys met while reading
    * JSON, environment variables or system properties, then every rule that the values break, the
    * cross-field ones included (masterName for SENTINEL, no database with CLUSTER, cache.ttlMs at
-   * most cache.maxTtlMs, tlsCaPath readable). Each line names the key (dotted for nested ones, with
+   * most cache.maxTtlMs, tlsCaPath readable, tlsCertPath and tlsKeyPath a matching PEM pair). Each line names the key (dotted for nested ones, with
    * the variable or property it came from when {@link RedisKitConfig} read it), the value (never a
    * secret) and what is allowed.
    *

@@ -69,15 +69,17 @@ class ConfigurationDocTest {
     md.append("topology, where the endpoints came from and the server's version, and a WARN line when nothing configured\n");
     md.append("the endpoints and the default `").append(RedisKitOptions.DEFAULT_ENDPOINT).append("` is used.\n\n");
     md.append("Variables and properties are strings, converted to the key's type: whole numbers in decimal, `true`/`false`,\n");
-    md.append("enum names in any case, lists comma-separated. An empty value for `user`, `password`, `database` or\n");
-    md.append("`tlsCaPath` means \"not set\". A JSON file may also give numbers and booleans as strings.\n\n");
+    md.append("enum names in any case, lists comma-separated. An empty value for `user`, `password`, `database`,\n");
+    md.append("`tlsCaPath`, `tlsCertPath` or `tlsKeyPath` means \"not set\". A JSON file may also give numbers and booleans as\n");
+    md.append("strings.\n\n");
     md.append("Validation reports every problem at once, each naming the key (and the variable or property it came\n");
     md.append("from), the value and what is allowed, e.g.\n");
     md.append("`commandTimeoutMs (from env REDISKIT_COMMAND_TIMEOUT_MS): expected a number, was \"abc\"`.\n");
     md.append("Unknown JSON keys, `").append(ConfigKey.ENV_PREFIX).append("*` variables and `").append(ConfigKey.PROPERTY_PREFIX)
       .append("*` properties are reported too, with the closest known name.\n");
     md.append("The password is never printed: `toString()`, `toDisplayJson()` and error messages show `")
-      .append(RedisKitOptions.REDACTED).append("`, also inside endpoint URLs.\n\n");
+      .append(RedisKitOptions.REDACTED).append("`, also inside endpoint URLs. Nor is the client certificate's private key:\n");
+    md.append("the module shows `tlsKeyPath`, the file's path, and no message quotes the file's contents.\n\n");
     md.append("Durations are in milliseconds, in keys ending in `Ms`.\n\n");
 
     md.append("## Keys\n\n");

@@ -3,6 +3,7 @@ package dev.rediskit;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RespConnection;
+import dev.rediskit.test.TlsCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every entry point reads the environment: a child JVM whose only configuration is {@code REDIS_URL}
  * deploys the verticle with {@code {}} (or calls {@code RedisKit.create} with default options), and
  * its keys land on that server while a second server, standing where a wrong default or a stale
- * configuration would point, sees no connection at all.
+ * configuration would point, sees no connection at all. The same with mutual TLS, the certificate
+ * files named by {@code REDISKIT_TLS_*} variables only.
  */
 @IntegrationTest
 class EntryPointEnvironmentIT {
@@ -55,7 +57,29 @@ class EntryPointEnvironmentIT {
     }
   }
 
+  /**
+   * Mutual TLS from the environment alone, as a container gets its certificate files mounted and
+   * their paths set: the variables of tlsCaPath, tlsCertPath and tlsKeyPath reach the gateway, which
+   * a server with {@code tls-auth-clients yes} lets in.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"verticle", "create"})
+  void mutualTlsFromTheEnvironmentOnly(String entryPoint) throws Exception {
+    TlsCertificates certs = TlsCertificates.shared();
+    try (RedisServer strict = RedisServer.builder().tls(certs).tlsAuthClients(true).start();
+         RespConnection decoyConnection = decoy.connect()) {
+      // A generous connect timeout: the child's first TLS connection builds its TLS context, seconds on a busy machine.
+      run(entryPoint, decoyConnection, strict, Map.of("REDISKIT_TLS_CA_PATH", certs.caCert().toString(),
+        "REDISKIT_TLS_CERT_PATH", certs.clientCert().toString(), "REDISKIT_TLS_KEY_PATH", certs.clientKey().toString(),
+        "REDISKIT_CONNECT_TIMEOUT_MS", "10000"));
+    }
+  }
+
   void run(String entryPoint, RespConnection decoyConnection) throws Exception {
+    run(entryPoint, decoyConnection, target, Map.of());
+  }
+
+  void run(String entryPoint, RespConnection decoyConnection, RedisServer target, Map<String, String> more) throws Exception {
     long decoyBefore = connectionsReceived(decoyConnection);
     Path log = Files.createTempFile("entry-point-" + entryPoint, ".log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -65,6 +89,7 @@ class EntryPointEnvironmentIT {
     // Nothing of the test JVM's environment: only what a container would set.
     env.clear();
     env.put("REDIS_URL", target.uri());
+    env.putAll(more);
     Process child = pb.start();
     try {
       // A JVM start, a connect and two commands: seconds; 120 s only bounds a stuck child on a loaded machine.

@@ -1,6 +1,7 @@
 package dev.rediskit;
 
 import dev.rediskit.config.ConfigKey;
+import dev.rediskit.test.TlsCertificates;
 import dev.rediskit.config.ConfigurationException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -38,6 +39,7 @@ class RedisKitConfigTest {
 
   static Vertx vertx;
   static Path caFile;
+  static TlsCertificates certificates;
 
   private final List<String> propertiesSet = new ArrayList<>();
 
@@ -45,6 +47,8 @@ class RedisKitConfigTest {
   static void start() throws IOException {
     vertx = Vertx.vertx();
     caFile = Files.writeString(tmp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+    // Real files: tlsCertPath and tlsKeyPath are parsed at validation.
+    certificates = TlsCertificates.generate(Files.createDirectories(tmp.resolve("tls")));
   }
 
   @AfterAll
@@ -82,6 +86,8 @@ class RedisKitConfigTest {
     s.put("breakerMaxFailures", new Object[] {"3", 3});
     s.put("breakerResetTimeoutMs", new Object[] {"9000", 9000L});
     s.put("tlsCaPath", new Object[] {caFile.toString(), caFile.toString()});
+    s.put("tlsCertPath", new Object[] {certificates.clientCert().toString(), certificates.clientCert().toString()});
+    s.put("tlsKeyPath", new Object[] {certificates.clientKey().toString(), certificates.clientKey().toString()});
     s.put("tlsHostnameVerification", new Object[] {"false", false});
     s.put("keyPrefix", new Object[] {"app", "app"});
     s.put("addressPrefix", new Object[] {"app.", "app."});
@@ -156,6 +162,7 @@ class RedisKitConfigTest {
     JsonObject file = new JsonObject();
     Map<String, String> env = new HashMap<>();
     Properties sys = new Properties();
+    companions(name).forEach(file::put);
     switch (source) {
       case "file" -> putAt(file, name, sample[1]);
       case "env" -> env.put(key.envVar(), (String) sample[0]);
@@ -164,6 +171,15 @@ class RedisKitConfigTest {
     RedisKitOptions o = RedisKitConfig.fromSources(file, env, sys);
     assertThat(o.problems()).isEmpty();
     assertThat(RedisKitOptionsTest.valueAt(o.toJson(), name)).isEqualTo(sample[1]);
+  }
+
+  /** What a key is only valid with: a client certificate needs its key, and the other way round, and a rediss:// endpoint. */
+  private static Map<String, Object> companions(String name) {
+    return switch (name) {
+      case "tlsCertPath" -> Map.of("tlsKeyPath", certificates.clientKey().toString(), "endpoints", "rediss://a.example:7000");
+      case "tlsKeyPath" -> Map.of("tlsCertPath", certificates.clientCert().toString(), "endpoints", "rediss://a.example:7000");
+      default -> Map.of();
+    };
   }
 
   private static void putAt(JsonObject json, String dotted, Object value) {
@@ -188,6 +204,9 @@ class RedisKitConfigTest {
     assertThat(key("rateLimit.timeoutMs").envVar()).isEqualTo("REDISKIT_RATE_LIMIT_TIMEOUT_MS");
     assertThat(key("rateLimit.timeoutMs").systemProperty()).isEqualTo("rediskit.rateLimit.timeoutMs");
     assertThat(key("tlsCaPath").envVar()).isEqualTo("REDISKIT_TLS_CA_PATH");
+    assertThat(key("tlsCertPath").envVar()).isEqualTo("REDISKIT_TLS_CERT_PATH");
+    assertThat(key("tlsKeyPath").envVar()).isEqualTo("REDISKIT_TLS_KEY_PATH");
+    assertThat(key("tlsKeyPath").systemProperty()).isEqualTo("rediskit.tlsKeyPath");
     assertThat(RedisKitOptions.KEYS.stream().map(ConfigKey::envVar).distinct().count()).isEqualTo(RedisKitOptions.KEYS.size());
   }
 

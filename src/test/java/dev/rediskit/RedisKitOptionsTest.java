@@ -4,6 +4,7 @@ import dev.rediskit.cache.CacheOptions;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NamespaceOptions;
 import dev.rediskit.config.ConfigKey;
+import dev.rediskit.test.TlsCertificates;
 import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.Limit;
@@ -38,7 +39,7 @@ class RedisKitOptionsTest {
   static RedisKitOptions everythingSet() throws IOException {
     Path ca = Files.writeString(tmp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
     return new RedisKitOptions()
-      .setEndpoints(List.of("redis://a.example:7000", "redis://b.example:7001"))
+      .setEndpoints(List.of("rediss://a.example:7000", "rediss://b.example:7001"))
       .setType(RedisClientType.SENTINEL)
       .setMasterName("primary")
       .setRole(RedisRole.REPLICA)
@@ -54,6 +55,8 @@ class RedisKitOptionsTest {
       .setBreakerMaxFailures(7)
       .setBreakerResetTimeoutMs(9000)
       .setTlsCaPath(ca.toString())
+      .setTlsCertPath(certificates().clientCert().toString())
+      .setTlsKeyPath(certificates().clientKey().toString())
       .setTlsHostnameVerification(false)
       .setKeyPrefix("app")
       .setAddressPrefix("app.")
@@ -66,6 +69,16 @@ class RedisKitOptionsTest {
         .setDefaultEndpointLimit(Limit.parse("1000/1h"))
         .putEndpointLimits("/login", new EndpointLimits(null, Limit.parse("5/1m"), null))
         .putServiceLimit("mailer", Limit.parse("50/1s")).setIpv6PrefixLength(56));
+  }
+
+  private static TlsCertificates certificates;
+
+  /** Real files: tlsCertPath and tlsKeyPath are parsed by problems(). */
+  private static synchronized TlsCertificates certificates() throws IOException {
+    if (certificates == null) {
+      certificates = TlsCertificates.generate(Files.createDirectories(tmp.resolve("tls")));
+    }
+    return certificates;
   }
 
   private static List<String> problemsOf(String json) {
@@ -149,7 +162,7 @@ class RedisKitOptionsTest {
   @Test
   void jsonConstructorReadsEveryKey() throws IOException {
     RedisKitOptions o = new RedisKitOptions(everythingSet().toJson());
-    assertThat(o.getEndpoints()).containsExactly("redis://a.example:7000", "redis://b.example:7001");
+    assertThat(o.getEndpoints()).containsExactly("rediss://a.example:7000", "rediss://b.example:7001");
     assertThat(o.getType()).isEqualTo(RedisClientType.SENTINEL);
     assertThat(o.getMasterName()).isEqualTo("primary");
     assertThat(o.getRole()).isEqualTo(RedisRole.REPLICA);
@@ -165,6 +178,8 @@ class RedisKitOptionsTest {
     assertThat(o.getBreakerMaxFailures()).isEqualTo(7);
     assertThat(o.getBreakerResetTimeoutMs()).isEqualTo(9000);
     assertThat(o.getTlsCaPath()).endsWith("ca.pem");
+    assertThat(o.getTlsCertPath()).endsWith("client.pem");
+    assertThat(o.getTlsKeyPath()).endsWith("client.key");
     assertThat(o.isTlsHostnameVerification()).isFalse();
     assertThat(o.getKeyPrefix()).isEqualTo("app");
     assertThat(o.getAddressPrefix()).isEqualTo("app.");

@@ -1,5 +1,6 @@
 package dev.rediskit.client;
 
+import dev.rediskit.client.impl.ClientCertificateRules;
 import dev.rediskit.client.impl.GatewayRules;
 import dev.rediskit.config.ConfigKey;
 import dev.rediskit.config.JsonOptionsReader;
@@ -123,6 +124,18 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
     .check((key, path) -> path != null && path.isBlank()
       ? OptionChecks.violation(key, "must not be blank (null means the JVM's trust store)", path) : null)
     .checkWhenValidated(GatewayRules::tlsCaPathProblem);
+  private static final Setting<String> TLS_CERT_PATH = Setting.ofOptionalString("tlsCertPath",
+      "PEM file of the client certificate (then any intermediates) presented to servers requiring one (tls-auth-clients "
+        + "yes); with tlsKeyPath and rediss:// endpoints only. Unset: none presented.")
+    .check((key, path) -> path != null && path.isBlank()
+      ? OptionChecks.violation(key, "must not be blank (null means no client certificate)", path) : null)
+    .checkWhenValidated(ClientCertificateRules::certPathProblem);
+  private static final Setting<String> TLS_KEY_PATH = Setting.ofOptionalString("tlsKeyPath",
+      "PEM file of tlsCertPath's private key: unencrypted PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 (BEGIN RSA PRIVATE KEY) "
+        + "or EC (BEGIN EC PRIVATE KEY). Its contents are never printed. Unset: none.")
+    .check((key, path) -> path != null && path.isBlank()
+      ? OptionChecks.violation(key, "must not be blank (null means no client certificate)", path) : null)
+    .checkWhenValidated(ClientCertificateRules::keyPathProblem);
   private static final Setting<Boolean> TLS_HOSTNAME_VERIFICATION = Setting.ofBoolean("tlsHostnameVerification",
     DEFAULT_TLS_HOSTNAME_VERIFICATION, "Whether a TLS server's certificate must match its host name.");
   private static final Setting<String> KEY_PREFIX = Setting.ofString("keyPrefix", DEFAULT_KEY_PREFIX,
@@ -132,7 +145,8 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
   /** The gateway's settings, in the order they are documented, written and checked. */
   protected static final SettingTable SETTINGS = SettingTable.of("", ENDPOINTS, TYPE, MASTER_NAME, ROLE, USER, PASSWORD,
     DATABASE, POOL_SIZE, MAX_POOL_WAITING, CONNECT_TIMEOUT_MS, COMMAND_TIMEOUT_MS, MAX_PENDING_COMMANDS,
-    RECONNECT_MAX_DELAY_MS, BREAKER_MAX_FAILURES, BREAKER_RESET_TIMEOUT_MS, TLS_CA_PATH, TLS_HOSTNAME_VERIFICATION, KEY_PREFIX);
+    RECONNECT_MAX_DELAY_MS, BREAKER_MAX_FAILURES, BREAKER_RESET_TIMEOUT_MS, TLS_CA_PATH, TLS_CERT_PATH, TLS_KEY_PATH,
+    TLS_HOSTNAME_VERIFICATION, KEY_PREFIX);
 
   /** The gateway's configuration keys, with types, defaults, units and meanings, in {@link #SETTINGS}' order. */
   public static final List<ConfigKey> KEYS = SETTINGS.keys();
@@ -231,8 +245,9 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
 
   /**
    * Every problem of the gateway's settings: values of the wrong type and unknown keys met while
-   * reading, then every rule a value breaks, then the rules across settings (masterName for
-   * SENTINEL, no database with CLUSTER).
+   * reading, then every rule a value breaks, then the rules across settings (tlsCertPath and
+   * tlsKeyPath both or neither, matching, with rediss:// endpoints; masterName for SENTINEL, no
+   * database with CLUSTER).
    *
    * @return the problems; empty when the settings are valid
    */
@@ -257,6 +272,9 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
       problems.add(OptionChecks.violation("masterName",
         "must be set when type is SENTINEL (the name of the master the sentinels monitor)", getMasterName()));
     }
+    boolean usesTls = endpoints != null
+      && endpoints.stream().anyMatch(e -> e != null && e.regionMatches(true, 0, "rediss://", 0, 9));
+    problems.addAll(ClientCertificateRules.pairProblems(getTlsCertPath(), getTlsKeyPath(), usesTls));
     if (type == RedisClientType.CLUSTER) {
       Integer database = getDatabase();
       if (database != null && database > 0) {
@@ -555,6 +573,46 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
    */
   public S setTlsCaPath(String tlsCaPath) {
     values.set(TLS_CA_PATH, tlsCaPath);
+    return self();
+  }
+
+  /** @return path of the PEM file of the client certificate presented to servers requiring one, or {@code null} for none */
+  public String getTlsCertPath() {
+    return values.get(TLS_CERT_PATH);
+  }
+
+  /**
+   * The client certificate for mutual TLS (servers with {@code tls-auth-clients yes}, Redis' default
+   * when TLS is on): PEM {@code BEGIN CERTIFICATE} blocks, the client's own first, then any
+   * intermediates. Needs {@link #setTlsKeyPath(String)} and {@code rediss://} endpoints;
+   * {@link #problems()} reads the file and checks all three.
+   *
+   * @param tlsCertPath the certificate file, or {@code null} for none
+   * @return this
+   * @throws IllegalArgumentException when blank
+   */
+  public S setTlsCertPath(String tlsCertPath) {
+    values.set(TLS_CERT_PATH, tlsCertPath);
+    return self();
+  }
+
+  /** @return path of the PEM file of the client certificate's private key, or {@code null}; the path is not a secret, the contents are */
+  public String getTlsKeyPath() {
+    return values.get(TLS_KEY_PATH);
+  }
+
+  /**
+   * The private key of {@link #getTlsCertPath()}, unencrypted (Vert.x 5.0.7 reads no encrypted key):
+   * PEM PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 ({@code BEGIN RSA PRIVATE KEY}) or EC
+   * ({@code BEGIN EC PRIVATE KEY}). {@link #problems()} reads the file and checks that it holds such
+   * a key and that it is the certificate's; no message ever shows its contents.
+   *
+   * @param tlsKeyPath the key file, or {@code null} for none
+   * @return this
+   * @throws IllegalArgumentException when blank
+   */
+  public S setTlsKeyPath(String tlsKeyPath) {
+    values.set(TLS_KEY_PATH, tlsKeyPath);
     return self();
   }
 

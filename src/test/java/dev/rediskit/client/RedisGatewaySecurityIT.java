@@ -173,7 +173,8 @@ class RedisGatewaySecurityIT {
       Throwable err = startFailure(vertx, new RedisKitOptions().setEndpoint(strict.uri())
         .setTlsCaPath(tls.tlsCertificates().caCert().toString()).setConnectTimeoutMs(10_000));
       assertThat(err).isInstanceOf(RedisUnavailableException.class).hasMessageContaining("certificate_required")
-        .hasMessageContaining("run it with tls-auth-clients no or optional");
+        .hasMessageContaining("none is configured: set tlsCertPath and tlsKeyPath")
+        .hasMessageContaining("or run the server with tls-auth-clients optional");
     }
   }
 

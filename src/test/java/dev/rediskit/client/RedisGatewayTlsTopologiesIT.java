@@ -121,7 +121,7 @@ class RedisGatewayTlsTopologiesIT {
   }
 
   /** SET on a key of every master, a batch of GETs, a script per master. */
-  private static void commandsReachEveryMaster(Vertx vertx, RedisCluster redis, RedisKitOptions options) {
+  static void commandsReachEveryMaster(Vertx vertx, RedisCluster redis, RedisKitOptions options) {
     RedisGateway gw = await(RedisGateway.create(vertx, options).ready());
     try {
       Map<Integer, String> keyPerMaster = keyPerMaster(redis);
@@ -186,7 +186,7 @@ class RedisGatewayTlsTopologiesIT {
   }
 
   /** A near cache's tracking link on every master delivers invalidations, the module's and another client's. */
-  private static void nearCacheInvalidations(Vertx vertx, RedisCluster redis, RedisKitOptions clusterOptions) {
+  static void nearCacheInvalidations(Vertx vertx, RedisCluster redis, RedisKitOptions clusterOptions) {
     RedisKitOptions options = new RedisKitOptions(clusterOptions).setKeyPrefix("n");
     RedisGateway reader = await(RedisGateway.create(vertx, options, "reader").ready());
     RedisGateway writer = await(RedisGateway.create(vertx, options, "writer").ready());
@@ -377,7 +377,7 @@ class RedisGatewayTlsTopologiesIT {
 
   // ---------------------------------------------------------------- helpers
 
-  private static void cacheAndRateLimiter(Vertx vertx, String name, RedisKitOptions options) {
+  static void cacheAndRateLimiter(Vertx vertx, String name, RedisKitOptions options) {
     RedisKit kit = await(RedisKit.create(vertx, name, options));
     try {
       CacheNamespace<Object> users = kit.cache().namespace("users");

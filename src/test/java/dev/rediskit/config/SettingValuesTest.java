@@ -120,7 +120,8 @@ class SettingValuesTest {
   /** Every documented key appears in toJson() (written by the tables), and nothing else does. */
   @Test
   void everyOptionsClassWritesExactlyItsKeys() {
-    JsonObject json = new RedisKitOptions().setPassword("p").setUser("u").setDatabase(1).setTlsCaPath("/ca.pem").toJson();
+    JsonObject json = new RedisKitOptions().setPassword("p").setUser("u").setDatabase(1).setTlsCaPath("/ca.pem")
+      .setTlsCertPath("/client.pem").setTlsKeyPath("/client.key").toJson();
     List<String> keys = RedisKitOptions.KEYS.stream().map(ConfigKey::name).collect(Collectors.toList());
     List<String> written = new ArrayList<>();
     flatten("", json, keys, written);

@@ -47,6 +47,11 @@ final class RedisFailures {
   private static final Pattern HOST_NOT_NAMED =
     Pattern.compile("No (?:subject alternative (?:names|DNS name)|name) matching (?:IP address )?(\\S+?)\\.? found");
 
+  /** The TLS alerts (RFC 8446 names, as the JDK reports them) a server sends about the client's certificate. */
+  private static final List<String> CLIENT_CERTIFICATE_ALERTS = List.of("certificate_required", "unknown_ca",
+    "bad_certificate", "certificate_unknown", "certificate_expired", "certificate_revoked", "unsupported_certificate",
+    "access_denied", "decrypt_error");
+
   private RedisFailures() {
   }
 
@@ -215,7 +220,7 @@ final class RedisFailures {
    * a refused certificate says which trust it was checked against ({@code tlsCaPath} or the JVM's
    * trust store) or that it does not name the host (and, for an address a cluster, the Sentinels or a
    * master announced rather than an endpoint, how to make them announce a name), that the server wants a client
-   * certificate, and a connect timeout (or, without TLS, a reset)
+   * certificate none is configured for (tlsCertPath) or refused the configured one, and a connect timeout (or, without TLS, a reset)
    * says that TLS to a plain port, or plain to a TLS port, fails that way: neither side reads the other.
    *
    * @param cause why a connection could not be made
@@ -249,10 +254,9 @@ final class RedisFailures {
           + (options.getTlsCaPath() == null ? "of the JVM's trust store (tlsCaPath is not set)"
           : "in tlsCaPath (" + options.getTlsCaPath() + ")");
       }
-      // The alert Redis sends with its default tls-auth-clients yes; the gateway has no certificate to present.
-      if (t instanceof SSLHandshakeException && String.valueOf(t.getMessage()).contains("certificate_required")) {
-        return "; the server requires a client certificate (tls-auth-clients yes, Redis' default), which RedisKit "
-          + "does not present: run it with tls-auth-clients no or optional";
+      String refusal = certificateRefusal(t);
+      if (refusal != null) {
+        return clientCertificateHint(refusal, options);
       }
     }
     String refused = hostNotNamed(cause);
@@ -265,6 +269,38 @@ final class RedisFailures {
     }
     return "; the server's TLS certificate does not name the host of the endpoint (tlsHostnameVerification): "
       + "connect by a name the certificate lists";
+  }
+
+  /**
+   * The TLS alerts a server sends about the client's certificate: {@code certificate_required} when
+   * it wants one and got none (OpenSSL's answer to {@code tls-auth-clients yes} with TLS 1.3), the
+   * others when it got one it does not accept. With TLS 1.3 the server checks the client's
+   * certificate after the client considers the handshake done, so the alert may come as a plain
+   * {@code SSLException} on the first read rather than an {@link SSLHandshakeException}.
+   *
+   * @param t one cause of a connect failure
+   * @return the alert's name, or {@code null}
+   */
+  private static String certificateRefusal(Throwable t) {
+    // By the JDK's words for a received alert, not the type: a cluster client's failure keeps only the text.
+    String message = String.valueOf(t.getMessage());
+    for (String alert : CLIENT_CERTIFICATE_ALERTS) {
+      if (message.contains("fatal alert: " + alert)) {
+        return alert;
+      }
+    }
+    return null;
+  }
+
+  private static String clientCertificateHint(String alert, GatewayOptions<?> options) {
+    if (options.getTlsCertPath() == null) {
+      return "; the server requires a client certificate (tls-auth-clients yes, Redis' default) and none is "
+        + "configured: set tlsCertPath and tlsKeyPath to a certificate signed by a CA of the server's "
+        + "tls-ca-cert-file and its key, or run the server with tls-auth-clients optional";
+    }
+    return "; the server refused the module's client certificate (" + alert + ", tlsCertPath "
+      + options.getTlsCertPath() + "): it must be signed by a CA of the server's tls-ca-cert-file (or "
+      + "tls-ca-cert-dir), be valid now, and allow client authentication";
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.rediskit.client.impl;
 
 import dev.rediskit.client.GatewayOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
@@ -24,6 +25,12 @@ final class RedisOptionsFactory {
       .setHostnameVerificationAlgorithm(o.isTlsHostnameVerification() ? "HTTPS" : "");
     if (o.getTlsCaPath() != null) {
       net.setTrustOptions(new PemTrustOptions().addCertPath(o.getTlsCaPath()));
+    }
+    if (o.getTlsCertPath() != null && o.getTlsKeyPath() != null) {
+      // Every other connection's options are copies of these (forNode, forMaster, forSentinel, the tracking
+      // links' and the per-attempt clients'), so all of them present the certificate. Vert.x reads the files
+      // on a worker when it builds a client's TLS context, never on the event loop.
+      net.setKeyCertOptions(new PemKeyCertOptions().setCertPath(o.getTlsCertPath()).setKeyPath(o.getTlsKeyPath()));
     }
     List<String> endpoints = new ArrayList<>();
     for (String e : o.getEndpoints()) {

@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  * JVM's whole trust store, and Netty's JDK context does the same once. That took 0.5 to 2.5 s on a
  * loaded 2-core machine, blocking the loop and eating the first attempt's {@code connectTimeoutMs},
  * so a healthy server failed the start-up. Both are built once per JVM, so once is enough here too.
+ *
+ * <p>A client certificate ({@code tlsCertPath}, {@code tlsKeyPath}) needs nothing more here: Vert.x
+ * 5.0.7 reads the key and certificate files, and the CA file, on a worker when it builds a client's
+ * TLS configuration ({@code SslContextManager.buildConfig}), so that reading never blocks a loop;
+ * what it then builds on the loop reuses the JVM-wide parts warmed up above.
  */
 final class TlsWarmUp {
 

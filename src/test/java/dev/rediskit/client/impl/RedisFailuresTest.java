@@ -136,6 +136,30 @@ class RedisFailuresTest {
   }
 
   @Test
+  void aServerWantingAClientCertificateSaysToConfigureOneOrThatItRefusedTheOneConfigured() {
+    RedisKitOptions none = new RedisKitOptions().setEndpoint("rediss://redis.example:6380");
+    assertThat(RedisFailures.connectFailure(new SSLHandshakeException("Received fatal alert: certificate_required"), none)
+      .getMessage()).contains("the server requires a client certificate (tls-auth-clients yes, Redis' default) and "
+        + "none is configured: set tlsCertPath and tlsKeyPath").contains("tls-auth-clients optional");
+    RedisKitOptions configured = new RedisKitOptions().setEndpoint("rediss://redis.example:6380")
+      .setTlsCertPath("/etc/rediskit/client.pem").setTlsKeyPath("/etc/rediskit/client.key");
+    assertThat(RedisFailures.connectFailure(new SSLHandshakeException("Received fatal alert: unknown_ca"), configured)
+      .getMessage()).contains("the server refused the module's client certificate (unknown_ca, tlsCertPath "
+        + "/etc/rediskit/client.pem): it must be signed by a CA of the server's tls-ca-cert-file")
+      .doesNotContain("client.key").doesNotContain("none is configured");
+    // Sent after the client's side of a TLS 1.3 handshake is done: a plain SSLException, and only its text in a
+    // cluster client's failure.
+    RedisKitOptions cluster = new RedisKitOptions(configured).setType(RedisClientType.CLUSTER);
+    Exception all = new Exception("Failed to connect to all nodes of the cluster\n- "
+      + new javax.net.ssl.SSLException("Received fatal alert: bad_certificate"));
+    assertThat(RedisFailures.connectFailure(all, cluster).getMessage())
+      .contains("the server refused the module's client certificate (bad_certificate");
+    // The words of an alert alone, not as an alert received, are no refusal.
+    assertThat(RedisFailures.connectFailure(new IOException("unknown_ca"), configured).getMessage())
+      .doesNotContain("refused the module's client certificate");
+  }
+
+  @Test
   void aCertificateRefusedForAnAddressTheClusterAnnouncedSaysWhatTheNodesMustAnnounce() {
     RedisKitOptions options = new RedisKitOptions().setType(RedisClientType.CLUSTER)
       .setEndpoints(List.of("rediss://redis-0.example:6380", "rediss://redis-1.example:6380"));

@@ -56,7 +56,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *   <li>{@code client.pem}, {@code client.key}: client certificate signed by the CA, for servers that demand one;</li>
  *   <li>{@code untrusted-ca.pem}, {@code untrusted-server.pem}, {@code untrusted-server.key}: a second, self-signed
  *       CA and a server certificate for the same names signed by it, which clients trusting {@code ca.pem} must
- *       reject.</li>
+ *       reject;</li>
+ *   <li>{@code untrusted-client.pem}, {@code untrusted-client.key}: a client certificate signed by that second CA,
+ *       which servers requiring client certificates signed by {@code ca.pem} must refuse.</li>
  * </ul>
  * Keys are EC P-256 in PKCS#8 PEM ({@code BEGIN PRIVATE KEY}): generating them takes milliseconds, where RSA keys
  * would add noticeable time to every test run, and Redis (OpenSSL), the JDK and Vert.x all read them.
@@ -142,6 +144,14 @@ public final class TlsCertificates {
           untrustedCa, untrustedCaKeys.getPrivate(), now, true, true);
       write(dir.resolve("untrusted-server.pem"), pem("CERTIFICATE", untrustedServer.getEncoded()));
       write(dir.resolve("untrusted-server.key"), pem("PRIVATE KEY", untrustedServerKeys.getPrivate().getEncoded()));
+
+      // A client certificate like client.pem, but signed by the untrusted CA: a server with tls-auth-clients yes and
+      // ca.pem as its tls-ca-cert-file must refuse it.
+      KeyPair untrustedClientKeys = newKeyPair();
+      X509Certificate untrustedClient = leafCertificate(new X500Name("CN=rediskit-untrusted-client"),
+          untrustedClientKeys, untrustedCa, untrustedCaKeys.getPrivate(), now, false, false);
+      write(dir.resolve("untrusted-client.pem"), pem("CERTIFICATE", untrustedClient.getEncoded()));
+      write(dir.resolve("untrusted-client.key"), pem("PRIVATE KEY", untrustedClientKeys.getPrivate().getEncoded()));
 
       return new TlsCertificates(dir, ca, client, clientKeys.getPrivate(), "server");
     } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
@@ -266,6 +276,25 @@ public final class TlsCertificates {
    */
   public Path untrustedServerKey() {
     return dir.resolve("untrusted-server.key");
+  }
+
+  /**
+   * Client certificate signed by the untrusted CA; a server started with {@code tls-auth-clients yes} (which trusts
+   * {@link #caCert()} only) must refuse a client presenting it.
+   *
+   * @return path of {@code untrusted-client.pem}
+   */
+  public Path untrustedClientCert() {
+    return dir.resolve("untrusted-client.pem");
+  }
+
+  /**
+   * Private key of {@link #untrustedClientCert()}.
+   *
+   * @return path of {@code untrusted-client.key}
+   */
+  public Path untrustedClientKey() {
+    return dir.resolve("untrusted-client.key");
   }
 
   /**
