@@ -41,9 +41,6 @@ public final class ClientCertificateRules {
   private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----");
   private static final String KEY_FORMATS = "an unencrypted PEM private key: PKCS#8 (BEGIN PRIVATE KEY), "
     + "PKCS#1 (BEGIN RSA PRIVATE KEY) or EC (BEGIN EC PRIVATE KEY)";
-  /** The DER of AlgorithmIdentifier { rsaEncryption, NULL }, to read a PKCS#1 key as PKCS#8. */
-  private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
-    (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
 
   private ClientCertificateRules() {
   }
@@ -125,7 +122,7 @@ public final class ClientCertificateRules {
   /**
    * A key that is not the certificate's fails every handshake with a message naming neither file,
    * so it is checked here: a test message signed with the key must verify with the certificate's
-   * public key. EC keys in SEC1 form are left to the handshake (the JDK reads only PKCS#8).
+   * public key. PKCS#1 RSA and SEC1 EC keys are left to the handshake (the JDK reads only PKCS#8).
    */
   private static String matchProblem(String certPath, String keyPath) {
     try {
@@ -189,7 +186,7 @@ public final class ClientCertificateRules {
   }
 
   /**
-   * @return the key, or {@code null} for an EC key in SEC1 form, which Vert.x reads but the JDK does not
+   * @return the key, or {@code null} for a PKCS#1 RSA or SEC1 EC key, which Vert.x reads but the JDK does not
    */
   private static PrivateKey privateKey(Path path) throws Invalid {
     String text = read(path);
@@ -224,20 +221,18 @@ public final class ClientCertificateRules {
     if (der == null || der.length == 0 || der[0] != 0x30) {
       throw new Invalid("must hold a " + label + " block of valid base64 DER");
     }
-    if (label.equals("EC PRIVATE KEY")) {
+    if (!label.equals("PRIVATE KEY")) {
+      // PKCS#1 and SEC1: Vert.x reads them, the JDK does not; the handshake checks what is inside.
       return null;
     }
-    byte[] pkcs8 = label.equals("RSA PRIVATE KEY") ? rsaAsPkcs8(der) : der;
-    for (String algorithm : label.equals("RSA PRIVATE KEY") ? List.of("RSA") : List.of("RSA", "EC")) {
+    for (String algorithm : List.of("RSA", "EC")) {
       try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
       } catch (GeneralSecurityException notThisAlgorithm) {
         // The next one, as Vert.x tries RSA then EC.
       }
     }
-    throw new Invalid(label.equals("PRIVATE KEY")
-      ? "must hold an RSA or EC private key (Vert.x reads no other kind, e.g. Ed25519)"
-      : "must hold an RSA private key that parses");
+    throw new Invalid("must hold an RSA or EC private key (Vert.x reads no other kind, e.g. Ed25519)");
   }
 
   private static byte[] body(String text, String label) {
@@ -253,31 +248,6 @@ public final class ClientCertificateRules {
     } catch (IllegalArgumentException notBase64) {
       return null;
     }
-  }
-
-  /** PKCS#8 PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING { the PKCS#1 key } }. */
-  private static byte[] rsaAsPkcs8(byte[] pkcs1) {
-    byte[] octets = tlv(0x04, pkcs1);
-    byte[] content = new byte[3 + RSA_ALGORITHM.length + octets.length];
-    content[0] = 0x02;
-    content[1] = 0x01;
-    content[2] = 0x00;
-    System.arraycopy(RSA_ALGORITHM, 0, content, 3, RSA_ALGORITHM.length);
-    System.arraycopy(octets, 0, content, 3 + RSA_ALGORITHM.length, octets.length);
-    return tlv(0x30, content);
-  }
-
-  private static byte[] tlv(int tag, byte[] value) {
-    int n = value.length;
-    byte[] length = n < 0x80 ? new byte[] {(byte) n}
-      : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
-      : n < 0x10000 ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
-      : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
-    byte[] out = new byte[1 + length.length + n];
-    out[0] = (byte) tag;
-    System.arraycopy(length, 0, out, 1, length.length);
-    System.arraycopy(value, 0, out, 1 + length.length, n);
-    return out;
   }
 
   private static boolean looksLikeDer(String text) {
