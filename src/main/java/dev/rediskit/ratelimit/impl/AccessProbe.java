@@ -1,8 +1,11 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.client.PermissionRefusals;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.client.StandingRefusal;
 import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.ratelimit.Limit;
+import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -30,6 +33,21 @@ final class AccessProbe {
   /** @return how the log and the health check name a limiter */
   static String component(String name) {
     return "rate limiter " + name;
+  }
+
+  /**
+   * A standing refusal of one of the limiter's parts (decisions, permits): while it lasts the failure
+   * policy answers, logged under the limiter's logger.
+   *
+   * @param component how the log and the health check name the part
+   * @param policy the failure policy that answers meanwhile
+   * @param grant what the ACL user needs
+   * @param board the gateway's board
+   * @return the refusal, not standing
+   */
+  static StandingRefusal refusal(String component, FailurePolicy policy, String grant, PermissionRefusals board) {
+    return new StandingRefusal(component, grant, board, LOG, "The " + policy + " failure policy decides",
+      "Redis runs the limiter's commands again", System::nanoTime);
   }
 
   /** @return what the ACL user needs for the limiter's decisions: the commands it sends and its scripts call, and its keys */
