@@ -133,6 +133,44 @@ class AclRefusalIT {
   }
 
   @Test
+  void aCommandTheLimitersScriptCallsOnlyOnExistingStateDeniedCannotStart(Vertx vertx, RedisServer server) {
+    // GCRA's script calls PTTL only on a key the whole-millisecond script wrote: the probe runs that one too.
+    user(server, "nopttl", "~* &* +@all -pttl");
+    Throwable err = startFailure(vertx, server, "nopttl");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageContaining("rate limiter default: Redis refuses")
+      .hasMessageContaining("on rediskit:rl:g:probe")
+      .hasMessageContaining("+pttl")
+      .hasMessageNotContaining("cache: Redis refuses");
+  }
+
+  @Test
+  void storedLimitsThatCannotBeReadCannotStart(Vertx vertx, RedisServer server) {
+    user(server, "nohgetall", "~* &* +@all -hgetall");
+    Throwable err = failure(RedisKit.create(vertx, "acl-nohgetall", options(server, "nohgetall")
+      .setRateLimit(new RateLimitOptions().setRuntimeLimits(true))));
+    Await.until(() -> connections(server, "nohgetall") == 0, "the refused start's connections to close");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageContaining("rate limiter default: Redis refuses a command the script calls")
+      .hasMessageContaining("rediskit:rl:l::probe")
+      .hasMessageContaining("grant the ACL user +evalsha +eval +time +get +set +pttl +hgetall and the key pattern ~rediskit:rl:*");
+    // Without runtimeLimits the limiter reads no stored limits, and HGETALL is not asked for.
+    RedisKit kit = await(RedisKit.create(vertx, "acl-nohgetall-off", options(server, "nohgetall")));
+    await(kit.close());
+  }
+
+  @Test
+  void aKeyPatternOfTheCachesEntriesAloneCannotStart(Vertx vertx, RedisServer server) {
+    // Entries only: the leases (cl) and the namespace versions (cv) a load and a read need are refused.
+    user(server, "entriesonly", "~rediskit:c:* ~rediskit:rl:* &* +@all");
+    Throwable err = startFailure(vertx, server, "entriesonly");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageContaining("cache: Redis refuses a key of the command on rediskit:cl::probe, rediskit:cv::probe")
+      .hasMessageContaining("the key pattern ~rediskit:c*")
+      .hasMessageNotContaining("rate limiter default: Redis refuses");
+  }
+
+  @Test
   void theCachesCommandsDeniedCannotStart(Vertx vertx, RedisServer server) {
     user(server, "nomget", "~* &* +@all -mget");
     Throwable err = startFailure(vertx, server, "nomget");

@@ -1,6 +1,7 @@
 package dev.rediskit.eventbus;
 
 import dev.rediskit.RedisKitVerticle;
+import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
@@ -73,6 +74,8 @@ class UnknownFieldsIT {
     join(vertx.deployVerticle(RedisKitVerticle.class, new DeploymentOptions().setConfig(new JsonObject()
       .put("endpoints", server.uri()).put("addressPrefix", PREFIX)
       .put("rateLimit", new JsonObject().put("adminAddresses", true)))));
+    // The start-up permission probe's key (rl:g:probe) expires within a second: gone before anything is sent.
+    Await.until(() -> Long.valueOf(0L).equals(server.command("DBSIZE")), "the start-up probe's key to expire");
 
     requests.forEach((address, body) -> {
       Throwable t = failure(vertx.eventBus().request(PREFIX + address, body.copy().put("ttlMS", 5000)));

@@ -283,7 +283,8 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Void> verifyAccess() {
-    return AccessProbe.run(gateway, name, keys.probe(), scripts);
+    return AccessProbe.run(gateway, name, keys.probe(), scripts,
+      stored == null ? null : LimiterKeys.limitsProbe(gateway.options().getKeyPrefix()));
   }
 
   @Override
