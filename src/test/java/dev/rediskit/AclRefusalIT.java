@@ -13,6 +13,10 @@ import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.eventbus.Addresses;
+import dev.rediskit.eventbus.CacheClient;
+import dev.rediskit.eventbus.CacheConsumers;
+import dev.rediskit.eventbus.FailureCodes;
 import dev.rediskit.metrics.MeterNames;
 import dev.rediskit.metrics.MetricsBinding;
 import dev.rediskit.metrics.RedisKitMetrics;
@@ -25,6 +29,7 @@ import dev.rediskit.test.RedisServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -125,6 +130,44 @@ class AclRefusalIT {
       .hasMessageContaining("rate limiter default: Redis refuses a command the script calls")
       .hasMessageContaining("The user executing the script can't run this command")
       .hasMessageNotContaining("cache: Redis refuses");
+  }
+
+  @Test
+  void aCommandTheLimitersScriptCallsOnlyOnExistingStateDeniedCannotStart(Vertx vertx, RedisServer server) {
+    // GCRA's script calls PTTL only on a key the whole-millisecond script wrote: the probe runs that one too.
+    user(server, "nopttl", "~* &* +@all -pttl");
+    Throwable err = startFailure(vertx, server, "nopttl");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageContaining("rate limiter default: Redis refuses")
+      .hasMessageContaining("on rediskit:rl:g:probe")
+      .hasMessageContaining("+pttl")
+      .hasMessageNotContaining("cache: Redis refuses");
+  }
+
+  @Test
+  void storedLimitsThatCannotBeReadCannotStart(Vertx vertx, RedisServer server) {
+    user(server, "nohgetall", "~* &* +@all -hgetall");
+    Throwable err = failure(RedisKit.create(vertx, "acl-nohgetall", options(server, "nohgetall")
+      .setRateLimit(new RateLimitOptions().setRuntimeLimits(true))));
+    Await.until(() -> connections(server, "nohgetall") == 0, "the refused start's connections to close");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageContaining("rate limiter default: Redis refuses a command the script calls")
+      .hasMessageContaining("rediskit:rl:l::probe")
+      .hasMessageContaining("grant the ACL user +evalsha +eval +time +get +set +pttl +hgetall and the key pattern ~rediskit:rl:*");
+    // Without runtimeLimits the limiter reads no stored limits, and HGETALL is not asked for.
+    RedisKit kit = await(RedisKit.create(vertx, "acl-nohgetall-off", options(server, "nohgetall")));
+    await(kit.close());
+  }
+
+  @Test
+  void aKeyPatternOfTheCachesEntriesAloneCannotStart(Vertx vertx, RedisServer server) {
+    // Entries only: the leases (cl) and the namespace versions (cv) a load and a read need are refused.
+    user(server, "entriesonly", "~rediskit:c:* ~rediskit:rl:* &* +@all");
+    Throwable err = startFailure(vertx, server, "entriesonly");
+    assertThat(err).isInstanceOf(RedisPermissionException.class)
+      .hasMessageContaining("cache: Redis refuses a key of the command on rediskit:cl::probe, rediskit:cv::probe")
+      .hasMessageContaining("the key pattern ~rediskit:c*")
+      .hasMessageNotContaining("rate limiter default: Redis refuses");
   }
 
   @Test
@@ -252,6 +295,102 @@ class AclRefusalIT {
       assertThat(limiter.stats().permissionRefusals()).isEqualTo(5);
     } finally {
       binding.close();
+      await(kit.close());
+    }
+  }
+
+  @Test
+  void aCacheRefusedAtRuntimeIsOnTheBoardUntilEachRefusedCommandIsServedAgain(Vertx vertx, RedisServer server) {
+    user(server, "cacheapp", "~* &* +@all");
+    RedisKit kit = await(RedisKit.create(vertx, "acl-cacheapp", options(server, "cacheapp")));
+    RedisCache cache = kit.cache();
+    Duration minute = Duration.ofMinutes(1);
+    await(cache.set("a", "b", minute));
+    // The namespace's version is held now: a read sends only the entry's GET.
+    assertThat(await(cache.get("a"))).isEqualTo("b");
+    CacheConsumers consumers = await(CacheConsumers.register(vertx.eventBus(), "acl.", cache));
+    CacheClient client = CacheClient.create(vertx, "acl.");
+    try (LogCapture log = LogCapture.of(RedisCache.class.getName())) {
+      server.command("ACL", "SETUSER", "cacheapp", "-get");
+      for (int i = 0; i < 5; i++) {
+        assertThat(failure(cache.get("a"))).isInstanceOf(RedisPermissionException.class).hasMessageContaining("NOPERM");
+      }
+      // Over the event bus: the documented 500, typed back as the refusal by the client.
+      ReplyException reply = (ReplyException) failure(vertx.eventBus().request("acl." + Addresses.CACHE_GET,
+        new JsonObject().put("key", "a")));
+      assertThat(reply.failureCode()).isEqualTo(FailureCodes.INTERNAL);
+      assertThat(reply.getMessage()).contains("NOPERM");
+      assertThat(failure(client.get(RedisCache.DEFAULT_NAMESPACE, "a"))).isInstanceOf(RedisPermissionException.class)
+        .hasMessageContaining("NOPERM");
+      assertThat(log.messages(Level.ERROR, "cache: Redis refuses the command GET"))
+        .as("one ERROR when it starts, not one per call").hasSize(1);
+      assertThat(log.messages(Level.ERROR, "cache: Redis refuses").get(0))
+        .contains("grant the ACL user +get +mget +set").contains("Its calls fail with a RedisPermissionException");
+
+      JsonObject data = await(kit.health().checkAsJson()).getJsonObject("data");
+      assertThat(data.getBoolean("degraded")).as(data.encode()).isTrue();
+      assertThat(data.getJsonArray("reasons").getList()).hasSize(1);
+      assertThat(data.getJsonArray("reasons").getString(0)).startsWith("permission refused: cache: Redis refuses the command GET")
+        .contains("grant the ACL user +get +mget +set +unlink +scan +incr +evalsha +eval +del and the key pattern ~rediskit:c*");
+
+      // A write Redis still serves does not end the refusal of reads: no report over and over while one command is denied.
+      await(cache.set("a", "c", minute));
+      assertThat(failure(cache.get("a"))).isInstanceOf(RedisPermissionException.class);
+      assertThat(log.messages(Level.INFO, "cache: Redis serves the cache's commands again")).isEmpty();
+      assertThat(await(kit.health().checkAsJson()).getJsonObject("data").getBoolean("degraded")).isTrue();
+      assertThat(log.messages(Level.ERROR, "cache: Redis refuses")).hasSize(1);
+
+      server.command("ACL", "SETUSER", "cacheapp", "+get");
+      assertThat(await(cache.get("a"))).isEqualTo("c");
+      assertThat(log.messages(Level.INFO, "cache: Redis serves the cache's commands again")).hasSize(1);
+      JsonObject cleared = await(kit.health().checkAsJson()).getJsonObject("data");
+      assertThat(cleared.getBoolean("degraded")).as(cleared.encode()).isFalse();
+      assertThat(await(client.get(RedisCache.DEFAULT_NAMESPACE, "a"))).isEqualTo("c");
+    } finally {
+      await(client.close());
+      await(consumers.unregister());
+      await(kit.close());
+    }
+  }
+
+  @Test
+  void aStoredLimitsReadRefusedAtRuntimeIsOnTheBoardUntilReadAgain(Vertx vertx, RedisServer server) {
+    user(server, "limitsapp", "~* &* +@all");
+    // A refresh period no test run reaches: the reads below are the test's own.
+    RedisKit kit = await(RedisKit.create(vertx, "acl-limitsapp", options(server, "limitsapp")
+      .setRateLimit(new RateLimitOptions().setRuntimeLimits(true).setLimitsRefreshMs(3_600_000))));
+    RateLimiter limiter = kit.rateLimiter();
+    Duration minute = Duration.ofMinutes(1);
+    await(limiter.admin().apply(new LimitChange().setEndpoint("/login",
+      new EndpointLimits(Limit.of(10, minute), Limit.of(10, minute), Limit.of(100, minute)))));
+    Await.until(() -> limiter.limits().endpoint("/login") != null, "the stored limits to be read back");
+    try (LogCapture log = LogCapture.of(RateLimiter.class.getName())) {
+      long failuresBefore = limiter.stats().limitRefreshFailures();
+      // HGETALL is called inside the read's script: refused as "a command the script calls".
+      server.command("ACL", "SETUSER", "limitsapp", "-hgetall");
+      assertThat(failure(limiter.admin().refresh())).isInstanceOf(RedisPermissionException.class);
+      assertThat(failure(limiter.admin().refresh())).isInstanceOf(RedisPermissionException.class);
+      assertThat(limiter.stats().limitRefreshFailures()).isEqualTo(failuresBefore + 2);
+      assertThat(limiter.limits().endpoint("/login")).as("the limits read last stay in force").isNotNull();
+      assertThat(log.messages(Level.ERROR, "rate limiter default (stored limits): Redis refuses a command the script calls"))
+        .hasSize(1);
+      assertThat(log.messages(Level.WARN, "cannot read the stored limits")).as("not taken for Redis unavailable").isEmpty();
+      // Decisions are not refused: the board names the stored limits alone.
+      assertThat(await(limiter.check("k", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
+      JsonObject data = await(kit.health().checkAsJson()).getJsonObject("data");
+      assertThat(data.getBoolean("degraded")).as(data.encode()).isTrue();
+      assertThat(data.getJsonArray("reasons").getList()).hasSize(1);
+      assertThat(data.getJsonArray("reasons").getString(0))
+        .startsWith("permission refused: rate limiter default (stored limits): Redis refuses a command the script calls")
+        .contains("+hgetall");
+
+      server.command("ACL", "SETUSER", "limitsapp", "+hgetall");
+      await(limiter.admin().refresh());
+      assertThat(log.messages(Level.INFO, "rate limiter default (stored limits): Redis serves the stored limits again"))
+        .hasSize(1);
+      JsonObject cleared = await(kit.health().checkAsJson()).getJsonObject("data");
+      assertThat(cleared.getBoolean("degraded")).as(cleared.encode()).isFalse();
+    } finally {
       await(kit.close());
     }
   }

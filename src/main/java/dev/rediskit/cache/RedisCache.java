@@ -168,7 +168,9 @@ public interface RedisCache extends CacheNamespace<Object> {
    * Checks once that Redis lets the cache run what it sends: a write, a read, a batch read and its lease script
    * ({@code EVALSHA}, {@code EVAL}, and the {@code GET} and {@code DEL} it calls), pipelined, on a probe key of the
    * entry family ({@code <keyPrefix>:c::probe}: no namespace is empty, so no request produces it), which lives at
-   * most a second. {@link dev.rediskit.RedisKit} and {@link dev.rediskit.RedisKitVerticle} call it at start-up.
+   * most a second; a lease taken and released on {@code <keyPrefix>:cl::probe}, and a namespace version read on
+   * {@code <keyPrefix>:cv::probe}. {@link dev.rediskit.RedisKit} and {@link dev.rediskit.RedisKitVerticle} call it
+   * at start-up.
    *
    * @return a future failed with a {@link dev.rediskit.error.RedisPermissionException} when Redis refuses a command or
    * the key (its message names the cache, what Redis refused, and what to grant the ACL user); succeeded otherwise,

@@ -19,10 +19,12 @@ public enum KeyFamily {
     "cache entries (value, header, TTL), under the namespace's version; c::probe is the start-up permission probe "
       + "(RedisCache.verifyAccess: no namespace is empty, so no request produces it; deleted at once, lives at most 1 s)"),
   /** Leases that let one instance load a missing entry while the others wait: {@code <keyPrefix>:cl:<namespace>:<version>:<key>}. */
-  CACHE_LEASE("cl", "<keyPrefix>:cl:<namespace>:<version>:<key>", "get-or-load leases across instances (short TTL)"),
+  CACHE_LEASE("cl", "<keyPrefix>:cl:<namespace>:<version>:<key>, <keyPrefix>:cl::probe",
+    "get-or-load leases across instances (short TTL); cl::probe is the start-up permission probe's lease (lives at most 1 s)"),
   /** Namespace versions, part of every entry key: {@code <keyPrefix>:cv:<namespace>}. */
-  CACHE_NAMESPACE_VERSION("cv", "<keyPrefix>:cv:<namespace>",
-    "namespace versions: a counter bumpVersion increments (no TTL; absent means version 0)"),
+  CACHE_NAMESPACE_VERSION("cv", "<keyPrefix>:cv:<namespace>, <keyPrefix>:cv::probe",
+    "namespace versions: a counter bumpVersion increments (no TTL; absent means version 0); cv::probe is only read by "
+      + "the start-up permission probe (a namespace never contains ':')"),
   /** Tag versions, compared with those each tagged entry carries: {@code <keyPrefix>:ct:<tag>}. */
   CACHE_TAG("ct", "<keyPrefix>:ct:<tag>",
     "tag versions: invalidateTag sets a new one (the invalidator's clock in ms); expires 2 × cache.maxTtlMs + 60 s after the last invalidation"),
@@ -43,8 +45,9 @@ public enum KeyFamily {
    * Run-time limits of one limiter: {@code <keyPrefix>:rl:l:<limiter name>}, a hash. The limiter's
    * name comes from the deployment, never from a request, so no public input reaches this family.
    */
-  RATE_LIMIT_LIMITS("rl:l", "<keyPrefix>:rl:l:<limiter name>",
-    "run-time limits (RateLimitAdmin): a hash of e:<endpoint>, s:<service>, p:<plan> to limits, and v, the version (no TTL)");
+  RATE_LIMIT_LIMITS("rl:l", "<keyPrefix>:rl:l:<limiter name>, <keyPrefix>:rl:l::probe",
+    "run-time limits (RateLimitAdmin): a hash of e:<endpoint>, s:<service>, p:<plan> to limits, and v, the version (no TTL); "
+      + "l::probe is only read by the start-up permission probe of a limiter with runtimeLimits, never written");
 
   private final String segment;
   private final String layout;

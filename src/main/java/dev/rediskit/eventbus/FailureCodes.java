@@ -3,6 +3,7 @@ package dev.rediskit.eventbus;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.error.RedisCommandException;
 import dev.rediskit.error.RedisKitException;
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.ValueTooLargeException;
@@ -21,7 +22,8 @@ import io.vertx.core.eventbus.ReplyFailure;
  *   <tr><th>code</th><th>meaning</th><th>exception</th></tr>
  *   <tr><td>400</td><td>invalid request; the message names the field</td><td>{@link InvalidRequestException}</td></tr>
  *   <tr><td>413</td><td>value too large</td><td>{@link ValueTooLargeException}</td></tr>
- *   <tr><td>500</td><td>Redis error reply or unexpected failure</td><td>{@link RedisCommandException}</td></tr>
+ *   <tr><td>500</td><td>Redis error reply or unexpected failure; a permission refusal (the ACL user lacks a command or
+ *     key pattern) is one, typed back as a {@link RedisPermissionException}</td><td>{@link RedisCommandException}</td></tr>
  *   <tr><td>503</td><td>Redis unavailable or breaker open</td><td>{@link RedisUnavailableException}</td></tr>
  *   <tr><td>504</td><td>a Redis command (or the event-bus request) timed out</td><td>{@link RedisTimeoutException}</td></tr>
  *   <tr><td>501</td><td>no loader: none configured for the namespace, or nothing consumes its address</td>
@@ -115,6 +117,11 @@ public final class FailureCodes {
         return new LoaderException(msg);
       case LOADER_TIMEOUT:
         return new LoadTimeoutException(msg);
+      case INTERNAL:
+        // A refusal keeps Redis's own words (NOPERM...) in its message: typed again, so that a caller can
+        // tell a permission to grant from a bug.
+        return msg != null && RedisPermissionException.isRefusal(msg) ? new RedisPermissionException(msg, re)
+          : new RedisKitException(re.failureCode(), msg, re);
       default:
         return new RedisKitException(re.failureCode(), msg, re);
     }

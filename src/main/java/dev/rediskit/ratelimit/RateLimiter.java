@@ -256,7 +256,9 @@ public interface RateLimiter {
   /**
    * Checks once that Redis lets this limiter run what it sends: its decision script, by {@code EVAL} and by
    * {@code EVALSHA}, on a probe key of its own key family ({@code <keyPrefix>:rl:<algorithm>:probe}, which no
-   * request can produce, and that expires within 2 s). {@link dev.rediskit.RedisKit} and
+   * request can produce, and that expires within 2 s; for GCRA the whole-millisecond script too, so that every
+   * command a decision can call is asked), and with {@code runtimeLimits} the stored limits' read
+   * script on {@code <keyPrefix>:rl:l::probe} (a read only). {@link dev.rediskit.RedisKit} and
    * {@link dev.rediskit.RedisKitVerticle} call it at start-up; a limiter made with {@link #create} can call it
    * itself. Pipelined: one round trip.
    *

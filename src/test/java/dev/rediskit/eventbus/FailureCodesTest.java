@@ -1,7 +1,9 @@
 package dev.rediskit.eventbus;
 
 import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisCommandException;
 import dev.rediskit.error.RedisKitException;
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.ValueTooLargeException;
@@ -29,6 +31,18 @@ class FailureCodesTest {
 
     assertThat(FailureCodes.fromReply(FailureCodes.toReply(new RedisTimeoutException("slow"))))
       .isInstanceOf(RedisTimeoutException.class).hasMessage("slow");
+  }
+
+  @Test
+  void aPermissionRefusalIs500AndTypedBack() {
+    ReplyException re = FailureCodes.toReply(new RedisPermissionException(
+      "GET: NOPERM this user has no permissions to run the 'get' command", null));
+    assertThat(re.failureCode()).isEqualTo(FailureCodes.INTERNAL);
+    assertThat(FailureCodes.fromReply(re)).isInstanceOf(RedisPermissionException.class)
+      .hasMessage("GET: NOPERM this user has no permissions to run the 'get' command");
+    Throwable other = FailureCodes.fromReply(FailureCodes.toReply(new RedisCommandException("WRONGTYPE Operation against a key", null)));
+    assertThat(other).isNotInstanceOf(RedisPermissionException.class);
+    assertThat(((RedisKitException) other).code()).isEqualTo(500);
   }
 
   @Test

@@ -5,14 +5,15 @@ import java.util.regex.Pattern;
 
 /**
  * The keys a test's requests wrote: every key of a server but the start-up permission probes'
- * ({@code <keyPrefix>:rl:<family>:probe}, {@code <keyPrefix>:c::probe}, see docs/KEYS.md), which
+ * ({@code <keyPrefix>:rl:<g|f|w>:probe}, {@code <keyPrefix>:rl:l::probe}, {@code <keyPrefix>:c::probe},
+ * {@code <keyPrefix>:cl::probe}, {@code <keyPrefix>:cv::probe}, see docs/KEYS.md), which
  * {@code RedisKit} and {@code RedisKitVerticle} write when they start and which live a second at
  * most, so that "nothing written" stays true of a test's requests whenever the test runs.
  */
 public final class DataKeys {
 
   /** The probe keys of docs/KEYS.md, whatever the key prefix. */
-  private static final Pattern PROBE = Pattern.compile(".+:(?:rl:[a-z]+:probe|c::probe)");
+  private static final Pattern PROBE = Pattern.compile(".+:(?:rl:[gfw]:probe|rl:l::probe|c[lv]?::probe)");
 
   private DataKeys() {
   }

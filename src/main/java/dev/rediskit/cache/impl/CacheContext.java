@@ -36,8 +36,10 @@ final class CacheContext {
 
   /** The Vert.x instance: timers of the loaders and back-off, executeBlocking of blocking loaders. */
   final Vertx vertx;
-  /** The only way to Redis. */
+  /** The only way to Redis, watched for permission refusals ({@link RefusalWatch}). */
   final RedisGateway gateway;
+  /** The gateway as given, for the start-up probe, whose refusals fail the start rather than stand. */
+  final RedisGateway unwatched;
   /** The validated cache settings, a private copy nobody changes. */
   final CacheOptions options;
   /** The key layout of entries and leases. */
@@ -72,6 +74,8 @@ final class CacheContext {
    */
   CacheContext(Vertx vertx, RedisGateway gateway, CacheOptions options) {
     this.vertx = vertx;
+    this.unwatched = gateway;
+    gateway = new RefusalWatch(gateway, AccessProbe.grant(gateway.options().getKeyPrefix()));
     this.gateway = gateway;
     this.options = new CacheOptions(options);
     this.keys = new CacheKeys(gateway.options().getKeyPrefix());

@@ -115,7 +115,7 @@ public final class RedisCacheImpl implements RedisCache {
 
   @Override
   public Future<Void> verifyAccess() {
-    return AccessProbe.run(ctx.gateway);
+    return AccessProbe.run(ctx.unwatched);
   }
 
   @Override

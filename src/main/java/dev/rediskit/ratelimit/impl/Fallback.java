@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.client.StandingRefusal;
 import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.ratelimit.Decision;
 import dev.rediskit.ratelimit.Decision.Source;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The failure policy: what the limiter answers when Redis cannot decide (unavailable, too slow,
- * or replying nonsense), or refuses to for lack of permission (then loudly, see {@link Refusal}).
+ * or replying nonsense), or refuses to for lack of permission (then loudly, see {@link StandingRefusal}).
  * FAIL_OPEN lets the request through, FAIL_CLOSED rejects it for {@link #FAIL_CLOSED_RETRY_MS},
  * LOCAL decides it with an in-memory GCRA holding this instance's share of the limit. Not for the limiter's own back-pressure, which {@link Admission} rejects
  * whatever the policy.
@@ -27,7 +28,7 @@ final class Fallback {
   private final FailurePolicy policy;
   private final LocalGcra local;
   private final Counters counters;
-  private final Refusal refusal;
+  private final StandingRefusal refusal;
 
   /**
    * @param limiter the limiter's name, for the log
@@ -37,7 +38,7 @@ final class Fallback {
    * @param counters where the switch to the policy is counted
    * @param refusal what makes a permission refusal loud
    */
-  Fallback(String limiter, FailurePolicy policy, int localKeys, int localSharePercent, Counters counters, Refusal refusal) {
+  Fallback(String limiter, FailurePolicy policy, int localKeys, int localSharePercent, Counters counters, StandingRefusal refusal) {
     this.limiter = limiter;
     this.policy = policy;
     this.local = policy == FailurePolicy.LOCAL
@@ -67,7 +68,7 @@ final class Fallback {
       counters.permissionRefused();
       refusal.refused((RedisPermissionException) cause);
     }
-    // A permission refusal has its ERROR lines of its own (Refusal): this WARN is for Redis unavailable.
+    // A permission refusal has its ERROR lines of its own (StandingRefusal): this WARN is for Redis unavailable.
     if (counters.fallbackUsed() && !refused) {
       LOG.warn("rate limiter " + limiter + ": Redis cannot decide (" + cause.getMessage()
         + "); the " + policy + " policy decides until it can");

@@ -4,6 +4,7 @@ import dev.rediskit.config.RequestFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.client.StandingRefusal;
 import dev.rediskit.config.KeyFamily;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.error.RedisCommandException;
@@ -58,7 +59,7 @@ final class Leases {
   /** What the ids of local places start with: never an id of a place in Redis. */
   private final String localIdPrefix;
   /** A standing refusal of the permit scripts: a component of its own, since decisions may well be allowed meanwhile. */
-  private final Refusal refusal;
+  private final StandingRefusal refusal;
 
   Leases(RedisGateway gateway, String limiter, FailurePolicy policy, int localSharePercent, Counters counters) {
     this.gateway = gateway;
@@ -66,9 +67,9 @@ final class Leases {
     this.limiter = limiter;
     this.policy = policy;
     this.counters = counters;
-    this.refusal = new Refusal(AccessProbe.component(limiter) + " (concurrency permits)", policy,
+    this.refusal = AccessProbe.refusal(AccessProbe.component(limiter) + " (concurrency permits)", policy,
       "+evalsha +eval +time +zadd +zcard +zrange +zrem +zremrangebyscore +zscore +pexpireat and the key pattern ~"
-        + gateway.options().getKeyPrefix() + ":rl:*", gateway.refusals(), System::nanoTime);
+        + gateway.options().getKeyPrefix() + ":rl:*", gateway.refusals());
     byte[] random = new byte[12];
     new SecureRandom().nextBytes(random);
     this.idPrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + ".";

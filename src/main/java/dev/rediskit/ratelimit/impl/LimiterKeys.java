@@ -40,6 +40,15 @@ final class LimiterKeys {
     return probe;
   }
 
+  /**
+   * @param keyPrefix the deployment's key prefix
+   * @return the key the start-up probe reads the stored limits of ({@code <keyPrefix>:rl:l::probe}): inside their
+   * family; limiter names come from the deployment, never from a request, and the probe only reads
+   */
+  static String limitsProbe(String keyPrefix) {
+    return KeyFamily.RATE_LIMIT_LIMITS.start(keyPrefix) + ":" + PROBE;
+  }
+
   /** @return the key of {@code check(key, ...)} */
   String check(String key) {
     return checkPrefix + key;

@@ -90,8 +90,8 @@ public final class RateLimiterImpl implements RateLimiter {
     this.denyCache = denySize > 0 ? new DenyCache(denySize) : null;
     this.counters = new Counters(this.name, () -> denyCache == null ? 0 : denyCache.size());
     this.fallback = new Fallback(this.name, failurePolicy, Math.max(10_000, denySize), this.options.getLocalSharePercent(),
-      counters, new Refusal(AccessProbe.component(this.name), failurePolicy, AccessProbe.grant(gateway.options().getKeyPrefix()),
-        gateway.refusals(), System::nanoTime));
+      counters, AccessProbe.refusal(AccessProbe.component(this.name), failurePolicy, AccessProbe.grant(gateway.options().getKeyPrefix()),
+        gateway.refusals()));
     this.context = gateway.context();
     this.leases = new Leases(gateway, this.name, failurePolicy, this.options.getLocalSharePercent(), counters);
     this.plans = new Plans(this.name, this.options.getPlanCacheMs(), this.options.getPlanCacheSize(), counters);
@@ -283,7 +283,8 @@ public final class RateLimiterImpl implements RateLimiter {
 
   @Override
   public Future<Void> verifyAccess() {
-    return AccessProbe.run(gateway, name, keys.probe(), scripts);
+    return AccessProbe.run(gateway, name, keys.probe(), scripts,
+      stored == null ? null : LimiterKeys.limitsProbe(gateway.options().getKeyPrefix()));
   }
 
   @Override

@@ -1,9 +1,11 @@
 package dev.rediskit.ratelimit.impl;
 
 import dev.rediskit.client.RedisGateway;
+import dev.rediskit.client.StandingRefusal;
 import dev.rediskit.client.TrackingLink;
 import dev.rediskit.config.KeyFamily;
 import dev.rediskit.error.InvalidRequestException;
+import dev.rediskit.error.RedisPermissionException;
 import dev.rediskit.ratelimit.EndpointLimits;
 import dev.rediskit.ratelimit.InvalidLimitChangeException;
 import dev.rediskit.ratelimit.Limit;
@@ -32,7 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  * this instance's copy of them in {@link RateLimits}. The copy follows the hash two ways: a tracking
  * link (Redis reports every write of the hash, by any client, within milliseconds) and a periodic
  * read every {@code limitsRefreshMs}, for a report lost with a connection. A read that fails keeps
- * the limits known last; the failure is logged when it starts and counted.
+ * the limits known last; the failure is logged when it starts and counted (a permission refusal as
+ * a {@link StandingRefusal} of its own, on the health board).
  */
 final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
 
@@ -61,6 +64,8 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
   private volatile long lastReadNanos;
   private volatile String lastError;
   private volatile boolean failing;
+  /** A standing refusal of the reads: a component of its own, since decisions may well be allowed meanwhile. */
+  private final StandingRefusal refusal;
 
   StoredLimits(Vertx vertx, RedisGateway gateway, String limiter, RateLimits limits, Algorithm algorithm, long refreshMs,
                Counters counters) {
@@ -71,6 +76,9 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
     this.limits = limits;
     this.algorithm = algorithm;
     this.counters = counters;
+    this.refusal = new StandingRefusal(AccessProbe.component(limiter) + " (stored limits)",
+      "+evalsha +eval +hgetall +hget +hset +hdel +time +client and the key pattern ~" + gateway.options().getKeyPrefix() + ":rl:*",
+      gateway.refusals(), LOG, "The limits read last stay in force", "Redis serves the stored limits again", System::nanoTime);
     this.link = gateway.track(List.of(key), this);
     this.timer = vertx.setPeriodic(refreshMs, id -> refresh());
     // Checked at the link's own heartbeat: one volatile read and the link's state, nothing sent.
@@ -156,6 +164,7 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
     read().onComplete(ar -> onGatewayContext(() -> {
       refreshes.increment();
       if (ar.succeeded()) {
+        refusal.answered();
         install(seq, ar.result());
         done.complete();
       } else {
@@ -166,7 +175,10 @@ final class StoredLimits implements RateLimitAdmin, TrackingLink.Listener {
           return;
         }
         lastError = ar.cause().getMessage();
-        if (!failing) {
+        if (ar.cause() instanceof RedisPermissionException rpe) {
+          // Counted as any failed read, and loud on its own (ERROR lines, the health board) as a refused decision is.
+          refusal.refused(rpe);
+        } else if (!failing) {
           failing = true;
           LOG.warn("rate limiter {}: cannot read the stored limits, keeping the last known (version {}): {}", limiter,
             version, lastError);

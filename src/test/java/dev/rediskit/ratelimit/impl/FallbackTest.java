@@ -20,7 +20,7 @@ class FallbackTest {
 
   private Fallback fallback(FailurePolicy policy) {
     return new Fallback("test", policy, 100, 100, counters,
-      new Refusal("rate limiter test", policy, "+evalsha", new dev.rediskit.client.PermissionRefusals(), System::nanoTime));
+      AccessProbe.refusal("rate limiter test", policy, "+evalsha", new dev.rediskit.client.PermissionRefusals()));
   }
 
   private static Call call(String key, long cost) {

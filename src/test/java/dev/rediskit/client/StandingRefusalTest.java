@@ -1,19 +1,20 @@
-package dev.rediskit.ratelimit.impl;
+package dev.rediskit.client;
 
 import ch.qos.logback.classic.Level;
-import dev.rediskit.client.PermissionRefusals;
 import dev.rediskit.error.RedisPermissionException;
-import dev.rediskit.ratelimit.RateLimitOptions.FailurePolicy;
-import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.test.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A standing refusal: reported on the board, logged when it starts and at most once a minute, cleared when Redis decides. */
-class RefusalTest {
+/**
+ * A standing refusal: reported on the board, logged under the component's logger when it starts and at most once a
+ * minute, cleared when Redis serves the component again.
+ */
+class StandingRefusalTest {
 
   static final RedisPermissionException NOPERM = new RedisPermissionException(
     "EVALSHA: NOPERM this user has no permissions to run the 'evalsha' command", null);
@@ -22,8 +23,9 @@ class RefusalTest {
   void aRefusalIsReportedLoggedAtErrorRateLimitedAndClearedWhenRedisDecides() {
     AtomicLong clock = new AtomicLong(1_000);
     PermissionRefusals board = new PermissionRefusals();
-    Refusal refusal = new Refusal("rate limiter api", FailurePolicy.FAIL_OPEN, "+evalsha", board, clock::get);
-    try (LogCapture log = LogCapture.of(RateLimiter.class.getName())) {
+    StandingRefusal refusal = new StandingRefusal("rate limiter api", "+evalsha", board, LoggerFactory.getLogger("dev.rediskit.client.StandingRefusalTest"),
+      "The FAIL_OPEN failure policy decides", "Redis runs the limiter's commands again", clock::get);
+    try (LogCapture log = LogCapture.of("dev.rediskit.client.StandingRefusalTest")) {
       assertThat(refusal.answered()).as("nothing to clear").isFalse();
       refusal.refused(NOPERM);
       assertThat(refusal.standing()).isTrue();
@@ -32,11 +34,11 @@ class RefusalTest {
         .contains("NOPERM this user has no permissions");
       for (int i = 0; i < 100; i++) {
         refusal.refused(NOPERM);
-        clock.addAndGet(Refusal.LOG_INTERVAL_NANOS / 200);
+        clock.addAndGet(StandingRefusal.LOG_INTERVAL_NANOS / 200);
       }
       assertThat(log.messages(Level.ERROR, "rate limiter api")).as("once when it starts, not per decision").hasSize(1);
       assertThat(log.messages(Level.ERROR, "FAIL_OPEN failure policy decides")).hasSize(1);
-      clock.addAndGet(Refusal.LOG_INTERVAL_NANOS);
+      clock.addAndGet(StandingRefusal.LOG_INTERVAL_NANOS);
       refusal.refused(NOPERM);
       assertThat(log.messages(Level.ERROR, "Still refused: 101 calls")).as("again after a minute, with the count").hasSize(1);
       refusal.refused(NOPERM);
