@@ -58,10 +58,7 @@ class RedisGatewayClientCertificateIT {
   }
 
   private static Throwable startFailure(Vertx vertx, RedisKitOptions options) {
-    RedisGateway gw = RedisGateway.create(vertx, options);
-    Throwable err = failure(gw.ready());
-    await(gw.close());
-    return err;
+    return RedisGatewaySecurityIT.startFailure(vertx, options);
   }
 
   @Test
@@ -88,9 +85,7 @@ class RedisGatewayClientCertificateIT {
         .putNamespace("hot", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true))));
       CacheNamespace<Object> a = near.namespace("hot");
       CacheNamespace<Object> b = RedisCache.create(vertx, writer).namespace("hot");
-      Await.until(() -> reader.status().tracking() != null
-          && TrackingLink.State.CONFIRMED.name().equals(reader.status().tracking().getString("state")),
-        Duration.ofSeconds(30), () -> "tracking link never confirmed: " + reader.status().tracking());
+      RedisGatewayTlsTopologiesIT.awaitTrackingConfirmed(reader);
       await(b.set("k", "v1"));
       Await.until(() -> {
         await(a.get("k"));

@@ -28,7 +28,7 @@ class RedisGatewaySecurityIT {
   static final RedisServers tls = RedisServers.standalone().tls();
 
   /** Why a gateway with these options fails to start; the gateway is closed after. */
-  private static Throwable startFailure(Vertx vertx, RedisKitOptions options) {
+  static Throwable startFailure(Vertx vertx, RedisKitOptions options) {
     RedisGateway gw = RedisGateway.create(vertx, options);
     Throwable err = failure(gw.ready());
     await(gw.close());

@@ -195,9 +195,7 @@ class RedisGatewayTlsTopologiesIT {
         .putNamespace("hot", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true))));
       CacheNamespace<Object> a = near.namespace("hot");
       CacheNamespace<Object> b = RedisCache.create(vertx, writer).namespace("hot");
-      Await.until(() -> reader.status().tracking() != null
-          && TrackingLink.State.CONFIRMED.name().equals(reader.status().tracking().getString("state")),
-        Duration.ofSeconds(30), () -> "tracking links never confirmed: " + reader.status().tracking());
+      awaitTrackingConfirmed(reader);
       // One key per master: each master's tracking link must deliver its invalidations.
       Map<Integer, String> keys = new HashMap<>();
       for (int i = 0; keys.size() < redis.masters().size(); i++) {
@@ -446,5 +444,12 @@ class RedisGatewayTlsTopologiesIT {
       m.command("CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", id);
     }
     Await.until(() -> redis.masterForSlot(slot) == owner, "slot " + slot + " to move to " + owner);
+  }
+
+  /** Waits until every tracking link of the gateway is confirmed (30 s: a TLS handshake per master on a busy machine). */
+  static void awaitTrackingConfirmed(RedisGateway gateway) {
+    Await.until(() -> gateway.status().tracking() != null
+        && TrackingLink.State.CONFIRMED.name().equals(gateway.status().tracking().getString("state")),
+      Duration.ofSeconds(30), () -> "tracking links never confirmed: " + gateway.status().tracking());
   }
 }
