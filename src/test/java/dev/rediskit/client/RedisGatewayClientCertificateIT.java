@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static dev.rediskit.test.Futures.await;
-import static dev.rediskit.test.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
