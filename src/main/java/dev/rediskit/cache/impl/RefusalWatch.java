@@ -107,7 +107,8 @@ final class RefusalWatch implements RedisGateway {
 
   @Override
   public Future<Response> eval(Script script, List<String> keys, List<String> args) {
-    return watched(gateway.eval(script, keys, args), "script " + script.sha());
+    // The digest alone names the script (no command name is 40 hex digits): nothing built per call.
+    return watched(gateway.eval(script, keys, args), script.sha());
   }
 
   @Override
