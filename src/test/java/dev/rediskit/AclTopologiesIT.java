@@ -18,10 +18,12 @@ import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.LogCapture;
 import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisSentinel;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
+import ch.qos.logback.classic.Level;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -185,6 +187,31 @@ class AclTopologiesIT {
       await(kit.close());
     }
     assertThat(refusals(all)).as("what the data nodes and Sentinels refused").isEmpty();
+  }
+
+  @Test
+  void aClusterUserWithoutSubscribeIsToldWhyTheNearCacheIsBypassed(Vertx vertx, RedisCluster cluster) {
+    String withoutSubscribe = documented("standalone").replace("+subscribe ", "");
+    assertThat(withoutSubscribe).isNotEqualTo(documented("standalone"));
+    for (RedisServer node : cluster.nodes()) {
+      grant(node, withoutSubscribe);
+      add(node, documented("cluster"));
+    }
+    try (LogCapture log = LogCapture.of(RedisGateway.class.getName())) {
+      RedisKit kit = await(RedisKit.create(vertx, "acl-nosubscribe", options(RedisClientType.CLUSTER, cluster.endpoints())));
+      try {
+        // Before, the refused SUBSCRIBE left the link CONNECTING with no error and no log line.
+        Await.until(() -> String.valueOf(kit.gateway().status().tracking().getString("lastError")).contains("SUBSCRIBE"),
+          TIMEOUT, () -> "the tracking link to say why it is not confirmed: " + kit.gateway().status().tracking());
+        assertThat(kit.gateway().status().tracking().getString("lastError"))
+          .contains("Redis refuses SUBSCRIBE __redis__:invalidate (NOPERM")
+          .contains("grant the ACL user +subscribe and the channel (resetchannels &__redis__:invalidate)");
+        assertThat(kit.gateway().status().tracking().getString("state")).isNotEqualTo(TrackingLink.State.CONFIRMED.name());
+        assertThat(log.messages(Level.WARN, "Redis refuses SUBSCRIBE __redis__:invalidate")).isNotEmpty();
+      } finally {
+        await(kit.close());
+      }
+    }
   }
 
   /** Every feature once, as the ACL user: the cache, the limiter, the near cache's tracking and health. */
