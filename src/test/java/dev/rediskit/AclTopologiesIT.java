@@ -119,6 +119,20 @@ class AclTopologiesIT {
     return out.toString();
   }
 
+  /** How many refusals a server logged: ACL LOG folds repeated ones into one entry with a count. */
+  private static long refusalCount(RedisServer server) {
+    long count = 0;
+    for (Object entry : (List<?>) server.command("ACL", "LOG")) {
+      List<?> e = (List<?>) entry;
+      for (int i = 0; i + 1 < e.size(); i += 2) {
+        if ("count".equals(String.valueOf(e.get(i)))) {
+          count += (Long) e.get(i + 1);
+        }
+      }
+    }
+    return count;
+  }
+
   private static RedisKitOptions options(RedisClientType type, List<String> endpoints) {
     RedisKitOptions options = new RedisKitOptions().setType(type).setEndpoints(endpoints)
       .setUser(USER).setPassword(PASSWORD).setConnectTimeoutMs(10_000)
@@ -212,6 +226,51 @@ class AclTopologiesIT {
         await(kit.close());
       }
     }
+  }
+
+  @Test
+  void aSentinelUserWithoutSubscribeIsSaidOnceAndTheGatewayStillServes(Vertx vertx, RedisSentinel setup) {
+    for (RedisServer node : List.of(setup.master(), setup.replica())) {
+      grant(node, documented("standalone"));
+    }
+    String withoutSubscribe = documented("sentinel").replace("+subscribe ", "");
+    assertThat(withoutSubscribe).isNotEqualTo(documented("sentinel"));
+    for (RedisServer sentinel : setup.sentinels()) {
+      grant(sentinel, withoutSubscribe);
+    }
+    try (LogCapture log = LogCapture.of(RedisGateway.class.getName())) {
+      RedisKitOptions options = options(RedisClientType.SENTINEL, setup.sentinelEndpoints()).setMasterName(setup.masterName());
+      RedisKit kit = await(RedisKit.create(vertx, "acl-sentinel-nosubscribe", options));
+      try {
+        // Before, the refused subscription passed for a working one, without a word even at DEBUG.
+        Await.until(() -> !log.messages(Level.WARN, "refuses SUBSCRIBE +switch-master").isEmpty(), TIMEOUT,
+          "a WARN about the refused +switch-master subscription");
+        assertThat(log.messages(Level.WARN, "refuses SUBSCRIBE +switch-master").get(0))
+          .contains("NOPERM").contains("grant the Sentinels' user +subscribe and the channel (resetchannels &+switch-master)");
+        assertThat(await(kit.rateLimiter().check("k", 10, Duration.ofMinutes(1))).source()).isEqualTo(Decision.Source.REDIS);
+        // Retried every second, said once.
+        Await.until(() -> refusalCount(setup.sentinel()) >= 2, TIMEOUT, "a retried subscription");
+        assertThat(log.messages(Level.WARN, "refuses SUBSCRIBE +switch-master")).hasSize(setup.sentinels().size());
+      } finally {
+        await(kit.close());
+      }
+    }
+  }
+
+  @Test
+  void sentinelsWithoutTheUserFailTheStartWithWhatTheyAnswered(Vertx vertx, RedisSentinel setup) {
+    for (RedisServer node : List.of(setup.master(), setup.replica())) {
+      grant(node, documented("standalone"));
+    }
+    // Open Sentinels (no rediskit user), an ACL user on the data nodes only: the client logs in to both as the user.
+    for (RedisServer sentinel : setup.sentinels()) {
+      sentinel.command("ACL", "DELUSER", USER);
+    }
+    RedisKitOptions options = options(RedisClientType.SENTINEL, setup.sentinelEndpoints()).setMasterName(setup.masterName());
+    Throwable err = dev.rediskit.test.Futures.failure(RedisKit.create(vertx, "acl-open-sentinels", options));
+    assertThat(err).hasMessageStartingWith("RedisKit cannot start").hasMessageContaining("WRONGPASS")
+      .hasMessageContaining("every Sentinel needs the same user and password")
+      .hasMessageNotContaining(PASSWORD);
   }
 
   /** Every feature once, as the ACL user: the cache, the limiter, the near cache's tracking and health. */
