@@ -229,6 +229,18 @@ final class RedisFailures {
    */
   static RedisUnavailableException connectFailure(Throwable cause, GatewayOptions<?> options) {
     RedisUnavailableException mapped = connectFailure(cause, options.getEndpoints());
+    if (mapped != cause && options.getType() == RedisClientType.SENTINEL) {
+      String msg = String.valueOf(cause.getMessage());
+      // The sentinel client reports the Sentinels' answers inside "Cannot connect to any of the provided endpoints",
+      // which is no error value of its own: a refused login there is still a login, and it is the Sentinels'.
+      if (msg.contains("WRONGPASS") || msg.contains("NOAUTH") || msg.contains("NOPERM")) {
+        return new RedisUnavailableException(Reason.AUTHENTICATION, mapped.getMessage() + "; with type SENTINEL the "
+          + "user and password log in to the Sentinels as well as to the master they name (vertx-redis-client 5.0.7 "
+          + "has no separate Sentinel credentials): every Sentinel needs the same user and password, allowed SENTINEL "
+          + "GET-MASTER-ADDR-BY-NAME, SENTINELS and SLAVES, and SUBSCRIBE on +switch-master (see DEPLOYING.md)",
+          mapped.getCause());
+      }
+    }
     String hint = mapped == cause ? null : tlsHint(cause, options);
     return hint == null ? mapped : new RedisUnavailableException(mapped.reason(), mapped.getMessage() + hint, mapped.getCause());
   }

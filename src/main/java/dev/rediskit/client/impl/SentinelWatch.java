@@ -14,7 +14,9 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,7 @@ final class SentinelWatch {
   private final GatewayLog log;
   private final Consumer<String> announced;
   private final List<Redis> clients = new ArrayList<>();
+  private final Set<Integer> refusalLogged = new HashSet<>();
   private boolean started;
   private boolean closed;
 
@@ -105,7 +108,22 @@ final class SentinelWatch {
           retry(index, "subscription to sentinel " + sentinel + " lost");
         }
       });
-      conn.handler(msg -> context.runOnContext(v2 -> onMessage(msg)));
+      conn.handler(msg -> context.runOnContext(v2 -> {
+        if (msg != null && msg.type() == ResponseType.ERROR) {
+          // The client completes a SUBSCRIBE as soon as it is written, so a refusal (a Sentinel user without
+          // +subscribe or the channel) arrives here, as a reply nobody waits for.
+          if (!over[0]) {
+            over[0] = true;
+            PooledConnections.forceClose(conn);
+            refused(index, "sentinel " + sentinel + " refuses SUBSCRIBE " + CHANNEL + " (" + msg + ")");
+          }
+          return;
+        }
+        if (refusalLogged.remove(index)) {
+          log.log(Level.INFO, "sentinel " + sentinel + " accepts the " + CHANNEL + " subscription again");
+        }
+        onMessage(msg);
+      }));
       conn.exceptionHandler(err -> lost.run());
       conn.endHandler(end -> lost.run());
       conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).onFailure(err -> context.runOnContext(v2 -> {
@@ -116,6 +134,15 @@ final class SentinelWatch {
         }
       }));
     }));
+  }
+
+  /** A refusal is a configuration problem, not a network blip: said once per sentinel at WARN, then retried. */
+  private void refused(int index, String why) {
+    if (refusalLogged.add(index)) {
+      log.log(Level.WARN, why + "; grant the Sentinels' user +subscribe and the channel (resetchannels &" + CHANNEL
+        + "): until then failovers are noticed on reconnect attempts only");
+    }
+    retry(index, why);
   }
 
   private void retry(int index, String why) {

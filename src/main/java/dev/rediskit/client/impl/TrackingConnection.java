@@ -141,6 +141,16 @@ final class TrackingConnection {
   }
 
   private void onFrame(long gen, Response frame) {
+    if (frame != null && frame.type() == ResponseType.ERROR && !subscribed && gen == generation && !closed) {
+      // The client completes a SUBSCRIBE as soon as it is written, so Redis' refusal of it (an ACL user without
+      // +subscribe or the channel) comes here, as a reply nobody waits for, instead of failing the set-up.
+      String why = "cannot set up tracking on " + node + ": Redis refuses SUBSCRIBE " + TrackingLink.INVALIDATE_CHANNEL
+        + " (" + frame + "); grant the ACL user +subscribe and the channel (resetchannels &"
+        + TrackingLink.INVALIDATE_CHANNEL + ")";
+      link.setupRefused(why);
+      lost(gen, FlushCause.LINK_LOST, why);
+      return;
+    }
     if (gen != generation || closed || frame == null || frame.type() != ResponseType.MULTI && frame.type() != ResponseType.PUSH
       || frame.size() < 2) {
       return;

@@ -109,6 +109,21 @@ class RedisFailuresTest {
     assertThat(RedisFailures.connectFailure(given, endpoints)).isSameAs(given);
   }
 
+  @Test
+  void sentinelsRefusingTheLoginSayThatTheyNeedTheUserToo() {
+    RedisKitOptions options = new RedisKitOptions().setType(RedisClientType.SENTINEL).setMasterName("mymaster")
+      .setEndpoint("redis://app:s3cret@s:26379");
+    IOException aggregated = new IOException("Cannot connect to any of the provided endpoints\n"
+      + "- WRONGPASS invalid username-password pair or user is disabled.");
+    RedisUnavailableException mapped = RedisFailures.connectFailure(aggregated, options);
+    assertThat(mapped.reason()).isEqualTo(Reason.AUTHENTICATION);
+    assertThat(mapped.getMessage()).contains("WRONGPASS").contains("every Sentinel needs the same user and password")
+      .doesNotContain("s3cret");
+    // The same failure of a standalone gateway is no Sentinel's business.
+    RedisKitOptions standalone = new RedisKitOptions().setEndpoint("redis://app:s3cret@h:1");
+    assertThat(RedisFailures.connectFailure(aggregated, standalone).getMessage()).doesNotContain("Sentinel");
+  }
+
   /** The JDK's refusal of a certificate for an address it does not list, wrapped as Netty hands it on. */
   private static SSLHandshakeException notNamed(String what) {
     SSLHandshakeException e = new SSLHandshakeException("No subject alternative names matching " + what + " found");
