@@ -189,18 +189,7 @@ class AclRefusalIT {
     Duration minute = Duration.ofMinutes(1);
     RateLimiter limiter = kit.rateLimiter();
     // What the module sends, feature by feature: every decision script, permits, stored limits, the cache's paths.
-    assertThat(await(limiter.check("k", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
-    assertThat(await(limiter.check("k", 3, Duration.ofSeconds(1))).source()).isEqualTo(Decision.Source.REDIS);
-    assertThat(await(limiter.check("k2", 10, minute, Duration.ofMillis(100))).source()).isEqualTo(Decision.Source.REDIS);
-    assertThat(await(limiter.serviceLimit("mailer", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
-    await(limiter.admin().apply(new LimitChange().setEndpoint("/login",
-      new EndpointLimits(Limit.of(10, minute), Limit.of(10, minute), Limit.of(100, minute)))));
-    Await.until(() -> limiter.limits().endpoint("/login") != null, "the stored limits to be read back");
-    assertThat(await(limiter.verifyAndLimit("token-1", "10.0.0.1", "/login")).source()).isEqualTo(Decision.Source.REDIS);
-    Permit permit = await(limiter.acquire("jobs", 2, Duration.ofSeconds(10)));
-    assertThat(permit.source()).isEqualTo(Decision.Source.REDIS);
-    assertThat(await(limiter.renew("jobs", permit.id(), Duration.ofSeconds(10)))).isTrue();
-    assertThat(await(permit.release())).isTrue();
+    everyLimiterFeature(limiter);
     RedisCache cache = kit.cache();
     await(cache.set("a", "b", minute));
     assertThat(await(cache.get("a"))).isEqualTo("b");
@@ -393,5 +382,27 @@ class AclRefusalIT {
     } finally {
       await(kit.close());
     }
+  }
+
+  /**
+   * What the limiter sends, feature by feature, each decided by Redis: every decision script (GCRA in
+   * whole and in fractional milliseconds, with a burst, a service limit), stored limits written and
+   * read back, a verified (token, ip, endpoint) check, and a concurrency permit acquired, renewed and
+   * released. The limiter must have {@code runtimeLimits} on.
+   */
+  static void everyLimiterFeature(RateLimiter limiter) {
+    Duration minute = Duration.ofMinutes(1);
+    assertThat(await(limiter.check("k", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.check("k", 3, Duration.ofSeconds(1))).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.check("k2", 10, minute, Duration.ofMillis(100))).source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.serviceLimit("mailer", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
+    await(limiter.admin().apply(new LimitChange().setEndpoint("/login",
+      new EndpointLimits(Limit.of(10, minute), Limit.of(10, minute), Limit.of(100, minute)))));
+    Await.until(() -> limiter.limits().endpoint("/login") != null, "the stored limits to be read back");
+    assertThat(await(limiter.verifyAndLimit("token-1", "10.0.0.1", "/login")).source()).isEqualTo(Decision.Source.REDIS);
+    Permit permit = await(limiter.acquire("jobs", 2, Duration.ofSeconds(10)));
+    assertThat(permit.source()).isEqualTo(Decision.Source.REDIS);
+    assertThat(await(limiter.renew("jobs", permit.id(), Duration.ofSeconds(10)))).isTrue();
+    assertThat(await(permit.release())).isTrue();
   }
 }

@@ -10,10 +10,6 @@ import dev.rediskit.cache.RedisCache;
 import dev.rediskit.client.RedisGateway;
 import dev.rediskit.client.TrackingLink;
 import dev.rediskit.ratelimit.Decision;
-import dev.rediskit.ratelimit.EndpointLimits;
-import dev.rediskit.ratelimit.Limit;
-import dev.rediskit.ratelimit.LimitChange;
-import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.ratelimit.RateLimitOptions;
 import dev.rediskit.ratelimit.RateLimiter;
 import dev.rediskit.test.Await;
@@ -277,18 +273,7 @@ class AclTopologiesIT {
   private static void exercise(Vertx vertx, RedisKit kit, RedisGateway other) {
     Duration minute = Duration.ofMinutes(1);
     RateLimiter limiter = kit.rateLimiter();
-    assertThat(await(limiter.check("k", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
-    assertThat(await(limiter.check("k", 3, Duration.ofSeconds(1))).source()).isEqualTo(Decision.Source.REDIS);
-    assertThat(await(limiter.check("k2", 10, minute, Duration.ofMillis(100))).source()).isEqualTo(Decision.Source.REDIS);
-    assertThat(await(limiter.serviceLimit("mailer", 10, minute)).source()).isEqualTo(Decision.Source.REDIS);
-    await(limiter.admin().apply(new LimitChange().setEndpoint("/login",
-      new EndpointLimits(Limit.of(10, minute), Limit.of(10, minute), Limit.of(100, minute)))));
-    Await.until(() -> limiter.limits().endpoint("/login") != null, "the stored limits to be read back");
-    assertThat(await(limiter.verifyAndLimit("token-1", "10.0.0.1", "/login")).source()).isEqualTo(Decision.Source.REDIS);
-    Permit permit = await(limiter.acquire("jobs", 2, Duration.ofSeconds(10)));
-    assertThat(permit.source()).isEqualTo(Decision.Source.REDIS);
-    assertThat(await(limiter.renew("jobs", permit.id(), Duration.ofSeconds(10)))).isTrue();
-    assertThat(await(permit.release())).isTrue();
+    AclRefusalIT.everyLimiterFeature(limiter);
 
     RedisCache cache = kit.cache();
     CacheNamespace<Object> users = cache.namespace("users");
