@@ -51,16 +51,7 @@ public final class ClientCertificateRules {
    * @return the problem, or {@code null} when unset or a readable file of PEM X.509 certificates
    */
   public static String certPathProblem(String key, String path) {
-    String fileProblem = GatewayRules.tlsCaPathProblem(key, path);
-    if (path == null || fileProblem != null) {
-      return fileProblem;
-    }
-    try {
-      certificates(Path.of(path));
-      return null;
-    } catch (Invalid e) {
-      return OptionChecks.violation(key, e.getMessage(), path);
-    }
+    return fileProblem(key, path, ClientCertificateRules::certificates);
   }
 
   /**
@@ -70,16 +61,35 @@ public final class ClientCertificateRules {
    *         readable file holding one private key in a format Vert.x reads
    */
   public static String keyPathProblem(String key, String path) {
+    return fileProblem(key, path, ClientCertificateRules::privateKey);
+  }
+
+  /** Reads a PEM file the way one of the rules does, or says which rule it breaks. */
+  private interface PemReader {
+    Object read(Path path) throws Invalid;
+  }
+
+  private static String fileProblem(String key, String path, PemReader reader) {
     String fileProblem = GatewayRules.tlsCaPathProblem(key, path);
     if (path == null || fileProblem != null) {
       return fileProblem;
     }
     try {
-      privateKey(Path.of(path));
+      reader.read(Path.of(path));
       return null;
     } catch (Invalid e) {
       return OptionChecks.violation(key, e.getMessage(), path);
     }
+  }
+
+  /** @return the labels of the file's PEM blocks ({@code CERTIFICATE}, {@code PRIVATE KEY}...), in order */
+  private static List<String> labels(String text) {
+    Matcher m = BEGIN.matcher(text);
+    List<String> labels = new ArrayList<>();
+    while (m.find()) {
+      labels.add(m.group(1));
+    }
+    return labels;
   }
 
   /**
@@ -154,11 +164,7 @@ public final class ClientCertificateRules {
 
   private static List<X509Certificate> certificates(Path path) throws Invalid {
     String text = read(path);
-    Matcher m = BEGIN.matcher(text);
-    List<String> labels = new ArrayList<>();
-    while (m.find()) {
-      labels.add(m.group(1));
-    }
+    List<String> labels = labels(text);
     if (labels.isEmpty()) {
       throw new Invalid("must be a PEM file of X.509 certificates (-----BEGIN CERTIFICATE-----); none found"
         + (looksLikeDer(text) ? " (the file looks binary: convert DER with openssl x509 -inform der -out cert.pem)" : ""));
@@ -190,11 +196,7 @@ public final class ClientCertificateRules {
    */
   private static PrivateKey privateKey(Path path) throws Invalid {
     String text = read(path);
-    Matcher m = BEGIN.matcher(text);
-    List<String> labels = new ArrayList<>();
-    while (m.find()) {
-      labels.add(m.group(1));
-    }
+    List<String> labels = labels(text);
     if (labels.contains("ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED")) {
       throw new Invalid("must be an unencrypted private key: Vert.x reads no encrypted key (and RedisKit takes no key "
         + "password); decrypt it with openssl pkcs8 -topk8 -nocrypt -in <encrypted> -out <key.pem> and keep the "
