@@ -310,11 +310,12 @@ public final class TrackingLinkImpl implements TrackingLink {
    * @param why what Redis answered
    */
   void setupRefused(String why) {
-    lastError = why;
     if (!refusalLogged) {
       refusalLogged = true;
       log.log(Level.WARN, "tracking link: " + why + "; near caches bypassed until it is confirmed (retrying with back-off)");
     }
+    // After the line: a reader that sees the error in the status finds it in the log too.
+    lastError = why;
   }
 
   /** Redis dropped every key: flush, but the link itself is fine. */
