@@ -289,6 +289,65 @@ class AclRefusalIT {
   }
 
   @Test
+  void permitReleasesAndRenewalsRefusedAtRuntimeAreComponentsOfTheirOwn(Vertx vertx, RedisServer server) {
+    user(server, "permits", "~* &* +@all");
+    RedisKit kit = await(RedisKit.create(vertx, "acl-permits", options(server, "permits")));
+    RateLimiter limiter = kit.rateLimiter();
+    Duration lease = Duration.ofSeconds(30);
+    try (LogCapture log = LogCapture.of(RateLimiter.class.getName())) {
+      Permit held = await(limiter.acquire("jobs", 2, lease));
+      assertThat(held.source()).isEqualTo(Decision.Source.REDIS);
+
+      // The release script's ZREM denied: the acquire, which never calls it, goes on.
+      server.command("ACL", "SETUSER", "permits", "-zrem");
+      for (int i = 0; i < 3; i++) {
+        assertThat(failure(held.release())).as("the caller is told, every time").isInstanceOf(RedisPermissionException.class);
+      }
+      assertThat(log.messages(Level.ERROR, "rate limiter default (permit releases): Redis refuses")).as("once, not per call")
+        .hasSize(1);
+      assertThat(log.messages(Level.ERROR, "rate limiter default (permit releases)").get(0))
+        .contains("+zrem").contains("a released permit's place stays held until its lease ends");
+      Permit other = await(limiter.acquire("jobs", 2, lease));
+      assertThat(other.source()).isEqualTo(Decision.Source.REDIS);
+      assertThat(other.held()).as("the refused release left its place held").isEqualTo(2);
+      assertThat(await(other.renew(lease))).isTrue();
+      List<Object> reasons = await(kit.health().checkAsJson()).getJsonObject("data").getJsonArray("reasons").getList();
+      assertThat(reasons).as("an acquire and a renewal served do not end the releases' refusal").hasSize(1);
+      assertThat((String) reasons.get(0)).startsWith("permission refused: rate limiter default (permit releases): Redis refuses");
+
+      server.command("ACL", "SETUSER", "permits", "+zrem");
+      assertThat(await(held.release())).as("a failed release may be tried again").isTrue();
+      assertThat(log.messages(Level.INFO, "rate limiter default (permit releases): Redis runs the permit releases again"))
+        .hasSize(1);
+      JsonObject cleared = await(kit.health().checkAsJson()).getJsonObject("data");
+      assertThat(cleared.getBoolean("degraded")).as(cleared.encode()).isFalse();
+
+      // ZADD denied: renewals refused, and acquires (their own component, answered by the failure policy).
+      server.command("ACL", "SETUSER", "permits", "-zadd");
+      assertThat(failure(other.renew(lease))).isInstanceOf(RedisPermissionException.class);
+      assertThat(await(limiter.acquire("jobs", 2, lease)).source()).isEqualTo(Decision.Source.FALLBACK);
+      List<Object> both = await(kit.health().checkAsJson()).getJsonObject("data").getJsonArray("reasons").getList();
+      assertThat(both).hasSize(2);
+      assertThat((String) both.get(0)).startsWith("permission refused: rate limiter default (concurrency permits)");
+      assertThat((String) both.get(1)).startsWith("permission refused: rate limiter default (permit renewals): Redis refuses")
+        .contains("+zadd");
+      assertThat(log.messages(Level.ERROR, "rate limiter default (permit renewals)").get(0))
+        .contains("a permit ends when its lease does");
+
+      server.command("ACL", "SETUSER", "permits", "+zadd");
+      assertThat(await(other.renew(lease))).isTrue();
+      assertThat(await(limiter.acquire("jobs", 2, lease)).source()).isEqualTo(Decision.Source.REDIS);
+      assertThat(log.messages(Level.INFO, "rate limiter default (permit renewals): Redis runs the permit renewals again"))
+        .hasSize(1);
+      JsonObject over = await(kit.health().checkAsJson()).getJsonObject("data");
+      assertThat(over.getBoolean("degraded")).as(over.encode()).isFalse();
+      assertThat(limiter.stats().permissionRefusals()).as("the counter is of decisions only").isZero();
+    } finally {
+      await(kit.close());
+    }
+  }
+
+  @Test
   void aCacheRefusedAtRuntimeIsOnTheBoardUntilEachRefusedCommandIsServedAgain(Vertx vertx, RedisServer server) {
     user(server, "cacheapp", "~* &* +@all");
     RedisKit kit = await(RedisKit.create(vertx, "acl-cacheapp", options(server, "cacheapp")));

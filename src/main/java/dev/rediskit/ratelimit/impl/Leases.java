@@ -58,8 +58,14 @@ final class Leases {
   private final LocalPermits local;
   /** What the ids of local places start with: never an id of a place in Redis. */
   private final String localIdPrefix;
-  /** A standing refusal of the permit scripts: a component of its own, since decisions may well be allowed meanwhile. */
+  /** A standing refusal of the acquire script: a component of its own, since decisions may well be allowed meanwhile. */
   private final StandingRefusal refusal;
+  /**
+   * Releases and renewals refused, each a component of its own: their scripts call commands the acquire does not
+   * ({@code ZREM}), so one can be refused while the others run, and an acquire served must not clear their report.
+   */
+  private final StandingRefusal releases;
+  private final StandingRefusal renewals;
 
   Leases(RedisGateway gateway, String limiter, FailurePolicy policy, int localSharePercent, Counters counters) {
     this.gateway = gateway;
@@ -67,9 +73,16 @@ final class Leases {
     this.limiter = limiter;
     this.policy = policy;
     this.counters = counters;
-    this.refusal = AccessProbe.refusal(AccessProbe.component(limiter) + " (concurrency permits)", policy,
-      "+evalsha +eval +time +zadd +zcard +zrange +zrem +zremrangebyscore +zscore +pexpireat and the key pattern ~"
-        + gateway.options().getKeyPrefix() + ":rl:*", gateway.refusals());
+    String grant = "+evalsha +eval +time +zadd +zcard +zrange +zrem +zremrangebyscore +zscore +pexpireat and the key pattern ~"
+      + gateway.options().getKeyPrefix() + ":rl:*";
+    this.refusal = AccessProbe.refusal(AccessProbe.component(limiter) + " (concurrency permits)", policy, grant,
+      gateway.refusals());
+    this.releases = new StandingRefusal(AccessProbe.component(limiter) + " (permit releases)", grant, gateway.refusals(),
+      LOG, "Releases fail with the refusal, and a released permit's place stays held until its lease ends",
+      "Redis runs the permit releases again", System::nanoTime);
+    this.renewals = new StandingRefusal(AccessProbe.component(limiter) + " (permit renewals)", grant, gateway.refusals(),
+      LOG, "Renewals fail with the refusal, and a permit ends when its lease does", "Redis runs the permit renewals again",
+      System::nanoTime);
     byte[] random = new byte[12];
     new SecureRandom().nextBytes(random);
     this.idPrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + ".";
@@ -183,7 +196,7 @@ final class Leases {
         return live;
       });
     }
-    return gateway.eval(Scripts.PERMIT_RELEASE, List.of(start + key), List.of(id)).map(r -> {
+    return watched(gateway.eval(Scripts.PERMIT_RELEASE, List.of(start + key), List.of(id)), releases).map(r -> {
       boolean live = r.toInteger() == 1;
       counters.permitReleased(live);
       return live;
@@ -202,8 +215,19 @@ final class Leases {
     if (local != null && id.startsWith(localIdPrefix)) {
       return onContext(() -> local.renew(key, id, leaseMs, System.nanoTime()));
     }
-    return gateway.eval(Scripts.PERMIT_RENEW, List.of(start + key), List.of(id, Long.toString(leaseMs)))
+    return watched(gateway.eval(Scripts.PERMIT_RENEW, List.of(start + key), List.of(id, Long.toString(leaseMs))), renewals)
       .map(r -> r.toInteger() == 1);
+  }
+
+  /** The caller still gets the refusal; the watch makes it loud once and ends it when Redis serves the kind again. */
+  private static Future<Response> watched(Future<Response> call, StandingRefusal watch) {
+    return call.andThen(ar -> {
+      if (ar.succeeded()) {
+        watch.answered();
+      } else if (ar.cause() instanceof RedisPermissionException rpe) {
+        watch.refused(rpe);
+      }
+    });
   }
 
   private static long leaseMillis(Duration leaseTtl) {
