@@ -19,6 +19,7 @@ import dev.rediskit.test.RedisCluster;
 import dev.rediskit.test.RedisSentinel;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
+import dev.rediskit.test.TlsCertificates;
 import ch.qos.logback.classic.Level;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import static dev.rediskit.test.Futures.await;
@@ -44,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RedisKit as the ACL user of docs/DEPLOYING.md on a 3-master cluster and behind Sentinel: each node and Sentinel is
  * given exactly the grants the page lists for its topology (read from the page, so the two cannot drift apart), and
  * every feature runs without a refusal. Every server's {@code ACL LOG} is checked to be empty at the end, so that a
- * refusal the module survives (a retry, a fallback) fails the test too.
+ * refusal the module survives (a retry, a fallback) fails the test too. Both topologies run in plain text and again
+ * over TLS (their own servers, started by the test).
  */
 @IntegrationTest
 class AclTopologiesIT {
@@ -137,13 +140,32 @@ class AclTopologiesIT {
     return options;
   }
 
+  /** TLS with the test certificates' CA and hostname verification, as a deployment would have it. */
+  private static UnaryOperator<RedisKitOptions> tls(TlsCertificates certs) {
+    return options -> options.setTlsCaPath(certs.caCert().toString()).setTlsHostnameVerification(true);
+  }
+
   @Test
   void theDocumentedClusterGrantServesEveryFeature(Vertx vertx, RedisCluster cluster) {
+    clusterServesEveryFeature(vertx, cluster, UnaryOperator.identity());
+  }
+
+  @Test
+  void theDocumentedClusterGrantServesEveryFeatureOverTls(Vertx vertx) {
+    // The grants do not depend on the transport; what TLS adds is a connection per master, the tracking links and the
+    // slot map's TLS ports, each logging in as the user.
+    TlsCertificates certs = TlsCertificates.shared();
+    try (RedisCluster cluster = RedisCluster.builder().tls(certs).start()) {
+      clusterServesEveryFeature(vertx, cluster, tls(certs));
+    }
+  }
+
+  private static void clusterServesEveryFeature(Vertx vertx, RedisCluster cluster, UnaryOperator<RedisKitOptions> transport) {
     for (RedisServer node : cluster.nodes()) {
       grant(node, documented("standalone"));
       add(node, documented("cluster"));
     }
-    RedisKitOptions options = options(RedisClientType.CLUSTER, cluster.endpoints());
+    RedisKitOptions options = transport.apply(options(RedisClientType.CLUSTER, cluster.endpoints()));
     RedisKit kit = await(RedisKit.create(vertx, "acl-cluster", options));
     RedisGateway other = await(RedisGateway.create(vertx, options, "writer").ready());
     try {
@@ -159,6 +181,21 @@ class AclTopologiesIT {
 
   @Test
   void theDocumentedSentinelGrantServesEveryFeatureAndFollowsAFailover(Vertx vertx, RedisSentinel setup) {
+    sentinelServesEveryFeatureAndFollowsAFailover(vertx, setup, UnaryOperator.identity());
+  }
+
+  @Test
+  void theDocumentedSentinelGrantServesEveryFeatureAndFollowsAFailoverOverTls(Vertx vertx) {
+    // Sentinels on TLS ports, talking TLS to the data nodes: the gateway asks them as the user, then logs in to the
+    // master (and, after the failover, to the promoted one) over TLS.
+    TlsCertificates certs = TlsCertificates.shared();
+    try (RedisSentinel setup = RedisSentinel.builder().tls(certs).start()) {
+      sentinelServesEveryFeatureAndFollowsAFailover(vertx, setup, tls(certs));
+    }
+  }
+
+  private static void sentinelServesEveryFeatureAndFollowsAFailover(Vertx vertx, RedisSentinel setup,
+                                                                    UnaryOperator<RedisKitOptions> transport) {
     List<RedisServer> data = List.of(setup.master(), setup.replica());
     for (RedisServer node : data) {
       grant(node, documented("standalone"));
@@ -168,7 +205,8 @@ class AclTopologiesIT {
     }
     List<RedisServer> all = new ArrayList<>(data);
     all.addAll(setup.sentinels());
-    RedisKitOptions options = options(RedisClientType.SENTINEL, setup.sentinelEndpoints()).setMasterName(setup.masterName());
+    RedisKitOptions options = transport.apply(options(RedisClientType.SENTINEL, setup.sentinelEndpoints())
+      .setMasterName(setup.masterName()));
     RedisKit kit = await(RedisKit.create(vertx, "acl-sentinel", options));
     RedisGateway other = await(RedisGateway.create(vertx, options, "writer").ready());
     try {
