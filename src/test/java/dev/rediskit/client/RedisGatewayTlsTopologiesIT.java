@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (Sentinels on {@code tls-port}, talking TLS to the nodes they monitor), with CA and hostname
  * checks on: the nodes announce {@code 127.0.0.1}, which the shared test certificate names, while
  * the seeds are {@code rediss://localhost:PORT}. A slot move (MOVED), a cluster master killed and a
- * Sentinel failover are followed over TLS.
+ * Sentinel failover are followed over TLS. The Sentinel setup's data nodes also serve a REPLICATION gateway.
  *
  * <p>With a certificate that names {@code localhost} only ({@link TlsCertificates#namesOnly()}),
  * as managed services' certificates name hosts: announced IPs are refused with a message saying
@@ -289,6 +289,40 @@ class RedisGatewayTlsTopologiesIT {
   @Test
   void cacheAndRateLimiterThroughRedisKitBehindSentinel(Vertx vertx) {
     cacheAndRateLimiter(vertx, "tls-sentinel", sentinelOptions());
+  }
+
+  // ---------------------------------------------------------------- replication
+
+  @Test
+  void replicationOverTls(Vertx vertx) {
+    // REPLICATION names the master and its replica directly: the Sentinel setup's data nodes, TLS only.
+    RedisSentinel setup = sentinel.redisSentinel();
+    RedisServer master = setup.currentMaster();
+    List<String> endpoints = new ArrayList<>(List.of(master.uri()));
+    setup.dataNodes().stream().filter(n -> n != master).forEach(n -> endpoints.add(n.uri()));
+    RedisKitOptions options = tls(new RedisKitOptions().setType(RedisClientType.REPLICATION).setEndpoints(endpoints));
+    cacheAndRateLimiter(vertx, "tls-replication", options);
+
+    // The tracking link goes to the master over TLS too: another client's delete reaches the near cache.
+    RedisGateway reader = await(RedisGateway.create(vertx, options, "reader").ready());
+    try {
+      RedisCache cache = RedisCache.create(vertx, reader, new CacheOptions()
+        .putNamespace("hot", new NamespaceOptions().setNearCache(new NearCacheOptions().setEnabled(true))));
+      CacheNamespace<Object> hot = cache.namespace("hot");
+      awaitTrackingConfirmed(reader);
+      await(hot.set("k", "v1"));
+      Await.until(() -> {
+        await(hot.get("k"));
+        return await(hot.lookup("k")).source() == CacheResult.Source.NEAR;
+      }, Duration.ofSeconds(30), "k never cached locally");
+      String redisKey = reader.options().getKeyPrefix() + ":c:hot:0:k";
+      assertThat(master.command("GET", redisKey)).as("the entry's key on the master").isNotNull();
+      master.command("DEL", redisKey);
+      Await.until(() -> !await(hot.lookup("k")).found(), Duration.ofSeconds(30), "the outside DEL never reached the near cache");
+      assertThat(cache.nearCacheStats().get("hot").invalidations()).isPositive();
+    } finally {
+      await(reader.close());
+    }
   }
 
   // ---------------------------------------------------------------- certificates that name hosts only
