@@ -338,6 +338,14 @@ class RedisGatewayTlsTopologiesIT {
         .hasMessageContaining("No subject alternative names matching IP address 127.0.0.1 found")
         .hasMessageContaining("does not name 127.0.0.1, the address the cluster announces for a node")
         .hasMessageContaining("cluster-announce-hostname and cluster-preferred-endpoint-type hostname");
+
+      // A seed by an IPv6 address (the nodes bind ::1 too): the refused ::1 is the endpoint's [::1], not an address
+      // the cluster announced.
+      Throwable v6 = startFailure(vertx, tls(new RedisKitOptions().setType(RedisClientType.CLUSTER)
+        .setEndpoints(List.of("rediss://[::1]:" + redis.masters().get(0).port()))));
+      assertThat(v6).isInstanceOf(RedisUnavailableException.class)
+        .hasMessageContaining("does not name the host of the endpoint (tlsHostnameVerification)")
+        .hasMessageNotContaining("the address the cluster announces");
     }
   }
 

@@ -8,6 +8,7 @@ import dev.rediskit.client.GatewayOptions;
 import dev.rediskit.error.RedisTimeoutException;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.error.RedisUnavailableException.Reason;
+import io.netty.util.NetUtil;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -276,7 +278,7 @@ final class RedisFailures {
       return null;
     }
     if (options.getType() != RedisClientType.STANDALONE
-      && !endpointHosts(options).contains(refused.toLowerCase(Locale.ROOT))) {
+      && endpointHosts(options).stream().noneMatch(host -> sameHost(host, refused))) {
       return announcedHostHint(options.getType(), refused);
     }
     return "; the server's TLS certificate does not name the host of the endpoint (tlsHostnameVerification): "
@@ -327,6 +329,22 @@ final class RedisFailures {
       }
     }
     return null;
+  }
+
+  /**
+   * Host names compare without case, as DNS names do; IP addresses by their bytes, since one IPv6
+   * address has many spellings ({@code [::1]} in an endpoint, {@code 0:0:0:0:0:0:0:1} announced).
+   * Parsing a literal never looks a name up.
+   */
+  static boolean sameHost(String a, String b) {
+    String x = a.replace("[", "").replace("]", "");
+    String y = b.replace("[", "").replace("]", "");
+    byte[] ipX = NetUtil.createByteArrayFromIpAddressString(x);
+    byte[] ipY = NetUtil.createByteArrayFromIpAddressString(y);
+    if (ipX != null || ipY != null) {
+      return ipX != null && ipY != null && Arrays.equals(ipX, ipY);
+    }
+    return x.equalsIgnoreCase(y);
   }
 
   private static List<String> endpointHosts(GatewayOptions<?> options) {

@@ -142,6 +142,13 @@ class RedisFailuresTest {
       .setEndpoints(List.of("rediss://10.0.0.5:6380", "rediss://10.0.0.6:6380"));
     assertThat(RedisFailures.connectFailure(notNamed("IP address 10.0.0.6"), cluster).getMessage())
       .contains("connect by a name the certificate lists");
+    // IPv6 addresses compare by their bytes, whatever their spelling: [::1] is 0:0:0:0:0:0:0:1.
+    RedisKitOptions v6 = new RedisKitOptions().setType(RedisClientType.CLUSTER)
+      .setEndpoints(List.of("rediss://[::1]:6380", "rediss://[fd00::5]:6380"));
+    assertThat(RedisFailures.connectFailure(notNamed("IP address 0:0:0:0:0:0:0:1"), v6).getMessage())
+      .contains("connect by a name the certificate lists");
+    assertThat(RedisFailures.connectFailure(notNamed("IP address fd00:0:0:0:0:0:0:6"), v6).getMessage())
+      .as("another address: one the cluster announced").contains("does not name fd00:0:0:0:0:0:0:6, the address the cluster announces");
     // Host names compare without case, as DNS names do.
     RedisKitOptions named = new RedisKitOptions().setType(RedisClientType.SENTINEL).setMasterName("m")
       .setEndpoint("rediss://Sentinel-0.Example:26379");
