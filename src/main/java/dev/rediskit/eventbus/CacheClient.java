@@ -342,6 +342,26 @@ public interface CacheClient {
   Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, Object args, LoadOptions options);
 
   /**
+   * As {@link #getOrLoadResult(String, String, Object, LoadOptions)}, loaded by the loader at {@code loader} (the
+   * request's {@code loader} field) instead of the namespace's configured one: a loader registered with
+   * {@link CacheLoaders} under the cache service's loader prefix needs no {@code cache.namespaces} entry then.
+   *
+   * <pre>{@code
+   * CacheLoaders.register(vertx, "cache.loader.profiles", id -> db.findUser(id).map(JsonObject::mapFrom));
+   * client.getOrLoadResult("profiles", "42", "cache.loader.profiles", null, LoadOptions.ttl(Duration.ofMinutes(5)));
+   * }</pre>
+   *
+   * @param namespace the namespace, or {@code null}
+   * @param key the key
+   * @param loader the loader's address, under {@code <addressPrefix><cache.loaderPrefix>} ({@code cache.loader.} by
+   *     default; the service refuses any other with 400 naming {@code loader}), or {@code null} for the namespace's
+   * @param args a JSON value given to the loader unchanged, or {@code null}
+   * @param options the load options, or {@code null}
+   * @return what was served
+   */
+  Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, String loader, Object args, LoadOptions options);
+
+  /**
    * {@code cache.warm}: loads the keys through the namespace's batch loader (configured in
    * {@code cache.namespaces}) in batches, and writes each batch in one pipelined round trip.
    *

@@ -156,6 +156,13 @@ abstract class CachingSnippets extends SnippetContext {
     // end-snippet
   }
 
+  void clientNamedLoader(CacheClient client) {
+    // begin-snippet: cache-client-named-loader
+    CacheLoaders.register(vertx, "cache.loader.profiles", id -> db.findUser(id).map(JsonObject::mapFrom));
+    client.getOrLoadResult("profiles", "42", "cache.loader.profiles", null, LoadOptions.ttl(Duration.ofMinutes(5)));
+    // end-snippet
+  }
+
   void javadocClientMemoize(CacheClient client) {
     // begin-snippet: javadoc-cache-client-memoize
     CacheClient.Memoized<String> findUser = client.memoize("users",

@@ -310,6 +310,31 @@ class CacheGetOrLoadIT {
   }
 
   @Test
+  void theTypedClientNamesALoaderOfItsOwnForANamespaceWithoutOne() {
+    AtomicInteger calls = new AtomicInteger();
+    loaders.add(await(CacheLoaders.register(vertx, "t.cache.loader.byname", k -> {
+      calls.incrementAndGet();
+      return Future.succeededFuture(new JsonObject().put("id", k));
+    })));
+    // "unconfigured" is in no cache.namespaces entry: without the loader named, a miss has nothing to load it.
+    assertThat(failure(client.getOrLoadResult("unconfigured", "7", null)))
+      .isInstanceOf(LoaderUnavailableException.class);
+    CacheResult<Object> first = await(client.getOrLoadResult("unconfigured", "7", "t.cache.loader.byname", null,
+      LoadOptions.ttl(Duration.ofSeconds(30))));
+    assertThat(first.source()).isEqualTo(CacheResult.Source.LOADER);
+    assertThat(first.value()).isEqualTo(new JsonObject().put("id", "7"));
+    CacheResult<Object> second = await(client.getOrLoadResult("unconfigured", "7", "t.cache.loader.byname", null, null));
+    assertThat(second.source()).isEqualTo(CacheResult.Source.CACHE);
+    assertThat(calls).hasValue(1);
+    assertThat((Long) redis.server().command("PTTL", "t:c:unconfigured:0:7")).isPositive().isLessThanOrEqualTo(30_000);
+    // An address outside the loader prefix is refused by the service, before Redis and before any consumer.
+    assertThat(failure(client.getOrLoadResult("unconfigured", "8", "db.users.load", null, null)))
+      .isInstanceOf(InvalidRequestException.class).hasMessageContaining("loader: must be an address under the loader prefix");
+    assertThat(userLoads).hasValue(0);
+    assertThat(redis.server().command("EXISTS", "t:c:unconfigured:0:8")).isEqualTo(0L);
+  }
+
+  @Test
   void aBlockingLoaderRunsOnAWorker() {
     AtomicReference<Boolean> onWorker = new AtomicReference<>();
     loaders.add(await(CacheLoaders.registerBlocking(vertx, "t.cache.loader.blocking", k -> {

@@ -321,8 +321,17 @@ public final class CacheClientImpl implements CacheClient {
 
   @Override
   public Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, Object args, LoadOptions options) {
+    return getOrLoadResult(namespace, key, null, args, options);
+  }
+
+  @Override
+  public Future<CacheResult<Object>> getOrLoadResult(String namespace, String key, String loader, Object args,
+                                                     LoadOptions options) {
     return ClientArgs.built(() -> {
       JsonObject body = withNamespace(namespace).put("key", key);
+      if (loader != null) {
+        body.put("loader", loader);
+      }
       if (args != null) {
         ClientArgs.checkJson("args", args);
         body.put("args", args);
