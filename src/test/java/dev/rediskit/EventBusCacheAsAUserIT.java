@@ -53,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that reaches the cache through {@link CacheClient} and raw {@code cache.*} requests only.
  */
 @IntegrationTest
-class EventBusCacheTrialIT {
+class EventBusCacheAsAUserIT {
 
   @RegisterExtension
   static final RedisServers redis = RedisServers.standalone();
