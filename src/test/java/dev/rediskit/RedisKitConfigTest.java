@@ -101,6 +101,7 @@ class RedisKitConfigTest {
     s.put("cache.loadTimeoutMs", new Object[] {"3000", 3000L});
     s.put("cache.warmBatchSize", new Object[] {"250", 250});
     s.put("cache.warmConcurrency", new Object[] {"8", 8});
+    s.put("cache.maxNamespaces", new Object[] {"50", 50});
     s.put("cache.loaderPrefix", new Object[] {"memo.", "memo."});
     s.put("cache.versionRefreshMs", new Object[] {"250", 250L});
     s.put("cache.namespaces", new Object[] {"{\"users\": {\"loader\": \"db.users.load\", \"ttlMs\": 60000}}",

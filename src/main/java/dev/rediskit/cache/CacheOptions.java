@@ -49,6 +49,10 @@ public class CacheOptions {
   public static final int DEFAULT_WARM_BATCH_SIZE = 100;
   /** Default number of warm-up batches loaded at the same time. */
   public static final int DEFAULT_WARM_CONCURRENCY = 4;
+  /** Default number of namespaces one cache serves, {@code default} and the configured ones included. */
+  public static final int DEFAULT_MAX_NAMESPACES = 1_000;
+  /** Upper bound of {@link #setMaxNamespaces(int)}, in namespaces. */
+  public static final int MAX_MAX_NAMESPACES = 1_000_000;
 
   /**
    * Default loader prefix: with it, a {@code cache.getOrLoad} request (or a memoized function of
@@ -102,6 +106,11 @@ public class CacheOptions {
     "Keys per batch of warm(keys) with the registered loader; 1 to 10000.").between(1, MAX_WARM_BATCH_SIZE);
   private static final Setting<Integer> WARM_CONCURRENCY = Setting.ofInt("cache.warmConcurrency", DEFAULT_WARM_CONCURRENCY,
     "batches", "Warm-up batches loaded at the same time; 1 to 64.").between(1, MAX_WARM_CONCURRENCY);
+  private static final Setting<Integer> MAX_NAMESPACES = Setting.ofInt("cache.maxNamespaces", DEFAULT_MAX_NAMESPACES,
+      "namespaces", "Most namespaces one cache serves, default and cache.namespaces included: each keeps its statistics "
+        + "(and meter series) for the cache's life, so a call naming one more fails with code 400 rather than letting "
+        + "names built from data grow them without end. 1 to 1000000.")
+    .between(1, MAX_MAX_NAMESPACES);
   private static final Setting<String> LOADER_PREFIX = Setting.ofString("cache.loaderPrefix", DEFAULT_LOADER_PREFIX,
       "Event-bus addresses (after addressPrefix) under which a cache.getOrLoad request may name its own loader, "
         + "as CacheClient.memoize does; empty: only the loaders of cache.namespaces. Must not cover the module's own addresses.")
@@ -111,8 +120,8 @@ public class CacheOptions {
         + "most this long after bumpVersion; 1 to 60000.")
     .between(1, MAX_VERSION_REFRESH_MS);
   private static final SettingTable TABLE = SettingTable.of("cache.", TTL_MS, STALE_TTL_MS, MAX_TTL_MS, MAX_VALUE_BYTES,
-    TTL_JITTER_PERCENT, NULL_TTL_MS, LEASE_TTL_MS, LOAD_TIMEOUT_MS, WARM_BATCH_SIZE, WARM_CONCURRENCY, LOADER_PREFIX,
-    VERSION_REFRESH_MS);
+    TTL_JITTER_PERCENT, NULL_TTL_MS, LEASE_TTL_MS, LOAD_TIMEOUT_MS, WARM_BATCH_SIZE, WARM_CONCURRENCY, MAX_NAMESPACES,
+    LOADER_PREFIX, VERSION_REFRESH_MS);
 
   /** The keys of this section, named as in the configuration ({@code cache.ttlMs}). */
   public static final List<ConfigKey> KEYS = Stream.of(TABLE.keys().stream(), Stream.of(
@@ -343,6 +352,22 @@ public class CacheOptions {
     return this;
   }
 
+  /** @return the most namespaces one cache serves, {@code default} and the configured ones included */
+  public int getMaxNamespaces() {
+    return values.get(MAX_NAMESPACES);
+  }
+
+  /**
+   * @param maxNamespaces the most namespaces one cache serves ({@code default} and {@code cache.namespaces} included):
+   *     1 to {@link #MAX_MAX_NAMESPACES}; a call naming one more fails with {@link InvalidRequestException} (code 400)
+   * @return this
+   * @throws IllegalArgumentException when out of range
+   */
+  public CacheOptions setMaxNamespaces(int maxNamespaces) {
+    values.set(MAX_NAMESPACES, maxNamespaces);
+    return this;
+  }
+
   /** @return the loader prefix (after the address prefix); empty when requests may not name a loader */
   public String getLoaderPrefix() {
     return values.get(LOADER_PREFIX);
@@ -471,6 +496,11 @@ public class CacheOptions {
       problems.add(OptionChecks.violation("cache.ttlMs", "must be <= cache.maxTtlMs (" + maxTtlMs + " ms)", ttlMs));
     }
     problems.addAll(compression.problems());
+    int served = namespaces.size() + (namespaces.containsKey("default") ? 0 : 1);
+    if (getMaxNamespaces() >= 1 && served > getMaxNamespaces()) {
+      problems.add(OptionChecks.violation("cache.maxNamespaces", "must be at least the " + served
+        + " namespaces of cache.namespaces and default", getMaxNamespaces()));
+    }
     long maxTtl = Math.max(1, maxTtlMs);
     namespaces.forEach((name, ns) -> {
       for (String p : ns.problems(maxTtl)) {

@@ -220,7 +220,7 @@ public final class MeterNames {
     /** Health meters. */
     HEALTH("registered by `bindHealth`"),
     /** Cache meters. */
-    CACHE("registered when the cache is bound (`bindCache`), for each namespace once it is used (and kept: namespaces are a fixed set, see CACHING.md)"),
+    CACHE("registered when the cache is bound (`bindCache`), for each namespace once it is used (and kept: namespaces are a fixed set, at most cache.maxNamespaces, see CACHING.md)"),
     /** The meters of an event-bus client's near cache. */
     CLIENT_NEAR_CACHE("registered by `bindClientNearCache`"),
     /** Rate-limit meters. */

@@ -20,13 +20,13 @@ class CacheOptionsTest {
   void jsonRoundTrip() {
     CacheOptions o = new CacheOptions().setTtlMs(1000).setStaleTtlMs(500).setMaxTtlMs(2000).setMaxValueBytes(10)
       .setTtlJitterPercent(5).setNullTtlMs(700).setLeaseTtlMs(800).setLoadTimeoutMs(900).setWarmBatchSize(50)
-      .setWarmConcurrency(2).setCompression(new CompressionOptions().setCodec(CompressionOptions.Codec.ZSTD).setThresholdBytes(100));
+      .setWarmConcurrency(2).setMaxNamespaces(20).setCompression(new CompressionOptions().setCodec(CompressionOptions.Codec.ZSTD).setThresholdBytes(100));
     CacheOptions back = new CacheOptions(o.toJson());
     assertThat(back).usingRecursiveComparison().isEqualTo(o);
     assertThat(back.toJson()).isEqualTo(new JsonObject()
       .put("ttlMs", 1000L).put("staleTtlMs", 500L).put("maxTtlMs", 2000L).put("maxValueBytes", 10).put("ttlJitterPercent", 5)
       .put("nullTtlMs", 700L).put("leaseTtlMs", 800L).put("loadTimeoutMs", 900L).put("warmBatchSize", 50)
-      .put("warmConcurrency", 2).put("loaderPrefix", "cache.loader.").put("versionRefreshMs", 1000L).put("namespaces", new JsonObject())
+      .put("warmConcurrency", 2).put("maxNamespaces", 20).put("loaderPrefix", "cache.loader.").put("versionRefreshMs", 1000L).put("namespaces", new JsonObject())
       .put("compression", new JsonObject().put("codec", "ZSTD").put("thresholdBytes", 100)));
   }
 
@@ -145,5 +145,19 @@ class CacheOptionsTest {
   @Test
   void toStringShowsTheJson() {
     assertThat(new CacheOptions().toString()).startsWith("CacheOptions{\"ttlMs\":300000");
+  }
+
+  @Test
+  void maxNamespacesIsCheckedAndCoversTheConfiguredNamespaces() {
+    assertThatThrownBy(() -> new CacheOptions().setMaxNamespaces(0)).isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("cache.maxNamespaces");
+    assertThat(new CacheOptions(new JsonObject().put("maxNamespaces", 2_000_000)).problems()).singleElement().asString()
+      .startsWith("cache.maxNamespaces: ");
+    CacheOptions tooFew = new CacheOptions().setMaxNamespaces(2).putNamespace("a", new NamespaceOptions())
+      .putNamespace("b", new NamespaceOptions());
+    assertThat(tooFew.problems()).containsExactly(
+      "cache.maxNamespaces: must be at least the 3 namespaces of cache.namespaces and default, was 2");
+    assertThat(new CacheOptions().setMaxNamespaces(3).putNamespace("a", new NamespaceOptions())
+      .putNamespace("default", new NamespaceOptions()).problems()).isEmpty();
   }
 }

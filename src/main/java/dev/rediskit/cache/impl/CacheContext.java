@@ -2,6 +2,7 @@ package dev.rediskit.cache.impl;
 
 import dev.rediskit.cache.CacheNames;
 import dev.rediskit.cache.CacheOptions;
+import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.cache.CacheStats;
 import dev.rediskit.cache.LoadOptions;
 import dev.rediskit.cache.NamespaceOptions;
@@ -99,7 +100,20 @@ final class CacheContext {
    * @return its counters, created on first use
    */
   StatsImpl statsOf(String namespace) {
-    return stats.computeIfAbsent(namespace, StatsImpl::new);
+    StatsImpl known = stats.get(namespace);
+    if (known != null) {
+      return known;
+    }
+    return stats.computeIfAbsent(namespace, ns -> {
+      // Each namespace keeps its counters (and meter series) for good: a name built from data must not grow them
+      // without end. A configured namespace is always served.
+      int max = options.getMaxNamespaces();
+      if (stats.size() >= max && !options.getNamespaces().containsKey(ns)) {
+        throw new InvalidRequestException("namespace", "would be one namespace more than the " + max
+          + " this cache serves (cache.maxNamespaces); namespaces are a fixed set: build keys, not namespace names, from data");
+      }
+      return new StatsImpl(ns);
+    });
   }
 
   /**

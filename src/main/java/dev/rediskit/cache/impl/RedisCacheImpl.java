@@ -127,6 +127,7 @@ public final class RedisCacheImpl implements RedisCache {
   public Future<Long> flush(String namespace) {
     try {
       CacheNames.checkNamespace(namespace);
+      ctx.statsOf(namespace);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -135,12 +136,13 @@ public final class RedisCacheImpl implements RedisCache {
 
   @Override
   public Future<Long> bumpVersion(String namespace) {
+    NamespaceImpl<?> ns;
     try {
-      CacheNames.checkNamespace(namespace);
+      ns = (NamespaceImpl<?>) namespace(namespace);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return ((NamespaceImpl<?>) namespace(namespace)).bumpVersion();
+    return ns.bumpVersion();
   }
 
   // ---------------------------------------------------------------- the default namespace
