@@ -1,7 +1,12 @@
 package dev.rediskit.metrics;
 
+import dev.rediskit.ratelimit.RateLimitStats;
+
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Every meter the module registers, every tag key and every fixed tag value, in one place.
@@ -406,6 +411,10 @@ public final class MeterNames {
     throw new IllegalArgumentException("name: no RedisKit meter is called \"" + name + "\"");
   }
 
+  private static String ticked(Stream<String> values) {
+    return values.map(v -> "`" + v + "`").collect(Collectors.joining(", "));
+  }
+
   /** Every tag key, with its values. */
   public static final List<TagKey> TAGS = List.of(
     new TagKey(TAG_GATEWAY, "the name given to `bindGateway` / `bindHealth`; `" + RedisKitMetrics.DEFAULT_GATEWAY_NAME
@@ -416,8 +425,11 @@ public final class MeterNames {
         + "trial call a gateway sends itself when its breaker half-opens is a `PING`."),
     new TagKey(TAG_OUTCOME, "commands: `" + OUTCOME_SUCCESS + "`, `" + OUTCOME_REDIS_ERROR + "`, `" + OUTCOME_TIMEOUT + "`, `"
       + OUTCOME_CONNECTION + "`, `" + OUTCOME_REJECTED + "`; rate limiting: `" + DECISION_ALLOWED + "`, `" + DECISION_REJECTED
-      + "`, `" + DECISION_SHADOW_REJECTED + "`, `" + DECISION_FALLBACK_ALLOWED + "`, `" + DECISION_FALLBACK_REJECTED + "`, `" + DECISION_OVERLOADED_REJECTED + "`",
-      "How a command or a decision ended."),
+      + "`, `" + DECISION_SHADOW_REJECTED + "`, `" + DECISION_FALLBACK_ALLOWED + "`, `" + DECISION_FALLBACK_REJECTED + "`, `" + DECISION_OVERLOADED_REJECTED + "`"
+      + "; concurrency permits: " + ticked(Arrays.stream(RateLimitStats.PermitOutcome.values()).map(RateLimitStats.PermitOutcome::tagName))
+      + "; stored-limit changes: " + ticked(Arrays.stream(RateLimitStats.LimitChangeOutcome.values())
+        .map(RateLimitStats.LimitChangeOutcome::tagName)),
+      "How a command, a decision, a permit or a change of the stored limits ended."),
     new TagKey(TAG_KIND, "`" + OUTCOME_REDIS_ERROR + "`, `" + OUTCOME_TIMEOUT + "`, `" + OUTCOME_CONNECTION + "`, `"
       + OUTCOME_REJECTED + "`", "Kind of command failure."),
     new TagKey(TAG_STATE, "`" + STATE_CLOSED + "`, `" + STATE_HALF_OPEN + "`, `" + STATE_OPEN + "`", "Breaker state entered."),

@@ -106,7 +106,8 @@ abstract class ReadmeSnippets extends SnippetContext {
 
   void routes() {
     // begin-snippet: readme-routes
-    RedisKit.create(vertx, options).onSuccess(kit -> RedisKitRoutes.create(kit.health())
+    RedisKit.create(vertx, options).onSuccess(kit -> RedisKitRoutes.create(kit.health())   // health.path, health.redisPath
+      .metricsPath(kit.options().getMetrics().getPath())                                   // metrics.path
       .guard(RateLimitHandler.create(kit.rateLimiter(), HttpRateLimitPolicy.perIp("health", 10, Duration.ofSeconds(1))))
       .mount(router));   // /health, /health/redis, /metrics
     // end-snippet

@@ -243,6 +243,29 @@ class RedisKitMetricsTest {
   }
 
   @Test
+  void everyValueOfAnEnumeratedTagThatTheMetersRegisterIsInTheTagsTable(Vertx vertx) {
+    RedisKitMetrics metrics = RedisKitMetrics.create(vertx, registry);
+    metrics.bindGateway(new FakeGateway());
+    metrics.bindCache(new FakeComponents.Cache().set("users", new JsonObject()).cache);
+    metrics.bindRateLimiter(new FakeComponents.Limiter("api").limiter);
+    Set<String> enumerated = Set.of(MeterNames.TAG_OUTCOME, MeterNames.TAG_KIND, MeterNames.TAG_STATE, MeterNames.TAG_RESULT,
+      MeterNames.TAG_CAUSE);
+    Set<String> seen = new TreeSet<>();
+    for (Meter m : registry.getMeters()) {
+      for (io.micrometer.core.instrument.Tag tag : m.getId().getTags()) {
+        if (enumerated.contains(tag.getKey())) {
+          seen.add(tag.getKey() + "=" + tag.getValue());
+          MeterNames.TagKey documented = MeterNames.TAGS.stream().filter(t -> t.key().equals(tag.getKey())).findFirst().orElseThrow();
+          assertThat(documented.values()).as("the Tags table's values of %s (meter %s)", tag.getKey(), m.getId().getName())
+            .contains("`" + tag.getValue() + "`");
+        }
+      }
+    }
+    // The limiter's permits and stored-limit changes are among them.
+    assertThat(seen).contains("outcome=acquired", "outcome=fallback_granted", "outcome=applied");
+  }
+
+  @Test
   void cacheAndLimiterCountsAreReadFromTheirStatsAtScrapeTime(Vertx vertx) {
     FakeComponents.Cache cache = new FakeComponents.Cache().set("users", new JsonObject().put("misses", 2));
     FakeComponents.Limiter limiter = new FakeComponents.Limiter("api");
