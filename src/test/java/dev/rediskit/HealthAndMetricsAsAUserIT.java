@@ -95,7 +95,7 @@ class HealthAndMetricsAsAUserIT {
 
   /**
    * Vert.x with Micrometer and Prometheus (docs/METRICS.md), RedisKit from the system property alone, and the
-   * README's routes: {@code RedisKitRoutes.create(kit.health()).metricsPath(...).guard(...).mount(router)}.
+   * README's routes: {@code RedisKitRoutes.create(kit.health(), kit.options().getMetrics()).guard(...).mount(router)}.
    */
   private App start(String endpoint, boolean readmeGuard, Consumer<Router> more) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
@@ -110,7 +110,7 @@ class HealthAndMetricsAsAUserIT {
     }
     cleanup.add(() -> await(kit.close()));
     Router router = Router.router(vertx);
-    RedisKitRoutes routes = RedisKitRoutes.create(kit.health()).metricsPath(kit.options().getMetrics().getPath());
+    RedisKitRoutes routes = RedisKitRoutes.create(kit.health(), kit.options().getMetrics());
     if (readmeGuard) {
       routes.guard(RateLimitHandler.create(kit.rateLimiter(), HttpRateLimitPolicy.perIp("health", 10, Duration.ofSeconds(1))));
     }
@@ -540,14 +540,14 @@ class HealthAndMetricsAsAUserIT {
 
   @Test
   void theMetricsPathSettingMovesTheScrapeOfTheReadmesMount(RedisServer server) {
-    // Set as an operator would, with its system property; the README's mount passes it with metricsPath(..).
+    // Set as an operator would, with its system property; the README's mount passes the metrics options.
     System.setProperty("rediskit.metrics.path", "/ops/metrics");
     App app = start(server.uri(null, PASSWORD), false, r -> { });
     assertThat(app.kit.options().getMetrics().getPath()).isEqualTo("/ops/metrics");
     assertThat(get(app, "/ops/metrics").statusCode()).as("GET /ops/metrics with metrics.path=/ops/metrics").isEqualTo(200);
     assertThat(get(app, "/metrics").statusCode()).isEqualTo(404);
-    // Without metricsPath(..) the routes know only the health check's options: the scrape stays at /metrics
-    // (RedisKitRoutes.create's Javadoc; the README says so since the mount it showed left metrics.path unused).
+    // Given the health check alone, the routes know only its options: the scrape stays at /metrics
+    // (RedisKitRoutes.create's Javadoc and the README say so).
     Router bare = RedisKitRoutes.create(app.kit.health()).mount(Router.router(app.vertx));
     assertThat(bare.getRoutes().stream().map(r -> r.getPath()).toList()).contains("/metrics").doesNotContain("/ops/metrics");
   }

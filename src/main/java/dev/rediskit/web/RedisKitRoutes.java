@@ -44,8 +44,7 @@ import java.util.function.Supplier;
  * when it cannot decide because Redis is down, or a DOWN answer would never get out.
  *
  * <pre>{@code
- * RedisKitRoutes.create(healthCheck)
- *   .metricsPath(options.getMetrics().getPath())
+ * RedisKitRoutes.create(healthCheck, options.getMetrics())
  *   .guard(rateLimitHandler)            // optional
  *   .mount(router);
  * }</pre>
@@ -84,6 +83,21 @@ public final class RedisKitRoutes {
   public static RedisKitRoutes create(RedisHealthCheck redisHealth) {
     OptionalDependency.VERTX_WEB.require("RedisKitRoutes");
     return new RedisKitRoutes(redisHealth);
+  }
+
+  /**
+   * Routes at every configured path: the health check's, and {@code metrics.path} from {@code metrics}
+   * (the health check does not know the metrics section, so {@link #create(RedisHealthCheck)} alone
+   * leaves the scrape at {@value MetricsOptions#DEFAULT_PATH}).
+   *
+   * @param redisHealth the Redis procedure
+   * @param metrics the metrics section of the options ({@code options.getMetrics()})
+   * @return the routes, not mounted yet
+   * @throws OptionalDependency.MissingDependencyException without vertx-web on the class path
+   */
+  public static RedisKitRoutes create(RedisHealthCheck redisHealth, MetricsOptions metrics) {
+    Objects.requireNonNull(metrics, "metrics");
+    return create(redisHealth).metricsPath(metrics.getPath());
   }
 
   /**

@@ -20,8 +20,7 @@ abstract class HealthSnippets extends SnippetContext {
 
     HealthConsumer.register(vertx.eventBus(), health, options.getAddressPrefix());  // <prefix>health.redis
 
-    RedisKitRoutes.create(health)                     // paths from options.getHealth()
-      .metricsPath(options.getMetrics().getPath())
+    RedisKitRoutes.create(health, options.getMetrics()) // paths from options.getHealth() and getMetrics()
       .healthChecks(myHealthChecks)                   // optional: the aggregate; default holds Redis alone
       .guard(rateLimitHandler)                        // optional: runs before both health routes
       .mount(router);                                 // /health, /health/redis, /metrics
@@ -44,8 +43,7 @@ abstract class HealthSnippets extends SnippetContext {
   /** The class Javadoc example of {@link RedisKitRoutes}. */
   void routesJavadoc() {
     // begin-snippet: javadoc-redis-kit-routes
-    RedisKitRoutes.create(healthCheck)
-      .metricsPath(options.getMetrics().getPath())
+    RedisKitRoutes.create(healthCheck, options.getMetrics())
       .guard(rateLimitHandler)            // optional
       .mount(router);
     // end-snippet

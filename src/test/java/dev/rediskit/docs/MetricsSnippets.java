@@ -22,8 +22,7 @@ abstract class MetricsSnippets extends SnippetContext {
     metrics.bindHealth(healthCheck, options.getMetrics().getHealthProbeIntervalMs()); // rediskit_redis_up
     metrics.bindCache(cache);                           // every namespace, read from cache.stats(namespace)
     metrics.bindRateLimiter(limiter);                   // read from limiter.stats()
-    RedisKitRoutes.create(healthCheck).metricsPath(options.getMetrics().getPath())
-      .mount(router);                                   // /health, /health/redis, /metrics
+    RedisKitRoutes.create(healthCheck, options.getMetrics()).mount(router); // /health, /health/redis, /metrics
     // end-snippet
   }
 }

@@ -99,10 +99,9 @@ public class UserProfileVerticle extends VerticleBase {
     // application's policy: when Redis is down it cannot count, and must let the 503 DOWN out.
     healthLimiter = RateLimiter.create(vertx, kit.gateway(), "health",
       new RateLimitOptions(kit.options().getRateLimit()).setFailurePolicy(RateLimitOptions.FailurePolicy.FAIL_OPEN));
-    RedisKitRoutes.create(kit.health())
+    RedisKitRoutes.create(kit.health(), kit.options().getMetrics())
       .guard(RateLimitHandler.create(healthLimiter,
         HttpRateLimitPolicy.perIp("health-per-ip", HEALTH_LIMIT_PER_SECOND, Duration.ofSeconds(1))))
-      .metricsPath(kit.options().getMetrics().getPath())
       .mount(router);
 
     router.get("/redis/ping").handler(ctx -> {
