@@ -107,7 +107,7 @@ abstract class ReadmeSnippets extends SnippetContext {
   void routes() {
     // begin-snippet: readme-routes
     RedisKit.create(vertx, options).onSuccess(kit -> RedisKitRoutes.create(kit.health(), kit.options().getMetrics())
-      .guard(RateLimitHandler.create(kit.rateLimiter(), HttpRateLimitPolicy.perIp("health", 10, Duration.ofSeconds(1))))
+      .guard(RateLimitHandler.create(kit.rateLimiter(), HttpRateLimitPolicy.perIp("health-per-ip", 10, Duration.ofSeconds(1))))
       .mount(router));   // /health, /health/redis, /metrics
     // end-snippet
   }

@@ -272,6 +272,7 @@ class RateLimitHandlerIT {
     HttpResponse<Buffer> r = get(WebClient.create(vertx), port, MultiMap.caseInsensitiveMultiMap());
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(r.getHeader("Cache-Control")).isEqualTo("no-store");
     assertThat(r.bodyAsJsonObject().getString("type")).endsWith("#temporary-reduced-capacity");
   }
 
@@ -304,6 +305,7 @@ class RateLimitHandlerIT {
     HttpResponse<Buffer> third = join(client.get(port, "127.0.0.1", "/slow/c").send());
     assertThat(third.statusCode()).isEqualTo(429);
     assertThat(third.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(third.getHeader("Cache-Control")).as("RFC 6585: a 429 is not stored by caches").isEqualTo("no-store");
     assertThat(third.getHeader("RateLimit-Policy")).isEqualTo("\"reports\";q=2;qu=\"concurrent-requests\"");
     assertThat(third.getHeader("RateLimit")).isEqualTo("\"reports\";r=0");
     assertThat(third.bodyAsJsonObject().getJsonArray("violated-policies")).isEqualTo(new JsonArray().add("reports"));

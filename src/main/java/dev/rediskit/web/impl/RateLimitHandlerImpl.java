@@ -233,8 +233,10 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
       .put("detail", (unavailable ? "Rate limits cannot be checked right now" : "Quota exceeded for "
         + String.join(", ", violated)) + "; retry in " + retryAfter + " s")
       .put("violated-policies", new JsonArray(new ArrayList<>(violated)));
+    // RFC 6585: a 429 must not be stored by a cache; the 503 of an unchecked limit is as much of the moment.
     response.setStatusCode(status)
       .putHeader("Retry-After", Long.toString(retryAfter))
+      .putHeader("Cache-Control", "no-store")
       .putHeader("Content-Type", "application/problem+json")
       .end(problem.encode());
   }
