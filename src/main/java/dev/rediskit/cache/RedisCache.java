@@ -57,7 +57,7 @@ public interface RedisCache extends CacheNamespace<Object> {
    * @param namespace 1 to 128 characters, no {@code ':'}, whitespace or control characters; glob
    * characters such as {@code *} or {@code [} are allowed (flush escapes them)
    * @return the namespace with the JSON codec
-   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid
+   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid, or new past {@code cache.maxNamespaces}
    */
   CacheNamespace<Object> namespace(String namespace);
 
@@ -66,7 +66,7 @@ public interface RedisCache extends CacheNamespace<Object> {
    * @param codec the codec of its values
    * @param <V> the value type
    * @return the namespace with that codec
-   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid
+   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid, or new past {@code cache.maxNamespaces}
    */
   <V> CacheNamespace<V> namespace(String namespace, CacheCodec<V> codec);
 
@@ -75,7 +75,7 @@ public interface RedisCache extends CacheNamespace<Object> {
    * @param type the class of its values, mapped to JSON with Vert.x's JSON mapping
    * @param <V> the value type
    * @return the namespace with {@link CacheCodec#pojo(Class)}
-   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid
+   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid, or new past {@code cache.maxNamespaces}
    */
   <V> CacheNamespace<V> namespace(String namespace, Class<V> type);
 
@@ -88,7 +88,8 @@ public interface RedisCache extends CacheNamespace<Object> {
    * <pre>{@code cache.flush("users").onSuccess(n -> log.info("removed " + n));}</pre>
    *
    * @param namespace the namespace
-   * @return how many entries were removed
+   * @return how many entries were removed; failed with an {@link dev.rediskit.error.InvalidRequestException} when the
+   *     name is invalid, or new past {@code cache.maxNamespaces}
    */
   Future<Long> flush(String namespace);
 
@@ -126,7 +127,8 @@ public interface RedisCache extends CacheNamespace<Object> {
 
   /**
    * @param namespace the namespace
-   * @return its live counters on this instance (all zero before first use)
+   * @return its live counters on this instance (all zero before first use; asking makes it used)
+   * @throws dev.rediskit.error.InvalidRequestException when the name is invalid, or new past {@code cache.maxNamespaces}
    */
   CacheStats stats(String namespace);
 
