@@ -163,7 +163,8 @@ public class RedisHealthCheckImpl implements RedisHealthCheck {
       } else {
         String why = ar.succeeded() ? "empty reply" : describe(ar.cause());
         if (name.equals(PING)) {
-          report.pingFailed(why);
+          // Named like a PING that timed out, so that every DOWN of a failed PING reads the same way.
+          report.pingFailed("PING: " + why);
         } else {
           report.missing(name, why);
         }
