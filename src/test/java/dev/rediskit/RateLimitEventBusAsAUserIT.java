@@ -166,6 +166,36 @@ class RateLimitEventBusAsAUserIT {
       .allMatch(k -> k.endsWith("/REDIS") || k.equals("denied/DENY_CACHE"));
   }
 
+  /**
+   * The same on a clustered event bus with the defaults (ScaleOutIT's exactness runs use FAIL_CLOSED and tuned
+   * timeouts): the module deployed on both nodes, an application verticle on each, 100 checks from each.
+   */
+  @Test
+  void onAClusteredBusWithTheDefaultsTwoHundredChecksAllowExactlyTheLimit(RedisServer server) {
+    try (dev.rediskit.test.ClusteredVertx.Nodes nodes = dev.rediskit.test.ClusteredVertx.start(2)) {
+      Vertx a = nodes.get(0);
+      Vertx b = nodes.get(1);
+      deployModule(a, server, new JsonObject());
+      deployModule(b, server, new JsonObject());
+      Context appA = appContext(a);
+      Context appB = appContext(b);
+      RateLimitClient clientA = RateLimitClient.create(a, "");
+      RateLimitClient clientB = RateLimitClient.create(b, "");
+      List<Future<Decision>> calls = new ArrayList<>(onAll(appA, 100, () -> clientA.check("hot-cluster", 50, Duration.ofHours(1))));
+      calls.addAll(onAll(appB, 100, () -> clientB.check("hot-cluster", 50, Duration.ofHours(1))));
+      await(Future.join(new ArrayList<>(calls)), Duration.ofSeconds(60));
+      Map<String, Integer> tally = new TreeMap<>();
+      for (Future<Decision> f : calls) {
+        assertThat(f.succeeded()).as("every call answered: %s", f.cause()).isTrue();
+        tally.merge((f.result().allowed() ? "allowed/" : "denied/") + f.result().source(), 1, Integer::sum);
+      }
+      System.out.println("clustered bus, 200 checks, limit 50, defaults: " + tally);
+      assertThat(tally.getOrDefault("allowed/REDIS", 0)).as("%s", tally).isEqualTo(50);
+      assertThat(tally.keySet()).as("nothing from the failure policy or the admission queue: %s", tally)
+        .allMatch(k -> k.endsWith("/REDIS") || k.equals("denied/DENY_CACHE"));
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // 2: a permit whose holder verticle is undeployed
 
