@@ -678,26 +678,31 @@ public class RateLimitOptions {
     if (getAlgorithm() == null) {
       return;
     }
-    checkAlgorithm(problems, "defaultTokenLimit", getDefaultTokenLimit());
-    checkAlgorithm(problems, "defaultIpLimit", getDefaultIpLimit());
-    checkAlgorithm(problems, "defaultEndpointLimit", getDefaultEndpointLimit());
+    checkAlgorithm(problems, "defaultTokenLimit", "", getDefaultTokenLimit());
+    checkAlgorithm(problems, "defaultIpLimit", "", getDefaultIpLimit());
+    checkAlgorithm(problems, "defaultEndpointLimit", "", getDefaultEndpointLimit());
     endpointLimits.forEach((name, l) -> {
-      checkAlgorithm(problems, "endpointLimits", l.token());
-      checkAlgorithm(problems, "endpointLimits", l.ip());
-      checkAlgorithm(problems, "endpointLimits", l.endpoint());
+      checkAlgorithm(problems, "endpointLimits", entry(name) + "token: ", l.token());
+      checkAlgorithm(problems, "endpointLimits", entry(name) + "ip: ", l.ip());
+      checkAlgorithm(problems, "endpointLimits", entry(name) + "endpoint: ", l.endpoint());
     });
-    serviceLimits.forEach((name, l) -> checkAlgorithm(problems, "serviceLimits", l));
-    planLimits.forEach((name, l) -> checkAlgorithm(problems, "planLimits", l));
+    serviceLimits.forEach((name, l) -> checkAlgorithm(problems, "serviceLimits", entry(name), l));
+    planLimits.forEach((name, l) -> checkAlgorithm(problems, "planLimits", entry(name), l));
   }
 
-  private void checkAlgorithm(List<String> problems, String key, Limit limit) {
+  private static String entry(String name) {
+    return "entry \"" + name + "\": ";
+  }
+
+  /** Names the entry as the other problems of a map of limits do ({@code entry "/login": ip: ...}). */
+  private void checkAlgorithm(List<String> problems, String key, String entry, Limit limit) {
     if (limit == null) {
       return;
     }
     try {
       getAlgorithm().check(limit);
     } catch (InvalidRequestException e) {
-      problems.add("rateLimit." + key + ": " + limit + ": " + e.getMessage());
+      problems.add("rateLimit." + key + ": " + entry + limit + ": " + e.getMessage());
     }
   }
 

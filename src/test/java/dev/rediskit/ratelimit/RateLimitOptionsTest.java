@@ -114,8 +114,13 @@ class RateLimitOptionsTest {
   void theSlidingWindowRefusesLimitsItCannotCountExactly() {
     RateLimitOptions o = new RateLimitOptions().setAlgorithm(RateLimitOptions.Algorithm.SLIDING_WINDOW)
       .putServiceLimit("huge", Limit.parse("1000000000/1d"));
-    assertThat(o.problems()).containsExactly("rateLimit.serviceLimits: 1000000000/1d: limit: limit * windowMs must be at most"
+    assertThat(o.problems()).containsExactly("rateLimit.serviceLimits: entry \"huge\": 1000000000/1d: limit: limit * windowMs must be at most"
       + " 2^51 for SLIDING_WINDOW, was 1000000000 * 86400000");
+    // Each entry named, as the other problems of a map of limits are: three alike are told apart.
+    assertThat(new RateLimitOptions().setAlgorithm(RateLimitOptions.Algorithm.SLIDING_WINDOW)
+      .putEndpointLimits("/big", new EndpointLimits(null, null, Limit.parse("1000000000/1d"))).problems())
+      .containsExactly("rateLimit.endpointLimits: entry \"/big\": endpoint: 1000000000/1d: limit: limit * windowMs must be at most"
+        + " 2^51 for SLIDING_WINDOW, was 1000000000 * 86400000");
     assertThat(o.setAlgorithm(RateLimitOptions.Algorithm.GCRA).problems()).isEmpty();
   }
 

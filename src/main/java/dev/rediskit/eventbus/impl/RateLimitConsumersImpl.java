@@ -19,7 +19,9 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Decodes and validates {@code ratelimit.*} requests, calls the limiter, encodes the decision.
@@ -30,6 +32,8 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
 
   private static final Set<String> CHECK_FIELDS = Set.of("key", "limit", "windowMs", "cost", "maxWaitMs", "failOnUnavailable");
   private static final Set<String> VERIFY_FIELDS = Set.of("token", "ip", "endpoint", "windowMs", "failOnUnavailable");
+  /** The limiter's argument names and the request fields that carry them. */
+  private static final Map<String, String> JSON_FIELDS = Map.of("maxWait", "maxWaitMs", "window", "windowMs");
 
   private final List<MessageConsumer<Object>> consumers;
 
@@ -97,7 +101,7 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
     boolean failOnUnavailable = optionalBoolean(body, "failOnUnavailable");
     Limit l = Limit.of(limit, windowMs);
     RequestChecks.cost("cost", cost == null ? 1 : cost, l);
-    return limiter.check(key, l, cost == null ? 1 : cost, maxWaitMs == null ? null : Duration.ofMillis(maxWaitMs))
+    return jsonFields(() -> limiter.check(key, l, cost == null ? 1 : cost, maxWaitMs == null ? null : Duration.ofMillis(maxWaitMs)))
       .compose(d -> reply(d, policy, failOnUnavailable));
   }
 
@@ -111,8 +115,26 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
       RequestChecks.windowMs("windowMs", windowMs);
     }
     boolean failOnUnavailable = optionalBoolean(body, "failOnUnavailable");
-    return limiter.verifyAndLimit(token, ip, endpoint, windowMs == null ? null : Duration.ofMillis(windowMs))
+    return jsonFields(() -> limiter.verifyAndLimit(token, ip, endpoint, windowMs == null ? null : Duration.ofMillis(windowMs)))
       .compose(d -> reply(d, policy, failOnUnavailable));
+  }
+
+  /**
+   * The limiter names its Java arguments ({@code maxWait}, {@code window}); a 400 on the bus names the
+   * JSON field the caller sent instead.
+   */
+  private static Future<Decision> jsonFields(Supplier<Future<Decision>> call) {
+    Future<Decision> f;
+    try {
+      f = call.get();
+    } catch (InvalidRequestException e) {
+      f = Future.failedFuture(e);
+    }
+    return f.recover(e -> {
+      String json = e instanceof InvalidRequestException ire ? JSON_FIELDS.get(ire.field()) : null;
+      return Future.failedFuture(json == null ? e
+        : new InvalidRequestException(json, e.getMessage().substring(((InvalidRequestException) e).field().length() + 2)));
+    });
   }
 
   private static Future<JsonObject> reply(Decision d, FailurePolicy policy, boolean failOnUnavailable) {

@@ -101,8 +101,18 @@ final class VerifyCalls {
     }
     Limit[] limitArray = new Limit[ls.size()];
     for (int i = 0; i < limitArray.length; i++) {
-      Limit l = windowMs > 0 ? ls.get(i).withWindowMs(windowMs) : ls.get(i);
-      algorithm.check(l);
+      Limit l = ls.get(i);
+      try {
+        l = windowMs > 0 ? l.withWindowMs(windowMs) : l;
+        algorithm.check(l);
+      } catch (InvalidRequestException e) {
+        if (windowMs <= 0) {
+          throw e;
+        }
+        // The caller's window made the configured quota one the algorithm cannot count: the window is at fault.
+        throw new InvalidRequestException("window", windowMs + " ms does not fit the " + policies.get(i) + " limit "
+          + ls.get(i) + " (" + e.getMessage() + ")");
+      }
       limitArray[i] = l;
     }
     return new Call(ks.toArray(new String[0]), limitArray, policies.toArray(new String[0]), 1, true,
