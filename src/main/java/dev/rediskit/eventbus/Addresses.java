@@ -66,6 +66,12 @@ public final class Addresses {
   public static final String RATELIMIT_CHECK_BATCH = "ratelimit.check.batch";
   /** {@code {token?, ip?, endpoint, windowMs?}} → the strictest decision and which limit decided. */
   public static final String RATELIMIT_VERIFY = "ratelimit.verify";
+  /**
+   * {@code {service, failOnUnavailable?}} → a decision: one unit against the service's configured limit
+   * ({@code rateLimit.serviceLimits}), as {@link dev.rediskit.ratelimit.RateLimiter#serviceLimit(String)};
+   * a service without a configured limit is a 400 on field {@code service}.
+   */
+  public static final String RATELIMIT_SERVICE = "ratelimit.service";
   /** {@code {key, maxConcurrent, leaseTtlMs}} → a permit: {@code {acquired, permitId?, held, available, retryAfterMs, ...}}. */
   public static final String RATELIMIT_ACQUIRE = "ratelimit.acquire";
   /** {@code {key, permitId}} → {@code {released}}. */
@@ -128,6 +134,7 @@ public final class Addresses {
     m.put(RATELIMIT_CHECK, List.of("key", "limit", "windowMs", "cost?", "maxWaitMs?", "failOnUnavailable?"));
     m.put(RATELIMIT_CHECK_BATCH, List.of("calls"));
     m.put(RATELIMIT_VERIFY, List.of("token?", "ip?", "endpoint", "windowMs?", "failOnUnavailable?"));
+    m.put(RATELIMIT_SERVICE, List.of("service", "failOnUnavailable?"));
     m.put(RATELIMIT_ACQUIRE, List.of("key", "maxConcurrent", "leaseTtlMs"));
     m.put(RATELIMIT_RELEASE, List.of("key", "permitId"));
     m.put(RATELIMIT_RENEW, List.of("key", "permitId", "leaseTtlMs"));

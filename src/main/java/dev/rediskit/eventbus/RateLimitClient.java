@@ -120,6 +120,17 @@ public interface RateLimitClient {
   }
 
   /**
+   * Charges one unit against a service's configured limit through {@code ratelimit.service}, as
+   * {@link dev.rediskit.ratelimit.RateLimiter#serviceLimit(String)} does where the limiter runs: every
+   * caller of a service name, on any node, shares its limit.
+   *
+   * @param service the service's name, one of {@code rateLimit.serviceLimits} (or of the stored limits)
+   * @return the decision; failed with an {@link dev.rediskit.error.InvalidRequestException} on field
+   * {@code service} when the limiter has no limit for it
+   */
+  Future<Decision> serviceLimit(String service);
+
+  /**
    * The limiter's counters, as {@link dev.rediskit.ratelimit.RateLimiter#stats()} reads them on the
    * node that owns it: decisions by outcome and by source ({@code ratelimit.stats}).
    *

@@ -21,6 +21,9 @@ import java.util.List;
  *   <tr><td>{@code <prefix>ratelimit.verify}</td>
  *       <td>{@code {token?, ip?, endpoint, windowMs?, failOnUnavailable?}}</td>
  *       <td>the strictest decision; {@code policy} names the limit that decided, {@code limits} lists each</td></tr>
+ *   <tr><td>{@code <prefix>ratelimit.service}</td>
+ *       <td>{@code {service, failOnUnavailable?}}</td>
+ *       <td>the decision of one unit against the service's configured limit</td></tr>
  *   <tr><td>{@code <prefix>ratelimit.acquire}</td>
  *       <td>{@code {key, maxConcurrent, leaseTtlMs}}</td>
  *       <td>{@link dev.rediskit.ratelimit.Permit#toJson()}: {@code {acquired, permitId?, held, available, retryAfterMs, ...}}</td></tr>

@@ -55,7 +55,8 @@ class RateLimitConsumersIT {
     // No default limits: an endpoint without limits of its own is refused (BurstDefaultsIT covers the defaults).
     served = ServedLimiter.start(redis.server(), "eventbus", PREFIX, new RateLimitOptions().setTimeoutMs(5_000)
       .setDefaultIpLimit(null).setDefaultTokenLimit(null)
-      .putEndpointLimits("/login", new EndpointLimits(Limit.parse("5/1h"), Limit.parse("2/1h"), null)));
+      .putEndpointLimits("/login", new EndpointLimits(Limit.parse("5/1h"), Limit.parse("2/1h"), null))
+      .putServiceLimit("mailer", Limit.parse("3/1h")));
     vertx = served.vertx();
   }
 
@@ -150,6 +151,54 @@ class RateLimitConsumersIT {
     assertThat(scriptCalls()).isEqualTo(before);
   }
 
+  static Stream<Arguments> badServiceCalls() {
+    return Stream.of(
+      arguments(new JsonObject(), "service: is required"),
+      arguments(new JsonObject().put("service", 5), "service: must be a string, was a number"),
+      arguments(new JsonObject().put("service", ""), "service: must not be empty"),
+      arguments(new JsonObject().put("service", "s".repeat(257)), "service: must be at most 256 characters, was 257"),
+      arguments(new JsonObject().put("service", "unknown"), "service: no limit configured for service \"unknown\""),
+      arguments(new JsonObject().put("service", "mailer").put("failOnUnavailable", 1),
+        "failOnUnavailable: must be a boolean, was a number"),
+      // A caller cannot bring a looser limit of its own for a configured service.
+      arguments(new JsonObject().put("service", "mailer").put("limit", 1000),
+        "limit: unknown field (expected failOnUnavailable, service)"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("badServiceCalls")
+  void badServiceRequestsGet400NamingTheFieldAndNeverReachRedis(JsonObject body, String message) throws Exception {
+    long before = scriptCalls();
+    ReplyException e = failure(Addresses.RATELIMIT_SERVICE, body);
+    assertThat(e.failureCode()).isEqualTo(400);
+    assertThat(e.getMessage()).isEqualTo(message);
+    assertThat(scriptCalls()).isEqualTo(before);
+  }
+
+  @Test
+  void aServiceLimitIsSharedByEventBusCallersAndTheJavaApi() throws Exception {
+    RateLimitClient client = RateLimitClient.create(vertx, PREFIX);
+    Decision first = await(client.serviceLimit("mailer"));
+    assertThat(first.allowed()).isTrue();
+    assertThat(first.limit()).isEqualTo(3);
+    assertThat(first.remaining()).isEqualTo(2);
+    assertThat(first.policy()).isEqualTo("service:mailer");
+    assertThat(first.source()).isEqualTo(Source.REDIS);
+    JsonObject raw = await(vertx.eventBus().<JsonObject>request(PREFIX + Addresses.RATELIMIT_SERVICE,
+      new JsonObject().put("service", "mailer"))).body();
+    assertThat(raw.getBoolean("allowed")).isTrue();
+    assertThat(raw.getLong("remaining")).isEqualTo(1);
+    assertThat(await(served.limiter().serviceLimit("mailer")).remaining()).isZero();
+    Decision rejected = await(client.serviceLimit("mailer"));
+    assertThat(rejected.allowed()).isFalse();
+    assertThat(rejected.retryAfterMs()).isPositive();
+    assertThatThrownBy(() -> await(client.serviceLimit("billing")))
+      .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+        assertThat(e.field()).isEqualTo("service");
+        assertThat(e.getMessage()).isEqualTo("service: no limit configured for service \"billing\"");
+      });
+  }
+
   @Test
   void aBodyThatIsNotAnObjectGets400() throws Exception {
     ReplyException e = failure(Addresses.RATELIMIT_CHECK, "key=k");
@@ -229,7 +278,7 @@ class RateLimitConsumersIT {
   void unregisterRemovesEveryConsumer() throws Exception {
     RateLimitConsumers extra = await(RateLimitConsumers.register(vertx, served.limiter(), "gone."));
     assertThat(extra.addresses()).containsExactly("gone.ratelimit.check", "gone.ratelimit.check.batch", "gone.ratelimit.verify",
-      "gone.ratelimit.stats", "gone.ratelimit.acquire", "gone.ratelimit.release", "gone.ratelimit.renew");
+      "gone.ratelimit.service", "gone.ratelimit.stats", "gone.ratelimit.acquire", "gone.ratelimit.release", "gone.ratelimit.renew");
     await(extra.unregister());
     assertThatThrownBy(() -> await(RateLimitClient.create(vertx, "gone.").check("k", 1, Duration.ofSeconds(1))))
       .isInstanceOf(RedisUnavailableException.class).hasMessageContaining("no consumer");

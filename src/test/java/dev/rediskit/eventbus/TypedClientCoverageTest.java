@@ -123,6 +123,7 @@ class TypedClientCoverageTest {
     m.put(Addresses.CACHE_WARM, v -> cache.warm("ns", List.of("k"), null, null));
     m.put(Addresses.RATELIMIT_CHECK, v -> rateLimit.check("k", 10, Duration.ofSeconds(1)));
     m.put(Addresses.RATELIMIT_VERIFY, v -> rateLimit.verifyAndLimit("t", null, "/x"));
+    m.put(Addresses.RATELIMIT_SERVICE, v -> rateLimit.serviceLimit("mailer"));
     m.put(Addresses.RATELIMIT_ACQUIRE, v -> rateLimit.acquire("k", 1, Duration.ofSeconds(10)));
     m.put(Addresses.RATELIMIT_RELEASE, v -> rateLimit.acquire("k", 1, Duration.ofSeconds(10)).compose(Permit::release));
     m.put(Addresses.RATELIMIT_RENEW, v -> rateLimit.acquire("k", 1, Duration.ofSeconds(10)).compose(Permit::renew));

@@ -54,6 +54,7 @@ class UnknownFieldsIT {
     m.put(Addresses.RATELIMIT_CHECK_BATCH, new JsonObject().put("calls", new JsonArray()
       .add(new JsonObject().put("key", "k").put("limit", 5).put("windowMs", 60_000))));
     m.put(Addresses.RATELIMIT_VERIFY, new JsonObject().put("ip", "10.0.0.1").put("endpoint", "/x"));
+    m.put(Addresses.RATELIMIT_SERVICE, new JsonObject().put("service", "mailer"));
     m.put(Addresses.RATELIMIT_ACQUIRE, new JsonObject().put("key", "k").put("maxConcurrent", 2).put("leaseTtlMs", 5000));
     m.put(Addresses.RATELIMIT_RELEASE, new JsonObject().put("key", "k").put("permitId", "p"));
     m.put(Addresses.RATELIMIT_RENEW, new JsonObject().put("key", "k").put("permitId", "p").put("leaseTtlMs", 5000));

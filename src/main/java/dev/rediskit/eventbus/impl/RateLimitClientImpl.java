@@ -27,6 +27,7 @@ public final class RateLimitClientImpl implements RateLimitClient {
   private final boolean failOnUnavailable;
   private final String checkAddress;
   private final String verifyAddress;
+  private final String serviceAddress;
   /** Gathers the checks of one event-loop turn into one message. */
   private final CallBatcher checks;
 
@@ -43,6 +44,7 @@ public final class RateLimitClientImpl implements RateLimitClient {
     this.failOnUnavailable = failOnUnavailable;
     this.checkAddress = Addresses.of(prefix, Addresses.RATELIMIT_CHECK);
     this.verifyAddress = Addresses.of(prefix, Addresses.RATELIMIT_VERIFY);
+    this.serviceAddress = Addresses.of(prefix, Addresses.RATELIMIT_SERVICE);
     this.checks = new CallBatcher(vertx, checkAddress, this.options);
   }
 
@@ -82,6 +84,11 @@ public final class RateLimitClientImpl implements RateLimitClient {
       body.put("ip", ip);
     }
     return ClientArgs.built(() -> ClientArgs.putMillis(body, "windowMs", window), b -> send(verifyAddress, b));
+  }
+
+  @Override
+  public Future<Decision> serviceLimit(String service) {
+    return send(serviceAddress, new JsonObject().put("service", service));
   }
 
   private Future<Decision> send(String address, JsonObject body) {

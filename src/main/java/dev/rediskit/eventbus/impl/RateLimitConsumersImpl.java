@@ -32,6 +32,7 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
 
   private static final Set<String> CHECK_FIELDS = Set.of("key", "limit", "windowMs", "cost", "maxWaitMs", "failOnUnavailable");
   private static final Set<String> VERIFY_FIELDS = Set.of("token", "ip", "endpoint", "windowMs", "failOnUnavailable");
+  private static final Set<String> SERVICE_FIELDS = Set.of("service", "failOnUnavailable");
   /** The limiter's argument names and the request fields that carry them. */
   private static final Map<String, String> JSON_FIELDS = Map.of("maxWait", "maxWaitMs", "window", "windowMs");
 
@@ -53,6 +54,8 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
       body -> check(limiter, policy, body));
     MessageConsumer<Object> verify = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_VERIFY),
       body -> verify(limiter, policy, body));
+    MessageConsumer<Object> service = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_SERVICE),
+      body -> service(limiter, policy, body));
     MessageConsumer<Object> checkBatch = BatchConsumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_CHECK),
       body -> check(limiter, policy, body));
     MessageConsumer<Object> stats = Consumers.register(vertx.eventBus(), Addresses.of(prefix, Addresses.RATELIMIT_STATS),
@@ -60,7 +63,7 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
         onlyKnownFields(body, Set.of());
         return Future.succeededFuture(limiter.stats().toJson());
       });
-    List<MessageConsumer<Object>> all = new java.util.ArrayList<>(List.of(check, checkBatch, verify, stats));
+    List<MessageConsumer<Object>> all = new java.util.ArrayList<>(List.of(check, checkBatch, verify, service, stats));
     all.addAll(PermitConsumers.register(vertx, limiter, prefix));
     if (limiter.options().isAdminAddresses()) {
       all.addAll(adminConsumers(vertx, limiter, prefix));
@@ -117,6 +120,14 @@ public final class RateLimitConsumersImpl implements RateLimitConsumers {
     boolean failOnUnavailable = optionalBoolean(body, "failOnUnavailable");
     return jsonFields(() -> limiter.verifyAndLimit(token, ip, endpoint, windowMs == null ? null : Duration.ofMillis(windowMs)))
       .compose(d -> reply(d, policy, failOnUnavailable));
+  }
+
+  static Future<JsonObject> service(RateLimiter limiter, FailurePolicy policy, JsonObject body) {
+    onlyKnownFields(body, SERVICE_FIELDS);
+    // Only configured limits: a caller naming its own limit for a configured service would escape it.
+    String service = JsonRequest.requiredString(body, "service");
+    boolean failOnUnavailable = optionalBoolean(body, "failOnUnavailable");
+    return jsonFields(() -> limiter.serviceLimit(service)).compose(d -> reply(d, policy, failOnUnavailable));
   }
 
   /**
