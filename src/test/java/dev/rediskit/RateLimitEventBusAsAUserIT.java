@@ -167,6 +167,35 @@ class RateLimitEventBusAsAUserIT {
   }
 
   /**
+   * README's "partner-api" example from JSON config: a service limit configured for the deployed module, shared
+   * by every verticle that charges it over the bus (typed or raw); a service without a limit is a 400.
+   */
+  @Test
+  void aServiceLimitFromTheConfigIsSharedByEveryVerticleOverTheBus(Vertx vertx, RedisServer server) {
+    deployModule(vertx, server, new JsonObject().put("rateLimit", new JsonObject()
+      .put("serviceLimits", new JsonObject().put("partner-api", "30/1h"))));
+    Context a = appContext(vertx);
+    Context b = appContext(vertx);
+    RateLimitClient client = RateLimitClient.create(vertx, "");
+    List<Future<Decision>> calls = new ArrayList<>(onAll(a, 40, () -> client.serviceLimit("partner-api")));
+    calls.addAll(onAll(b, 40, () -> client.serviceLimit("partner-api")));
+    await(Future.join(new ArrayList<>(calls)), Duration.ofSeconds(60));
+    Map<String, Integer> tally = new TreeMap<>();
+    for (Future<Decision> f : calls) {
+      assertThat(f.succeeded()).as("every call answered: %s", f.cause()).isTrue();
+      assertThat(f.result().policy()).isEqualTo("service:partner-api");
+      tally.merge((f.result().allowed() ? "allowed/" : "denied/") + f.result().source(), 1, Integer::sum);
+    }
+    assertThat(tally.getOrDefault("allowed/REDIS", 0)).as("%s", tally).isEqualTo(30);
+    JsonObject raw = request(vertx, "ratelimit.service", new JsonObject().put("service", "partner-api"));
+    assertThat(raw.getMap()).containsEntry("allowed", false).containsEntry("limit", 30L).containsEntry("policy", "service:partner-api");
+    ReplyException unknown = (ReplyException) failure(vertx.eventBus().request("ratelimit.service",
+      new JsonObject().put("service", "mailer")));
+    assertThat(unknown.failureCode()).isEqualTo(400);
+    assertThat(unknown.getMessage()).isEqualTo("service: no limit configured for service \"mailer\"");
+  }
+
+  /**
    * The same on a clustered event bus with the defaults (ScaleOutIT's exactness runs use FAIL_CLOSED and tuned
    * timeouts): the module deployed on both nodes, an application verticle on each, 100 checks from each.
    */
