@@ -110,16 +110,6 @@ class RateLimitConsumersIT {
         "limit: must be at most one per microsecond of the window (1000 for 1 ms), was 2000"));
   }
 
-  @ParameterizedTest(name = "{1}")
-  @MethodSource("badChecks")
-  void badCheckRequestsGet400NamingTheFieldAndNeverReachRedis(JsonObject body, String message) throws Exception {
-    long before = scriptCalls();
-    ReplyException e = failure(Addresses.RATELIMIT_CHECK, body);
-    assertThat(e.failureCode()).isEqualTo(400);
-    assertThat(e.getMessage()).isEqualTo(message);
-    assertThat(scriptCalls()).isEqualTo(before);
-  }
-
   static JsonObject verify() {
     return new JsonObject().put("token", "t").put("ip", "192.0.2.1").put("endpoint", "/login");
   }
@@ -141,16 +131,6 @@ class RateLimitConsumersIT {
       arguments(verify().put("extra", 1), "extra: unknown field (expected endpoint, failOnUnavailable, ip, token, windowMs)"));
   }
 
-  @ParameterizedTest(name = "{1}")
-  @MethodSource("badVerifies")
-  void badVerifyRequestsGet400NamingTheFieldAndNeverReachRedis(JsonObject body, String message) throws Exception {
-    long before = scriptCalls();
-    ReplyException e = failure(Addresses.RATELIMIT_VERIFY, body);
-    assertThat(e.failureCode()).isEqualTo(400);
-    assertThat(e.getMessage()).isEqualTo(message);
-    assertThat(scriptCalls()).isEqualTo(before);
-  }
-
   static Stream<Arguments> badServiceCalls() {
     return Stream.of(
       arguments(new JsonObject(), "service: is required"),
@@ -165,11 +145,18 @@ class RateLimitConsumersIT {
         "limit: unknown field (expected failOnUnavailable, service)"));
   }
 
-  @ParameterizedTest(name = "{1}")
-  @MethodSource("badServiceCalls")
-  void badServiceRequestsGet400NamingTheFieldAndNeverReachRedis(JsonObject body, String message) throws Exception {
+  static Stream<Arguments> badRequests() {
+    return Stream.of(
+      badChecks().map(a -> arguments(Addresses.RATELIMIT_CHECK, a.get()[0], a.get()[1])),
+      badVerifies().map(a -> arguments(Addresses.RATELIMIT_VERIFY, a.get()[0], a.get()[1])),
+      badServiceCalls().map(a -> arguments(Addresses.RATELIMIT_SERVICE, a.get()[0], a.get()[1]))).flatMap(x -> x);
+  }
+
+  @ParameterizedTest(name = "{0}: {2}")
+  @MethodSource("badRequests")
+  void badRequestsGet400NamingTheFieldAndNeverReachRedis(String address, JsonObject body, String message) throws Exception {
     long before = scriptCalls();
-    ReplyException e = failure(Addresses.RATELIMIT_SERVICE, body);
+    ReplyException e = failure(address, body);
     assertThat(e.failureCode()).isEqualTo(400);
     assertThat(e.getMessage()).isEqualTo(message);
     assertThat(scriptCalls()).isEqualTo(before);
