@@ -9,6 +9,7 @@ import dev.rediskit.config.JsonOptionsReader;
 import dev.rediskit.config.OptionChecks;
 import dev.rediskit.config.Redaction;
 import dev.rediskit.config.Setting;
+import dev.rediskit.eventbus.Addresses;
 import dev.rediskit.config.SettingTable;
 import dev.rediskit.metrics.MetricsOptions;
 import dev.rediskit.ratelimit.RateLimitOptions;
@@ -291,6 +292,7 @@ public class RedisKitOptions extends GatewayOptions<RedisKitOptions> {
       // One route would shadow the other: whichever is mounted first answers both.
       problems.add(OptionChecks.violation("metrics.path", "must differ from health.path and health.redisPath", metricsPath));
     }
+    OptionChecks.collect(problems, planAddressProblem());
     if (origins.isEmpty()) {
       return problems;
     }
@@ -355,6 +357,22 @@ public class RedisKitOptions extends GatewayOptions<RedisKitOptions> {
   }
 
   // The rules of the settings this class adds.
+
+  /** {@code {token}} sent to one of the module's own addresses would be a request to it, never a plan lookup. */
+  private String planAddressProblem() {
+    String plan = rateLimit.getPlanAddress();
+    if (plan == null || plan.isEmpty() || getAddressPrefix() == null) {
+      return null;
+    }
+    String full = Addresses.of(getAddressPrefix(), plan);
+    for (String own : Addresses.REQUEST_FIELDS.keySet()) {
+      if (full.equals(Addresses.of(getAddressPrefix(), own))) {
+        return OptionChecks.violation("rateLimit.planAddress", "must not be one of the module's own addresses (with addressPrefix "
+          + OptionChecks.describe(getAddressPrefix()) + " it is " + full + ")", plan);
+      }
+    }
+    return null;
+  }
 
   private static String addressPrefixProblem(String key, String prefix) {
     if (prefix == null) {

@@ -123,6 +123,7 @@ class RedisKitConfigTest {
     s.put("rateLimit.runtimeLimits", new Object[] {"true", true});
     s.put("rateLimit.limitsRefreshMs", new Object[] {"250", 250L});
     s.put("rateLimit.adminAddresses", new Object[] {"true", true});
+    s.put("rateLimit.planAddress", new Object[] {"accounts.plan", "accounts.plan"});
     s.put("rateLimit.planCacheMs", new Object[] {"1000", 1000L});
     s.put("rateLimit.planCacheSize", new Object[] {"50", 50});
     s.put("rateLimit.endpointLimits", new Object[] {"{\"/login\": {\"ip\": \"5/1m\"}}",

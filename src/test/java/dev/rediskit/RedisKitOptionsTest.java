@@ -88,6 +88,17 @@ class RedisKitOptionsTest {
   // ---- defaults, JSON form, round trip, copy ----
 
   @Test
+  void aPlanAddressMustNotBeOneOfTheModulesOwnAddresses() {
+    assertThat(problemsOf("{\"rateLimit\": {\"planAddress\": \"ratelimit.verify\"}}")).containsExactly(
+      "rateLimit.planAddress: must not be one of the module's own addresses (with addressPrefix \"\" it is ratelimit.verify), "
+        + "was \"ratelimit.verify\"");
+    assertThat(problemsOf("{\"addressPrefix\": \"app.\", \"rateLimit\": {\"planAddress\": \"cache.flush\"}}")).containsExactly(
+      "rateLimit.planAddress: must not be one of the module's own addresses (with addressPrefix \"app.\" it is app.cache.flush), "
+        + "was \"cache.flush\"");
+    assertThat(problemsOf("{\"addressPrefix\": \"app.\", \"rateLimit\": {\"planAddress\": \"accounts.plan\"}}")).isEmpty();
+  }
+
+  @Test
   void defaultsAreValid() {
     assertThat(new RedisKitOptions().problems()).isEmpty();
     assertThat(new RedisKitOptions().validate()).isNotNull();

@@ -9,6 +9,8 @@ import dev.rediskit.client.RedisGateway;
 import dev.rediskit.health.RedisHealthCheck;
 import dev.rediskit.metrics.MetricsBinding;
 import dev.rediskit.metrics.RedisKitMetrics;
+import dev.rediskit.eventbus.PlanAddress;
+import dev.rediskit.ratelimit.PlanResolver;
 import dev.rediskit.ratelimit.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,6 +56,12 @@ public record Components(RedisGateway gateway, RedisCache cache, RateLimiter rat
       .compose(gw -> {
         RedisCache cache = RedisCache.create(vertx, gateway, options.getCache());
         RateLimiter limiter = RateLimiter.create(vertx, gateway, LIMITER_NAME, options.getRateLimit());
+        // The configured plan address, so that planLimits apply to a deployment made from JSON alone;
+        // a resolver set later in Java replaces it.
+        PlanResolver plans = PlanAddress.resolver(vertx.eventBus(), options.getAddressPrefix(), options.getRateLimit());
+        if (plans != null) {
+          limiter.planResolver(plans);
+        }
         // A refused permission is a misconfiguration that the failure policy would hide: refuse to start instead.
         // Redis lost meanwhile is not: the probes then succeed, and the components start as they would have.
         Future<Void> cacheAccess = cache.verifyAccess();

@@ -5,7 +5,9 @@ import io.vertx.core.Future;
 /**
  * Maps an API token to the plan its owner is on ({@code "free"}, {@code "pro"}), so that
  * {@link RateLimiter#verifyAndLimit} and the web handler's plan policies apply that plan's
- * per-token limit ({@link RateLimits#plan(String)}). Set with {@link RateLimiter#planResolver}.
+ * per-token limit ({@link RateLimits#plan(String)}). Set with {@link RateLimiter#planResolver}, or,
+ * for the limiter of {@code RedisKit.create} and {@code RedisKitVerticle}, configured as an
+ * event-bus address ({@link RateLimitOptions#getPlanAddress() rateLimit.planAddress}).
  *
  * <p>The limiter keeps each answer for {@link RateLimitOptions#getPlanCacheMs()} (at most
  * {@link RateLimitOptions#getPlanCacheSize()} tokens), so the resolver is asked about once per

@@ -5,6 +5,7 @@ import dev.rediskit.config.ConfigurationException;
 import dev.rediskit.error.InvalidRequestException;
 import dev.rediskit.config.JsonOptionsReader;
 import dev.rediskit.config.OptionChecks;
+import dev.rediskit.config.RequestText;
 import dev.rediskit.config.Setting;
 import dev.rediskit.config.SettingTable;
 import dev.rediskit.config.SettingValues;
@@ -149,6 +150,8 @@ public class RateLimitOptions {
   public static final long MAX_PLAN_CACHE_MS = 86_400_000;
   /** Default number of tokens whose plan is kept locally (entries; about 100 bytes each). */
   public static final int DEFAULT_PLAN_CACHE_SIZE = 10_000;
+  /** Default plan address: none, so only a {@link PlanResolver} set in Java gives tokens a plan. */
+  public static final String DEFAULT_PLAN_ADDRESS = "";
 
   /** Upper bound of {@link #setTimeoutMs(long)}, in milliseconds (1 minute). */
   public static final long MAX_TIMEOUT_MS = 60_000;
@@ -195,6 +198,11 @@ public class RateLimitOptions {
   private static final Setting<Boolean> ADMIN_ADDRESSES = Setting.ofBoolean("rateLimit.adminAddresses", DEFAULT_ADMIN_ADDRESSES,
     "Register the privileged ratelimit.limits.set and ratelimit.limits.get addresses, as local consumers only (never reachable "
       + "from another node); turns runtimeLimits on too.");
+  private static final Setting<String> PLAN_ADDRESS = Setting.ofString("rateLimit.planAddress", DEFAULT_PLAN_ADDRESS,
+      "Event-bus address (after addressPrefix) that RedisKit.create and RedisKitVerticle ask for a token's plan: request "
+        + "{token}, reply {plan} or {} for none, within timeoutMs; a failure means the ordinary limits (counted). "
+        + "Empty: no address, plans only from a PlanResolver set in Java, which also replaces this one.")
+    .check((key, address) -> planAddressProblem(address));
   private static final Setting<Long> PLAN_CACHE_MS = Setting.ofLong("rateLimit.planCacheMs", DEFAULT_PLAN_CACHE_MS, "ms",
       "How long the plan a PlanResolver gave for a token is kept locally; 1 to " + MAX_PLAN_CACHE_MS + ".")
     .between(1, MAX_PLAN_CACHE_MS);
@@ -203,8 +211,8 @@ public class RateLimitOptions {
     .between(1, MAX_ADMISSION_LIMIT);
   private static final SettingTable TABLE = SettingTable.of("rateLimit.", TIMEOUT_MS, FAILURE_POLICY, MAX_IN_FLIGHT, MAX_QUEUED,
     LOCAL_SHARE_PERCENT, DENY_CACHE_SIZE, ALGORITHM, SHADOW_MODE, DEFAULT_TOKEN_LIMIT_SETTING, DEFAULT_IP_LIMIT_SETTING,
-    DEFAULT_ENDPOINT_LIMIT_SETTING, IPV6_PREFIX_LENGTH, RUNTIME_LIMITS, LIMITS_REFRESH_MS, ADMIN_ADDRESSES, PLAN_CACHE_MS,
-    PLAN_CACHE_SIZE);
+    DEFAULT_ENDPOINT_LIMIT_SETTING, IPV6_PREFIX_LENGTH, RUNTIME_LIMITS, LIMITS_REFRESH_MS, ADMIN_ADDRESSES, PLAN_ADDRESS,
+    PLAN_CACHE_MS, PLAN_CACHE_SIZE);
 
   /** The keys of this section, named as in the configuration ({@code rateLimit.timeoutMs}). */
   public static final List<ConfigKey> KEYS = Stream.concat(TABLE.keys().stream(), Stream.of(
@@ -618,6 +626,49 @@ public class RateLimitOptions {
   public RateLimitOptions setAdminAddresses(boolean adminAddresses) {
     values.set(ADMIN_ADDRESSES, adminAddresses);
     return this;
+  }
+
+  /**
+   * @return the event-bus address, after the address prefix, asked for the plan of a token; empty
+   * for none
+   */
+  public String getPlanAddress() {
+    return values.get(PLAN_ADDRESS);
+  }
+
+  /**
+   * The limiter that {@link dev.rediskit.RedisKit#create} and {@link dev.rediskit.RedisKitVerticle}
+   * build asks this address, prefixed with {@code addressPrefix}, for the plan of each token it has
+   * not kept: request {@code {token}}, reply {@code {plan}} (a string), or {@code {}} or
+   * {@code {plan: null}} for none, within {@link #getTimeoutMs()}. A failure, no consumer, no reply
+   * in time or a reply outside that contract means the ordinary per-token limits for that decision,
+   * counted in {@link RateLimitStats#planFailures()}. A {@link RateLimiter#planResolver} set in Java
+   * afterwards replaces it. A limiter made with {@link RateLimiter#create} does not read it: give it
+   * {@code PlanAddress.resolver(...)} of {@code dev.rediskit.eventbus}.
+   *
+   * @param planAddress an event-bus address without whitespace or control characters, at most
+   * 256 characters; empty for none
+   * @return this
+   * @throws IllegalArgumentException when {@code null} or not such an address
+   */
+  public RateLimitOptions setPlanAddress(String planAddress) {
+    values.set(PLAN_ADDRESS, planAddress);
+    return this;
+  }
+
+  private static String planAddressProblem(String address) {
+    if (address == null) {
+      return "rateLimit.planAddress: must not be null (empty for no plan address)";
+    }
+    if (address.isEmpty()) {
+      return null;
+    }
+    try {
+      RequestText.checkAddress("rateLimit.planAddress", address);
+      return null;
+    } catch (InvalidRequestException e) {
+      return e.getMessage();
+    }
   }
 
   /** @return how long a token's plan is kept locally, in milliseconds */

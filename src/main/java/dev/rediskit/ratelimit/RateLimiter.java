@@ -213,6 +213,11 @@ public interface RateLimiter {
    * per-token limit ({@link RateLimits#plan(String)}) where the endpoint has no token limit of its
    * own. Answers are kept for {@link RateLimitOptions#getPlanCacheMs()}.
    *
+   * <p>The limiter of {@code RedisKit.create} and {@code RedisKitVerticle} starts with the resolver
+   * of {@link RateLimitOptions#getPlanAddress() rateLimit.planAddress} when it is set; a call of this
+   * method replaces that one (the last resolver set wins, {@code null} included) and forgets the
+   * plans kept so far.
+   *
    * @param resolver the hook, or {@code null} for no plans
    * @return this
    */

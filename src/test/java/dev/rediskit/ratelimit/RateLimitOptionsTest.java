@@ -27,7 +27,7 @@ class RateLimitOptionsTest {
       .put("defaultTokenLimit", "1000/1m").put("defaultIpLimit", "300/1m").put("defaultEndpointLimit", "none")
       .put("endpointLimits", new JsonObject())
       .put("serviceLimits", new JsonObject()).put("ipv6PrefixLength", 64)
-      .put("runtimeLimits", false).put("limitsRefreshMs", 5_000L).put("adminAddresses", false)
+      .put("runtimeLimits", false).put("limitsRefreshMs", 5_000L).put("adminAddresses", false).put("planAddress", "")
       .put("planCacheMs", 60_000L).put("planCacheSize", 10_000).put("planLimits", new JsonObject()));
   }
 
@@ -40,6 +40,36 @@ class RateLimitOptionsTest {
     assertThat(o.getPlanLimits()).containsEntry("free", Limit.parse("100/1m")).containsEntry("pro", Limit.parse("5000/1m"));
     assertThat(new RateLimitOptions(o.toJson()).getPlanLimits()).isEqualTo(o.getPlanLimits());
     assertThat(RateLimits.from(o).plan("pro")).isEqualTo(Limit.parse("5000/1m"));
+  }
+
+  @Test
+  void planAddressRoundTripsThroughJson() {
+    RateLimitOptions o = new RateLimitOptions().setPlanAddress("accounts.plan").putPlanLimit("pro", Limit.parse("5/1m"));
+    assertThat(o.getPlanAddress()).isEqualTo("accounts.plan");
+    assertThat(o.toJson().getString("planAddress")).isEqualTo("accounts.plan");
+    RateLimitOptions back = new RateLimitOptions(o.toJson());
+    assertThat(back.problems()).isEmpty();
+    assertThat(back.getPlanAddress()).isEqualTo("accounts.plan");
+    assertThat(back).usingRecursiveComparison().isEqualTo(o);
+    assertThat(new RateLimitOptions().getPlanAddress()).isEqualTo(RateLimitOptions.DEFAULT_PLAN_ADDRESS).isEmpty();
+    // Empty is the documented "none", written as such.
+    assertThat(new RateLimitOptions(new JsonObject().put("planAddress", "")).problems()).isEmpty();
+  }
+
+  @Test
+  void planAddressProblemsNameTheKeyAndTheReason() {
+    assertThat(new RateLimitOptions(new JsonObject().put("planAddress", "accounts plan")).problems()).containsExactly(
+      "rateLimit.planAddress: must not contain whitespace or control characters (at index 8), was \"accounts plan\"");
+    assertThat(new RateLimitOptions(new JsonObject().put("planAddress", "a\u0001b")).problems()).singleElement()
+      .asString().startsWith("rateLimit.planAddress: must not contain whitespace or control characters (at index 1)");
+    assertThat(new RateLimitOptions(new JsonObject().put("planAddress", "x".repeat(257))).problems()).containsExactly(
+      "rateLimit.planAddress: must be at most 256 characters, was 257");
+    assertThat(new RateLimitOptions(new JsonObject().put("planAddress", 42)).problems()).singleElement()
+      .asString().startsWith("rateLimit.planAddress: ");
+    assertThatThrownBy(() -> new RateLimitOptions().setPlanAddress("a b"))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("rateLimit.planAddress: must not contain whitespace");
+    assertThatThrownBy(() -> new RateLimitOptions().setPlanAddress(null))
+      .isInstanceOf(IllegalArgumentException.class).hasMessage("rateLimit.planAddress: must not be null (empty for no plan address)");
   }
 
   @Test

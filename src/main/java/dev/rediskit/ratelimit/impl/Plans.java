@@ -1,5 +1,6 @@
 package dev.rediskit.ratelimit.impl;
 
+import dev.rediskit.error.RedisKitException;
 import dev.rediskit.ratelimit.PlanResolver;
 import dev.rediskit.ratelimit.RateLimiter;
 import io.vertx.core.Future;
@@ -81,10 +82,15 @@ final class Plans {
       if (!failing) {
         failing = true;
         LOG.warn("rate limiter {}: the plan resolver failed, deciding with the ordinary per-token limits: {}", limiter,
-          ar.cause().toString());
+          describe(ar.cause()));
       }
       return NO_PLAN;
     });
+  }
+
+  /** The module's own failures say what went wrong in their message; any other is shown with its type. */
+  private static String describe(Throwable cause) {
+    return cause instanceof RedisKitException && cause.getMessage() != null ? cause.getMessage() : cause.toString();
   }
 
   private void remember(String token, Entry entry) {
