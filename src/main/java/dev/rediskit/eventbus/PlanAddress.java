@@ -22,10 +22,10 @@ import java.util.Objects;
  * limiter then decides with the ordinary per-token limits and counts the failure.
  *
  * <pre>{@code
- * // the verticle that knows the plans; the module configured with {"rateLimit": {"planAddress": "plans.lookup"}}
- * vertx.eventBus().<JsonObject>consumer("plans.lookup", msg -> accounts.planOf(msg.body().getString("token"))
- *   .onSuccess(plan -> msg.reply(new JsonObject().put("plan", plan)))   // null: no plan
- *   .onFailure(err -> msg.fail(500, err.getMessage())));
+ * // in the verticle that knows the plans; the module configured with {"rateLimit": {"planAddress": "plans.lookup"}}
+ * vertx.eventBus().<JsonObject>consumer("plans.lookup", msg -> plansOfTokens.planOf(msg.body().getString("token"))
+ *   .onSuccess(plan -> msg.reply(new JsonObject().put("plan", plan)))   // null: no plan, the ordinary limits
+ *   .onFailure(err -> msg.fail(500, err.getMessage())));                 // the ordinary limits too, counted
  * }</pre>
  *
  * <p>The token travels in the request: on a clustered event bus it crosses the network to whichever

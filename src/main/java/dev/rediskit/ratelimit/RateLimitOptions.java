@@ -222,7 +222,7 @@ public class RateLimitOptions {
     new ConfigKey("rateLimit.serviceLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
       "Limits per service name, for serviceLimit(name): {\"mailer\": \"50/1s\"}.", false, List.of()),
     new ConfigKey("rateLimit.planLimits", ConfigKey.Type.OBJECT, new JsonObject(), "",
-      "Per-token limit of each plan a PlanResolver names: {\"free\": \"100/1m\", \"pro\": \"5000/1m\"}; an endpoint's own "
+      "Per-token limit of each plan a PlanResolver or the planAddress names: {\"free\": \"100/1m\", \"pro\": \"5000/1m\"}; an endpoint's own "
         + "token limit wins.", false, List.of()))).toList();
 
   private Map<String, EndpointLimits> endpointLimits = new LinkedHashMap<>();

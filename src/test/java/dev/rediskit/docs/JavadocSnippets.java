@@ -40,6 +40,15 @@ abstract class JavadocSnippets extends SnippetContext {
     // end-snippet
   }
 
+  void planAddress(RateLimitingSnippets.PlanStore plansOfTokens) {
+    // begin-snippet: javadoc-plan-address
+    // in the verticle that knows the plans; the module configured with {"rateLimit": {"planAddress": "plans.lookup"}}
+    vertx.eventBus().<JsonObject>consumer("plans.lookup", msg -> plansOfTokens.planOf(msg.body().getString("token"))
+      .onSuccess(plan -> msg.reply(new JsonObject().put("plan", plan)))   // null: no plan, the ordinary limits
+      .onFailure(err -> msg.fail(500, err.getMessage())));                 // the ordinary limits too, counted
+    // end-snippet
+  }
+
   void rateLimitAdmin() {
     // begin-snippet: javadoc-rate-limit-admin
     RateLimitAdmin admin = RateLimitAdmin.create(limiter);

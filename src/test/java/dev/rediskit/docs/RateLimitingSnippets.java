@@ -14,6 +14,7 @@ import dev.rediskit.web.HttpRateLimitPolicy;
 import dev.rediskit.web.RateLimitHandler;
 import dev.rediskit.web.RateLimitHandlerOptions;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.time.Duration;
@@ -85,6 +86,15 @@ abstract class RateLimitingSnippets extends SnippetContext {
     RateLimitHandler handler = RateLimitHandler.create(limiter,
       HttpRateLimitPolicy.perToken("per-token", 60, Duration.ofMinutes(1)).withPlans(),   // 60/1m for tokens without a plan
       HttpRateLimitPolicy.perIp("per-ip", 300, Duration.ofMinutes(1)));
+    // end-snippet
+  }
+
+  void planAddress(PlanStore plansOfTokens) {
+    // begin-snippet: rate-limiting-plan-address
+    // in the verticle that knows the plans, on any node; the module configured with "planAddress": "plans.lookup"
+    vertx.eventBus().<JsonObject>consumer("plans.lookup", msg -> plansOfTokens.planOf(msg.body().getString("token"))
+      .onSuccess(plan -> msg.reply(new JsonObject().put("plan", plan)))   // null: no plan, the ordinary limits
+      .onFailure(err -> msg.fail(500, err.getMessage())));                 // the ordinary limits too, counted
     // end-snippet
   }
 

@@ -157,6 +157,8 @@ class AddressesDocTest {
     Map<String, List<String>> loaders = rows(section(), "a namespace's `[a-zA-Z]+`");
     assertThat(loaders.get("a namespace's `loader`")).containsExactlyElementsOf(Addresses.LOADER_REQUEST_FIELDS);
     assertThat(loaders.get("a namespace's `batchLoader`")).containsExactlyElementsOf(Addresses.BATCH_LOADER_REQUEST_FIELDS);
+    Map<String, List<String>> plans = rows(section(), "the plan address \\(`rateLimit.planAddress`\\)");
+    assertThat(plans.values()).singleElement().isEqualTo(PlanAddress.REQUEST_FIELDS);
   }
 
   @Test
