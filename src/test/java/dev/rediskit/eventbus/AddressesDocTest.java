@@ -92,6 +92,36 @@ class AddressesDocTest {
   }
 
   /**
+   * Every other table of the docs that shows an address's request (the README's short rate-limit
+   * table, CACHING.md's and RATE_LIMITING.md's): a shorter table may leave optional fields out, but
+   * it names only fields the consumer reads, each marked optional as in the code, in the code's
+   * order, and every required one.
+   */
+  @Test
+  void everyRequestShownInTheDocsHasOnlyRealFieldsAndEveryRequiredOne() throws Exception {
+    List<Path> docs = new ArrayList<>(List.of(Path.of("README.md")));
+    try (var files = Files.list(Path.of("docs"))) {
+      files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+    }
+    Pattern row = Pattern.compile("(?m)^\\| `((?:cache|ratelimit|health)\\.[a-zA-Z.]+)` \\| `(\\{[^`]*\\})` \\|");
+    int checked = 0;
+    for (Path doc : docs) {
+      Matcher m = row.matcher(Files.readString(doc));
+      while (m.find()) {
+        String address = m.group(1);
+        List<String> shown = fields(m.group(2));
+        assertThat(Addresses.REQUEST_FIELDS).as("%s shows an address %s", doc, address).containsKey(address);
+        List<String> code = Addresses.REQUEST_FIELDS.get(address);
+        assertThat(code).as("%s: the request fields of %s, in the code's order", doc, address).containsSubsequence(shown);
+        assertThat(shown).as("%s: the required request fields of %s", doc, address)
+          .containsAll(code.stream().filter(f -> !f.endsWith("?")).toList());
+        checked++;
+      }
+    }
+    assertThat(checked).as("rows checked").isGreaterThanOrEqualTo(50);
+  }
+
+  /**
    * The CacheClient column of docs/CACHING.md's {@code cache.*} table: every method it names is a
    * public method of {@link CacheClient} with that many parameters, and an address whose last
    * segment is itself a CacheClient method ({@code cache.invalidate} → {@code invalidate}) names
