@@ -3,6 +3,8 @@ package dev.rediskit.ratelimit.impl;
 import dev.rediskit.error.RedisKitException;
 import dev.rediskit.ratelimit.PlanResolver;
 import dev.rediskit.ratelimit.RateLimiter;
+import dev.rediskit.ratelimit.RateLimits;
+import dev.rediskit.ratelimit.Limit;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The plan of each token, from the user's {@link PlanResolver}, kept for a bounded time in a
  * bounded map, so that the resolver is asked about once per token and period. A failed lookup is
  * not kept: that decision goes on without a plan (the ordinary per-token limits), and the failure is
- * counted and logged when a run of them starts.
+ * counted and logged when a run of them starts. Plan limits with no resolver to name a plan would
+ * never apply: the first token seen then says so, once, rather than leave them silently unused.
  */
 final class Plans {
 
@@ -29,20 +32,45 @@ final class Plans {
   private final long ttlNanos;
   private final int maxSize;
   private final Counters counters;
+  private final RateLimits limits;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
   private volatile PlanResolver resolver;
   private volatile boolean failing;
+  /** Whether the missing resolver was told of since one was last set. */
+  private volatile boolean toldUnresolved;
 
-  Plans(String limiter, long ttlMs, int maxSize, Counters counters) {
+  Plans(String limiter, long ttlMs, int maxSize, Counters counters, RateLimits limits) {
     this.limiter = limiter;
     this.ttlNanos = ttlMs * 1_000_000;
     this.maxSize = maxSize;
     this.counters = counters;
+    this.limits = limits;
   }
 
   void resolver(PlanResolver resolver) {
     this.resolver = resolver;
     cache.clear();
+    toldUnresolved = false;
+  }
+
+  /**
+   * A token came with no resolver set. Cheap after the first call: one volatile read.
+   *
+   * @return whether a warning was logged now
+   */
+  boolean unresolved() {
+    if (toldUnresolved || resolver != null) {
+      return false;
+    }
+    Map<String, Limit> plans = limits.plans();
+    if (plans.isEmpty()) {
+      return false;
+    }
+    toldUnresolved = true;
+    LOG.warn("rate limiter {}: plan limits are set for {} but no plan resolver is, so no token's plan is known and every "
+      + "token gets the ordinary per-token limits; set rateLimit.planAddress, or give the limiter one with "
+      + "planResolver(...)", limiter, plans.keySet());
+    return true;
   }
 
   boolean active() {
@@ -53,6 +81,9 @@ final class Plans {
   Future<String> plan(String token) {
     PlanResolver r = resolver;
     if (r == null || token == null) {
+      if (token != null) {
+        unresolved();
+      }
       return NO_PLAN;
     }
     long now = System.nanoTime();

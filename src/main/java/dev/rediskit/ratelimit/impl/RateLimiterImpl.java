@@ -94,7 +94,7 @@ public final class RateLimiterImpl implements RateLimiter {
         gateway.refusals()));
     this.context = gateway.context();
     this.leases = new Leases(gateway, this.name, failurePolicy, this.options.getLocalSharePercent(), counters);
-    this.plans = new Plans(this.name, this.options.getPlanCacheMs(), this.options.getPlanCacheSize(), counters);
+    this.plans = new Plans(this.name, this.options.getPlanCacheMs(), this.options.getPlanCacheSize(), counters, limits);
     this.verifyCalls = new VerifyCalls(keys, limits, algorithm, scripts, ipv6PrefixLength, plans);
     this.stored = this.options.isRuntimeLimits()
       ? new StoredLimits(vertx, gateway, this.name, limits, algorithm, this.options.getLimitsRefreshMs(), counters) : null;

@@ -42,6 +42,9 @@ final class VerifyCalls {
   /** Checks the arguments, looks the token's plan up (before: bad input never reaches the resolver), decides. */
   Future<Decision> decide(String token, String ip, String endpoint, Duration window, Function<Call, Future<Decision>> decide) {
     if (token == null || !plans.active()) {
+      if (token != null) {
+        plans.unresolved();
+      }
       return decide(token, ip, endpoint, window, null, decide);
     }
     try {
