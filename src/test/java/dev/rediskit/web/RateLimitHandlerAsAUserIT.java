@@ -281,6 +281,10 @@ class RateLimitHandlerAsAUserIT {
     // What the client put left of the proxy's entry is not read: still 198.51.100.1.
     assertDocumented429(send(proxy, HttpMethod.GET, port, "/xff/a",
       headers("X-Forwarded-For", "192.0.2.77, 198.51.100.1")), "xff-ip");
+    // An entry with the client's port, as some proxies write it, is that client.
+    assertDocumented429(send(proxy, HttpMethod.GET, port, "/xff/a", headers("X-Forwarded-For", "198.51.100.2:4711")), "xff-ip");
+    assertThat(send(proxy, HttpMethod.GET, port, "/xff/a", headers("X-Forwarded-For", "198.51.100.4:4711")).statusCode())
+      .isEqualTo(200);
     // The proxy's other header is not the configured one: ignored, so the proxy itself is the client.
     assertThat(send(proxy, HttpMethod.GET, port, "/xff/a", headers("Forwarded", "for=198.51.100.9")).statusCode()).isEqualTo(200);
     assertDocumented429(send(proxy, HttpMethod.GET, port, "/xff/a", headers("Forwarded", "for=198.51.100.10")), "xff-ip");
