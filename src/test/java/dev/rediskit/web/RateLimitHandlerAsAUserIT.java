@@ -724,4 +724,40 @@ class RateLimitHandlerAsAUserIT {
     assertThat(reached).hasValue(50);
     await(http.close());
   }
+
+  @Test
+  void aClientThatLeavesWhileRedisDecidesCostsAUnitAndNothingFails(Vertx vertx, RedisServer server) {
+    FaultProxy proxy = FaultProxy.start(vertx, server);
+    AtomicInteger reached = new AtomicInteger();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.exceptionHandler(failures::add);
+    int port = deploy(vertx, proxy.uri(), (router, limiter) -> {
+      router.route().failureHandler(ctx -> {
+        failures.add(ctx.failure() == null ? new IllegalStateException("failed with " + ctx.statusCode()) : ctx.failure());
+        ctx.next();
+      });
+      router.route("/api/*").handler(RateLimitHandler.create(limiter, HttpRateLimitPolicy.perIp("per-ip", 3, Duration.ofHours(1))))
+        .handler(ctx -> {
+          reached.incrementAndGet();
+          ctx.response().end("ok");
+        });
+    });
+    WebClient client = client(vertx, "127.0.0.1");
+    assertThat(remaining(get(client, port, "/api/a"), "per-ip")).isEqualTo(2);
+    proxy.delay(Duration.ofMillis(300));
+    HttpClient raw = vertx.createHttpClient();
+    io.vertx.core.http.HttpClientRequest req = await(raw.request(HttpMethod.GET, port, "127.0.0.1", "/api/gone"));
+    await(req.end());
+    // The client goes away while the decision is at Redis.
+    await(req.connection().close());
+    proxy.pass();
+    Await.until(() -> server.command("PTTL", "rediskit:rl:g:k:http:per-ip:127.0.0.1") instanceof Long ttl
+      && ttl > 2 * 1_200_000 - 60_000, "the departed client's request to be counted");
+    assertThat(remaining(get(client, port, "/api/a"), "per-ip")).isZero();
+    System.out.println("a departed client's request: handler after the limiter called " + (reached.get() - 2)
+      + " times, failures " + failures);
+    assertThat(failures).isEmpty();
+    await(raw.close());
+    proxy.close();
+  }
 }
