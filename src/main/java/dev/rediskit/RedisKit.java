@@ -27,6 +27,9 @@ import io.vertx.core.Vertx;
  * must be matched by a {@link #close()}; the last close closes the connections. The gateway is
  * owned by the event loop of the context that created it first; calls from other event loops hop
  * to it. For one gateway per event loop, deploy {@link RedisKitVerticle} with several instances.
+ * The future of {@code create} calls back on the caller's own context, also for a caller that
+ * waited for the instance another context was creating: a verticle deployed with several instances
+ * that starts its HTTP server in the callback gets one server per event loop.
  */
 public interface RedisKit {
 

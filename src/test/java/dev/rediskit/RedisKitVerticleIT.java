@@ -128,4 +128,39 @@ class RedisKitVerticleIT {
     assertThat(c).isNotSameAs(a);
     await(c.close());
   }
+
+  /**
+   * A verticle deployed with several instances, each calling {@code RedisKit.create} in its start: every one is
+   * called back on its own event loop, also those that waited for the instance another one was creating, so
+   * that what each creates in the callback (its HTTP server, say) lives on its own event loop.
+   */
+  @Test
+  void everyCallerOfTheEntryPointIsCalledBackOnItsOwnContext(Vertx vertx, RedisServer server) {
+    RedisKitOptions options = new RedisKitOptions().setEndpoint(server.uri());
+    java.util.List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.Set<Thread> loops = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    await(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+      private RedisKit kit;
+
+      @Override
+      public io.vertx.core.Future<?> start() {
+        io.vertx.core.Context own = context;
+        Thread thread = Thread.currentThread();
+        loops.add(thread);
+        return RedisKit.create(vertx, options).onSuccess(k -> {
+          kit = k;
+          if (Vertx.currentContext() != own || Thread.currentThread() != thread) {
+            wrong.add(thread.getName() + " called back on " + Thread.currentThread().getName());
+          }
+        });
+      }
+
+      @Override
+      public io.vertx.core.Future<?> stop() {
+        return kit.close();
+      }
+    }, new DeploymentOptions().setInstances(4)));
+    assertThat(loops).as("four event loops").hasSize(4);
+    assertThat(wrong).isEmpty();
+  }
 }

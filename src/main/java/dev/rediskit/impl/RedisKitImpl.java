@@ -9,6 +9,7 @@ import dev.rediskit.client.RedisGateway;
 import dev.rediskit.health.RedisHealthCheck;
 import dev.rediskit.metrics.RedisKitMetrics;
 import dev.rediskit.ratelimit.RateLimiter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -73,7 +74,26 @@ public final class RedisKitImpl implements RedisKit {
     } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
-    return RedisKitConfig.resolve(vertx, options).compose(validated -> acquireResolved(vertx, name, validated));
+    Context caller = vertx.getOrCreateContext();
+    return onContext(caller, RedisKitConfig.resolve(vertx, options).compose(validated -> acquireResolved(vertx, name, validated)));
+  }
+
+  /**
+   * The instance is created on the first caller's event loop, and every caller that asked meanwhile
+   * would otherwise be called back there too: a verticle deployed with several instances would then
+   * bind its HTTP server (and whatever else it creates in the callback) to the first instance's event
+   * loop, serving everything on one thread. So each caller is called back on its own context.
+   */
+  private static <T> Future<T> onContext(Context caller, Future<T> result) {
+    Promise<T> promise = Promise.promise();
+    result.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        promise.handle(ar);
+      } else {
+        caller.runOnContext(v -> promise.handle(ar));
+      }
+    });
+    return promise.future();
   }
 
   private static Future<RedisKit> acquireResolved(Vertx vertx, String name, RedisKitOptions validated) {

@@ -15,6 +15,8 @@ import java.util.List;
  * proxies themselves; the first untrusted one is the client. Whatever a client writes into the
  * header itself sits to the left of that and is never reached, and a request coming straight
  * from a client has its header ignored altogether.
+ * An entry with a port, as some proxies write one ({@code 198.51.100.7:4711},
+ * {@code [2001:db8::1]:443}), is read as its address.
  *
  * <p>Name the one header your proxies set: reading the other would let a client supply it,
  * since proxies pass unknown headers through.
@@ -23,7 +25,7 @@ public interface ClientIpResolver {
 
   /** The forwarding header trusted proxies write. */
   enum ForwardedHeader {
-    /** {@code X-Forwarded-For: client, proxy1, proxy2}. */
+    /** {@code X-Forwarded-For: client, proxy1, proxy2} (an entry may carry a port: {@code 198.51.100.7:4711}). */
     X_FORWARDED_FOR,
     /** RFC 7239 {@code Forwarded: for=192.0.2.60;proto=https, for="[2001:db8::1]:4711"}. */
     FORWARDED

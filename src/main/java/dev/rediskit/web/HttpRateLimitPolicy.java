@@ -14,7 +14,10 @@ import java.util.function.Function;
  * the client IP, the caller's token, the route, or anything a function derives from the request.
  *
  * <p>The name appears in the {@code RateLimit-Policy} and {@code RateLimit} headers and in the
- * key, so two policies never share a quota: use letters, digits and {@code - _ .}.
+ * key, so policies of different names never share a quota: use letters, digits and {@code - _ .}.
+ * The name is the counter: policies of the same name in other handlers (other routes, verticles or
+ * instances sharing the Redis) count against one quota, and should have the same limit; a route
+ * that needs a quota of its own needs a policy name of its own.
  */
 public final class HttpRateLimitPolicy {
 
@@ -24,7 +27,10 @@ public final class HttpRateLimitPolicy {
     IP,
     /** The caller's token: the API-key header when configured and present, else the Authorization bearer token; hashed. */
     TOKEN,
-    /** The route: its path pattern, or the request path for routes without one. */
+    /**
+     * The route the handler is on: its path pattern ({@code /users/:id}, {@code /api/*}), or the
+     * request path for routes without one.
+     */
     ROUTE,
     /** A key computed by a function of the request. */
     CUSTOM

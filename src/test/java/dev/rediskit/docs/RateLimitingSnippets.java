@@ -16,9 +16,11 @@ import dev.rediskit.web.RateLimitHandlerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** The code of docs/RATE_LIMITING.md, compiled, never run. */
 abstract class RateLimitingSnippets extends SnippetContext {
@@ -130,6 +132,14 @@ abstract class RateLimitingSnippets extends SnippetContext {
         List.of("10.0.0.0/8", "fd00::/8")))
       .setLegacyHeaders(RateLimitHandlerOptions.LegacyHeaders.NONE)));
     router.route("/api/*").handler(BodyHandler.create());
+    // end-snippet
+  }
+
+  void handlerWithCors() {
+    // begin-snippet: rate-limiting-handler-cors
+    router.route().handler(CorsHandler.create().addOrigin("https://app.example")
+      .exposedHeaders(Set.of("RateLimit", "RateLimit-Policy", "Retry-After")));   // not CORS-safelisted
+    router.route("/api/*").handler(RateLimitHandler.create(limiter, HttpRateLimitPolicy.perIp("per-ip", 100, Duration.ofMinutes(1))));
     // end-snippet
   }
 

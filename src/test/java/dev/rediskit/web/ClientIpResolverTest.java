@@ -55,6 +55,19 @@ class ClientIpResolverTest {
   }
 
   @Test
+  void xForwardedForEntriesWithAPortAreReadAsTheirAddress() {
+    // As some proxies write them: without this, the proxy itself would be every forwarded client.
+    assertThat(XFF.resolve("10.0.0.2", List.of("198.51.100.1:4711"))).isEqualTo("198.51.100.1");
+    assertThat(XFF.resolve("10.0.0.2", List.of("[2001:db8:1::5]:443"))).isEqualTo("2001:db8:1::5");
+    assertThat(XFF.resolve("10.0.0.2", List.of("1.2.3.4:1, 198.51.100.1:4711, 10.0.0.9:80"))).isEqualTo("198.51.100.1");
+    // What the port form does not change: an unbracketed IPv6 is an address, a broken bracket none.
+    assertThat(XFF.resolve("10.0.0.2", List.of("2001:db8:1::5"))).isEqualTo("2001:db8:1::5");
+    assertThat(XFF.resolve("10.0.0.2", List.of("[2001:db8:1::5"))).isEqualTo("10.0.0.2");
+    assertThat(XFF.resolve("10.0.0.2", List.of("198.51.100.1:"))).isEqualTo("198.51.100.1");
+    assertThat(XFF.resolve("10.0.0.2", List.of(":4711"))).isEqualTo("10.0.0.2");
+  }
+
+  @Test
   void ipv4MappedPeersAreIpv4() {
     assertThat(XFF.resolve("::ffff:10.0.0.2", List.of("198.51.100.1"))).isEqualTo("198.51.100.1");
   }

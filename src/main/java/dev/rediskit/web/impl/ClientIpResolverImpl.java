@@ -48,7 +48,9 @@ public final class ClientIpResolverImpl implements ClientIpResolver {
     List<String> hops = new ArrayList<>();
     for (String value : headerValues) {
       for (String element : value.split(",")) {
-        hops.add(header == ForwardedHeader.FORWARDED ? forwardedFor(element) : element.trim());
+        // Some proxies write X-Forwarded-For entries with the client's port (Azure's application
+        // gateway does): unread, they would make the proxy the client of every request it forwards.
+        hops.add(header == ForwardedHeader.FORWARDED ? forwardedFor(element) : node(element.trim()));
       }
     }
     String last = peer;
@@ -87,22 +89,31 @@ public final class ClientIpResolverImpl implements ClientIpResolver {
     for (String pair : element.split(";")) {
       String p = pair.trim();
       if (p.length() > 4 && p.regionMatches(true, 0, "for=", 0, 4)) {
-        String v = p.substring(4).trim();
-        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-          v = v.substring(1, v.length() - 1);
-        }
-        if (v.startsWith("[")) {
-          int close = v.indexOf(']');
-          return close > 0 ? v.substring(1, close) : null;
-        }
-        int colon = v.indexOf(':');
-        // One colon: IPv4 with a port. More: an unbracketed IPv6, which RFC 7239 forbids but is read as is.
-        if (colon > 0 && v.indexOf(':', colon + 1) < 0) {
-          v = v.substring(0, colon);
-        }
-        return v;
+        return node(p.substring(4).trim());
       }
     }
     return null;
+  }
+
+  /**
+   * The address of a node as proxies write it, without quotes, brackets or port: {@code 192.0.2.43},
+   * {@code 192.0.2.43:8080}, {@code [2001:db8::17]:4711}, {@code "[2001:db8::17]"}; {@code null} for
+   * a bracket left open.
+   */
+  static String node(String value) {
+    String v = value;
+    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+      v = v.substring(1, v.length() - 1);
+    }
+    if (v.startsWith("[")) {
+      int close = v.indexOf(']');
+      return close > 0 ? v.substring(1, close) : null;
+    }
+    int colon = v.indexOf(':');
+    // One colon: IPv4 with a port. More: an unbracketed IPv6 (RFC 7239 forbids it in Forwarded), read as is.
+    if (colon > 0 && v.indexOf(':', colon + 1) < 0) {
+      v = v.substring(0, colon);
+    }
+    return v;
   }
 }
