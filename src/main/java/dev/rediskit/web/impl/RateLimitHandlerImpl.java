@@ -70,6 +70,7 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
     this.policyHeader = String.join(", ", items);
     this.partitionKeys = policies.stream().anyMatch(HttpRateLimitPolicy::partitionKey);
     this.plans = policies.stream().anyMatch(HttpRateLimitPolicy::usesPlans);
+    PolicyNames.register(limiter, limiter.name(), policies);
   }
 
   @Override
