@@ -215,6 +215,12 @@ public final class RateLimitHandlerImpl implements RateLimitHandler {
         .set(prefix + "Remaining", Long.toString(strictest.allowed() ? strictest.remaining() : 0))
         .set(prefix + "Reset", Long.toString(rejected ? retryAfter : strictest.resetSeconds()));
     }
+    if (response.closed()) {
+      // The client went away while Redis decided: what the next handlers did would reach nobody. The
+      // unit stays spent (Redis counted it); a place of a concurrency policy comes back now.
+      Permits.releaseAll(answers);
+      return;
+    }
     if (!rejected) {
       Permits.holdUntilEnd(ctx, answers);
       pass(ctx, paused);
