@@ -1,16 +1,16 @@
 package dev.rediskit.web.impl;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rediskit.web.HttpRateLimitPolicy;
 import dev.rediskit.web.RateLimitHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What each limiter's HTTP policies count, by name, across every handler made on it. A policy's name
@@ -21,8 +21,8 @@ import java.util.WeakHashMap;
 final class PolicyNames {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitHandler.class);
-  /** Weak: a limiter closed and dropped takes its names with it. */
-  private static final Map<Object, Map<String, String>> COUNTED = Collections.synchronizedMap(new WeakHashMap<>());
+  /** Weak keys (by identity): a limiter closed and dropped takes its names with it. No lock: handlers are made on event loops. */
+  private static final Cache<Object, Map<String, String>> COUNTED = Caffeine.newBuilder().weakKeys().build();
 
   private PolicyNames() {
   }
@@ -38,20 +38,15 @@ final class PolicyNames {
    */
   static List<String> register(Object limiter, String limiterName, List<HttpRateLimitPolicy> policies) {
     List<String> warnings = new ArrayList<>();
-    Map<String, String> counted;
-    synchronized (COUNTED) {
-      counted = COUNTED.computeIfAbsent(limiter, l -> new HashMap<>());
-    }
-    synchronized (counted) {
-      for (HttpRateLimitPolicy p : policies) {
-        String mine = counting(p);
-        String before = counted.put(p.name(), mine);
-        if (before != null && !before.equals(mine)) {
-          warnings.add("rate limiter " + limiterName + ": HTTP policy \"" + p.name() + "\" counts " + mine
-            + " here and " + before + " in another handler; the name is the counter, so both decide on one quota "
-            + "(after one limit is spent the other rejects too): give routes that need quotas of their own "
-            + "policies of their own names, or one limit to a shared name");
-        }
+    Map<String, String> counted = COUNTED.get(limiter, l -> new ConcurrentHashMap<>());
+    for (HttpRateLimitPolicy p : policies) {
+      String mine = counting(p);
+      String before = counted.put(p.name(), mine);
+      if (before != null && !before.equals(mine)) {
+        warnings.add("rate limiter " + limiterName + ": HTTP policy \"" + p.name() + "\" counts " + mine
+          + " here and " + before + " in another handler; the name is the counter, so both decide on one quota "
+          + "(after one limit is spent the other rejects too): give routes that need quotas of their own "
+          + "policies of their own names, or one limit to a shared name");
       }
     }
     warnings.forEach(LOG::warn);
