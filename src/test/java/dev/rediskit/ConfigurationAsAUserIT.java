@@ -268,14 +268,20 @@ class ConfigurationAsAUserIT {
 
   /**
    * The docs list redis://, rediss:// and unix:// and a {@code type} key for the topologies;
-   * URLs of other clients' forms are refused naming the key, before anything connects.
+   * URLs of other clients' forms are refused naming the key, before anything connects, and a
+   * scheme that names a topology is told which key says it here.
    */
   @ParameterizedTest
   @ValueSource(strings = {"redis-sentinel://s1:26379/mymaster", "redis-cluster://n1:7000", "http://redis:6379"})
   void otherClientsUrlFormsAreRefusedNamingTheKey(String url) {
     ConfigurationException e = (ConfigurationException) failure(RedisKitConfig.resolve(vertx,
       new JsonObject().put("endpoints", url), "deployment config"));
-    assertThat(e.getMessage()).contains("endpoints").contains("redis://");
+    assertThat(e.getMessage()).contains("endpoints[0]").contains("must start with redis://");
+    if (url.contains("sentinel")) {
+      assertThat(e.getMessage()).contains("type SENTINEL").contains("masterName");
+    } else if (url.contains("cluster")) {
+      assertThat(e.getMessage()).contains("type CLUSTER");
+    }
   }
 
   // ---------------------------------------------------------------- secrets
