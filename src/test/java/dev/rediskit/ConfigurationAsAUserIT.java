@@ -195,6 +195,24 @@ class ConfigurationAsAUserIT {
       .doesNotContain("Pa55");
   }
 
+  /**
+   * The file nobody names: {@code conf/rediskit.json} under the working directory is read when it
+   * exists, below the environment (here: the password).
+   */
+  @Test
+  void theDefaultConfigFileIsReadFromTheWorkingDirectory() throws Exception {
+    Path dir = Files.createTempDirectory("app-");
+    Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(dir.resolve("conf/rediskit.json"), new JsonObject().put("endpoints", secured.uri())
+      .put("keyPrefix", "kconf").put("password", "wrong-from-file").encode());
+    secured.flushAll();
+    Child run = Child.run("load", null, Map.of("REDIS_PASSWORD", PASSWORD), Map.of(), dir);
+    assertThat(run.result().containsKey("error")).as(run.out()).isFalse();
+    assertThat(run.result().getJsonObject("loaded").getString("keyPrefix")).isEqualTo("kconf");
+    assertThat(secured.command("EXISTS", "kconf:c:cfg:0:k")).as(run.out()).isEqualTo(1L);
+    assertThat(run.out()).contains("endpoints from config file conf/rediskit.json").doesNotContain(PASSWORD);
+  }
+
   /** Which of the endpoint variables wins, on the pure reader the entry points use. */
   @Test
   void rediskitEndpointsWinsOverRedisUrlAndRediskitPasswordOverRedisPassword() {
@@ -315,6 +333,8 @@ class ConfigurationAsAUserIT {
         .compose(r -> r.send()).compose(r -> r.body())).toString();
       assertThat(body).contains("\"status\":\"UP\"").contains("\"version\"");
       seen.add(body);
+      seen.add(await(vertx.createHttpClient().request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/health")
+        .compose(r -> r.send()).compose(r -> r.body())).toString());
       seen.add(await(kit.health().checkAsJson()).encode());
       await(server.close());
       await(kit.close());
@@ -497,6 +517,11 @@ class ConfigurationAsAUserIT {
   record Child(String out, JsonObject result) {
 
     static Child run(String entryPoint, JsonObject given, Map<String, String> env, Map<String, String> sys) throws Exception {
+      return run(entryPoint, given, env, sys, null);
+    }
+
+    static Child run(String entryPoint, JsonObject given, Map<String, String> env, Map<String, String> sys, Path dir)
+      throws Exception {
       Path log = Files.createTempFile("config-" + entryPoint, ".log");
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path")));
@@ -507,6 +532,9 @@ class ConfigurationAsAUserIT {
         command.add(given.encode());
       }
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      if (dir != null) {
+        pb.directory(dir.toFile());
+      }
       // Nothing of the test JVM's environment: only what a container would set.
       pb.environment().clear();
       pb.environment().putAll(env);
