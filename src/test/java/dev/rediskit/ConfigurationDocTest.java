@@ -53,7 +53,10 @@ class ConfigurationDocTest {
     md.append("   A file named in one of the first three ways must exist. Nested keys are objects:\n");
     md.append("   `{\"commandTimeoutMs\": 500, \"cache\": {\"ttlMs\": 60000}}`.\n");
     md.append("3. **The deployment config** of `RedisKitVerticle`, or the options given to `RedisKit.create` (what the code set:\n");
-    md.append("   values left at their default count as not set, so they do not hide the file's).\n");
+    md.append("   values left at their default count as not set, so they do not hide the file's; nor does a value the code set\n");
+    md.append("   to its default, e.g. `setShadowMode(false)` or `{\"shadowMode\": false}` in the JSON the options were built\n");
+    md.append("   from, against a file's `true`. Every key of a deployment config counts, defaults too; from code, pin such a\n");
+    md.append("   value with its variable or property).\n");
     md.append("4. **Environment variables**: ")
       .append(RedisKitConfig.CONVENTIONAL_ENV_VARS.entrySet().stream()
         .map(e -> "`" + e.getKey() + "` (`" + e.getValue() + "`)").collect(Collectors.joining(" and ")))
@@ -61,6 +64,11 @@ class ConfigurationDocTest {
     md.append("   then the `").append(ConfigKey.ENV_PREFIX).append("*` variables of the table, which win over them.\n");
     md.append("5. **System properties**: the `").append(ConfigKey.PROPERTY_PREFIX)
       .append("*` properties of the table, e.g. `-Drediskit.commandTimeoutMs=500`.\n\n");
+    md.append("JSON objects of the file and of the deployment config (or the options from code) merge key by key: a deployment\n");
+    md.append("config's `{\"rateLimit\": {\"serviceLimits\": {\"mailer\": \"50/1s\"}}}` changes the mailer's limit and leaves the\n");
+    md.append("file's other services in force. A variable or property holds one whole value, so one of a JSON object key\n");
+    md.append("(`REDISKIT_RATE_LIMIT_SERVICE_LIMITS='{\"mailer\": \"50/1s\"}'`) replaces the object below it: the file's\n");
+    md.append("other services are gone.\n\n");
     md.append("So the environment and system properties override what the deployment config or the code set: they are the\n");
     md.append("word of whoever runs the process (vertx-config's default retriever also puts the environment above the\n");
     md.append("deployment config), and a container that sets `REDIS_URL` gets that server whatever was compiled in. A process\n");
@@ -78,7 +86,9 @@ class ConfigurationDocTest {
     md.append("Unknown JSON keys, `").append(ConfigKey.ENV_PREFIX).append("*` variables and `").append(ConfigKey.PROPERTY_PREFIX)
       .append("*` properties are reported too, with the closest known name.\n");
     md.append("The password is never printed: `toString()`, `toDisplayJson()` and error messages show `")
-      .append(RedisKitOptions.REDACTED).append("`, also inside endpoint URLs. Nor is the client certificate's private key:\n");
+      .append(RedisKitOptions.REDACTED).append("`, also inside endpoint URLs, and so do the start-up line, `/health/redis` and the\n");
+    md.append("failures of a start (a wrong password, an unreachable server). `toJson()` holds it, since it is the form the JSON\n");
+    md.append("constructor reads back: log `toString()` or `toDisplayJson()`, never `toJson()`. Nor is the client certificate's private key:\n");
     md.append("the module shows `tlsKeyPath`, the file's path, and no message quotes the file's contents.\n\n");
     md.append("Durations are in milliseconds, in keys ending in `Ms`.\n\n");
 

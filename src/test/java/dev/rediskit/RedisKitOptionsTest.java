@@ -329,6 +329,13 @@ class RedisKitOptionsTest {
       arguments("{\"endpoints\": [\"redis://a:1\", \"http://b:2\"]}",
         "endpoints[1]: must start with redis://, rediss:// or unix://, was \"http://b:2\""),
       arguments("{\"endpoints\": [\"localhost:6379\"]}", "endpoints[0]: must start with redis://, rediss:// or unix://, was \"localhost:6379\""),
+      // Other clients' topology schemes: the key that says the topology instead.
+      arguments("{\"endpoints\": [\"redis-sentinel://:pw@s1:26379,s2:26379/0#mymaster\"]}",
+        "endpoints[0]: must start with redis://, rediss:// or unix:// (for Sentinel: type SENTINEL, masterName, and each "
+          + "sentinel as redis://host:26379), was \"redis-sentinel://:***@s1:26379,s2:26379/0#mymaster\""),
+      arguments("{\"endpoints\": [\"redis-cluster://n1:7000\"]}",
+        "endpoints[0]: must start with redis://, rediss:// or unix:// (for a Redis Cluster: type CLUSTER, and the seed "
+          + "nodes as redis://host:port), was \"redis-cluster://n1:7000\""),
       // URI syntax: the module's own words, never the JDK's (whose reason and index change between versions).
       arguments("{\"endpoints\": [\"redis://a b:1\"]}",
         "endpoints[0]: must not contain whitespace or control characters (at index 9), was \"redis://a b:1\""),

@@ -48,6 +48,20 @@ public final class LogCapture implements AutoCloseable {
       .filter(m -> m.contains(containing)).toList();
   }
 
+  /**
+   * @return every captured line, of any level, as its formatted message followed by the class and
+   * message of its throwable and their causes: what a log file would show of it
+   */
+  public List<String> all() {
+    return events.stream().map(e -> {
+      StringBuilder line = new StringBuilder(e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage());
+      for (ch.qos.logback.classic.spi.IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+        line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
+      }
+      return line.toString();
+    }).toList();
+  }
+
   @Override
   public void close() {
     logger.detachAppender(appender);

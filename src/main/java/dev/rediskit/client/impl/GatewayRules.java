@@ -152,6 +152,23 @@ public final class GatewayRules {
   }
 
   /**
+   * @param scheme an endpoint's scheme that is not one of the module's
+   * @return a hint for a scheme that names a topology, the way other clients' URLs do; empty otherwise
+   */
+  static String topologyHint(String scheme) {
+    // Other clients' URL forms (Lettuce's redis-sentinel://, some libraries' redis-cluster://) name
+    // the topology in the scheme; here it is a key of its own, and the URLs stay plain.
+    String s = scheme == null ? "" : scheme.toLowerCase(java.util.Locale.ROOT);
+    if (s.contains("sentinel")) {
+      return " (for Sentinel: type SENTINEL, masterName, and each sentinel as redis://host:26379)";
+    }
+    if (s.contains("cluster")) {
+      return " (for a Redis Cluster: type CLUSTER, and the seed nodes as redis://host:port)";
+    }
+    return "";
+  }
+
+  /**
    * @param key the key to name, e.g. {@code endpoints[1]}
    * @param url the endpoint
    * @param type the topology, or {@code null} to skip the checks that depend on it
@@ -173,7 +190,7 @@ public final class GatewayRules {
     }
     String scheme = uri.getScheme();
     if (scheme == null || !(scheme.equals("redis") || scheme.equals("rediss") || scheme.equals("unix"))) {
-      return OptionChecks.violation(key, "must start with redis://, rediss:// or unix://", shown);
+      return OptionChecks.violation(key, "must start with redis://, rediss:// or unix://" + topologyHint(scheme), shown);
     }
     if (scheme.equals("unix")) {
       String path = uri.getPath();
