@@ -208,6 +208,74 @@ class CacheJavaApiAsAUserIT {
   }
 
   @Test
+  void everyCallCompletesOnTheCallersOwnContext(Vertx vertx, RedisServer server) {
+    // The gateway made inside one verticle, the calls made from others, as the docs allow ("they hop to that loop").
+    Context owner = appContext(vertx);
+    RedisGateway gateway = await(on(owner, () -> RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(server.uri()))
+      .ready()));
+    RedisCache cache = await(on(owner, () -> Future.succeededFuture(RedisCache.create(vertx, gateway))));
+    CacheNamespace<Object> ns = cache.namespace("ctx");
+    Map<String, Supplier<Future<?>>> calls = new java.util.LinkedHashMap<>();
+    calls.put("set", () -> ns.set("k", "v"));
+    calls.put("get", () -> ns.get("k"));
+    calls.put("lookup", () -> ns.lookup("k"));
+    calls.put("getMany", () -> ns.getMany(List.of("k")));
+    calls.put("setMany", () -> ns.setMany(Map.of("m", 1), Duration.ofMinutes(1)));
+    calls.put("delete", () -> ns.delete("m"));
+    calls.put("getOrLoad hit", () -> ns.getOrLoad("k", () -> Future.succeededFuture("x"), null));
+    calls.put("getOrLoad miss", () -> ns.getOrLoad("g", () -> Future.succeededFuture("x"), null));
+    calls.put("getOrLoad timer loader", () -> ns.getOrLoad("g2", () -> vertx.timer(20).map(t -> "x"), null));
+    calls.put("getOrLoadBlocking", () -> ns.getOrLoadBlocking("b", () -> "x", null));
+    calls.put("warm", () -> ns.warm(List.of("w"), b -> Future.succeededFuture(Map.of("w", 1)), Duration.ofMinutes(1), 10));
+    calls.put("flush", () -> cache.flush("other"));
+    calls.put("bumpVersion", () -> cache.bumpVersion("other2"));
+    calls.put("invalidateTag", () -> cache.invalidateTag("t"));
+    SoftAssertions soft = new SoftAssertions();
+    for (int round = 0; round < 3; round++) {
+      Context caller = appContext(vertx);
+      for (Map.Entry<String, Supplier<Future<?>>> call : calls.entrySet()) {
+        Promise<String> where = Promise.promise();
+        caller.runOnContext(v -> {
+          String mine = Thread.currentThread().getName();
+          call.getValue().get().onComplete(ar -> where.complete(ar.failed() ? "failed: " + ar.cause()
+            : Vertx.currentContext() == caller ? "same" : "on " + Thread.currentThread().getName() + ", called from " + mine));
+        });
+        soft.assertThat(await(where.future())).as("%s completes on the caller's context", call.getKey()).isEqualTo("same");
+      }
+    }
+    soft.assertAll();
+    await(gateway.close());
+  }
+
+  @Test
+  void twoInstancesShareOneLoadThroughTheRedisLease(Vertx vertx, RedisServer server) {
+    RedisGateway gatewayA = gateway(vertx, server.uri());
+    RedisGateway gatewayB = gateway(vertx, server.uri());
+    CacheNamespace<Object> onA = RedisCache.create(vertx, gatewayA).namespace("users");
+    CacheNamespace<Object> onB = RedisCache.create(vertx, gatewayB).namespace("users");
+    Context a = appContext(vertx);
+    Context b = appContext(vertx);
+    AtomicInteger calls = new AtomicInteger();
+    Supplier<Future<Object>> loader = () -> {
+      calls.incrementAndGet();
+      Promise<Object> p = Promise.promise();
+      vertx.setTimer(100, t -> p.complete("loaded once"));
+      return p.future();
+    };
+    List<Future<Object>> all = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      all.add(i % 2 == 0 ? on(a, () -> onA.getOrLoad("42", loader, null)) : on(b, () -> onB.getOrLoad("42", loader, null)));
+    }
+    for (Future<Object> f : all) {
+      assertThat(await(f)).isEqualTo("loaded once");
+    }
+    assertThat(calls).hasValue(1);
+    assertThat(onA.stats().leaseWaits() + onB.stats().leaseWaits()).isPositive();
+    await(gatewayA.close());
+    await(gatewayB.close());
+  }
+
+  @Test
   void aBlockingLoaderRunsOnAWorkerAndTheEventLoopStaysResponsive(Vertx vertx, RedisServer server) {
     RedisGateway gateway = gateway(vertx, server.uri());
     RedisCache cache = RedisCache.create(vertx, gateway);
@@ -237,6 +305,21 @@ class CacheJavaApiAsAUserIT {
     for (Future<Object> f : results) {
       assertThat(await(f)).isEqualTo("from jdbc");
     }
+    // Distinct cold keys load side by side, not one after the other on the caller's context.
+    long t0 = System.nanoTime();
+    List<Future<Object>> distinct = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String key = "d" + i;
+      distinct.add(on(app, () -> users.getOrLoadBlocking(key, () -> {
+        Thread.sleep(800);
+        return "row " + key;
+      }, LoadOptions.ttl(Duration.ofMinutes(1)))));
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThat(await(distinct.get(i))).isEqualTo("row d" + i);
+    }
+    long parallelMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertThat(parallelMs).as("4 loads of 800 ms").isLessThan(2_400);
     app.runOnContext(v -> vertx.cancelTimer(timer.get()));
     assertThat(calls).hasValue(1);
     assertThat(loaderThread.get()).contains("worker");
@@ -302,6 +385,79 @@ class CacheJavaApiAsAUserIT {
     assertThat(nullCalls).hasValue(2);
     assertThat(pttl(server, "rediskit:c:users:0:absent")).isPositive().isLessThanOrEqualTo(30_000);
     assertThat(await(on(app, () -> users.lookup("absent"))).source()).isEqualTo(CacheResult.Source.NEGATIVE);
+    await(gateway.close());
+  }
+
+  /** A user's entity, as the README's {@code cache.namespace("users", User.class)} maps it. */
+  public record User(String id, String name) {
+  }
+
+  @Test
+  void edgesAUserMeets(Vertx vertx, RedisServer server) {
+    RedisGateway gateway = gateway(vertx, server.uri());
+    RedisCache cache = RedisCache.create(vertx, gateway);
+    Context app = appContext(vertx);
+    SoftAssertions soft = new SoftAssertions();
+
+    // POJOs as the README shows them.
+    CacheNamespace<User> users = cache.namespace("users", User.class);
+    Throwable pojo = null;
+    try {
+      await(on(app, () -> users.set("42", new User("42", "Ada"))));
+      soft.assertThat(await(on(app, () -> users.get("42")))).isEqualTo(new User("42", "Ada"));
+      soft.assertThat(await(on(app, () -> users.getOrLoad("43", () -> Future.succeededFuture(new User("43", "Bob")), null))))
+        .isEqualTo(new User("43", "Bob"));
+      soft.assertThat(await(on(app, () -> users.get("43")))).isEqualTo(new User("43", "Bob"));
+    } catch (AssertionError e) {
+      pojo = e;
+    }
+    soft.assertThat(pojo).as("a POJO namespace").isNull();
+
+    // Keys with ':' and glob characters are plain keys: delete("*") deletes the key "*" only.
+    CacheNamespace<Object> ns = cache.namespace("edges");
+    await(on(app, () -> ns.set("a:b", 1)));
+    await(on(app, () -> ns.set("*", 2)));
+    await(on(app, () -> ns.set("x", 3)));
+    await(on(app, () -> ns.set("k".repeat(1024), 4)));
+    soft.assertThat(await(on(app, () -> ns.delete("*")))).isEqualTo(1L);
+    soft.assertThat(await(on(app, () -> ns.getMany(List.of("a:b", "x", "*", "k".repeat(1024))))))
+      .containsOnlyKeys("a:b", "x", "k".repeat(1024));
+
+    // A value the JSON codec cannot encode.
+    Throwable notJson = failure(on(app, () -> ns.set("o", new Object())));
+    soft.assertThat(notJson).as("set of a non-JSON value").isInstanceOf(InvalidRequestException.class);
+    soft.assertThat(notJson.getMessage()).as("set of a non-JSON value").startsWith("value:");
+
+    // A loaded value too large for cache.maxValueBytes: returned, not cached, counted in errors.
+    String big = "x".repeat(1024 * 1024 + 10);
+    long errors = ns.stats().errors();
+    soft.assertThat(await(on(app, () -> ns.getOrLoad("big", () -> Future.succeededFuture(big), null)))).isEqualTo(big);
+    soft.assertThat(server.command("EXISTS", "rediskit:c:edges:0:big")).isEqualTo(0L);
+    soft.assertThat(ns.stats().errors()).isEqualTo(errors + 1);
+
+    // memoize with a key function that gives an invalid key, or throws.
+    Function<String, Future<Object>> memo = ns.memoize(a -> Future.succeededFuture("f " + a), a -> a, null);
+    Throwable emptyKey = failure(on(app, () -> memo.apply("")));
+    soft.assertThat(emptyKey).as("memoized call with an empty key").isInstanceOf(InvalidRequestException.class);
+    Function<String, Future<Object>> throwing = ns.memoize(a -> Future.succeededFuture("f " + a), a -> {
+      throw new IllegalStateException("no key for " + a);
+    }, null);
+    Throwable keyFnThrew = null;
+    try {
+      keyFnThrew = failure(on(app, () -> throwing.apply("q")));
+    } catch (AssertionError | RuntimeException e) {
+      keyFnThrew = e;
+    }
+    soft.assertThat(keyFnThrew).as("memoized call whose key function throws").hasMessageContaining("no key for q");
+
+    // setMany with a null value.
+    Map<String, Object> withNull = new HashMap<>();
+    withNull.put("a", 1);
+    withNull.put("b", null);
+    Throwable nullValue = failure(on(app, () -> ns.setMany(withNull, Duration.ofMinutes(1))));
+    soft.assertThat(nullValue).as("setMany with a null value").isInstanceOf(InvalidRequestException.class);
+    soft.assertThat(server.command("EXISTS", "rediskit:c:edges:0:a")).as("nothing of the refused setMany").isEqualTo(0L);
+    soft.assertAll();
     await(gateway.close());
   }
 
@@ -531,6 +687,10 @@ class CacheJavaApiAsAUserIT {
           }
         }
       }
+      // Redis down and the loader failing too: the loader's error, not Redis's.
+      Throwable both = failure(on(app, () -> ns.getOrLoad("g", () -> Future.failedFuture(new IllegalStateException("db down")),
+        LoadOptions.ttl(Duration.ofMinutes(1)).setStaleTtl(Duration.ofMinutes(1)))));
+      soft.assertThat(both).as("Redis and the loader down").hasMessage("db down");
       soft.assertAll();
     } finally {
       server.restart();
@@ -833,6 +993,51 @@ class CacheJavaApiAsAUserIT {
     Await.until(() -> await(on(app, () -> hotA.get("k"))) == null, Duration.ofSeconds(10), "A to see the delete");
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleted)).isLessThan(bound + 200);
     assertThat(a.nearCacheStats().get("hot").hits()).isPositive();
+    // A flush by B, and a version bump by B (seen within cache.versionRefreshMs, 1 s by default).
+    for (String change : List.of("flush", "bumpVersion")) {
+      await(hotB.set("k", change, Duration.ofMinutes(5)));
+      Await.until(() -> {
+        CacheResult<Object> r = await(on(app, () -> hotA.lookup("k")));
+        return r.source() == CacheResult.Source.NEAR && change.equals(r.value());
+      }, "a local hit before the " + change);
+      await(change.equals("flush") ? hotB.flush() : hotB.bumpVersion());
+      long done = System.nanoTime();
+      Await.until(() -> await(on(app, () -> hotA.get("k"))) == null, Duration.ofSeconds(10), "A to see B's " + change);
+      System.out.println("near cache saw B's " + change + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - done)
+        + " ms");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - done)).as("A saw B's %s after", change)
+        .isLessThan(bound + 200);
+    }
+
+    // Redis killed: no local copy is served past the bound, reads fail typed; after the restart B's new
+    // write is seen by A without restarting anything.
+    await(hotB.set("k", "before", Duration.ofMinutes(5)));
+    Await.until(() -> {
+      CacheResult<Object> r = await(on(app, () -> hotA.lookup("k")));
+      return r.source() == CacheResult.Source.NEAR && "before".equals(r.value());
+    }, "a local hit of 'before'");
+    server.kill();
+    long killed = System.nanoTime();
+    try {
+      Throwable down = Await.value(() -> {
+        Promise<Throwable> p = Promise.promise();
+        on(app, () -> hotA.get("k")).onComplete(ar -> p.complete(ar.failed() ? ar.cause() : null));
+        return await(p.future());
+      }, t -> t != null, Duration.ofSeconds(10), "A's reads to fail once Redis is gone");
+      assertThat(down).isInstanceOfAny(RedisUnavailableException.class, RedisTimeoutException.class);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)).as("local copies served after the kill for")
+        .isLessThan(bound + 500);
+    } finally {
+      server.restart();
+    }
+    Await.until(() -> {
+      Promise<Boolean> p = Promise.promise();
+      hotB.set("k", "after", Duration.ofMinutes(5)).onComplete(ar -> p.complete(ar.succeeded()));
+      return await(p.future());
+    }, Duration.ofSeconds(20), "B to write again");
+    Await.value(() -> await(on(app, () -> hotA.get("k"))), "after"::equals, Duration.ofSeconds(20), "A to read 'after'");
+    Await.until(() -> await(on(app, () -> hotA.lookup("k"))).source() == CacheResult.Source.NEAR, Duration.ofSeconds(20),
+      "A's near cache to serve again after the restart");
     await(gatewayA.close());
     await(gatewayB.close());
   }
