@@ -208,6 +208,43 @@ class CacheJavaApiAsAUserIT {
   }
 
   @Test
+  void callersThatJoinALoadAlreadyRunningCountAsMissesAsDocumented(Vertx vertx, RedisServer server) {
+    RedisGateway gateway = gateway(vertx, server.uri());
+    RedisCache cache = RedisCache.create(vertx, gateway);
+    CacheNamespace<Object> users = cache.namespace("users");
+    Context app = appContext(vertx);
+    Promise<Object> db = Promise.promise();
+    AtomicInteger calls = new AtomicInteger();
+    Supplier<Future<Object>> loader = () -> {
+      calls.incrementAndGet();
+      return db.future();
+    };
+    Future<Object> first = on(app, () -> users.getOrLoad("7", loader, null));
+    Await.until(() -> calls.get() == 1, "the first caller's load to start");
+    // 99 more callers while the load runs: each found nothing fresh and joined it.
+    List<Future<Object>> later = new ArrayList<>();
+    for (int i = 0; i < 99; i++) {
+      later.add(on(app, () -> users.getOrLoad("7", loader, null)));
+    }
+    Await.until(() -> users.stats().singleFlightJoins() == 99, "99 joins");
+    app.runOnContext(v -> db.complete("seven"));
+    assertThat(await(first)).isEqualTo("seven");
+    for (Future<Object> f : later) {
+      assertThat(await(f)).isEqualTo("seven");
+    }
+    assertThat(calls).hasValue(1);
+    // "misses: reads that found nothing fresh; for getOrLoad each is followed by a load or a join";
+    // rediskit.cache.requests{result=miss} is this counter, so 100 requests show as 100.
+    CacheStats s = users.stats();
+    assertThat(s.misses()).as("misses of 100 cold callers").isEqualTo(100);
+    assertThat(s.hits()).isZero();
+    assertThat(s.hitRatio()).isZero();
+    await(on(app, () -> users.getOrLoad("7", loader, null)));
+    assertThat(users.stats().hitRatio()).isEqualTo(1.0 / 101);
+    await(gateway.close());
+  }
+
+  @Test
   void everyCallCompletesOnTheCallersOwnContext(Vertx vertx, RedisServer server) {
     // The gateway made inside one verticle, the calls made from others, as the docs allow ("they hop to that loop").
     Context owner = appContext(vertx);
@@ -735,6 +772,8 @@ class CacheJavaApiAsAUserIT {
       System.out.println("stalled: 100 getOrLoad in " + concurrentMs + " ms, " + loads.get() + " loader calls");
       assertThat(concurrentMs).isLessThan(2_500);
       assertThat(loads).hasValue(1);
+      assertThat(ns.stats().misses()).as("misses of 100 callers Redis could not answer").isEqualTo(100);
+      assertThat(ns.stats().redisFallbacks()).isEqualTo(1);
       SoftAssertions soft = new SoftAssertions();
       List<Outcome> outcomes = new ArrayList<>();
       for (int round = 0; round < 2; round++) {
