@@ -612,7 +612,12 @@ class CacheJavaApiAsAUserIT {
     assertThat(pttl(server, "rediskit:c:users:0:42")).isGreaterThan(1_500).isLessThanOrEqualTo(2_000);
     Supplier<Future<Object>> failing = () -> Future.failedFuture(new IllegalStateException("database down"));
     Await.until(() -> await(on(app, () -> users.lookup("42"))).stale(), "the entry to go stale");
+    CacheStats before = CacheStats.fromJson(users.stats().toJson());
     CacheResult<Object> stale = await(on(app, () -> users.getOrLoadResult("42", failing, opts)));
+    // One call that served a stale value counts once as a miss (it found nothing fresh and loaded) and once as a
+    // stale hit, as the statistics table describes each counter.
+    assertThat(users.stats().misses() - before.misses()).isEqualTo(1);
+    assertThat(users.stats().staleHits() - before.staleHits()).isEqualTo(1);
     assertThat(stale.value()).isEqualTo("v1");
     assertThat(stale.stale()).isTrue();
     assertThat(stale.source()).isEqualTo(CacheResult.Source.STALE);
@@ -665,6 +670,16 @@ class CacheJavaApiAsAUserIT {
     assertThat(loads.get()).isBetween(4, 9);
     assertThat(seen.size()).isGreaterThan(2);
     assertThat(worstMs).as("slowest read (the loader takes 300 ms)").isLessThan(250);
+
+    // A refresh that fails changes nothing: readers keep the current value, the failure is counted.
+    Object current = await(on(app, () -> prices.get("p")));
+    long failuresBefore = prices.stats().loadFailures();
+    Supplier<Future<Object>> failing = () -> Future.failedFuture(new IllegalStateException("pricing down"));
+    Await.until(() -> {
+      assertThat(await(on(app, () -> prices.getOrLoad("p", failing, opts)))).isNotNull();
+      return prices.stats().loadFailures() > failuresBefore;
+    }, "a failed background refresh");
+    assertThat(await(on(app, () -> prices.get("p")))).isIn(current, "v" + loads.get());
     await(gateway.close());
   }
 
