@@ -137,6 +137,14 @@ class CacheJavaApiAsAUserIT {
       int n = i;
       await(on(app, () -> users.set("u" + n, n)));
     }
+    // Other glob characters in namespace names are escaped too.
+    CacheNamespace<Object> abc = cache.namespace("abc");
+    await(on(app, () -> abc.set("1", "abc's")));
+    for (String glob : List.of("a?c", "a[b]c", "a[!x]c", "a\\bc", "[a-z]bc")) {
+      await(on(app, () -> cache.namespace(glob).set("1", glob)));
+      assertThat(await(on(app, () -> cache.flush(glob)))).as("flush of %s", glob).isEqualTo(1L);
+      assertThat(await(on(app, () -> abc.get("1")))).as("abc after a flush of %s", glob).isEqualTo("abc's");
+    }
     assertThat(await(on(app, () -> cache.flush("users*")))).as("flush of users*").isEqualTo(1L);
     assertThat(await(on(app, () -> users.get("42")))).as("users survives a flush of users*").isNotNull();
     assertThat(await(on(app, () -> cache.flush("users")))).as("flush of users").isEqualTo(51L);
@@ -729,7 +737,10 @@ class CacheJavaApiAsAUserIT {
     try {
       SoftAssertions soft = new SoftAssertions();
       for (int round = 0; round < 2; round++) {
-        for (Outcome o : everyCall(app, cache, ns)) {
+        List<Outcome> outcomes = everyCall(app, cache, ns);
+        System.out.println("killed, round " + round + ": " + outcomes.stream().map(o -> o.call() + " " + o.ms() + " ms "
+          + (o.failure() == null ? "ok" : o.failure().getClass().getSimpleName() + ": " + o.failure().getMessage())).toList());
+        for (Outcome o : outcomes) {
           soft.assertThat(o.ms()).as("%s took", o.call()).isLessThan(2_500);
           if (o.call().equals("getOrLoad")) {
             soft.assertThat(o.value()).as("getOrLoad answered by the loader (%s)", o.failure()).isEqualTo("loaded");
@@ -865,6 +876,51 @@ class CacheJavaApiAsAUserIT {
       System.out.println("first call in a stall: " + String.join("\n  ", report));
       soft.assertAll();
     }
+  }
+
+  @Test
+  void redisStallingWhileTheLoaderRunsStillAnswersWithTheLoadedValueWithinTheBound(Vertx vertx, RedisServer server) {
+    try (FaultProxy proxy = FaultProxy.start(vertx, server)) {
+      RedisGateway gateway = gateway(vertx, proxy.uri());
+      RedisCache cache = RedisCache.create(vertx, gateway);
+      Context app = appContext(vertx);
+      CacheNamespace<Object> ns = cache.namespace("midload");
+      await(on(app, () -> ns.set("warm", "v")));
+      long t0 = System.nanoTime();
+      Object got = await(on(app, () -> ns.getOrLoad("k", () -> {
+        // The lease is taken and the entry re-read; now Redis stops answering, before the write.
+        proxy.blackhole();
+        return vertx.timer(50).map(t -> "loaded");
+      }, LoadOptions.ttl(Duration.ofMinutes(1)))));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      System.out.println("stall during the load: answered after " + ms + " ms");
+      assertThat(got).isEqualTo("loaded");
+      // "loadTimeoutMs + 4 x commandTimeoutMs" at most; the write's timeout is what this one waits.
+      assertThat(ms).isLessThan(2_500);
+      assertThat(ns.stats().errors()).isPositive();
+      proxy.pass();
+      await(gateway.close());
+    }
+  }
+
+  @Test
+  void batchesOfTwentyThousandKeysWork(Vertx vertx, RedisServer server) {
+    RedisGateway gateway = gateway(vertx, server.uri());
+    RedisCache cache = RedisCache.create(vertx, gateway);
+    Context app = appContext(vertx);
+    CacheNamespace<Object> ns = cache.namespace("bulk");
+    Map<String, Object> entries = new HashMap<>();
+    for (int i = 0; i < 20_000; i++) {
+      entries.put("k" + i, i);
+    }
+    long t0 = System.nanoTime();
+    await(on(app, () -> ns.setMany(entries, Duration.ofMinutes(5))));
+    Map<String, Object> back = await(on(app, () -> ns.getMany(entries.keySet())));
+    assertThat(back).hasSize(20_000).containsEntry("k19999", 19_999);
+    assertThat(await(on(app, () -> ns.delete(entries.keySet())))).isEqualTo(20_000L);
+    System.out.println("20,000 keys set, read and deleted in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+    assertThat(DataKeys.of(server).stream().filter(k -> k.startsWith("rediskit:c:bulk:"))).isEmpty();
+    await(gateway.close());
   }
 
   // ---------------------------------------------------------------------------------------------------------
