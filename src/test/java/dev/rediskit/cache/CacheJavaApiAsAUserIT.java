@@ -867,8 +867,11 @@ class CacheJavaApiAsAUserIT {
         switch (call) {
           case "getOrLoad" -> soft.assertThat(o.value()).as(call).isEqualTo("loaded");
           case "warm" -> soft.assertThat(o.value()).as(call).isEqualTo(new WarmResult(0, 2, 0));
-          default -> soft.assertThat(o.failure()).as(call).isInstanceOfAny(RedisTimeoutException.class,
-            RedisUnavailableException.class);
+          default -> {
+            soft.assertThat(o.failure()).as(call).isInstanceOf(RedisTimeoutException.class);
+            // Every timeout names the setting that bounds it.
+            soft.assertThat(o.failure()).as(call).hasMessageEndingWith("within 1000 ms (commandTimeoutMs)");
+          }
         }
         proxy.pass();
         await(gateway.close());
