@@ -1009,7 +1009,8 @@ class CacheJavaApiAsAUserIT {
       new Bad("set ttl 1 ns", () -> ns.set("k", "v", Duration.ofNanos(1)), InvalidRequestException.class, "ttlMs"),
       new Bad("set idle TTL 1 ns", () -> ns.set("k", "v", new WriteOptions().setIdleTtl(Duration.ofNanos(1))),
         InvalidRequestException.class, "idleTtlMs"),
-      new Bad("getOrLoad staleTtl 0.5 ms", () -> ns.getOrLoad("k", loader, new LoadOptions().setStaleTtl(Duration.ofNanos(500_000))),
+      new Bad("getOrLoad staleTtl 0.5 ms", () -> ns.getOrLoad("k", loader,
+        new LoadOptions().setStaleTtl(Duration.ofNanos(500_000))),
         InvalidRequestException.class, "staleTtlMs"),
       new Bad("set 1 MiB value", () -> ns.set("k", hugeValue), ValueTooLargeException.class, "value"),
       new Bad("setMany with one huge", () -> ns.setMany(Map.of("a", "v", "b", hugeValue), Duration.ofMinutes(1)),
@@ -1017,7 +1018,8 @@ class CacheJavaApiAsAUserIT {
       new Bad("setMany with an empty key", () -> ns.setMany(Map.of("a", "v", "", "v"), Duration.ofMinutes(1)),
         InvalidRequestException.class, "entries key"),
       new Bad("delete(null)", () -> ns.delete((String) null), InvalidRequestException.class, "keys[0]"),
-      new Bad("getMany(null element)", () -> ns.getMany(java.util.Arrays.asList("a", null)), InvalidRequestException.class, "keys[1]"),
+      new Bad("getMany(null element)", () -> ns.getMany(java.util.Arrays.asList("a", null)),
+        InvalidRequestException.class, "keys[1]"),
       new Bad("getOrLoad(empty key)", () -> ns.getOrLoad("", loader, null), InvalidRequestException.class, "key"),
       new Bad("getOrLoad ttl -1", () -> ns.getOrLoad("k", loader, LoadOptions.ttl(Duration.ofMillis(-1))),
         InvalidRequestException.class, "ttlMs"),
@@ -1073,6 +1075,50 @@ class CacheJavaApiAsAUserIT {
 
   // ---------------------------------------------------------------------------------------------------------
   // the near cache
+
+  @Test
+  void aNearCacheCutOffFromRedisNeverServesACopyOlderThanTheBound(Vertx vertx, RedisServer server) {
+    try (FaultProxy proxy = FaultProxy.start(vertx, server)) {
+      RedisGateway gatewayA = gateway(vertx, proxy.uri());
+      RedisGateway gatewayB = gateway(vertx, server.uri());
+      RedisCache a = RedisCache.create(vertx, gatewayA, new CacheOptions().putNamespace("hot", new NamespaceOptions()
+        .setNearCache(new NearCacheOptions().setEnabled(true))));
+      CacheNamespace<Object> hotA = a.namespace("hot");
+      CacheNamespace<Object> hotB = RedisCache.create(vertx, gatewayB).namespace("hot");
+      Context app = appContext(vertx);
+      long bound = 1_000;
+      await(hotB.set("k", "old", Duration.ofMinutes(5)));
+      Await.until(() -> {
+        CacheResult<Object> r = await(on(app, () -> hotA.lookup("k")));
+        return r.source() == CacheResult.Source.NEAR && "old".equals(r.value());
+      }, "a local hit of 'old'");
+      // A's path to Redis goes silent (its tracking link too); B writes straight into Redis.
+      proxy.blackhole();
+      await(hotB.set("k", "new", Duration.ofMinutes(5)));
+      long written = System.nanoTime();
+      record Read(long startMs, Object value) {
+      }
+      List<Read> reads = new ArrayList<>();
+      while (System.nanoTime() - written < TimeUnit.MILLISECONDS.toNanos(bound + 1_500)) {
+        long start = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written);
+        Promise<Object> p = Promise.promise();
+        on(app, () -> hotA.get("k")).onComplete(ar -> p.complete(ar.succeeded() ? ar.result() : ar.cause()));
+        reads.add(new Read(start, await(p.future())));
+      }
+      List<Read> late = reads.stream().filter(r -> r.startMs() > bound).toList();
+      System.out.println("cut off: " + reads.size() + " reads; last 'old' at " + reads.stream()
+        .filter(r -> "old".equals(r.value())).mapToLong(Read::startMs).max().orElse(-1) + " ms; after the bound: "
+        + late.stream().map(r -> r.value() instanceof Throwable t ? t.getClass().getSimpleName() : String.valueOf(r.value()))
+          .distinct().toList());
+      assertThat(late).isNotEmpty();
+      assertThat(late).allSatisfy(r -> assertThat(r.value()).as("a read %d ms after B's write", r.startMs())
+        .isNotEqualTo("old"));
+      proxy.pass();
+      Await.value(() -> await(on(app, () -> hotA.get("k"))), "new"::equals, Duration.ofSeconds(20), "A to read 'new'");
+      await(gatewayA.close());
+      await(gatewayB.close());
+    }
+  }
 
   @Test
   void aNearCachedNamespaceSeesAnotherGatewaysWriteWithinTheStalenessBound(Vertx vertx, RedisServer server) {
