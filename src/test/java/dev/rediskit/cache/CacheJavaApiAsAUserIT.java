@@ -693,6 +693,35 @@ class CacheJavaApiAsAUserIT {
     await(gateway.close());
   }
 
+  @Test
+  void twoInstancesReadingAHotKeyRefreshItOncePerWindowBetweenThem(Vertx vertx, RedisServer server) {
+    RedisGateway gatewayA = gateway(vertx, server.uri());
+    RedisGateway gatewayB = gateway(vertx, server.uri());
+    CacheNamespace<Object> onA = RedisCache.create(vertx, gatewayA).namespace("prices");
+    CacheNamespace<Object> onB = RedisCache.create(vertx, gatewayB).namespace("prices");
+    Context a = appContext(vertx);
+    Context b = appContext(vertx);
+    AtomicInteger loads = new AtomicInteger();
+    Supplier<Future<Object>> loader = () -> {
+      int n = loads.incrementAndGet();
+      return vertx.timer(100).map(t -> "v" + n);
+    };
+    LoadOptions opts = LoadOptions.ttl(Duration.ofSeconds(2)).setRefreshAheadFraction(0.5);
+    await(on(a, () -> onA.getOrLoad("p", loader, opts)));
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < end) {
+      assertThat(await(on(a, () -> onA.getOrLoad("p", loader, opts)))).isNotNull();
+      assertThat(await(on(b, () -> onB.getOrLoad("p", loader, opts)))).isNotNull();
+    }
+    // About one reload per (1 - f) x TTL = 1 s, between both instances: 1 + 5 at most, and fewer than twice that.
+    System.out.println("two instances, 5 s hot: " + loads.get() + " loads, refreshes A " + onA.stats().refreshes()
+      + " B " + onB.stats().refreshes());
+    assertThat(loads.get()).isBetween(3, 7);
+    assertThat(onA.stats().misses() + onB.stats().misses()).isEqualTo(1);
+    await(gatewayA.close());
+    await(gatewayB.close());
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // Redis killed, Redis stalled
 
