@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
  *   <caption>Counters</caption>
  *   <tr><th>counter</th><th>counts</th></tr>
  *   <tr><td>hits</td><td>reads that found a fresh entry (a cached absence included)</td></tr>
- *   <tr><td>misses</td><td>reads that found nothing fresh (absent, stale or unreadable); for getOrLoad each is followed by a load or a join</td></tr>
+ *   <tr><td>misses</td><td>reads that found nothing fresh (absent, stale or unreadable); for getOrLoad each is followed by a load or a join (a caller that joins a load already running counts, as does one the loader answered because Redis failed)</td></tr>
  *   <tr><td>staleHits</td><td>stale values served: by get/mget within the stale window, or by getOrLoad when the loader failed</td></tr>
  *   <tr><td>loads</td><td>loader calls (getOrLoad, refresh-ahead, warm-up)</td></tr>
  *   <tr><td>loadFailures</td><td>loader calls that failed or timed out</td></tr>

@@ -277,6 +277,7 @@ abstract class AbstractRedisCacheTest {
     assertThat(all).allSatisfy(f -> assertThat(f.result()).isEqualTo("loaded"));
     assertThat(ns.stats().loads()).isEqualTo(1);
     assertThat(ns.stats().singleFlightJoins()).isEqualTo(999);
+    assertThat(ns.stats().misses()).as("every caller found nothing fresh").isEqualTo(1000);
     assertThat(redis().pttl("t:c:stampede:0:hot")).isPositive().isLessThanOrEqualTo(30_000);
   }
 

@@ -77,6 +77,9 @@ final class LoadFlight<V> {
     String rk = start.concat(key);
     Future<CacheResult<V>> running = flights.current(rk);
     if (running != null) {
+      // A caller that joins a load found nothing fresh as surely as one that read Redis first: counted as a
+      // miss too, or a stampede's callers would vanish from the hit ratio and from requests{result=miss}.
+      stats.misses.increment();
       stats.singleFlightJoins.increment();
       return running;
     }
@@ -109,6 +112,8 @@ final class LoadFlight<V> {
           // stampede on the loader's database. The caller gets the failure.
           return Future.failedFuture(ar.cause());
         }
+        // Nothing fresh could be read, and the loader answers: a miss, as when the version could not be read.
+        stats.misses.increment();
         return flight(rk, key, loader, o, null, true);
       }
       Entry read = NamespaceEntries.entryOf(ar.result());

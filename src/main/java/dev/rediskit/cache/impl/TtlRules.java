@@ -35,7 +35,20 @@ final class TtlRules {
     if (ttl == null) {
       throw new InvalidRequestException(field, "is required");
     }
-    return checkTtlMs(field, RequestFields.saturatedMillis(ttl));
+    return checkTtlMs(field, wholeMillis(field, ttl, "must be at least 1 ms"));
+  }
+
+  /**
+   * Redis keeps lifetimes in whole milliseconds. A positive duration below one would become 0: for a
+   * TTL a refusal saying "was 0" of what the caller wrote as more, for a stale window or an idle TTL a
+   * silent "off". Refused instead, showing the duration as given.
+   */
+  private static long wholeMillis(String field, Duration d, String rule) {
+    long ms = RequestFields.saturatedMillis(d);
+    if (ms == 0 && !d.isZero() && !d.isNegative()) {
+      throw new InvalidRequestException(field, rule + " (lifetimes are whole milliseconds), was " + d);
+    }
+    return ms;
   }
 
   /**
@@ -88,7 +101,8 @@ final class TtlRules {
       o = new LoadOptions();
     }
     long ttl = o.getTtl() == null ? options.getTtlMs() : checkTtl("ttlMs", o.getTtl());
-    long stale = o.getStaleTtl() == null ? options.getStaleTtlMs() : RequestFields.saturatedMillis(o.getStaleTtl());
+    long stale = o.getStaleTtl() == null ? options.getStaleTtlMs()
+      : wholeMillis("staleTtlMs", o.getStaleTtl(), "must be 0 or at least 1 ms");
     if (stale < 0) {
       throw new InvalidRequestException("staleTtlMs", "must be >= 0, was " + stale);
     }
@@ -141,7 +155,7 @@ final class TtlRules {
     if (idle == null) {
       throw new InvalidRequestException(field, "is required");
     }
-    long ms = RequestFields.saturatedMillis(idle);
+    long ms = wholeMillis(field, idle, "must be 0 (sliding expiry off) or at least 1 ms");
     if (ms < 0) {
       throw new InvalidRequestException(field, "must be >= 0 (0 turns sliding expiry off), was " + ms);
     }

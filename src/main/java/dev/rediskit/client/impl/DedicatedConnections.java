@@ -62,7 +62,8 @@ final class DedicatedConnections {
     }
     Promise<T> result = VertxInternals.promise(vertx.getOrCreateContext());
     long timer = vertx.setTimer(options.getCommandTimeoutMs(), id -> {
-      String late = "dedicated connection work did not complete within " + options.getCommandTimeoutMs() + " ms";
+      String late = "dedicated connection work did not complete within " + options.getCommandTimeoutMs()
+        + " ms (commandTimeoutMs)";
       if (result.tryFail(new RedisTimeoutException(late))) {
         reportFailure.accept(late);
       }

@@ -25,6 +25,22 @@ class TtlRulesTest {
   }
 
   @Test
+  void aPositiveDurationBelowAMillisecondIsRefusedAsGivenNotReadAsZero() {
+    refused(() -> rules.checkTtl("ttlMs", Duration.ofNanos(1)),
+      "ttlMs: must be at least 1 ms (lifetimes are whole milliseconds), was PT0.000000001S");
+    refused(() -> rules.resolve(new LoadOptions().setNullTtl(Duration.ofNanos(999_999))),
+      "nullTtlMs: must be at least 1 ms (lifetimes are whole milliseconds), was PT0.000999999S");
+    refused(() -> rules.resolve(new LoadOptions().setStaleTtl(Duration.ofNanos(500_000))),
+      "staleTtlMs: must be 0 or at least 1 ms (lifetimes are whole milliseconds), was PT0.0005S");
+    refused(() -> rules.checkIdleTtl("idleTtlMs", Duration.ofNanos(1)),
+      "idleTtlMs: must be 0 (sliding expiry off) or at least 1 ms (lifetimes are whole milliseconds), was PT0.000000001S");
+    // Zero keeps its meaning (off), and a millisecond and a fraction is that millisecond.
+    assertThat(rules.resolve(new LoadOptions().setStaleTtl(Duration.ZERO)).staleMs()).isZero();
+    assertThat(rules.checkIdleTtl("idleTtlMs", Duration.ZERO)).isZero();
+    assertThat(rules.checkTtl("ttlMs", Duration.ofNanos(1_500_000))).isEqualTo(1);
+  }
+
+  @Test
   void noJitterByDefault() {
     assertThat(rules.jitter(10_000)).isEqualTo(10_000);
   }
