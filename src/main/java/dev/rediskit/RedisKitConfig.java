@@ -137,39 +137,19 @@ public final class RedisKitConfig {
   }
 
   /**
-   * {@link #resolve(Vertx, JsonObject, String)} for options built in code. Options carry every key,
-   * so only what differs from the defaults counts as set by the code (and the endpoints only when
-   * they were set): a value left at its default must not hide the config file's.
+   * {@link #resolve(Vertx, JsonObject, String)} for options built in code. What the code gave
+   * ({@link RedisKitOptions#toGivenJson()}: a key of the JSON the options were built from, a
+   * setter's value, either copied along) counts as given whatever its value, a default included,
+   * exactly as the same key in a verticle's deployment config; what the code never touched does not
+   * hide the config file's value.
    *
    * @param vertx the Vert.x instance
    * @param options the options given to an entry point
    * @return the validated options, or a failure with a {@link ConfigurationException}
    */
   public static Future<RedisKitOptions> resolve(Vertx vertx, RedisKitOptions options) {
-    JsonObject json = withoutDefaults(options.toJson(), new RedisKitOptions().toJson());
-    if (options.isEndpointsConfigured()) {
-      json.put("endpoints", options.toJson().getValue("endpoints"));
-    } else {
-      json.remove("endpoints");
-    }
+    JsonObject json = options.toGivenJson();
     return resolve(vertx, json, options.isEndpointsConfigured() ? options.endpointsSource() : "options given in code");
-  }
-
-  /** The keys of {@code json} whose values differ from {@code defaults}, sections compared key by key. */
-  static JsonObject withoutDefaults(JsonObject json, JsonObject defaults) {
-    JsonObject out = new JsonObject();
-    for (Map.Entry<String, Object> e : json) {
-      Object d = defaults.getValue(e.getKey());
-      if (e.getValue() instanceof JsonObject section && d instanceof JsonObject defaultSection) {
-        JsonObject diff = withoutDefaults(section, defaultSection);
-        if (!diff.isEmpty()) {
-          out.put(e.getKey(), diff);
-        }
-      } else if (!java.util.Objects.equals(e.getValue(), d)) {
-        out.put(e.getKey(), e.getValue());
-      }
-    }
-    return out;
   }
 
   private static Future<RedisKitOptions> read(Vertx vertx, String path, JsonObject given, String label) {

@@ -170,6 +170,31 @@ public class RedisKitOptions extends GatewayOptions<RedisKitOptions> {
       .put("metrics", metrics.toJson());
   }
 
+  /**
+   * What the code gave (see {@link GatewayOptions#toGivenJson()}), the sections' included: each
+   * section's own {@code toGivenJson()}, left out when it gave nothing. A section handed over by a
+   * setter such as {@link #setRateLimit} counts by what was given in it, so a fresh section object
+   * hides nothing of the file's. Read back by {@link #RedisKitOptions(JsonObject)}, it gives an
+   * entry point the same settings as these options, and the same ones as given.
+   *
+   * @return the given settings as JSON
+   */
+  @Override
+  public JsonObject toGivenJson() {
+    JsonObject json = super.toGivenJson();
+    putUnlessEmpty(json, "cache", cache.toGivenJson());
+    putUnlessEmpty(json, "rateLimit", rateLimit.toGivenJson());
+    putUnlessEmpty(json, "health", health.toGivenJson());
+    putUnlessEmpty(json, "metrics", metrics.toGivenJson());
+    return json;
+  }
+
+  private static void putUnlessEmpty(JsonObject json, String key, JsonObject section) {
+    if (!section.isEmpty()) {
+      json.put(key, section);
+    }
+  }
+
   /** @return {@link #toDisplayJson()} as a string: safe to log */
   @Override
   public String toString() {

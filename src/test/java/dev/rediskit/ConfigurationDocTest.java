@@ -52,11 +52,11 @@ class ConfigurationDocTest {
       .append(RedisKitConfig.DEFAULT_CONFIG_FILE).append("` when it exists.\n");
     md.append("   A file named in one of the first three ways must exist. Nested keys are objects:\n");
     md.append("   `{\"commandTimeoutMs\": 500, \"cache\": {\"ttlMs\": 60000}}`.\n");
-    md.append("3. **The deployment config** of `RedisKitVerticle`, or the options given to `RedisKit.create` (what the code set:\n");
-    md.append("   values left at their default count as not set, so they do not hide the file's; nor does a value the code set\n");
-    md.append("   to its default, e.g. `setShadowMode(false)` or `{\"shadowMode\": false}` in the JSON the options were built\n");
-    md.append("   from, against a file's `true`. Every key of a deployment config counts, defaults too; from code, pin such a\n");
-    md.append("   value with its variable or property).\n");
+    md.append("3. **The deployment config** of `RedisKitVerticle`, or the options given to `RedisKit.create`: every key\n");
+    md.append("   given counts, whatever its value, a default included. From code, what was given is what the JSON the options\n");
+    md.append("   were built from held, what a setter set (`setShadowMode(false)` against a file's `true` gives `false`), and\n");
+    md.append("   what a copy took from options that had it (`toGivenJson()` shows it); what the code never touched keeps the\n");
+    md.append("   file's value. A section object handed to a setter such as `setRateLimit` counts by what was given in it.\n");
     md.append("4. **Environment variables**: ")
       .append(RedisKitConfig.CONVENTIONAL_ENV_VARS.entrySet().stream()
         .map(e -> "`" + e.getKey() + "` (`" + e.getValue() + "`)").collect(Collectors.joining(" and ")))

@@ -476,18 +476,131 @@ class RedisKitConfigTest {
     assertThat(offenders).as("only RedisKitConfig may read the environment or system properties").isEmpty();
   }
 
+  // ---- options from code: what the code gave counts, whatever its value ----
+
   @Test
-  void optionsFromCodeOverrideOnlyWhatTheCodeChanged() {
-    RedisKitOptions code = new RedisKitOptions().setCommandTimeoutMs(700)
-      .setRateLimit(new dev.rediskit.ratelimit.RateLimitOptions().setMaxInFlight(32));
-    JsonObject set = RedisKitConfig.withoutDefaults(code.toJson(), new RedisKitOptions().toJson());
-    assertThat(set).isEqualTo(new JsonObject().put("commandTimeoutMs", 700L)
-      .put("rateLimit", new JsonObject().put("maxInFlight", 32)));
-    // So the file's value of a key the code left alone survives, and the code's changes win over the file.
-    JsonObject file = new JsonObject().put("poolSize", 3).put("commandTimeoutMs", 100);
-    RedisKitOptions merged = RedisKitConfig.fromSources(file, "config file", set, "options given in code", Map.of(), new Properties());
-    assertThat(merged.getPoolSize()).isEqualTo(3);
-    assertThat(merged.getCommandTimeoutMs()).isEqualTo(700);
+  void aSetterToTheDefaultWinsOverTheFileAndWhatTheCodeLeftAloneDoesNot() {
+    RedisKitOptions code = new RedisKitOptions().setCommandTimeoutMs(RedisKitOptions.DEFAULT_COMMAND_TIMEOUT_MS);
+    code.getRateLimit().setShadowMode(false).setMaxInFlight(32);
+    code.getCache().getCompression().setCodec(dev.rediskit.cache.CompressionOptions.DEFAULT_CODEC);
+    assertThat(code.toGivenJson()).isEqualTo(new JsonObject()
+      .put("commandTimeoutMs", RedisKitOptions.DEFAULT_COMMAND_TIMEOUT_MS)
+      .put("cache", new JsonObject().put("compression", new JsonObject().put("codec", "LZ4")))
+      .put("rateLimit", new JsonObject().put("shadowMode", false).put("maxInFlight", 32)));
+    JsonObject file = new JsonObject().put("poolSize", 3).put("commandTimeoutMs", 100)
+      .put("cache", new JsonObject().put("compression", new JsonObject().put("codec", "ZSTD").put("thresholdBytes", 2048)))
+      .put("rateLimit", new JsonObject().put("shadowMode", true).put("timeoutMs", 77));
+    RedisKitOptions merged = RedisKitConfig.fromSources(file, "config file", code.toGivenJson(), "options given in code",
+      Map.of(), new Properties());
+    // Given, even at the default: the code's value.
+    assertThat(merged.getCommandTimeoutMs()).isEqualTo(RedisKitOptions.DEFAULT_COMMAND_TIMEOUT_MS);
+    assertThat(merged.getRateLimit().isShadowMode()).isFalse();
     assertThat(merged.getRateLimit().getMaxInFlight()).isEqualTo(32);
+    assertThat(merged.getCache().getCompression().getCodec()).isEqualTo(dev.rediskit.cache.CompressionOptions.Codec.LZ4);
+    // Never touched: the file's.
+    assertThat(merged.getPoolSize()).isEqualTo(3);
+    assertThat(merged.getRateLimit().getTimeoutMs()).isEqualTo(77);
+    assertThat(merged.getCache().getCompression().getThresholdBytes()).isEqualTo(2048);
+  }
+
+  @Test
+  void untouchedOptionsAndFreshSectionsGiveNothing() {
+    assertThat(new RedisKitOptions().toGivenJson()).isEmpty();
+    RedisKitOptions code = new RedisKitOptions().setRateLimit(new dev.rediskit.ratelimit.RateLimitOptions())
+      .setCache(new dev.rediskit.cache.CacheOptions()).setHealth(new dev.rediskit.health.HealthOptions())
+      .setMetrics(new dev.rediskit.metrics.MetricsOptions());
+    assertThat(code.toGivenJson()).isEmpty();
+    JsonObject file = new JsonObject().put("keyPrefix", "kfile").put("rateLimit", new JsonObject().put("shadowMode", true));
+    RedisKitOptions merged = RedisKitConfig.fromSources(file, "config file", code.toGivenJson(), "options given in code",
+      Map.of(), new Properties());
+    assertThat(merged.getKeyPrefix()).isEqualTo("kfile");
+    assertThat(merged.getRateLimit().isShadowMode()).isTrue();
+  }
+
+  @Test
+  void theCopyConstructorKeepsWhatWasGiven() {
+    RedisKitOptions code = new RedisKitOptions().setPoolSize(RedisKitOptions.DEFAULT_POOL_SIZE);
+    code.getRateLimit().setShadowMode(false).putServiceLimit("mailer", dev.rediskit.ratelimit.Limit.parse("5/1m"));
+    code.getCache().setTtlMs(dev.rediskit.cache.CacheOptions.DEFAULT_TTL_MS).getCompression().setThresholdBytes(4096);
+    code.getHealth().setPath(code.getHealth().getPath());
+    RedisKitOptions copy = new RedisKitOptions(code);
+    assertThat(copy.toGivenJson()).isEqualTo(code.toGivenJson());
+    assertThat(copy.toGivenJson().getJsonObject("health")).isNotNull();
+    assertThat(new RedisKitOptions(code.toGivenJson()).toGivenJson()).isEqualTo(code.toGivenJson());
+  }
+
+  @Test
+  void anOptionalValueTheCodeUnsetUnsetsTheFilesToo() {
+    RedisKitOptions code = new RedisKitOptions().setPassword(null).setDatabase(null).setTlsCaPath(null);
+    assertThat(code.toGivenJson()).isEqualTo(new JsonObject().put("password", "").put("database", "").put("tlsCaPath", ""));
+    JsonObject file = new JsonObject().put("password", "from-file").put("database", 3).put("tlsCaPath", caFile.toString());
+    RedisKitOptions merged = RedisKitConfig.fromSources(file, "config file", code.toGivenJson(), "options given in code",
+      Map.of(), new Properties());
+    assertThat(merged.problems()).isEmpty();
+    assertThat(merged.getPassword()).isNull();
+    assertThat(merged.getDatabase()).isNull();
+    assertThat(merged.getTlsCaPath()).isNull();
+  }
+
+  /**
+   * For every key: JSON holding it at its default makes it given, the copy too, and the options
+   * built from that JSON take the same place over a file holding another value as the JSON itself
+   * as a deployment config: the entry points agree (an object merges with the file's, by both).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keyNames")
+  void eachKeyAtItsDefaultInTheJsonIsGivenAsInADeploymentConfig(String name) {
+    Object defaultValue = RedisKitOptionsTest.valueAt(new RedisKitOptions().toJson(), name);
+    // An optional value unset by default is given as "" (not set), which the JSON constructor reads as such.
+    Object written = defaultValue == null ? "" : defaultValue;
+    JsonObject json = new JsonObject();
+    putAt(json, name, written);
+    RedisKitOptions code = new RedisKitOptions(json);
+    assertThat(code.problems()).isEmpty();
+    assertThat(code.toGivenJson()).isEqualTo(json);
+    assertThat(new RedisKitOptions(code).toGivenJson()).isEqualTo(json);
+
+    JsonObject file = new JsonObject();
+    companions(name).forEach(file::put);
+    putAt(file, name, samples().get(name)[1]);
+    RedisKitOptions fromCode = RedisKitConfig.fromSources(file, "config file", code.toGivenJson(), "options given in code",
+      Map.of(), new Properties());
+    RedisKitOptions fromDeployment = RedisKitConfig.fromSources(file, "config file", json, "deployment config",
+      Map.of(), new Properties());
+    assertThat(fromCode.toJson()).isEqualTo(fromDeployment.toJson());
+    ConfigKey key = RedisKitOptions.KEYS.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+    if (key.type() != ConfigKey.Type.OBJECT) {
+      assertThat(RedisKitOptionsTest.valueAt(fromCode.toJson(), name)).isEqualTo(defaultValue);
+    }
+  }
+
+  static Stream<String> keyNames() {
+    return RedisKitOptions.KEYS.stream().map(ConfigKey::name);
+  }
+
+  /** RedisKit.create's path and the verticle's, on the same JSON and the same config file: the same options. */
+  @Test
+  void optionsFromCodeAndTheDeploymentConfigResolveAlike() throws IOException {
+    Path file = Files.writeString(tmp.resolve("given.json"), new JsonObject().put("poolSize", 3)
+      .put("rateLimit", new JsonObject().put("shadowMode", true).put("maxInFlight", 7)
+        .put("serviceLimits", new JsonObject().put("sms", "7/1m")))
+      .put("cache", new JsonObject().put("ttlMs", 111_000)).encode());
+    setProperty(RedisKitConfig.CONFIG_FILE_PROPERTY, file.toString());
+    JsonObject given = new JsonObject().put("commandTimeoutMs", RedisKitOptions.DEFAULT_COMMAND_TIMEOUT_MS)
+      .put("rateLimit", new JsonObject().put("shadowMode", false).put("serviceLimits", new JsonObject().put("mailer", "2/1m")))
+      .put("cache", new JsonObject().put("ttlMs", dev.rediskit.cache.CacheOptions.DEFAULT_TTL_MS));
+    RedisKitOptions fromCode = join(RedisKitConfig.resolve(vertx, new RedisKitOptions(given)));
+    RedisKitOptions fromDeployment = join(RedisKitConfig.resolve(vertx, given, "deployment config"));
+    assertThat(fromCode.toJson()).isEqualTo(fromDeployment.toJson());
+    assertThat(fromCode.getRateLimit().isShadowMode()).isFalse();
+    assertThat(fromCode.getCache().getTtlMs()).isEqualTo(dev.rediskit.cache.CacheOptions.DEFAULT_TTL_MS);
+    assertThat(fromCode.getPoolSize()).isEqualTo(3);
+    assertThat(fromCode.getRateLimit().getMaxInFlight()).isEqualTo(7);
+    assertThat(fromCode.getRateLimit().getServiceLimits()).containsOnlyKeys("sms", "mailer");
+    // The same with setters instead of JSON.
+    RedisKitOptions set = new RedisKitOptions().setCommandTimeoutMs(RedisKitOptions.DEFAULT_COMMAND_TIMEOUT_MS);
+    set.getRateLimit().setShadowMode(false).putServiceLimit("mailer", dev.rediskit.ratelimit.Limit.parse("2/1m"));
+    set.getCache().setTtlMs(dev.rediskit.cache.CacheOptions.DEFAULT_TTL_MS);
+    assertThat(join(RedisKitConfig.resolve(vertx, set)).toJson()).isEqualTo(fromDeployment.toJson());
   }
 }

@@ -148,26 +148,37 @@ class RedisKitOptionsTest {
     return v;
   }
 
+  /** The fields saying which settings were given, at every level. */
+  private static final String GIVEN = ".*([gG]iven|givenMaps).*";
+
   @Test
   void jsonRoundTripKeepsEveryField() throws IOException {
     RedisKitOptions original = everythingSet();
     RedisKitOptions back = new RedisKitOptions(original.toJson());
-    // endpointsSource says where the endpoints came from (code, then JSON): provenance, not a value.
-    assertThat(back).usingRecursiveComparison().ignoringFields("endpointsSource").isEqualTo(original);
+    // endpointsSource says where the endpoints came from (code, then JSON), and what was given
+    // (by setters, then by every key of the JSON) is provenance too, not a value.
+    assertThat(back).usingRecursiveComparison().ignoringFields("endpointsSource")
+      .ignoringFieldsMatchingRegexes(GIVEN).isEqualTo(original);
     assertThat(back.problems()).isEmpty();
+    // Every key the JSON held counts as given.
+    assertThat(back.toGivenJson()).isEqualTo(original.toJson());
     // Also through the textual form, where ints and longs are no longer told apart.
     RedisKitOptions fromText = new RedisKitOptions(new JsonObject(original.toJson().encode()));
-    assertThat(fromText).usingRecursiveComparison().ignoringFields("endpointsSource").isEqualTo(original);
+    assertThat(fromText).usingRecursiveComparison().ignoringFields("endpointsSource")
+      .ignoringFieldsMatchingRegexes(GIVEN).isEqualTo(original);
   }
 
   @Test
   void jsonRoundTripOfDefaults() {
     RedisKitOptions back = new RedisKitOptions(new RedisKitOptions().toJson());
     // toJson() writes every key, so read back the endpoints count as configured; that is provenance, not a value.
+    // The same goes for every other key: given, at its default.
     assertThat(back).usingRecursiveComparison().ignoringFields("endpointsConfigured", "endpointsSource")
-      .isEqualTo(new RedisKitOptions());
+      .ignoringFieldsMatchingRegexes(GIVEN).isEqualTo(new RedisKitOptions());
     assertThat(back.isEndpointsConfigured()).isTrue();
     assertThat(new RedisKitOptions().isEndpointsConfigured()).isFalse();
+    assertThat(back.toGivenJson()).isEqualTo(new RedisKitOptions().toJson());
+    assertThat(new RedisKitOptions().toGivenJson()).isEmpty();
   }
 
   @Test

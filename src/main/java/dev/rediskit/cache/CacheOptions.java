@@ -134,6 +134,8 @@ public class CacheOptions {
 
 
   private Map<String, NamespaceOptions> namespaces = new LinkedHashMap<>();
+  // Whether the code gave the namespaces (JSON holding the key, setNamespaces or putNamespace), for toGivenJson().
+  private boolean namespacesGiven;
   private final SettingValues values;
   private CompressionOptions compression = new CompressionOptions();
 
@@ -150,6 +152,7 @@ public class CacheOptions {
   public CacheOptions(CacheOptions other) {
     this.values = new SettingValues(other.values);
     other.namespaces.forEach((name, ns) -> this.namespaces.put(name, new NamespaceOptions(ns)));
+    this.namespacesGiven = other.namespacesGiven;
     this.compression = new CompressionOptions(other.compression);
   }
 
@@ -165,6 +168,7 @@ public class CacheOptions {
     JsonOptionsReader in = values.read(json);
     JsonObject ns = in.readJsonObject("namespaces");
     if (ns != null) {
+      namespacesGiven = true;
       for (Map.Entry<String, Object> e : ns) {
         String key = "cache.namespaces." + e.getKey();
         try {
@@ -191,6 +195,28 @@ public class CacheOptions {
   /** @return the options as JSON, the form the JSON constructor reads */
   public JsonObject toJson() {
     return values.toJson().put("namespaces", namespacesJson()).put("compression", compression.toJson());
+  }
+
+  /**
+   * What the code gave: the settings read from the JSON these options were built from (the keys it
+   * held, whatever their values) or set by a setter, copied along by the copy constructor; in
+   * {@link #toJson()}'s form, other settings left out. The namespaces, when given, are written as
+   * {@link #toJson()} writes them (what each entry sets, merged key by key over the same namespace
+   * of a source below), and {@code compression} holds what was given of it. {@code RedisKit.create} lets these override the
+   * config file, and the file keep the rest.
+   *
+   * @return the given settings as JSON
+   */
+  public JsonObject toGivenJson() {
+    JsonObject json = values.toGivenJson();
+    if (namespacesGiven) {
+      json.put("namespaces", namespacesJson());
+    }
+    JsonObject c = compression.toGivenJson();
+    if (!c.isEmpty()) {
+      json.put("compression", c);
+    }
+    return json;
   }
 
   private JsonObject namespacesJson() {
@@ -408,6 +434,7 @@ public class CacheOptions {
     Map<String, NamespaceOptions> copy = new LinkedHashMap<>();
     namespaces.forEach((name, ns) -> copy.put(checkedNamespace(name), Objects.requireNonNull(ns, name)));
     this.namespaces = copy;
+    namespacesGiven = true;
     values.inputProblems().keySet().removeIf(k -> k.startsWith("cache.namespaces"));
     return this;
   }
@@ -420,6 +447,7 @@ public class CacheOptions {
    */
   public CacheOptions putNamespace(String namespace, NamespaceOptions options) {
     namespaces.put(checkedNamespace(namespace), Objects.requireNonNull(options, "options"));
+    namespacesGiven = true;
     values.inputProblems().keySet().removeIf(k -> k.equals("cache.namespaces." + namespace) || k.startsWith("cache.namespaces." + namespace + "."));
     return this;
   }

@@ -56,6 +56,9 @@ public class CompressionOptions {
   private Codec codec = DEFAULT_CODEC;
   private int thresholdBytes = DEFAULT_THRESHOLD_BYTES;
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  // Whether the code gave each value (JSON holding it, or its setter), for toGivenJson().
+  private boolean codecGiven;
+  private boolean thresholdBytesGiven;
 
   /** Options with every default. */
   public CompressionOptions() {
@@ -70,6 +73,8 @@ public class CompressionOptions {
     this.codec = other.codec;
     this.thresholdBytes = other.thresholdBytes;
     this.inputProblems.putAll(other.inputProblems);
+    this.codecGiven = other.codecGiven;
+    this.thresholdBytesGiven = other.thresholdBytesGiven;
   }
 
   /**
@@ -83,10 +88,12 @@ public class CompressionOptions {
     Codec c = in.readEnum("codec", Codec.class);
     if (c != null) {
       codec = c;
+      codecGiven = true;
     }
     Integer i = in.readInt("thresholdBytes");
     if (i != null) {
       thresholdBytes = i;
+      thresholdBytesGiven = true;
     }
     in.reportUnknownKeys(List.of());
   }
@@ -94,6 +101,24 @@ public class CompressionOptions {
   /** @return the options as JSON, the form the JSON constructor reads */
   public JsonObject toJson() {
     return new JsonObject().put("codec", codec.name()).put("thresholdBytes", thresholdBytes);
+  }
+
+  /**
+   * What the code gave: the values read from the JSON these options were built from (the keys it
+   * held, whatever their values) or set by a setter, copied along by the copy constructor; in
+   * {@link #toJson()}'s form, the others left out.
+   *
+   * @return the given values as JSON
+   */
+  public JsonObject toGivenJson() {
+    JsonObject json = new JsonObject();
+    if (codecGiven) {
+      json.put("codec", codec.name());
+    }
+    if (thresholdBytesGiven) {
+      json.put("thresholdBytes", thresholdBytes);
+    }
+    return json;
   }
 
   /** @return the codec of values of at least {@link #getThresholdBytes()} */
@@ -108,6 +133,7 @@ public class CompressionOptions {
    */
   public CompressionOptions setCodec(Codec codec) {
     this.codec = Objects.requireNonNull(codec, "cache.compression.codec");
+    codecGiven = true;
     inputProblems.remove("cache.compression.codec");
     return this;
   }
@@ -126,6 +152,7 @@ public class CompressionOptions {
   public CompressionOptions setThresholdBytes(int thresholdBytes) {
     OptionChecks.require(thresholdProblem(thresholdBytes));
     this.thresholdBytes = thresholdBytes;
+    thresholdBytesGiven = true;
     inputProblems.remove("cache.compression.thresholdBytes");
     return this;
   }

@@ -227,6 +227,20 @@ public abstract class GatewayOptions<S extends GatewayOptions<S>> {
   }
 
   /**
+   * What the code gave, as opposed to what it left alone: the settings read from the JSON these
+   * options were built from (the keys it held, whatever their values) or set by a setter, copied
+   * along by the copy constructor; in {@link #toJson()}'s form, other settings left out. A
+   * configuration source below these options (the config file, for {@code RedisKit.create}) keeps
+   * every setting this leaves out, and loses every one it holds, even one given its default value.
+   * It holds the password when one was given: never log it.
+   *
+   * @return the given settings as JSON
+   */
+  public JsonObject toGivenJson() {
+    return values.toGivenJson();
+  }
+
+  /**
    * The form to print or log: {@link #toJson()} with the password replaced by {@value #REDACTED}
    * and passwords inside endpoint URLs hidden too.
    *

@@ -72,6 +72,14 @@ public final class JsonOptionsReader {
 
   /**
    * @param name a key of this section
+   * @return whether the section holds it as a blank string: "not set" said explicitly, not left out
+   */
+  public boolean holdsBlank(String name) {
+    return raw(name) instanceof String s && s.isBlank();
+  }
+
+  /**
+   * @param name a key of this section
    * @return the value as a finite double, or {@code null} when absent, JSON {@code null} or invalid (then recorded)
    */
   public Double readDouble(String name) {

@@ -98,7 +98,11 @@ public final class Setting<T> {
    */
   public static Setting<Integer> ofOptionalInt(String name, String unit, String description) {
     return create(name, ConfigKey.Type.INT, null, unit, description, false, List.of(),
-      (in, n, s) -> in.readOptionalInt(n), v -> v);
+      (in, n, s) -> {
+        Integer v = in.readOptionalInt(n);
+        // A blank string unsets the value (it is given), where a missing key leaves it as it was.
+        return v != null ? v : in.holdsBlank(n) ? UNSET : null;
+      }, v -> v);
   }
 
   /**

@@ -3,16 +3,19 @@ package dev.rediskit.config;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The values of one options object, for the settings of its {@link SettingTable}: what the options
  * classes' fields used to be, read from JSON, written back, copied and checked in one place, plus
  * the problems met while reading the input (kept for {@code validate()}; setting a key again clears
- * its problems).
+ * its problems), and which settings were given (read from JSON or set by a setter, whatever the
+ * value), so that a configuration built in code overrides a file only where the code said something.
  *
  * <p>Internal: shared by the options classes of the module's packages; not part of the API.
  */
@@ -21,6 +24,7 @@ public final class SettingValues {
   private final SettingTable table;
   private final Map<Setting<?>, Object> values = new IdentityHashMap<>();
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  private final Set<Setting<?>> given = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /**
    * @param table the settings; each starts at its default
@@ -33,7 +37,8 @@ public final class SettingValues {
   }
 
   /**
-   * A copy that shares nothing mutable with the original (lists are copied), pending problems included.
+   * A copy that shares nothing mutable with the original (lists are copied), pending problems and
+   * what was given included.
    *
    * @param other the values to copy
    */
@@ -41,11 +46,12 @@ public final class SettingValues {
     this.table = other.table;
     other.values.forEach((s, v) -> values.put(s, v instanceof List<?> list ? new ArrayList<>(list) : v));
     inputProblems.putAll(other.inputProblems);
+    given.addAll(other.given);
   }
 
   /**
-   * Reads every setting of the table that the JSON holds; values of the wrong type are kept as
-   * problems and leave the setting as it was.
+   * Reads every setting of the table that the JSON holds, and counts it as given; values of the
+   * wrong type are kept as problems and leave the setting as it was (and not given).
    *
    * @param json the section
    * @return the reader, for the keys the options class reads itself; it must end with
@@ -57,6 +63,7 @@ public final class SettingValues {
       Object[] read = s.read(in);
       if (read != null) {
         values.put(s, read[0]);
+        given.add(s);
       }
     }
     return in;
@@ -73,7 +80,7 @@ public final class SettingValues {
   }
 
   /**
-   * Sets a value as a fluent setter does: checked by the setting's rules first.
+   * Sets a value as a fluent setter does: checked by the setting's rules first, then counted as given.
    *
    * @param setting a setting of the table
    * @param value the value
@@ -86,6 +93,7 @@ public final class SettingValues {
     }
     OptionChecks.require(setting.setterProblem(value));
     values.put(setting, value);
+    given.add(setting);
     accepted(setting.key().name());
   }
 
@@ -115,6 +123,37 @@ public final class SettingValues {
       }
     }
     return json;
+  }
+
+  /**
+   * The given settings only (see {@link #isGiven}), in their JSON form and the table's order. A
+   * given optional value that is unset is written as {@code ""}, which the JSON constructor reads
+   * as "not set": merged over another source it unsets the value there too.
+   *
+   * @return the given settings as JSON
+   */
+  public JsonObject toGivenJson() {
+    JsonObject json = new JsonObject();
+    for (Setting<?> s : table.settings()) {
+      if (given.contains(s)) {
+        Object v = jsonValue(s);
+        if (v == null && s.defaultValue() == null) {
+          v = "";
+        }
+        if (v != null) {
+          json.put(s.name(), v);
+        }
+      }
+    }
+    return json;
+  }
+
+  /**
+   * @param setting a setting of the table
+   * @return whether it was given: read from JSON that held it, or set by a setter, whatever the value
+   */
+  public boolean isGiven(Setting<?> setting) {
+    return given.contains(setting);
   }
 
   private <T> Object jsonValue(Setting<T> s) {

@@ -110,6 +110,18 @@ public class HealthOptions {
     return values.toJson();
   }
 
+  /**
+   * What the code gave: the settings read from the JSON these options were built from (the keys it
+   * held, whatever their values) or set by a setter, copied along by the copy constructor; in
+   * {@link #toJson()}'s form, other settings left out. {@code RedisKit.create} lets these override
+   * the config file, and the file keep the rest.
+   *
+   * @return the given settings as JSON
+   */
+  public JsonObject toGivenJson() {
+    return values.toGivenJson();
+  }
+
   /** @return the time within which the procedure answers, in milliseconds */
   public long getTimeoutMs() {
     return values.get(TIMEOUT_MS);

@@ -12,9 +12,11 @@ import dev.rediskit.config.SettingValues;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -228,6 +230,8 @@ public class RateLimitOptions {
   private Map<String, EndpointLimits> endpointLimits = new LinkedHashMap<>();
   private Map<String, Limit> serviceLimits = new LinkedHashMap<>();
   private Map<String, Limit> planLimits = new LinkedHashMap<>();
+  // Which of the three maps the code gave (JSON holding the key, a setter or put), for toGivenJson().
+  private final Set<String> givenMaps = new HashSet<>();
   private final SettingValues values;
 
   /** Missing keeps the default; {@value #NO_LIMIT} (or an empty string) means no limit. */
@@ -253,6 +257,7 @@ public class RateLimitOptions {
     this.endpointLimits = new LinkedHashMap<>(other.endpointLimits);
     this.serviceLimits = new LinkedHashMap<>(other.serviceLimits);
     this.planLimits = new LinkedHashMap<>(other.planLimits);
+    this.givenMaps.addAll(other.givenMaps);
   }
 
   /**
@@ -267,6 +272,7 @@ public class RateLimitOptions {
     JsonOptionsReader in = values.read(json);
     JsonObject o = in.readJsonObject("endpointLimits");
     if (o != null) {
+      givenMaps.add("endpointLimits");
       for (Map.Entry<String, Object> e : o) {
         try {
           RateLimits.checkName("endpoint", e.getKey());
@@ -282,6 +288,7 @@ public class RateLimitOptions {
     }
     o = in.readJsonObject("serviceLimits");
     if (o != null) {
+      givenMaps.add("serviceLimits");
       for (Map.Entry<String, Object> e : o) {
         try {
           RateLimits.checkName("service", e.getKey());
@@ -293,6 +300,7 @@ public class RateLimitOptions {
     }
     o = in.readJsonObject("planLimits");
     if (o != null) {
+      givenMaps.add("planLimits");
       for (Map.Entry<String, Object> e : o) {
         try {
           RateLimits.checkName("plan", e.getKey());
@@ -321,6 +329,27 @@ public class RateLimitOptions {
     JsonObject plans = new JsonObject();
     planLimits.forEach((name, limit) -> plans.put(name, limit.toString()));
     return json.put("serviceLimits", services).put("planLimits", plans);
+  }
+
+  /**
+   * What the code gave: the settings read from the JSON these options were built from (the keys it
+   * held, whatever their values) or set by a setter, copied along by the copy constructor; in
+   * {@link #toJson()}'s form, other settings left out. The limits by endpoint, service and plan are
+   * written whole when given (merged entry by entry over a source below, as the deployment
+   * config's are). {@code RedisKit.create} lets these override the config file, and the file keep
+   * the rest.
+   *
+   * @return the given settings as JSON
+   */
+  public JsonObject toGivenJson() {
+    JsonObject json = values.toGivenJson();
+    JsonObject all = toJson();
+    for (String key : List.of("endpointLimits", "serviceLimits", "planLimits")) {
+      if (givenMaps.contains(key)) {
+        json.put(key, all.getJsonObject(key));
+      }
+    }
+    return json;
   }
 
   /** @return the limiter timeout in milliseconds */
@@ -507,6 +536,7 @@ public class RateLimitOptions {
     Map<String, EndpointLimits> copy = new LinkedHashMap<>();
     endpointLimits.forEach((name, limits) -> copy.put(checkedName("endpointLimits", name), Objects.requireNonNull(limits)));
     this.endpointLimits = copy;
+    givenMaps.add("endpointLimits");
     values.inputProblems().keySet().removeIf(k -> k.startsWith("rateLimit.endpointLimits"));
     return this;
   }
@@ -519,6 +549,7 @@ public class RateLimitOptions {
    */
   public RateLimitOptions putEndpointLimits(String endpoint, EndpointLimits limits) {
     endpointLimits.put(checkedName("endpointLimits", endpoint), Objects.requireNonNull(limits, "limits"));
+    givenMaps.add("endpointLimits");
     return this;
   }
 
@@ -536,6 +567,7 @@ public class RateLimitOptions {
     Map<String, Limit> copy = new LinkedHashMap<>();
     serviceLimits.forEach((name, limit) -> copy.put(checkedName("serviceLimits", name), Objects.requireNonNull(limit)));
     this.serviceLimits = copy;
+    givenMaps.add("serviceLimits");
     values.inputProblems().keySet().removeIf(k -> k.startsWith("rateLimit.serviceLimits"));
     return this;
   }
@@ -548,6 +580,7 @@ public class RateLimitOptions {
    */
   public RateLimitOptions putServiceLimit(String service, Limit limit) {
     serviceLimits.put(checkedName("serviceLimits", service), Objects.requireNonNull(limit, "limit"));
+    givenMaps.add("serviceLimits");
     return this;
   }
 
@@ -565,6 +598,7 @@ public class RateLimitOptions {
     Map<String, Limit> copy = new LinkedHashMap<>();
     planLimits.forEach((name, limit) -> copy.put(checkedName("planLimits", name), Objects.requireNonNull(limit)));
     this.planLimits = copy;
+    givenMaps.add("planLimits");
     values.inputProblems().keySet().removeIf(k -> k.startsWith("rateLimit.planLimits"));
     return this;
   }
@@ -577,6 +611,7 @@ public class RateLimitOptions {
    */
   public RateLimitOptions putPlanLimit(String plan, Limit limit) {
     planLimits.put(checkedName("planLimits", plan), Objects.requireNonNull(limit, "limit"));
+    givenMaps.add("planLimits");
     return this;
   }
 
