@@ -137,6 +137,10 @@ final class VerifyCalls {
       throw new InvalidRequestException("window", "must be > 0, was " + RequestFields.saturatedMillis(window) + " ms");
     }
     long ms = RequestFields.saturatedMillis(window);
+    // Limit.of's rule: a window is whole milliseconds; 1 ns must not read as 0 ms, nor 1.5 ms as 1 ms.
+    if (ms <= Limit.MAX_WINDOW_MS && (ms == 0 || !Duration.ofMillis(ms).equals(window))) {
+      throw new InvalidRequestException("window", "must be a whole number of milliseconds, was " + window);
+    }
     RequestChecks.windowMs("window", ms);
     return ms;
   }
