@@ -134,6 +134,24 @@ class GatewayLoggingIT {
       .isEqualTo(gw.status().reconnects()).isEqualTo(1);
   }
 
+  /**
+   * An entry point that cannot reach Redis fails and closes its gateway: the WARN of the failed attempt says
+   * another comes, so the close says that none will.
+   */
+  @Test
+  void anEntryPointThatCannotStartSaysThatNoFurtherAttemptIsMade(Vertx vertx) throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Throwable failed = dev.rediskit.test.Futures.failure(dev.rediskit.RedisKit.create(vertx, new RedisKitOptions()
+      .setEndpoint("redis://127.0.0.1:" + closedPort).setConnectTimeoutMs(500)));
+    assertThat(failed).hasMessageStartingWith("RedisKit cannot start: ");
+    List<String> lines = records.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    assertThat(lines).anyMatch(l -> l.contains("cannot connect to Redis") && l.contains("next attempt in"));
+    assertThat(lines).as("%s", lines).last().asString().endsWith("closed while not connected to Redis: no further attempts");
+  }
+
   @Test
   void aBlankNameIsRefused(Vertx vertx) {
     assertThatThrownBy(() -> RedisGateway.create(vertx, new RedisKitOptions(), " "))

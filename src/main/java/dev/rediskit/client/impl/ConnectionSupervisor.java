@@ -207,7 +207,12 @@ final class ConnectionSupervisor {
     if (state == ConnectionState.CLOSED) {
       return false;
     }
+    ConnectionState before = state;
     state = ConnectionState.CLOSED;
+    if (before != ConnectionState.CONNECTED && consecutiveConnectFailures > 0) {
+      // The WARN of the failed attempt promised another (an entry point that cannot start closes at once).
+      log.log(Level.INFO, "closed while not connected to Redis: no further attempts");
+    }
     attempts.cancelRetry();
     return true;
   }
