@@ -270,7 +270,7 @@ final class CommandPipeline {
 
   private void timedOut(Pending<?> p) {
     pending--;
-    p.fail(new RedisTimeoutException(p.commandName() + " did not complete within "
+    p.fail(new RedisTimeoutException(p.describe() + " did not complete within "
       + options.getCommandTimeoutMs() + " ms (commandTimeoutMs)"), Outcome.TIMEOUT);
   }
 
@@ -405,7 +405,7 @@ final class CommandPipeline {
         return;
       }
       fail(new RedisUnavailableException(Reason.CONNECTION_LOST,
-        commandName() + ": connection to Redis lost while the command was in flight (it may or may not have run): "
+        describe() + ": connection to Redis lost while the command was in flight (it may or may not have run): "
           + RedisFailures.firstLine(cause), cause), Outcome.CONNECTION);
     }
 
@@ -431,6 +431,12 @@ final class CommandPipeline {
 
     String commandName() {
       return request instanceof Request r ? CommandPipeline.commandName(r.command()) : "BATCH";
+    }
+
+    /** For messages: a batch by its commands too, so that a caller sees what timed out, not "BATCH" alone. */
+    String describe() {
+      return request instanceof List<?> batch ? "BATCH " + batch.stream()
+        .map(r -> CommandPipeline.commandName(((Request) r).command())).distinct().toList() : commandName();
     }
   }
 }
