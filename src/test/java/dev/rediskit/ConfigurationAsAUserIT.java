@@ -3,6 +3,7 @@ package dev.rediskit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.rediskit.config.ConfigurationException;
+import dev.rediskit.test.ChildJvm;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.LogCapture;
 import dev.rediskit.test.RedisServer;
@@ -33,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static dev.rediskit.test.Futures.await;
@@ -522,31 +522,13 @@ class ConfigurationAsAUserIT {
 
     static Child run(String entryPoint, JsonObject given, Map<String, String> env, Map<String, String> sys, Path dir)
       throws Exception {
-      Path log = Files.createTempFile("config-" + entryPoint, ".log");
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path")));
-      sys.forEach((k, v) -> command.add("-D" + k + "=" + v));
-      command.add(ConfigurationChild.class.getName());
-      command.add(entryPoint);
+      List<String> jvmArgs = new ArrayList<>();
+      sys.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
+      List<String> args = new ArrayList<>(List.of(entryPoint));
       if (given != null) {
-        command.add(given.encode());
+        args.add(given.encode());
       }
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      if (dir != null) {
-        pb.directory(dir.toFile());
-      }
-      // Nothing of the test JVM's environment: only what a container would set.
-      pb.environment().clear();
-      pb.environment().putAll(env);
-      Process child = pb.start();
-      try {
-        // A JVM start and a few commands: seconds; 120 s only bounds a stuck child on a loaded machine.
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
-      } finally {
-        child.destroyForcibly();
-      }
-      String out = Files.readString(log);
-      Files.deleteIfExists(log);
+      String out = ChildJvm.run(ConfigurationChild.class, jvmArgs, args, env, dir).output();
       String line = out.lines().filter(l -> l.startsWith(ConfigurationChild.RESULT)).findFirst()
         .orElseThrow(() -> new AssertionError("no result line:\n" + out));
       return new Child(out, new JsonObject(line.substring(ConfigurationChild.RESULT.length())));

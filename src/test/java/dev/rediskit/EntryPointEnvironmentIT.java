@@ -1,5 +1,6 @@
 package dev.rediskit;
 
+import dev.rediskit.test.ChildJvm;
 import dev.rediskit.test.IntegrationTest;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RespConnection;
@@ -9,11 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,23 +79,10 @@ class EntryPointEnvironmentIT {
 
   void run(String entryPoint, RespConnection decoyConnection, RedisServer target, Map<String, String> more) throws Exception {
     long decoyBefore = connectionsReceived(decoyConnection);
-    Path log = Files.createTempFile("entry-point-" + entryPoint, ".log");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-cp", System.getProperty("java.class.path"), EntryPointChild.class.getName(), entryPoint)
-      .redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    // Nothing of the test JVM's environment: only what a container would set.
-    env.clear();
-    env.put("REDIS_URL", target.uri());
-    env.putAll(more);
-    Process child = pb.start();
-    try {
-      // A JVM start, a connect and two commands: seconds; 120 s only bounds a stuck child on a loaded machine.
-      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
-    } finally {
-      child.destroyForcibly();
-    }
-    String out = Files.readString(log);
+    Map<String, String> env = new java.util.HashMap<>(more);
+    env.putIfAbsent("REDIS_URL", target.uri());
+    ChildJvm.Result child = ChildJvm.run(EntryPointChild.class, List.of(), List.of(entryPoint), env, null);
+    String out = child.output();
     assertThat(child.exitValue()).as(out).isZero();
     assertThat(out).contains(EntryPointChild.DONE);
     String key = entryPoint.equals("verticle") ? "from-verticle" : "from-create";
@@ -109,7 +94,6 @@ class EntryPointEnvironmentIT {
     assertThat(out).contains("connected to Redis at " + target.uri() + " (STANDALONE, endpoints from env REDIS_URL)")
       .contains("server version " + version)
       .doesNotContain("no Redis endpoint configured");
-    Files.deleteIfExists(log);
   }
 
 }
