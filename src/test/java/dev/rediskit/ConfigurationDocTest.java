@@ -57,6 +57,10 @@ class ConfigurationDocTest {
     md.append("   were built from held, what a setter set (`setShadowMode(false)` against a file's `true` gives `false`), and\n");
     md.append("   what a copy took from options that had it (`toGivenJson()` shows it); what the code never touched keeps the\n");
     md.append("   file's value. A section object handed to a setter such as `setRateLimit` counts by what was given in it.\n");
+    md.append("   The same holds key by key inside an entry of `cache.namespaces`, over the file's entry of that namespace:\n");
+    md.append("   `getNearCache().setEnabled(false)` keeps off a near cache the file turns on, as `{\"nearCache\":\n");
+    md.append("   {\"enabled\": false}}` does in a deployment config. A value the code set to `null` (`setLoader(null)`,\n");
+    md.append("   `getLoadOptions().setTtl(null)`, `setMasterName(null)`) is given as JSON `null`, which unsets the file's.\n");
     md.append("4. **Environment variables**: ")
       .append(RedisKitConfig.CONVENTIONAL_ENV_VARS.entrySet().stream()
         .map(e -> "`" + e.getKey() + "` (`" + e.getValue() + "`)").collect(Collectors.joining(" and ")))

@@ -603,4 +603,106 @@ class RedisKitConfigTest {
     set.getCache().setTtlMs(dev.rediskit.cache.CacheOptions.DEFAULT_TTL_MS);
     assertThat(join(RedisKitConfig.resolve(vertx, set)).toJson()).isEqualTo(fromDeployment.toJson());
   }
+
+  // ---- namespaces and nulls from code: given counts there too ----
+
+  /** A config file with two namespaces, the near cache of one on. */
+  private Path namespacesFile() throws IOException {
+    return Files.writeString(tmp.resolve("namespaces.json"), new JsonObject()
+      .put("masterName", "file-master")
+      .put("cache", new JsonObject().put("namespaces", new JsonObject()
+        .put("users", new JsonObject().put("loader", "file.users.load").put("batchLoader", "file.users.loadMany")
+          .put("ttlMs", 5_000).put("staleTtlMs", 9_000)
+          .put("nearCache", new JsonObject().put("enabled", true).put("maxEntries", 500).put("ttlMs", 30_000)))
+        .put("orders", new JsonObject().put("loader", "file.orders.load")))).encode());
+  }
+
+  /**
+   * A namespace whose near cache the code turned off (the default) keeps it off through
+   * RedisKit.create as through the verticle given the same JSON; what the code did not touch of
+   * the namespace, and the namespaces it did not name, stay the file's.
+   */
+  @Test
+  void aNearCacheTheCodeTurnedOffStaysOffThroughCreateAsThroughTheVerticle() throws IOException {
+    setProperty(RedisKitConfig.CONFIG_FILE_PROPERTY, namespacesFile().toString());
+    JsonObject given = new JsonObject().put("cache", new JsonObject().put("namespaces", new JsonObject()
+      .put("users", new JsonObject().put("nearCache", new JsonObject().put("enabled", false)).put("staleTtlMs", 0))));
+    RedisKitOptions fromDeployment = join(RedisKitConfig.resolve(vertx, given, "deployment config"));
+    RedisKitOptions fromJson = join(RedisKitConfig.resolve(vertx, new RedisKitOptions(given)));
+    RedisKitOptions set = new RedisKitOptions();
+    dev.rediskit.cache.NamespaceOptions users = new dev.rediskit.cache.NamespaceOptions();
+    users.getNearCache().setEnabled(false);
+    users.getLoadOptions().setStaleTtl(java.time.Duration.ZERO);
+    set.getCache().putNamespace("users", users);
+    RedisKitOptions fromSetters = join(RedisKitConfig.resolve(vertx, set));
+    for (RedisKitOptions o : List.of(fromDeployment, fromJson, fromSetters)) {
+      assertThat(o.toJson()).isEqualTo(fromDeployment.toJson());
+      dev.rediskit.cache.NamespaceOptions ns = o.getCache().getNamespaces().get("users");
+      assertThat(ns.getNearCache().isEnabled()).isFalse();
+      assertThat(ns.getLoadOptions().getStaleTtl()).isEqualTo(java.time.Duration.ZERO);
+      // Untouched: the file's.
+      assertThat(ns.getLoader()).isEqualTo("file.users.load");
+      assertThat(ns.getLoadOptions().getTtl()).isEqualTo(java.time.Duration.ofMillis(5_000));
+      assertThat(ns.getNearCache().getMaxEntries()).isEqualTo(500);
+      assertThat(ns.getNearCache().getTtlMs()).isEqualTo(30_000);
+      assertThat(o.getCache().getNamespaces().get("orders").getLoader()).isEqualTo("file.orders.load");
+    }
+  }
+
+  /** Unset in code (setLoader(null), setTtl(null)) is given too: it unsets the file's, as JSON null does in a deployment config. */
+  @Test
+  void aNamespaceValueTheCodeUnsetUnsetsTheFilesAsJsonNullDoes() throws IOException {
+    setProperty(RedisKitConfig.CONFIG_FILE_PROPERTY, namespacesFile().toString());
+    JsonObject given = new JsonObject().put("cache", new JsonObject().put("namespaces", new JsonObject()
+      .put("users", new JsonObject().putNull("batchLoader").putNull("ttlMs"))));
+    RedisKitOptions fromDeployment = join(RedisKitConfig.resolve(vertx, given, "deployment config"));
+    RedisKitOptions set = new RedisKitOptions();
+    dev.rediskit.cache.NamespaceOptions users = new dev.rediskit.cache.NamespaceOptions().setBatchLoader(null);
+    users.getLoadOptions().setTtl(null);
+    set.getCache().putNamespace("users", users);
+    assertThat(set.toGivenJson()).isEqualTo(given);
+    for (RedisKitOptions o : List.of(join(RedisKitConfig.resolve(vertx, new RedisKitOptions(given))),
+      join(RedisKitConfig.resolve(vertx, set)))) {
+      assertThat(o.toJson()).isEqualTo(fromDeployment.toJson());
+      dev.rediskit.cache.NamespaceOptions ns = o.getCache().getNamespaces().get("users");
+      assertThat(ns.getBatchLoader()).isNull();
+      assertThat(ns.getLoadOptions().getTtl()).isNull();
+      assertThat(ns.getLoader()).isEqualTo("file.users.load");
+      assertThat(ns.getLoadOptions().getStaleTtl()).isEqualTo(java.time.Duration.ofMillis(9_000));
+      assertThat(ns.getNearCache().isEnabled()).isTrue();
+    }
+  }
+
+  /** setMasterName(null) is given: through create, as through the verticle given {"masterName": null}, the file's name is gone. */
+  @Test
+  void aRequiredStringTheCodeSetToNullHidesTheFilesThroughCreateAsThroughTheVerticle() throws IOException {
+    setProperty(RedisKitConfig.CONFIG_FILE_PROPERTY, namespacesFile().toString());
+    RedisKitOptions code = new RedisKitOptions().setMasterName(null);
+    JsonObject given = new JsonObject().putNull("masterName");
+    assertThat(code.toGivenJson()).isEqualTo(given);
+    assertThat(new RedisKitOptions(given).toGivenJson()).isEqualTo(given);
+    assertThat(new RedisKitOptions(given).getMasterName()).isNull();
+    RedisKitOptions fromDeployment = join(RedisKitConfig.resolve(vertx, given, "deployment config"));
+    RedisKitOptions fromCode = join(RedisKitConfig.resolve(vertx, code));
+    assertThat(fromDeployment.getMasterName()).isNull();
+    assertThat(fromCode.getMasterName()).isNull();
+    assertThat(fromCode.toJson()).isEqualTo(fromDeployment.toJson());
+    // For a Sentinel client that is a problem, named, by both.
+    JsonObject sentinel = new JsonObject().put("type", "SENTINEL").put("endpoints", "redis://sentinel:26379");
+    RedisKitOptions bySetter = RedisKitConfig.fromSources(new JsonObject().put("masterName", "file-master"), "config file",
+      new RedisKitOptions(sentinel).setMasterName(null).toGivenJson(), "options given in code", Map.of(), new Properties());
+    RedisKitOptions byJson = RedisKitConfig.fromSources(new JsonObject().put("masterName", "file-master"), "config file",
+      sentinel.copy().putNull("masterName"), "deployment config", Map.of(), new Properties());
+    assertThat(bySetter.problems()).anyMatch(p -> p.startsWith("masterName: must be set when type is SENTINEL"));
+    assertThat(byJson.problems()).isEqualTo(bySetter.problems());
+  }
+
+  /** A JSON null for a string whose setter refuses null still reads as absent: the default, not given. */
+  @Test
+  void jsonNullForAStringThatCannotBeNullIsAbsentAsBefore() {
+    RedisKitOptions o = new RedisKitOptions(new JsonObject().putNull("keyPrefix").putNull("addressPrefix"));
+    assertThat(o.problems()).isEmpty();
+    assertThat(o.getKeyPrefix()).isEqualTo(RedisKitOptions.DEFAULT_KEY_PREFIX);
+    assertThat(o.toGivenJson()).isEmpty();
+  }
 }

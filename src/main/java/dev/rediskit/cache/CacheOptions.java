@@ -200,17 +200,20 @@ public class CacheOptions {
   /**
    * What the code gave: the settings read from the JSON these options were built from (the keys it
    * held, whatever their values) or set by a setter, copied along by the copy constructor; in
-   * {@link #toJson()}'s form, other settings left out. The namespaces, when given, are written as
-   * {@link #toJson()} writes them (what each entry sets, merged key by key over the same namespace
-   * of a source below), and {@code compression} holds what was given of it. {@code RedisKit.create} lets these override the
-   * config file, and the file keep the rest.
+   * {@link #toJson()}'s form, other settings left out. The namespaces, when given, are each written
+   * as {@link NamespaceOptions#toGivenJson()} (what was given of the entry, whatever its value,
+   * merged key by key over the same namespace of a source below), and {@code compression} holds
+   * what was given of it. {@code RedisKit.create} lets these override the config file, and the file
+   * keep the rest.
    *
    * @return the given settings as JSON
    */
   public JsonObject toGivenJson() {
     JsonObject json = values.toGivenJson();
     if (namespacesGiven) {
-      json.put("namespaces", namespacesJson());
+      JsonObject ns = new JsonObject();
+      namespaces.forEach((name, entry) -> ns.put(name, entry.toGivenJson()));
+      json.put("namespaces", ns);
     }
     JsonObject c = compression.toGivenJson();
     if (!c.isEmpty()) {

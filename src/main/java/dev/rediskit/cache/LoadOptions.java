@@ -56,6 +56,9 @@ public class LoadOptions {
   private Duration nullTtl;
   private Duration idleTtl;
   private List<String> tags;
+  // Which fields the code gave, set or unset (bit i: JSON_FIELDS.get(i)), for toGivenJson(): a
+  // namespace's entry overrides a config file's only there. Bits, not a set: requests make these.
+  private int given;
 
   /**
    * Options that set nothing: every field comes from the namespace's configured load options, then
@@ -133,6 +136,7 @@ public class LoadOptions {
     this.nullTtl = other.nullTtl;
     this.idleTtl = other.idleTtl;
     this.tags = other.tags;
+    this.given = other.given;
   }
 
   /**
@@ -156,6 +160,7 @@ public class LoadOptions {
    */
   public LoadOptions setTtl(Duration ttl) {
     this.ttl = ttl;
+    given(TTL_MS);
     return this;
   }
 
@@ -173,6 +178,7 @@ public class LoadOptions {
    */
   public LoadOptions setStaleTtl(Duration staleTtl) {
     this.staleTtl = staleTtl;
+    given(STALE_TTL_MS);
     return this;
   }
 
@@ -194,6 +200,7 @@ public class LoadOptions {
    */
   public LoadOptions setRefreshAheadFraction(double fraction) {
     this.refreshAheadFraction = fraction;
+    given(REFRESH_AHEAD_FRACTION);
     return this;
   }
 
@@ -215,6 +222,7 @@ public class LoadOptions {
    */
   public LoadOptions setRefreshAheadBeta(double beta) {
     this.refreshAheadBeta = beta;
+    given(REFRESH_AHEAD_BETA);
     return this;
   }
 
@@ -232,6 +240,7 @@ public class LoadOptions {
    */
   public LoadOptions setCacheNulls(boolean cacheNulls) {
     this.cacheNulls = cacheNulls;
+    given(CACHE_NULLS);
     return this;
   }
 
@@ -247,6 +256,7 @@ public class LoadOptions {
    */
   public LoadOptions setNullTtl(Duration nullTtl) {
     this.nullTtl = nullTtl;
+    given(NULL_TTL_MS);
     return this;
   }
 
@@ -267,6 +277,7 @@ public class LoadOptions {
    */
   public LoadOptions setIdleTtl(Duration idleTtl) {
     this.idleTtl = idleTtl;
+    given(IDLE_TTL_MS);
     return this;
   }
 
@@ -290,6 +301,7 @@ public class LoadOptions {
    */
   public LoadOptions setTags(List<String> tags) {
     this.tags = tags == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tags));
+    given(TAGS);
     return this;
   }
 
@@ -375,6 +387,28 @@ public class LoadOptions {
     }
     if (tags != null) {
       json.put(TAGS, new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(tags)));
+    }
+    return json;
+  }
+
+  /** Counts a field as given, set or not: a setter did, or the JSON these options were read from held it. */
+  void given(String field) {
+    given |= 1 << JSON_FIELDS.indexOf(field);
+  }
+
+  /**
+   * What the code gave, for a namespace's entry ({@link NamespaceOptions#toGivenJson()}): the
+   * fields a setter set or the JSON held, in {@link #toJson()}'s form; a given field that is unset
+   * is written as JSON {@code null}, which unsets the same field of a source below (read back, it
+   * leaves the field unset).
+   */
+  JsonObject toGivenJson() {
+    JsonObject all = toJson();
+    JsonObject json = new JsonObject();
+    for (int i = 0; i < JSON_FIELDS.size(); i++) {
+      if ((given & (1 << i)) != 0) {
+        json.put(JSON_FIELDS.get(i), all.getValue(JSON_FIELDS.get(i)));
+      }
     }
     return json;
   }

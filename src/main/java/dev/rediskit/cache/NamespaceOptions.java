@@ -10,9 +10,11 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The settings of one namespace, an entry of the {@code cache.namespaces} section: the event-bus
@@ -51,6 +53,8 @@ public class NamespaceOptions {
   private NearCacheOptions nearCache = new NearCacheOptions();
   // Problems found while reading JSON, by key (relative to the entry); a setter clears its key.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  // Which addresses the code gave (JSON holding the key, or the setter), null included, for toGivenJson().
+  private final Set<String> given = new LinkedHashSet<>();
 
   /** No loader, no batch loader, every load option from {@link CacheOptions}. */
   public NamespaceOptions() {
@@ -67,6 +71,7 @@ public class NamespaceOptions {
     this.loadOptions = new LoadOptions(other.loadOptions);
     this.nearCache = new NearCacheOptions(other.nearCache);
     this.inputProblems.putAll(other.inputProblems);
+    this.given.addAll(other.given);
   }
 
   /**
@@ -84,6 +89,15 @@ public class NamespaceOptions {
       nearCache = new NearCacheOptions(near);
     }
     LoadOptions.readInto(loadOptions, in::readLong, in::readDouble, in::readBoolean, in::readStringList);
+    // A key held with a value read is given; one held as null is given too, unset, as it is in a
+    // deployment config merged over the file's entry.
+    if (loader != null || holdsNull(json, LOADER)) {
+      given.add(LOADER);
+    }
+    if (batchLoader != null || holdsNull(json, BATCH_LOADER)) {
+      given.add(BATCH_LOADER);
+    }
+    LoadOptions.JSON_FIELDS.stream().filter(f -> holdsNull(json, f)).forEach(loadOptions::given);
     in.reportUnknownKeys(List.of());
   }
 
@@ -102,6 +116,37 @@ public class NamespaceOptions {
     return json.mergeIn(loadOptions.toJson());
   }
 
+  /**
+   * What the code gave, in {@link #toJson()}'s form: the addresses and load options the JSON this
+   * entry was built from held or a setter set, whatever their values (one given unset, such as
+   * {@code setLoader(null)}, as JSON {@code null}, which unsets the same namespace's value of a
+   * source below), and what was given of the near cache ({@link NearCacheOptions#toGivenJson()},
+   * so {@code setEnabled(false)} is written); other keys left out. Objects handed to
+   * {@link #setLoadOptions} or {@link #setNearCache} count by what was given in them.
+   * {@code RedisKit.create} merges this over the config file's entry of the namespace, key by key,
+   * as a verticle's deployment config is.
+   *
+   * @return the given settings as JSON
+   */
+  public JsonObject toGivenJson() {
+    JsonObject json = new JsonObject();
+    if (given.contains(LOADER)) {
+      json.put(LOADER, loader);
+    }
+    if (given.contains(BATCH_LOADER)) {
+      json.put(BATCH_LOADER, batchLoader);
+    }
+    JsonObject near = nearCache.toGivenJson();
+    if (!near.isEmpty()) {
+      json.put(NEAR_CACHE, near);
+    }
+    return json.mergeIn(loadOptions.toGivenJson());
+  }
+
+  private static boolean holdsNull(JsonObject json, String key) {
+    return json.containsKey(key) && json.getValue(key) == null;
+  }
+
   /** @return the loader's event-bus address, or {@code null} when the namespace has none */
   public String getLoader() {
     return loader;
@@ -114,6 +159,7 @@ public class NamespaceOptions {
    */
   public NamespaceOptions setLoader(String loader) {
     this.loader = loader;
+    given.add(LOADER);
     inputProblems.remove(LOADER);
     return this;
   }
@@ -130,6 +176,7 @@ public class NamespaceOptions {
    */
   public NamespaceOptions setBatchLoader(String batchLoader) {
     this.batchLoader = batchLoader;
+    given.add(BATCH_LOADER);
     inputProblems.remove(BATCH_LOADER);
     return this;
   }

@@ -6,8 +6,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The near cache of one namespace: a local copy of hot entries in this JVM (on Caffeine), kept
@@ -62,6 +64,8 @@ public class NearCacheOptions {
   private long maxStalenessMs = DEFAULT_MAX_STALENESS_MS;
   // Problems found while reading JSON, by key; a setter clears its key.
   private final Map<String, String> inputProblems = new LinkedHashMap<>();
+  // The keys the code gave (JSON holding them, or a setter), whatever their values, for toGivenJson().
+  private final Set<String> given = new LinkedHashSet<>();
 
   /** Off, with every default. */
   public NearCacheOptions() {
@@ -79,6 +83,7 @@ public class NearCacheOptions {
     this.ttlMs = other.ttlMs;
     this.maxStalenessMs = other.maxStalenessMs;
     this.inputProblems.putAll(other.inputProblems);
+    this.given.addAll(other.given);
   }
 
   /**
@@ -93,9 +98,16 @@ public class NearCacheOptions {
     Boolean b = in.readBoolean(ENABLED);
     if (b != null) {
       enabled = b;
+      given.add(ENABLED);
     }
     Long entries = in.readLong(MAX_ENTRIES);
     Long bytes = in.readLong(MAX_BYTES);
+    if (entries != null) {
+      given.add(MAX_ENTRIES);
+    }
+    if (bytes != null) {
+      given.add(MAX_BYTES);
+    }
     if (entries != null && bytes != null && entries > 0 && bytes > 0) {
       inputProblems.put(MAX_BYTES, MAX_BYTES + ": set either maxEntries or maxBytes, not both (Caffeine bounds a cache by one of them)");
     }
@@ -108,10 +120,12 @@ public class NearCacheOptions {
     Long l = in.readLong(TTL_MS);
     if (l != null) {
       ttlMs = l;
+      given.add(TTL_MS);
     }
     l = in.readLong(MAX_STALENESS_MS);
     if (l != null) {
       maxStalenessMs = l;
+      given.add(MAX_STALENESS_MS);
     }
     in.reportUnknownKeys(List.of());
   }
@@ -127,6 +141,33 @@ public class NearCacheOptions {
     return json.put(TTL_MS, ttlMs).put(MAX_STALENESS_MS, maxStalenessMs);
   }
 
+  /**
+   * What the code gave: the keys the JSON these options were built from held, whatever their
+   * values, and those a setter set, copied along by the copy constructor; other keys left out. A
+   * setter of one bound gives both, since it clears the other ({@code maxBytes: 0} after
+   * {@link #setMaxEntries(long)}), so a bound of a source below does not combine with it.
+   * {@code RedisKit.create} lets these override the same namespace's near cache in the config
+   * file, and the file keep the rest: {@code setEnabled(false)} turns off a near cache the file
+   * turns on.
+   *
+   * @return the given settings as JSON, in {@link #toJson()}'s form
+   */
+  public JsonObject toGivenJson() {
+    JsonObject json = new JsonObject();
+    for (String key : List.of(ENABLED, MAX_ENTRIES, MAX_BYTES, TTL_MS, MAX_STALENESS_MS)) {
+      if (given.contains(key)) {
+        json.put(key, switch (key) {
+          case ENABLED -> enabled;
+          case MAX_ENTRIES -> maxEntries;
+          case MAX_BYTES -> maxBytes;
+          case TTL_MS -> ttlMs;
+          default -> maxStalenessMs;
+        });
+      }
+    }
+    return json;
+  }
+
   /** @return whether the namespace keeps local copies */
   public boolean isEnabled() {
     return enabled;
@@ -138,6 +179,7 @@ public class NearCacheOptions {
    */
   public NearCacheOptions setEnabled(boolean enabled) {
     this.enabled = enabled;
+    given.add(ENABLED);
     inputProblems.remove(ENABLED);
     return this;
   }
@@ -158,6 +200,8 @@ public class NearCacheOptions {
     OptionChecks.require(OptionChecks.between(MAX_ENTRIES, maxEntries, 1, MAX_MAX_ENTRIES, "entries"));
     this.maxEntries = maxEntries;
     this.maxBytes = 0;
+    given.add(MAX_ENTRIES);
+    given.add(MAX_BYTES);
     inputProblems.remove(MAX_ENTRIES);
     inputProblems.remove(MAX_BYTES);
     return this;
@@ -179,6 +223,8 @@ public class NearCacheOptions {
     OptionChecks.require(OptionChecks.atLeast(MAX_BYTES, maxBytes, 1024, "bytes"));
     this.maxBytes = maxBytes;
     this.maxEntries = 0;
+    given.add(MAX_ENTRIES);
+    given.add(MAX_BYTES);
     inputProblems.remove(MAX_ENTRIES);
     inputProblems.remove(MAX_BYTES);
     return this;
@@ -198,6 +244,7 @@ public class NearCacheOptions {
   public NearCacheOptions setTtlMs(long ttlMs) {
     OptionChecks.require(OptionChecks.atLeast(TTL_MS, ttlMs, 1, "ms"));
     this.ttlMs = ttlMs;
+    given.add(TTL_MS);
     inputProblems.remove(TTL_MS);
     return this;
   }
@@ -218,6 +265,7 @@ public class NearCacheOptions {
     OptionChecks.require(OptionChecks.between(MAX_STALENESS_MS, maxStalenessMs, MIN_MAX_STALENESS_MS,
       MAX_MAX_STALENESS_MS, "ms"));
     this.maxStalenessMs = maxStalenessMs;
+    given.add(MAX_STALENESS_MS);
     inputProblems.remove(MAX_STALENESS_MS);
     return this;
   }

@@ -80,6 +80,14 @@ public final class JsonOptionsReader {
 
   /**
    * @param name a key of this section
+   * @return whether the section holds it as JSON {@code null}, rather than leaving it out
+   */
+  public boolean holdsNull(String name) {
+    return json.containsKey(name) && raw(name) == null;
+  }
+
+  /**
+   * @param name a key of this section
    * @return the value as a finite double, or {@code null} when absent, JSON {@code null} or invalid (then recorded)
    */
   public Double readDouble(String name) {

@@ -120,11 +120,18 @@ public final class Setting<T> {
    * @param name the full key
    * @param defaultValue the default
    * @param description the meaning
-   * @return a setting holding a string, an empty one included
+   * @return a setting holding a string, an empty one included; JSON {@code null} sets it to
+   * {@code null} where its setter takes {@code null} (as {@code masterName}'s does), and is
+   * ignored where it does not
    */
+  @SuppressWarnings("unchecked")
   public static Setting<String> ofString(String name, String defaultValue, String description) {
     return create(name, ConfigKey.Type.STRING, defaultValue, "", description, false, List.of(),
-      (in, n, s) -> in.readString(n), v -> v);
+      (in, n, s) -> {
+        String v = in.readString(n);
+        // A null the code gave is written as JSON null (SettingValues.toGivenJson) and must read back as given.
+        return v == null && in.holdsNull(n) && ((Setting<String>) s).setterProblem(null) == null ? UNSET : v;
+      }, v -> v);
   }
 
   /**

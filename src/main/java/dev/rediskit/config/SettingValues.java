@@ -128,7 +128,9 @@ public final class SettingValues {
   /**
    * The given settings only (see {@link #isGiven}), in their JSON form and the table's order. A
    * given optional value that is unset is written as {@code ""}, which the JSON constructor reads
-   * as "not set": merged over another source it unsets the value there too.
+   * as "not set": merged over another source it unsets the value there too. A given {@code null}
+   * of a setting whose default is not {@code null} ({@code setMasterName(null)}) is written as JSON
+   * {@code null}, which reads back as {@code null}, given.
    *
    * @return the given settings as JSON
    */
@@ -140,9 +142,7 @@ public final class SettingValues {
         if (v == null && s.defaultValue() == null) {
           v = "";
         }
-        if (v != null) {
-          json.put(s.name(), v);
-        }
+        json.put(s.name(), v);
       }
     }
     return json;

@@ -181,4 +181,40 @@ class CacheOptionsTest {
     assertThat(new CacheOptions(new CacheOptions().toJson()).toGivenJson()).isEqualTo(new CacheOptions().toJson());
     assertThat(new CompressionOptions().toGivenJson()).isEmpty();
   }
+
+  @Test
+  void namespacesGiveWhatTheCodeGaveOfEachEntryWhateverItsValue() {
+    NamespaceOptions users = new NamespaceOptions().setLoader(null);
+    users.getNearCache().setEnabled(false);
+    users.getLoadOptions().setCacheNulls(false).setTtl(null);
+    CacheOptions o = new CacheOptions().putNamespace("users", users).putNamespace("orders", new NamespaceOptions());
+    JsonObject given = new JsonObject().put("namespaces", new JsonObject()
+      .put("users", new JsonObject().putNull("loader").put("nearCache", new JsonObject().put("enabled", false))
+        .putNull("ttlMs").put("cacheNulls", false))
+      .put("orders", new JsonObject()));
+    assertThat(o.toGivenJson()).isEqualTo(given);
+    assertThat(new CacheOptions(o).toGivenJson()).isEqualTo(given);
+    // Read from that JSON, the same keys are given, and the entries read the same.
+    CacheOptions back = new CacheOptions(given);
+    assertThat(back.problems()).isEmpty();
+    assertThat(back.toGivenJson()).isEqualTo(given);
+    assertThat(back.toJson()).isEqualTo(o.toJson());
+    // What toJson leaves out (off, unset) is what toGivenJson keeps.
+    assertThat(o.toJson().getJsonObject("namespaces").getJsonObject("users"))
+      .isEqualTo(new JsonObject().put("cacheNulls", false));
+  }
+
+  @Test
+  void aNamespaceGivesTheObjectsHandedToItsSettersByWhatWasGivenInThem() {
+    NamespaceOptions ns = new NamespaceOptions().setNearCache(new NearCacheOptions()).setLoadOptions(new LoadOptions());
+    assertThat(ns.toGivenJson()).isEmpty();
+    ns.setLoadOptions(LoadOptions.ttl(java.time.Duration.ofSeconds(5))).setNearCache(new NearCacheOptions().setMaxStalenessMs(500));
+    assertThat(ns.toGivenJson()).isEqualTo(new JsonObject()
+      .put("nearCache", new JsonObject().put("maxStalenessMs", 500L)).put("ttlMs", 5000L));
+    assertThat(new NamespaceOptions(ns).toGivenJson()).isEqualTo(ns.toGivenJson());
+    // JSON holding a key gives it; a value of the wrong type is a problem, not given.
+    NamespaceOptions bad = new NamespaceOptions(new JsonObject().put("loader", 5).put("batchLoader", "db.many"));
+    assertThat(bad.problems(CacheOptions.DEFAULT_MAX_TTL_MS)).hasSize(1);
+    assertThat(bad.toGivenJson()).isEqualTo(new JsonObject().put("batchLoader", "db.many"));
+  }
 }

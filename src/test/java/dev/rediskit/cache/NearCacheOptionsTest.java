@@ -57,4 +57,23 @@ class NearCacheOptionsTest {
       .put("nearCache", new JsonObject().put("enabled", "yes")))));
     assertThat(cache.problems()).anyMatch(p -> p.startsWith("cache.namespaces.users.nearCache.enabled") || p.contains("enabled"));
   }
+
+  @Test
+  void toGivenJsonHoldsWhatWasGivenWhateverItsValue() {
+    assertThat(new NearCacheOptions().toGivenJson()).isEmpty();
+    assertThat(new NearCacheOptions().setEnabled(false).toGivenJson()).isEqualTo(new JsonObject().put("enabled", false));
+    // A setter of one bound clears the other, so it gives both: merged over a file's other bound, no conflict.
+    assertThat(new NearCacheOptions().setMaxBytes(4096).toGivenJson())
+      .isEqualTo(new JsonObject().put("maxEntries", 0L).put("maxBytes", 4096L));
+    NearCacheOptions file = new NearCacheOptions(new JsonObject().put("enabled", true).put("maxBytes", 1 << 20)
+      .mergeIn(new NearCacheOptions().setMaxEntries(50).toGivenJson()));
+    assertThat(file.problems()).isEmpty();
+    assertThat(file.getMaxEntries()).isEqualTo(50);
+    assertThat(file.isEnabled()).isTrue();
+    // From JSON: the keys it held, and the copy keeps them.
+    JsonObject json = new JsonObject().put("enabled", false).put("ttlMs", NearCacheOptions.DEFAULT_TTL_MS);
+    assertThat(new NearCacheOptions(json).toGivenJson()).isEqualTo(json);
+    assertThat(new NearCacheOptions(new NearCacheOptions(json)).toGivenJson()).isEqualTo(json);
+    assertThat(new NearCacheOptions(new NearCacheOptions().toJson()).toGivenJson()).isEqualTo(new NearCacheOptions().toJson());
+  }
 }
