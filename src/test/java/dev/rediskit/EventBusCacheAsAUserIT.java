@@ -12,9 +12,9 @@ import dev.rediskit.eventbus.CacheLoaders;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.DataKeys;
 import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.Monitor;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
-import dev.rediskit.test.RespConnection;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -353,61 +352,6 @@ class EventBusCacheAsAUserIT {
 
   // ---------------------------------------------------------------------------------------------------------
   // 3: bad input over the raw event bus; nothing may reach Redis
-
-  /** Every command Redis receives, from MONITOR. */
-  static final class Monitor implements AutoCloseable {
-    private static final Pattern COMMAND = Pattern.compile("\\] \"([A-Za-z]+)\"(.*)$");
-    final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-    private final RespConnection conn;
-    private final Thread reader;
-    private volatile boolean closed;
-
-    Monitor(RedisServer server) {
-      conn = server.connect();
-      conn.setReadTimeout(Duration.ZERO);
-      assertThat(conn.call("MONITOR")).isEqualTo("OK");
-      reader = new Thread(() -> {
-        while (!closed) {
-          try {
-            lines.add(String.valueOf(conn.read()));
-          } catch (RuntimeException e) {
-            return;
-          }
-        }
-      }, "monitor");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    /** The commands Redis received since the last call, up to a marker sent now; background traffic left out. */
-    List<String> drain(RedisServer server) {
-      String marker = "marker-" + UUID.randomUUID();
-      server.command("ECHO", marker);
-      List<String> seen = new ArrayList<>();
-      Await.until(() -> {
-        String line;
-        while ((line = lines.poll()) != null) {
-          if (line.contains(marker)) {
-            return true;
-          }
-          Matcher m = COMMAND.matcher(line);
-          boolean found = m.find();
-          String cmd = found ? m.group(1).toUpperCase() : line;
-          if (!List.of("PING", "INFO", "ECHO", "CLIENT", "HELLO", "SELECT", "COMMAND").contains(cmd)) {
-            seen.add(cmd + (found ? m.group(2) : ""));
-          }
-        }
-        return false;
-      }, "the marker to reach MONITOR");
-      return seen;
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      conn.close();
-    }
-  }
 
   record Bad(String address, Object body, int code, String messagePart) {
   }

@@ -1,6 +1,5 @@
 package dev.rediskit;
 
-import dev.rediskit.EventBusCacheAsAUserIT.Monitor;
 import dev.rediskit.error.RedisUnavailableException;
 import dev.rediskit.eventbus.RateLimitClient;
 import dev.rediskit.ratelimit.Decision;
@@ -9,6 +8,7 @@ import dev.rediskit.ratelimit.Permit;
 import dev.rediskit.test.Await;
 import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.Monitor;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
 import io.vertx.core.Context;

@@ -11,9 +11,9 @@ import dev.rediskit.test.Await;
 import dev.rediskit.test.DataKeys;
 import dev.rediskit.test.FaultProxy;
 import dev.rediskit.test.IntegrationTest;
+import dev.rediskit.test.Monitor;
 import dev.rediskit.test.RedisServer;
 import dev.rediskit.test.RedisServers;
-import dev.rediskit.test.RespConnection;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,8 +32,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,8 +39,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import static dev.rediskit.test.Futures.await;
@@ -964,58 +960,6 @@ class CacheJavaApiAsAUserIT {
   // ---------------------------------------------------------------------------------------------------------
   // bad input
 
-  /** Every command Redis receives, from MONITOR (as EventBusCacheAsAUserIT watches it). */
-  static final class Monitor implements AutoCloseable {
-    private static final Pattern COMMAND = Pattern.compile("\\] \"([A-Za-z]+)\"(.*)$");
-    final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-    private final RespConnection conn;
-    private volatile boolean closed;
-
-    Monitor(RedisServer server) {
-      conn = server.connect();
-      conn.setReadTimeout(Duration.ZERO);
-      assertThat(conn.call("MONITOR")).isEqualTo("OK");
-      Thread reader = new Thread(() -> {
-        while (!closed) {
-          try {
-            lines.add(String.valueOf(conn.read()));
-          } catch (RuntimeException e) {
-            return;
-          }
-        }
-      }, "monitor");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    List<String> drain(RedisServer server) {
-      String marker = "marker-" + UUID.randomUUID();
-      server.command("ECHO", marker);
-      List<String> seen = new ArrayList<>();
-      Await.until(() -> {
-        String line;
-        while ((line = lines.poll()) != null) {
-          if (line.contains(marker)) {
-            return true;
-          }
-          Matcher m = COMMAND.matcher(line);
-          boolean found = m.find();
-          String cmd = found ? m.group(1).toUpperCase() : line;
-          if (!List.of("PING", "INFO", "ECHO", "CLIENT", "HELLO", "SELECT", "COMMAND").contains(cmd)) {
-            seen.add(cmd + (found ? m.group(2) : ""));
-          }
-        }
-        return false;
-      }, "the marker to reach MONITOR");
-      return seen;
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      conn.close();
-    }
-  }
 
   record Bad(String what, Supplier<Future<?>> call, Class<? extends Throwable> type, String field) {
   }
