@@ -19,7 +19,6 @@ import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -39,10 +38,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.rediskit.test.AppContexts.appContext;
+import static dev.rediskit.test.AppContexts.on;
+import static dev.rediskit.test.AppContexts.onAll;
 import static dev.rediskit.test.Futures.await;
 import static dev.rediskit.test.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,49 +72,6 @@ class EventBusCacheAsAUserIT {
     } finally {
       System.clearProperty("rediskit.endpoints");
     }
-  }
-
-  /** An application verticle of the user's own; its context is where the calls are made from. */
-  static Context appContext(Vertx vertx) {
-    AtomicReference<Context> ctx = new AtomicReference<>();
-    await(vertx.deployVerticle(new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        ctx.set(context);
-        return Future.succeededFuture();
-      }
-    }));
-    return ctx.get();
-  }
-
-  static <T> Future<T> on(Context ctx, Supplier<Future<T>> op) {
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> op.get().onComplete(p));
-    return p.future();
-  }
-
-  static <T> List<Future<T>> onAll(Context ctx, int n, Supplier<Future<T>> op) {
-    List<Future<T>> out = new ArrayList<>();
-    CountDownLatch sent = new CountDownLatch(1);
-    List<Promise<T>> promises = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Promise<T> p = Promise.promise();
-      promises.add(p);
-      out.add(p.future());
-    }
-    // All in one turn of the application's event loop, as n concurrent callers would be.
-    ctx.runOnContext(v -> {
-      for (Promise<T> p : promises) {
-        op.get().onComplete(p);
-      }
-      sent.countDown();
-    });
-    try {
-      assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
-    return out;
   }
 
   static ReplyException replyFailure(Vertx vertx, String address, Object body) {

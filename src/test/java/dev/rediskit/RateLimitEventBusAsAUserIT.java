@@ -28,10 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static dev.rediskit.EventBusCacheAsAUserIT.appContext;
+import static dev.rediskit.test.AppContexts.appContext;
 import static dev.rediskit.EventBusCacheAsAUserIT.deployModule;
-import static dev.rediskit.EventBusCacheAsAUserIT.on;
-import static dev.rediskit.EventBusCacheAsAUserIT.onAll;
+import static dev.rediskit.test.AppContexts.on;
+import static dev.rediskit.test.AppContexts.onAll;
 import static dev.rediskit.test.Futures.await;
 import static dev.rediskit.test.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -17,7 +17,6 @@ import dev.rediskit.test.RedisServers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.assertj.core.api.SoftAssertions;
@@ -41,6 +40,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
+import static dev.rediskit.test.AppContexts.appContext;
+import static dev.rediskit.test.AppContexts.on;
 import static dev.rediskit.test.Futures.await;
 import static dev.rediskit.test.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,25 +61,6 @@ class CacheJavaApiAsAUserIT {
   /** A gateway with the defaults but the endpoint, as the README's first lines build one. */
   static RedisGateway gateway(Vertx vertx, String uri) {
     return await(RedisGateway.create(vertx, new RedisKitOptions().setEndpoint(uri)).ready());
-  }
-
-  /** An application verticle of the user's own; its context is where the calls are made from. */
-  static Context appContext(Vertx vertx) {
-    AtomicReference<Context> ctx = new AtomicReference<>();
-    await(vertx.deployVerticle(new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        ctx.set(context);
-        return Future.succeededFuture();
-      }
-    }));
-    return ctx.get();
-  }
-
-  static <T> Future<T> on(Context ctx, Supplier<Future<T>> op) {
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> op.get().onComplete(p));
-    return p.future();
   }
 
   static long pttl(RedisServer server, String key) {
