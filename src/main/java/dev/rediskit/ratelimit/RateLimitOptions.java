@@ -286,31 +286,26 @@ public class RateLimitOptions {
         }
       }
     }
-    o = in.readJsonObject("serviceLimits");
-    if (o != null) {
-      givenMaps.add("serviceLimits");
-      for (Map.Entry<String, Object> e : o) {
-        try {
-          RateLimits.checkName("service", e.getKey());
-          serviceLimits.put(e.getKey(), Limit.parse(e.getValue()));
-        } catch (InvalidRequestException ex) {
-          entryProblem("serviceLimits", e.getKey(), ex);
-        }
-      }
-    }
-    o = in.readJsonObject("planLimits");
-    if (o != null) {
-      givenMaps.add("planLimits");
-      for (Map.Entry<String, Object> e : o) {
-        try {
-          RateLimits.checkName("plan", e.getKey());
-          planLimits.put(e.getKey(), Limit.parse(e.getValue()));
-        } catch (InvalidRequestException ex) {
-          entryProblem("planLimits", e.getKey(), ex);
-        }
-      }
-    }
+    readLimits(in, "serviceLimits", "service", serviceLimits);
+    readLimits(in, "planLimits", "plan", planLimits);
     in.reportUnknownKeys(List.of());
+  }
+
+  /** A map of names to limits ({@code "mailer": "50/1s"}): each entry read, or kept as a problem of its own. */
+  private void readLimits(JsonOptionsReader in, String key, String nameField, Map<String, Limit> into) {
+    JsonObject o = in.readJsonObject(key);
+    if (o == null) {
+      return;
+    }
+    givenMaps.add(key);
+    for (Map.Entry<String, Object> e : o) {
+      try {
+        RateLimits.checkName(nameField, e.getKey());
+        into.put(e.getKey(), Limit.parse(e.getValue()));
+      } catch (InvalidRequestException ex) {
+        entryProblem(key, e.getKey(), ex);
+      }
+    }
   }
 
   private void entryProblem(String key, String entry, InvalidRequestException e) {
